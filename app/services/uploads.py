@@ -1,0 +1,169 @@
+"""Checks on uploaded photos and signatures, made on the bytes before anything is stored.
+
+The type comes from the file's magic bytes: the file name and the browser's content type are
+chosen by the client and prove nothing.
+"""
+import base64
+import binascii
+import re
+import struct
+import zlib
+
+from flask import current_app, has_app_context
+
+DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_SIGNATURE_BYTES = 1024 * 1024
+SIGNATURE_MIN_SIZE = (50, 20)
+SIGNATURE_MAX_SIZE = (4000, 4000)
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# ISO-BMFF brands (ftyp box) of HEIF files; HEIC is HEIF holding HEVC-coded images.
+_HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"}
+_HEIF_BRANDS = {b"mif1", b"msf1"}
+_DATA_URL = re.compile(r"data:image/png(?:;[^;,]*)*?;base64,", re.IGNORECASE)
+
+
+class UploadRejected(Exception):
+    """An upload that Fieldkit refuses; the message is written for the person who sent it."""
+
+    def __init__(self, user_message):
+        self.user_message = user_message
+        super().__init__(user_message)
+
+
+def _limit(name, default):
+    return current_app.config.get(name, default) if has_app_context() else default
+
+
+def _megabytes(size):
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".") + " MB"
+
+
+def sniff_image_type(data: bytes):
+    """The image content type named by ``data``'s magic bytes, or None if not an accepted type."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(PNG_MAGIC):
+        return "image/png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if len(data) >= 12 and data[4:8] == b"ftyp":
+        return _heif_type(data)
+    return None
+
+
+def _heif_type(data):
+    box_size = struct.unpack(">I", data[:4])[0]
+    major = data[8:12]
+    # Compatible brands follow the major brand and minor version, in 4-byte steps.
+    compatible = {data[i:i + 4] for i in range(16, min(box_size, len(data), 256) - 3, 4)}
+    if major in _HEIC_BRANDS or (major in _HEIF_BRANDS and compatible & _HEIC_BRANDS):
+        return "image/heic"
+    if major in _HEIF_BRANDS and not compatible & {b"avif", b"avis"}:
+        return "image/heif"
+    return None
+
+
+def check_photo(data: bytes, filename) -> str:
+    """Return the photo's content type (JPEG, PNG, WebP, HEIC or HEIF) judged by its bytes.
+
+    :raises UploadRejected: when the file is empty, too large or not one of those images.
+    """
+    label = f"“{filename}”" if filename else "This file"
+    if not data:
+        raise UploadRejected(f"{label} is empty. Please choose the photo again.")
+    limit = _limit("MAX_PHOTO_BYTES", DEFAULT_MAX_PHOTO_BYTES)
+    if len(data) > limit:
+        raise UploadRejected(
+            f"{label} is too large ({_megabytes(len(data))}); photos can be up to {_megabytes(limit)}."
+        )
+    content_type = sniff_image_type(data)
+    if content_type is None:
+        raise UploadRejected(f"{label} is not a photo Fieldkit accepts (JPEG, PNG, WebP or HEIC).")
+    return content_type
+
+
+def check_signature_png(data: bytes) -> None:
+    """Check that ``data`` is a whole PNG image of a plausible size for a signature.
+
+    :raises UploadRejected: when it is empty, too large, not a PNG, damaged or oddly sized.
+    """
+    if not data:
+        raise UploadRejected("The signature is empty. Please ask the customer to sign.")
+    limit = _limit("MAX_SIGNATURE_BYTES", DEFAULT_MAX_SIGNATURE_BYTES)
+    if len(data) > limit:
+        raise UploadRejected(
+            f"The signature image is too large ({_megabytes(len(data))}; the limit is "
+            f"{_megabytes(limit)}). Please clear it and sign again."
+        )
+    damaged = UploadRejected("The signature image is damaged. Please clear it and sign again.")
+    if not data.startswith(PNG_MAGIC):
+        raise UploadRejected("The signature must be a PNG image.")
+    chunks = _png_chunks(data, damaged)
+    first_type, ihdr = chunks[0]
+    if first_type != b"IHDR" or len(ihdr) != 13 or chunks[-1][0] != b"IEND":
+        raise damaged
+    if not any(kind == b"IDAT" for kind, _ in chunks):
+        raise damaged
+    width, height = struct.unpack(">II", ihdr[:8])
+    (min_w, min_h), (max_w, max_h) = SIGNATURE_MIN_SIZE, SIGNATURE_MAX_SIZE
+    if width > max_w or height > max_h:
+        raise UploadRejected(
+            f"The signature image is too big ({width}×{height}); at most {max_w}×{max_h} pixels."
+        )
+    if width < min_w or height < min_h:
+        raise UploadRejected(
+            f"The signature image is too small ({width}×{height}). Please sign again, larger."
+        )
+
+
+def _png_chunks(data, damaged):
+    """Walk the chunks after the PNG signature, checking lengths and CRCs; stop at IEND."""
+    chunks = []
+    pos = len(PNG_MAGIC)
+    while True:
+        if pos + 12 > len(data):
+            raise damaged
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        end = pos + 8 + length
+        if end + 4 > len(data):
+            raise damaged
+        body = data[pos + 8:end]
+        (crc,) = struct.unpack(">I", data[end:end + 4])
+        if zlib.crc32(kind + body) != crc:
+            raise damaged
+        chunks.append((kind, body))
+        pos = end + 4
+        if kind == b"IEND":
+            if pos != len(data):
+                raise damaged
+            return chunks
+
+
+def decode_data_url(s) -> bytes:
+    """The bytes of a ``data:image/png;base64,...`` URL, as canvas.toDataURL() makes them.
+
+    :raises UploadRejected: when ``s`` is not such a URL or its base64 is broken.
+    """
+    unreadable = UploadRejected("The signature could not be read. Please clear it and sign again.")
+    if not isinstance(s, str):
+        raise unreadable
+    s = s.strip()
+    match = _DATA_URL.match(s)
+    if not match:
+        raise unreadable
+    payload = "".join(s[match.end():].split())
+    # Refuse before decoding: base64 is 4/3 the size of the bytes it holds.
+    limit = _limit("MAX_SIGNATURE_BYTES", DEFAULT_MAX_SIGNATURE_BYTES)
+    if len(payload) > (limit + 2) // 3 * 4 + 4:
+        raise UploadRejected(
+            f"The signature image is too large (the limit is {_megabytes(limit)}). "
+            "Please clear it and sign again."
+        )
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise unreadable from exc
+    if not data:
+        raise unreadable
+    return data
