@@ -1,0 +1,112 @@
+"""Fieldkit: a mobile web app for field technicians, over Odoo.
+
+`create_app()` reads as the table of contents of the application.
+"""
+import importlib
+import logging
+
+from flask import Flask, request, url_for
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import config as config_module
+
+csrf = CSRFProtect()
+
+# Blueprints by module under app/routes/, in tab order; parts land independently, so a module
+# that does not exist yet is skipped. A module exposes `bp`, or `init_app(app)` when it needs
+# more set-up than registering its blueprint.
+BLUEPRINTS = ("auth", "jobs", "sales", "crm", "inventory", "customers", "dashboard", "sms",
+              "files")
+
+
+def create_app(config=None):
+    """Build the app. `config`: a config class or object, a mapping of overrides, or None to
+    choose by FIELDKIT_ENV."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    init_logging(app)
+    init_extensions(app)
+    init_security(app)
+    init_odoo(app)
+    init_templates(app)
+    init_blueprints(app)
+    init_errors(app)
+    return app
+
+
+def load_config(app, config):
+    if config is None or isinstance(config, dict):
+        app.config.from_object(config_module.config_from_env())
+        app.config.from_mapping(config or {})
+    else:
+        app.config.from_object(config)
+    config_module.validate(app.config)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def init_logging(app):
+    logging.basicConfig(level=app.config["LOG_LEVEL"],
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from app import request_log
+
+    request_log.init_app(app)
+
+
+def init_extensions(app):
+    csrf.init_app(app)
+
+
+def init_security(app):
+    from app import security
+
+    security.init_app(app)
+
+
+def init_odoo(app):
+    from app.services import odoo_api
+
+    odoo_api.init_app(app)
+
+
+def init_templates(app):
+    from app import navigation, pwa
+    from app.services import timezone
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["url_with"] = url_with
+    pwa.init_app(app)
+    timezone.init_app(app)
+    navigation.init_app(app)
+
+
+def init_blueprints(app):
+    for name in BLUEPRINTS:
+        module_name = f"{__name__}.routes.{name}"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise  # the module exists but something it imports does not: a real error
+            continue
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+        else:
+            app.register_blueprint(module.bp)
+
+
+def init_errors(app):
+    from app import errors
+
+    errors.init_app(app)
+
+
+def url_with(**params):
+    """The current URL with some query parameters replaced (None removes one): pagers, filters."""
+    args = request.args.to_dict()
+    args.update(params)
+    args = {key: value for key, value in args.items() if value is not None}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -1,0 +1,135 @@
+"""Every error handler, in one place: Odoo errors and HTTP errors to pages or JSON.
+
+Users see a message written for them; the exception, its Odoo debug text and the traceback go
+to the log only.
+"""
+import logging
+
+from flask import flash, jsonify, make_response, redirect, render_template, request, session
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.security import current_location, is_safe_redirect, login_url, wants_json
+from app.services.odoo_api import (
+    AccessDenied,
+    AccessError,
+    MissingError,
+    OdooError,
+    OdooUnavailable,
+    SessionExpired,
+    UserError,
+)
+
+log = logging.getLogger(__name__)
+
+PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html",
+         500: "errors/500.html", 503: "errors/503.html"}
+MESSAGES = {
+    400: "Something in that request wasn't right.",
+    403: "You don't have access to this page.",
+    404: "This page doesn't exist.",
+    405: "That action isn't possible here.",
+    413: "That file is too large.",
+    500: "Something went wrong on our side. It has been logged.",
+    503: "Odoo can't be reached right now.",
+}
+AUTH_KEYS = ("odoo_sid", "user_id", "username", "user_name", "partner_id", "tz", "lang",
+             "role", "odoo_version", "company_id")
+
+
+def error_response(status, message=None, **extra):
+    """The error page for `status`, or `{"success": false, "error": ...}` for API callers."""
+    message = message or MESSAGES.get(status) or MESSAGES[400 if status < 500 else 500]
+    if wants_json():
+        return make_response(jsonify(success=False, error=message), status)
+    template = PAGES.get(status) or PAGES[400 if status < 500 else 500]
+    return make_response(
+        render_template(template, status=status, message=message, **extra), status)
+
+
+def _back_with_message(message):
+    """For a form post: flash the message and return to the form's page (PRG)."""
+    if request.method == "POST" and not wants_json() and is_safe_redirect(request.referrer):
+        flash(message, "error")
+        return redirect(request.referrer)
+    return None
+
+
+def handle_session_expired(error):
+    log.info("odoo session ended for %s on %s: %s", session.get("username"), request.path,
+             error.message)
+    for key in AUTH_KEYS:
+        session.pop(key, None)
+    if wants_json():
+        return jsonify(success=False, error=error.user_message, login_url=login_url()), 401
+    flash(error.user_message, "warning")
+    return redirect(login_url(current_location()))
+
+
+def handle_unavailable(error):
+    log.warning("odoo unavailable on %s %s: %s", request.method, request.path, error.message)
+    response = error_response(503, error.user_message, retry_url=_retry_url())
+    response.headers["Retry-After"] = "10"
+    return response
+
+
+def _retry_url():
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    return request.referrer if is_safe_redirect(request.referrer) else None
+
+
+def handle_access_error(error):
+    log.info("odoo access error for %s on %s: %s", session.get("username"), request.path,
+             error.message)
+    return error_response(403, error.user_message)
+
+
+def handle_missing(error):
+    log.info("odoo missing record on %s: %s", request.path, error.message)
+    return error_response(404, error.user_message)
+
+
+def handle_user_error(error):
+    log.info("odoo refused on %s: %s", request.path, error.message)
+    return _back_with_message(error.user_message) or error_response(400, error.user_message)
+
+
+def handle_odoo_error(error):
+    log.error("odoo error on %s %s: %s %s\n%s", request.method, request.path,
+              error.odoo_name, error.message, error.debug or "")
+    return error_response(500)
+
+
+def handle_csrf_error(error):
+    log.info("csrf refused on %s: %s", request.path, error.description)
+    message = "This form had expired. Please try again."
+    return _back_with_message(message) or error_response(400, message)
+
+
+def handle_http_exception(error):
+    if error.code is None or error.code < 400:
+        return error
+    if isinstance(error, InternalServerError):
+        return handle_unexpected(error.original_exception or error)
+    return error_response(error.code)
+
+
+def handle_unexpected(error):
+    log.error("unhandled error on %s %s", request.method, request.path,
+              exc_info=(type(error), error, error.__traceback__))
+    return error_response(500)
+
+
+def init_app(app):
+    # Most specific first is not required (Flask walks the MRO), but it reads like the table.
+    app.register_error_handler(SessionExpired, handle_session_expired)
+    app.register_error_handler(AccessDenied, handle_session_expired)
+    app.register_error_handler(OdooUnavailable, handle_unavailable)
+    app.register_error_handler(AccessError, handle_access_error)
+    app.register_error_handler(MissingError, handle_missing)
+    app.register_error_handler(UserError, handle_user_error)
+    app.register_error_handler(OdooError, handle_odoo_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

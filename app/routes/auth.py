@@ -1,0 +1,79 @@
+"""Login and logout through Odoo, and the home redirect."""
+import logging
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from werkzeug.routing import BuildError
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired
+
+from app.security import is_logged_in, safe_next
+from app.services import auth
+from app.services.odoo_api import AccessDenied, OdooUnavailable
+
+log = logging.getLogger(__name__)
+bp = Blueprint("auth", __name__)
+
+HOME_ENDPOINT = "jobs.active"
+HOME_PATH = "/jobs/active"
+
+
+class LoginForm(FlaskForm):
+    login = StringField("Login", validators=[InputRequired()], render_kw={
+        "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+    password = PasswordField("Password", validators=[InputRequired()],
+                             render_kw={"autocomplete": "current-password"})
+    database = SelectField("Database", choices=[])
+
+    def offer_databases(self, names):
+        """Show the database choice only when the server lists several."""
+        if len(names) > 1:
+            self.database.choices = [(name, name) for name in names]
+        else:
+            del self.database
+
+    @property
+    def chosen_database(self):
+        return self.database.data if "database" in self else None
+
+
+def home_url():
+    """Where a logged-in user lands: the jobs list (even before its blueprint is there)."""
+    try:
+        return url_for(HOME_ENDPOINT)
+    except BuildError:
+        return HOME_PATH
+
+
+@bp.get("/")
+def index():
+    return redirect(home_url() if is_logged_in() else url_for("auth.login"))
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    target = safe_next(request.args.get("next"), home_url())
+    if is_logged_in():
+        return redirect(target)
+    form = LoginForm()
+    form.offer_databases(auth.database_choices())
+    if form.validate_on_submit():
+        try:
+            user = auth.log_in(form.login.data.strip(), form.password.data, form.chosen_database)
+        except (AccessDenied, OdooUnavailable) as exc:
+            log.info("login refused for %r: %s", form.login.data, exc)
+            form.form_errors.append(exc.user_message)
+        else:
+            auth.start_session(user)
+            return redirect(target)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    auth.log_out()
+    flash("You are logged out.", "info")
+    response = redirect(url_for("auth.login"))
+    # Pages of this user may sit in the HTTP cache; the service worker clears its own caches.
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response

@@ -1,0 +1,406 @@
+"""OdooAPI: the one client Fieldkit uses to speak JSON-RPC to Odoo.
+
+The envelope is built in `_envelope()` and parsed in `_parse()`, nowhere else. Transport
+failures are classified in `_send()`; errors in Odoo's envelope are mapped to typed exceptions
+through `ERROR_CLASSES`. Every call runs as the logged-in user, with that user's own Odoo web
+session (`session_id` cookie), so Odoo's access rules and chatter attribution are the user's.
+"""
+import itertools
+import logging
+import random
+import re
+import threading
+import time
+
+import requests
+from flask import current_app, g, has_request_context, session
+from requests.adapters import HTTPAdapter
+
+log = logging.getLogger(__name__)
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+class OdooError(Exception):
+    """An error from Odoo or on the way to it.
+
+    `message` and `debug` come from the server and are for logs only; `user_message` is safe
+    to show to people.
+    """
+
+    default_user_message = "Odoo could not complete this request."
+
+    def __init__(self, message="", *, code=None, odoo_name=None, debug=None, user_message=None):
+        super().__init__(message or self.default_user_message)
+        self.message = message
+        self.code = code
+        self.odoo_name = odoo_name
+        self.debug = debug
+        self.user_message = user_message or self.default_user_message
+
+
+class OdooUnavailable(OdooError):
+    """Odoo can't be reached or answered garbage: refused, timeout, 5xx, non-JSON."""
+
+    default_user_message = "Odoo can't be reached right now. Please try again in a moment."
+
+    def __init__(self, message="", *, should_retry=False, **kwargs):
+        super().__init__(message, **kwargs)
+        self.should_retry = should_retry
+
+
+class SessionExpired(OdooError):
+    default_user_message = "Your Odoo session has expired. Please log in again."
+
+
+class AccessDenied(OdooError):
+    """Wrong login or password (or credentials no longer valid)."""
+
+    default_user_message = "Wrong login or password"
+
+
+class TwoFactorRequired(AccessDenied):
+    """Odoo answered `uid: null`: the account needs a second factor this app can't provide."""
+
+    default_user_message = (
+        "This Odoo account uses two-factor authentication, which Fieldkit does not support "
+        "yet. Ask your Odoo administrator for a technician account without it."
+    )
+
+
+class AccessError(OdooError):
+    default_user_message = "You don't have access to this in Odoo."
+
+
+class MissingError(OdooError):
+    default_user_message = "This record doesn't exist in Odoo (any more)."
+
+
+class UserError(OdooError):
+    """A business rule refused the request. Odoo writes its message for people: show it."""
+
+    def __init__(self, message="", **kwargs):
+        kwargs.setdefault("user_message", message or None)
+        super().__init__(message, **kwargs)
+
+
+class ValidationError(UserError):
+    pass
+
+
+# data.name -> exception class; anything else (builtins.ValueError, werkzeug NotFound...) is a
+# programming error on our side and stays a plain OdooError.
+ERROR_CLASSES = {
+    "odoo.http.SessionExpiredException": SessionExpired,
+    "odoo.exceptions.AccessDenied": AccessDenied,
+    "odoo.exceptions.AccessError": AccessError,
+    "odoo.exceptions.MissingError": MissingError,
+    "odoo.exceptions.UserError": UserError,
+    "odoo.exceptions.ValidationError": ValidationError,
+    "odoo.exceptions.RedirectWarning": UserError,
+    "odoo.exceptions.Warning": UserError,
+}
+SESSION_EXPIRED_CODE = 100
+
+# Methods that change nothing, so a retry after a transport failure is safe.
+IDEMPOTENT_METHODS = frozenset({
+    "search", "search_read", "read", "search_count", "read_group", "fields_get",
+    "name_search", "default_get", "context_get", "exists", "check_object_reference",
+    "web_search_read", "web_read", "name_get",
+})
+RETRYABLE_STATUSES = frozenset({502, 503, 504})
+
+
+# --- Transport --------------------------------------------------------------------------------
+
+_http = None
+_http_lock = threading.Lock()
+
+
+def http_session():
+    """The process-wide requests.Session (connection pooling).
+
+    Its cookie jar refuses every cookie: the session is shared by all users, so each call
+    sends its user's `session_id` explicitly and nothing is ever remembered between users.
+    """
+    global _http
+    with _http_lock:
+        if _http is None:
+            from http.cookiejar import DefaultCookiePolicy
+
+            http = requests.Session()
+            http.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32)
+            http.mount("http://", adapter)
+            http.mount("https://", adapter)
+            http.headers["User-Agent"] = "Fieldkit"
+            _http = http
+    return _http
+
+
+def _major_version(info):
+    """17 from [17, 0, 0, 'final', 0, ''] or from ['saas~17', 1, ...]."""
+    if not info:
+        return None
+    match = re.search(r"\d+", str(info[0]))
+    return int(match.group()) if match else None
+
+
+class OdooAPI:
+    """JSON-RPC client bound to one Odoo web session (or none, before login)."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, base_url, db, timeout=(5, 20), session_id=None, context=None,
+                 version=None, max_retries=2):
+        self.base_url = base_url.rstrip("/")
+        self.db = db
+        self.timeout = timeout
+        self.session_id = session_id
+        self.context = dict(context or {})
+        self.version = version
+        self.max_retries = max_retries
+        self.rpc_count = 0
+        self.rpc_seconds = 0.0
+
+    # -- envelope ------------------------------------------------------------------------------
+
+    def _envelope(self, params):
+        return {"jsonrpc": "2.0", "method": "call", "params": params, "id": next(self._ids)}
+
+    def _parse(self, response):
+        """The `result` of a JSON-RPC response, or the typed error it carries."""
+        try:
+            body = response.json()
+        except ValueError:
+            raise OdooUnavailable(
+                f"non-JSON answer (HTTP {response.status_code}, "
+                f"{response.headers.get('Content-Type', '?')})",
+                code=response.status_code,
+            ) from None
+        if not isinstance(body, dict):
+            raise OdooUnavailable(f"unexpected JSON-RPC body: {type(body).__name__}")
+        error = body.get("error")
+        if error is not None:
+            raise self._error_from(error)
+        if response.status_code >= 400:
+            raise OdooError(f"HTTP {response.status_code} without an error envelope",
+                            code=response.status_code)
+        # Odoo leaves `result` out when the route returns None (session/check, destroy).
+        return body.get("result")
+
+    @staticmethod
+    def _error_from(error):
+        data = error.get("data") or {}
+        name = data.get("name") or ""
+        code = error.get("code")
+        # Code 100 is a session problem whatever the name (15 said "Odoo Session Invalid").
+        cls = SessionExpired if code == SESSION_EXPIRED_CODE else ERROR_CLASSES.get(name, OdooError)
+        return cls(
+            data.get("message") or error.get("message") or "",
+            code=code, odoo_name=name or None, debug=data.get("debug"),
+        )
+
+    # -- transport -----------------------------------------------------------------------------
+
+    def _send(self, path, params):
+        """POST one envelope; classify transport failures into OdooUnavailable."""
+        cookies = {"session_id": self.session_id} if self.session_id else None
+        try:
+            response = http_session().post(
+                self.base_url + path, json=self._envelope(params), cookies=cookies,
+                timeout=self.timeout,
+            )
+        except requests.ConnectTimeout as exc:
+            # The request never reached Odoo: safe to try again.
+            raise OdooUnavailable(f"connect timeout: {exc}", should_retry=True) from exc
+        except requests.ReadTimeout as exc:
+            # Odoo may still be working on it; retrying would double the wait on a slow server.
+            raise OdooUnavailable(f"read timeout: {exc}", should_retry=False) from exc
+        except requests.ConnectionError as exc:
+            raise OdooUnavailable(f"connection failed: {exc}", should_retry=True) from exc
+        except requests.RequestException as exc:
+            raise OdooUnavailable(f"request failed: {exc}") from exc
+        if response.status_code >= 500:
+            raise OdooUnavailable(
+                f"HTTP {response.status_code} from Odoo", code=response.status_code,
+                should_retry=response.status_code in RETRYABLE_STATUSES,
+            )
+        return response
+
+    def _rpc(self, path, params, *, idempotent=False):
+        """One RPC with retries (reads only), counted and timed for this request."""
+        for attempt in itertools.count():
+            started = time.perf_counter()
+            try:
+                response = self._send(path, params)
+                result = self._parse(response)
+            except OdooUnavailable as exc:
+                if not (idempotent and exc.should_retry and attempt < self.max_retries):
+                    raise
+                delay = self._sleep_seconds(attempt)
+                log.warning("odoo %s failed (%s), retry %d in %.2fs", path, exc, attempt + 1,
+                            delay)
+                time.sleep(delay)
+            else:
+                self._adopt_session_cookie(path, response)
+                return result
+            finally:
+                elapsed = time.perf_counter() - started
+                self.rpc_count += 1
+                self.rpc_seconds += elapsed
+                log.debug("odoo rpc %s %.1fms", path, elapsed * 1000)
+
+    def _sleep_seconds(self, attempt):
+        """Exponential backoff with jitter; tests patch this to return 0."""
+        return min(4.0, 0.25 * 2 ** attempt) * random.uniform(0.5, 1.0)
+
+    def _adopt_session_cookie(self, path, response):
+        # Odoo rotates the session id at login (and may later): keep the newest one, but never
+        # pick up the anonymous session Odoo hands out to a caller that has none.
+        new_sid = response.cookies.get("session_id")
+        if new_sid and (self.session_id or path == "/web/session/authenticate"):
+            self.session_id = new_sid
+
+    # -- session -------------------------------------------------------------------------------
+
+    def authenticate(self, login, password):
+        """Log in with Odoo's web session; returns session_info and keeps the rotated sid.
+
+        :raises AccessDenied: wrong login or password.
+        :raises TwoFactorRequired: the account needs 2FA (Odoo answers `uid: null`).
+        """
+        self.session_id = None
+        info = self._rpc("/web/session/authenticate",
+                         {"db": self.db, "login": login, "password": password})
+        if not isinstance(info, dict):
+            self.session_id = None
+            raise OdooError(f"authenticate answered {type(info).__name__}, not session info")
+        if not info.get("uid"):
+            self.session_id = None
+            raise TwoFactorRequired(f"no uid for {login!r} (two-factor authentication?)")
+        self.version = _major_version(info.get("server_version_info")) or self.version
+        if self.version is None:
+            self.version_info()
+        self.context = dict(info.get("user_context") or {}, uid=info["uid"])
+        return info
+
+    def session_info(self):
+        """The current session's info (uid, user_context, server_version_info, ...)."""
+        return self._rpc("/web/session/get_session_info", {}, idempotent=True)
+
+    def logout(self):
+        """Destroy the Odoo session server-side."""
+        try:
+            self._rpc("/web/session/destroy", {})
+        finally:
+            self.session_id = None
+
+    def version_info(self):
+        """Probe the server version (no session needed); sets and returns `version`."""
+        info = self._rpc("/web/webclient/version_info", {}, idempotent=True) or {}
+        self.version = _major_version(info.get("server_version_info"))
+        return self.version
+
+    def list_databases(self):
+        """Database names the server lists (AccessDenied when listing is disabled)."""
+        return self._rpc("/jsonrpc", {"service": "db", "method": "list", "args": []},
+                         idempotent=True) or []
+
+    # -- models --------------------------------------------------------------------------------
+
+    def call(self, model, method, *args, **kwargs):
+        """call_kw as the user: positional args as given, kwargs plus the user's context."""
+        kwargs["context"] = {**self.context, **(kwargs.get("context") or {})}
+        params = {"model": model, "method": method, "args": list(args), "kwargs": kwargs}
+        return self._rpc(f"/web/dataset/call_kw/{model}/{method}", params,
+                         idempotent=method in IDEMPOTENT_METHODS)
+
+    def search_read(self, model, domain, fields, *, limit=None, offset=0, order=None):
+        kwargs = {"fields": list(fields)}
+        if limit:
+            kwargs["limit"] = limit
+        if offset:
+            kwargs["offset"] = offset
+        if order:
+            kwargs["order"] = order
+        return self.call(model, "search_read", domain, **kwargs)
+
+    def read(self, model, ids, fields):
+        """Records by id; ids that no longer exist are silently left out, as Odoo does."""
+        return self.call(model, "read", list(ids), list(fields))
+
+    def search_count(self, model, domain):
+        return self.call(model, "search_count", domain)
+
+    def read_group(self, model, domain, fields, groupby, *, lazy=True, orderby=None):
+        kwargs = {"lazy": lazy}
+        if orderby:
+            kwargs["orderby"] = orderby
+        return self.call(model, "read_group", domain, list(fields), groupby, **kwargs)
+
+    def create(self, model, vals):
+        """Create one record; returns its id. Never retried (it is not idempotent)."""
+        result = self.call(model, "create", vals)
+        return result[0] if isinstance(result, list) else result
+
+    def write(self, model, ids, vals):
+        return self.call(model, "write", list(ids), vals)
+
+    def message_post(self, model, res_id, body, **kwargs):
+        """Post on a record's chatter as the user (an internal note unless told otherwise)."""
+        kwargs.setdefault("message_type", "comment")
+        kwargs.setdefault("subtype_xmlid", "mail.mt_note")
+        result = self.call(model, "message_post", [res_id], body=body, **kwargs)
+        return result[0] if isinstance(result, list) else result  # 19 answers a list
+
+    def json_route(self, path, params, *, idempotent=False):
+        """Another JSON route of Odoo (e.g. `/mail/thread/messages`) with the user's session."""
+        return self._rpc(path, params, idempotent=idempotent)
+
+
+# --- Flask glue -------------------------------------------------------------------------------
+
+def user_context():
+    """The Odoo context for the logged-in user, rebuilt from the Flask session."""
+    context = {"lang": session.get("lang") or "en_US",
+               "tz": session.get("tz") or current_app.config["DEFAULT_TZ"]}
+    if session.get("user_id"):
+        context["uid"] = session["user_id"]
+    if session.get("company_id"):
+        context["allowed_company_ids"] = [session["company_id"]]
+    return context
+
+
+def new_client(session_id=None, context=None, version=None):
+    """An OdooAPI configured from the app config."""
+    config = current_app.config
+    return OdooAPI(config["ODOO_URL"], config["ODOO_DB"], timeout=config["ODOO_TIMEOUT"],
+                   session_id=session_id, context=context, version=version,
+                   max_retries=config["ODOO_MAX_RETRIES"])
+
+
+def get_odoo():
+    """The client for this request, bound to the logged-in user's Odoo session."""
+    if "odoo" not in g:
+        g.odoo = new_client(session_id=session.get("odoo_sid"), context=user_context(),
+                            version=session.get("odoo_version"))
+    return g.odoo
+
+
+def rpc_stats():
+    """(count, seconds) of the RPCs made during this request."""
+    odoo = g.get("odoo") if has_request_context() else None
+    return (odoo.rpc_count, odoo.rpc_seconds) if odoo else (0, 0.0)
+
+
+def _persist_rotated_session(response):
+    odoo = g.get("odoo")
+    if odoo and session.get("odoo_sid") and odoo.session_id \
+            and odoo.session_id != session["odoo_sid"]:
+        session["odoo_sid"] = odoo.session_id
+    return response
+
+
+def init_app(app):
+    app.after_request(_persist_rotated_session)

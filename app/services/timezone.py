@@ -1,0 +1,143 @@
+"""Odoo stores datetimes as naive UTC strings; people live in time zones with DST.
+
+Everything here converts between the two; the Jinja filters format for the logged-in user's
+zone (`session["tz"]`, falling back to DEFAULT_TZ).
+"""
+from datetime import date, datetime, time, timedelta
+
+import pytz
+from flask import current_app, has_request_context, session
+
+ODOO_DATETIME = "%Y-%m-%d %H:%M:%S"
+ODOO_DATE = "%Y-%m-%d"
+
+
+def now_utc():
+    """The current time, aware, in UTC (one place for tests to freeze)."""
+    return datetime.now(pytz.utc)
+
+
+def get_tz(name=None):
+    """A pytz zone for `name`, else the user's, else DEFAULT_TZ, else UTC."""
+    if name is None and has_request_context():
+        name = session.get("tz") or current_app.config.get("DEFAULT_TZ")
+    try:
+        return pytz.timezone(name) if name else pytz.utc
+    except pytz.UnknownTimeZoneError:
+        return pytz.utc
+
+
+def parse_odoo_datetime(value):
+    """'2026-03-08 14:30:00' (UTC) -> aware UTC datetime; False/None/'' -> None."""
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else pytz.utc.localize(value)
+    return pytz.utc.localize(datetime.strptime(value[:19], ODOO_DATETIME))
+
+
+def parse_odoo_date(value):
+    """'2026-03-08' -> date; False/None/'' -> None."""
+    if not value:
+        return None
+    if isinstance(value, date):
+        return value
+    return datetime.strptime(value[:10], ODOO_DATE).date()
+
+
+def to_local(value, tz_name=None):
+    """An Odoo UTC value (string or datetime) in the given or the user's zone."""
+    moment = parse_odoo_datetime(value)
+    if moment is None:
+        return None
+    return moment.astimezone(get_tz(tz_name))
+
+
+def localize(naive, tz_name=None):
+    """Attach a zone to a wall-clock time, DST-safe.
+
+    An ambiguous time (the repeated hour when clocks go back) is taken as its first
+    occurrence; a time that does not exist (skipped when clocks go forward) is moved forward
+    by the gap, as a wall clock would show it.
+    """
+    tz = get_tz(tz_name)
+    try:
+        return tz.localize(naive, is_dst=None)
+    except pytz.AmbiguousTimeError:
+        return tz.localize(naive, is_dst=True)
+    except pytz.NonExistentTimeError:
+        return tz.normalize(tz.localize(naive, is_dst=False))
+
+
+def to_odoo_datetime(value, tz_name=None):
+    """A local wall-clock (naive) or aware datetime -> Odoo's UTC string."""
+    if value is None:
+        return False
+    aware = value if value.tzinfo else localize(value, tz_name)
+    return aware.astimezone(pytz.utc).strftime(ODOO_DATETIME)
+
+
+def today(tz_name=None, now=None):
+    """Today's date in the given or the user's zone."""
+    return (now or now_utc()).astimezone(get_tz(tz_name)).date()
+
+
+def day_range_utc(day, tz_name=None):
+    """(start, end) of a local day as Odoo UTC strings, for domains: start <= x < end.
+
+    A day is 23 or 25 hours long when DST starts or ends; this follows the zone's rules.
+    """
+    start = localize(datetime.combine(day, time.min), tz_name)
+    end = localize(datetime.combine(day + timedelta(days=1), time.min), tz_name)
+    return to_odoo_datetime(start), to_odoo_datetime(end)
+
+
+# --- Jinja filters ----------------------------------------------------------------------------
+
+def format_time(value, tz_name=None):
+    """'14:30' in the user's zone."""
+    moment = to_local(value, tz_name)
+    return moment.strftime("%H:%M") if moment else ""
+
+
+def format_date(value, tz_name=None):
+    """'Mon 9 Mar' (date or Odoo datetime) in the user's zone; the year only if not this one."""
+    date_only = (isinstance(value, str) and len(value) == 10) or (
+        isinstance(value, date) and not isinstance(value, datetime))
+    if date_only:
+        day = parse_odoo_date(value)
+    else:
+        moment = to_local(value, tz_name)
+        day = moment.date() if moment else None
+    if day is None:
+        return ""
+    text = f"{day:%a} {day.day} {day:%b}"
+    return text if day.year == today(tz_name).year else f"{text} {day.year}"
+
+
+def format_datetime(value, tz_name=None):
+    """'Mon 9 Mar 14:30' in the user's zone."""
+    if not value:
+        return ""
+    return f"{format_date(value, tz_name)} {format_time(value, tz_name)}"
+
+
+def relative_day(value, tz_name=None, now=None):
+    """'Today 14:30', 'Tomorrow 09:00', 'Yesterday 17:45', else 'Wed 11 Mar 08:00'."""
+    moment = to_local(value, tz_name)
+    if moment is None:
+        return ""
+    offset = (moment.date() - today(tz_name, now)).days
+    label = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}.get(offset)
+    if label is None:
+        return format_datetime(value, tz_name)
+    return f"{label} {moment:%H:%M}"
+
+
+def init_app(app):
+    app.jinja_env.filters.update(
+        local_time=format_time,
+        local_date=format_date,
+        local_datetime=format_datetime,
+        relative_day=relative_day,
+    )

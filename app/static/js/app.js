@@ -1,0 +1,83 @@
+/* Fieldkit's shared JavaScript: small, no framework. Pages work without it. */
+(function () {
+  'use strict';
+  var fieldkit = window.fieldkit = window.fieldkit || {};
+
+  /** The CSRF token of this page (from <meta name="csrf-token">). */
+  fieldkit.csrfToken = function () {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute('content') : '';
+  };
+
+  /**
+   * fetch() for JSON endpoints: sends the CSRF header on unsafe methods, serialises a plain
+   * object body, and resolves with the parsed JSON. Rejects with an Error whose message is
+   * fit for people (err.status and err.data carry the details) when the network fails, the
+   * status is not 2xx or the answer says {success: false}. A 401 with login_url goes there.
+   */
+  fieldkit.fetchJSON = function (url, opts) {
+    opts = Object.assign({ credentials: 'same-origin' }, opts || {});
+    var method = (opts.method || 'GET').toUpperCase();
+    var headers = new Headers(opts.headers || {});
+    headers.set('Accept', 'application/json');
+    if (method !== 'GET' && method !== 'HEAD') {
+      headers.set('X-CSRFToken', fieldkit.csrfToken());
+    }
+    if (opts.body && !(opts.body instanceof FormData) && typeof opts.body !== 'string') {
+      headers.set('Content-Type', 'application/json');
+      opts.body = JSON.stringify(opts.body);
+    }
+    opts.method = method;
+    opts.headers = headers;
+    return fetch(url, opts).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (response.ok && data.success !== false) { return data; }
+        if (response.status === 401 && data.login_url) { window.location.assign(data.login_url); }
+        var error = new Error(data.error || 'The server refused this (' + response.status + '). Please try again.');
+        error.status = response.status;
+        error.data = data;
+        throw error;
+      });
+    }, function () {
+      var error = new Error('No connection. Try again when you have signal.');
+      error.status = 0;
+      throw error;
+    });
+  };
+
+  // Confirm before submitting forms (or buttons) marked data-confirm="Question?".
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    var submitter = event.submitter;
+    var question = (submitter && submitter.getAttribute('data-confirm')) || form.getAttribute('data-confirm');
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    // One tap, one submit: weak signal makes people tap twice. Disabled after the browser
+    // has collected the submitter's name and value.
+    if (!event.defaultPrevented) {
+      setTimeout(function () {
+        form.querySelectorAll('button[type="submit"], button:not([type])').forEach(function (button) {
+          button.disabled = true;
+          button.setAttribute('aria-busy', 'true');
+        });
+      }, 0);
+    }
+  });
+
+  // Pages restored from the back/forward cache must not keep buttons disabled.
+  window.addEventListener('pageshow', function () {
+    document.querySelectorAll('button[aria-busy="true"]').forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    });
+  });
+
+  // Close the user menu when tapping elsewhere.
+  document.addEventListener('click', function (event) {
+    document.querySelectorAll('details.usermenu[open]').forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute('open'); }
+    });
+  });
+})();

@@ -1,0 +1,145 @@
+"""Shared fixtures: the Odoo emulator, the app, a CSRF-aware client, login, a live server and a
+phone-sized Chromium page. See docs/architecture.md ("Tests") for the contract."""
+import os
+import shutil
+import threading
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.config import TestConfig
+from app.services import auth as auth_service
+from app.services.odoo_api import OdooAPI
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+# --- Odoo emulator ----------------------------------------------------------------------------
+
+def _start_emulator(**kwargs):
+    emulator = pytest.importorskip("odoo_emulator")
+    return emulator.start_in_thread(port=0, quiet=True, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """An Odoo 17 emulator for the whole session (call `emulator.reset()` for fresh data)."""
+    handle = _start_emulator(version=17)
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def make_emulator():
+    """Factory for emulators of other versions or dates: make_emulator(version=19, today=...)."""
+    handles = []
+
+    def make(**kwargs):
+        handle = _start_emulator(**kwargs)
+        handles.append(handle)
+        return handle
+
+    yield make
+    for handle in handles:
+        handle.stop()
+
+
+# --- App and client ---------------------------------------------------------------------------
+
+class CSRFClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every unsafe request, as a browser
+    with our pages would. Pass `csrf=False` to send none."""
+
+    def open(self, *args, csrf=True, **kwargs):
+        method = (kwargs.get("method") or "GET").upper()
+        if csrf and method in UNSAFE_METHODS:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self):
+        """A token for this client's session, made the way Flask-WTF makes it."""
+        app = self.application
+        field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        with self.session_transaction() as session:
+            if field not in session:
+                session[field] = os.urandom(20).hex()
+            raw = session[field]
+        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+
+
+@pytest.fixture
+def odoo_url(emulator):
+    """Where the app finds Odoo; unit tests override this with a `responses` URL."""
+    return emulator.url
+
+
+@pytest.fixture
+def app(odoo_url, tmp_path, monkeypatch):
+    """The app on TestConfig, talking to `odoo_url`, with retries that do not sleep."""
+    monkeypatch.setattr(OdooAPI, "_sleep_seconds", lambda self, attempt: 0)
+    auth_service._group_cache.clear()
+    auth_service._database_cache.clear()
+    app = create_app(TestConfig)
+    app.config.update(ODOO_URL=odoo_url, STORAGE_LOCAL_DIR=str(tmp_path / "storage"))
+    app.test_client_class = CSRFClient
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login():
+    """login(client, "tech1") logs in through the form (password = login in the demo data)."""
+    def do_login(client, username="tech1", password=None, next=None):
+        url = "/login" if next is None else f"/login?next={next}"
+        response = client.post(url, data={"login": username, "password": password or username})
+        assert response.status_code == 302, f"login as {username} failed"
+        return response
+    return do_login
+
+
+# --- Browser ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium (Debian's package), launched by Playwright; never downloaded."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh phone-sized page (390x844, touch) in its own browser context."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
