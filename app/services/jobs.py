@@ -1,0 +1,862 @@
+"""Field service jobs (OCA fieldservice ``fsm.order``): what Fieldkit knows about Odoo for them.
+
+Routes hand in the request's ``OdooAPI`` and a :class:`Viewer` built from the Flask session and
+get back plain dicts ready for the templates. Everything version-specific lives here:
+
+* fields: ``description``/``resolution`` are text up to 17 and HTML from 18; ``mobile`` is gone in
+  19; ``require_signature`` exists from 18; ``x_signature_url`` is Fieldkit's own field.
+* chatter: ``/mail/thread/messages`` answers a bare list (16), ``{"messages": [...]}`` (17) or
+  the store format (18, 19: records under ``data``, ids under ``messages``); 15 has no such route,
+  so ``mail.message.message_format`` is read for the order's ``message_ids``.
+* ownership: OCA 16/17 restrict technicians to their own orders, OCA 18/19 only by company, so
+  Fieldkit itself limits a technician to orders whose ``person_id`` or ``person_ids`` is the
+  ``fsm.person`` sharing the user's partner, and refuses the others with a 403.
+* stages are read from ``fsm.stage`` (``stage_type`` "order", by sequence), never hard-coded; the
+  en-route, started, completed and cancelled stages are recognised by flag and name.
+
+Photos are kept as chatter notes holding the storage reference (one line
+``fieldkit-photo: <reference>`` per photo): the detail page lists them from the messages it
+reads anyway, so they cost no extra RPC, and the note shows who added them and when.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote, urlencode
+
+from markupsafe import Markup
+from werkzeug.exceptions import Forbidden, NotFound
+
+from app.services import timezone as tzs
+from app.services.odoo_api import OdooError, UserError
+from app.services.s3_service import StorageError, make_key
+from app.services.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
+from app.services.uploads import UploadRejected, check_photo, check_signature_png
+
+logger = logging.getLogger(__name__)
+
+PRIORITY_LABELS = {"0": "Normal", "1": "Low", "2": "High", "3": "Urgent"}
+LIST_LIMIT = 300
+MESSAGE_LIMIT = 40
+STAGE_CACHE_SECONDS = 300
+ETA_CHOICES = (10, 20, 30, 45)
+PHOTO_MARKER = "fieldkit-photo:"
+SIGNATURE_MARKER = "fieldkit-signature:"
+_PHOTO_RE = re.compile(r"fieldkit-photo:\s*(\S+)")
+_SIGNATURE_RE = re.compile(r"fieldkit-signature:\s*(\S+)")
+NO_EMAIL_MESSAGE = (
+    "Your Odoo user needs an email address to post notes. "
+    "Ask the office to add one to your user, then try again."
+)
+
+
+class JobActionError(Exception):
+    """An action Fieldkit refuses before asking Odoo; the message is written for the technician."""
+
+    def __init__(self, user_message):
+        self.user_message = user_message
+        super().__init__(user_message)
+
+
+class JobNotFound(NotFound):
+    description = "This job does not exist, or it was deleted."
+
+
+class JobForbidden(Forbidden):
+    description = "This job is assigned to another technician."
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: the parts of the Flask session the jobs rules need."""
+
+    user_id: int | None
+    partner_id: int | None
+    role: str = "technician"
+    tz: str = "UTC"
+    version: int = 17
+    name: str = ""
+    company_id: int | None = None
+    lang: str = "en_US"
+
+    @classmethod
+    def from_session(cls, session) -> Viewer:
+        """Build a viewer from the keys set at login (see docs/architecture.md)."""
+        return cls(
+            user_id=session.get("user_id"),
+            partner_id=session.get("partner_id"),
+            role=session.get("role") or "technician",
+            tz=session.get("tz") or "UTC",
+            version=int(session.get("odoo_version") or 17),
+            name=session.get("user_name") or session.get("username") or "",
+            company_id=session.get("company_id"),
+            lang=session.get("lang") or "en_US",
+        )
+
+    @property
+    def is_technician(self) -> bool:
+        return self.role not in ("office", "manager")
+
+
+# --------------------------------------------------------------------------- time
+
+def local_day(value, tz_name) -> date | None:
+    """The user's local date of an Odoo UTC datetime (string or aware datetime)."""
+    moment = tzs.to_local(value, tz_name)
+    return moment.date() if moment else None
+
+
+def format_window(start, end, tz_name, now) -> str:
+    """"Today 09:00 – 10:30" in the user's zone; the day is repeated only when it changes."""
+    if not start:
+        return "Not scheduled"
+    text = tzs.relative_day(start, tz_name, now)
+    if end and tzs.parse_odoo_datetime(end) > tzs.parse_odoo_datetime(start):
+        same_day = local_day(end, tz_name) == local_day(start, tz_name)
+        text += " – " + (tzs.format_time(end, tz_name) if same_day else tzs.relative_day(end, tz_name, now))
+    return text
+
+
+# --------------------------------------------------------------------------- fields and domains
+
+def list_fields(version: int) -> list[str]:
+    fields = [
+        "name", "stage_id", "priority", "scheduled_date_start", "scheduled_date_end",
+        "date_start", "date_end", "location_id", "street", "street2", "city", "zip", "phone",
+        "person_id", "person_ids", "is_closed",
+    ]
+    if version <= 18:
+        fields.append("mobile")
+    return fields
+
+
+def detail_fields(version: int) -> list[str]:
+    fields = list_fields(version) + [
+        "scheduled_duration", "state_name", "country_name", "location_directions", "description",
+        "todo", "resolution", "equipment_ids", "team_id", "person_phone", "x_signature_url",
+    ]
+    if version >= 18:
+        fields.append("require_signature")
+    if version <= 15:
+        fields.append("message_ids")
+    return fields
+
+
+def own_domain(partner_id) -> list:
+    """Orders assigned to the fsm.person sharing the user's partner (either assignee field)."""
+    return ["|", ("person_id.partner_id", "=", partner_id), ("person_ids.partner_id", "=", partner_id)]
+
+
+def active_domain(viewer: Viewer, today_start_utc: str) -> list:
+    """Open orders, plus those closed since the user's local midnight (what was done today)."""
+    domain = ["|", ("is_closed", "=", False), ("date_end", ">=", today_start_utc)]
+    if viewer.is_technician:
+        domain = own_domain(viewer.partner_id) + domain
+    return domain
+
+
+def _m2o_id(value):
+    return value[0] if isinstance(value, (list, tuple)) and value else (value or None)
+
+
+def _m2o_name(value):
+    return value[1] if isinstance(value, (list, tuple)) and len(value) > 1 else ""
+
+
+# --------------------------------------------------------------------------- stages
+
+@dataclass(frozen=True)
+class Stage:
+    id: int
+    name: str
+    sequence: int = 0
+    is_closed: bool = False
+    is_default: bool = False
+    color: str = ""
+
+
+@dataclass(frozen=True)
+class StageMap:
+    """The order stages by sequence, with the special ones recognised by flag and name."""
+
+    stages: tuple[Stage, ...]
+    en_route: Stage | None
+    started: Stage | None
+    completed: Stage | None
+    cancelled: Stage | None
+
+    def get(self, stage_id) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def next_stages(self, current_id) -> list[Stage]:
+        """Open stages after the current one (completing and cancelling have their own actions)."""
+        current = self.get(current_id)
+        if current is not None and current.is_closed:
+            return []
+        after = [s for s in self.stages if current is None or (s.sequence, s.id) > (current.sequence, current.id)]
+        return [s for s in after if not s.is_closed]
+
+    def state_of(self, stage_id) -> str:
+        """A short word for the badge's look: new, enroute, started, done, cancelled or open."""
+        stage = self.get(stage_id)
+        if stage is None:
+            return "open"
+        if self.cancelled and stage.id == self.cancelled.id:
+            return "cancelled"
+        if stage.is_closed:
+            return "done"
+        if self.started and stage.id == self.started.id:
+            return "started"
+        if self.en_route and stage.id == self.en_route.id:
+            return "enroute"
+        return "new" if stage.is_default or stage == self.stages[0] else "open"
+
+
+_EN_ROUTE = re.compile(r"en[\s_-]?route|on (the|my) way|travel|driving", re.IGNORECASE)
+_STARTED = re.compile(r"start|in progress|on site|working", re.IGNORECASE)
+_COMPLETED = re.compile(r"complet|done|finish|closed|resolved", re.IGNORECASE)
+_CANCELLED = re.compile(r"cancel", re.IGNORECASE)
+
+
+def build_stage_map(records) -> StageMap:
+    """Sort fsm.stage records by (sequence, name, id), Odoo's ``_order``, and find the special ones."""
+    stages = tuple(sorted(
+        (Stage(
+            id=r["id"], name=r.get("name") or "", sequence=r.get("sequence") or 0,
+            is_closed=bool(r.get("is_closed")), is_default=bool(r.get("is_default")),
+            color=r.get("custom_color") or "",
+        ) for r in records),
+        key=lambda s: (s.sequence, s.name, s.id),
+    ))
+    open_stages = [s for s in stages if not s.is_closed]
+    closed = [s for s in stages if s.is_closed]
+    cancelled = next((s for s in closed if _CANCELLED.search(s.name)), None)
+    completed = next((s for s in closed if _COMPLETED.search(s.name) and s != cancelled), None)
+    if completed is None:
+        completed = next((s for s in closed if s != cancelled), None)
+    if cancelled is None and len(closed) > 1:
+        cancelled = next((s for s in reversed(closed) if s != completed), None)
+    return StageMap(
+        stages=stages,
+        en_route=next((s for s in open_stages if _EN_ROUTE.search(s.name)), None),
+        started=next((s for s in open_stages if _STARTED.search(s.name) and not _EN_ROUTE.search(s.name)), None),
+        completed=completed,
+        cancelled=cancelled,
+    )
+
+
+_stage_cache: dict = {}
+_stage_lock = threading.Lock()
+
+
+def _stage_cache_key(odoo, viewer):
+    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None), viewer.company_id)
+
+
+def get_stage_map(odoo, viewer: Viewer, *, refresh=False) -> StageMap:
+    """The order stages, read once every few minutes per Odoo company (they are configuration)."""
+    key = _stage_cache_key(odoo, viewer)
+    now = time.monotonic()
+    with _stage_lock:
+        hit = _stage_cache.get(key)
+    if hit and not refresh and now - hit[0] < STAGE_CACHE_SECONDS:
+        return hit[1]
+    records = odoo.search_read(
+        "fsm.stage", [("stage_type", "=", "order")],
+        ["name", "sequence", "is_closed", "is_default", "custom_color"],
+        order="sequence, name, id",
+    )
+    stage_map = build_stage_map(records)
+    with _stage_lock:
+        _stage_cache[key] = (now, stage_map)
+    return stage_map
+
+
+def stage_map_is_cached(odoo, viewer) -> bool:
+    hit = _stage_cache.get(_stage_cache_key(odoo, viewer))
+    return bool(hit) and time.monotonic() - hit[0] < STAGE_CACHE_SECONDS
+
+
+def clear_stage_cache():
+    with _stage_lock:
+        _stage_cache.clear()
+
+
+# --------------------------------------------------------------------------- links
+
+def address_line(order) -> str:
+    parts = [order.get("street"), order.get("street2"), order.get("city"), order.get("state_name"),
+             order.get("zip")]
+    return ", ".join(p.strip() for p in parts if p and str(p).strip())
+
+
+def maps_url(address: str) -> str:
+    if not address:
+        return ""
+    return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": address})
+
+
+def _dial(number) -> str:
+    return re.sub(r"[^\d+]", "", number or "")
+
+
+def tel_url(number) -> str:
+    digits = _dial(number)
+    return f"tel:{digits}" if digits else ""
+
+
+def sms_url(number, body="") -> str:
+    digits = _dial(number)
+    if not digits:
+        return ""
+    return f"sms:{digits}" + (f"?body={quote(body)}" if body else "")
+
+
+def eta_text(minutes: int, technician: str = "") -> str:
+    who = f"this is {technician} from field service" if technician else "this is your technician"
+    return f"Hello, {who}. I'm on my way and will arrive in about {minutes} minutes."
+
+
+# --------------------------------------------------------------------------- list
+
+def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: datetime) -> dict:
+    """One order as a list row: names, window in the user's zone, badges and one-tap links."""
+    today = tzs.today(tz_name, now)
+    start = tzs.parse_odoo_datetime(order.get("scheduled_date_start"))
+    day = local_day(start, tz_name)
+    stage_id = _m2o_id(order.get("stage_id"))
+    if stage_map is not None:
+        state = stage_map.state_of(stage_id)
+    else:
+        state = "done" if order.get("is_closed") else "open"
+    if state in ("new", "open") and order.get("date_start") and not order.get("date_end"):
+        state = "started"
+    phone = order.get("phone") or order.get("mobile") or ""
+    address = address_line(order)
+    persons = order.get("person_ids") or []
+    return {
+        "id": order["id"],
+        "name": order.get("name") or f"#{order['id']}",
+        "customer": _m2o_name(order.get("location_id")),
+        "address": address,
+        "maps_url": maps_url(address),
+        "phone": phone,
+        "tel_url": tel_url(phone),
+        "sms_url": sms_url(phone),
+        "stage": {"id": stage_id, "name": _m2o_name(order.get("stage_id")), "state": state},
+        "is_closed": bool(order.get("is_closed")) or state in ("done", "cancelled"),
+        "priority": order.get("priority") or "0",
+        "priority_label": PRIORITY_LABELS.get(order.get("priority") or "0", ""),
+        "is_urgent": (order.get("priority") or "0") in ("2", "3"),
+        "window": format_window(order.get("scheduled_date_start"), order.get("scheduled_date_end"), tz_name, now),
+        "local_day": day,
+        "start_utc": start,
+        "technician": _m2o_name(order.get("person_id")),
+        "person_id": _m2o_id(order.get("person_id")),
+        "person_ids": [_m2o_id(p) for p in persons],
+        "unassigned": not order.get("person_id") and not persons,
+        "precache": day is not None and today <= day <= today + timedelta(days=1),
+    }
+
+
+def group_jobs(rows: list[dict], today: date) -> list[dict]:
+    """Overdue (open, scheduled before today), Today, Upcoming (later or not scheduled).
+
+    ``today`` is the user's local date, so the split follows their zone (and its DST rules).
+    """
+    groups = {"overdue": [], "today": [], "upcoming": []}
+    for row in rows:
+        day = row["local_day"]
+        if day is None:
+            groups["upcoming"].append(row)
+        elif day < today:
+            # A closed order only shows up here if it was done today: file it under Today.
+            groups["today" if row["is_closed"] else "overdue"].append(row)
+        elif day == today:
+            groups["today"].append(row)
+        else:
+            groups["upcoming"].append(row)
+    far = datetime.max.replace(tzinfo=UTC)
+    for key, items in groups.items():
+        items.sort(key=lambda r: (r["is_closed"] if key == "today" else False, r["start_utc"] or far, r["id"]))
+    titles = {"overdue": "Overdue", "today": "Today", "upcoming": "Upcoming"}
+    return [{"key": k, "title": titles[k], "jobs": v} for k, v in groups.items()]
+
+
+def technician_options(rows: list[dict]) -> list[dict]:
+    """The technicians appearing in an office user's list, for the filter (no extra RPC)."""
+    seen = {}
+    for row in rows:
+        if row["person_id"] and row["person_id"] not in seen:
+            seen[row["person_id"]] = row["technician"]
+    return [{"id": pid, "name": name} for pid, name in sorted(seen.items(), key=lambda kv: kv[1].lower())]
+
+
+def filter_rows(rows: list[dict], technician: str | None) -> list[dict]:
+    """Office filter: "unassigned", a person id as a string, or everything."""
+    if not technician:
+        return rows
+    if technician == "unassigned":
+        return [r for r in rows if r["unassigned"]]
+    try:
+        pid = int(technician)
+    except ValueError:
+        return rows
+    return [r for r in rows if r["person_id"] == pid or pid in r["person_ids"]]
+
+
+def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | None = None) -> dict:
+    """The jobs page: a technician's own jobs (office: everyone's, filterable), grouped. ≤ 2 RPCs."""
+    now = now or tzs.now_utc()
+    today = tzs.today(viewer.tz, now)
+    orders = odoo.search_read(
+        "fsm.order", active_domain(viewer, tzs.day_range_utc(today, viewer.tz)[0]), list_fields(viewer.version),
+        limit=LIST_LIMIT, order="scheduled_date_start, id",
+    )
+    stage_map = get_stage_map(odoo, viewer)
+    rows = [summarize_order(o, stage_map, viewer.tz, now) for o in orders]
+    options = [] if viewer.is_technician else technician_options(rows)
+    shown = rows if viewer.is_technician else filter_rows(rows, technician)
+    return {
+        "groups": group_jobs(shown, today),
+        "count": len(shown),
+        "today": today,
+        "technicians": options,
+        "technician": technician or "",
+        "show_filter": not viewer.is_technician,
+        "tz": str(tzs.get_tz(viewer.tz)),
+    }
+
+
+# --------------------------------------------------------------------------- ownership
+
+def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
+    """Read one order the viewer may act on (1 RPC; 2 when refusing).
+
+    :raises JobNotFound: when there is no such order.
+    :raises JobForbidden: when a technician asks for another technician's order.
+    """
+    if viewer.is_technician:
+        found = odoo.search_read("fsm.order", [("id", "=", job_id)] + own_domain(viewer.partner_id), fields)
+        if found:
+            return found[0]
+        # Not one of theirs: tell "missing" from "someone else's" (16/17 raise AccessError here).
+        if odoo.read("fsm.order", [job_id], ["id"]):
+            raise JobForbidden()
+        raise JobNotFound()
+    found = odoo.read("fsm.order", [job_id], fields)
+    if not found:
+        raise JobNotFound()
+    return found[0]
+
+
+# --------------------------------------------------------------------------- chatter
+
+def _partner_names(store: dict) -> dict:
+    return {p.get("id"): p.get("name") or "" for p in store.get("res.partner", []) or []}
+
+
+def _subtype_descriptions(store: dict) -> dict:
+    return {s.get("id"): s.get("description") or "" for s in store.get("mail.message.subtype", []) or []}
+
+
+def _body_html(body):
+    # 19 sends HTML bodies as ["markup", "<p>...</p>"].
+    if isinstance(body, (list, tuple)):
+        return body[1] if len(body) > 1 else ""
+    return body or ""
+
+
+def _tracking_value(value):
+    if isinstance(value, dict):
+        value = value.get("value")
+    if value is False or value is None:
+        return ""
+    return str(value)
+
+
+def _normalize_tracking(values) -> list[dict]:
+    out = []
+    for t in values or []:
+        if not isinstance(t, dict):
+            continue
+        info = t.get("fieldInfo") or {}
+        field = t.get("changedField") or info.get("changedField") or t.get("changed_field") or t.get("field_desc") or ""
+        old = t.get("oldValue", t.get("old_value"))
+        new = t.get("newValue", t.get("new_value"))
+        out.append({"field": field, "old": _tracking_value(old), "new": _tracking_value(new)})
+    return out
+
+
+def _author(message, partners) -> tuple[int | None, str]:
+    author = message.get("author")
+    if isinstance(author, dict):  # 16/17 embed the name; 18 refers to the store's res.partner
+        pid = author.get("id")
+        return pid, author.get("name") or partners.get(pid, "")
+    author_id = message.get("author_id")
+    if isinstance(author_id, (list, tuple)):  # 15 message_format: [id, name]
+        return _m2o_id(author_id), _m2o_name(author_id)
+    if isinstance(author_id, int):  # 19
+        return author_id, partners.get(author_id, "")
+    return None, ""
+
+
+def _raw_messages(result) -> tuple[list[dict], dict]:
+    """The message dicts and the store of related records, whatever the version's shape."""
+    if isinstance(result, list):  # 15 message_format, 16 /mail/thread/messages
+        return result, {}
+    if not isinstance(result, dict):
+        return [], {}
+    store = result.get("data")
+    if isinstance(store, dict):  # 18/19 store format: ids in "messages", records in data
+        records = {m.get("id"): m for m in store.get("mail.message", []) or []}
+        order = result.get("messages") or list(records)
+        return [records[i] for i in order if i in records], store
+    messages = result.get("messages")
+    if isinstance(messages, list) and all(isinstance(m, dict) for m in messages):  # 17
+        return messages, {}
+    return [], {}
+
+
+def normalize_messages(result) -> list[dict]:
+    """Chatter in one shape for every version, newest first, bodies sanitised.
+
+    Each message: id, date (aware UTC), author_id (partner), author, body (Markup), is_note,
+    kind ("note", "message" or "tracking"), subtype, tracking [{field, old, new}], photos and
+    signature (storage references found in Fieldkit's notes).
+    """
+    raw, store = _raw_messages(result)
+    partners = _partner_names(store)
+    subtypes = _subtype_descriptions(store)
+    out = []
+    for m in raw:
+        author_id, author = _author(m, partners)
+        html = _body_html(m.get("body"))
+        text = html_to_text(html)
+        photos = _PHOTO_RE.findall(text)
+        signature = _SIGNATURE_RE.findall(text)
+        if photos or signature:
+            # Fieldkit's own reference lines are shown as pictures, not as text.
+            html = re.sub(r"<p>\s*fieldkit-(photo|signature):[^<]*</p>|fieldkit-(photo|signature):\s*\S+", "", html)
+        tracking = _normalize_tracking(m.get("trackingValues") or m.get("tracking_value_ids"))
+        subtype = m.get("subtype_id")
+        subtype_name = m.get("subtype_description") or (
+            subtypes.get(subtype) if isinstance(subtype, int) else _m2o_name(subtype)
+        )
+        is_note = bool(m.get("is_note")) or _m2o_name(subtype) == "Note" or (
+            m.get("message_type") == "comment" and subtype == 2 and m.get("is_note") is None
+        )
+        kind = "tracking" if tracking else ("note" if m.get("message_type") == "comment" and is_note
+                                             else "message")
+        out.append({
+            "id": m.get("id"),
+            "date": tzs.parse_odoo_datetime(m.get("date")),
+            "author_id": author_id,
+            "author": author or "Odoo",
+            "body": sanitize_html(html),
+            "has_body": not is_blank_html(html),
+            "is_note": is_note,
+            "kind": kind,
+            "message_type": m.get("message_type") or "",
+            "subtype": subtype_name or "",
+            "tracking": tracking,
+            "photos": photos,
+            "signature": signature[0] if signature else None,
+        })
+    epoch = datetime.min.replace(tzinfo=UTC)
+    out.sort(key=lambda msg: (msg["date"] or epoch, msg["id"] or 0), reverse=True)
+    return out
+
+
+def fetch_messages(odoo, viewer: Viewer, order: dict) -> list[dict]:
+    """The order's chatter with tracking, newest first (1 RPC; none on 15 without messages)."""
+    if viewer.version <= 15:
+        ids = sorted(order.get("message_ids") or [], reverse=True)[:MESSAGE_LIMIT]
+        result = odoo.call("mail.message", "message_format", ids) if ids else []
+    else:
+        result = odoo.json_route(
+            "/mail/thread/messages",
+            {"thread_model": "fsm.order", "thread_id": order["id"], "limit": MESSAGE_LIMIT},
+        )
+    return normalize_messages(result)
+
+
+# --------------------------------------------------------------------------- detail
+
+def _html_or_text(value, version: int) -> Markup:
+    """description/resolution are text up to 17 and HTML from 18; todo is HTML everywhere."""
+    if not value:
+        return Markup("")
+    if version >= 18 or str(value).lstrip().startswith("<"):
+        return sanitize_html(value)
+    return text_to_html(value)
+
+
+def _presign(storage, ref):
+    try:
+        return storage.presigned_url(storage.key_from_reference(ref))
+    except StorageError:
+        logger.warning("Could not sign a URL for %s", ref, exc_info=True)
+        return None
+
+
+def finish_checks(order: dict, viewer: Viewer) -> list[dict]:
+    """What Odoo checks when the job is completed, so the technician sees it before finishing."""
+    checks = [
+        {"label": "Resolution: what was done", "ok": not is_blank_html(order.get("resolution")),
+         "note": "asked for below"},
+        {"label": "Start time", "ok": bool(order.get("date_start")), "note": "set now if missing"},
+        {"label": "End time", "ok": bool(order.get("date_end")), "note": "set when you finish"},
+    ]
+    if order.get("require_signature"):
+        checks.append({"label": "Customer signature (required by your company)",
+                       "ok": bool(order.get("x_signature_url")), "note": "collect it below first"})
+    return checks
+
+
+def job_detail(odoo, viewer: Viewer, job_id: int, *, storage=None, now: datetime | None = None) -> dict:
+    """Everything needed on site for one job. ≤ 3 RPCs: order, chatter, stages or equipment.
+
+    Stages are cached per company (see :func:`get_stage_map`); the equipment names are read only
+    when the order has equipment and the stages are already known, so the budget holds.
+
+    :raises JobNotFound: / :raises JobForbidden: see :func:`fetch_order`.
+    """
+    now = now or tzs.now_utc()
+    order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version))
+    equipment_ids = order.get("equipment_ids") or []
+    stages_cached = stage_map_is_cached(odoo, viewer)
+    stage_map = get_stage_map(odoo, viewer)
+    messages = fetch_messages(odoo, viewer, order)
+    equipment = []
+    if equipment_ids and stages_cached:
+        equipment = [e.get("display_name") or e.get("name") or "" for e in
+                     odoo.read("fsm.equipment", equipment_ids, ["display_name"])]
+    elif equipment_ids:
+        equipment = [f"Equipment #{eid}" for eid in equipment_ids]
+    row = summarize_order(order, stage_map, viewer.tz, now)
+    stage_id = row["stage"]["id"]
+    photos, signature_url = [], None
+    if storage is not None:
+        for msg in messages:
+            msg["photo_urls"] = [u for u in (_presign(storage, r) for r in msg["photos"]) if u]
+            photos.extend({"url": u, "author": msg["author"], "date": msg["date"]} for u in msg["photo_urls"])
+        if order.get("x_signature_url"):
+            signature_url = _presign(storage, order["x_signature_url"])
+    for msg in messages:
+        msg["when"] = tzs.relative_day(msg["date"], viewer.tz, now) if msg["date"] else ""
+        msg.setdefault("photo_urls", [])
+        msg["is_me"] = msg["author_id"] == viewer.partner_id
+    closed = row["is_closed"]
+    en_route = stage_map.en_route
+    offer_en_route = bool(en_route) and not closed and stage_id != en_route.id and not order.get("date_start")
+    next_stages = [s for s in stage_map.next_stages(stage_id)
+                   if s not in (stage_map.started, stage_map.en_route)]
+    return {
+        **row,
+        "location": _m2o_name(order.get("location_id")),
+        "access_notes": _html_or_text(order.get("location_directions"), 18),
+        "description": _html_or_text(order.get("description"), viewer.version),
+        "todo": sanitize_html(order.get("todo")) if not is_blank_html(order.get("todo")) else Markup(""),
+        "resolution": _html_or_text(order.get("resolution"), viewer.version),
+        "resolution_text": html_to_text(order.get("resolution")),
+        "equipment": equipment,
+        "team": _m2o_name(order.get("team_id")),
+        "technician_phone": order.get("person_phone") or "",
+        "duration_hours": order.get("scheduled_duration") or 0,
+        "started_at": tzs.relative_day(order.get("date_start"), viewer.tz, now),
+        "ended_at": tzs.relative_day(order.get("date_end"), viewer.tz, now),
+        "is_started": bool(order.get("date_start")),
+        "is_ended": bool(order.get("date_end")),
+        "signature_url": signature_url,
+        "has_signature": bool(order.get("x_signature_url")),
+        "require_signature": bool(order.get("require_signature")),
+        "messages": messages,
+        "photos": photos,
+        "finish_checks": finish_checks(order, viewer),
+        "actions": {
+            "can_act": not closed,
+            "start": not closed and not order.get("date_start"),
+            "en_route": en_route if offer_en_route else None,
+            "next_stages": [] if closed else next_stages,
+            "finish": not closed,
+            "cancel": not closed and stage_map.cancelled is not None,
+        },
+        "eta_minutes": ETA_CHOICES,
+        "eta_choices": [{"minutes": n, "sms_url": sms_url(row["phone"], eta_text(n, viewer.name))}
+                        for n in ETA_CHOICES] if row["phone"] else [],
+    }
+
+
+# --------------------------------------------------------------------------- actions
+
+def start_job(odoo, viewer: Viewer, job_id: int, *, now: datetime | None = None) -> str:
+    """Set the actual start to now, and move to the started stage where one exists."""
+    order = fetch_order(odoo, viewer, job_id, ["stage_id", "date_start", "is_closed"])
+    if order.get("is_closed"):
+        raise JobActionError("This job is already closed.")
+    stage_map = get_stage_map(odoo, viewer)
+    vals = {"date_start": tzs.to_odoo_datetime(now or tzs.now_utc())}
+    current = stage_map.get(_m2o_id(order.get("stage_id")))
+    started = stage_map.started
+    if started and (current is None or (started.sequence, started.id) > (current.sequence, current.id)):
+        vals["stage_id"] = started.id
+    odoo.write("fsm.order", [job_id], vals)
+    return "Job started."
+
+
+def set_job_stage(odoo, viewer: Viewer, job_id: int, stage_id) -> str:
+    """Move the job to another open stage; completing and cancelling go through their own actions."""
+    order = fetch_order(odoo, viewer, job_id, ["stage_id", "is_closed"])
+    stage_map = get_stage_map(odoo, viewer)
+    try:
+        target = stage_map.get(int(stage_id))
+    except (TypeError, ValueError):
+        target = None
+    if target is None:
+        raise JobActionError("That stage does not exist any more. Please refresh the page.")
+    if target.is_closed:
+        raise JobActionError("Use “Finish job” to complete it, or “Cancel job” to cancel it.")
+    if order.get("is_closed"):
+        raise JobActionError("This job is already closed.")
+    odoo.write("fsm.order", [job_id], {"stage_id": target.id})
+    return f"Stage set to {target.name}."
+
+
+def finish_job(odoo, viewer: Viewer, job_id: int, resolution: str, *, now: datetime | None = None) -> str:
+    """Write the resolution and the end time, then ``action_complete`` (a plain stage write is refused).
+
+    :raises JobActionError: without a resolution, or without a signature the company requires.
+    :raises UserError: / ValidationError when Odoo refuses; nothing is completed then.
+    """
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise JobActionError("Please describe what was done (the resolution) before finishing.")
+    fields = ["date_start", "is_closed", "x_signature_url"] + (["require_signature"] if viewer.version >= 18 else [])
+    order = fetch_order(odoo, viewer, job_id, fields)
+    if order.get("is_closed"):
+        raise JobActionError("This job is already closed.")
+    if order.get("require_signature") and not order.get("x_signature_url"):
+        raise JobActionError("Your company requires the customer's signature: collect it before finishing.")
+    moment = tzs.to_odoo_datetime(now or tzs.now_utc())
+    vals = {
+        "resolution": str(text_to_html(resolution)) if viewer.version >= 18 else resolution,
+        "date_end": moment,
+    }
+    if not order.get("date_start"):
+        vals["date_start"] = moment
+    odoo.write("fsm.order", [job_id], vals)
+    odoo.call("fsm.order", "action_complete", [job_id])
+    return "Job finished. Well done!"
+
+
+def cancel_job(odoo, viewer: Viewer, job_id: int) -> str:
+    """Cancel the job through Odoo's ``action_cancel``."""
+    order = fetch_order(odoo, viewer, job_id, ["is_closed"])
+    if order.get("is_closed"):
+        raise JobActionError("This job is already closed.")
+    odoo.call("fsm.order", "action_cancel", [job_id])
+    return "Job cancelled."
+
+
+def _post_note(odoo, viewer: Viewer, job_id: int, html: Markup):
+    """message_post as the user: an internal note, never an e-mail to followers.
+
+    :raises JobActionError: when Odoo refuses because the user has no e-mail address.
+    """
+    kwargs = {"message_type": "comment", "subtype_xmlid": "mail.mt_note"}
+    body = str(html)
+    if viewer.version >= 17:
+        kwargs["body_is_html"] = True
+    elif viewer.version == 16:
+        # 16 escapes a str body; Markup has no wire form, so send the plain text.
+        body = html_to_text(html)
+    try:
+        return odoo.message_post("fsm.order", job_id, body, **kwargs)
+    except UserError as exc:
+        message = str(getattr(exc, "user_message", "") or exc)
+        if "email" in message.lower():
+            raise JobActionError(NO_EMAIL_MESSAGE) from exc
+        raise
+
+
+def add_note(odoo, viewer: Viewer, job_id: int, text: str) -> str:
+    """Post the technician's note on the job's chatter, as the technician."""
+    text = (text or "").strip()
+    if not text:
+        raise JobActionError("The note is empty.")
+    fetch_order(odoo, viewer, job_id, ["id"])
+    _post_note(odoo, viewer, job_id, text_to_html(text))
+    return "Note added."
+
+
+def add_photos(odoo, viewer: Viewer, job_id: int, files, storage) -> str:
+    """Check, store under ``jobs/{id}/photos/`` and list the photos in a chatter note.
+
+    ``files`` are ``(filename, bytes)`` pairs. Nothing is stored unless every file passes.
+
+    :raises UploadRejected: for a file that is not an accepted photo or is too large.
+    :raises StorageError: when the store fails (what was stored is removed again).
+    """
+    files = [(name, data) for name, data in files if name or data]
+    if not files:
+        raise UploadRejected("Please choose at least one photo.")
+    checked = [(name, data, check_photo(data, name)) for name, data in files]
+    fetch_order(odoo, viewer, job_id, ["id"])
+    keys = []
+    try:
+        for name, data, content_type in checked:
+            key = make_key(f"jobs/{job_id}/photos", name or "photo", content_type)
+            storage.put_object(key, data, content_type)
+            keys.append(key)
+        count = len(keys)
+        lines = [Markup("<p>{}</p>").format(f"{count} photo{'s' if count > 1 else ''} added")]
+        lines += [Markup("<p>{} {}</p>").format(PHOTO_MARKER, storage.reference(k)) for k in keys]
+        _post_note(odoo, viewer, job_id, Markup("").join(lines))
+    except (StorageError, JobActionError, OdooError):
+        _discard(storage, keys)
+        raise
+    return f"{len(keys)} photo{'s' if len(keys) > 1 else ''} added."
+
+
+def _discard(storage, keys):
+    for key in keys:
+        try:
+            storage.delete(key)
+        except StorageError:
+            logger.warning("Could not remove %s after a failed upload", key, exc_info=True)
+
+
+def signature_key(job_id: int, now: datetime) -> str:
+    return f"signatures/fsm_{job_id}_{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.png"
+
+
+def save_signature(odoo, viewer: Viewer, job_id: int, png: bytes, signer_name: str, storage,
+                   *, now: datetime | None = None) -> dict:
+    """Store the customer's signature, keep its reference in ``x_signature_url``, note it.
+
+    :raises UploadRejected: when the PNG is not acceptable.
+    :raises StorageError: when the store fails; ``x_signature_url`` is then left untouched.
+    :returns: ``{"url": fresh pre-signed URL, "warning": None or a message}``
+    """
+    check_signature_png(png)
+    signer_name = (signer_name or "").strip()[:120]
+    fetch_order(odoo, viewer, job_id, ["id"])
+    now = now or tzs.now_utc()
+    key = signature_key(job_id, now)
+    storage.put_object(key, png, "image/png")
+    ref = storage.reference(key)
+    odoo.write("fsm.order", [job_id], {"x_signature_url": ref})
+    who = f"Signed by {signer_name}" if signer_name else "Customer signature collected"
+    note = Markup("<p>{}</p><p>{} {}</p>").format(who, SIGNATURE_MARKER, ref)
+    warning = None
+    try:
+        _post_note(odoo, viewer, job_id, note)
+    except JobActionError as exc:
+        # The signature itself is saved; only the chatter note is missing.
+        warning = "Signature saved, but it could not be noted in the history: " + exc.user_message
+    return {"url": storage.presigned_url(key), "warning": warning}

@@ -1,0 +1,59 @@
+"""HTML from Odoo (descriptions, to-do lists, chatter) made safe to show, and plain text made HTML."""
+import re
+
+import nh3
+from markupsafe import Markup, escape
+
+_TAGS = {
+    "p", "br", "div", "span", "strong", "b", "em", "i", "u", "s", "strike", "small", "sub", "sup",
+    "ul", "ol", "li", "a", "blockquote", "code", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td", "font",
+}
+_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+# Odoo's to-do checklists are <ul class="o_checklist"><li class="o_checked">: the only classes kept.
+_KEPT_CLASSES = {"o_checklist", "o_checked"}
+
+
+def _filter_attribute(tag: str, attr: str, value: str):
+    if attr != "class":
+        return value
+    kept = [c for c in value.split() if c in _KEPT_CLASSES]
+    return " ".join(kept) or None
+
+
+def sanitize_html(html) -> Markup:
+    """Odoo HTML reduced to safe formatting tags; scripts, styles, handlers and images removed."""
+    if not html:
+        return Markup("")
+    cleaned = nh3.clean(
+        str(html),
+        tags=_TAGS,
+        attributes={**_ATTRIBUTES, "ul": {"class"}, "li": {"class"}},
+        attribute_filter=_filter_attribute,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return Markup(cleaned.strip())
+
+
+def text_to_html(text: str) -> Markup:
+    """Plain text typed by a person as escaped HTML paragraphs (line breaks kept)."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", (text or "").strip()) if p.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in p.splitlines()))
+        for p in paragraphs
+    )
+
+
+def html_to_text(html) -> str:
+    """Visible text of an HTML fragment, for short previews and matching."""
+    if not html:
+        return ""
+    text = re.sub(r"<br\s*/?>|</p>|</li>|</div>", "\n", str(html), flags=re.IGNORECASE)
+    return Markup(nh3.clean(text, tags=set())).unescape().strip()
+
+
+def is_blank_html(html) -> bool:
+    """True when an HTML field has no visible text (Odoo stores "<p><br></p>" for empty)."""
+    return not html_to_text(html)
