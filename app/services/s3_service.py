@@ -76,6 +76,10 @@ def check_key(key):
     return key
 
 
+def _foreign_reference(ref):
+    return StorageError("This file is not in Fieldkit's store.", cause=f"foreign reference {ref!r}")
+
+
 def _clamp_expiry(expires):
     return max(1, min(int(expires), MAX_PRESIGN_SECONDS))
 
@@ -184,7 +188,9 @@ class S3Storage(Storage):
         try:
             yield
         except (BotoCoreError, ClientError) as exc:
-            logger.warning("S3 %s of %s/%s failed: %s", action, self.bucket, key, exc, exc_info=True)
+            logger.warning(
+                "S3 %s of %s/%s failed: %s", action, self.bucket, key, exc, exc_info=True
+            )
             raise StorageError(cause=exc) from exc
 
     def put_object(self, key, data: bytes, content_type) -> str:
@@ -219,7 +225,7 @@ class S3Storage(Storage):
     def key_from_reference(self, ref) -> str:
         prefix = f"s3://{self.bucket}/"
         if not isinstance(ref, str) or not ref.startswith(prefix):
-            raise StorageError("This file is not in Fieldkit's store.", cause=f"foreign ref {ref!r}")
+            raise _foreign_reference(ref)
         return check_key(ref[len(prefix):])
 
 
@@ -229,7 +235,9 @@ class LocalStorage(Storage):
     scheme = "local"
     url_prefix = "/files"
 
-    def __init__(self, root, secret_key, *, presign_seconds=DEFAULT_PRESIGN_SECONDS, clock=time.time):
+    def __init__(
+        self, root, secret_key, *, presign_seconds=DEFAULT_PRESIGN_SECONDS, clock=time.time
+    ):
         if not secret_key:
             raise ValueError("LocalStorage needs SECRET_KEY to sign download URLs")
         self.root = Path(root).resolve()
@@ -333,7 +341,7 @@ class LocalStorage(Storage):
 
     def key_from_reference(self, ref) -> str:
         if not isinstance(ref, str) or not ref.startswith("local://"):
-            raise StorageError("This file is not in Fieldkit's store.", cause=f"foreign ref {ref!r}")
+            raise _foreign_reference(ref)
         return check_key(ref[len("local://"):])
 
 

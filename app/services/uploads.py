@@ -75,7 +75,8 @@ def check_photo(data: bytes, filename) -> str:
     limit = _limit("MAX_PHOTO_BYTES", DEFAULT_MAX_PHOTO_BYTES)
     if len(data) > limit:
         raise UploadRejected(
-            f"{label} is too large ({_megabytes(len(data))}); photos can be up to {_megabytes(limit)}."
+            f"{label} is too large ({_megabytes(len(data))}); "
+            f"photos can be up to {_megabytes(limit)}."
         )
     content_type = sniff_image_type(data)
     if content_type is None:

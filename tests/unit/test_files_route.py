@@ -124,7 +124,8 @@ def test_metadata_folder_not_served(app, client):
         storage = get_storage()
         expires_at = int(time.time()) + 60
         sig = storage.sign(".meta/a/b.png.json", expires_at)
-    assert client.get(f"/files/.meta/a/b.png.json?expires={expires_at}&sig={sig}").status_code == 404
+    url = f"/files/.meta/a/b.png.json?expires={expires_at}&sig={sig}"
+    assert client.get(url).status_code == 404
 
 
 def test_not_served_when_storage_is_s3(tmp_path, monkeypatch):

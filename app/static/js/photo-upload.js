@@ -1,0 +1,240 @@
+/*
+ * Photo upload: enhances
+ *   <form data-photo-upload method="post" action="/jobs/12/photos" enctype="multipart/form-data">
+ *     <input type="file" name="photos" accept="image/*" multiple>
+ *     <button type="submit">Upload</button>
+ *     optional: <progress data-progress hidden></progress> <p data-status></p>
+ *   </form>
+ * On submit each photo is downscaled in the browser to at most MAX_SIDE px on its long side and
+ * re-encoded as JPEG, so a 12-megapixel photo crosses a weak phone network as ~300 KB. Photos the
+ * browser cannot decode (HEIC on most browsers) are sent as they are. The form then posts
+ * through fetch with the X-CSRFToken header; without JavaScript it posts normally.
+ */
+(function () {
+  'use strict';
+
+  var MAX_SIDE = 1600;
+  var JPEG_QUALITY = 0.82;
+  var NETWORK_ERROR = 'Could not send the photos: check your connection and try again';
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute('content') : '';
+  }
+
+  /* Decode with EXIF orientation applied, so portrait photos stay upright once the EXIF
+   * block is gone. Resolves to {source, width, height, close} or rejects. */
+  function decode(file) {
+    if (window.createImageBitmap) {
+      // Wrapped so that a browser throwing on the options object falls back too.
+      return new Promise(function (resolve) {
+        resolve(createImageBitmap(file, { imageOrientation: 'from-image' }));
+      }).catch(function () {
+        return createImageBitmap(file);
+      }).then(function (bitmap) {
+        return { source: bitmap, width: bitmap.width, height: bitmap.height,
+                 close: function () { if (bitmap.close) bitmap.close(); } };
+      }, function () { return decodeWithImage(file); });
+    }
+    return decodeWithImage(file);
+  }
+
+  function decodeWithImage(file) {
+    return new Promise(function (resolve, reject) {
+      var url = URL.createObjectURL(file);
+      var img = new Image();
+      img.onload = function () {
+        resolve({ source: img, width: img.naturalWidth, height: img.naturalHeight,
+                  close: function () { URL.revokeObjectURL(url); } });
+      };
+      img.onerror = function () { URL.revokeObjectURL(url); reject(new Error('undecodable')); };
+      img.src = url;
+    });
+  }
+
+  function jpegName(name) {
+    var stem = (name || 'photo').replace(/\.[^./\\]*$/, '') || 'photo';
+    return stem + '.jpg';
+  }
+
+  /* Resolves to {blob, name}: the downscaled JPEG, or the original file when the browser
+   * can't decode it or re-encoding would not make it smaller. */
+  function prepare(file) {
+    var original = { blob: file, name: file.name };
+    return decode(file).then(function (image) {
+      var scale = Math.min(1, MAX_SIDE / Math.max(image.width, image.height));
+      var canvas = document.createElement('canvas');
+      canvas.width = Math.max(1, Math.round(image.width * scale));
+      canvas.height = Math.max(1, Math.round(image.height * scale));
+      var ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#fff';  // transparent PNGs would turn black in a JPEG
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.imageSmoothingQuality = 'high';
+      ctx.drawImage(image.source, 0, 0, canvas.width, canvas.height);
+      image.close();
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          if (!blob || (scale === 1 && blob.size >= file.size)) resolve(original);
+          else resolve({ blob: blob, name: jpegName(file.name) });
+        }, 'image/jpeg', JPEG_QUALITY);
+      });
+    }).catch(function () { return original; });
+  }
+
+  function PhotoUpload(form) {
+    this.form = form;
+    this.input = form.querySelector('input[type="file"]');
+    this.progress = form.querySelector('[data-progress]');
+    this.status = form.querySelector('[data-status]');
+    this.busy = false;
+    if (!this.progress) {
+      this.progress = document.createElement('progress');
+      this.progress.setAttribute('data-progress', '');
+      this.progress.hidden = true;
+      form.appendChild(this.progress);
+    }
+    if (!this.status) {
+      this.status = document.createElement('p');
+      this.status.setAttribute('data-status', '');
+      form.appendChild(this.status);
+    }
+    this.status.setAttribute('role', 'status');
+    this.status.setAttribute('aria-live', 'polite');
+    var self = this;
+    form.addEventListener('submit', function (e) { self.onSubmit(e); });
+  }
+
+  PhotoUpload.prototype.setStatus = function (message, state) {
+    this.status.textContent = message;
+    if (state) this.status.setAttribute('data-state', state);
+    else this.status.removeAttribute('data-state');
+  };
+
+  PhotoUpload.prototype.setBusy = function (busy) {
+    this.busy = busy;
+    this.form.setAttribute('aria-busy', busy ? 'true' : 'false');
+    Array.prototype.forEach.call(this.form.querySelectorAll('button, input[type="submit"]'),
+      function (button) { button.disabled = busy; });
+    if (!busy) this.progress.hidden = true;
+  };
+
+  PhotoUpload.prototype.showProgress = function (done, total, message) {
+    this.progress.hidden = false;
+    if (total) {
+      this.progress.max = total;
+      this.progress.value = done;
+    } else {
+      this.progress.removeAttribute('value');  // indeterminate: fetch can't report upload bytes
+    }
+    this.setStatus(message, 'busy');
+  };
+
+  PhotoUpload.prototype.onSubmit = function (e) {
+    var files = this.input && this.input.files ? Array.prototype.slice.call(this.input.files) : [];
+    // Nothing chosen: let the server answer as it would without JavaScript.
+    if (!files.length) return;
+    e.preventDefault();
+    if (this.busy) return;
+    var self = this;
+    var form = this.form;
+    var fieldName = this.input.name || 'photos';
+    var data;
+    try {
+      data = new FormData(form, e.submitter || undefined);
+    } catch (err) {
+      data = new FormData(form);  // browsers without the submitter argument
+    }
+    data.delete(fieldName);
+    this.setBusy(true);
+
+    var prepared = 0;
+    this.showProgress(0, files.length, 'Preparing photo 1 of ' + files.length + '…');
+    // One at a time: decoding several 12-megapixel photos at once can exhaust a phone's memory.
+    var chain = Promise.resolve();
+    files.forEach(function (file) {
+      chain = chain.then(function () { return prepare(file); }).then(function (photo) {
+        data.append(fieldName, photo.blob, photo.name);
+        prepared += 1;
+        if (prepared < files.length) {
+          self.showProgress(prepared, files.length,
+            'Preparing photo ' + (prepared + 1) + ' of ' + files.length + '…');
+        }
+      });
+    });
+    chain.then(function () {
+      self.showProgress(0, 0, files.length === 1 ? 'Uploading the photo…'
+        : 'Uploading ' + files.length + ' photos…');
+      return fetch(form.action || window.location.href, {
+        method: 'POST',
+        body: data,
+        credentials: 'same-origin',
+        headers: { 'X-CSRFToken': csrfToken() },
+        // Don't follow the redirect here: that GET would use up the confirmation flashed for
+        // the page, which the browser then loads without it.
+        redirect: 'manual'
+      });
+    }).then(function (response) {
+      return self.finish(response);
+    }).catch(function () {
+      self.setBusy(false);
+      self.setStatus(NETWORK_ERROR, 'error');
+    });
+  };
+
+  PhotoUpload.prototype.finish = function (response) {
+    var self = this;
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      reloadAt(this.form.getAttribute('data-next') || window.location.href);
+      return null;
+    }
+    var contentType = response.headers.get('Content-Type') || '';
+    return response.text().then(function (text) {
+      var message = errorMessage(text, contentType);
+      if (response.ok && !message) {
+        window.location.reload();
+        return;
+      }
+      self.setBusy(false);
+      self.setStatus(message || (response.status === 413
+        ? 'These photos are too large to send. Try fewer at a time.'
+        : 'The photos could not be uploaded (error ' + response.status + '). Please try again.'),
+      'error');
+    });
+  };
+
+  /* Load `next` afresh. Assigning the current URL plus a #fragment would only scroll, so in
+   * that case the fragment is set first and the page reloaded. */
+  function reloadAt(next) {
+    var target = new URL(next, window.location.href);
+    var here = window.location;
+    if (target.origin === here.origin && target.pathname === here.pathname &&
+        target.search === here.search) {
+      if (target.hash !== here.hash) window.history.replaceState(window.history.state, '', target.href);
+      window.location.reload();
+    } else {
+      window.location.assign(target.href);
+    }
+  }
+
+  /* The message for people in an answer: JSON {error}, or the error banner of an HTML page. */
+  function errorMessage(text, contentType) {
+    if (contentType.indexOf('json') !== -1) {
+      try { return JSON.parse(text).error || ''; } catch (err) { return ''; }
+    }
+    if (contentType.indexOf('html') === -1 || !window.DOMParser) return '';
+    var doc = new DOMParser().parseFromString(text, 'text/html');
+    var banner = doc.querySelector('.banner--error, [role="alert"]');
+    return banner ? banner.textContent.trim() : '';
+  }
+
+  function init() {
+    if (!window.fetch || !window.FormData || !window.Promise) return;
+    Array.prototype.forEach.call(document.querySelectorAll('form[data-photo-upload]'), function (form) {
+      if (!form.photoUpload) form.photoUpload = new PhotoUpload(form);
+    });
+  }
+
+  window.FieldkitPhotoUpload = { init: init };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
