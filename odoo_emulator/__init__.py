@@ -1,0 +1,85 @@
+"""Fieldkit's Odoo emulator: an Odoo-compatible JSON-RPC server on SQLite with demo data.
+
+    handle = start_in_thread(port=0, data_path=None, version=17, latency_ms=0, today=None,
+                             quiet=True)
+    handle.url, handle.port, handle.version, handle.stop(), handle.reset(),
+    handle.fail_next(count, mode="502"|"hang", hang_seconds=30), handle.api_keys
+"""
+
+import datetime as dt
+import logging
+import threading
+
+__all__ = ["start_in_thread", "EmulatorHandle"]
+
+
+class EmulatorHandle:
+    def __init__(self, state, server, thread, host):
+        self.state = state
+        self._server = server
+        self._thread = thread
+        self.port = server.server_port
+        self.url = f"http://{host}:{self.port}"
+        self.version = state.version
+        self.db = "fieldkit"
+
+    @property
+    def data_path(self):
+        return self.state.data_path
+
+    @property
+    def api_keys(self):
+        """{login: demo API key}."""
+        return self.state.api_keys()
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+        self.state.close()
+
+    def reset(self):
+        """Wipe the data file and re-seed the demo data."""
+        self.state.reset()
+
+    def fail_next(self, count, mode="502", hang_seconds=30):
+        """Make the next ``count`` requests fail with a 502, or hang then answer 504."""
+        if mode not in ("502", "hang"):
+            raise ValueError("mode must be '502' or 'hang'")
+        with self.state.lock:
+            self.state.faults.update(count=count, mode=mode, hang_seconds=hang_seconds)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def _parse_today(today):
+    if today is None or isinstance(today, dt.date):
+        return today
+    return dt.date.fromisoformat(str(today))
+
+
+def build_state(data_path=None, version=17, latency_ms=0, today=None):
+    from .state import EmulatorState
+    return EmulatorState(data_path=data_path, version=int(version), today=_parse_today(today),
+                         latency_ms=latency_ms)
+
+
+def start_in_thread(port=0, data_path=None, version=17, latency_ms=0, today=None, quiet=True,
+                    host="127.0.0.1"):
+    """Start the emulator in a daemon thread and return its handle."""
+    from werkzeug.serving import make_server
+
+    from .server import EmulatorApp
+    logger = logging.getLogger("odoo_emulator")
+    if quiet:
+        logger.setLevel(logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    state = build_state(data_path, version, latency_ms, today)
+    server = make_server(host, port, EmulatorApp(state), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="odoo-emulator", daemon=True)
+    thread.start()
+    return EmulatorHandle(state, server, thread, host)

@@ -1,0 +1,548 @@
+"""Deterministic demo data, relative to "today" (or --today): database `fieldkit`.
+
+Users (login = password): admin, office, manager, tech1..tech6; every technician has an
+fsm.person sharing the user's partner and at least two open orders scheduled today in their own
+time zone. tech5 is in America/Los_Angeles, everyone else in the company's America/New_York.
+tech6 has no email. Each user has a demo API key (``api_key_for(login)``).
+"""
+
+import datetime as dt
+import hashlib
+import random
+
+from . import security
+
+try:
+    from zoneinfo import ZoneInfo
+except ImportError:  # pragma: no cover
+    ZoneInfo = None
+
+COMPANY_TZ = "America/New_York"
+
+USERS = [
+    # login, name, tz, email, groups
+    ("admin", "Mitchell Admin", COMPANY_TZ, "admin@fieldkit.example.com", security.ADMIN_GROUPS),
+    ("office", "Olivia Office", COMPANY_TZ, "office@fieldkit.example.com",
+     security.OFFICE_GROUPS),
+    ("manager", "Marcus Manager", COMPANY_TZ, "manager@fieldkit.example.com",
+     security.MANAGER_GROUPS),
+    ("tech1", "Tom Technician", COMPANY_TZ, "tech1@fieldkit.example.com", security.TECH_GROUPS),
+    ("tech2", "Tina Torres", COMPANY_TZ, "tech2@fieldkit.example.com", security.TECH_GROUPS),
+    ("tech3", "Theo Tran", COMPANY_TZ, "tech3@fieldkit.example.com", security.TECH_GROUPS),
+    ("tech4", "Tara Thompson", COMPANY_TZ, "tech4@fieldkit.example.com", security.TECH_GROUPS),
+    ("tech5", "Tyler Tanaka", "America/Los_Angeles", "tech5@fieldkit.example.com",
+     security.TECH_GROUPS),
+    ("tech6", "Trevor Tate", COMPANY_TZ, False, security.TECH_GROUPS),
+]
+
+CUSTOMER_NAMES = [
+    "Maple Street Dental", "Harborview Bakery", "Summit Fitness Center", "Oakridge Veterinary",
+    "Bluewater Marina", "Riverside Print Shop", "Granite Peak Outfitters", "Cedar Lane Pharmacy",
+    "Brightside Daycare", "Lakeshore Auto Repair", "Northgate Library", "Sunrise Senior Living",
+    "Copper Kettle Diner", "Ironwood Brewing Co.", "Willow Creek Apartments", "Pinecrest Motel",
+    "Redwood Family Clinic", "Silverline Data Center", "Golden Gate Laundromat",
+    "Hillside Community Church", "Bayside Seafood Market", "Evergreen Landscaping",
+    "Crescent Moon Yoga", "Stonebridge Law Offices", "Parkview Elementary School",
+    "Meadowbrook Grocery", "Blue Ridge Hardware", "Starlight Cinema", "Fairview Dental Group",
+    "Timberline Lodge", "Westside Bowling Lanes", "Canyon View Winery", "Harmony Music School",
+    "Lighthouse Coffee Roasters", "Prairie Wind Farms", "Metro Office Suites",
+    "Coastal Surf Shop", "Highland Animal Hospital", "Union Square Florist",
+    "Beacon Hill Bookstore",
+]
+STREETS = ["Maple St", "Oak Ave", "Pine St", "Cedar Rd", "Elm St", "Washington Blvd", "Lake Dr",
+           "Hill St", "Park Ave", "Main St", "Church St", "High St", "River Rd", "Sunset Blvd",
+           "Broadway", "Market St", "Spring St", "Center St", "Walnut St", "Chestnut St"]
+CITIES = [
+    ("Springfield", "IL", "627"), ("Columbus", "OH", "432"), ("Albany", "NY", "122"),
+    ("Hartford", "CT", "061"), ("Richmond", "VA", "232"), ("Raleigh", "NC", "276"),
+    ("Trenton", "NJ", "086"), ("Harrisburg", "PA", "171"), ("Annapolis", "MD", "214"),
+    ("Providence", "RI", "029"),
+]
+STATES = {"IL": "Illinois", "OH": "Ohio", "NY": "New York", "CT": "Connecticut",
+          "VA": "Virginia", "NC": "North Carolina", "NJ": "New Jersey", "PA": "Pennsylvania",
+          "MD": "Maryland", "RI": "Rhode Island", "CA": "California", "MA": "Massachusetts"}
+AREA = {"IL": "217", "OH": "614", "NY": "518", "CT": "860", "VA": "804", "NC": "919",
+        "NJ": "609", "PA": "717", "MD": "410", "RI": "401"}
+CONTACT_NAMES = ["Emma Wilson", "Liam Johnson", "Olivia Brown", "Noah Davis", "Ava Miller",
+                 "Ethan Garcia", "Sophia Martinez", "Mason Lee", "Isabella Clark", "Lucas Walker"]
+EQUIPMENT = ["Rooftop HVAC unit", "Walk-in freezer", "Water heater", "Boiler", "Air handler",
+             "Ice machine", "Backup generator", "Heat pump", "Split AC system", "Furnace"]
+PROBLEMS = ["Compressor noisy", "No cooling on second floor", "Thermostat unresponsive",
+            "Annual maintenance", "Water leak under unit", "Filter replacement",
+            "Breaker keeps tripping", "Strange smell from vents", "Pilot light out",
+            "Install new thermostat", "Inspect refrigerant levels", "Fan belt squealing"]
+RESOLUTIONS = ["Replaced capacitor, tested OK.", "Cleaned coils and replaced filter.",
+               "Reset thermostat and updated firmware.", "Tightened fittings, leak stopped.",
+               "Replaced fan belt.", "Recharged refrigerant to spec."]
+PRODUCTS = [
+    ("HVAC-FLT-16", "Air Filter 16x25x1", 18.5, "product"), ("HVAC-FLT-20", "Air Filter 20x25x1",
+                                                              21.0, "product"),
+    ("HVAC-CAP-45", "Run Capacitor 45/5 MFD", 34.0, "product"),
+    ("HVAC-CON-30", "Contactor 30A 24V", 42.0, "product"),
+    ("HVAC-TSTAT", "Smart Thermostat", 189.0, "product"),
+    ("HVAC-BELT-A", "Fan Belt A-Section", 16.0, "product"),
+    ("HVAC-MTR-05", "Condenser Fan Motor 1/2 HP", 265.0, "product"),
+    ("HVAC-REF-410", "Refrigerant R-410A (lb)", 38.0, "product"),
+    ("HVAC-IGN-01", "Hot Surface Igniter", 55.0, "product"),
+    ("HVAC-FLM-01", "Flame Sensor", 24.0, "product"),
+    ("HVAC-DRAIN", "Condensate Pump", 89.0, "product"),
+    ("HVAC-DUCT", "Duct Tape Foil 60yd", 12.5, "consu"),
+    ("HVAC-COIL-CL", "Coil Cleaner Spray", 14.0, "consu"),
+    ("HVAC-HP-3T", "Heat Pump 3 Ton", 3450.0, "product"),
+    ("HVAC-AH-3T", "Air Handler 3 Ton", 1890.0, "product"),
+    ("HVAC-WH-50", "Water Heater 50 gal", 940.0, "product"),
+    ("HVAC-VALVE", "Expansion Valve", 120.0, "product"),
+    ("HVAC-SENS", "Temperature Sensor", 29.0, "product"),
+    ("HVAC-PCB", "Control Board", 310.0, "product"),
+    ("HVAC-BLWR", "Blower Wheel", 145.0, "product"),
+    ("SRV-LABOR", "Labor (hour)", 95.0, "service"),
+    ("SRV-DIAG", "Diagnostic Visit", 89.0, "service"),
+    ("SRV-MAINT", "Maintenance Plan (year)", 299.0, "service"),
+    ("SRV-EMERG", "Emergency Call-out", 175.0, "service"),
+    ("SRV-INSTALL", "Installation Service", 450.0, "service"),
+]
+
+
+def api_key_for(login):
+    """The deterministic demo API key of a demo user."""
+    return "fkdemo_" + hashlib.sha256(f"fieldkit-demo-{login}".encode()).hexdigest()[:32]
+
+
+def _utc(day, hour, minute, tz):
+    local = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(tz))
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class Seeder:
+    def __init__(self, state):
+        self.state = state
+        self.version = state.version
+        self.rng = random.Random(20240601)
+        self.env = state.env(1, su=True)
+
+    def create(self, model, vals, xmlid=None):
+        rid = self.env[model]._create_one(dict(vals))
+        if xmlid:
+            self.state.add_xmlid(xmlid, model, rid)
+        return rid
+
+    def local_today(self, tz):
+        if self.state.today:
+            return self.state.today
+        return dt.datetime.now(ZoneInfo(tz)).date()
+
+    # -- base -------------------------------------------------------------------------------
+    def seed_base(self):
+        self.us = self.create("res.country", {"name": "United States", "code": "US"},
+                              "base.us")
+        self.states = {code: self.create("res.country.state", {"name": name, "code": code,
+                                                               "country_id": self.us})
+                       for code, name in STATES.items()}
+        self.usd = self.create("res.currency", {"name": "USD", "symbol": "$"}, "base.USD")
+        cpartner = self.create("res.partner", {
+            "name": "Fieldkit Services Inc.", "is_company": True, "street": "100 Main St",
+            "city": "Hartford", "zip": "06103", "state_id": self.states["CT"],
+            "country_id": self.us, "phone": "+1 860-555-0100",
+            "email": "info@fieldkit.example.com", "tz": COMPANY_TZ}, "base.main_partner")
+        self.company = self.create("res.company", {"name": "Fieldkit Services Inc.",
+                                                   "partner_id": cpartner,
+                                                   "currency_id": self.usd, "sequence": 0},
+                                   "base.main_company")
+        self.env["res.partner"]._write_one(cpartner, {"company_id": self.company})
+        self.create("uom.uom", {"name": "Units"}, "uom.product_uom_unit")
+        self.create("uom.uom", {"name": "Hours"}, "uom.product_uom_hour")
+        # groups
+        cats = {}
+        gids = {}
+        for xmlid, (name, category, _) in security.GROUPS.items():
+            if category not in cats:
+                cats[category] = self.create("ir.module.category", {"name": category})
+            gids[xmlid] = self.create("res.groups", {"name": name,
+                                                     "category_id": cats[category]}, xmlid)
+        for xmlid, (_, _, implied) in security.GROUPS.items():
+            self.env["res.groups"]._write_one(gids[xmlid], {
+                "implied_ids": [(6, 0, [gids[i] for i in implied])]})
+        self.gids = gids
+        gfield = "groups_id" if self.version <= 18 else "group_ids"
+        # OdooBot (uid 1) then the demo users
+        bot_partner = self.create("res.partner", {"name": "OdooBot", "email": "odoobot@example.com",
+                                                  "tz": COMPANY_TZ}, "base.partner_root")
+        self.create("res.users", {"login": "__system__", "partner_id": bot_partner,
+                                  "active": False, gfield: [(6, 0, list(gids.values()))]},
+                    "base.user_root")
+        self.users = {}
+        for login, name, tz, email, groups in USERS:
+            pid = self.create("res.partner", {"name": name, "email": email, "tz": tz,
+                                              "company_id": self.company,
+                                              "phone": f"+1 860-555-01{len(self.users) + 10:02d}"})
+            uid = self.create("res.users", {
+                "login": login, "password": login, "partner_id": pid,
+                "company_id": self.company, "company_ids": [(6, 0, [self.company])],
+                gfield: [(6, 0, [gids[g] for g in groups])]},
+                "base.user_admin" if login == "admin" else f"fieldkit.user_{login}")
+            self.users[login] = uid
+            self.create("res.users.apikeys", {"name": "Fieldkit demo key", "user_id": uid,
+                                              "key": api_key_for(login), "scope": "rpc"})
+        self.state.invalidate_groups()
+
+    def seed_ir_model(self):
+        for mname, cls in sorted(self.state.registry.classes.items()):
+            mid = self.create("ir.model", {"name": cls._description or mname, "model": mname,
+                                           "transient": bool(cls._transient)},
+                              f"base.model_{mname.replace('.', '_')}")
+            for fname, f in self.state.registry.fields[mname].items():
+                self.create("ir.model.fields", {
+                    "name": fname, "field_description": f.string or fname, "model": mname,
+                    "model_id": mid, "ttype": f.type, "relation": f.relation or False,
+                    "required": bool(f.required), "readonly": bool(f.readonly),
+                    "store": bool(f.store), "state": "manual" if fname.startswith("x_")
+                    else "base"})
+        self.state._model_ids = {r["model"]: rid for rid, r in
+                                 self.state.storage.data["ir.model"].items()}
+        self.state._field_ids = {(r["model"], r["name"]): rid for rid, r in
+                                 self.state.storage.data["ir.model.fields"].items()}
+
+    def seed_mail(self):
+        self.create("mail.message.subtype", {"name": "Discussions", "sequence": 0},
+                    "mail.mt_comment")
+        self.create("mail.message.subtype", {"name": "Note", "internal": True, "sequence": 100},
+                    "mail.mt_note")
+        self.create("mail.message.subtype", {"name": "Activities", "internal": True,
+                                             "sequence": 90}, "mail.mt_activities")
+        self.create("mail.message.subtype", {"name": "Order Completed",
+                                             "description": "Order completed",
+                                             "res_model": "fsm.order"},
+                    "fieldservice.mt_order_completed")
+        self.create("mail.message.subtype", {"name": "Order Cancelled",
+                                             "description": "Order cancelled",
+                                             "res_model": "fsm.order"},
+                    "fieldservice.mt_order_cancelled")
+        for i, (name, icon, xmlid) in enumerate([
+                ("Email", "fa-envelope", "mail.mail_activity_data_email"),
+                ("Call", "fa-phone", "mail.mail_activity_data_call"),
+                ("Meeting", "fa-users", "mail.mail_activity_data_meeting"),
+                ("To-Do", "fa-check", "mail.mail_activity_data_todo")]):
+            self.create("mail.activity.type", {"name": name, "icon": icon, "sequence": i + 1},
+                        xmlid)
+
+    # -- customers ----------------------------------------------------------------------------
+    def seed_customers(self):
+        rng = self.rng
+        self.customers = []
+        for i, name in enumerate(CUSTOMER_NAMES):
+            city, st, zip3 = CITIES[i % len(CITIES)]
+            street = f"{rng.randint(10, 9899)} {STREETS[rng.randrange(len(STREETS))]}"
+            phone = f"+1 {AREA[st]}-555-{rng.randint(100, 199):04d}"
+            vals = {"name": name, "is_company": True, "street": street, "city": city,
+                    "zip": f"{zip3}{rng.randint(1, 99):02d}", "state_id": self.states[st],
+                    "country_id": self.us, "phone": phone,
+                    "email": "info@" + "".join(c for c in name.lower() if c.isalnum())[:18]
+                    + ".example.com", "company_id": self.company}
+            if self.version <= 18 and i % 3 == 0:
+                vals["mobile"] = f"+1 {AREA[st]}-555-{rng.randint(200, 299):04d}"
+            pid = self.create("res.partner", vals)
+            contact = CONTACT_NAMES[i % len(CONTACT_NAMES)]
+            self.create("res.partner", {"name": contact, "parent_id": pid, "type": "contact",
+                                        "phone": f"+1 {AREA[st]}-555-{rng.randint(300, 399):04d}",
+                                        "email": contact.lower().replace(" ", ".")
+                                        + "@example.com"})
+            self.customers.append(pid)
+
+    # -- field service ------------------------------------------------------------------------
+    def seed_fieldservice(self):
+        v = self.version
+        stage = lambda name, seq, key, closed=False, fold=False, color="#FFFFFF", module="fieldservice": \
+            self.create("fsm.stage", {"name": name, "sequence": seq, "stage_type": "order",
+                                      "is_closed": closed, "is_default": True, "fold": fold,
+                                      "custom_color": color}, f"{module}.fsm_stage_{key}")
+        self.stage = {"new": stage("New", 10, "new")}
+        self.stage["completed"] = stage("Completed", 80, "completed", closed=True,
+                                        color="#00FF00")
+        self.stage["cancel"] = stage("Cancelled", 100, "cancel", closed=True, fold=True,
+                                     color="#FF0000")
+        if v <= 17:
+            for key, name, seq in (("confirmed", "Confirmed", 20), ("requested", "Requested", 30),
+                                   ("assigned", "Assigned", 40), ("scheduled", "Scheduled", 50),
+                                   ("enroute", "En Route", 60), ("started", "Started", 70)):
+                self.stage[key] = stage(name, seq, key, module="fieldservice_isp_flow")
+        self.team = self.create("fsm.team", {"name": "Default Team"},
+                                "fieldservice.fsm_team_default")
+        self.create("fsm.order.type", {"name": "Field Service"}, "fieldservice.fsm_order_type_fsm")
+        self.tags = [self.create("fsm.tag", {"name": n}) for n in ("Warranty", "VIP", "Follow-up")]
+        self.create("fsm.category", {"name": "HVAC"})
+        self.create("res.territory", {"name": "Northeast"}, "base_territory.test_territory")
+        # persons share the user's partner
+        self.persons = {}
+        for login in ("tech1", "tech2", "tech3", "tech4", "tech5", "tech6"):
+            uid = self.users[login]
+            pid = self.state.storage.data["res.users"][uid]["partner_id"]
+            self.persons[login] = self.create("fsm.person", {"partner_id": pid},
+                                              f"fieldkit.person_{login}")
+        # locations (one per customer) with equipment
+        self.locations = []
+        rng = self.rng
+        for cid in self.customers:
+            crec = self.state.storage.data["res.partner"][cid]
+            lid = self.create("fsm.location", {
+                "name": f"{crec['name']} - Main", "owner_id": cid, "contact_id": cid,
+                "street": crec["street"], "city": crec["city"], "zip": crec["zip"],
+                "state_id": crec["state_id"], "country_id": crec["country_id"],
+                "phone": crec["phone"], "direction": rng.choice(
+                    [False, "Use the side entrance", "Ring the service bell",
+                     "Park behind the building", "Check in at reception"])})
+            for _ in range(rng.randint(1, 2)):
+                self.create("fsm.equipment", {
+                    "name": rng.choice(EQUIPMENT), "location_id": lid,
+                    "current_location_id": lid, "owner_id": cid,
+                    "serial": f"SN-{rng.randint(100000, 999999)}"})
+            self.locations.append(lid)
+        self.seed_orders()
+
+    def _open_stages(self, assigned):
+        if self.version >= 18:
+            return ["new"]
+        return ["assigned", "scheduled", "enroute", "started"] if assigned else \
+            ["new", "confirmed", "requested"]
+
+    def seed_orders(self):
+        rng = self.rng
+        office_env = self.state.env(self.users["office"], su=True)
+        orders = []
+        techs = list(self.persons)
+        for login in techs:
+            tz = self.state.user_tz(self.users[login])
+            today = self.local_today(tz)
+            for hour, minute in ((9, 0), (11, 30), (14, 0)):
+                orders.append((login, today, hour, minute, "open"))
+            for back in (1, 3):
+                orders.append((login, today - dt.timedelta(days=back), 10, 0, "open"))
+            for ahead in (1, 2, 6):
+                orders.append((login, today + dt.timedelta(days=ahead), 9 + ahead % 5, 0, "open"))
+            for back in (1, 2, 4, 7, 11):
+                orders.append((login, today - dt.timedelta(days=back), 8 + back % 6, 30,
+                               "completed"))
+            orders.append((login, today - dt.timedelta(days=5), 13, 0, "cancel"))
+        ctoday = self.local_today(COMPANY_TZ)
+        for i in range(12):
+            orders.append((None, ctoday + dt.timedelta(days=rng.randint(-4, 14)),
+                           rng.choice((8, 10, 13, 15)), 0, "open"))
+        while len(orders) < 120:
+            login = rng.choice(techs)
+            day = ctoday + dt.timedelta(days=rng.randint(-14, 14))
+            kind = "completed" if day < ctoday and rng.random() < 0.7 else \
+                rng.choice(("open", "open", "cancel"))
+            orders.append((login, day, rng.choice((8, 9, 10, 13, 15, 16)), 0, kind))
+        for n, (login, day, hour, minute, kind) in enumerate(orders):
+            tz = self.state.user_tz(self.users[login]) if login else COMPANY_TZ
+            start = _utc(day, hour, minute, tz)
+            problem = PROBLEMS[n % len(PROBLEMS)]
+            vals = {
+                "location_id": self.locations[n % len(self.locations)],
+                "person_id": self.persons[login] if login else False,
+                "scheduled_date_start": start,
+                "scheduled_duration": rng.choice((1.0, 1.5, 2.0, 3.0)),
+                "priority": rng.choice(("0", "0", "0", "1", "2", "3")),
+                "description": problem if self.version <= 17 else f"<p>{problem}</p>",
+                "todo": "<ul><li>Check in with the customer</li><li>Inspect the unit</li>"
+                        "<li>Photograph the work</li></ul>",
+                "team_id": self.team,
+            }
+            if n % 9 == 0:
+                vals["tag_ids"] = [(6, 0, [self.tags[n % 3]])]
+            if kind == "open":
+                choices = self._open_stages(bool(login))
+                key = choices[n % len(choices)]
+                if login and day == self.local_today(tz) and hour == 9 and self.version <= 17:
+                    key = "scheduled"
+                if key == "started":
+                    vals["date_start"] = start
+                vals["stage_id"] = self.stage[key]
+            elif kind == "completed":
+                end = (dt.datetime.strptime(start, "%Y-%m-%d %H:%M:%S")
+                       + dt.timedelta(hours=vals["scheduled_duration"]))
+                vals.update(date_start=start, date_end=end.strftime("%Y-%m-%d %H:%M:%S"),
+                            resolution=RESOLUTIONS[n % len(RESOLUTIONS)] if self.version <= 17
+                            else f"<p>{RESOLUTIONS[n % len(RESOLUTIONS)]}</p>")
+            oid = office_env["fsm.order"]._create_one(dict(vals))
+            if kind in ("completed", "cancel"):
+                author = self.users[login] if login else self.users["office"]
+                env = self.state.env(author, su=True).with_context(_fsm_button=True)
+                env["fsm.order"]._write_one(oid, {"stage_id": self.stage[kind]})
+                env["fsm.order"]._track(oid, {"stage_id": vals.get("stage_id")
+                                              or self.stage["new"]})
+
+    # -- sales, crm, stock, helpdesk ------------------------------------------------------------
+    def seed_products(self):
+        self.products = []
+        categ = self.create("product.category", {"name": "All"}, "product.product_category_all")
+        for code, name, price, ptype in PRODUCTS:
+            vals = {"name": name, "default_code": code, "list_price": price,
+                    "standard_price": round(price * 0.6, 2), "sale_ok": True,
+                    "purchase_ok": ptype != "service", "categ_id": categ,
+                    "uom_id": self.state.xmlids["uom.product_uom_hour" if ptype == "service"
+                                                else "uom.product_uom_unit"][1]}
+            if self.version >= 18:
+                vals.update(type="service" if ptype == "service" else "consu",
+                            is_storable=ptype == "product")
+            else:
+                vals["type"] = ptype
+            tmpl = self.create("product.template", vals)
+            pid = self.env["product.template"].raw_value(tmpl, "product_variant_ids")[0]
+            if ptype == "product":
+                self.env["product.product"]._write_one(pid, {"qty_available":
+                                                             float(self.rng.randint(0, 60))})
+            self.products.append(pid)
+
+    def seed_sales(self):
+        rng = self.rng
+        states = ["draft", "sent", "sale", "cancel"] + (["done"] if self.version <= 16 else [])
+        sellers = [self.users[x] for x in ("office", "manager", "tech1", "tech2", "tech3")]
+        self.tax = self.create("account.tax", {"name": "15%", "amount": 15.0})
+        today = self.local_today(COMPANY_TZ)
+        for i in range(30):
+            state = states[i % len(states)]
+            partner = self.customers[(i * 7) % len(self.customers)]
+            lines = []
+            for _ in range(rng.randint(1, 3)):
+                pid = self.products[rng.randrange(len(self.products))]
+                lines.append((0, 0, {"product_id": pid,
+                                     "product_uom_qty": float(rng.randint(1, 5))}))
+            date_order = dt.datetime.combine(today - dt.timedelta(days=rng.randint(0, 40)),
+                                             dt.time(14, rng.randint(0, 59)))
+            vals = {"partner_id": partner, "user_id": sellers[i % len(sellers)],
+                    "order_line": lines,
+                    "date_order": date_order.strftime("%Y-%m-%d %H:%M:%S"),
+                    "validity_date": (date_order.date() + dt.timedelta(days=30)).isoformat()}
+            sid = self.create("sale.order", vals)
+            extra = {"state": state}
+            if self.version >= 17 and state == "sale" and i % 4 == 2:
+                extra["locked"] = True
+            self.env["sale.order"]._write_one(sid, extra)
+
+    def seed_crm(self):
+        rng = self.rng
+        stages = [self.create("crm.stage", {"name": n, "sequence": s, "is_won": w},
+                              f"crm.stage_lead{i + 1}")
+                  for i, (n, s, w) in enumerate((("New", 1, False), ("Qualified", 2, False),
+                                                 ("Proposition", 3, False),
+                                                 ("Won", 70, True)))]
+        reasons = [self.create("crm.lost.reason", {"name": n}) for n in
+                   ("Too expensive", "We don't have people/skills", "Not enough stock")]
+        team = self.create("crm.team", {"name": "Sales"}, "sales_team.team_sales_department")
+        tags = [self.create("crm.tag", {"name": n}) for n in ("Service", "Install", "Contract")]
+        today = self.local_today(COMPANY_TZ)
+        sellers = [self.users[x] for x in ("office", "manager", "tech1", "tech2")]
+        for i in range(25):
+            partner = self.customers[(i * 3 + 1) % len(self.customers)]
+            pname = self.state.storage.data["res.partner"][partner]["name"]
+            stage = stages[i % 4]
+            lost = i % 8 == 7
+            vals = {"name": f"{pname}: {rng.choice(['Maintenance contract', 'New HVAC install', 'Service plan renewal', 'Heat pump upgrade', 'Duct cleaning'])}",
+                    "type": "opportunity" if i % 5 else "lead", "partner_id": partner,
+                    "stage_id": stage, "user_id": sellers[i % len(sellers)],
+                    "expected_revenue": float(rng.randint(5, 120) * 100),
+                    "probability": 100.0 if stage == stages[3] else float(rng.choice(
+                        (10, 20, 30, 50, 70))),
+                    "date_deadline": (today + dt.timedelta(days=rng.randint(-5, 30))).isoformat(),
+                    "team_id": team, "tag_ids": [(6, 0, [tags[i % 3]])],
+                    "email_from": self.state.storage.data["res.partner"][partner]["email"],
+                    "phone": self.state.storage.data["res.partner"][partner]["phone"],
+                    "priority": str(i % 4)}
+            if lost:
+                vals.update(active=False, probability=0.0, lost_reason_id=reasons[i % 3])
+            self.create("crm.lead", vals)
+
+    def seed_stock(self):
+        rng = self.rng
+        wh = self.create("stock.warehouse", {"name": "Fieldkit Warehouse", "code": "WH"},
+                         "stock.warehouse0")
+        view = self.create("stock.location", {"name": "WH", "usage": "view"})
+        stock = self.create("stock.location", {"name": "Stock", "location_id": view,
+                                               "usage": "internal"}, "stock.stock_location_stock")
+        partners = self.create("stock.location", {"name": "Partners", "usage": "view"})
+        customers = self.create("stock.location", {"name": "Customers", "location_id": partners,
+                                                   "usage": "customer"},
+                                "stock.stock_location_customers")
+        vendors = self.create("stock.location", {"name": "Vendors", "location_id": partners,
+                                                 "usage": "supplier"},
+                              "stock.stock_location_suppliers")
+        van = self.create("stock.location", {"name": "Van 1", "location_id": view,
+                                             "usage": "internal"})
+        types = [
+            self.create("stock.picking.type", {"name": "Receipts", "code": "incoming",
+                                               "sequence_code": "IN", "warehouse_id": wh,
+                                               "default_location_src_id": vendors,
+                                               "default_location_dest_id": stock},
+                        "stock.picking_type_in"),
+            self.create("stock.picking.type", {"name": "Delivery Orders", "code": "outgoing",
+                                               "sequence_code": "OUT", "warehouse_id": wh,
+                                               "default_location_src_id": stock,
+                                               "default_location_dest_id": customers},
+                        "stock.picking_type_out"),
+            self.create("stock.picking.type", {"name": "Internal Transfers", "code": "internal",
+                                               "sequence_code": "INT", "warehouse_id": wh,
+                                               "default_location_src_id": stock,
+                                               "default_location_dest_id": van},
+                        "stock.picking_type_internal"),
+        ]
+        storable = [p for p, (_, _, _, t) in zip(self.products, PRODUCTS) if t == "product"]
+        now = dt.datetime.combine(self.local_today(COMPANY_TZ), dt.time(15, 0))
+        states = ["draft", "waiting", "confirmed", "assigned", "assigned", "done", "cancel"]
+        for ptype in types:
+            for i in range(20):
+                state = states[i % len(states)]
+                moves = []
+                for _ in range(rng.randint(1, 2)):
+                    pid = rng.choice(storable)
+                    qty = float(rng.randint(1, 12))
+                    moves.append((0, 0, {"product_id": pid, "product_uom_qty": qty}))
+                sched = now + dt.timedelta(days=rng.randint(-10, 12), hours=rng.randint(-4, 4))
+                partner = self.customers[(i * 5) % len(self.customers)] \
+                    if ptype != types[2] else False
+                pick = self.create("stock.picking", {
+                    "picking_type_id": ptype, "partner_id": partner,
+                    "scheduled_date": sched.strftime("%Y-%m-%d %H:%M:%S"),
+                    "origin": f"S{(i % 30) + 1:05d}" if ptype == types[1] else False,
+                    "move_ids": moves})
+                self.env["stock.picking"]._demo_state(pick, state)
+
+    def seed_helpdesk(self):
+        stages = [self.create("helpdesk.ticket.stage", {"name": n, "sequence": s, "closed": c,
+                                                        "fold": c})
+                  for n, s, c in (("New", 1, False), ("In Progress", 2, False),
+                                  ("Awaiting", 3, False), ("Done", 4, True),
+                                  ("Cancelled", 5, True))]
+        team = self.create("helpdesk.ticket.team", {"name": "Support"})
+        cat = self.create("helpdesk.ticket.category", {"name": "HVAC"})
+        subjects = ["No heat in the office", "Invoice question", "Reschedule my visit",
+                    "Thermostat app not syncing", "Noise after repair", "Request a quote",
+                    "Warranty claim", "Technician feedback"]
+        for i, subject in enumerate(subjects):
+            self.create("helpdesk.ticket", {
+                "name": subject, "description": f"<p>{subject}.</p>",
+                "partner_id": self.customers[i * 4 % len(self.customers)],
+                "stage_id": stages[i % len(stages)], "team_id": team, "category_id": cat,
+                "user_id": [self.users["office"], self.users["tech1"], False][i % 3],
+                "priority": str(i % 4)})
+
+    def run(self):
+        self.seed_base()
+        self.seed_ir_model()
+        self.seed_mail()
+        self.seed_customers()
+        self.seed_fieldservice()
+        reg = self.state.registry.classes
+        if "product.template" in reg:
+            self.seed_products()
+        if "sale.order" in reg:
+            self.seed_sales()
+        if "crm.lead" in reg:
+            self.seed_crm()
+        if "stock.picking" in reg:
+            self.seed_stock()
+        if "helpdesk.ticket" in reg:
+            self.seed_helpdesk()
+
+
+def seed(state):
+    Seeder(state).run()

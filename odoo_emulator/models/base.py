@@ -1,0 +1,385 @@
+"""base: res.partner, res.users, res.company, res.groups, countries, currencies, ir.*."""
+
+from ..exceptions import AccessDenied, ValidationError
+from ..orm import (BaseModel, Binary, Boolean, Char, Float, Html, Integer, Many2many, Many2one,
+                   One2many, Selection, Text, api_model)
+
+TZ_SELECTION = [["America/New_York", "America/New_York"], ["America/Chicago", "America/Chicago"],
+                ["America/Denver", "America/Denver"], ["America/Los_Angeles", "America/Los_Angeles"],
+                ["Europe/Brussels", "Europe/Brussels"], ["UTC", "UTC"]]
+
+
+class Country(BaseModel):
+    _name = "res.country"
+    _description = "Country"
+    name = Char("Country Name", required=True)
+    code = Char("Country Code")
+
+
+class CountryState(BaseModel):
+    _name = "res.country.state"
+    _description = "Country state"
+    name = Char("State Name", required=True)
+    code = Char("State Code", required=True)
+    country_id = Many2one("res.country", "Country", required=True)
+
+
+class Currency(BaseModel):
+    _name = "res.currency"
+    _description = "Currency"
+    name = Char("Currency", required=True)
+    symbol = Char("Symbol")
+    active = Boolean("Active", default=True)
+
+
+class Company(BaseModel):
+    _name = "res.company"
+    _description = "Companies"
+    _order = "sequence, name"
+    name = Char("Company Name", required=True)
+    partner_id = Many2one("res.partner", "Partner", required=True)
+    currency_id = Many2one("res.currency", "Currency")
+    sequence = Integer("Sequence", default=10)
+    email = Char("Email", related="partner_id.email")
+    phone = Char("Phone", related="partner_id.phone")
+    street = Char("Street", related="partner_id.street")
+    city = Char("City", related="partner_id.city")
+    zip = Char("Zip", related="partner_id.zip")
+    state_id = Many2one("res.country.state", "Fed. State", related="partner_id.state_id")
+    country_id = Many2one("res.country", "Country", related="partner_id.country_id")
+    tz = Selection(TZ_SELECTION, "Timezone", related="partner_id.tz")
+    parent_id = Many2one("res.company", "Parent Company")
+    child_ids = One2many("res.company", "parent_id", "Branches")
+    active = Boolean("Active", default=True)
+
+
+class Partner(BaseModel):
+    _name = "res.partner"
+    _description = "Contact"
+    _order = "complete_name ASC, id DESC"
+    _parent_name = "parent_id"
+    name = Char("Name")
+    complete_name = Char("Complete Name", compute=True, store=True)
+    is_company = Boolean("Is a Company", default=False)
+    company_type = Selection([["person", "Individual"], ["company", "Company"]], "Company Type",
+                             compute=True)
+    parent_id = Many2one("res.partner", "Related Company")
+    child_ids = One2many("res.partner", "parent_id", "Contact")
+    type = Selection([["contact", "Contact"], ["invoice", "Invoice Address"],
+                      ["delivery", "Delivery Address"], ["other", "Other Address"]],
+                     "Address Type", default="contact")
+    street = Char("Street")
+    street2 = Char("Street2")
+    city = Char("City")
+    zip = Char("Zip")
+    state_id = Many2one("res.country.state", "State")
+    country_id = Many2one("res.country", "Country")
+    email = Char("Email")
+    phone = Char("Phone")
+    mobile = Char("Mobile", versions=(None, 18))
+    website = Char("Website Link")
+    comment = Html("Notes")
+    function = Char("Job Position")
+    lang = Selection([["en_US", "English (US)"]], "Language", default="en_US")
+    tz = Selection(TZ_SELECTION, "Timezone")
+    user_ids = One2many("res.users", "partner_id", "Users")
+    user_id = Many2one("res.users", "Salesperson")
+    company_id = Many2one("res.company", "Company")
+    category_id = Many2many("res.partner.category", "Tags")
+    active = Boolean("Active", default=True)
+    ref = Char("Reference")
+    image_128 = Binary("Image 128", store=False, compute=True)
+    contact_address = Char("Complete Address", compute=True)
+    commercial_partner_id = Many2one("res.partner", "Commercial Entity", compute=True)
+    vat = Char("Tax ID")
+
+    def _compute_display_name(self, rid, rec):
+        name = rec.get("name") or ""
+        parent = rec.get("parent_id")
+        if parent and not rec.get("is_company"):
+            pname = self.records.get(parent, {}).get("name") or ""
+            if name:
+                return f"{pname}, {name}"
+            return pname
+        return name
+
+    def _compute_complete_name(self, rid, rec):
+        return self._compute_display_name(rid, rec)
+
+    def _compute_company_type(self, rid, rec):
+        return "company" if rec.get("is_company") else "person"
+
+    def _compute_commercial_partner_id(self, rid, rec):
+        if rec.get("parent_id") and not rec.get("is_company"):
+            return rec["parent_id"]
+        return rid
+
+    def _compute_contact_address(self, rid, rec):
+        parts = [rec.get("street"), rec.get("street2")]
+        state = rec.get("state_id")
+        code = self.env["res.country.state"].records.get(state, {}).get("code") if state else ""
+        city = " ".join(x for x in (rec.get("city"), code, rec.get("zip")) if x)
+        parts.append(city)
+        return "\n".join(p for p in parts if p)
+
+    def _check_required(self, vals):
+        if not vals.get("name") and not vals.get("parent_id"):
+            raise ValidationError(
+                "The operation cannot be completed: Contacts require a name")
+        super()._check_required(vals)
+
+    def _after_create(self, rid, vals):
+        self._refresh_complete_name(rid)
+
+    def _after_write(self, ids, vals):
+        if "name" in vals or "parent_id" in vals or "is_company" in vals:
+            for rid in ids:
+                self._refresh_complete_name(rid)
+                for cid, crec in self.records.items():
+                    if crec.get("parent_id") == rid:
+                        self._refresh_complete_name(cid)
+
+    def _refresh_complete_name(self, rid):
+        rec = self.records[rid]
+        rec["complete_name"] = self._compute_display_name(rid, rec)
+        self.env.store.save(self._name, rid)
+
+
+class PartnerCategory(BaseModel):
+    _name = "res.partner.category"
+    _description = "Partner Tags"
+    name = Char("Tag Name", required=True)
+    active = Boolean("Active", default=True)
+
+
+class GroupCategory(BaseModel):
+    _name = "ir.module.category"
+    _description = "Application"
+    name = Char("Name", required=True)
+
+
+class Groups(BaseModel):
+    _name = "res.groups"
+    _description = "Access Groups"
+    _order = "name"
+    name = Char("Name", required=True)
+    category_id = Many2one("ir.module.category", "Application")
+    implied_ids = Many2many("res.groups", "Inherits")
+    full_name = Char("Group Name", compute=True)
+    comment = Text("Comment")
+    users = Many2many("res.users", "Users", compute=True)
+
+    def _compute_full_name(self, rid, rec):
+        cat = rec.get("category_id")
+        if cat:
+            cname = self.env["ir.module.category"].records.get(cat, {}).get("name")
+            return f"{cname} / {rec.get('name')}"
+        return rec.get("name")
+
+    def _compute_display_name(self, rid, rec):
+        return self._compute_full_name(rid, rec)
+
+    def _compute_users(self, rid, rec):
+        key = "groups_id" if self.version <= 18 else "group_ids"
+        return [uid for uid, u in self.env["res.users"].records.items()
+                if rid in (u.get("groups_id") or [])]
+
+
+def _groups_field_name(version):
+    return "groups_id" if version <= 18 else "group_ids"
+
+
+class Users(BaseModel):
+    _name = "res.users"
+    _description = "User"
+    _order = "name, login"
+    _inherits = {"res.partner": "partner_id"}
+    _rec_name = "name"
+    login = Char("Login", required=True)
+    password = Char("Password", groups="base.group_system")
+    partner_id = Many2one("res.partner", "Related Partner", required=True)
+    name = Char("Name", related="partner_id.name", delegate=True)
+    email = Char("Email", related="partner_id.email", delegate=True)
+    phone = Char("Phone", related="partner_id.phone", delegate=True)
+    tz = Selection(TZ_SELECTION, "Timezone", related="partner_id.tz", delegate=True)
+    lang = Selection([["en_US", "English (US)"]], "Language", related="partner_id.lang",
+                     delegate=True)
+    signature = Html("Email Signature")
+    company_id = Many2one("res.company", "Company", default=1)
+    company_ids = Many2many("res.company", "Companies", default=lambda m: [1])
+    groups_id = Many2many("res.groups", "Groups", versions=(None, 18))
+    group_ids = Many2many("res.groups", "Groups", versions=(19, None))
+    active = Boolean("Active", default=True)
+    share = Boolean("Share User", compute=True)
+    login_date = Char("Latest authentication", compute=True)
+
+    def _compute_share(self, rid, rec):
+        return False
+
+    def _compute_login_date(self, rid, rec):
+        return False
+
+    def _create_one(self, vals):
+        gname = _groups_field_name(self.version)
+        vals.setdefault(gname, [(6, 0, [self.env.ref("base.group_user")])])
+        if "name" not in vals and not vals.get("partner_id"):
+            vals["name"] = vals.get("login")
+        return super()._create_one(vals)
+
+    @api_model
+    def context_get(self):
+        user = self.env.user
+        partner = self.env["res.partner"].records.get(user.get("partner_id"), {})
+        ctx = {"lang": partner.get("lang") or "en_US",
+               "tz": partner.get("tz") or self.env.state.company_tz()}
+        ctx["uid"] = self.env.uid
+        return ctx
+
+    @api_model
+    def has_group(self, group_ext_id):
+        return self.env.has_group(group_ext_id)
+
+    def read(self, ids, fields=None, load="_classic_read"):
+        return super().read(ids, fields, load)
+
+    def _readable_fields(self):
+        return [f for f in super()._readable_fields() if f != "password"]
+
+
+class IrModel(BaseModel):
+    _name = "ir.model"
+    _description = "Models"
+    _order = "model"
+    _rec_name = "name"
+    name = Char("Model Description", required=True)
+    model = Char("Model", required=True)
+    transient = Boolean("Transient Model")
+    state = Selection([["manual", "Custom Object"], ["base", "Base Object"]], "Type",
+                      default="base")
+    field_id = One2many("ir.model.fields", "model_id", "Fields")
+    modules = Char("In Apps")
+
+
+class IrModelFields(BaseModel):
+    _name = "ir.model.fields"
+    _description = "Fields"
+    _order = "name"
+    name = Char("Field Name", required=True)
+    field_description = Char("Field Label")
+    model = Char("Model Name")
+    model_id = Many2one("ir.model", "Model", required=True)
+    ttype = Char("Field Type")
+    relation = Char("Related Model")
+    required = Boolean("Required")
+    readonly = Boolean("Readonly")
+    store = Boolean("Stored")
+    state = Selection([["manual", "Custom Field"], ["base", "Base Field"]], "Type",
+                      default="base")
+
+    def _compute_display_name(self, rid, rec):
+        if self.version >= 17:
+            mname = self.env["ir.model"].records.get(rec.get("model_id"), {}).get("name")
+            return f"{rec.get('field_description')} ({mname})"
+        return rec.get("field_description") or rec.get("name")
+
+
+class IrModelData(BaseModel):
+    _name = "ir.model.data"
+    _description = "Model Data"
+    _order = "module, model, name"
+    name = Char("External Identifier", required=True)
+    module = Char("Module", required=True)
+    model = Char("Model Name", required=True)
+    res_id = Integer("Record ID")
+    complete_name = Char("Complete ID", compute=True)
+    noupdate = Boolean("Non Updatable")
+
+    def _compute_complete_name(self, rid, rec):
+        return f"{rec.get('module')}.{rec.get('name')}"
+
+    def _compute_display_name(self, rid, rec):
+        return self._compute_complete_name(rid, rec)
+
+    @api_model
+    def check_object_reference(self, module, xml_id, raise_on_access_error=False):
+        key = f"{module}.{xml_id}"
+        model, rid = self.env.state.xmlids.get(key, (None, None))
+        if model is None:
+            raise ValueError(f"External ID not found in the system: {key}")
+        return [model, rid]
+
+    @api_model
+    def xmlid_to_res_model_res_id(self, xmlid, raise_if_not_found=False):
+        model, rid = self.env.state.xmlids.get(xmlid, (False, False))
+        return [model, rid]
+
+    @api_model
+    def _xmlid_to_res_id(self, xmlid, raise_if_not_found=False):
+        return self.env.state.xmlids.get(xmlid, (False, False))[1]
+
+
+class IrAttachment(BaseModel):
+    _name = "ir.attachment"
+    _description = "Attachment"
+    _order = "id desc"
+    name = Char("Name", required=True)
+    res_model = Char("Resource Model")
+    res_id = Integer("Resource ID")
+    res_field = Char("Resource Field")
+    type = Selection([["url", "URL"], ["binary", "File"]], "Type", default="binary")
+    url = Char("Url")
+    datas = Binary("File Content (base64)")
+    mimetype = Char("Mime Type")
+    file_size = Integer("File Size", compute=True)
+    description = Text("Description")
+    public = Boolean("Is public document")
+    company_id = Many2one("res.company", "Company", default=1)
+
+    def _compute_file_size(self, rid, rec):
+        data = rec.get("datas") or ""
+        return len(data) * 3 // 4
+
+    def _prepare_create(self, vals):
+        if vals.get("datas") and not vals.get("mimetype"):
+            name = (vals.get("name") or "").lower()
+            for ext, mt in ((".png", "image/png"), (".jpg", "image/jpeg"),
+                            (".jpeg", "image/jpeg"), (".pdf", "application/pdf")):
+                if name.endswith(ext):
+                    vals["mimetype"] = mt
+            vals.setdefault("mimetype", "application/octet-stream")
+        return vals
+
+
+class Uom(BaseModel):
+    _name = "uom.uom"
+    _description = "Product Unit of Measure"
+    name = Char("Unit of Measure", required=True)
+    active = Boolean("Active", default=True)
+
+
+class ApiKeys(BaseModel):
+    """res.users.apikeys: the emulator keeps the demo key per user (hashed in Odoo)."""
+    _name = "res.users.apikeys"
+    _description = "Users API Keys"
+    name = Char("Description", required=True)
+    user_id = Many2one("res.users", "User", required=True)
+    key = Char("Key", groups="base.group_no_one")
+    scope = Char("Scope")
+
+
+def check_credentials(env_state, uid, password):
+    """True if password is the user's password or one of their API keys."""
+    users = env_state.storage.data.get("res.users", {})
+    user = users.get(uid)
+    if not user or not user.get("active", True):
+        raise AccessDenied()
+    if password and password == user.get("password"):
+        return True
+    for key in env_state.storage.data.get("res.users.apikeys", {}).values():
+        if key.get("user_id") == uid and key.get("key") == password:
+            return True
+    raise AccessDenied()
+
+
+MODELS = [Country, CountryState, Currency, Company, Partner, PartnerCategory, GroupCategory,
+          Groups, Users, IrModel, IrModelFields, IrModelData, IrAttachment, Uom, ApiKeys]

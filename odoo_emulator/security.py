@@ -1,0 +1,149 @@
+"""Groups, ACLs and record rules as the real modules ship them (per emulated version)."""
+
+# xmlid: (name, category, implied xmlids)
+GROUPS = {
+    "base.group_user": ("Internal User", "User types", []),
+    "base.group_portal": ("Portal", "User types", []),
+    "base.group_public": ("Public", "User types", []),
+    "base.group_partner_manager": ("Contact Creation", "Extra Rights", []),
+    "base.group_no_one": ("Technical Features", "Technical", []),
+    "base.group_erp_manager": ("Access Rights", "Administration", ["base.group_user"]),
+    "base.group_system": ("Settings", "Administration", ["base.group_erp_manager",
+                                                         "base.group_partner_manager"]),
+    "fieldservice.group_fsm_user_own": ("User: Own Documents Only", "Field Service",
+                                        ["base.group_user"]),
+    "fieldservice.group_fsm_user": ("User: All Documents", "Field Service",
+                                    ["fieldservice.group_fsm_user_own"]),
+    "fieldservice.group_fsm_dispatcher": ("Dispatcher", "Field Service",
+                                          ["fieldservice.group_fsm_user"]),
+    "fieldservice.group_fsm_manager": ("Administrator", "Field Service",
+                                       ["fieldservice.group_fsm_dispatcher"]),
+    "sales_team.group_sale_salesman": ("User: Own Documents Only", "Sales", ["base.group_user"]),
+    "sales_team.group_sale_salesman_all_leads": ("User: All Documents", "Sales",
+                                                 ["sales_team.group_sale_salesman"]),
+    "sales_team.group_sale_manager": ("Administrator", "Sales",
+                                      ["sales_team.group_sale_salesman_all_leads"]),
+    "stock.group_stock_user": ("User", "Inventory", ["base.group_user"]),
+    "stock.group_stock_manager": ("Administrator", "Inventory", ["stock.group_stock_user"]),
+    "helpdesk_mgmt.group_helpdesk_user_own": ("User: Personal Tickets", "Helpdesk",
+                                              ["base.group_user"]),
+    "helpdesk_mgmt.group_helpdesk_user": ("User: Team Tickets", "Helpdesk",
+                                          ["helpdesk_mgmt.group_helpdesk_user_own"]),
+    "helpdesk_mgmt.group_helpdesk_manager": ("Administrator", "Helpdesk",
+                                             ["helpdesk_mgmt.group_helpdesk_user"]),
+}
+
+TECH_GROUPS = ["base.group_user", "fieldservice.group_fsm_user_own",
+               "sales_team.group_sale_salesman", "stock.group_stock_user"]
+OFFICE_GROUPS = ["base.group_user", "base.group_partner_manager", "fieldservice.group_fsm_user",
+                 "sales_team.group_sale_salesman_all_leads", "stock.group_stock_user",
+                 "helpdesk_mgmt.group_helpdesk_user"]
+MANAGER_GROUPS = ["base.group_user", "base.group_partner_manager",
+                  "fieldservice.group_fsm_manager", "sales_team.group_sale_manager",
+                  "stock.group_stock_manager", "helpdesk_mgmt.group_helpdesk_manager"]
+ADMIN_GROUPS = list(GROUPS)
+
+USER = "base.group_user"
+SYSTEM = "base.group_system"
+FSM_OWN, FSM_USER = "fieldservice.group_fsm_user_own", "fieldservice.group_fsm_user"
+FSM_DISPATCH, FSM_MANAGER = "fieldservice.group_fsm_dispatcher", "fieldservice.group_fsm_manager"
+SALE_OWN, SALE_ALL = "sales_team.group_sale_salesman", "sales_team.group_sale_salesman_all_leads"
+SALE_MANAGER = "sales_team.group_sale_manager"
+STOCK_USER, STOCK_MANAGER = "stock.group_stock_user", "stock.group_stock_manager"
+HD_OWN, HD_USER = "helpdesk_mgmt.group_helpdesk_user_own", "helpdesk_mgmt.group_helpdesk_user"
+HD_MANAGER = "helpdesk_mgmt.group_helpdesk_manager"
+
+READ_ALL_ADMIN_WRITE = [(None, "r"), (SYSTEM, "rwcu")]
+
+ACL = {
+    "res.partner": [(USER, "r"), ("base.group_partner_manager", "rwcu"), (SALE_OWN, "rwc"),
+                    (STOCK_MANAGER, "rwc"), (FSM_USER, "rwc")],
+    "res.users": [(None, "r"), ("base.group_erp_manager", "rwcu")],
+    "res.groups": [(None, "r"), ("base.group_erp_manager", "rwcu")],
+    "ir.module.category": READ_ALL_ADMIN_WRITE,
+    "res.company": READ_ALL_ADMIN_WRITE,
+    "res.country": READ_ALL_ADMIN_WRITE,
+    "res.country.state": READ_ALL_ADMIN_WRITE,
+    "res.currency": READ_ALL_ADMIN_WRITE,
+    "res.partner.category": [(USER, "r"), ("base.group_partner_manager", "rwcu")],
+    "res.territory": [(USER, "r"), (FSM_MANAGER, "rwcu")],
+    "uom.uom": [(USER, "r"), (SYSTEM, "rwcu")],
+    "ir.model": [(USER, "r"), (SYSTEM, "rwcu")],
+    "ir.model.fields": [(USER, "r"), (SYSTEM, "rwcu")],
+    "ir.model.data": [(USER, "r"), (SYSTEM, "rwcu")],
+    "ir.attachment": [(USER, "rwcu")],
+    "res.users.apikeys": [(SYSTEM, "rwcu")],
+    "mail.message": [(USER, "rwcu")],
+    "mail.message.subtype": [(None, "r"), (SYSTEM, "rwcu")],
+    "mail.tracking.value": [(SYSTEM, "rwcu")],
+    "mail.followers": [(USER, "rwcu")],
+    "mail.activity": [(USER, "rwcu")],
+    "mail.activity.type": [(USER, "r"), (SYSTEM, "rwcu")],
+    "sms.sms": [(SYSTEM, "rwcu")],
+    "sms.composer": [(USER, "rwcu")],
+    "fsm.order": [(FSM_OWN, "rwcu")],
+    "fsm.stage": [(FSM_OWN, "r"), (FSM_MANAGER, "rwcu")],
+    "fsm.team": [(FSM_OWN, "r"), (FSM_MANAGER, "rwcu")],
+    "fsm.tag": [(FSM_OWN, "r"), (FSM_MANAGER, "rwcu")],
+    "fsm.category": [(FSM_OWN, "r"), (FSM_MANAGER, "rwcu")],
+    "fsm.order.type": [(FSM_OWN, "r"), (FSM_MANAGER, "rwcu")],
+    "fsm.template": [(FSM_OWN, "r"), (FSM_MANAGER, "rwcu")],
+    "fsm.person": [(FSM_OWN, "r"), (FSM_DISPATCH, "rwcu")],
+    "fsm.location": [(FSM_OWN, "rw"), (FSM_USER, "rwcu")],
+    "fsm.equipment": [(FSM_OWN, "r"), (FSM_USER, "rwcu")],
+    "product.template": [(USER, "r"), (SALE_MANAGER, "rwcu"), (STOCK_MANAGER, "rwcu")],
+    "product.product": [(USER, "r"), (SALE_MANAGER, "rwcu"), (STOCK_MANAGER, "rwcu")],
+    "product.category": [(USER, "r"), (SALE_MANAGER, "rwcu")],
+    "sale.order": [(SALE_OWN, "rwcu"), (STOCK_USER, "r"), ("base.group_portal", "r")],
+    "sale.order.line": [(SALE_OWN, "rwcu"), (STOCK_USER, "r")],
+    "crm.lead": [(SALE_OWN, "rwcu")],
+    "crm.stage": [(USER, "r"), (SALE_MANAGER, "rwcu")],
+    "crm.lost.reason": [(USER, "r"), (SALE_MANAGER, "rwcu")],
+    "crm.team": [(USER, "r"), (SALE_MANAGER, "rwcu")],
+    "crm.tag": [(USER, "r"), (SALE_OWN, "rwc")],
+    "stock.picking": [(STOCK_USER, "rwcu")],
+    "stock.move": [(STOCK_USER, "rwcu")],
+    "stock.picking.type": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
+    "stock.location": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
+    "stock.warehouse": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
+    "stock.backorder.confirmation": [(STOCK_USER, "rwcu")],
+    "helpdesk.ticket": [(HD_OWN, "rwc"), (HD_MANAGER, "rwcu")],
+    "helpdesk.ticket.stage": [(USER, "r"), (HD_MANAGER, "rwcu")],
+    "helpdesk.ticket.team": [(USER, "r"), (HD_MANAGER, "rwcu")],
+    "helpdesk.ticket.category": [(USER, "r"), (HD_MANAGER, "rwcu")],
+}
+
+
+def _fsm_own(env, model, rid):
+    person = model.records[rid].get("person_id")
+    if not person:
+        return True
+    partner = env.store.data["fsm.person"].get(person, {}).get("partner_id")
+    return env.store.data["res.users"].get(env.uid, {}).get("partner_id") == partner
+
+
+def _owner_field(field):
+    def pred(env, model, rid):
+        return model.records[rid].get(field) in (env.uid, False, None)
+    return pred
+
+
+def _sale_line_own(env, model, rid):
+    order = model.records[rid].get("order_id")
+    return env.store.data["sale.order"].get(order, {}).get("user_id") in (env.uid, False, None)
+
+
+def _true(env, model, rid):
+    return True
+
+
+def rules_for(version):
+    rules = {
+        "sale.order": [(SALE_OWN, _owner_field("user_id")), (SALE_ALL, _true)],
+        "sale.order.line": [(SALE_OWN, _sale_line_own), (SALE_ALL, _true)],
+        "crm.lead": [(SALE_OWN, _owner_field("user_id")), (SALE_ALL, _true)],
+        "helpdesk.ticket": [(HD_OWN, _owner_field("user_id")), (HD_USER, _true)],
+    }
+    if version <= 17:
+        rules["fsm.order"] = [(FSM_OWN, _fsm_own), (FSM_USER, _true)]
+    return rules

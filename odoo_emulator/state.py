@@ -1,0 +1,259 @@
+"""The emulator's server state: storage, registry, xml ids, sessions, API keys, dispatch."""
+
+import datetime as dt
+import logging
+import os
+import secrets
+import tempfile
+import threading
+import time
+
+from . import security
+from .exceptions import AccessDenied, AccessError, NotFound
+from .models import all_models
+from .orm import INTERNAL, Env, Registry, domain_lib
+from .storage import Storage
+
+try:
+    from zoneinfo import ZoneInfo
+except ImportError:  # pragma: no cover
+    ZoneInfo = None
+
+log = logging.getLogger("odoo_emulator")
+
+DB_NAME = "fieldkit"
+SERVER_VERSIONS = {
+    15: ("15.0", [15, 0, 0, "final", 0, ""]),
+    16: ("16.0", [16, 0, 0, "final", 0, ""]),
+    17: ("17.0", [17, 0, 0, "final", 0, ""]),
+    18: ("18.0+e", [18, 0, 0, "final", 0, "e"]),
+    19: ("19.0+e", [19, 0, 0, "final", 0, "e"]),
+}
+SESSION_MAX_AGE = 604800
+
+
+class EmulatorState:
+    def __init__(self, data_path=None, version=17, today=None, latency_ms=0):
+        if version not in SERVER_VERSIONS:
+            raise ValueError(f"unsupported Odoo version {version}")
+        self.version = version
+        self.lock = threading.RLock()
+        self.latency_ms = latency_ms
+        self.today = today           # datetime.date or None (pinned "today" for demo data)
+        self._tmpdir = None
+        if data_path is None:
+            self._tmpdir = tempfile.mkdtemp(prefix="odoo-emulator-")
+            data_path = os.path.join(self._tmpdir, "fieldkit.sqlite3")
+        self.data_path = data_path
+        self.registry = Registry(version, all_models())
+        self.registry.acl = security.ACL
+        self.registry.rules = security.rules_for(version)
+        self.storage = Storage(data_path)
+        self.sessions = {}
+        self.faults = {"count": 0, "mode": "502", "hang_seconds": 30}
+        self.seeded_now = False
+        self._group_cache = {}
+        with self.lock:
+            meta_version = self.storage.get_meta("odoo_version")
+            if meta_version is None or meta_version != version:
+                if meta_version is not None:
+                    log.warning("data file was seeded for Odoo %s; re-seeding for %s",
+                                meta_version, version)
+                self._seed()
+            self._load_indexes()
+
+    # -- seeding ----------------------------------------------------------------------------
+    def _seed(self):
+        from .demo import seed
+        self.storage.wipe()
+        for name in self.registry.classes:
+            self.storage.ensure_model(name)
+        self.xmlids = {}
+        self._group_cache = {}
+        seed(self)
+        self.storage.set_meta("odoo_version", self.version)
+        self.storage.set_meta("seeded_today", self.demo_today().isoformat())
+        self.storage.commit()
+        self.seeded_now = True
+
+    def reset(self):
+        with self.lock:
+            self.sessions.clear()
+            self._seed()
+            self._load_indexes()
+
+    def _load_indexes(self):
+        for name in self.registry.classes:
+            self.storage.data.setdefault(name, {})
+        self.xmlids = {}
+        for rec in self.storage.data.get("ir.model.data", {}).values():
+            self.xmlids[f"{rec['module']}.{rec['name']}"] = (rec["model"], rec["res_id"])
+        self._group_cache = {}
+        self._model_ids = {r["model"]: rid for rid, r in self.storage.data["ir.model"].items()}
+        self._field_ids = {(r["model"], r["name"]): rid
+                           for rid, r in self.storage.data["ir.model.fields"].items()}
+
+    def add_xmlid(self, xmlid, model, rid):
+        module, name = xmlid.split(".", 1)
+        env = self.env(1, su=True)
+        env["ir.model.data"]._create_one({"module": module, "name": name, "model": model,
+                                          "res_id": rid})
+        self.xmlids[xmlid] = (model, rid)
+
+    # -- helpers used by models -------------------------------------------------------------
+    def env(self, uid, context=None, su=False):
+        return Env(self, uid, context, su=su)
+
+    def demo_today(self):
+        return self.today or dt.date.today()
+
+    def company_tz(self):
+        company = self.storage.data.get("res.company", {}).get(1, {})
+        partner = self.storage.data.get("res.partner", {}).get(company.get("partner_id"), {})
+        return partner.get("tz") or "America/New_York"
+
+    def user_tz(self, uid):
+        user = self.storage.data["res.users"].get(uid, {})
+        partner = self.storage.data["res.partner"].get(user.get("partner_id"), {})
+        return partner.get("tz") or self.company_tz()
+
+    def today_for_user(self, uid):
+        if self.today:
+            return self.today.isoformat()
+        try:
+            zone = ZoneInfo(self.user_tz(uid))
+        except Exception:
+            zone = dt.timezone.utc
+        return dt.datetime.now(zone).date().isoformat()
+
+    def user_groups(self, uid):
+        if uid in self._group_cache:
+            return self._group_cache[uid]
+        user = self.storage.data["res.users"].get(uid, {})
+        gids = set(user.get("groups_id") or user.get("group_ids") or [])
+        groups_data = self.storage.data["res.groups"]
+        seen, stack = set(), list(gids)
+        while stack:
+            gid = stack.pop()
+            if gid in seen:
+                continue
+            seen.add(gid)
+            stack.extend(groups_data.get(gid, {}).get("implied_ids") or [])
+        by_id = {rid: x for x, (m, rid) in self.xmlids.items() if m == "res.groups"}
+        result = frozenset(by_id[g] for g in seen if g in by_id)
+        self._group_cache[uid] = result
+        return result
+
+    def invalidate_groups(self):
+        self._group_cache = {}
+
+    def group_label(self, xmlid, field=False):
+        name, category, _ = security.GROUPS.get(xmlid, (xmlid, None, []))
+        if not category:
+            return name
+        return f"{category} / {name}" if field else f"{category}/{name}"
+
+    def model_id(self, model):
+        return self._model_ids.get(model, False)
+
+    def field_id(self, model, fname):
+        return self._field_ids.get((model, fname), False)
+
+    def sort_ids(self, model, order, ids):
+        return domain_lib.sort_records(model, order, ids)
+
+    def next_sequence(self, code):
+        seqs = self.storage.get_meta("sequences") or {}
+        seqs[code] = seqs.get(code, 0) + 1
+        self.storage.set_meta("sequences", seqs)
+        return seqs[code]
+
+    def log(self, msg, *args):
+        log.info(msg, *args)
+
+    # -- authentication ---------------------------------------------------------------------
+    def check_db(self, db):
+        return db in (DB_NAME, None, "")
+
+    def login(self, login, password, api_key_ok=True):
+        users = self.storage.data["res.users"]
+        for uid, u in users.items():
+            if u.get("login") == login and u.get("active", True):
+                if password and password == u.get("password"):
+                    return uid
+                if api_key_ok and self.uid_for_key(password) == uid:
+                    return uid
+                return None
+        return None
+
+    def check_credentials(self, uid, password):
+        user = self.storage.data["res.users"].get(uid)
+        if user and user.get("active", True) and password and (
+                password == user.get("password") or self.uid_for_key(password) == uid):
+            return True
+        raise AccessDenied()
+
+    def uid_for_key(self, key):
+        if not key:
+            return None
+        for rec in self.storage.data.get("res.users.apikeys", {}).values():
+            if rec.get("key") == key:
+                return rec.get("user_id")
+        return None
+
+    def api_keys(self):
+        users = self.storage.data["res.users"]
+        return {users[r["user_id"]]["login"]: r["key"]
+                for r in self.storage.data.get("res.users.apikeys", {}).values()}
+
+    def new_session(self, uid=None, login=None):
+        sid = secrets.token_urlsafe(30)[:40]
+        self.sessions[sid] = {"uid": uid, "login": login, "db": DB_NAME if uid else None,
+                              "ctime": time.time()}
+        return sid
+
+    # -- dispatch -----------------------------------------------------------------------------
+    def call_kw(self, uid, model, method, args, kwargs):
+        """Run ``model.method(*args, **kwargs)`` as Odoo's call_kw does, inside the lock."""
+        args = list(args or [])
+        kwargs = dict(kwargs or {})
+        context = kwargs.pop("context", None) or {}
+        if not isinstance(method, str) or method.startswith("_"):
+            raise AccessError(f"Private methods (such as {method}) cannot be called remotely.")
+        if model not in self.registry.classes:
+            if self.version >= 18:
+                raise NotFound()
+            raise KeyError(model)
+        with self.lock:
+            env = Env(self, uid, context)
+            obj = env[model]
+            func = getattr(obj, method, None) if method not in INTERNAL else None
+            if func is None or not callable(func):
+                raise AttributeError(f"type object '{model}' has no attribute '{method}'")
+            try:
+                if getattr(func, "_api_model", False):
+                    result = func(*args, **kwargs)
+                else:
+                    if not args and "ids" not in kwargs:
+                        raise TypeError(f"{type(obj).__name__}.{method}() missing 1 required "
+                                        "positional argument: 'ids'")
+                    if args:
+                        ids, rest = args[0], args[1:]
+                    else:
+                        ids, rest = kwargs.pop("ids"), []
+                    if isinstance(ids, int) and not isinstance(ids, bool):
+                        ids = [ids]
+                    result = func(ids or [], *rest, **kwargs)
+                self.storage.commit()
+            except Exception:
+                self.storage.rollback()
+                for name in self.registry.classes:
+                    self.storage.data.setdefault(name, {})
+                raise
+            if model == "res.users" or model == "res.groups":
+                self.invalidate_groups()
+            return result
+
+    def close(self):
+        with self.lock:
+            self.storage.close()
