@@ -22,6 +22,8 @@ def _log_request(response):
              response.status_code, elapsed_ms, count, seconds * 1000)
     if current_app.debug or current_app.config.get("ODOO_RPC_HEADER"):
         response.headers["X-Odoo-RPC"] = f"{count}; {seconds * 1000:.1f}ms"
+        response.headers["Server-Timing"] = (
+            f'app;dur={elapsed_ms:.1f}, odoo;dur={seconds * 1000:.1f};desc="{count} RPC"')
     return response
 
 
