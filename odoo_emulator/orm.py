@@ -10,10 +10,7 @@ for non-superuser environments.
 import datetime as dt
 import re
 
-try:
-    from . import domain as domain_lib
-except ImportError:  # until domain.py lands
-    from . import _domain_shim as domain_lib
+from . import domain as domain_lib
 from .exceptions import AccessError, MissingError, UserError, ValidationError
 
 DATE_FMT = "%Y-%m-%d"

@@ -26,6 +26,8 @@ class JsonRoute:
 def error_name(exc):
     if isinstance(exc, (OdooException, SessionExpired, NotFound)):
         return exc.odoo_name
+    if getattr(exc, "odoo_exception", None):   # domain.DomainError
+        return exc.odoo_exception
     return f"builtins.{type(exc).__name__}"
 
 
@@ -131,6 +133,8 @@ class EmulatorApp:
             code, top = (0 if self.version >= 19 else 200), "Odoo Server Error"
         debug = ("Traceback (most recent call last):\n  (emulated)\n"
                  f"{name if not name.startswith('builtins.') else name[9:]}: {message}\n")
+        if type(exc).__name__ == "DomainError":
+            exc = ValueError(message)
         arguments = [] if isinstance(exc, NotFound) else [
             a for a in (exc.args or (message,)) if isinstance(a, (str, int, float))]
         if self.version >= 19:

@@ -1,0 +1,280 @@
+"""product + sale: product.template/product.product, sale.order(.line), account.tax."""
+
+from ..exceptions import UserError
+from ..orm import (BaseModel, Boolean, Char, Date, Datetime, Float, Html, Integer, Many2many,
+                   Many2one, One2many, Selection, Text, now_str)
+from .mail import MailThread
+
+
+def _ptype(version):
+    if version >= 18:
+        return [["consu", "Goods"], ["service", "Service"], ["combo", "Combo"]]
+    return [["consu", "Consumable"], ["service", "Service"], ["product", "Storable Product"]]
+
+
+class ProductCategory(BaseModel):
+    _name = "product.category"
+    _description = "Product Category"
+    name = Char("Name", required=True)
+
+
+class AccountTax(BaseModel):
+    _name = "account.tax"
+    _description = "Tax"
+    name = Char("Tax Name", required=True)
+    amount = Float("Amount")
+    active = Boolean("Active", default=True)
+
+
+class ProductTemplate(MailThread):
+    _name = "product.template"
+    _description = "Product"
+    _order = "priority desc, name"
+    name = Char("Name", required=True)
+    default_code = Char("Internal Reference")
+    list_price = Float("Sales Price", default=1.0)
+    standard_price = Float("Cost")
+    type = Selection(_ptype, "Product Type", default="consu")
+    is_storable = Boolean("Track Inventory", versions=(18, None))
+    sale_ok = Boolean("Can be Sold", default=True)
+    purchase_ok = Boolean("Can be Purchased", default=True)
+    uom_id = Many2one("uom.uom", "Unit of Measure", default=lambda m: m.env.ref("uom.product_uom_unit"))
+    categ_id = Many2one("product.category", "Product Category")
+    description_sale = Text("Sales Description")
+    barcode = Char("Barcode")
+    priority = Selection([["0", "Normal"], ["1", "Favorite"]], "Favorite", default="0")
+    active = Boolean("Active", default=True)
+    product_variant_ids = One2many("product.product", "product_tmpl_id", "Products")
+    qty_available = Float("Quantity On Hand", compute=True)
+
+    def _compute_display_name(self, rid, rec):
+        code = rec.get("default_code")
+        return f"[{code}] {rec.get('name')}" if code else rec.get("name") or ""
+
+    def _compute_qty_available(self, rid, rec):
+        variants = self.env["product.product"]
+        return sum(r.get("qty_available") or 0.0 for r in variants.records.values()
+                   if r.get("product_tmpl_id") == rid)
+
+    def _after_create(self, rid, vals):
+        if not self.env.context.get("_no_variant"):
+            self.env.sudo()["product.product"].with_tmpl(rid)
+
+
+class ProductProduct(BaseModel):
+    _name = "product.product"
+    _description = "Product Variant"
+    _order = "priority desc, default_code, name, id"
+    _inherits = {"product.template": "product_tmpl_id"}
+    product_tmpl_id = Many2one("product.template", "Product Template", required=True)
+    qty_available = Float("Quantity On Hand")
+    lst_price = Float("Sales Price", related="product_tmpl_id.list_price")
+    barcode = Char("Barcode")
+    active = Boolean("Active", default=True)
+
+    @classmethod
+    def _extra_fields(cls, version):
+        out = {}
+        for fname in ("name", "default_code", "list_price", "standard_price", "type",
+                      "is_storable", "sale_ok", "purchase_ok", "uom_id", "categ_id",
+                      "description_sale", "priority"):
+            f = ProductTemplate.__dict__.get(fname)
+            if f is None or not f.in_version(version):
+                continue
+            from ..orm import Field
+            clone = Field(f.type, f.string, relation=f.relation, selection=f.selection,
+                          related=f"product_tmpl_id.{fname}", delegate=True)
+            out[fname] = clone
+        return out
+
+    def with_tmpl(self, tmpl_id):
+        return self._create_one({"product_tmpl_id": tmpl_id})
+
+    def _create_one(self, vals):
+        if not vals.get("product_tmpl_id"):
+            tmpl_vals = self._split_delegated(vals)
+            env = self.env.with_context(_no_variant=True)
+            vals["product_tmpl_id"] = env.sudo()["product.template"]._create_one(tmpl_vals)
+        return super()._create_one(vals)
+
+    def _compute_display_name(self, rid, rec):
+        tmpl = self.env["product.template"]
+        trec = tmpl.records.get(rec.get("product_tmpl_id"), {})
+        return tmpl._compute_display_name(rec.get("product_tmpl_id"), trec)
+
+
+def _sale_states(version):
+    states = [["draft", "Quotation"], ["sent", "Quotation Sent"], ["sale", "Sales Order"]]
+    if version <= 16:
+        states.append(["done", "Locked"])
+    return states + [["cancel", "Cancelled"]]
+
+
+class SaleOrder(MailThread):
+    _name = "sale.order"
+    _description = "Sales Order"
+    _order = "date_order desc, id desc"
+    _track_fields = ("state", "user_id", "partner_id")
+    name = Char("Order Reference", required=True, default="New")
+    partner_id = Many2one("res.partner", "Customer", required=True)
+    date_order = Datetime("Order Date", required=True, default=lambda m: now_str())
+    validity_date = Date("Expiration")
+    state = Selection(_sale_states, "Status", default="draft")
+    locked = Boolean("Locked", versions=(17, None))
+    order_line = One2many("sale.order.line", "order_id", "Order Lines")
+    user_id = Many2one("res.users", "Salesperson", default=lambda m: m.env.uid)
+    team_id = Many2one("crm.team", "Sales Team")
+    company_id = Many2one("res.company", "Company", default=1)
+    currency_id = Many2one("res.currency", "Currency", default=lambda m: m.env.ref("base.USD"))
+    amount_untaxed = Float("Untaxed Amount", compute=True)
+    amount_tax = Float("Taxes", compute=True)
+    amount_total = Float("Total", compute=True)
+    note = Html("Terms and conditions")
+    client_order_ref = Char("Customer Reference")
+    origin = Char("Source Document")
+    commitment_date = Datetime("Delivery Date")
+    invoice_status = Selection([["upselling", "Upselling Opportunity"], ["invoiced", "Fully Invoiced"],
+                                ["to invoice", "To Invoice"], ["no", "Nothing to Invoice"]],
+                               "Invoice Status", compute=True)
+
+    def _lines(self, rid):
+        return [r for r in self.env.store.data.get("sale.order.line", {}).values()
+                if r.get("order_id") == rid]
+
+    def _compute_amount_untaxed(self, rid, rec):
+        sol = self.env["sale.order.line"]
+        return round(sum(sol._subtotal(r) for r in self._lines(rid)), 2)
+
+    def _compute_amount_tax(self, rid, rec):
+        sol = self.env["sale.order.line"]
+        return round(sum(sol._tax(r) for r in self._lines(rid)), 2)
+
+    def _compute_amount_total(self, rid, rec):
+        return round(self._compute_amount_untaxed(rid, rec) + self._compute_amount_tax(rid, rec), 2)
+
+    def _compute_invoice_status(self, rid, rec):
+        return "to invoice" if rec.get("state") in ("sale", "done") else "no"
+
+    def _prepare_create(self, vals):
+        if not vals.get("name") or vals["name"] == "New":
+            vals["name"] = f"S{self.env.state.next_sequence('sale.order'):05d}"
+        return vals
+
+    def _set_state(self, ids, state, **extra):
+        self._check_acl("write")
+        self._check_rules(ids, "write")
+        olds = {rid: {"state": self.records[rid].get("state")} for rid in ids}
+        for rid in ids:
+            self._write_one(rid, dict(state=state, **extra))
+            self._track(rid, olds[rid])
+        return True
+
+    def action_confirm(self, ids):
+        for rid in ids:
+            if self.records.get(rid, {}).get("state") not in ("draft", "sent"):
+                raise UserError("Some orders are not in a state requiring confirmation.")
+        return self._set_state(ids, "sale")
+
+    def action_cancel(self, ids):
+        for rid in ids:
+            st = self.records.get(rid, {})
+            if st.get("state") == "done" or st.get("locked"):
+                raise UserError("You cannot cancel a locked order. Please unlock it first.")
+        return self._set_state(ids, "cancel")
+
+    def action_draft(self, ids):
+        return self._set_state(ids, "draft")
+
+    def action_lock(self, ids):
+        if self.version <= 16:
+            return self._set_state(ids, "done")
+        for rid in ids:
+            self._write_one(rid, {"locked": True})
+        return True
+
+    def action_unlock(self, ids):
+        if self.version <= 16:
+            return self._set_state(ids, "sale")
+        for rid in ids:
+            self._write_one(rid, {"locked": False})
+        return True
+
+    action_done = action_lock
+
+    def action_quotation_send(self, ids):
+        ctx = {"default_model": "sale.order", "default_template_id": 1,
+               "default_composition_mode": "comment", "mark_so_as_sent": True,
+               "proforma": False, "force_email": True, "model_description": "Quotation"}
+        if self.version >= 17:
+            ctx["default_res_ids"] = list(ids)
+            ctx["default_email_layout_xmlid"] = \
+                "mail.mail_notification_layout_with_responsible_signature"
+        else:
+            ctx.update(default_res_id=ids[0], default_use_template=True,
+                       custom_layout="mail.mail_notification_paynow")
+        return {"type": "ir.actions.act_window", "view_mode": "form",
+                "res_model": "mail.compose.message", "views": [[False, "form"]],
+                "view_id": False, "target": "new", "context": ctx}
+
+
+class SaleOrderLine(BaseModel):
+    _name = "sale.order.line"
+    _description = "Sales Order Line"
+    _order = "order_id, sequence, id"
+    order_id = Many2one("sale.order", "Order Reference", required=True)
+    sequence = Integer("Sequence", default=10)
+    product_id = Many2one("product.product", "Product")
+    name = Text("Description")
+    product_uom_qty = Float("Quantity", default=1.0)
+    product_uom = Many2one("uom.uom", "Unit of Measure", versions=(None, 18))
+    price_unit = Float("Unit Price")
+    discount = Float("Discount (%)")
+    tax_id = Many2many("account.tax", "Taxes", versions=(None, 18))
+    tax_ids = Many2many("account.tax", "Taxes", versions=(19, None))
+    price_subtotal = Float("Subtotal", compute=True)
+    price_tax = Float("Total Tax", compute=True)
+    price_total = Float("Total", compute=True)
+    qty_delivered = Float("Delivery Quantity")
+    qty_invoiced = Float("Invoiced Quantity")
+    state = Selection(_sale_states, "Order Status", related="order_id.state")
+    currency_id = Many2one("res.currency", "Currency", related="order_id.currency_id")
+
+    def _tax_field(self):
+        return "tax_ids" if self.version >= 19 else "tax_id"
+
+    def _subtotal(self, rec):
+        return (rec.get("price_unit") or 0.0) * (rec.get("product_uom_qty") or 0.0) * \
+            (1 - (rec.get("discount") or 0.0) / 100.0)
+
+    def _tax(self, rec):
+        taxes = self.env.store.data.get("account.tax", {})
+        rate = sum(taxes.get(t, {}).get("amount", 0.0) for t in rec.get(self._tax_field()) or [])
+        return round(self._subtotal(rec) * rate / 100.0, 2)
+
+    def _compute_price_subtotal(self, rid, rec):
+        return round(self._subtotal(rec), 2)
+
+    def _compute_price_tax(self, rid, rec):
+        return self._tax(rec)
+
+    def _compute_price_total(self, rid, rec):
+        return round(self._subtotal(rec) + self._tax(rec), 2)
+
+    def _compute_display_name(self, rid, rec):
+        order = self.env["sale.order"].records.get(rec.get("order_id"), {})
+        return f"{order.get('name')} - {(rec.get('name') or '').splitlines()[0] if rec.get('name') else ''}"
+
+    def _prepare_create(self, vals):
+        pid = vals.get("product_id")
+        if pid:
+            prod = self.env.sudo()["product.product"]
+            vals.setdefault("name", prod.display_name_of(pid))
+            vals.setdefault("price_unit", prod.raw_value(pid, "list_price"))
+            vals.setdefault("product_uom", prod.raw_value(pid, "uom_id")) \
+                if "product_uom" in self.fields else None
+            taxes = list(self.env.store.data.get("account.tax", {}))[:1]
+            vals.setdefault(self._tax_field(), [(6, 0, taxes)])
+        return vals
+
+
+MODELS = [ProductCategory, AccountTax, ProductTemplate, ProductProduct, SaleOrder, SaleOrderLine]
