@@ -1,18 +1,56 @@
 """PWA plumbing: fingerprinted static URLs, the service worker and the offline page."""
+import gzip
 import hashlib
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
 
-_asset_hashes: dict[str, str] = {}
+bp = Blueprint("pwa", __name__)
+
+# Static files the worker precaches (what a cached job page needs to look right offline);
+# a change to any of them bumps CACHE_VERSION.
+PRECACHE_STATIC = (
+    "css/app.css",
+    "css/jobs.css",
+    "js/app.js",
+    "js/pwa.js",
+    "js/form-draft.js",
+    "manifest.json",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/icon-maskable-512.png",
+    "icons/apple-touch-icon.png",
+    "img/icons.svg",
+)
+IMMUTABLE = "public, max-age=31536000, immutable"
+GZIP_MIN_BYTES = 500
+GZIP_TYPES = {
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "application/manifest+json",
+}
+
+# filename -> (mtime_ns, hash): recomputed when the file changes (development reloads).
+_asset_hashes: dict[str, tuple[int, str]] = {}
 
 
 def asset_hash(filename: str) -> str:
-    """Short content hash of a static file, computed once per process."""
-    if filename not in _asset_hashes:
-        path = Path(current_app.static_folder) / filename
-        _asset_hashes[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-    return _asset_hashes[filename]
+    """Short content hash of a static file, computed once per version of the file.
+
+    :raises FileNotFoundError: when the file does not exist.
+    """
+    path = Path(current_app.static_folder) / filename
+    mtime = path.stat().st_mtime_ns
+    cached = _asset_hashes.get(filename)
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:10])
+        _asset_hashes[filename] = cached
+    return cached[1]
 
 
 def asset_url(filename: str) -> str:
@@ -20,5 +58,98 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=asset_hash(filename))
 
 
+def precached_files() -> list[str]:
+    """The files of PRECACHE_STATIC that exist (app.css/app.js may not in a bare checkout)."""
+    static = Path(current_app.static_folder)
+    return [name for name in PRECACHE_STATIC if (static / name).is_file()]
+
+
+def cache_version() -> str:
+    """Cache generation from the precached files' hashes: a deploy that changes one bumps it."""
+    digest = hashlib.sha256()
+    for name in precached_files():
+        digest.update(f"{name}={asset_hash(name)};".encode())
+    return digest.hexdigest()[:10]
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The worker, served from / so that its scope is the whole app, never cached for long."""
+    source = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
+    urls = [asset_url(name) for name in precached_files()] + [url_for("pwa.offline")]
+    source = source.replace("'__CACHE_VERSION__'", json.dumps(cache_version())).replace(
+        "['__PRECACHE_URLS__']", json.dumps(urls)
+    )
+    response = make_response(source)
+    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    response.set_etag(hashlib.sha256(source.encode()).hexdigest()[:16])
+    return response.make_conditional(request)
+
+
+@bp.route("/offline")
+def offline():
+    """The page shown for uncached pages without network; cached for every user of the device."""
+    # session={} hides the signed-in user from base.html: this HTML is shared by all users.
+    return render_template("offline.html", session={})
+
+
+def rendered_at() -> dict:
+    """`fk_rendered_at` for <meta name="fk-rendered-at">: when this copy of the page was made."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    return {"fk_rendered_at": now.isoformat().replace("+00:00", "Z")}
+
+
+def cache_static(response):
+    """Fingerprinted static URLs (?v=<hash> matching the file) may be cached for a year."""
+    if request.endpoint != "static" or response.status_code != 200:
+        return response
+    filename = (request.view_args or {}).get("filename", "")
+    try:
+        fresh = request.args.get("v") == asset_hash(filename)
+    except OSError:  # the file vanished between serving and hashing: no long caching
+        fresh = False
+    response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"
+    return response
+
+
+def compress(response):
+    """Gzip text responses for clients that accept it, except small, encoded or streamed ones."""
+    if response.mimetype not in GZIP_TYPES:
+        return response
+    response.vary.add("Accept-Encoding")
+    if (
+        response.status_code < 200
+        or response.status_code in (204, 206, 304)
+        or "Content-Encoding" in response.headers
+        or request.accept_encodings["gzip"] <= 0
+    ):
+        return response
+    if response.direct_passthrough:
+        # send_file streams static files; those (CSS, JS, manifest) are small enough to read.
+        if request.endpoint != "static":
+            return response
+        response.direct_passthrough = False
+    elif response.is_streamed:
+        return response
+    body = response.get_data()
+    if len(body) < GZIP_MIN_BYTES:
+        return response
+    response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers.pop("Accept-Ranges", None)  # byte ranges of the file no longer apply
+    etag, weak = response.get_etag()
+    if etag:  # another representation: another validator
+        response.set_etag(f"{etag}-gzip", weak=weak)
+    return response
+
+
 def init_app(app):
+    """Register asset_url, the pwa blueprint, the render-time value and the caching/gzip hooks."""
     app.jinja_env.globals["asset_url"] = asset_url
+    app.register_blueprint(bp)
+    app.context_processor(rendered_at)
+    # after_request hooks run in reverse order: set cache headers first, then compress.
+    app.after_request(compress)
+    app.after_request(cache_static)

@@ -1,0 +1,203 @@
+/* Fieldkit service worker.
+ *
+ * Served by app/pwa.py at /sw.js (scope "/"), which fills in CACHE_VERSION and PRECACHE_URLS
+ * from the content hashes of the static files: a deploy that changes them installs a new
+ * worker with new caches, and static/js/pwa.js offers "Reload" instead of swapping the code
+ * under a half-typed form.
+ *
+ *   /static/*          cache first, 30 days (their URLs carry the content hash)
+ *   GET /api/*         network first; the cached copy, up to 1 hour old, when it fails
+ *   pages (GET)        network first (navigation preload, 3 s timeout if a copy exists),
+ *                      then the cached copy, then /offline
+ *   everything else    network only, never cached: POST/PUT/DELETE, /login, /logout
+ */
+'use strict';
+
+// Replaced when /sw.js is served; the placeholders keep this file valid JavaScript as it is.
+const CACHE_VERSION = '__CACHE_VERSION__';
+const PRECACHE_URLS = ['__PRECACHE_URLS__'];
+
+const CACHES = {
+  static: `fieldkit-static-v${CACHE_VERSION}`, // the same for every user
+  api: `fieldkit-api-v${CACHE_VERSION}`, // one user's data: emptied at login and logout
+  pages: `fieldkit-pages-v${CACHE_VERSION}`, // one user's pages: emptied at login and logout
+};
+const USER_CACHE = /^fieldkit-(api|pages)-/;
+const OFFLINE_URL = '/offline';
+const START_PAGES = ['/']; // cached at install only if they answer 200 without a redirect
+const NEVER_CACHED = ['/login', '/logout', OFFLINE_URL]; // /offline lives in the static cache
+const HOUR = 3600 * 1000;
+const MAX_AGE = { [CACHES.static]: 30 * 24 * HOUR, [CACHES.api]: HOUR };
+const NAVIGATION_TIMEOUT_MS = 3000;
+const MAX_PAGES = 60;
+const CACHED_AT = 'X-Fk-Cached-At'; // when a stored response was fetched (ms since epoch)
+const MATCH = { ignoreVary: true };
+
+// Pages answered from the cache, by the id of the window they open in, so that pwa.js can ask
+// and show "Offline — showing the copy from 14:02".
+const servedFromCache = new Map();
+// Bumped when a user's caches are emptied, so a fetch still in flight does not refill them.
+let userGeneration = 0;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    // cache: 'reload' skips the HTTP cache, so this version gets this version's files;
+    // credentials: 'omit' renders /offline for nobody in particular, as every user shares it.
+    await Promise.all(PRECACHE_URLS.map(async (url) => {
+      const response = await fetch(new Request(url, { cache: 'reload', credentials: 'omit' }));
+      if (!(await save(CACHES.static, url, response))) throw new Error(`precache ${url}: ${response.status}`);
+    }));
+    await Promise.all(START_PAGES.map((url) => fetch(new Request(url, { cache: 'reload' }))
+      .then((response) => save(CACHES.pages, url, response)).catch(() => false)));
+  })());
+  // No skipWaiting() here: the page sends SKIP_WAITING once the user taps "Reload".
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
+    const current = Object.values(CACHES);
+    for (const name of await caches.keys()) {
+      if (current.includes(name)) continue;
+      // The user's offline pages survive a deploy (their old asset URLs fall back by path).
+      if (name.startsWith('fieldkit-pages-')) await copyMissing(name, CACHES.pages);
+      await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return; // not ours: the browser handles it
+  if (request.method !== 'GET') {
+    // Network only. A login or logout starts another session: the last user's copies go.
+    if (url.pathname === '/login' || url.pathname === '/logout') event.waitUntil(clearUserCaches());
+    return;
+  }
+  if (request.mode === 'navigate') event.respondWith(navigation(event, url));
+  else if (url.pathname.startsWith('/static/')) event.respondWith(cacheFirst(request));
+  else if (url.pathname.startsWith('/api/')) event.respondWith(networkFirst(request, CACHES.api));
+});
+
+self.addEventListener('message', (event) => {
+  const { type, urls } = event.data || {};
+  if (type === 'SKIP_WAITING') self.skipWaiting();
+  else if (type === 'CLEAR_USER_CACHES') event.waitUntil(clearUserCaches());
+  else if (type === 'PRECACHE_PAGES') event.waitUntil(precachePages(urls || [], event.source));
+  else if (type === 'PAGE_SOURCE') {
+    event.source.postMessage({ type, cachedAt: servedFromCache.get(event.source.id) || null });
+    servedFromCache.delete(event.source.id);
+  }
+});
+
+async function navigation(event, url) {
+  const keep = !NEVER_CACHED.includes(url.pathname);
+  let saving = null;
+  const network = (async () => (await event.preloadResponse) || fetch(event.request))()
+    .then((response) => {
+      if (keep && isHtml(response)) saving = save(CACHES.pages, event.request, response.clone());
+      return response;
+    });
+  // Keeps the worker alive until the fresh copy is stored, even when the cached one was served.
+  event.waitUntil(network.then(() => saving).catch(() => null));
+  const cached = keep ? await caches.match(event.request, { ...MATCH, cacheName: CACHES.pages }) : null;
+  try {
+    // With a copy to fall back on, a weak signal is not worth more than a few seconds.
+    const response = await (cached ? Promise.race([network, timeout(NAVIGATION_TIMEOUT_MS)]) : network);
+    if (cached && response.status >= 502 && response.status <= 504) return fromCache(event, cached);
+    return response;
+  } catch (error) {
+    if (cached) return fromCache(event, cached);
+    return (await caches.match(OFFLINE_URL, { ...MATCH, cacheName: CACHES.static })) || Response.error();
+  }
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { ...MATCH, cacheName: CACHES.static });
+  if (cached && isFresh(cached, MAX_AGE[CACHES.static])) return cached;
+  try {
+    const response = await fetch(request);
+    await save(CACHES.static, request, response.clone());
+    return response;
+  } catch (error) {
+    // Offline: an expired copy, else the same file of another version (a page cached before
+    // a deploy asks for its old ?v= URLs).
+    return cached || (await caches.match(request, { ...MATCH, cacheName: CACHES.static, ignoreSearch: true }))
+      || Response.error();
+  }
+}
+
+async function networkFirst(request, cacheName) {
+  try {
+    const response = await fetch(request);
+    await save(cacheName, request, response.clone());
+    return response;
+  } catch (error) {
+    // The X-Fk-Cached-At header tells the caller this is a copy, and from when.
+    const cached = await caches.match(request, { ...MATCH, cacheName });
+    return cached && isFresh(cached, MAX_AGE[cacheName]) ? cached : Response.error();
+  }
+}
+
+// Stores a copy stamped with the time; true if stored. Only complete same-origin 200s are kept:
+// never errors, redirects (a login page under a job's URL) or opaque responses.
+async function save(cacheName, request, response) {
+  if (response.status !== 200 || response.type !== 'basic' || response.redirected) return false;
+  const generation = userGeneration;
+  const headers = new Headers(response.headers);
+  headers.set(CACHED_AT, String(Date.now()));
+  headers.delete('Content-Encoding'); // the body below is already decoded
+  headers.delete('Content-Length');
+  const copy = new Response(await response.blob(), { status: 200, statusText: response.statusText, headers });
+  if (generation !== userGeneration && USER_CACHE.test(cacheName)) return false; // logged out meanwhile
+  const cache = await caches.open(cacheName);
+  await cache.put(request, copy);
+  if (cacheName === CACHES.pages) await trim(cache, MAX_PAGES);
+  return true;
+}
+
+// Today's and tomorrow's job pages, sent by pwa.js from /jobs/active: a few at a time.
+async function precachePages(urls, client) {
+  const queue = urls.map((u) => new URL(u, self.location.origin))
+    .filter((u) => u.origin === self.location.origin && !NEVER_CACHED.includes(u.pathname))
+    .slice(0, 40);
+  let count = 0;
+  const worker = async () => {
+    for (let u = queue.shift(); u; u = queue.shift()) {
+      const response = await fetch(u.href, { cache: 'no-cache' }).catch(() => null);
+      if (response && (await save(CACHES.pages, u.href, response))) count += 1;
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  if (client) client.postMessage({ type: 'PRECACHED', count });
+}
+
+async function clearUserCaches() {
+  userGeneration += 1;
+  servedFromCache.clear();
+  const names = (await caches.keys()).filter((name) => USER_CACHE.test(name));
+  await Promise.all(names.map((name) => caches.delete(name)));
+}
+
+async function copyMissing(fromName, toName) {
+  const [from, to] = await Promise.all([caches.open(fromName), caches.open(toName)]);
+  for (const request of await from.keys()) {
+    if (!(await to.match(request, MATCH))) await to.put(request, await from.match(request, MATCH));
+  }
+}
+
+async function trim(cache, max) {
+  const keys = await cache.keys();
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - max)).map((key) => cache.delete(key)));
+}
+
+function fromCache(event, cached) {
+  servedFromCache.set(event.resultingClientId, Number(cached.headers.get(CACHED_AT)) || true);
+  return cached;
+}
+
+const isHtml = (response) => (response.headers.get('Content-Type') || '').startsWith('text/html');
+const isFresh = (response, maxAge) => Date.now() - Number(response.headers.get(CACHED_AT) || 0) < maxAge;
+const timeout = (ms) => new Promise((resolve, reject) => setTimeout(() => reject(new Error('timeout')), ms));

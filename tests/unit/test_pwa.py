@@ -1,0 +1,204 @@
+"""The PWA plumbing of app/pwa.py: the worker's URL and headers, cache headers, gzip, manifest
+and icons. No Odoo is needed: none of these pages call it."""
+import gzip
+import json
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from flask import Response, jsonify, stream_with_context
+
+from app import pwa
+
+STATIC = Path(__file__).resolve().parents[2] / "app" / "static"
+
+
+@pytest.fixture
+def odoo_url():
+    return "http://odoo.invalid"  # never called by these pages
+
+
+@pytest.fixture
+def app(app):
+    """The real app plus a few test routes for the gzip rules."""
+    app.add_url_rule("/__tiny", "tiny", lambda: jsonify(ok=True))
+    app.add_url_rule("/__big", "big", lambda: jsonify(items=["x" * 40] * 100))
+    app.add_url_rule("/__stream", "stream", lambda: Response(
+        stream_with_context(iter(["<p>", "y" * 5000, "</p>"])), mimetype="text/html"))
+    app.add_url_rule("/__encoded", "encoded", lambda: Response(
+        b"z" * 5000, mimetype="text/html", headers={"Content-Encoding": "br"}))
+    return app
+
+
+def gzip_get(client, url, **kwargs):
+    return client.get(url, headers={"Accept-Encoding": "gzip, deflate"}, **kwargs)
+
+
+def test_sw_is_served_from_root_with_worker_headers(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert response.headers["Cache-Control"] == "no-cache"
+
+
+def test_sw_version_and_precache_list_are_injected(app, client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    assert "__CACHE_VERSION__" not in body and "__PRECACHE_URLS__" not in body
+    with app.test_request_context():
+        version = pwa.cache_version()
+        urls = [pwa.asset_url(name) for name in pwa.precached_files()]
+    assert f'const CACHE_VERSION = "{version}";' in body
+    precache = json.loads(re.search(r"const PRECACHE_URLS = (\[.*?\]);", body).group(1))
+    assert precache == urls + ["/offline"]
+    for name in ("css/app.css", "js/app.js", "manifest.json", "icons/icon-192.png"):
+        assert any(url.startswith(f"/static/{name}?v=") for url in precache), name
+
+
+def test_sw_version_follows_the_precached_hashes(app, monkeypatch):
+    with app.test_request_context():
+        before = pwa.cache_version()
+        real = pwa.asset_hash
+        monkeypatch.setattr(pwa, "asset_hash",
+                            lambda name: "0" * 10 if name == "css/app.css" else real(name))
+        assert pwa.cache_version() != before
+
+
+def test_sw_revalidates_with_its_etag(client):
+    etag = client.get("/sw.js").headers["ETag"]
+    assert client.get("/sw.js", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_fingerprinted_static_files_are_immutable(app, client):
+    with app.test_request_context():
+        url = pwa.asset_url("css/app.css")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize("query", ["", "?v=0000000000"])
+def test_static_files_without_their_hash_are_revalidated(client, query):
+    response = client.get(f"/static/css/app.css{query}")
+    assert response.status_code == 200
+    assert "immutable" not in response.headers["Cache-Control"]
+    assert "no-cache" in response.headers["Cache-Control"]
+
+
+def test_html_is_gzipped_for_clients_that_accept_it(client):
+    response = gzip_get(client, "/offline")
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    html = gzip.decompress(response.get_data()).decode()
+    assert html.startswith("<!doctype html>")
+    assert int(response.headers["Content-Length"]) == len(response.get_data())
+
+
+def test_no_gzip_without_accept_encoding(client):
+    response = client.get("/offline", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in response.headers
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert response.get_data(as_text=True).startswith("<!doctype html>")
+
+
+def test_static_css_and_js_are_gzipped(app, client):
+    with app.test_request_context():
+        url = pwa.asset_url("js/pwa.js")
+    response = gzip_get(client, url)
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.get_data()) == (STATIC / "js" / "pwa.js").read_bytes()
+    assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_json_is_gzipped(client):
+    response = gzip_get(client, "/__big")
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(response.get_data()))["items"][0] == "x" * 40
+
+
+@pytest.mark.parametrize("url", ["/__tiny", "/__stream", "/__encoded"])
+def test_small_streamed_or_encoded_responses_are_left_alone(client, url):
+    response = gzip_get(client, url)
+    assert response.headers.get("Content-Encoding") in (None, "br")
+    assert not response.get_data().startswith(b"\x1f\x8b")
+
+
+def test_images_are_not_gzipped(client):
+    response = gzip_get(client, "/static/icons/icon-512.png")
+    assert "Content-Encoding" not in response.headers
+
+
+def test_pages_carry_the_pwa_head_and_scripts(client):
+    html = client.get("/offline").get_data(as_text=True)
+    assert re.search(r'<link rel="manifest" href="/static/manifest\.json\?v=\w{10}">', html)
+    assert '<meta name="theme-color"' in html
+    assert re.search(r'<link rel="apple-touch-icon" sizes="180x180" '
+                     r'href="/static/icons/apple-touch-icon\.png\?v=', html)
+    assert '<meta name="apple-mobile-web-app-capable" content="yes">' in html
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+    assert re.search(rf'<meta name="fk-rendered-at" content="{stamp}">', html)
+    assert re.search(r'<script src="/static/js/pwa\.js\?v=\w{10}" data-sw="/sw.js" defer>', html)
+    assert re.search(r'<script src="/static/js/form-draft\.js\?v=\w{10}" defer>', html)
+
+
+def test_offline_page_is_public_and_never_shows_the_user(client):
+    with client.session_transaction() as session:
+        session.update(odoo_sid="sid", user_id=7, username="tech1", user_name="Tessa Tech",
+                       role="technician")
+    response = client.get("/offline")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Tessa Tech" not in html and "tech1" not in html
+    assert "/logout" not in html
+    assert "data-offline-pages" in html and "data-fk-offline-page" in html
+
+
+def test_manifest_fields():
+    manifest = json.loads((STATIC / "manifest.json").read_text())
+    assert manifest["name"] == "Fieldkit" and manifest["short_name"] == "Fieldkit"
+    assert manifest["start_url"] == "/jobs/active"
+    assert manifest["scope"] == "/"
+    assert manifest["display"] == "standalone"
+    assert re.fullmatch(r"#[0-9a-f]{6}", manifest["theme_color"])
+    assert re.fullmatch(r"#[0-9a-f]{6}", manifest["background_color"])
+    sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    assert [s["url"] for s in manifest["shortcuts"]] == ["/jobs/active"]
+    assert manifest["shortcuts"][0]["name"] == "Today's jobs"
+
+
+def read_png(path):
+    """(width, height, colour type) of a PNG, checking every chunk's CRC and the image data."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, header = 8, b"", None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        crc = data[pos + 8 + length:pos + 12 + length]
+        assert struct.unpack(">I", crc)[0] == zlib.crc32(kind + body)
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBB", body[:10])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height, depth, colour = header
+    assert len(zlib.decompress(idat)) == height * (1 + width * 4)  # 8-bit RGBA rows
+    return width, height, colour
+
+
+@pytest.mark.parametrize("name, size", [
+    ("icon-192.png", 192), ("icon-512.png", 512), ("icon-maskable-512.png", 512),
+    ("apple-touch-icon.png", 180),
+])
+def test_icons_are_pngs_of_their_size(name, size):
+    assert read_png(STATIC / "icons" / name) == (size, size, 6)
+
+
+def test_manifest_icons_exist_with_their_declared_sizes():
+    manifest = json.loads((STATIC / "manifest.json").read_text())
+    for icon in manifest["icons"] + manifest["shortcuts"][0]["icons"]:
+        width, height, _ = read_png(STATIC / icon["src"].removeprefix("/static/"))
+        assert icon["sizes"] == f"{width}x{height}"
