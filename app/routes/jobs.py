@@ -4,6 +4,7 @@ Every action is a small POST form (CSRF, works without JavaScript) that redirect
 with a flash (PRG). When Odoo (or Fieldkit) refuses, the job page is rendered again with the
 message and the text the technician typed, so nothing is lost.
 """
+
 from flask import (
     Blueprint,
     flash,
@@ -33,8 +34,13 @@ def _viewer():
 
 def _render_detail(id, *, error=None, form=None, status=200):
     job = jobs.job_detail(get_odoo(), _viewer(), id, storage=get_storage())
-    page = render_template("jobs/detail.html", job=job, error=error, form=form or {},
-                           eta=request.args.get("eta", type=int))
+    page = render_template(
+        "jobs/detail.html",
+        job=job,
+        error=error,
+        form=form or {},
+        eta=request.args.get("eta", type=int),
+    )
     return page, status
 
 
@@ -66,7 +72,9 @@ def detail(id):
 @login_required
 def stage(id):
     eta = request.form.get("eta", type=int)
-    return _act(id, jobs.set_job_stage, request.form.get("stage_id"), **({"eta": eta} if eta else {}))
+    return _act(
+        id, jobs.set_job_stage, request.form.get("stage_id"), **({"eta": eta} if eta else {})
+    )
 
 
 @bp.post("/jobs/<int:id>/start")
@@ -107,8 +115,12 @@ def photos(id):
 def signature(id):
     payload = request.get_json(silent=True) or {}
     try:
-        png = decode_data_url(payload.get("image") or payload.get("signature") or payload.get("data_url"))
-        result = jobs.save_signature(get_odoo(), _viewer(), id, png, payload.get("signer_name"), get_storage())
+        png = decode_data_url(
+            payload.get("image") or payload.get("signature") or payload.get("data_url")
+        )
+        result = jobs.save_signature(
+            get_odoo(), _viewer(), id, png, payload.get("signer_name"), get_storage()
+        )
     except UploadRejected as exc:
         return jsonify(success=False, error=exc.user_message), 400
     except StorageError as exc:

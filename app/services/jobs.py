@@ -18,6 +18,7 @@ Photos are kept as chatter notes holding the storage reference (one line
 ``fieldkit-photo: <reference>`` per photo): the detail page lists them from the messages it
 reads anyway, so they cost no extra RPC, and the note shows who added them and when.
 """
+
 from __future__ import annotations
 
 import logging
@@ -104,6 +105,7 @@ class Viewer:
 
 # --------------------------------------------------------------------------- time
 
+
 def local_day(value, tz_name) -> date | None:
     """The user's local date of an Odoo UTC datetime (string or aware datetime)."""
     moment = tzs.to_local(value, tz_name)
@@ -111,23 +113,39 @@ def local_day(value, tz_name) -> date | None:
 
 
 def format_window(start, end, tz_name, now) -> str:
-    """"Today 09:00 – 10:30" in the user's zone; the day is repeated only when it changes."""
+    """ "Today 09:00 – 10:30" in the user's zone; the day is repeated only when it changes."""
     if not start:
         return "Not scheduled"
     text = tzs.relative_day(start, tz_name, now)
     if end and tzs.parse_odoo_datetime(end) > tzs.parse_odoo_datetime(start):
         same_day = local_day(end, tz_name) == local_day(start, tz_name)
-        text += " – " + (tzs.format_time(end, tz_name) if same_day else tzs.relative_day(end, tz_name, now))
+        text += " – " + (
+            tzs.format_time(end, tz_name) if same_day else tzs.relative_day(end, tz_name, now)
+        )
     return text
 
 
 # --------------------------------------------------------------------------- fields and domains
 
+
 def list_fields(version: int) -> list[str]:
     fields = [
-        "name", "stage_id", "priority", "scheduled_date_start", "scheduled_date_end",
-        "date_start", "date_end", "location_id", "street", "street2", "city", "zip", "phone",
-        "person_id", "person_ids", "is_closed",
+        "name",
+        "stage_id",
+        "priority",
+        "scheduled_date_start",
+        "scheduled_date_end",
+        "date_start",
+        "date_end",
+        "location_id",
+        "street",
+        "street2",
+        "city",
+        "zip",
+        "phone",
+        "person_id",
+        "person_ids",
+        "is_closed",
     ]
     if version <= 18:
         fields.append("mobile")
@@ -136,8 +154,17 @@ def list_fields(version: int) -> list[str]:
 
 def detail_fields(version: int) -> list[str]:
     fields = list_fields(version) + [
-        "scheduled_duration", "state_name", "country_name", "location_directions", "description",
-        "todo", "resolution", "equipment_ids", "team_id", "person_phone", "x_signature_url",
+        "scheduled_duration",
+        "state_name",
+        "country_name",
+        "location_directions",
+        "description",
+        "todo",
+        "resolution",
+        "equipment_ids",
+        "team_id",
+        "person_phone",
+        "x_signature_url",
     ]
     if version >= 18:
         fields.append("require_signature")
@@ -148,7 +175,11 @@ def detail_fields(version: int) -> list[str]:
 
 def own_domain(partner_id) -> list:
     """Orders assigned to the fsm.person sharing the user's partner (either assignee field)."""
-    return ["|", ("person_id.partner_id", "=", partner_id), ("person_ids.partner_id", "=", partner_id)]
+    return [
+        "|",
+        ("person_id.partner_id", "=", partner_id),
+        ("person_ids.partner_id", "=", partner_id),
+    ]
 
 
 def active_domain(viewer: Viewer, today_start_utc: str) -> list:
@@ -168,6 +199,7 @@ def _m2o_name(value):
 
 
 # --------------------------------------------------------------------------- stages
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -197,7 +229,11 @@ class StageMap:
         current = self.get(current_id)
         if current is not None and current.is_closed:
             return []
-        after = [s for s in self.stages if current is None or (s.sequence, s.id) > (current.sequence, current.id)]
+        after = [
+            s
+            for s in self.stages
+            if current is None or (s.sequence, s.id) > (current.sequence, current.id)
+        ]
         return [s for s in after if not s.is_closed]
 
     def state_of(self, stage_id) -> str:
@@ -223,15 +259,23 @@ _CANCELLED = re.compile(r"cancel", re.IGNORECASE)
 
 
 def build_stage_map(records) -> StageMap:
-    """Sort fsm.stage records by (sequence, name, id), Odoo's ``_order``, and find the special ones."""
-    stages = tuple(sorted(
-        (Stage(
-            id=r["id"], name=r.get("name") or "", sequence=r.get("sequence") or 0,
-            is_closed=bool(r.get("is_closed")), is_default=bool(r.get("is_default")),
-            color=r.get("custom_color") or "",
-        ) for r in records),
-        key=lambda s: (s.sequence, s.name, s.id),
-    ))
+    """Sort fsm.stage records as Odoo's ``_order`` (sequence, name, id); find the special ones."""
+    stages = tuple(
+        sorted(
+            (
+                Stage(
+                    id=r["id"],
+                    name=r.get("name") or "",
+                    sequence=r.get("sequence") or 0,
+                    is_closed=bool(r.get("is_closed")),
+                    is_default=bool(r.get("is_default")),
+                    color=r.get("custom_color") or "",
+                )
+                for r in records
+            ),
+            key=lambda s: (s.sequence, s.name, s.id),
+        )
+    )
     open_stages = [s for s in stages if not s.is_closed]
     closed = [s for s in stages if s.is_closed]
     cancelled = next((s for s in closed if _CANCELLED.search(s.name)), None)
@@ -243,7 +287,10 @@ def build_stage_map(records) -> StageMap:
     return StageMap(
         stages=stages,
         en_route=next((s for s in open_stages if _EN_ROUTE.search(s.name)), None),
-        started=next((s for s in open_stages if _STARTED.search(s.name) and not _EN_ROUTE.search(s.name)), None),
+        started=next(
+            (s for s in open_stages if _STARTED.search(s.name) and not _EN_ROUTE.search(s.name)),
+            None,
+        ),
         completed=completed,
         cancelled=cancelled,
     )
@@ -266,7 +313,8 @@ def get_stage_map(odoo, viewer: Viewer, *, refresh=False) -> StageMap:
     if hit and not refresh and now - hit[0] < STAGE_CACHE_SECONDS:
         return hit[1]
     records = odoo.search_read(
-        "fsm.stage", [("stage_type", "=", "order")],
+        "fsm.stage",
+        [("stage_type", "=", "order")],
         ["name", "sequence", "is_closed", "is_default", "custom_color"],
         order="sequence, name, id",
     )
@@ -288,9 +336,15 @@ def clear_stage_cache():
 
 # --------------------------------------------------------------------------- links
 
+
 def address_line(order) -> str:
-    parts = [order.get("street"), order.get("street2"), order.get("city"), order.get("state_name"),
-             order.get("zip")]
+    parts = [
+        order.get("street"),
+        order.get("street2"),
+        order.get("city"),
+        order.get("state_name"),
+        order.get("zip"),
+    ]
     return ", ".join(p.strip() for p in parts if p and str(p).strip())
 
 
@@ -323,6 +377,7 @@ def eta_text(minutes: int, technician: str = "") -> str:
 
 # --------------------------------------------------------------------------- list
 
+
 def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: datetime) -> dict:
     """One order as a list row: names, window in the user's zone, badges and one-tap links."""
     today = tzs.today(tz_name, now)
@@ -352,7 +407,9 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "priority": order.get("priority") or "0",
         "priority_label": PRIORITY_LABELS.get(order.get("priority") or "0", ""),
         "is_urgent": (order.get("priority") or "0") in ("2", "3"),
-        "window": format_window(order.get("scheduled_date_start"), order.get("scheduled_date_end"), tz_name, now),
+        "window": format_window(
+            order.get("scheduled_date_start"), order.get("scheduled_date_end"), tz_name, now
+        ),
         "local_day": day,
         "start_utc": start,
         "technician": _m2o_name(order.get("person_id")),
@@ -382,7 +439,13 @@ def group_jobs(rows: list[dict], today: date) -> list[dict]:
             groups["upcoming"].append(row)
     far = datetime.max.replace(tzinfo=UTC)
     for key, items in groups.items():
-        items.sort(key=lambda r: (r["is_closed"] if key == "today" else False, r["start_utc"] or far, r["id"]))
+        items.sort(
+            key=lambda r: (
+                r["is_closed"] if key == "today" else False,
+                r["start_utc"] or far,
+                r["id"],
+            )
+        )
     titles = {"overdue": "Overdue", "today": "Today", "upcoming": "Upcoming"}
     return [{"key": k, "title": titles[k], "jobs": v} for k, v in groups.items()]
 
@@ -393,7 +456,10 @@ def technician_options(rows: list[dict]) -> list[dict]:
     for row in rows:
         if row["person_id"] and row["person_id"] not in seen:
             seen[row["person_id"]] = row["technician"]
-    return [{"id": pid, "name": name} for pid, name in sorted(seen.items(), key=lambda kv: kv[1].lower())]
+    return [
+        {"id": pid, "name": name}
+        for pid, name in sorted(seen.items(), key=lambda kv: kv[1].lower())
+    ]
 
 
 def filter_rows(rows: list[dict], technician: str | None) -> list[dict]:
@@ -410,12 +476,15 @@ def filter_rows(rows: list[dict], technician: str | None) -> list[dict]:
 
 
 def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | None = None) -> dict:
-    """The jobs page: a technician's own jobs (office: everyone's, filterable), grouped. ≤ 2 RPCs."""
+    """The jobs page: a technician's own jobs (office: everyone's, filterable), grouped. ≤2 RPCs."""
     now = now or tzs.now_utc()
     today = tzs.today(viewer.tz, now)
     orders = odoo.search_read(
-        "fsm.order", active_domain(viewer, tzs.day_range_utc(today, viewer.tz)[0]), list_fields(viewer.version),
-        limit=LIST_LIMIT, order="scheduled_date_start, id",
+        "fsm.order",
+        active_domain(viewer, tzs.day_range_utc(today, viewer.tz)[0]),
+        list_fields(viewer.version),
+        limit=LIST_LIMIT,
+        order="scheduled_date_start, id",
     )
     stage_map = get_stage_map(odoo, viewer)
     rows = [summarize_order(o, stage_map, viewer.tz, now) for o in orders]
@@ -434,6 +503,7 @@ def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | N
 
 # --------------------------------------------------------------------------- ownership
 
+
 def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
     """Read one order the viewer may act on (1 RPC; 2 when refusing).
 
@@ -441,7 +511,9 @@ def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
     :raises JobForbidden: when a technician asks for another technician's order.
     """
     if viewer.is_technician:
-        found = odoo.search_read("fsm.order", [("id", "=", job_id)] + own_domain(viewer.partner_id), fields)
+        found = odoo.search_read(
+            "fsm.order", [("id", "=", job_id)] + own_domain(viewer.partner_id), fields
+        )
         if found:
             return found[0]
         # Not one of theirs: tell "missing" from "someone else's" (16/17 raise AccessError here).
@@ -456,12 +528,15 @@ def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
 
 # --------------------------------------------------------------------------- chatter
 
+
 def _partner_names(store: dict) -> dict:
     return {p.get("id"): p.get("name") or "" for p in store.get("res.partner", []) or []}
 
 
 def _subtype_descriptions(store: dict) -> dict:
-    return {s.get("id"): s.get("description") or "" for s in store.get("mail.message.subtype", []) or []}
+    return {
+        s.get("id"): s.get("description") or "" for s in store.get("mail.message.subtype", []) or []
+    }
 
 
 def _body_html(body):
@@ -485,7 +560,13 @@ def _normalize_tracking(values) -> list[dict]:
         if not isinstance(t, dict):
             continue
         info = t.get("fieldInfo") or {}
-        field = t.get("changedField") or info.get("changedField") or t.get("changed_field") or t.get("field_desc") or ""
+        field = (
+            t.get("changedField")
+            or info.get("changedField")
+            or t.get("changed_field")
+            or t.get("field_desc")
+            or ""
+        )
         old = t.get("oldValue", t.get("old_value"))
         new = t.get("newValue", t.get("new_value"))
         out.append({"field": field, "old": _tracking_value(old), "new": _tracking_value(new)})
@@ -541,32 +622,43 @@ def normalize_messages(result) -> list[dict]:
         signature = _SIGNATURE_RE.findall(text)
         if photos or signature:
             # Fieldkit's own reference lines are shown as pictures, not as text.
-            html = re.sub(r"<p>\s*fieldkit-(photo|signature):[^<]*</p>|fieldkit-(photo|signature):\s*\S+", "", html)
+            html = re.sub(
+                r"<p>\s*fieldkit-(photo|signature):[^<]*</p>|fieldkit-(photo|signature):\s*\S+",
+                "",
+                html,
+            )
         tracking = _normalize_tracking(m.get("trackingValues") or m.get("tracking_value_ids"))
         subtype = m.get("subtype_id")
         subtype_name = m.get("subtype_description") or (
             subtypes.get(subtype) if isinstance(subtype, int) else _m2o_name(subtype)
         )
-        is_note = bool(m.get("is_note")) or _m2o_name(subtype) == "Note" or (
-            m.get("message_type") == "comment" and subtype == 2 and m.get("is_note") is None
+        is_note = (
+            bool(m.get("is_note"))
+            or _m2o_name(subtype) == "Note"
+            or (m.get("message_type") == "comment" and subtype == 2 and m.get("is_note") is None)
         )
-        kind = "tracking" if tracking else ("note" if m.get("message_type") == "comment" and is_note
-                                             else "message")
-        out.append({
-            "id": m.get("id"),
-            "date": tzs.parse_odoo_datetime(m.get("date")),
-            "author_id": author_id,
-            "author": author or "Odoo",
-            "body": sanitize_html(html),
-            "has_body": not is_blank_html(html),
-            "is_note": is_note,
-            "kind": kind,
-            "message_type": m.get("message_type") or "",
-            "subtype": subtype_name or "",
-            "tracking": tracking,
-            "photos": photos,
-            "signature": signature[0] if signature else None,
-        })
+        kind = (
+            "tracking"
+            if tracking
+            else ("note" if m.get("message_type") == "comment" and is_note else "message")
+        )
+        out.append(
+            {
+                "id": m.get("id"),
+                "date": tzs.parse_odoo_datetime(m.get("date")),
+                "author_id": author_id,
+                "author": author or "Odoo",
+                "body": sanitize_html(html),
+                "has_body": not is_blank_html(html),
+                "is_note": is_note,
+                "kind": kind,
+                "message_type": m.get("message_type") or "",
+                "subtype": subtype_name or "",
+                "tracking": tracking,
+                "photos": photos,
+                "signature": signature[0] if signature else None,
+            }
+        )
     epoch = datetime.min.replace(tzinfo=UTC)
     out.sort(key=lambda msg: (msg["date"] or epoch, msg["id"] or 0), reverse=True)
     return out
@@ -586,6 +678,7 @@ def fetch_messages(odoo, viewer: Viewer, order: dict) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- detail
+
 
 def _html_or_text(value, version: int) -> Markup:
     """description/resolution are text up to 17 and HTML from 18; todo is HTML everywhere."""
@@ -607,18 +700,28 @@ def _presign(storage, ref):
 def finish_checks(order: dict, viewer: Viewer) -> list[dict]:
     """What Odoo checks when the job is completed, so the technician sees it before finishing."""
     checks = [
-        {"label": "Resolution: what was done", "ok": not is_blank_html(order.get("resolution")),
-         "note": "asked for below"},
+        {
+            "label": "Resolution: what was done",
+            "ok": not is_blank_html(order.get("resolution")),
+            "note": "asked for below",
+        },
         {"label": "Start time", "ok": bool(order.get("date_start")), "note": "set now if missing"},
         {"label": "End time", "ok": bool(order.get("date_end")), "note": "set when you finish"},
     ]
     if order.get("require_signature"):
-        checks.append({"label": "Customer signature (required by your company)",
-                       "ok": bool(order.get("x_signature_url")), "note": "collect it below first"})
+        checks.append(
+            {
+                "label": "Customer signature (required by your company)",
+                "ok": bool(order.get("x_signature_url")),
+                "note": "collect it below first",
+            }
+        )
     return checks
 
 
-def job_detail(odoo, viewer: Viewer, job_id: int, *, storage=None, now: datetime | None = None) -> dict:
+def job_detail(
+    odoo, viewer: Viewer, job_id: int, *, storage=None, now: datetime | None = None
+) -> dict:
     """Everything needed on site for one job. ≤ 3 RPCs: order, chatter, stages or equipment.
 
     Stages are cached per company (see :func:`get_stage_map`); the equipment names are read only
@@ -634,8 +737,10 @@ def job_detail(odoo, viewer: Viewer, job_id: int, *, storage=None, now: datetime
     messages = fetch_messages(odoo, viewer, order)
     equipment = []
     if equipment_ids and stages_cached:
-        equipment = [e.get("display_name") or e.get("name") or "" for e in
-                     odoo.read("fsm.equipment", equipment_ids, ["display_name"])]
+        equipment = [
+            e.get("display_name") or e.get("name") or ""
+            for e in odoo.read("fsm.equipment", equipment_ids, ["display_name"])
+        ]
     elif equipment_ids:
         equipment = [f"Equipment #{eid}" for eid in equipment_ids]
     row = summarize_order(order, stage_map, viewer.tz, now)
@@ -644,7 +749,9 @@ def job_detail(odoo, viewer: Viewer, job_id: int, *, storage=None, now: datetime
     if storage is not None:
         for msg in messages:
             msg["photo_urls"] = [u for u in (_presign(storage, r) for r in msg["photos"]) if u]
-            photos.extend({"url": u, "author": msg["author"], "date": msg["date"]} for u in msg["photo_urls"])
+            photos.extend(
+                {"url": u, "author": msg["author"], "date": msg["date"]} for u in msg["photo_urls"]
+            )
         if order.get("x_signature_url"):
             signature_url = _presign(storage, order["x_signature_url"])
     for msg in messages:
@@ -653,15 +760,22 @@ def job_detail(odoo, viewer: Viewer, job_id: int, *, storage=None, now: datetime
         msg["is_me"] = msg["author_id"] == viewer.partner_id
     closed = row["is_closed"]
     en_route = stage_map.en_route
-    offer_en_route = bool(en_route) and not closed and stage_id != en_route.id and not order.get("date_start")
-    next_stages = [s for s in stage_map.next_stages(stage_id)
-                   if s not in (stage_map.started, stage_map.en_route)]
+    offer_en_route = (
+        bool(en_route) and not closed and stage_id != en_route.id and not order.get("date_start")
+    )
+    next_stages = [
+        s
+        for s in stage_map.next_stages(stage_id)
+        if s not in (stage_map.started, stage_map.en_route)
+    ]
     return {
         **row,
         "location": _m2o_name(order.get("location_id")),
         "access_notes": _html_or_text(order.get("location_directions"), 18),
         "description": _html_or_text(order.get("description"), viewer.version),
-        "todo": sanitize_html(order.get("todo")) if not is_blank_html(order.get("todo")) else Markup(""),
+        "todo": sanitize_html(order.get("todo"))
+        if not is_blank_html(order.get("todo"))
+        else Markup(""),
         "resolution": _html_or_text(order.get("resolution"), viewer.version),
         "resolution_text": html_to_text(order.get("resolution")),
         "equipment": equipment,
@@ -687,12 +801,17 @@ def job_detail(odoo, viewer: Viewer, job_id: int, *, storage=None, now: datetime
             "cancel": not closed and stage_map.cancelled is not None,
         },
         "eta_minutes": ETA_CHOICES,
-        "eta_choices": [{"minutes": n, "sms_url": sms_url(row["phone"], eta_text(n, viewer.name))}
-                        for n in ETA_CHOICES] if row["phone"] else [],
+        "eta_choices": [
+            {"minutes": n, "sms_url": sms_url(row["phone"], eta_text(n, viewer.name))}
+            for n in ETA_CHOICES
+        ]
+        if row["phone"]
+        else [],
     }
 
 
 # --------------------------------------------------------------------------- actions
+
 
 def start_job(odoo, viewer: Viewer, job_id: int, *, now: datetime | None = None) -> str:
     """Set the actual start to now, and move to the started stage where one exists."""
@@ -703,14 +822,16 @@ def start_job(odoo, viewer: Viewer, job_id: int, *, now: datetime | None = None)
     vals = {"date_start": tzs.to_odoo_datetime(now or tzs.now_utc())}
     current = stage_map.get(_m2o_id(order.get("stage_id")))
     started = stage_map.started
-    if started and (current is None or (started.sequence, started.id) > (current.sequence, current.id)):
+    if started and (
+        current is None or (started.sequence, started.id) > (current.sequence, current.id)
+    ):
         vals["stage_id"] = started.id
     odoo.write("fsm.order", [job_id], vals)
     return "Job started."
 
 
 def set_job_stage(odoo, viewer: Viewer, job_id: int, stage_id) -> str:
-    """Move the job to another open stage; completing and cancelling go through their own actions."""
+    """Move the job to another open stage (completing and cancelling have their own actions)."""
     order = fetch_order(odoo, viewer, job_id, ["stage_id", "is_closed"])
     stage_map = get_stage_map(odoo, viewer)
     try:
@@ -727,8 +848,10 @@ def set_job_stage(odoo, viewer: Viewer, job_id: int, stage_id) -> str:
     return f"Stage set to {target.name}."
 
 
-def finish_job(odoo, viewer: Viewer, job_id: int, resolution: str, *, now: datetime | None = None) -> str:
-    """Write the resolution and the end time, then ``action_complete`` (a plain stage write is refused).
+def finish_job(
+    odoo, viewer: Viewer, job_id: int, resolution: str, *, now: datetime | None = None
+) -> str:
+    """Write the resolution and end time, then ``action_complete`` (a stage write is refused).
 
     :raises JobActionError: without a resolution, or without a signature the company requires.
     :raises UserError: / ValidationError when Odoo refuses; nothing is completed then.
@@ -736,12 +859,16 @@ def finish_job(odoo, viewer: Viewer, job_id: int, resolution: str, *, now: datet
     resolution = (resolution or "").strip()
     if not resolution:
         raise JobActionError("Please describe what was done (the resolution) before finishing.")
-    fields = ["date_start", "is_closed", "x_signature_url"] + (["require_signature"] if viewer.version >= 18 else [])
+    fields = ["date_start", "is_closed", "x_signature_url"] + (
+        ["require_signature"] if viewer.version >= 18 else []
+    )
     order = fetch_order(odoo, viewer, job_id, fields)
     if order.get("is_closed"):
         raise JobActionError("This job is already closed.")
     if order.get("require_signature") and not order.get("x_signature_url"):
-        raise JobActionError("Your company requires the customer's signature: collect it before finishing.")
+        raise JobActionError(
+            "Your company requires the customer's signature: collect it before finishing."
+        )
     moment = tzs.to_odoo_datetime(now or tzs.now_utc())
     vals = {
         "resolution": str(text_to_html(resolution)) if viewer.version >= 18 else resolution,
@@ -835,8 +962,16 @@ def signature_key(job_id: int, now: datetime) -> str:
     return f"signatures/fsm_{job_id}_{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.png"
 
 
-def save_signature(odoo, viewer: Viewer, job_id: int, png: bytes, signer_name: str, storage,
-                   *, now: datetime | None = None) -> dict:
+def save_signature(
+    odoo,
+    viewer: Viewer,
+    job_id: int,
+    png: bytes,
+    signer_name: str,
+    storage,
+    *,
+    now: datetime | None = None,
+) -> dict:
     """Store the customer's signature, keep its reference in ``x_signature_url``, note it.
 
     :raises UploadRejected: when the PNG is not acceptable.

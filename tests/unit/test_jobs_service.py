@@ -1,4 +1,5 @@
-"""The jobs service without Odoo: grouping in the user's zone (DST too), stages, chatter, ownership."""
+"""The jobs service without Odoo: grouping by the user's zone (DST too), stages, chatter, access."""
+
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,8 +37,14 @@ class FakeOdoo:
         if model == "fsm.stage":
             return self.stages
         ids = [leaf[2] for leaf in domain if isinstance(leaf, tuple) and leaf[0] == "id"]
-        partner = next((leaf[2] for leaf in domain if isinstance(leaf, tuple)
-                        and leaf[0] == "person_id.partner_id"), None)
+        partner = next(
+            (
+                leaf[2]
+                for leaf in domain
+                if isinstance(leaf, tuple) and leaf[0] == "person_id.partner_id"
+            ),
+            None,
+        )
         found = [o for o in self.orders.values() if not ids or o["id"] in ids]
         if partner is not None:
             found = [o for o in found if o.get("_partner") == partner]
@@ -81,11 +88,25 @@ STAGES_18 = [
 
 
 def order(id, start, end=None, **extra):
-    base = {"id": id, "name": f"FO{id:03d}", "stage_id": [1, "New"], "priority": "0",
-            "scheduled_date_start": start, "scheduled_date_end": end, "date_start": False,
-            "date_end": False, "location_id": [5, "Maple Street Dental"], "street": "12 Maple St",
-            "city": "Springfield", "zip": "62701", "phone": "+1 217 555 0142",
-            "person_id": [7, "Tech One"], "person_ids": [], "is_closed": False, "_partner": 61}
+    base = {
+        "id": id,
+        "name": f"FO{id:03d}",
+        "stage_id": [1, "New"],
+        "priority": "0",
+        "scheduled_date_start": start,
+        "scheduled_date_end": end,
+        "date_start": False,
+        "date_end": False,
+        "location_id": [5, "Maple Street Dental"],
+        "street": "12 Maple St",
+        "city": "Springfield",
+        "zip": "62701",
+        "phone": "+1 217 555 0142",
+        "person_id": [7, "Tech One"],
+        "person_ids": [],
+        "is_closed": False,
+        "_partner": 61,
+    }
     base.update(extra)
     return base
 
@@ -98,8 +119,15 @@ def _fresh_stage_cache():
 
 
 def tech(tz=NY, version=17, partner=61):
-    return Viewer(user_id=8, partner_id=partner, role="technician", tz=tz, version=version,
-                  name="Tech One", company_id=1)
+    return Viewer(
+        user_id=8,
+        partner_id=partner,
+        role="technician",
+        tz=tz,
+        version=version,
+        name="Tech One",
+        company_id=1,
+    )
 
 
 def groups_by_key(result):
@@ -108,16 +136,20 @@ def groups_by_key(result):
 
 # ------------------------------------------------------------------ grouping and time zones
 
+
 def test_groups_follow_the_users_local_day_not_utc():
     # 2026-11-23 20:00 in New York is 2026-11-24 01:00 UTC: "today" is the 23rd there.
     now = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
-    odoo = FakeOdoo(orders=[
-        order(1, "2026-11-23 14:00:00"),   # 09:00 NY on the 23rd: today
-        order(2, "2026-11-24 03:30:00"),   # 22:30 NY on the 23rd: still today
-        order(3, "2026-11-24 05:30:00"),   # 00:30 NY on the 24th: upcoming
-        order(4, "2026-11-23 04:00:00"),   # 23:00 NY on the 22nd: overdue
-        order(5, False),                   # not scheduled: upcoming, last
-    ], stages=STAGES_18)
+    odoo = FakeOdoo(
+        orders=[
+            order(1, "2026-11-23 14:00:00"),  # 09:00 NY on the 23rd: today
+            order(2, "2026-11-24 03:30:00"),  # 22:30 NY on the 23rd: still today
+            order(3, "2026-11-24 05:30:00"),  # 00:30 NY on the 24th: upcoming
+            order(4, "2026-11-23 04:00:00"),  # 23:00 NY on the 22nd: overdue
+            order(5, False),  # not scheduled: upcoming, last
+        ],
+        stages=STAGES_18,
+    )
     result = jobs.list_active_jobs(odoo, tech(NY), now=now)
     assert groups_by_key(result) == {"overdue": [4], "today": [1, 2], "upcoming": [3, 5]}
     assert result["today"] == date(2026, 11, 23)
@@ -137,12 +169,15 @@ def test_spring_forward_day_boundaries_and_window():
     # 2026-03-08: New York jumps from 02:00 EST to 03:00 EDT. Midnight is 05:00 UTC that day,
     # the next midnight 04:00 UTC.
     now = datetime(2026, 3, 8, 16, 0, tzinfo=UTC)
-    odoo = FakeOdoo(orders=[
-        order(1, "2026-03-08 04:59:00"),  # 23:59 EST on the 7th: overdue
-        order(2, "2026-03-08 05:00:00", "2026-03-08 08:00:00"),  # 00:00 EST to 04:00 EDT
-        order(3, "2026-03-09 03:59:00"),  # 23:59 EDT on the 8th: today
-        order(4, "2026-03-09 04:00:00"),  # 00:00 EDT on the 9th: upcoming
-    ], stages=STAGES_18)
+    odoo = FakeOdoo(
+        orders=[
+            order(1, "2026-03-08 04:59:00"),  # 23:59 EST on the 7th: overdue
+            order(2, "2026-03-08 05:00:00", "2026-03-08 08:00:00"),  # 00:00 EST to 04:00 EDT
+            order(3, "2026-03-09 03:59:00"),  # 23:59 EDT on the 8th: today
+            order(4, "2026-03-09 04:00:00"),  # 00:00 EDT on the 9th: upcoming
+        ],
+        stages=STAGES_18,
+    )
     result = jobs.list_active_jobs(odoo, tech(NY), now=now)
     assert groups_by_key(result) == {"overdue": [1], "today": [2, 3], "upcoming": [4]}
     today_jobs = result["groups"][1]["jobs"]
@@ -153,8 +188,14 @@ def test_spring_forward_day_boundaries_and_window():
 def test_fall_back_day_and_domain_uses_local_midnight():
     # 2026-11-01: New York goes back from 02:00 EDT to 01:00 EST; midnight is 04:00 UTC.
     now = datetime(2026, 11, 1, 15, 0, tzinfo=UTC)
-    odoo = FakeOdoo(orders=[order(1, "2026-11-01 03:59:00"), order(2, "2026-11-02 04:59:00"),
-                            order(3, "2026-11-02 05:00:00")], stages=STAGES_18)
+    odoo = FakeOdoo(
+        orders=[
+            order(1, "2026-11-01 03:59:00"),
+            order(2, "2026-11-02 04:59:00"),
+            order(3, "2026-11-02 05:00:00"),
+        ],
+        stages=STAGES_18,
+    )
     result = jobs.list_active_jobs(odoo, tech(NY), now=now)
     assert groups_by_key(result) == {"overdue": [1], "today": [2], "upcoming": [3]}
     domain = odoo.calls[0][2]
@@ -163,11 +204,20 @@ def test_fall_back_day_and_domain_uses_local_midnight():
 
 def test_closed_today_shows_under_today_and_today_tomorrow_are_precached():
     now = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
-    odoo = FakeOdoo(orders=[
-        order(1, "2026-11-22 14:00:00", is_closed=True, stage_id=[2, "Completed"],
-              date_end="2026-11-23 13:00:00"),
-        order(2, "2026-11-24 14:00:00"), order(3, "2026-11-26 14:00:00"),
-    ], stages=STAGES_18)
+    odoo = FakeOdoo(
+        orders=[
+            order(
+                1,
+                "2026-11-22 14:00:00",
+                is_closed=True,
+                stage_id=[2, "Completed"],
+                date_end="2026-11-23 13:00:00",
+            ),
+            order(2, "2026-11-24 14:00:00"),
+            order(3, "2026-11-26 14:00:00"),
+        ],
+        stages=STAGES_18,
+    )
     result = jobs.list_active_jobs(odoo, tech(NY), now=now)
     assert groups_by_key(result) == {"overdue": [], "today": [1], "upcoming": [2, 3]}
     upcoming = result["groups"][2]["jobs"]
@@ -180,28 +230,39 @@ def test_list_is_two_rpcs_and_limits_technicians_to_their_own_orders():
     jobs.list_active_jobs(odoo, tech(), now=datetime(2026, 11, 23, 12, tzinfo=UTC))
     assert odoo.rpc_count == 2
     domain = odoo.calls[0][2]
-    assert domain[:3] == ["|", ("person_id.partner_id", "=", 61), ("person_ids.partner_id", "=", 61)]
+    assert domain[:3] == [
+        "|",
+        ("person_id.partner_id", "=", 61),
+        ("person_ids.partner_id", "=", 61),
+    ]
 
 
 def test_office_sees_everyone_with_a_technician_filter_and_unassigned():
-    orders = [order(1, "2026-11-23 14:00:00"),
-              order(2, "2026-11-23 15:00:00", person_id=[9, "Tech Two"], _partner=62),
-              order(3, "2026-11-23 16:00:00", person_id=False, _partner=None)]
+    orders = [
+        order(1, "2026-11-23 14:00:00"),
+        order(2, "2026-11-23 15:00:00", person_id=[9, "Tech Two"], _partner=62),
+        order(3, "2026-11-23 16:00:00", person_id=False, _partner=None),
+    ]
     office = Viewer(user_id=3, partner_id=30, role="office", tz=NY, version=18, company_id=1)
     now = datetime(2026, 11, 23, 12, tzinfo=UTC)
     everyone = jobs.list_active_jobs(FakeOdoo(orders=orders, stages=STAGES_18), office, now=now)
     assert groups_by_key(everyone)["today"] == [1, 2, 3]
     assert [t["name"] for t in everyone["technicians"]] == ["Tech One", "Tech Two"]
     assert everyone["show_filter"]
-    unassigned = jobs.list_active_jobs(FakeOdoo(orders=orders, stages=STAGES_18), office,
-                                       technician="unassigned", now=now)
+    unassigned = jobs.list_active_jobs(
+        FakeOdoo(orders=orders, stages=STAGES_18), office, technician="unassigned", now=now
+    )
     assert groups_by_key(unassigned)["today"] == [3]
-    two = jobs.list_active_jobs(FakeOdoo(orders=orders, stages=STAGES_18), office, technician="9", now=now)
+    two = jobs.list_active_jobs(
+        FakeOdoo(orders=orders, stages=STAGES_18), office, technician="9", now=now
+    )
     assert groups_by_key(two)["today"] == [2]
 
 
 def test_links_for_call_text_navigate():
-    row = jobs.summarize_order(order(1, "2026-11-23 14:00:00"), None, NY, datetime(2026, 11, 23, tzinfo=UTC))
+    row = jobs.summarize_order(
+        order(1, "2026-11-23 14:00:00"), None, NY, datetime(2026, 11, 23, tzinfo=UTC)
+    )
     assert row["tel_url"] == "tel:+12175550142"
     assert row["sms_url"] == "sms:+12175550142"
     assert row["maps_url"].startswith("https://www.google.com/maps/search/?api=1&query=12+Maple+St")
@@ -211,14 +272,24 @@ def test_links_for_call_text_navigate():
 
 # ------------------------------------------------------------------ stages
 
+
 def test_stage_map_isp_flow_recognises_special_stages_and_orders_by_sequence():
     sm = jobs.build_stage_map(STAGES_16)
-    assert [s.name for s in sm.stages] == ["New", "Confirmed", "Scheduled", "En Route", "Started",
-                                           "Completed", "Cancelled"]
+    assert [s.name for s in sm.stages] == [
+        "New",
+        "Confirmed",
+        "Scheduled",
+        "En Route",
+        "Started",
+        "Completed",
+        "Cancelled",
+    ]
     assert (sm.en_route.id, sm.started.id, sm.completed.id, sm.cancelled.id) == (17, 18, 2, 3)
     assert [s.name for s in sm.next_stages(16)] == ["En Route", "Started"]
     assert sm.next_stages(2) == []
-    assert sm.state_of(18) == "started" and sm.state_of(3) == "cancelled" and sm.state_of(2) == "done"
+    assert (
+        sm.state_of(18) == "started" and sm.state_of(3) == "cancelled" and sm.state_of(2) == "done"
+    )
 
 
 def test_stage_map_oca_18_has_no_en_route_or_started():
@@ -229,11 +300,13 @@ def test_stage_map_oca_18_has_no_en_route_or_started():
 
 
 def test_stage_map_with_renamed_stages_falls_back_on_flags():
-    sm = jobs.build_stage_map([
-        {"id": 7, "name": "Open", "sequence": 1, "is_closed": False},
-        {"id": 8, "name": "Klaar", "sequence": 9, "is_closed": True},
-        {"id": 9, "name": "Geannuleerd", "sequence": 10, "is_closed": True},
-    ])
+    sm = jobs.build_stage_map(
+        [
+            {"id": 7, "name": "Open", "sequence": 1, "is_closed": False},
+            {"id": 8, "name": "Klaar", "sequence": 9, "is_closed": True},
+            {"id": 9, "name": "Geannuleerd", "sequence": 10, "is_closed": True},
+        ]
+    )
     assert sm.completed.id == 8 and sm.cancelled.id == 9
 
 
@@ -241,7 +314,12 @@ def test_start_sets_date_start_and_started_stage_where_one_exists():
     now = datetime(2026, 11, 23, 15, 5, tzinfo=UTC)
     odoo = FakeOdoo(orders=[order(1, "2026-11-23 14:00:00")], stages=STAGES_16)
     jobs.start_job(odoo, tech(version=16), 1, now=now)
-    assert odoo.calls[-1] == ("write", "fsm.order", [1], {"date_start": "2026-11-23 15:05:00", "stage_id": 18})
+    assert odoo.calls[-1] == (
+        "write",
+        "fsm.order",
+        [1],
+        {"date_start": "2026-11-23 15:05:00", "stage_id": 18},
+    )
     odoo18 = FakeOdoo(orders=[order(1, "2026-11-23 14:00:00")], stages=STAGES_18)
     jobs.clear_stage_cache()
     jobs.start_job(odoo18, tech(version=18), 1, now=now)
@@ -250,20 +328,30 @@ def test_start_sets_date_start_and_started_stage_where_one_exists():
 
 def test_finish_writes_resolution_and_end_then_action_complete():
     now = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
-    odoo = FakeOdoo(orders=[order(1, "2026-11-23 14:00:00", date_start="2026-11-23 15:00:00")],
-                    stages=STAGES_18)
+    odoo = FakeOdoo(
+        orders=[order(1, "2026-11-23 14:00:00", date_start="2026-11-23 15:00:00")], stages=STAGES_18
+    )
     jobs.finish_job(odoo, tech(version=18), 1, "Replaced <b>capacitor</b>", now=now)
     write, complete = odoo.calls[-2:]
-    assert write == ("write", "fsm.order", [1], {
-        "resolution": "<p>Replaced &lt;b&gt;capacitor&lt;/b&gt;</p>", "date_end": "2026-11-23 16:00:00"})
+    assert write == (
+        "write",
+        "fsm.order",
+        [1],
+        {
+            "resolution": "<p>Replaced &lt;b&gt;capacitor&lt;/b&gt;</p>",
+            "date_end": "2026-11-23 16:00:00",
+        },
+    )
     assert complete == ("call", "fsm.order", "action_complete", ([1],))
     # Never a plain write of the completed stage ("Cannot move to completed from Kanban").
     assert not any(c[0] == "write" and "stage_id" in c[3] for c in odoo.calls)
 
 
 def test_finish_refuses_without_resolution_or_required_signature():
-    odoo = FakeOdoo(orders=[order(1, "2026-11-23 14:00:00", require_signature=True,
-                                  x_signature_url=False)], stages=STAGES_18)
+    odoo = FakeOdoo(
+        orders=[order(1, "2026-11-23 14:00:00", require_signature=True, x_signature_url=False)],
+        stages=STAGES_18,
+    )
     with pytest.raises(jobs.JobActionError, match="resolution"):
         jobs.finish_job(odoo, tech(version=18), 1, "  ")
     with pytest.raises(jobs.JobActionError, match="signature"):
@@ -280,6 +368,7 @@ def test_stage_change_refuses_closed_stages():
 
 
 # ------------------------------------------------------------------ ownership
+
 
 def test_own_order_is_read_in_one_call():
     odoo = FakeOdoo(orders=[order(1, "2026-11-23 14:00:00")])
@@ -299,14 +388,19 @@ def test_other_technicians_order_is_forbidden_and_missing_is_not_found():
 
 def test_actions_on_another_technicians_order_write_nothing():
     odoo = FakeOdoo(orders=[order(2, "2026-11-23 14:00:00", _partner=62)], stages=STAGES_18)
-    for action, args in [(jobs.start_job, ()), (jobs.cancel_job, ()), (jobs.add_note, ("hi",)),
-                         (jobs.finish_job, ("done",))]:
+    for action, args in [
+        (jobs.start_job, ()),
+        (jobs.cancel_job, ()),
+        (jobs.add_note, ("hi",)),
+        (jobs.finish_job, ("done",)),
+    ]:
         with pytest.raises(jobs.JobForbidden):
             action(odoo, tech(version=18), 2, *args)
     assert not any(c[0] in ("write", "call", "message_post") for c in odoo.calls)
 
 
 # ------------------------------------------------------------------ chatter
+
 
 def _recorded(version, name="m3_tech_mail_thread_messages_after_post"):
     path = RECORDINGS / f"odoo{version}" / f"{name}.json"
@@ -333,13 +427,33 @@ def test_normaliser_reads_every_recorded_format(version):
 
 def test_normaliser_reads_odoo_15_message_format():
     result = [
-        {"id": 11, "body": "<p>Arrived<script>x()</script></p>", "date": "2026-11-23 08:00:00",
-         "author_id": [61, "Tech One"], "message_type": "comment", "subtype_id": [2, "Note"],
-         "is_note": True, "tracking_value_ids": []},
-        {"id": 12, "body": "", "date": "2026-11-23 09:00:00", "author_id": [61, "Tech One"],
-         "message_type": "notification", "subtype_id": [11, "Order Completed"],
-         "tracking_value_ids": [{"id": 5, "changed_field": "Stage", "old_value": "New",
-                                 "new_value": "Completed", "field_type": "many2one"}]},
+        {
+            "id": 11,
+            "body": "<p>Arrived<script>x()</script></p>",
+            "date": "2026-11-23 08:00:00",
+            "author_id": [61, "Tech One"],
+            "message_type": "comment",
+            "subtype_id": [2, "Note"],
+            "is_note": True,
+            "tracking_value_ids": [],
+        },
+        {
+            "id": 12,
+            "body": "",
+            "date": "2026-11-23 09:00:00",
+            "author_id": [61, "Tech One"],
+            "message_type": "notification",
+            "subtype_id": [11, "Order Completed"],
+            "tracking_value_ids": [
+                {
+                    "id": 5,
+                    "changed_field": "Stage",
+                    "old_value": "New",
+                    "new_value": "Completed",
+                    "field_type": "many2one",
+                }
+            ],
+        },
     ]
     messages = jobs.normalize_messages(result)
     assert [m["id"] for m in messages] == [12, 11]
@@ -348,13 +462,27 @@ def test_normaliser_reads_odoo_15_message_format():
 
 
 def test_normaliser_finds_fieldkit_photo_and_signature_references():
-    result = {"messages": [{"id": 1, "date": "2026-11-23 08:00:00", "message_type": "comment",
-                            "is_note": True, "author": {"id": 61, "name": "Tech One"},
-                            "body": "<p>2 photos added</p><p>fieldkit-photo: local://jobs/1/photos/a/x.jpg</p>"
-                                    "<p>fieldkit-photo: local://jobs/1/photos/b/y.jpg</p>"},
-                           {"id": 2, "date": "2026-11-23 09:00:00", "message_type": "comment",
-                            "is_note": True, "author": {"id": 61, "name": "Tech One"},
-                            "body": "<p>Signed by Ann</p><p>fieldkit-signature: s3://b/signatures/fsm_1_x.png</p>"}]}
+    result = {
+        "messages": [
+            {
+                "id": 1,
+                "date": "2026-11-23 08:00:00",
+                "message_type": "comment",
+                "is_note": True,
+                "author": {"id": 61, "name": "Tech One"},
+                "body": "<p>2 photos added</p><p>fieldkit-photo: local://jobs/1/photos/a/x.jpg</p>"
+                "<p>fieldkit-photo: local://jobs/1/photos/b/y.jpg</p>",
+            },
+            {
+                "id": 2,
+                "date": "2026-11-23 09:00:00",
+                "message_type": "comment",
+                "is_note": True,
+                "author": {"id": 61, "name": "Tech One"},
+                "body": "<p>Signed by Ann</p><p>fieldkit-signature: s3://b/signatures/fsm_1_x.png</p>",
+            },
+        ]
+    }
     sig, photos = jobs.normalize_messages(result)
     assert photos["photos"] == ["local://jobs/1/photos/a/x.jpg", "local://jobs/1/photos/b/y.jpg"]
     assert "fieldkit-photo" not in str(photos["body"])
@@ -363,10 +491,20 @@ def test_normaliser_finds_fieldkit_photo_and_signature_references():
 
 
 def test_detail_is_three_rpcs_and_sanitises_html():
-    odoo = FakeOdoo(orders=[order(1, "2026-11-23 14:00:00", description="<p>Noisy<img src=x onerror=alert(1)></p>",
-                                  todo="<ul class='o_checklist'><li>Check</li></ul><script>x</script>",
-                                  equipment_ids=[], x_signature_url=False)],
-                    stages=STAGES_18, messages=_recorded(18))
+    odoo = FakeOdoo(
+        orders=[
+            order(
+                1,
+                "2026-11-23 14:00:00",
+                description="<p>Noisy<img src=x onerror=alert(1)></p>",
+                todo="<ul class='o_checklist'><li>Check</li></ul><script>x</script>",
+                equipment_ids=[],
+                x_signature_url=False,
+            )
+        ],
+        stages=STAGES_18,
+        messages=_recorded(18),
+    )
     job = jobs.job_detail(odoo, tech(version=18), 1, now=datetime(2026, 11, 23, 12, tzinfo=UTC))
     assert odoo.rpc_count == 3
     assert str(job["description"]) == "<p>Noisy</p>"
@@ -389,7 +527,9 @@ def test_note_without_email_is_explained(monkeypatch):
 
     class NoEmail(FakeOdoo):
         def message_post(self, *a, **k):
-            raise odoo_api.UserError("Unable to send message, please configure the sender's email address.")
+            raise odoo_api.UserError(
+                "Unable to send message, please configure the sender's email address."
+            )
 
     odoo = NoEmail(orders=[order(1, "2026-11-23 14:00:00")])
     with pytest.raises(jobs.JobActionError, match="needs an email address to post notes"):

@@ -1,0 +1,82 @@
+"""A technician's job on a phone: open today's first job, start it, note, signature, finish,
+and the history shows it all, authored by that technician."""
+
+import re
+
+import pytest
+
+from app.services import jobs as jobs_service
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def fresh(emulator):
+    emulator.reset()
+    jobs_service.clear_stage_cache()
+    return emulator
+
+
+def draw_signature(page, canvas):
+    box = canvas.bounding_box()
+    x0, y0 = box["x"] + 20, box["y"] + box["height"] / 2
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for i in range(1, 25):
+        page.mouse.move(x0 + i * (box["width"] - 40) / 24, y0 + (18 if i % 2 else -18), steps=2)
+    page.mouse.up()
+
+
+def test_technician_day_on_a_phone(page, live_server, fresh):
+    page.goto(f"{live_server}/login")
+    page.fill('input[name="login"]', "tech1")
+    page.fill('input[name="password"]', "tech1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/jobs/active")
+    assert page.viewport_size == {"width": 390, "height": 844}
+    me = page.locator(".usermenu__panel strong").first.text_content().strip()
+
+    page.locator('[data-group="today"] .job-card__link').first.click()
+    page.wait_for_url(re.compile(r"/jobs/\d+$"))
+    job_url = page.url
+
+    page.get_by_role("button", name="Start job").click()
+    page.locator(".banner", has_text="Job started.").wait_for()
+
+    page.fill("#note-text", "Compressor bearings worn, replaced")
+    page.get_by_role("button", name="Post note").click()
+    page.locator(".banner", has_text="Note added.").wait_for()
+
+    pad = page.locator("[data-signature-pad]")
+    pad.locator('input[name="signer_name"]').fill("Ann Customer")
+    canvas = pad.locator("canvas")
+    canvas.scroll_into_view_if_needed()
+    draw_signature(page, canvas)
+    pad.locator('[data-action="save"]').click()
+    page.wait_for_function(
+        "() => /saved/i.test("
+        "document.querySelector('[data-signature-pad] [data-status]').textContent)"
+    )
+
+    page.goto(job_url)
+    page.fill("#resolution", "Replaced the compressor bearings; running quietly")
+    page.get_by_role("button", name="Finish job").click()
+    page.locator(".banner", has_text="Job finished").wait_for()
+
+    history = page.locator(".job-history__item")
+    texts = history.all_text_contents()
+    joined = "\n".join(texts)
+    assert "Compressor bearings worn, replaced" in joined
+    assert "Signed by Ann Customer" in joined
+    assert re.search(r"Stage:.*(Completed|Done)", joined, re.S)
+    authors = [a.strip() for a in history.locator(".job-history__author").all_text_contents()]
+    markers = ("Compressor bearings", "Signed by Ann", "Completed")
+    ours = [
+        (author, text)
+        for author, text in zip(authors, texts, strict=True)
+        if any(m in text for m in markers)
+    ]
+    assert len(ours) >= 3
+    assert all(author == me for author, _ in ours), ours
+    assert page.locator("[data-signature-image]").count() == 1
