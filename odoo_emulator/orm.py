@@ -273,7 +273,7 @@ class BaseModel:
             info["relation"] = f.relation
         if f.type == "selection":
             info["selection"] = f.get_selection(self.version)
-        if f.inverse_name:
+        if f.inverse_name and not f.related and not hasattr(self, "_compute_" + fname):
             info["relation_field"] = f.inverse_name
         return info
 
