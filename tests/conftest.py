@@ -124,9 +124,13 @@ def live_server(app):
     thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """The system Chromium (Debian's package), launched by Playwright; never downloaded."""
+    """The system Chromium (Debian's package), launched by Playwright; never downloaded.
+
+    Module-scoped: Playwright's sync API allows one instance per thread at a time, so a test
+    module that starts its own must not overlap with this one.
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")

@@ -43,6 +43,7 @@ def test_user_menu_logs_out(live_server, page):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server}/jobs/active")
     page.locator(".usermenu__button").click()
-    page.get_by_role("button", name="Log out").click()
-    page.wait_for_url(f"{live_server}/login")
+    with page.expect_navigation(url=f"{live_server}/login", wait_until="domcontentloaded",
+                                timeout=30_000):
+        page.get_by_role("button", name="Log out").click()
     assert "You are logged out." in page.content()
