@@ -72,7 +72,7 @@ class Config:
 
     # Number of reverse proxies in front of the app (X-Forwarded-For/Proto), 0 for none.
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))
-    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
 
     REQUIRED = ("SECRET_KEY", "ODOO_URL")
 

@@ -39,9 +39,9 @@ def start_gunicorn(target, env):
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            requests.get(url + "/", timeout=1, allow_redirects=False)
+            requests.get(url + "/", timeout=5, allow_redirects=False)
             return process, url
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     process.kill()
     sys.exit(f"gunicorn {target} did not start: {process.stderr.read().decode()[-2000:]}")

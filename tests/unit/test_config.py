@@ -1,0 +1,76 @@
+"""Configuration: fail fast in production, safe cookie defaults, CSP origins for storage."""
+import pytest
+
+from app import create_app
+from app.config import Config, ConfigError, DevelopmentConfig, TestConfig, storage_origins
+
+
+class Production(Config):
+    SECRET_KEY = None
+    ODOO_URL = None
+
+
+def test_production_refuses_to_start_without_secret_key_and_odoo_url():
+    with pytest.raises(ConfigError) as caught:
+        create_app(Production)
+    assert "SECRET_KEY" in str(caught.value) and "ODOO_URL" in str(caught.value)
+
+
+def test_production_starts_with_its_settings():
+    class Complete(Production):
+        SECRET_KEY = "x" * 32
+        ODOO_URL = "https://odoo.example.com"
+
+    app = create_app(Complete)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 24 * 3600
+    assert "Strict-Transport-Security" in app.test_client().get("/login").headers
+
+
+def test_odoo_url_must_be_http():
+    class Bad(TestConfig):
+        ODOO_URL = "odoo.example.com"
+
+    with pytest.raises(ConfigError):
+        create_app(Bad)
+
+
+def test_a_mapping_overrides_the_environment_config(monkeypatch):
+    monkeypatch.setenv("FIELDKIT_ENV", "testing")
+    app = create_app({"ODOO_DB": "other"})
+    assert app.config["ODOO_DB"] == "other" and app.testing
+
+
+def test_unknown_environment_name(monkeypatch):
+    monkeypatch.setenv("FIELDKIT_ENV", "staging")
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_development_defaults_need_nothing():
+    app = create_app(DevelopmentConfig)
+    assert app.config["SECRET_KEY"] and app.config["ODOO_URL"]
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ({}, []),
+    ({"S3_BUCKET": "files", "S3_REGION": "eu-west-1"},
+     ["https://files.s3.amazonaws.com", "https://files.s3.eu-west-1.amazonaws.com"]),
+    ({"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": "https://minio.example:9000/",
+      "S3_BUCKET": "b"}, ["https://minio.example:9000", "https://b.minio.example:9000"]),
+    ({"STORAGE_BACKEND": "local", "S3_BUCKET": "files", "CSP_EXTRA_SOURCES": "https://cdn.x"},
+     ["https://cdn.x"]),
+])
+def test_storage_origins_for_the_csp(settings, expected):
+    assert storage_origins(settings) == expected
+
+
+def test_csp_allows_the_bucket_for_images():
+    class WithS3(TestConfig):
+        STORAGE_BACKEND = "s3"
+        S3_BUCKET = "files"
+
+    csp = create_app(WithS3).test_client().get("/login").headers["Content-Security-Policy"]
+    assert "img-src 'self' https://files.s3.amazonaws.com" in csp
