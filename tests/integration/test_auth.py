@@ -406,3 +406,18 @@ def test_session_is_replaced_at_login(client, login):
     login(client, "tech1")
     with client.session_transaction() as flask_session:
         assert "planted" not in flask_session
+
+
+# --- other Odoo versions ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("version", [15, 16, 18, 19])
+def test_login_and_roles_on_other_versions(app, make_emulator, login, version):
+    emulator = make_emulator(version=version)
+    app.config["ODOO_URL"] = emulator.url
+    for username, role in (("tech1", "technician"), ("office", "office")):
+        client = app.test_client()
+        login(client, username)
+        with client.session_transaction() as flask_session:
+            assert flask_session["odoo_version"] == version
+            assert flask_session["role"] == role
+        assert f">{username}<".encode() in client.get("/probe").data
