@@ -13,7 +13,7 @@ import pytz
 
 from app.services import jobs as jobs_service
 from app.services import timezone as tzs
-from app.services.odoo_api import OdooAPI
+from app.services.odoo_api import OdooAPI, ValidationError
 from app.services.s3_service import LocalStorage, StorageError
 
 NY = "America/New_York"
@@ -349,6 +349,23 @@ def test_finish_completes_through_action_complete(tech1, admin, first_job):
     assert order["is_closed"] and order["date_end"]
     assert order["stage_id"][0] == admin.stages().completed.id
     assert "Replaced capacitor" in (order["resolution"] or "")
+
+
+def test_odoo_refusal_is_shown_and_the_resolution_kept(tech1, admin, first_job, monkeypatch):
+    real_call = OdooAPI.call
+
+    def refusing(self, model, method, *args, **kwargs):
+        if method == "action_complete":
+            raise ValidationError("Cannot move to Complete until 'Resolution' is filled in")
+        return real_call(self, model, method, *args, **kwargs)
+
+    monkeypatch.setattr(OdooAPI, "call", refusing)
+    response = tech1.post(f"/jobs/{first_job}/finish", data={"resolution": "Swapped the fan"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Cannot move to Complete until &#39;Resolution&#39; is filled in" in html
+    assert "Swapped the fan</textarea>" in html
+    assert not admin.order(first_job)["is_closed"]
 
 
 def test_finish_without_resolution_keeps_the_page(tech1, admin, first_job):
