@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired
 
 from app.security import is_logged_in, safe_next
 from app.services import auth
-from app.services.odoo_api import AccessDenied, OdooUnavailable
+from app.services.odoo_api import AccessDenied, OdooError
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -60,8 +60,9 @@ def login():
     if form.validate_on_submit():
         try:
             user = auth.log_in(form.login.data.strip(), form.password.data, form.chosen_database)
-        except (AccessDenied, OdooUnavailable) as exc:
-            log.info("login refused for %r: %s", form.login.data, exc)
+        except OdooError as exc:  # wrong password, 2FA, Odoo down, unknown database...
+            log.log(logging.INFO if isinstance(exc, AccessDenied) else logging.WARNING,
+                    "login refused for %r: %s %s", form.login.data, exc.odoo_name, exc)
             form.form_errors.append(exc.user_message)
         else:
             auth.start_session(user)

@@ -78,6 +78,9 @@ def log_in(login, password, database=None):
     odoo = get_odoo()
     if database:
         odoo.db = database
+    elif not odoo.db:
+        # No ODOO_DB and no choice offered: the server lists one database (or hides the list).
+        odoo.db = next(iter(database_choices()), None)
     info = odoo.authenticate(login, password)
     context = info.get("user_context") or {}
     companies = info.get("user_companies") or {}

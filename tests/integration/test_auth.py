@@ -181,6 +181,17 @@ def test_database_choice_appears_when_the_server_lists_several(app, client, monk
     auth._database_cache.clear()
 
 
+def test_the_only_database_listed_is_used(app, client, monkeypatch):
+    from app.services import auth
+
+    app.config["ODOO_DB"] = None
+    monkeypatch.setattr(OdooAPI, "list_databases", lambda self: ["fieldkit"])
+    assert 'name="database"' not in client.get("/login").data.decode()
+    response = client.post("/login", data={"login": "tech1", "password": "tech1"})
+    assert response.status_code == 302
+    auth._database_cache.clear()
+
+
 # --- logout -----------------------------------------------------------------------------------
 
 def test_logout_destroys_both_sessions(emulator, client, login):
