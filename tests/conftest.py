@@ -142,10 +142,12 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh phone-sized page (390x844, touch) in its own browser context."""
+    """A fresh phone-sized page (390x844, touch) in its own browser context.
+
+    Playwright's default 30 s timeout stays: CI machines are slower than ours.
+    """
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
                                   has_touch=True)
     page = context.new_page()
-    page.set_default_timeout(10_000)
     yield page
     context.close()
