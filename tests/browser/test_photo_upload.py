@@ -17,6 +17,7 @@ TOKEN = "csrf-token-for-test"
 PAGE = f"""<!doctype html>
 <html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'self'">
 <meta name="csrf-token" content="{TOKEN}">
 </head><body>
 <p id="visit">{{visit}}</p>
@@ -110,6 +111,11 @@ def open_form(browser, server, javascript=True):
     return context, page, recorder
 
 
+def wait_for_status_containing(page, text):
+    # Functions, not bare expressions: Playwright evals expressions, which a strict CSP refuses.
+    page.wait_for_function(
+        "t => document.querySelector('[data-status]').textContent.includes(t)", arg=text)
+
 def test_photos_downscaled_before_upload_and_heic_sent_as_is(browser, server, tmp_path):
     big = tmp_path / "IMG_0001.png"
     big.write_bytes(make_png(3000, 2000))
@@ -122,8 +128,10 @@ def test_photos_downscaled_before_upload_and_heic_sent_as_is(browser, server, tm
 
     page.set_input_files("input[name=photos]", [str(big), str(heic)])
     page.click("button[type=submit]")
-    page.wait_for_function(f"document.getElementById('visit') && "
-                           f"document.getElementById('visit').textContent !== '{visit}'")
+    page.wait_for_function(
+        "v => { const el = document.getElementById('visit');"
+        " return !!el && el.textContent !== v; }",
+        arg=visit)
 
     assert not errors, errors
     assert page.url.endswith("/jobs/12#photos")
@@ -147,7 +155,7 @@ def test_upload_failure_is_shown_and_form_usable_again(browser, server, tmp_path
 
     page.set_input_files("input[name=photos]", [str(photo)])
     page.click("button[type=submit]")
-    page.wait_for_function("document.querySelector('[data-status]').textContent.includes('connection')")
+    wait_for_status_containing(page, "connection")
 
     assert page.locator("button[type=submit]").is_enabled()
     assert page.locator("[data-progress]").is_hidden()

@@ -19,8 +19,8 @@ TOKEN = "csrf-token-for-test"
 PAGE = f"""<!doctype html>
 <html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'self'">
 <meta name="csrf-token" content="{TOKEN}">
-<style>body {{ margin: 0; padding: 16px; font: 16px sans-serif; }}</style>
 </head><body>
 <div data-signature-pad data-save-url="/api/jobs/12/signature">
   <canvas></canvas>
@@ -29,10 +29,6 @@ PAGE = f"""<!doctype html>
   <button data-action="save">Save</button>
   <p data-status aria-live="polite"></p>
 </div>
-<script>
-  window.savedEvents = [];
-  document.addEventListener('signature:saved', (e) => window.savedEvents.push(e.detail));
-</script>
 <script src="/static/js/signature.js"></script>
 </body></html>"""
 
@@ -94,8 +90,16 @@ def pad(browser, server):
     page.set_default_timeout(5000)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Console errors include CSP violations: the app's CSP must not block anything the pad does.
+    # (Failed requests are expected in some tests; they are logged as errors too.)
+    page.on("console", lambda msg: msg.type == "error"
+            and not msg.text.startswith("Failed to load resource") and errors.append(msg.text))
     page.goto(base_url + "/")
-    page.wait_for_function("document.querySelector('[data-signature-pad]').signaturePad")
+    page.wait_for_function("() => document.querySelector('[data-signature-pad]').signaturePad")
+    page.evaluate("""() => {
+        window.savedEvents = [];
+        document.addEventListener('signature:saved', (e) => window.savedEvents.push(e.detail));
+    }""")
     yield page, recorder
     context.close()
     assert not errors, errors
@@ -164,6 +168,11 @@ def wait_for_status(page, text):
     page.wait_for_function(
         "t => document.querySelector('[data-status]').textContent === t", arg=text)
 
+
+def wait_for_status_containing(page, text):
+    # Functions, not bare expressions: Playwright evals expressions, which a strict CSP refuses.
+    page.wait_for_function(
+        "t => document.querySelector('[data-status]').textContent.includes(t)", arg=text)
 
 def status_text(page):
     return page.locator("[data-status]").inner_text()
@@ -279,7 +288,8 @@ def test_draw_with_mouse_pen_and_finger_then_save(pad):
 def test_wide_signature_is_downscaled_to_1200px(pad):
     page, recorder = pad
     page.set_viewport_size({"width": 1800, "height": 900})
-    page.wait_for_function("document.querySelector('[data-signature-pad] canvas').width > 3000")
+    page.wait_for_function(
+        "() => document.querySelector('[data-signature-pad] canvas').width > 3000")
     box = canvas_box(page)
     page.mouse.move(box["x"] + 5, box["y"] + 50)
     page.mouse.down()
@@ -302,7 +312,7 @@ def test_failed_save_keeps_the_drawing(pad):
     recorder.mode = "error"
 
     page.click("[data-action=save]")
-    page.wait_for_function("document.querySelector('[data-status]').textContent.includes('refused')")
+    wait_for_status_containing(page, "refused")
 
     assert status_text(page) == "Odoo refused the signature: job is closed"
     assert stroke_count(page) == 1
@@ -313,7 +323,7 @@ def test_failed_save_keeps_the_drawing(pad):
     # Offline: the request never reaches the server.
     page.route("**/api/jobs/12/signature", lambda route: route.abort("internetdisconnected"))
     page.click("[data-action=save]")
-    page.wait_for_function("document.querySelector('[data-status]').textContent.includes('connection')")
+    wait_for_status_containing(page, "connection")
     assert status_text(page) == (
         "Could not send the signature: check your connection and try again")
     assert ink_pixels(page) == painted

@@ -29,11 +29,16 @@
     ':where([data-signature-pad]) :where(button){min-height:44px;min-width:44px}';
 
   function addDefaultStyles() {
-    if (document.getElementById('signature-pad-defaults')) return;
-    var style = document.createElement('style');
-    style.id = 'signature-pad-defaults';
-    style.textContent = DEFAULT_CSS;
-    document.head.insertBefore(style, document.head.firstChild);
+    // A constructed stylesheet, not a <style> element: the app's CSP (style-src 'self') would
+    // refuse the latter. Where unsupported, app.css alone styles the pad.
+    if (addDefaultStyles.done || !('adoptedStyleSheets' in document)) return;
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(DEFAULT_CSS);
+      var current = Array.prototype.slice.call(document.adoptedStyleSheets);
+      document.adoptedStyleSheets = [sheet].concat(current);
+      addDefaultStyles.done = true;
+    } catch (err) { /* older browser: no defaults */ }
   }
 
   function csrfToken() {
