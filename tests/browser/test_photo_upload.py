@@ -106,7 +106,6 @@ def open_form(browser, server, javascript=True):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
                                   has_touch=True, java_script_enabled=javascript)
     page = context.new_page()
-    page.set_default_timeout(10000)
     page.goto(base_url + "/jobs/12")
     return context, page, recorder
 

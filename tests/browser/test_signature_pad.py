@@ -87,7 +87,6 @@ def pad(browser, server):
         is_mobile=True,
     )
     page = context.new_page()
-    page.set_default_timeout(5000)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # Console errors include CSP violations: the app's CSP must not block anything the pad does.
