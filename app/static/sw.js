@@ -36,8 +36,10 @@ const MATCH = { ignoreVary: true };
 // Pages answered from the cache, by the id of the window they open in, so that pwa.js can ask
 // and show "Offline — showing the copy from 14:02".
 const servedFromCache = new Map();
-// Bumped when a user's caches are emptied, so a fetch still in flight does not refill them.
-let userGeneration = 0;
+// Aborted when a user's caches are emptied (login, logout): a job page still being fetched in
+// the background must neither refill them nor answer after the logout, as its Set-Cookie would
+// bring the old session back.
+let userFetches = new AbortController();
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -85,7 +87,10 @@ self.addEventListener('message', (event) => {
   const { type, urls } = event.data || {};
   if (type === 'SKIP_WAITING') self.skipWaiting();
   else if (type === 'CLEAR_USER_CACHES') event.waitUntil(clearUserCaches());
-  else if (type === 'PRECACHE_PAGES') event.waitUntil(precachePages(urls || [], event.source));
+  else if (type === 'PRECACHE_PAGES') {
+    // claim() again: a page whose navigation began before activation was not claimed then.
+    event.waitUntil(self.clients.claim().then(() => precachePages(urls || [], event.source)));
+  }
   else if (type === 'PAGE_SOURCE') {
     event.source.postMessage({ type, cachedAt: servedFromCache.get(event.source.id) || null });
     servedFromCache.delete(event.source.id);
@@ -145,13 +150,13 @@ async function networkFirst(request, cacheName) {
 // never errors, redirects (a login page under a job's URL) or opaque responses.
 async function save(cacheName, request, response) {
   if (response.status !== 200 || response.type !== 'basic' || response.redirected) return false;
-  const generation = userGeneration;
+  const { signal } = userFetches;
   const headers = new Headers(response.headers);
   headers.set(CACHED_AT, String(Date.now()));
   headers.delete('Content-Encoding'); // the body below is already decoded
   headers.delete('Content-Length');
   const copy = new Response(await response.blob(), { status: 200, statusText: response.statusText, headers });
-  if (generation !== userGeneration && USER_CACHE.test(cacheName)) return false; // logged out meanwhile
+  if (signal.aborted && USER_CACHE.test(cacheName)) return false; // logged out meanwhile
   const cache = await caches.open(cacheName);
   await cache.put(request, copy);
   if (cacheName === CACHES.pages) await trim(cache, MAX_PAGES);
@@ -165,9 +170,10 @@ async function precachePages(urls, client) {
     .slice(0, 40);
   let count = 0;
   const worker = async () => {
-    for (let u = queue.shift(); u; u = queue.shift()) {
-      const response = await fetch(u.href, { cache: 'no-cache' }).catch(() => null);
-      if (response && (await save(CACHES.pages, u.href, response))) count += 1;
+    const { signal } = userFetches;
+    for (let u = queue.shift(); u && !signal.aborted; u = queue.shift()) {
+      const response = await fetch(u.href, { cache: 'no-cache', signal }).catch(() => null);
+      if (response && (await save(CACHES.pages, u.href, response).catch(() => false))) count += 1;
     }
   };
   await Promise.all([worker(), worker(), worker()]);
@@ -175,7 +181,8 @@ async function precachePages(urls, client) {
 }
 
 async function clearUserCaches() {
-  userGeneration += 1;
+  userFetches.abort();
+  userFetches = new AbortController();
   servedFromCache.clear();
   const names = (await caches.keys()).filter((name) => USER_CACHE.test(name));
   await Promise.all(names.map((name) => caches.delete(name)));

@@ -139,8 +139,8 @@ def test_logout_clears_cached_pages(tech, live_server):
     urls = job_urls(tech)
     assert tech.evaluate(PAGES_CACHED) >= len(urls)
     tech.locator(".usermenu summary").click()
-    tech.get_by_role("button", name="Log out").click()
-    tech.wait_for_url(re.compile(r".*/login$"))
+    with tech.expect_navigation(url=re.compile(r".*/login$"), wait_until="domcontentloaded"):
+        tech.get_by_role("button", name="Log out").click()
     wait_until(lambda: tech.evaluate(PAGES_CACHED) == 0)
     tech.context.set_offline(True)
     tech.goto(urls[0])
