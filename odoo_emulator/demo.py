@@ -110,7 +110,7 @@ def api_key_for(login):
 
 def _utc(day, hour, minute, tz):
     local = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(tz))
-    return local.astimezone(dt.timezone.utc).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S")
+    return local.astimezone(dt.UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S")
 
 
 class Seeder:
@@ -251,10 +251,10 @@ class Seeder:
     # -- field service ------------------------------------------------------------------------
     def seed_fieldservice(self):
         v = self.version
-        stage = lambda name, seq, key, closed=False, fold=False, color="#FFFFFF", module="fieldservice": \
-            self.create("fsm.stage", {"name": name, "sequence": seq, "stage_type": "order",
-                                      "is_closed": closed, "is_default": True, "fold": fold,
-                                      "custom_color": color}, f"{module}.fsm_stage_{key}")
+        def stage(name, seq, key, closed=False, fold=False, color="#FFFFFF", module="fieldservice"):
+            return self.create("fsm.stage", {"name": name, "sequence": seq, "stage_type": "order",
+                                              "is_closed": closed, "is_default": True, "fold": fold,
+                                              "custom_color": color}, f"{module}.fsm_stage_{key}")
         self.stage = {"new": stage("New", 10, "new")}
         self.stage["completed"] = stage("Completed", 80, "completed", closed=True,
                                         color="#00FF00")
@@ -323,7 +323,7 @@ class Seeder:
                                "completed"))
             orders.append((login, today - dt.timedelta(days=5), 13, 0, "cancel"))
         ctoday = self.local_today(COMPANY_TZ)
-        for i in range(12):
+        for _i in range(12):
             orders.append((None, ctoday + dt.timedelta(days=rng.randint(-4, 14)),
                            rng.choice((8, 10, 13, 15)), 0, "open"))
         while len(orders) < 120:
@@ -485,7 +485,7 @@ class Seeder:
                                                "default_location_dest_id": van},
                         "stock.picking_type_internal"),
         ]
-        storable = [p for p, (_, _, _, t) in zip(self.products, PRODUCTS) if t == "product"]
+        storable = [p for p, (_, _, _, t) in zip(self.products, PRODUCTS, strict=False) if t == "product"]
         now = dt.datetime.combine(self.local_today(COMPANY_TZ), dt.time(15, 0))
         states = ["draft", "waiting", "confirmed", "assigned", "assigned", "done", "cancel"]
         for ptype in types:

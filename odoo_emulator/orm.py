@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from . import domain as domain_lib
-from .exceptions import AccessError, MissingError, UserError, ValidationError
+from .exceptions import AccessError, MissingError, ValidationError
 
 DATE_FMT = "%Y-%m-%d"
 DATETIME_FMT = "%Y-%m-%d %H:%M:%S"
@@ -574,7 +574,7 @@ class BaseModel:
     def fields_get(self, allfields=None, attributes=None):
         self._check_acl("read")
         out = {}
-        names = allfields or [fn for fn in self.fields if fn != "__last_update" or True]
+        names = allfields or [fn for fn in self.fields if True]
         for fn in names:
             f = self.fields.get(fn)
             if f is None:

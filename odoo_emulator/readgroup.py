@@ -38,7 +38,7 @@ def _tz(model):
 def _date_bucket(value, gran, is_datetime, tz):
     """(label, from_str, to_str) of the bucket holding value."""
     if is_datetime:
-        utc = dt.datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc)
+        utc = dt.datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
         local = utc.astimezone(tz)
         d = local.date()
     else:
@@ -66,7 +66,7 @@ def _date_bucket(value, gran, is_datetime, tz):
     if is_datetime:
         def to_utc(day):
             local = dt.datetime(day.year, day.month, day.day, tzinfo=tz)
-            return local.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+            return local.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
         return label, to_utc(start), to_utc(end)
     return label, start.isoformat(), end.isoformat()
 
@@ -107,7 +107,7 @@ def read_group(model, domain, fields, groupby, offset=0, limit=None, orderby=Fal
     order = []
     for rid in ids:
         key, parts = [], []
-        for spec, fname, gran, f in specs:
+        for _spec, fname, gran, f in specs:
             val = model.raw_value(rid, fname)
             if f.type in ("date", "datetime") and val:
                 label, frm, to = _date_bucket(val, gran, f.type == "datetime", tz)
@@ -152,7 +152,7 @@ def read_group(model, domain, fields, groupby, offset=0, limit=None, orderby=Fal
         row = {}
         extra_domain = []
         ranges = {}
-        for (spec, fname, gran, f), part in zip(specs, g["parts"]):
+        for (spec, fname, _gran, f), part in zip(specs, g["parts"], strict=False):
             if f.type in ("date", "datetime") and part:
                 label, frm, to = part
                 row[spec] = label

@@ -123,7 +123,7 @@ class EmulatorState:
         try:
             zone = ZoneInfo(self.user_tz(uid))
         except Exception:
-            zone = dt.timezone.utc
+            zone = dt.UTC
         return dt.datetime.now(zone).date().isoformat()
 
     def user_groups(self, uid):

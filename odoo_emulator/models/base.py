@@ -1,8 +1,20 @@
 """base: res.partner, res.users, res.company, res.groups, countries, currencies, ir.*."""
 
 from ..exceptions import AccessDenied, ValidationError
-from ..orm import (BaseModel, Binary, Boolean, Char, Float, Html, Integer, Many2many, Many2one,
-                   One2many, Selection, Text, api_model)
+from ..orm import (
+    BaseModel,
+    Binary,
+    Boolean,
+    Char,
+    Html,
+    Integer,
+    Many2many,
+    Many2one,
+    One2many,
+    Selection,
+    Text,
+    api_model,
+)
 
 TZ_SELECTION = [["America/New_York", "America/New_York"], ["America/Chicago", "America/Chicago"],
                 ["America/Denver", "America/Denver"], ["America/Los_Angeles", "America/Los_Angeles"],
@@ -180,7 +192,6 @@ class Groups(BaseModel):
         return self._compute_full_name(rid, rec)
 
     def _compute_users(self, rid, rec):
-        key = "groups_id" if self.version <= 18 else "group_ids"
         return [uid for uid, u in self.env["res.users"].records.items()
                 if rid in (u.get("groups_id") or [])]
 

@@ -1,7 +1,17 @@
 """crm: crm.lead, crm.stage, crm.lost.reason, crm.team, crm.tag."""
 
-from ..orm import (BaseModel, Boolean, Char, Date, Float, Html, Integer, Many2many, Many2one,
-                   Selection)
+from ..orm import (
+    BaseModel,
+    Boolean,
+    Char,
+    Date,
+    Float,
+    Html,
+    Integer,
+    Many2many,
+    Many2one,
+    Selection,
+)
 from .mail import MailThread
 
 

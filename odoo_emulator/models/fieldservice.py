@@ -3,8 +3,21 @@
 import datetime as dt
 
 from ..exceptions import UserError, ValidationError
-from ..orm import (BaseModel, Boolean, Char, Date, Datetime, Float, Html, Integer, Many2many,
-                   Many2one, One2many, Selection, Text, api_model)
+from ..orm import (
+    BaseModel,
+    Boolean,
+    Char,
+    Date,
+    Datetime,
+    Float,
+    Html,
+    Integer,
+    Many2many,
+    Many2one,
+    One2many,
+    Selection,
+    Text,
+)
 from .mail import MailThread
 
 ISP = (None, 17)   # fieldservice_isp_flow is installed up to 17 (no port for 18/19 recorded)
@@ -298,9 +311,8 @@ class FsmOrder(MailThread):
 
     def _before_write(self, ids, vals):
         if vals.get("stage_id") and not self.env.context.get("_fsm_button") \
-                and not vals.get("is_button"):
-            if vals["stage_id"] == self._stage("completed"):
-                raise UserError("Cannot move to completed from Kanban")
+                and not vals.get("is_button") and vals["stage_id"] == self._stage("completed"):
+            raise UserError("Cannot move to completed from Kanban")
         vals.pop("is_button", None) if self.version >= 18 else None
         if "is_button" in vals:
             vals["is_button"] = False

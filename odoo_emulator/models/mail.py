@@ -5,8 +5,23 @@ import html
 import re
 
 from ..exceptions import MissingError, UserError, ValidationError
-from ..orm import (BaseModel, Boolean, Char, Date, Datetime, Float, Html, Integer, Many2many,
-                   Many2one, One2many, Selection, Text, api_model, now_str)
+from ..orm import (
+    BaseModel,
+    Boolean,
+    Char,
+    Date,
+    Datetime,
+    Float,
+    Html,
+    Integer,
+    Many2many,
+    Many2one,
+    One2many,
+    Selection,
+    Text,
+    api_model,
+    now_str,
+)
 
 FORBIDDEN_POST_KEYS = ("model", "res_id", "subtype")
 
@@ -102,15 +117,15 @@ class MailThread(BaseModel):
                      attachments=None, **kwargs):
         for key in FORBIDDEN_POST_KEYS:
             if key in kwargs:
-                raise ValueError(f"message_post doesn't support model and res_id parameters "
-                                 f"anymore. Please call message_post on record.")
+                raise ValueError("message_post doesn't support model and res_id parameters "
+                                 "anymore. Please call message_post on record.")
         if kwargs:
             bad = next(iter(kwargs))
             raise TypeError(f"{type(self).__name__}.message_post() got an unexpected keyword "
                             f"argument '{bad}'")
         if message_type == "user_notification":
             raise ValueError("Use message_notify to send a notification to an user.")
-        ids = [i for i in (ids if isinstance(ids, list) else [ids])]
+        ids = list(ids if isinstance(ids, list) else [ids])
         if len(ids) != 1:
             raise ValueError(f"Expected singleton: {self._name}({', '.join(map(str, ids))},)")
         rid = ids[0]
@@ -191,7 +206,7 @@ class MailThread(BaseModel):
                 vals[f"{side}_value_char"] = (self.env.sudo()[f.relation].display_name_of(value)
                                               if value else "")
             elif f.type == "selection":
-                label = dict((k, v) for k, v in f.get_selection(self.version)).get(value, "")
+                label = dict(f.get_selection(self.version)).get(value, "")
                 vals[f"{side}_value_char"] = label or ""
             elif f.type in ("datetime", "date"):
                 vals[f"{side}_value_datetime"] = (value + " 00:00:00" if value and len(value) == 10

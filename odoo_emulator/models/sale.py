@@ -1,8 +1,22 @@
 """product + sale: product.template/product.product, sale.order(.line), account.tax."""
 
 from ..exceptions import UserError
-from ..orm import (BaseModel, Boolean, Char, Date, Datetime, Float, Html, Integer, Many2many,
-                   Many2one, One2many, Selection, Text, now_str)
+from ..orm import (
+    BaseModel,
+    Boolean,
+    Char,
+    Date,
+    Datetime,
+    Float,
+    Html,
+    Integer,
+    Many2many,
+    Many2one,
+    One2many,
+    Selection,
+    Text,
+    now_str,
+)
 from .mail import MailThread
 
 

@@ -2,8 +2,20 @@
 wizard, warehouses, locations, picking types."""
 
 from ..exceptions import UserError
-from ..orm import (BaseModel, Boolean, Char, Datetime, Float, Integer, Many2many, Many2one,
-                   One2many, Selection, Text, now_str)
+from ..orm import (
+    BaseModel,
+    Boolean,
+    Char,
+    Datetime,
+    Float,
+    Integer,
+    Many2many,
+    Many2one,
+    One2many,
+    Selection,
+    Text,
+    now_str,
+)
 from .mail import MailThread
 
 PICK_STATES = [["draft", "Draft"], ["waiting", "Waiting Another Operation"],

@@ -2,8 +2,6 @@
 
 import datetime as dt
 import time
-
-import pytest
 from zoneinfo import ZoneInfo
 
 from .conftest import TODAY
@@ -23,8 +21,8 @@ def test_demo_every_tech_has_two_open_orders_today(emu, client_for):
                     fields=["partner_id", "tz", "email"])[0]
         tz = ZoneInfo(user["tz"])
         start = dt.datetime.combine(dt.date.fromisoformat(TODAY), dt.time(0), tz)
-        lo = start.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-        hi = (start + dt.timedelta(days=1)).astimezone(dt.timezone.utc).strftime(
+        lo = start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        hi = (start + dt.timedelta(days=1)).astimezone(dt.UTC).strftime(
             "%Y-%m-%d %H:%M:%S")
         count = c.ok("fsm.order", "search_count", [
             ["person_id.partner_id", "=", user["partner_id"][0]],

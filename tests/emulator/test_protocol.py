@@ -59,8 +59,9 @@ def test_version_info_and_jsonrpc_services(emu):
     c = Client(emu.url)
     info = c.post("/web/webclient/version_info").json()["result"]
     assert info["server_version_info"][:2] == [17, 0] and info["protocol_version"] == 1
-    rpc = lambda service, method, *args: c.post("/jsonrpc", {"service": service, "method": method,
-                                                             "args": list(args)}).json()
+    def rpc(service, method, *args):
+        return c.post("/jsonrpc", {"service": service, "method": method,
+                                                                 "args": list(args)}).json()
     assert rpc("db", "list")["result"] == ["fieldkit"]
     uid = rpc("common", "login", "fieldkit", "admin", "admin")["result"]
     assert isinstance(uid, int)
@@ -107,24 +108,25 @@ def test_json2_on_19(emulators):
     h = emulators(19)
     url = h.url + "/json/2/fsm.order/search_read"
     headers = {"Authorization": "bearer " + api_key_for("tech1"), "X-Odoo-Database": "fieldkit"}
-    r = requests.post(url, json={"domain": [], "fields": ["name"], "limit": 2}, headers=headers)
+    r = requests.post(url, json={"domain": [], "fields": ["name"], "limit": 2}, headers=headers,
+                      timeout=10)
     assert r.status_code == 200 and len(r.json()) == 2
-    assert requests.post(url, json={}).status_code == 401
+    assert requests.post(url, json={}, timeout=10).status_code == 401
     bad = requests.post(h.url + "/json/2/res.partner/search", headers=headers,
-                        json={"domain": [], "badparameter": 1})
+                        json={"domain": [], "badparameter": 1}, timeout=10)
     assert bad.status_code == 422 and "badparameter" in bad.json()["message"]
     r = requests.post(h.url + "/json/2/res.partner/write", headers=headers,
-                      json={"ids": [999999], "vals": {"name": "x"}})
+                      json={"ids": [999999], "vals": {"name": "x"}}, timeout=10)
     assert r.status_code == 404 and r.json()["name"] == "odoo.exceptions.MissingError"
 
 
 def test_faults_502_then_recover(fresh):
     fresh.fail_next(2)
     url = fresh.url + "/web/webclient/version_info"
-    assert requests.post(url, json={"params": {}}).status_code == 502
-    assert requests.post(url, json={"params": {}}).status_code == 502
-    assert requests.post(url, json={"params": {}}).status_code == 200
+    assert requests.post(url, json={"params": {}}, timeout=10).status_code == 502
+    assert requests.post(url, json={"params": {}}, timeout=10).status_code == 502
+    assert requests.post(url, json={"params": {}}, timeout=10).status_code == 200
     requests.post(fresh.url + "/__emulator__/faults", json={"mode": "hang", "count": 1,
-                                                            "hang_seconds": 2})
+                                                            "hang_seconds": 2}, timeout=10)
     with pytest.raises(requests.exceptions.ReadTimeout):
         requests.post(url, json={"params": {}}, timeout=0.5)
