@@ -1,6 +1,6 @@
-"""Print, for the login and jobs pages against the Odoo emulator: RPCs per page, median server
-time per page, and requests/s of the jobs page under gunicorn as a ratio to a bare Flask "hello"
-app under the same gunicorn settings, measured in the same run.
+"""Print, for the login, jobs list and job detail pages against the Odoo emulator: RPCs per
+page, median server time per page, and requests/s of the jobs page under gunicorn as a
+ratio to a bare Flask "hello" app under the same gunicorn settings, measured in the same run.
 
     .venv/bin/python bench/pages.py [--requests 200] [--concurrency 8] [--seconds 5]
 """
@@ -116,6 +116,11 @@ def main():
         measure("login (POST)", lambda: logged_in_session(app_url)[1], args.requests // 5 or 1)
         http, _ = logged_in_session(app_url)
         measure("jobs page", lambda: http.get(f"{app_url}/jobs/active"), args.requests)
+        listing = http.get(f"{app_url}/jobs/active").text
+        first_job = re.search(r'href="(/jobs/\d+)"', listing)
+        if first_job:
+            measure("job detail page", lambda: http.get(app_url + first_job.group(1)),
+                    args.requests)
 
         app_rps = throughput(app_url, "/jobs/active", http.cookies, args.seconds,
                              args.concurrency)
