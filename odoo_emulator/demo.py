@@ -154,11 +154,13 @@ class Seeder:
         # groups
         cats = {}
         gids = {}
-        for xmlid, (name, category, _) in security.GROUPS.items():
-            if category not in cats:
+        for xmlid in security.GROUPS:
+            name, category = security.group_name(xmlid, self.version)
+            if category and category not in cats:
                 cats[category] = self.create("ir.module.category", {"name": category})
             gids[xmlid] = self.create("res.groups", {"name": name,
-                                                     "category_id": cats[category]}, xmlid)
+                                                     "category_id": cats.get(category, False)},
+                                   xmlid)
         for xmlid, (_, _, implied) in security.GROUPS.items():
             self.env["res.groups"]._write_one(gids[xmlid], {
                 "implied_ids": [(6, 0, [gids[i] for i in implied])]})

@@ -52,3 +52,10 @@ class NotFound(Exception):
     """werkzeug.exceptions.NotFound raised inside a JSON route (unknown model on 18+)."""
 
     odoo_name = "werkzeug.exceptions.NotFound"
+
+
+def no_such_method(model, method, version):
+    """The AttributeError of a method the model does not have, worded as the version words it."""
+    if version >= 19:
+        return AttributeError(f"The method '{model}.{method}' does not exist")
+    return AttributeError(f"type object '{model}' has no attribute '{method}'")

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from . import domain as domain_lib
-from .exceptions import AccessError, MissingError, ValidationError
+from .exceptions import AccessError, MissingError, ValidationError, no_such_method
 
 DATE_FMT = "%Y-%m-%d"
 DATETIME_FMT = "%Y-%m-%d %H:%M:%S"
@@ -366,8 +366,11 @@ class BaseModel:
 
     def _acl_message(self, operation, acl):
         letter = ACL_LETTER[operation]
-        groups = sorted({self.env.state.group_label(g) for g, perms in acl
-                         if g and letter in perms})
+        allowed = {g for g, perms in acl if g and letter in perms}
+        # 19 lists the groups of an application first, then the roles and feature groups.
+        groups = sorted(self.env.state.group_label(g) for g in allowed)
+        if self.version >= 19:
+            groups.sort(key=lambda label: "/" not in label.replace(" / ", ""))
         msg = (f"You are not allowed to {OPERATION_VERB[operation]} "
                f"'{self._description}' ({self._name}) records.\n\n")
         if groups:
@@ -407,9 +410,9 @@ class BaseModel:
             return (f"Due to security restrictions, you are not allowed to access "
                     f"'{self._description}' ({self._name}) records.\n\n"
                     "Contact your administrator to request access if necessary.")
-        user = self.env.user
+        user_name = self.env.store.data["res.partner"].get(self.env.partner_id, {}).get("name")
         return ("Uh-oh! Looks like you have stumbled upon some top-secret records.\n\n"
-                f"Sorry, {user.get('name')} (id={self.env.uid}) doesn't have 'read' access to:\n"
+                f"Sorry, {user_name} (id={self.env.uid}) doesn't have 'read' access to:\n"
                 f"- {self._description} ({self._name})\n\n"
                 "If you really, really need access, perhaps you can win over your friendly "
                 "administrator with a batch of freshly baked cookies.")
@@ -511,7 +514,8 @@ class BaseModel:
             fields = [fn for fn in fields if fn != "id"]
             unknown = [fn for fn in fields if fn not in self.fields]
             if unknown:
-                raise ValueError(f"Invalid field {unknown[0]!r} on model {self._name!r}")
+                on = "on" if self.version >= 19 else "on model"
+                raise ValueError(f"Invalid field {unknown[0]!r} {on} {self._name!r}")
             self._check_field_access(fields)
         else:
             fields = [fn for fn in self._readable_fields() if fn != "id"
@@ -553,7 +557,7 @@ class BaseModel:
     # -- name_get / display_name / name_search ------------------------------------------------
     def name_get(self, ids):
         if self.version >= 18:
-            raise AttributeError(f"type object '{self._name}' has no attribute 'name_get'")
+            raise no_such_method(self._name, "name_get", self.version)
         self._check_acl("read")
         return [[rid, self.display_name_of(rid)] for rid in _as_ids(ids) if rid in self.records]
 

@@ -25,6 +25,18 @@ GROUPS = {
                                       ["sales_team.group_sale_salesman_all_leads"]),
     "stock.group_stock_user": ("User", "Inventory", ["base.group_user"]),
     "stock.group_stock_manager": ("Administrator", "Inventory", ["stock.group_stock_user"]),
+    "fieldservice.group_fsm_category": ("Manage Categories", "Technical", []),
+    "fieldservice.group_fsm_equipment": ("Manage Equipment", "Technical", []),
+    "fieldservice.group_fsm_tag": ("Manage Tags", "Technical", []),
+    "fieldservice.group_fsm_team": ("Manage Teams", "Technical", []),
+    "fieldservice.group_fsm_template": ("Manage Templates", "Technical", []),
+    "fieldservice.group_fsm_territory": ("Manage Territories", "Technical", []),
+    "account.group_account_invoice": ("Billing", "Invoicing", ["base.group_user"]),
+    "account.group_account_readonly": ("Show Accounting Features - Readonly", "Technical",
+                                       ["base.group_user"]),
+    "account.group_account_user": ("Show Full Accounting Features", "Technical",
+                                   ["account.group_account_invoice",
+                                    "account.group_account_readonly"]),
     "helpdesk_mgmt.group_helpdesk_user_own": ("User: Personal Tickets", "Helpdesk",
                                               ["base.group_user"]),
     "helpdesk_mgmt.group_helpdesk_user": ("User: Team Tickets", "Helpdesk",
@@ -32,6 +44,27 @@ GROUPS = {
     "helpdesk_mgmt.group_helpdesk_manager": ("Administrator", "Helpdesk",
                                              ["helpdesk_mgmt.group_helpdesk_user"]),
 }
+
+# (name, category) where a version names a group otherwise: 18 renamed Billing, 19 turned the
+# user types into roles and dropped the Technical category.
+RENAMED = {
+    18: {"account.group_account_invoice": ("Invoicing", "Invoicing")},
+    19: {"account.group_account_invoice": ("Invoicing", "Accounting"),
+         "account.group_account_readonly": ("Show Accounting Features - Readonly", None),
+         "account.group_account_user": ("Show Full Accounting Features", None),
+         "base.group_user": ("Role / User", None),
+         "base.group_portal": ("Role / Portal", None),
+         "base.group_public": ("Role / Public", None),
+         "base.group_system": ("Role / Administrator", None),
+         "base.group_partner_manager": ("Creation", "Contact")},
+}
+
+
+def group_name(xmlid, version):
+    """(name, category) of a group as the given Odoo version ships it."""
+    name, category, _ = GROUPS.get(xmlid, (xmlid, None, []))
+    return RENAMED.get(version, {}).get(xmlid, (name, category))
+
 
 TECH_GROUPS = ["base.group_user", "fieldservice.group_fsm_user_own",
                "sales_team.group_sale_salesman", "stock.group_stock_user"]
@@ -41,7 +74,7 @@ OFFICE_GROUPS = ["base.group_user", "base.group_partner_manager", "fieldservice.
 MANAGER_GROUPS = ["base.group_user", "base.group_partner_manager",
                   "fieldservice.group_fsm_manager", "sales_team.group_sale_manager",
                   "stock.group_stock_manager", "helpdesk_mgmt.group_helpdesk_manager"]
-ADMIN_GROUPS = list(GROUPS)
+ADMIN_GROUPS = [g for g in GROUPS if not g.startswith("account.")]
 
 USER = "base.group_user"
 SYSTEM = "base.group_system"
@@ -57,7 +90,7 @@ READ_ALL_ADMIN_WRITE = [(None, "r"), (SYSTEM, "rwcu")]
 
 ACL = {
     "res.partner": [(USER, "r"), ("base.group_partner_manager", "rwcu"), (SALE_OWN, "rwc"),
-                    (STOCK_MANAGER, "rwc"), (FSM_USER, "rwc")],
+                    (SALE_MANAGER, "rwc"), (STOCK_MANAGER, "rwc")],
     "res.users": [(None, "r"), ("base.group_erp_manager", "rwcu")],
     "res.groups": [(None, "r"), ("base.group_erp_manager", "rwcu")],
     "ir.module.category": READ_ALL_ADMIN_WRITE,
@@ -75,7 +108,7 @@ ACL = {
     "res.users.apikeys": [(SYSTEM, "rwcu")],
     "mail.message": [(USER, "rwcu")],
     "mail.message.subtype": [(None, "r"), (SYSTEM, "rwcu")],
-    "mail.tracking.value": [(SYSTEM, "rwcu")],
+    "mail.tracking.value": [(USER, "r"), (SYSTEM, "rwcu")],
     "mail.followers": [(USER, "rwcu")],
     "mail.activity": [(USER, "rwcu")],
     "mail.activity.type": [(USER, "r"), (SYSTEM, "rwcu")],
@@ -94,8 +127,11 @@ ACL = {
     "product.template": [(USER, "r"), (SALE_MANAGER, "rwcu"), (STOCK_MANAGER, "rwcu")],
     "product.product": [(USER, "r"), (SALE_MANAGER, "rwcu"), (STOCK_MANAGER, "rwcu")],
     "product.category": [(USER, "r"), (SALE_MANAGER, "rwcu")],
-    "sale.order": [(SALE_OWN, "rwcu"), (STOCK_USER, "r"), ("base.group_portal", "r")],
-    "sale.order.line": [(SALE_OWN, "rwcu"), (STOCK_USER, "r")],
+    "sale.order": [(SALE_OWN, "rwcu"), (SALE_MANAGER, "rwcu"), (STOCK_USER, "r"),
+                   ("base.group_portal", "r"), ("account.group_account_invoice", "rw"),
+                   ("account.group_account_readonly", "r"), ("account.group_account_user", "r")],
+    "sale.order.line": [(SALE_OWN, "rwcu"), (SALE_MANAGER, "rwcu"), (STOCK_USER, "r"),
+                        ("account.group_account_invoice", "r")],
     "crm.lead": [(SALE_OWN, "rwcu")],
     "crm.stage": [(USER, "r"), (SALE_MANAGER, "rwcu")],
     "crm.lost.reason": [(USER, "r"), (SALE_MANAGER, "rwcu")],
@@ -107,11 +143,20 @@ ACL = {
     "stock.location": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
     "stock.warehouse": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
     "stock.backorder.confirmation": [(STOCK_USER, "rwcu")],
+    "confirm.stock.sms": [(STOCK_USER, "rwcu")],
     "helpdesk.ticket": [(HD_OWN, "rwc"), (HD_MANAGER, "rwcu")],
     "helpdesk.ticket.stage": [(USER, "r"), (HD_MANAGER, "rwcu")],
     "helpdesk.ticket.team": [(USER, "r"), (HD_MANAGER, "rwcu")],
     "helpdesk.ticket.category": [(USER, "r"), (HD_MANAGER, "rwcu")],
 }
+
+
+def acl_for(version):
+    """The ACL table of a version: 19 lets internal users edit (not create) contacts."""
+    acl = dict(ACL)
+    if version >= 19:
+        acl["res.partner"] = [(USER, "rw")] + ACL["res.partner"][1:]
+    return acl
 
 
 def _fsm_own(env, model, rid):

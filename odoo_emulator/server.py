@@ -186,7 +186,17 @@ class EmulatorApp:
                 return result
             response = self._result(req_id, result)
         self._log(request.path, params, started)
+        self._send_trace_cookie(request, response)
         return response
+
+    def _send_trace_cookie(self, request, response):
+        """From 18 Odoo records the login's device on the first request after it, which
+        saves the session and sends its cookie again."""
+        sid, sess = self._session(request)
+        if not sess or not sess.pop("trace_pending", False):
+            return
+        if not any(v.startswith("session_id=") for v in response.headers.getlist("Set-Cookie")):
+            self._set_session_cookie(response, sid)
 
     def _log(self, path, params, started):
         ms = (time.perf_counter() - started) * 1000
@@ -223,6 +233,10 @@ class EmulatorApp:
         response = self._json_route(request, handle)
         if "sid" in holder and response.status_code == 200:
             self._set_session_cookie(response, holder["sid"])
+            if self.version >= 18:
+                self.state.sessions[holder["sid"]]["trace_pending"] = True
+            if self.version >= 19:  # 19 logs the device within the login request too
+                self._set_session_cookie(response, holder["sid"])
         return response
 
     def on_get_session_info(self, request):
@@ -231,6 +245,7 @@ class EmulatorApp:
         def handle(params, req):
             sid, sess = self._user_session(req)
             holder["sid"] = sid
+            sess.pop("trace_pending", None)  # this answer sends the cookie anyway
             with self.state.lock:
                 return session_info(self.state, sess["uid"], req.host_url)
         response = self._json_route(request, handle)
@@ -255,8 +270,9 @@ class EmulatorApp:
         response = self._json_route(request, handle)
         if "sid" in holder:
             expires = formatdate(time.time() + SESSION_MAX_AGE * 52, usegmt=True)
-            response.headers.add("Set-Cookie", f"cids=; Expires={expires}; Max-Age=0; Path=/")
-            if self.version >= 19:
+            if self.version in (17, 19):
+                response.headers.add("Set-Cookie", f"cids=; Expires={expires}; Max-Age=0; Path=/")
+            if self.version >= 18:
                 response.headers.add("Set-Cookie",
                                      f"color_scheme=; Expires={expires}; Max-Age=0; Path=/")
             self._set_session_cookie(response, holder["sid"])

@@ -72,6 +72,11 @@ def session_info(state, uid, base_url):
             store["self_partner"] = user["partner_id"]
         if isinstance(store.get("settings"), dict):
             store["settings"]["user_id"] = {"id": uid}
+    if is_system:
+        # partner_autocomplete adds this for settings users, web_tour (16, 17) the tours.
+        info["iap_company_enrich"] = True
+        if version <= 17:
+            info.update(web_tours=[], tour_disable=True)
     if "warning" in info:
         info["warning"] = "admin" if is_system else False
     return info

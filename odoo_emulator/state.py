@@ -9,7 +9,7 @@ import threading
 import time
 
 from . import security
-from .exceptions import AccessDenied, AccessError, NotFound
+from .exceptions import AccessDenied, AccessError, NotFound, no_such_method
 from .models import all_models
 from .orm import INTERNAL, Env, Registry, domain_lib
 from .storage import Storage
@@ -46,7 +46,7 @@ class EmulatorState:
             data_path = os.path.join(self._tmpdir, "fieldkit.sqlite3")
         self.data_path = data_path
         self.registry = Registry(version, all_models())
-        self.registry.acl = security.ACL
+        self.registry.acl = security.acl_for(version)
         self.registry.rules = security.rules_for(version)
         self.storage = Storage(data_path)
         self.sessions = {}
@@ -148,7 +148,7 @@ class EmulatorState:
         self._group_cache = {}
 
     def group_label(self, xmlid, field=False):
-        name, category, _ = security.GROUPS.get(xmlid, (xmlid, None, []))
+        name, category = security.group_name(xmlid, self.version)
         if not category:
             return name
         return f"{category} / {name}" if field else f"{category}/{name}"
@@ -229,7 +229,7 @@ class EmulatorState:
             obj = env[model]
             func = getattr(obj, method, None) if method not in INTERNAL else None
             if func is None or not callable(func):
-                raise AttributeError(f"type object '{model}' has no attribute '{method}'")
+                raise no_such_method(model, method, self.version)
             try:
                 if getattr(func, "_api_model", False):
                     result = func(*args, **kwargs)

@@ -63,6 +63,9 @@ class Company(BaseModel):
     parent_id = Many2one("res.company", "Parent Company")
     child_ids = One2many("res.company", "parent_id", "Branches")
     active = Boolean("Active", default=True)
+    # stock_sms
+    stock_move_sms_validation = Boolean("SMS Confirmation", default=True)
+    has_received_warning_stock_sms = Boolean()
 
 
 class Partner(BaseModel):
@@ -246,9 +249,22 @@ class Users(BaseModel):
         ctx["uid"] = self.env.uid
         return ctx
 
+    @property
+    def has_group(self):
+        """The current user's group test up to 17 (@api.model); from 18 a method of the users
+        it is called on, as the recordings show."""
+        return self._has_group_of_users if self.version >= 18 else self._has_group_of_caller
+
     @api_model
-    def has_group(self, group_ext_id):
+    def _has_group_of_caller(self, group_ext_id):
         return self.env.has_group(group_ext_id)
+
+    def _has_group_of_users(self, ids, group_ext_id):
+        if len(ids) != 1:
+            raise ValueError(f"Expected singleton: res.users{tuple(ids)}")
+        return group_ext_id in self.env.state.user_groups(ids[0])
+
+    _has_group_of_caller.__qualname__ = _has_group_of_users.__qualname__ = "Users.has_group"
 
     def read(self, ids, fields=None, load="_classic_read"):
         return super().read(ids, fields, load)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ..exceptions import UserError, ValidationError
+from ..exceptions import UserError, ValidationError, no_such_method
 from ..orm import (
     BaseModel,
     Boolean,
@@ -358,7 +358,7 @@ class FsmOrder(MailThread):
 
     def _isp(self, ids, stage_key, required=()):
         if self.version > 17:
-            raise AttributeError(f"type object 'fsm.order' has no attribute 'action_{stage_key}'")
+            raise no_such_method("fsm.order", f"action_{stage_key}", self.version)
         for rid in ids:
             rec = self.records.get(rid, {})
             for fname, label, step in required:

@@ -4,7 +4,7 @@ mail.activity, the chatter JSON route formats per version, sms.sms and sms.compo
 import html
 import re
 
-from ..exceptions import MissingError, UserError, ValidationError
+from ..exceptions import MissingError, UserError, ValidationError, no_such_method
 from ..orm import (
     BaseModel,
     Boolean,
@@ -285,7 +285,7 @@ class Message(BaseModel):
     # -- formats for the chatter --------------------------------------------------------------
     def message_format(self, ids, format_reply=True, **kw):
         if self.version >= 17:
-            raise AttributeError("type object 'mail.message' has no attribute 'message_format'")
+            raise no_such_method("mail.message", "message_format", self.version)
         return [self._format_16(mid) for mid in ids if mid in self.records]
 
     def _tracking_16_17(self, mid):

@@ -226,9 +226,15 @@ class SaleOrder(MailThread):
         else:
             ctx.update(default_res_id=ids[0], default_use_template=True,
                        custom_layout="mail.mail_notification_paynow")
-        return {"type": "ir.actions.act_window", "view_mode": "form",
-                "res_model": "mail.compose.message", "views": [[False, "form"]],
-                "view_id": False, "target": "new", "context": ctx}
+        action = {"type": "ir.actions.act_window", "view_mode": "form",
+                  "res_model": "mail.compose.message", "views": [[False, "form"]],
+                  "view_id": False, "target": "new", "context": ctx}
+        if self.version >= 19:
+            ctx.pop("model_description", None)
+            ctx.update(email_notification_allow_footer=True,
+                       hide_mail_template_management_options=True)
+            action = {"name": "Send", **action}
+        return action
 
 
 class SaleOrderLine(BaseModel):

@@ -1,5 +1,5 @@
 """stock: pickings, moves (quantity_done up to 16, quantity + picked from 17), the backorder
-wizard, warehouses, locations, picking types."""
+wizard, stock_sms's confirmation wizard, warehouses, locations, picking types."""
 
 from ..exceptions import UserError
 from ..orm import (
@@ -194,9 +194,36 @@ class Picking(MailThread):
                     short = True
         if short and not self.env.context.get("skip_backorder"):
             return self._wizard("Create Backorder?", "stock.backorder.confirmation", ids, 985)
+        warn_sms = [] if self.env.context.get("skip_sms") else self._sms_warning_pickings(ids)
+        if warn_sms:
+            return self._sms_wizard(warn_sms)
+        keep_no_backorder = set(self.env.context.get("picking_ids_not_to_backorder") or [])
         for rid in ids:
-            self._validate(rid, backorder=False)
+            self._validate(rid, backorder=bool(self.env.context.get("skip_backorder"))
+                           and rid not in keep_no_backorder)
         return True
+
+    def _sms_warning_pickings(self, ids):
+        """stock_sms: deliveries to a customer with a phone, while the company has neither
+        answered the "send an SMS on delivery?" question nor turned the SMS off."""
+        data = self.env.store.data
+        warn = []
+        for rid in ids:
+            rec = self.records[rid]
+            company = data["res.company"].get(rec.get("company_id") or 1, {})
+            partner = data["res.partner"].get(rec.get("partner_id"), {})
+            code = data["stock.picking.type"].get(rec.get("picking_type_id"), {}).get("code")
+            if code == "outgoing" and (partner.get("phone") or partner.get("mobile")) \
+                    and company.get("stock_move_sms_validation") \
+                    and not company.get("has_received_warning_stock_sms"):
+                warn.append(rid)
+        return warn
+
+    def _sms_wizard(self, ids):
+        wizard = self.env["confirm.stock.sms"]._create_one({"pick_ids": [(6, 0, ids)]})
+        return {"name": "SMS", "type": "ir.actions.act_window", "view_mode": "form",
+                "res_model": "confirm.stock.sms", "views": [[1191, "form"]], "view_id": 1191,
+                "target": "new", "res_id": wizard, "context": dict(self.env.context)}
 
     def _validate(self, rid, backorder):
         moves = self.env["stock.move"]
@@ -269,20 +296,45 @@ class BackorderConfirmation(BaseModel):
             vals["pick_ids"] = self.env.context["default_pick_ids"]
         return vals
 
-    def _run(self, ids, backorder):
-        picks = self.env["stock.picking"]
-        done = []
-        for wid in ids:
-            for pid in self.records[wid].get("pick_ids") or []:
-                picks._validate(pid, backorder)
-                done.append(pid)
-        return True
+    def _picking_ids(self, ids):
+        return self.env.context.get("button_validate_picking_ids") or [
+            pid for wid in ids for pid in self.records[wid].get("pick_ids") or []]
 
     def process(self, ids):
-        return self._run(ids, True)
+        """Validate with backorders: button_validate again, past the backorder question."""
+        pickings = self._picking_ids(ids)
+        env = self.env.with_context(skip_backorder=True)
+        return env["stock.picking"].button_validate(pickings)
 
     def process_cancel_backorder(self, ids):
-        return self._run(ids, False)
+        pickings = self._picking_ids(ids)
+        env = self.env.with_context(skip_backorder=True, picking_ids_not_to_backorder=pickings)
+        return env["stock.picking"].button_validate(pickings)
+
+
+class ConfirmStockSms(BaseModel):
+    """stock_sms's one-time question before the first delivery SMS."""
+    _name = "confirm.stock.sms"
+    _description = "Stock SMS Confirmation"
+    _transient = True
+    pick_ids = Many2many("stock.picking", "Pickings")
+
+    def _answer(self, ids, values):
+        companies = self.env.sudo()["res.company"]
+        for wid in ids:
+            for pid in self.records[wid].get("pick_ids") or []:
+                cid = self.env.store.data["stock.picking"].get(pid, {}).get("company_id") or 1
+                companies._write_one(cid, values)
+        pickings = self.env.context.get("button_validate_picking_ids") or [
+            pid for wid in ids for pid in self.records[wid].get("pick_ids") or []]
+        return self.env["stock.picking"].button_validate(pickings)
+
+    def send_sms(self, ids):
+        return self._answer(ids, {"has_received_warning_stock_sms": True})
+
+    def dont_send_sms(self, ids):
+        return self._answer(ids, {"has_received_warning_stock_sms": True,
+                                  "stock_move_sms_validation": False})
 
 
 class ImmediateTransfer(BaseModel):
@@ -304,4 +356,4 @@ class ImmediateTransfer(BaseModel):
 
 
 MODELS = [Warehouse, Location, PickingType, Picking, Move, BackorderConfirmation,
-          ImmediateTransfer]
+          ConfirmStockSms, ImmediateTransfer]

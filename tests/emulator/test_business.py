@@ -1,7 +1,6 @@
 """Business methods, access rules, tracking and demo data facts the app relies on."""
 
 import datetime as dt
-import time
 from zoneinfo import ZoneInfo
 
 from .conftest import TODAY
@@ -138,6 +137,50 @@ def test_orm_methods(fresh, client_for):
     assert fields["x_signature_url"]["type"] == "char" and fields["todo"]["type"] == "html"
 
 
+def _delivery_to_phone_owner(c):
+    return c.ok("stock.picking", "search_read", [
+        ["state", "=", "assigned"], ["picking_type_id.code", "=", "outgoing"],
+        ["partner_id.phone", "!=", False]], fields=["move_ids"], limit=2)
+
+
+def test_first_delivery_asks_about_sms_once(fresh, client_for):
+    """stock_sms: the first validated delivery to a customer with a phone answers the
+    confirm.stock.sms wizard; once answered, deliveries validate straight away."""
+    c = client_for(fresh, "admin")
+    first, second = _delivery_to_phone_owner(c)
+    action = c.ok("stock.picking", "button_validate", [first["id"]])
+    assert action["res_model"] == "confirm.stock.sms" and action["res_id"]
+    assert c.ok("stock.picking", "read", [first["id"]], ["state"])[0]["state"] == "assigned"
+    context = {"button_validate_picking_ids": [first["id"]]}
+    assert c.ok("confirm.stock.sms", "send_sms", [action["res_id"]], context=context) is True
+    assert c.ok("stock.picking", "read", [first["id"]], ["state"])[0]["state"] == "done"
+    assert c.ok("res.company", "read", [1], ["has_received_warning_stock_sms"])[0][
+        "has_received_warning_stock_sms"] is True
+    assert c.ok("stock.picking", "button_validate", [second["id"]]) is True
+
+
+def test_backorder_wizard_leads_to_the_sms_question(fresh, client_for):
+    c = client_for(fresh, "admin")
+    pick = _delivery_to_phone_owner(c)[0]
+    move = pick["move_ids"][0]
+    demand = c.ok("stock.move", "read", [move], ["product_uom_qty"])[0]["product_uom_qty"]
+    c.ok("stock.move", "write", [move], {"quantity": demand / 2, "picked": True})
+    action = c.ok("stock.picking", "button_validate", [pick["id"]])
+    wizard = c.ok("stock.backorder.confirmation", "create", {"pick_ids": [(4, pick["id"])]},
+                  context=action["context"])
+    sms = c.ok("stock.backorder.confirmation", "process_cancel_backorder", [wizard],
+               context=action["context"])
+    assert sms["res_model"] == "confirm.stock.sms"
+    assert sms["context"]["skip_backorder"] is True
+    assert sms["context"]["picking_ids_not_to_backorder"] == [pick["id"]]
+    assert c.ok("confirm.stock.sms", "dont_send_sms", [sms["res_id"]],
+                context=sms["context"]) is True
+    assert c.ok("stock.picking", "read", [pick["id"]], ["state"])[0]["state"] == "done"
+    assert c.ok("stock.picking", "search_count", [["backorder_id", "=", pick["id"]]]) == 0
+    assert c.ok("res.company", "read", [1], ["stock_move_sms_validation"])[0][
+        "stock_move_sms_validation"] is False
+
+
 def test_stock_backorder_wizard(fresh, client_for):
     c = client_for(fresh, "admin")
     pick = c.ok("stock.picking", "search_read", [["state", "=", "assigned"]],
@@ -155,13 +198,3 @@ def test_stock_backorder_wizard(fresh, client_for):
     assert c.ok("stock.picking", "search_count", [["backorder_id", "=", pick["id"]]]) == 1
 
 
-def test_search_read_100_orders_is_fast(emu, client_for):
-    c = client_for(emu, "admin")
-    fields = ["name", "stage_id", "person_id", "location_id", "scheduled_date_start",
-              "priority", "description", "city"]
-    c.ok("fsm.order", "search_read", [], fields=fields, limit=100)
-    started = time.perf_counter()
-    for _ in range(5):
-        rows = c.ok("fsm.order", "search_read", [], fields=fields, limit=100)
-    assert len(rows) == 100
-    assert (time.perf_counter() - started) / 5 < 0.2

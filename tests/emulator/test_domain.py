@@ -1,6 +1,5 @@
 """Tests for odoo_emulator.domain: Odoo's domain language and ordering, in Python."""
 import json
-import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -679,10 +678,10 @@ def test_sort_errors(orders):
 
 
 # ------------------------------------------------------------------------------------------
-# performance: compile once, evaluate per record
+# a combined domain over a larger set (its speed is measured by bench/emulator.py)
 # ------------------------------------------------------------------------------------------
 
-def test_performance_120_records_5_leaves():
+def test_combined_domain_over_120_records():
     data = {k: dict(v) for k, v in DATA.items()}
     data["fsm.order"] = {
         1000 + i: {"name": f"WO-{i:03d}", "priority": str(i % 3), "sequence": i % 7,
@@ -703,9 +702,3 @@ def test_performance_120_records_5_leaves():
                 and data["fsm.order"][i]["date"] < "2024-03-20"
                 and data["fsm.order"][i]["name"].lower().find("wo-0") >= 0]
     assert filter_records(model, domain, ids) == expected
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        filter_records(model, domain, ids)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.005, f"{best * 1000:.2f} ms"
