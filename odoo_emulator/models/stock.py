@@ -284,6 +284,12 @@ class Move(BaseModel):
         return self.env.sudo()["product.product"].display_name_of(rec.get("product_id")) or ""
 
 
+def _wizard_pickings(wizard, ids):
+    """The transfers a stock wizard validates: those of the button that opened it."""
+    return wizard.env.context.get("button_validate_picking_ids") or [
+        pid for wid in ids for pid in wizard.records[wid].get("pick_ids") or []]
+
+
 class BackorderConfirmation(BaseModel):
     _name = "stock.backorder.confirmation"
     _description = "Backorder Confirmation"
@@ -296,18 +302,14 @@ class BackorderConfirmation(BaseModel):
             vals["pick_ids"] = self.env.context["default_pick_ids"]
         return vals
 
-    def _picking_ids(self, ids):
-        return self.env.context.get("button_validate_picking_ids") or [
-            pid for wid in ids for pid in self.records[wid].get("pick_ids") or []]
-
     def process(self, ids):
         """Validate with backorders: button_validate again, past the backorder question."""
-        pickings = self._picking_ids(ids)
+        pickings = _wizard_pickings(self, ids)
         env = self.env.with_context(skip_backorder=True)
         return env["stock.picking"].button_validate(pickings)
 
     def process_cancel_backorder(self, ids):
-        pickings = self._picking_ids(ids)
+        pickings = _wizard_pickings(self, ids)
         env = self.env.with_context(skip_backorder=True, picking_ids_not_to_backorder=pickings)
         return env["stock.picking"].button_validate(pickings)
 
@@ -325,9 +327,7 @@ class ConfirmStockSms(BaseModel):
             for pid in self.records[wid].get("pick_ids") or []:
                 cid = self.env.store.data["stock.picking"].get(pid, {}).get("company_id") or 1
                 companies._write_one(cid, values)
-        pickings = self.env.context.get("button_validate_picking_ids") or [
-            pid for wid in ids for pid in self.records[wid].get("pick_ids") or []]
-        return self.env["stock.picking"].button_validate(pickings)
+        return self.env["stock.picking"].button_validate(_wizard_pickings(self, ids))
 
     def send_sms(self, ids):
         return self._answer(ids, {"has_received_warning_stock_sms": True})
