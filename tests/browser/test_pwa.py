@@ -6,6 +6,7 @@ import shutil
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from app import pwa
 
@@ -76,9 +77,9 @@ def test_todays_jobs_and_offline_page_work_offline(tech, live_server):
         assert response.from_service_worker and response.status == 200
         assert re.search(r"/jobs/\d+$", tech.url)
         tech.locator("#note-text").wait_for()  # the job page itself, not /offline
-        notice = tech.locator(NOTICE.format("offline"))
-        assert re.fullmatch(r"Offline — showing the copy from .*\d\d:\d\d.*",
-                            notice.inner_text().strip())
+        # pwa.js writes the notice once the page knows it came from the cache: wait for it
+        expect(tech.locator(NOTICE.format("offline"))).to_have_text(
+            re.compile(r"^\s*Offline — showing the copy from .*\d\d:\d\d.*$"))
 
     tech.goto(f"{live_server}/jobs/active")
     assert tech.locator("a[data-precache]").count() == len(urls)
