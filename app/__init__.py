@@ -56,6 +56,9 @@ def init_logging(app):
 
 
 def init_extensions(app):
+    from app import sessions
+
+    sessions.init_app(app)
     csrf.init_app(app)
 
 

@@ -112,6 +112,9 @@ def _content_security_policy(app):
     ])
 
 
+STATIC_HEADERS = {"X-Content-Type-Options": "nosniff"}
+
+
 def init_app(app):
     """Security headers on every response; computed once, since they depend on config only."""
     headers = {
@@ -127,7 +130,11 @@ def init_app(app):
 
     @app.after_request
     def set_security_headers(response):
-        for name, value in headers.items():
+        if response.status_code == 304:
+            return response  # the browser keeps the headers of the copy it revalidated
+        # Our own static files (CSS, JS, icons, manifest) are never documents or workers: the
+        # policies for those would only add ~650 bytes to each of them.
+        for name, value in (STATIC_HEADERS if request.endpoint == "static" else headers).items():
             response.headers.setdefault(name, value)
         # Pages carry one user's data: browsers may keep them, shared caches may not.
         if response.mimetype == "text/html" and "Cache-Control" not in response.headers:

@@ -24,7 +24,6 @@ const CACHES = {
 };
 const USER_CACHE = /^fieldkit-(api|pages)-/;
 const OFFLINE_URL = '/offline';
-const START_PAGES = ['/']; // cached at install only if they answer 200 without a redirect
 const NEVER_CACHED = ['/login', '/logout', OFFLINE_URL]; // /offline lives in the static cache
 const HOUR = 3600 * 1000;
 const MAX_AGE = { [CACHES.static]: 30 * 24 * HOUR, [CACHES.api]: HOUR };
@@ -42,16 +41,10 @@ const servedFromCache = new Map();
 let userFetches = new AbortController();
 
 self.addEventListener('install', (event) => {
-  event.waitUntil((async () => {
-    // cache: 'reload' skips the HTTP cache, so this version gets this version's files;
-    // credentials: 'omit' renders /offline for nobody in particular, as every user shares it.
-    await Promise.all(PRECACHE_URLS.map(async (url) => {
-      const response = await fetch(new Request(url, { cache: 'reload', credentials: 'omit' }));
-      if (!(await save(CACHES.static, url, response))) throw new Error(`precache ${url}: ${response.status}`);
-    }));
-    await Promise.all(START_PAGES.map((url) => fetch(new Request(url, { cache: 'reload' }))
-      .then((response) => save(CACHES.pages, url, response)).catch(() => false)));
-  })());
+  event.waitUntil(Promise.all(PRECACHE_URLS.map(async (url) => {
+    const response = await fetch(precacheRequest(url));
+    if (!(await save(CACHES.static, url, response))) throw new Error(`precache ${url}: ${response.status}`);
+  })));
   // No skipWaiting() here: the page sends SKIP_WAITING once the user taps "Reload".
 });
 
@@ -144,6 +137,15 @@ async function networkFirst(request, cacheName) {
     const cached = await caches.match(request, { ...MATCH, cacheName });
     return cached && isFresh(cached, MAX_AGE[cacheName]) ? cached : Response.error();
   }
+}
+
+// A fingerprinted URL (?v=<content hash>) names one version of its file, so the copy the page
+// has just downloaded into the HTTP cache is the right one: not downloaded twice. Anything
+// else skips the HTTP cache (cache: 'reload'), so this version gets this version's file, and
+// /offline is rendered for nobody in particular (credentials: 'omit'), as every user shares it.
+function precacheRequest(url) {
+  if (new URL(url, self.location.origin).searchParams.has('v')) return new Request(url);
+  return new Request(url, { cache: 'reload', credentials: 'omit' });
 }
 
 // Stores a copy stamped with the time; true if stored. Only complete same-origin 200s are kept:

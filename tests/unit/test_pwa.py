@@ -5,6 +5,7 @@ import json
 import re
 import struct
 import zlib
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,9 @@ def app(app):
     return app
 
 
-def gzip_get(client, url, **kwargs):
-    return client.get(url, headers={"Accept-Encoding": "gzip, deflate"}, **kwargs)
+def gzip_get(client, url, headers=None, **kwargs):
+    return client.get(url, headers={"Accept-Encoding": "gzip, deflate", **(headers or {})},
+                      **kwargs)
 
 
 def test_sw_is_served_from_root_with_worker_headers(client):
@@ -202,3 +204,69 @@ def test_manifest_icons_exist_with_their_declared_sizes():
     for icon in manifest["icons"] + manifest["shortcuts"][0]["icons"]:
         width, height, _ = read_png(STATIC / icon["src"].removeprefix("/static/"))
         assert icon["sizes"] == f"{width}x{height}"
+
+
+# --- Validators and headers: what a repeat visit costs ---------------------------------------
+
+def test_gzipped_sw_revalidates_with_its_etag(client):
+    """The weak validator of the gzipped worker matches, so its update checks cost a 304."""
+    etag = gzip_get(client, "/sw.js").headers["ETag"]
+    assert etag.startswith('W/"')
+    assert gzip_get(client, "/sw.js", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_static_files_carry_no_page_headers_and_no_cookie(app, client):
+    with client.session_transaction() as session:
+        session.update(odoo_sid="sid", user_id=7, csrf_token="raw")
+        session.permanent = True
+    with app.test_request_context():
+        url = pwa.asset_url("css/app.css")
+    response = gzip_get(client, url)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Set-Cookie",
+                 "Content-Disposition"):
+        assert name not in response.headers, name
+    assert "Cookie" not in response.headers.get("Vary", "")
+
+
+class Later(datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return datetime(2030, 1, 2, 3, 4, 5, tzinfo=tz)
+
+
+def test_an_unchanged_page_answers_304_to_the_same_session(client, monkeypatch):
+    gzip_get(client, "/offline")  # makes this session's CSRF token
+    first = gzip_get(client, "/offline")
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')
+    monkeypatch.setattr(pwa, "datetime", Later)  # rendered at another time: same validator
+    later = gzip_get(client, "/offline")
+    assert b"2030-01-02T03:04:05Z" in gzip.decompress(later.get_data())
+    assert later.headers["ETag"] == etag
+    response = gzip_get(client, "/offline", headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.get_data() == b""
+    assert "Content-Security-Policy" not in response.headers  # the kept copy has its own
+
+
+def test_a_page_is_not_confirmed_to_another_session(app, client):
+    gzip_get(client, "/offline")
+    etag = gzip_get(client, "/offline").headers["ETag"]
+    other = app.test_client()
+    gzip_get(other, "/offline")
+    response = gzip_get(other, "/offline", headers={"If-None-Match": etag})
+    assert response.status_code == 200 and response.headers["ETag"] != etag
+
+
+def test_no_validator_when_the_session_changed(client):
+    """The first rendering makes the CSRF token: the cookie changes, so no ETag."""
+    response = client.get("/offline")
+    assert "Set-Cookie" in response.headers and "ETag" not in response.headers
+
+
+def test_precache_leaves_install_only_icons_to_the_browser(app):
+    with app.test_request_context():
+        files = pwa.precached_files()
+    assert "icons/icon-192.png" in files
+    assert not {"icons/icon-512.png", "icons/icon-maskable-512.png",
+                "icons/apple-touch-icon.png"} & set(files)
