@@ -1,0 +1,243 @@
+"""Bytes transferred for the first visit of the day (empty cache: the login page, logging in,
+landing on /jobs/active) and for a repeat visit of /jobs/active with the service worker and
+the HTTP cache warm, against the budgets of issue 5 (60 KB and 15 KB), in headless Chromium
+(the system one) at 390x844.
+
+    .venv/bin/python bench/page_weight.py [--login tech1] [--quiet]
+
+Bytes are counted on the wire by a TCP relay in front of the app under gunicorn (production
+config, gzip as served): status lines, headers and bodies of every response, including what the
+service worker fetches itself. Each response is attributed to its request (HTTP/1.1 without
+pipelining: a connection's bytes belong to its latest request) and listed with its
+Sec-Fetch-Dest; the worker's script and what the worker fetches itself (Referer /sw.js) are
+marked "sw", the rest (the page, its assets, navigations the worker passes on) "page".
+
+A step lasts until the network has been quiet for 1.5 s after the load event, so the worker's
+install (precaching the static files) and its offline copies of the day's job pages count too:
+they are bytes the phone downloads on that visit. The budgets apply to these totals; the
+page's own share is shown as well. Exit status 1 when a budget is missed.
+"""
+import argparse
+import contextlib
+import os
+import re
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pages import start_gunicorn  # noqa: E402
+from odoo_emulator import start_in_thread  # noqa: E402
+
+FIRST_BUDGET = 60 * 1024
+REPEAT_BUDGET = 15 * 1024
+REQUEST_LINE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.[01]\r\n")
+STATUS_LINE = re.compile(rb"^HTTP/1\.[01] (\d{3})")
+
+
+def header(head, name):
+    match = re.search(rb"\r\n" + name + rb":\s*([^\r\n]*)", head, re.IGNORECASE)
+    return match.group(1).decode("latin-1") if match else ""
+
+
+@dataclass
+class Exchange:
+    """One request and the bytes of its response, as seen on the wire."""
+    method: str
+    path: str
+    dest: str  # Sec-Fetch-Dest
+    by_worker: bool  # the worker's script, or fetched by the worker itself (Referer /sw.js)
+    status: str = "---"
+    down: int = 0
+
+    def line(self):
+        who = "sw  " if self.by_worker else "page"
+        return (f"{who} {self.dest:<14} {self.down:7d} B  {self.status} {self.method} "
+                f"{self.path[:70]}")
+
+
+class CountingRelay:
+    """A TCP relay in front of the app that counts the bytes sent back to the browser, per
+    request."""
+
+    def __init__(self, upstream_port):
+        self.upstream_port = upstream_port
+        self.exchanges: list[Exchange] = []
+        self.last_byte = time.monotonic()
+        self.lock = threading.Lock()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            current = [None]  # this connection's latest Exchange
+            threading.Thread(target=self._requests, args=(client, upstream, current),
+                             daemon=True).start()
+            threading.Thread(target=self._responses, args=(upstream, client, current),
+                             daemon=True).start()
+
+    def _requests(self, source, sink, current):
+        def on_data(data):
+            match = REQUEST_LINE.match(data)
+            if match:  # a new request on this connection (the browser does not pipeline)
+                exchange = Exchange(
+                    method=match.group(1).decode(), path=match.group(2).decode(),
+                    dest=header(data, rb"Sec-Fetch-Dest") or "?",
+                    by_worker=header(data, rb"Sec-Fetch-Dest") == "serviceworker"
+                    or header(data, rb"Referer").split("?")[0].endswith("/sw.js"))
+                with self.lock:
+                    self.exchanges.append(exchange)
+                current[0] = exchange
+        self._pipe(source, sink, on_data)
+
+    def _responses(self, source, sink, current):
+        def on_data(data):
+            with self.lock:
+                self.last_byte = time.monotonic()
+                exchange = current[0]
+                if exchange is None:
+                    return
+                match = STATUS_LINE.match(data)
+                if match and exchange.status == "---":
+                    exchange.status = match.group(1).decode()
+                exchange.down += len(data)
+        self._pipe(source, sink, on_data)
+
+    @staticmethod
+    def _pipe(source, sink, on_data):
+        try:
+            while data := source.recv(65536):
+                on_data(data)
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def since(self, index):
+        with self.lock:
+            return list(self.exchanges[index:])
+
+    def wait_quiet(self, quiet=1.5, limit=30):
+        """Wait until no response byte has been seen for `quiet` seconds (at most `limit`)."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            with self.lock:
+                idle = time.monotonic() - self.last_byte
+            if idle >= quiet:
+                return
+
+    def close(self):
+        self.server.close()
+
+
+def kb(size):
+    return f"{size / 1024:5.1f} KB"
+
+
+def step(label, relay, page, action, quiet):
+    """Run action (it returns at the load event), then wait for the network to be quiet.
+
+    Returns (bytes for the page, bytes in all)."""
+    start = len(relay.exchanges)
+    served_locally = []
+
+    def on_response(response):
+        if response.from_service_worker:
+            served_locally.append(response.url)
+
+    page.on("response", on_response)
+    action()
+    relay.wait_quiet()
+    page.remove_listener("response", on_response)
+    exchanges = relay.since(start)
+    total = sum(e.down for e in exchanges)
+    own = sum(e.down for e in exchanges if not e.by_worker)
+    print(f"{label:<34} {kb(total)}  (page {kb(own)}, worker {kb(total - own)}; "
+          f"{len(exchanges)} responses)")
+    if not quiet:
+        for exchange in exchanges:
+            print(f"    {exchange.line()}")
+        if served_locally:
+            print(f"    + {len(served_locally)} answered by the service worker from its cache or "
+                  f"its own fetch: {', '.join(short(url) for url in served_locally)}")
+    return own, total
+
+
+def short(url):
+    path = "/" + url.split("//", 1)[-1].split("/", 1)[-1]
+    return path.split("?")[0]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--login", default="tech1")
+    parser.add_argument("--quiet", action="store_true", help="totals only, no per-response list")
+    args = parser.parse_args()
+
+    emulator = start_in_thread(port=0, quiet=True)
+    env = {"FIELDKIT_ENV": "production", "SECRET_KEY": "bench", "ODOO_URL": emulator.url,
+           "ODOO_DB": "fieldkit", "SESSION_COOKIE_SECURE": "false", "WEB_CONCURRENCY": "2"}
+    app, app_url = start_gunicorn("app:create_app()", env)
+    relay = CountingRelay(int(app_url.rsplit(":", 1)[1]))
+    url = f"http://127.0.0.1:{relay.port}"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+                args=["--no-sandbox"])
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            page = context.new_page()
+
+            def log_in():
+                page.fill("input[name=login]", args.login)
+                page.fill("input[name=password]", args.login)
+                with page.expect_navigation(url=f"{url}/jobs/active", wait_until="load"):
+                    page.click("button[type=submit]")
+
+            print(f"bytes on the wire as {args.login}, Chromium {browser.version} at 390x844, "
+                  f"starting with an empty cache")
+            login_page, login_all = step("login page (empty cache)", relay, page,
+                                         lambda: page.goto(f"{url}/login"), args.quiet)
+            jobs_page, jobs_all = step("log in -> /jobs/active", relay, page, log_in, args.quiet)
+            page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+            repeat_page, repeat_all = step("repeat /jobs/active (cache warm)", relay, page,
+                                           lambda: page.goto(f"{url}/jobs/active"), args.quiet)
+            browser.close()
+    finally:
+        relay.close()
+        app.terminate()
+        app.wait(timeout=10)
+        emulator.stop()
+
+    first, first_page = login_all + jobs_all, login_page + jobs_page
+    results = [
+        ("first visit of the day (login + /jobs/active)", first, first_page, FIRST_BUDGET),
+        ("repeat visit of /jobs/active", repeat_all, repeat_page, REPEAT_BUDGET),
+    ]
+    print()
+    print(f"{'':<46} {'total':>8}  {'page':>8}  {'budget':>8}  verdict")
+    for label, total, own, budget in results:
+        print(f"{label:<46} {kb(total):>8}  {kb(own):>8}  {kb(budget):>8}  "
+              f"{'ok' if total < budget else 'OVER'}")
+    return 0 if all(total < budget for _, total, _, budget in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
