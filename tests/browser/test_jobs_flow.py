@@ -58,6 +58,10 @@ def test_technician_day_on_a_phone(page, live_server, fresh):
         "() => /saved/i.test("
         "document.querySelector('[data-signature-pad] [data-status]').textContent)"
     )
+    # the stored signature is shown at once, loaded from storage, without a reload
+    page.wait_for_function(
+        "() => { const img = document.querySelector('[data-signature-image]');"
+        " return img && img.complete && img.naturalWidth > 0; }")
 
     page.goto(job_url)
     page.fill("#resolution", "Replaced the compressor bearings; running quietly")

@@ -282,6 +282,10 @@ def test_draw_with_mouse_pen_and_finger_then_save(pad):
     assert page.evaluate("window.savedEvents") == [
         {"success": True, "url": "/files/signatures/fsm_12.png?sig=x"}]
     assert save.is_disabled(), "saved once; nothing new to save"
+    shown = page.locator("[data-signature-image]")
+    assert shown.get_attribute("src") == "/files/signatures/fsm_12.png?sig=x"
+    assert shown.get_attribute("alt") == "Customer signature"
+    assert save.inner_text() == "Replace signature"
 
 
 def test_wide_signature_is_downscaled_to_1200px(pad):

@@ -9,7 +9,8 @@
  * Finger, stylus and mouse through pointer events. Strokes are kept as points in CSS pixels, so
  * the canvas can be redrawn sharp at any size and device pixel ratio, and a failed save loses
  * nothing. Save posts {image: "data:image/png;base64,...", signer_name} with the X-CSRFToken
- * header and dispatches "signature:saved" (detail: the server's JSON) on success.
+ * header and dispatches "signature:saved" (detail: the server's JSON) on success, after showing
+ * the stored image (the server's `url`) in the pad's parent, in [data-signature-image].
  */
 (function () {
   'use strict';
@@ -332,7 +333,8 @@
       var data = result.data;
       if (result.ok && data && data.success !== false) {
         self.saved = true;
-        self.setStatus('Signature saved', 'ok');
+        self.setStatus(data.warning || 'Signature saved', 'ok');
+        if (data.url) self.showSaved(data.url);
         self.root.dispatchEvent(new CustomEvent('signature:saved', { bubbles: true, detail: data }));
       } else {
         self.setStatus((data && data.error) || NETWORK_ERROR, 'error');
@@ -346,6 +348,24 @@
       self.root.removeAttribute('aria-busy');
       self.updateButtons();
     });
+  };
+
+  /* The stored signature replaces the one shown above the pad (or a "can't be shown" note),
+   * so the technician sees what the office will see without reloading the page. */
+  SignaturePad.prototype.showSaved = function (url) {
+    var section = this.root.parentNode;
+    var image = section.querySelector('[data-signature-image]');
+    if (!image) {
+      image = document.createElement('img');
+      image.setAttribute('data-signature-image', '');
+      image.className = 'job-signature__img';
+      image.alt = 'Customer signature';
+      var placeholder = section.querySelector('[data-signature-missing]');
+      if (placeholder) section.removeChild(placeholder);
+      section.insertBefore(image, this.root);
+    }
+    image.src = url;
+    if (this.saveButton) this.saveButton.textContent = 'Replace signature';
   };
 
   function enhance(root) {
