@@ -25,6 +25,8 @@ const CACHES = {
 const USER_CACHE = /^fieldkit-(api|pages)-/;
 const OFFLINE_URL = '/offline';
 const NEVER_CACHED = ['/login', '/logout', OFFLINE_URL]; // /offline lives in the static cache
+// "/" only redirects (to the day's jobs, or the login): offline it opens the cached start page.
+const OFFLINE_ALIASES = { '/': '/jobs/active' };
 const HOUR = 3600 * 1000;
 const MAX_AGE = { [CACHES.static]: 30 * 24 * HOUR, [CACHES.api]: HOUR };
 const NAVIGATION_TIMEOUT_MS = 3000;
@@ -100,7 +102,7 @@ async function navigation(event, url) {
     });
   // Keeps the worker alive until the fresh copy is stored, even when the cached one was served.
   event.waitUntil(network.then(() => saving).catch(() => null));
-  const cached = keep ? await caches.match(event.request, { ...MATCH, cacheName: CACHES.pages }) : null;
+  const cached = keep ? await cachedPage(event.request, url) : null;
   try {
     // With a copy to fall back on, a weak signal is not worth more than a few seconds.
     const response = await (cached ? Promise.race([network, timeout(NAVIGATION_TIMEOUT_MS)]) : network);
@@ -110,6 +112,12 @@ async function navigation(event, url) {
     if (cached) return fromCache(event, cached);
     return (await caches.match(OFFLINE_URL, { ...MATCH, cacheName: CACHES.static })) || Response.error();
   }
+}
+
+async function cachedPage(request, url) {
+  const options = { ...MATCH, cacheName: CACHES.pages };
+  const alias = OFFLINE_ALIASES[url.pathname];
+  return (await caches.match(request, options)) || (alias ? caches.match(alias, options) : undefined);
 }
 
 async function cacheFirst(request) {

@@ -91,6 +91,11 @@ def test_todays_jobs_and_offline_page_work_offline(tech, live_server):
     hrefs = listed.evaluate_all("links => links.map(a => a.href)")
     assert set(urls) <= set(hrefs)
 
+    # "/" (a redirect, never cached itself) opens the cached start page
+    tech.goto(f"{live_server}/")
+    expect(tech.locator(NOTICE.format("offline"))).to_be_visible()
+    assert tech.locator("a[data-precache]").count() == len(urls)
+
     # A page never visited: the offline page, under the URL asked for.
     tech.goto(f"{live_server}/jobs/active?never=cached")
     tech.get_by_role("heading", name="You're offline").wait_for()
