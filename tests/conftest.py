@@ -1,5 +1,6 @@
 """Shared fixtures: the Odoo emulator, the app, a CSRF-aware client, login, a live server and a
 phone-sized Chromium page. See docs/architecture.md ("Tests") for the contract."""
+import contextlib
 import os
 import shutil
 import threading
@@ -113,15 +114,24 @@ def login():
 
 # --- Browser ----------------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def serving(wsgi_app):
+    """Serve a WSGI app over real HTTP in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
 @pytest.fixture
 def live_server(app):
     """The app served over real HTTP in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

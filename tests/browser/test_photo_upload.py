@@ -1,17 +1,16 @@
 """photo-upload.js in headless Chromium: photos downscaled before upload, originals as fallback."""
 import struct
-import threading
 import zlib
 from pathlib import Path
 
 import pytest
 from flask import Flask, redirect, request
-from werkzeug.serving import make_server
+
+from tests.conftest import serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 STATIC = Path(__file__).resolve().parents[2] / "app" / "static"
 TOKEN = "csrf-token-for-test"
 PAGE = f"""<!doctype html>
@@ -82,22 +81,9 @@ def server():
         })
         return redirect("/jobs/12")
 
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", recorder
-    httpd.shutdown()
-    thread.join(5)
+    with serving(app) as url:
+        yield url, recorder
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("system Chromium not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
 
 
 def open_form(browser, server, javascript=True):

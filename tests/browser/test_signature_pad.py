@@ -1,19 +1,17 @@
 """signature.js in headless Chromium on a phone viewport, against a tiny Flask page."""
 import struct
-import threading
 import zlib
 from pathlib import Path
 
 import pytest
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
 
 from app.services.uploads import check_signature_png, decode_data_url
+from tests.conftest import serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 STATIC = Path(__file__).resolve().parents[2] / "app" / "static"
 TOKEN = "csrf-token-for-test"
 PAGE = f"""<!doctype html>
@@ -59,22 +57,9 @@ def make_app(recorder):
 @pytest.fixture(scope="module")
 def server():
     recorder = Recorder()
-    httpd = make_server("127.0.0.1", 0, make_app(recorder), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", recorder
-    httpd.shutdown()
-    thread.join(5)
+    with serving(make_app(recorder)) as url:
+        yield url, recorder
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("system Chromium not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
