@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Fieldkit's whole check: installs what is missing (venv, packages, Debian's Chromium for the
-# browser tests), then ruff and every test. Extra arguments go to pytest.
+# browser tests, redis-server for the shared store's Redis tests), then ruff and every test.
+# Extra arguments go to pytest.
 source "$(dirname "$0")/_setup.sh"
 CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
-[ -x "$CHROMIUM_PATH" ] || apt_install chromium
+missing=()
+[ -x "$CHROMIUM_PATH" ] || missing+=(chromium)
+command -v redis-server >/dev/null || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} (Debian packages, no recommends)..."
+  apt_install --no-install-recommends "${missing[@]}" >/dev/null
+fi
 export CHROMIUM_PATH
 setup_venv requirements-dev.txt
 .venv/bin/ruff check .
