@@ -566,7 +566,7 @@ def test_error_messages_match_recordings(orders, version):
     assert isinstance(exc.value, ValueError)
 
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "odoo-recordings"
+RECORDINGS = Path(__file__).resolve().parents[1] / "fixtures" / "odoo-recordings"
 
 
 @pytest.mark.skipif(not RECORDINGS.is_dir(), reason="recordings not available")

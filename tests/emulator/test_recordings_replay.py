@@ -1,4 +1,4 @@
-"""Replay the recorded Odoo traffic (../shared/odoo-recordings/odooNN/) against the emulator.
+"""Replay the recorded Odoo traffic (tests/fixtures/odoo-recordings/odooNN/, copied from ../shared/) against the emulator.
 
 Every recorded exchange is sent, in the order the recording scripts ran, to an emulator of the
 same version, and the answers' *shapes* are compared: HTTP status, envelope keys, result types
@@ -25,7 +25,7 @@ import requests
 from odoo_emulator import start_in_thread
 
 REPO = Path(__file__).resolve().parents[2]
-RECORDINGS = REPO.parent / "shared" / "odoo-recordings"
+RECORDINGS = REPO / "tests" / "fixtures" / "odoo-recordings"
 if not RECORDINGS.is_dir():
     pytest.skip(f"no recordings at {RECORDINGS}", allow_module_level=True)
 

@@ -9,7 +9,7 @@ import pytest
 from app.services import jobs
 from app.services.jobs import Viewer
 
-RECORDINGS = Path(__file__).resolve().parents[2].parent / "shared" / "odoo-recordings"
+RECORDINGS = Path(__file__).resolve().parents[1] / "fixtures" / "odoo-recordings"
 NY = "America/New_York"
 LA = "America/Los_Angeles"
 
