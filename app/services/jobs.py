@@ -32,6 +32,7 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup
 from werkzeug.exceptions import Forbidden, NotFound
 
+from app.services import inventory
 from app.services import timezone as tzs
 from app.services.odoo_api import OdooError, UserError
 from app.services.s3_service import StorageError, make_key
@@ -859,7 +860,7 @@ def finish_job(
     resolution = (resolution or "").strip()
     if not resolution:
         raise JobActionError("Please describe what was done (the resolution) before finishing.")
-    fields = ["date_start", "is_closed", "x_signature_url"] + (
+    fields = ["name", "date_start", "is_closed", "x_signature_url"] + (
         ["require_signature"] if viewer.version >= 18 else []
     )
     order = fetch_order(odoo, viewer, job_id, fields)
@@ -878,7 +879,8 @@ def finish_job(
         vals["date_start"] = moment
     odoo.write("fsm.order", [job_id], vals)
     odoo.call("fsm.order", "action_complete", [job_id])
-    return "Job finished. Well done!"
+    parts = inventory.safe_validate_job_parts(odoo, order.get("name"))  # parts used: delivered
+    return "Job finished. Well done!" + (f" {parts}" if parts else "")
 
 
 def cancel_job(odoo, viewer: Viewer, job_id: int) -> str:

@@ -1,0 +1,207 @@
+"""Inventory: transfers to do, working one (quantities, availability, validation and Odoo's
+questions), the van's stock, and parts used on a job (a partial on the job page).
+
+Every action is a small POST form with PRG; a refusal renders the same page again with the
+message and what was typed (422). Odoo's wizard questions come back as a signed token in the
+transfer's URL (``?ask=``), so a reload asks again instead of validating twice.
+"""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from app.routes.jobs import _render_detail as render_job
+from app.security import login_required
+from app.services import inventory, jobs
+from app.services.odoo_api import AccessError, UserError, get_odoo
+
+bp = Blueprint("inventory", __name__)
+
+REFUSALS = (UserError, inventory.InventoryError)
+
+
+def _viewer():
+    return jobs.Viewer.from_session(session)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@bp.get("/inventory")
+@login_required
+def index():
+    args = request.args
+    if args.get("scan"):
+        found = inventory.find_by_reference(get_odoo(), _viewer(), args.get("q", ""))
+        if found:
+            return redirect(url_for("inventory.detail", id=found))
+    data = inventory.list_transfers(
+        get_odoo(), _viewer(), status=args.get("status", "todo"), kind=args.get("kind", "all"),
+        q=args.get("q", ""), page=args.get("page", 1, type=int),
+    )
+    return render_template("inventory/list.html", **data)
+
+
+@bp.get("/inventory/van")
+@login_required
+def van():
+    return render_template("inventory/van.html", **inventory.van_stock(get_odoo(), _viewer()))
+
+
+def _render_transfer(id, *, error=None, form=None, status=200, question=None, token=None):
+    transfer = inventory.transfer_detail(get_odoo(), _viewer(), id)
+    page = render_template(
+        "inventory/detail.html",
+        transfer=transfer,
+        error=error,
+        form=form or {},
+        question=inventory.question_view(question) if question else None,
+        question_token=token,
+    )
+    return page, status
+
+
+@bp.get("/inventory/<int:id>")
+@login_required
+def detail(id):
+    token = request.args.get("ask", "")
+    question = inventory.load_question(current_app.secret_key, id, token)
+    return _render_transfer(id, question=question, token=token if question else None)
+
+
+# --------------------------------------------------------------------------- working a transfer
+
+
+def _follow(id, outcome):
+    """Done: PRG with the message. A question: back to the transfer, asking it."""
+    if outcome.question:
+        token = inventory.sign_question(current_app.secret_key, id, outcome.question)
+        return redirect(url_for("inventory.detail", id=id, ask=token, _anchor="question"))
+    flash(outcome.message, "success")
+    return redirect(url_for("inventory.detail", id=id))
+
+
+def _refused(id, exc):
+    return _render_transfer(id, error=exc.user_message, form=request.form.to_dict(), status=422)
+
+
+@bp.post("/inventory/<int:id>/quantities")
+@login_required
+def quantities(id):
+    try:
+        message = inventory.save_quantities(
+            get_odoo(), _viewer(), id, request.form, all_done="all_done" in request.form
+        )
+    except REFUSALS as exc:
+        return _refused(id, exc)
+    flash(message, "success")
+    return redirect(url_for("inventory.detail", id=id))
+
+
+@bp.post("/inventory/<int:id>/validate")
+@login_required
+def validate(id):
+    try:
+        outcome = inventory.validate(get_odoo(), _viewer(), id, request.form)
+    except REFUSALS as exc:
+        return _refused(id, exc)
+    return _follow(id, outcome)
+
+
+@bp.post("/inventory/<int:id>/answer")
+@login_required
+def answer(id):
+    token = request.form.get("token", "")
+    question = inventory.load_question(current_app.secret_key, id, token)
+    if question is None:
+        flash("That question has expired. Validate again to see Odoo's question.", "warning")
+        return redirect(url_for("inventory.detail", id=id))
+    try:
+        outcome = inventory.answer_question(
+            get_odoo(), _viewer(), id, question, request.form.get("answer", "")
+        )
+    except REFUSALS as exc:
+        return _render_transfer(id, error=exc.user_message, status=422,
+                                question=question, token=token)
+    return _follow(id, outcome)
+
+
+@bp.post("/inventory/<int:id>/assign")
+@login_required
+def assign(id):
+    try:
+        message = inventory.check_availability(get_odoo(), _viewer(), id)
+    except REFUSALS as exc:
+        return _refused(id, exc)
+    flash(message, "success")
+    return redirect(url_for("inventory.detail", id=id))
+
+
+@bp.post("/inventory/<int:id>/scan")
+@login_required
+def scan(id):
+    try:
+        message = inventory.scan_line(get_odoo(), _viewer(), id, request.form.get("code", ""))
+    except REFUSALS as exc:
+        return _refused(id, exc)
+    flash(message, "success")
+    return redirect(url_for("inventory.detail", id=id, _anchor="lines"))
+
+
+# --------------------------------------------------------------------------- parts on a job
+
+
+def _job_for_parts(job_id):
+    return jobs.fetch_order(get_odoo(), _viewer(), job_id, ["name", "is_closed", "location_id"])
+
+
+@bp.post("/inventory/jobs/<int:job_id>/parts")
+@login_required
+def add_part(job_id):
+    form = {"part_product": request.form.get("product", ""),
+            "part_quantity": request.form.get("quantity", "1")}
+    try:
+        message = inventory.add_part(
+            get_odoo(), _viewer(), _job_for_parts(job_id), form["part_product"],
+            form["part_quantity"], product_id=request.form.get("product_id", type=int),
+            version=_viewer().version,
+        )
+    except inventory.PartChoice as exc:
+        return render_job(job_id, error=exc.user_message, status=422,
+                          form={**form, "part_choices": exc.products})
+    except REFUSALS as exc:
+        return render_job(job_id, error=exc.user_message, form=form, status=422)
+    flash(message, "success")
+    return redirect(url_for("jobs.detail", id=job_id, _anchor="parts"))
+
+
+@bp.post("/inventory/jobs/<int:job_id>/parts/<int:move_id>/remove")
+@login_required
+def remove_part(job_id, move_id):
+    try:
+        message = inventory.remove_part(get_odoo(), _viewer(), _job_for_parts(job_id), move_id)
+    except REFUSALS as exc:
+        return render_job(job_id, error=exc.user_message, status=422)
+    flash(message, "success")
+    return redirect(url_for("jobs.detail", id=job_id, _anchor="parts"))
+
+
+def _job_parts_for_template(job):
+    """The job page's parts partial reads its data through this (one RPC); a user without
+    stock rights sees the job without the parts section instead of a 403."""
+    try:
+        return inventory.job_parts(get_odoo(), job)
+    except AccessError:
+        return None
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.jinja_env.globals["job_parts"] = _job_parts_for_template
