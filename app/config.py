@@ -38,8 +38,12 @@ class Config:
 
     ODOO_URL = _env("ODOO_URL")
     ODOO_DB = _env("ODOO_DB")
-    # (connect, read) seconds: connecting should be quick; Odoo may take a while to answer.
-    ODOO_TIMEOUT = (_env_float("ODOO_CONNECT_TIMEOUT", 5), _env_float("ODOO_TIMEOUT", 20))
+    # (connect, read) seconds for page loads, reads and login: a hung Odoo should cost a
+    # technician seconds, not half a minute, before the "Odoo is not answering" page.
+    ODOO_TIMEOUT = (_env_float("ODOO_CONNECT_TIMEOUT", 5), _env_float("ODOO_READ_TIMEOUT", 8))
+    # Read timeout of writes (create, write, message_post, actions): Odoo may legitimately take
+    # a while to finish them, and giving up early leaves the user unsure whether it happened.
+    ODOO_WRITE_TIMEOUT = _env_float("ODOO_WRITE_TIMEOUT", _env_float("ODOO_TIMEOUT", 20))
     ODOO_MAX_RETRIES = int(_env("ODOO_MAX_RETRIES", 2))
     # Adds `X-Odoo-RPC: <count>; <ms>` to every response (always on in debug).
     ODOO_RPC_HEADER = _env_bool("ODOO_RPC_HEADER")
@@ -70,6 +74,17 @@ class Config:
     # The token lives as long as the session: a technician may keep a form open for hours.
     WTF_CSRF_TIME_LIMIT = None
 
+    # State shared by every process (throttles, idempotency keys, rate limits): Redis when
+    # REDIS_URL is set (several hosts), else a SQLite file (default:
+    # instance/fieldkit-store.sqlite3).
+    # Failed logins allowed per account and per client address in the window (seconds); see
+    # app/services/login_throttle.py for why these must stay below Odoo's own cooldown.
+    LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
+    LOGIN_FAILURE_WINDOW = int(_env("LOGIN_FAILURE_WINDOW", 15 * 60))
+    REDIS_URL = _env("REDIS_URL")
+    STORE_PATH = _env("STORE_PATH")
+    STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 2)
+
     # Number of reverse proxies in front of the app (X-Forwarded-For/Proto), 0 for none.
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))
     LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
@@ -94,6 +109,7 @@ class TestConfig(Config):
     ODOO_URL = "http://odoo.test"
     ODOO_DB = "fieldkit"
     ODOO_TIMEOUT = (2, 5)
+    ODOO_WRITE_TIMEOUT = 5
     ODOO_RPC_HEADER = True
     SESSION_COOKIE_SECURE = False
     STORAGE_BACKEND = "local"
@@ -128,9 +144,14 @@ def validate(config):
         required = config.get("REQUIRED", ())
     missing = [name for name in required if not config.get(name)]
     if missing:
+        hint = ""
+        if config.get("ENV_NAME") == "production" and not _env("FIELDKIT_ENV"):
+            hint = (" FIELDKIT_ENV is not set, so the production settings apply. To run "
+                    "locally, set FIELDKIT_ENV=development (e.g. `FIELDKIT_ENV=development "
+                    "flask --app app routes`), or start `python run.py`.")
         raise ConfigError(
             f"Missing required setting(s): {', '.join(missing)}. "
-            "Set them in the environment or in .env (see .env.example)."
+            "Set them in the environment or in .env (see .env.example)." + hint
         )
     if config.get("ODOO_URL"):
         parts = urlsplit(config["ODOO_URL"])

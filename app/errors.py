@@ -9,7 +9,14 @@ from flask import flash, jsonify, make_response, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.security import current_location, is_safe_redirect, login_url, wants_json
+from app.security import (
+    INSECURE_COOKIE_MESSAGE,
+    current_location,
+    insecure_cookie_transport,
+    is_safe_redirect,
+    login_url,
+    wants_json,
+)
 from app.services.odoo_api import (
     AccessDenied,
     AccessError,
@@ -19,6 +26,7 @@ from app.services.odoo_api import (
     SessionExpired,
     UserError,
 )
+from app.validation import InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +109,16 @@ def handle_odoo_error(error):
     return error_response(500)
 
 
+def handle_invalid_input(error):
+    log.info("invalid input on %s %s: %s", request.method, request.path, error.user_message)
+    return _back_with_message(error.user_message) or error_response(400, error.user_message)
+
+
 def handle_csrf_error(error):
     log.info("csrf refused on %s: %s", request.path, error.description)
     message = "This form had expired. Please try again."
+    if insecure_cookie_transport():
+        message = INSECURE_COOKIE_MESSAGE
     return _back_with_message(message) or error_response(400, message)
 
 
@@ -131,5 +146,6 @@ def init_app(app):
     app.register_error_handler(UserError, handle_user_error)
     app.register_error_handler(OdooError, handle_odoo_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(InvalidInput, handle_invalid_input)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)
