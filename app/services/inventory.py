@@ -165,6 +165,8 @@ def parse_quantity(text, label="Quantity") -> float:
     :raises InventoryError: for anything else, with a message naming the line.
     """
     raw = (text or "").strip().replace(",", ".") if isinstance(text, str) else text
+    if isinstance(raw, str) and len(raw) > 20:
+        raise InventoryError(f"{label}: that is not a number.")
     if raw in ("", None):
         raise InventoryError(f"{label}: type a number (0 or more).")
     try:
