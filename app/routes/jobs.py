@@ -5,27 +5,15 @@ with a flash (PRG). When Odoo (or Fieldkit) refuses, the job page is rendered ag
 message and the text the technician typed, so nothing is lost.
 """
 
-from flask import (
-    Blueprint,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, render_template, request, session, url_for
 
+from app.routes.helpers import act, signature_endpoint
 from app.security import login_required
 from app.services import jobs
-from app.services.odoo_api import UserError, get_odoo
-from app.services.s3_service import StorageError, get_storage
-from app.services.uploads import UploadRejected, decode_data_url
+from app.services.odoo_api import get_odoo
+from app.services.s3_service import get_storage
 
 bp = Blueprint("jobs", __name__)
-
-# Refusals shown on the job page itself, with what was typed kept in the form.
-REFUSALS = (UserError, jobs.JobActionError, UploadRejected, StorageError)
 
 
 def _viewer():
@@ -46,13 +34,11 @@ def _render_detail(id, *, error=None, form=None, status=200):
 
 def _act(id, action, *args, form=None, **redirect_args):
     """Run one job action: PRG on success, the job page with the refusal otherwise."""
-    try:
-        message = action(get_odoo(), _viewer(), id, *args)
-    except REFUSALS as exc:
-        status = 503 if isinstance(exc, StorageError) else 422
-        return _render_detail(id, error=exc.user_message, form=form, status=status)
-    flash(message, "success")
-    return redirect(url_for("jobs.detail", id=id, **redirect_args))
+    return act(
+        lambda: action(get_odoo(), _viewer(), id, *args),
+        lambda message, status: _render_detail(id, error=message, form=form, status=status),
+        url_for("jobs.detail", id=id, **redirect_args),
+    )
 
 
 @bp.get("/jobs/active")
@@ -113,16 +99,8 @@ def photos(id):
 @bp.post("/api/jobs/<int:id>/signature")
 @login_required
 def signature(id):
-    payload = request.get_json(silent=True) or {}
-    try:
-        png = decode_data_url(
-            payload.get("image") or payload.get("signature") or payload.get("data_url")
+    return signature_endpoint(
+        lambda png, signer_name: jobs.save_signature(
+            get_odoo(), _viewer(), id, png, signer_name, get_storage()
         )
-        result = jobs.save_signature(
-            get_odoo(), _viewer(), id, png, payload.get("signer_name"), get_storage()
-        )
-    except UploadRejected as exc:
-        return jsonify(success=False, error=exc.user_message), 400
-    except StorageError as exc:
-        return jsonify(success=False, error=exc.user_message), 503
-    return jsonify(success=True, **result)
+    )
