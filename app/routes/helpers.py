@@ -2,15 +2,20 @@
 and the JSON signature endpoint's body handling.
 """
 
-from flask import flash, jsonify, redirect, request
+from flask import flash, jsonify, redirect
 
 from app.services.actions import ActionRefused
 from app.services.odoo_api import UserError
 from app.services.s3_service import StorageError
 from app.services.uploads import UploadRejected, decode_data_url
+from app.validation import InvalidInput, Text, json_body
 
 # Refusals shown on the record's page itself, with what was typed kept in the form.
-REFUSALS = (UserError, ActionRefused, UploadRejected, StorageError)
+REFUSALS = (UserError, ActionRefused, UploadRejected, StorageError, InvalidInput)
+SIGNATURE_BODY = {
+    "image": Text(required=True, max_length=None, label="The signature image"),
+    "signer_name": Text(max_length=120, label="The signer's name"),
+}
 
 
 def act(run, on_refusal, success_url):
@@ -31,18 +36,11 @@ def act(run, on_refusal, success_url):
 def signature_payload():
     """The PNG and signer name of a signature pad's JSON body.
 
-    :raises UploadRejected: when the body is not an object, or its fields have the wrong shape.
+    :raises InvalidInput: when the body or its fields have the wrong shape (a 400 JSON answer).
+    :raises UploadRejected: when the image is not a readable PNG data URL.
     """
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise UploadRejected("The signature could not be read. Please clear it and sign again.")
-    signer_name = payload.get("signer_name")
-    if signer_name is not None and not isinstance(signer_name, str):
-        raise UploadRejected("The signer's name must be text.")
-    png = decode_data_url(
-        payload.get("image") or payload.get("signature") or payload.get("data_url")
-    )
-    return png, (signer_name or "").strip()[:120]
+    body = json_body(SIGNATURE_BODY)
+    return decode_data_url(body["image"]), body["signer_name"] or ""
 
 
 def signature_endpoint(save):

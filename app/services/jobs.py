@@ -35,6 +35,7 @@ from app.services import timezone as tzs
 from app.services.actions import ActionRefused
 from app.services.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
 from app.services.uploads import check_signature_png
+from app.validation import check_text
 
 logger = logging.getLogger(__name__)
 
@@ -688,7 +689,7 @@ def finish_job(
     :raises JobActionError: without a resolution, or without a signature the company requires.
     :raises UserError: / ValidationError when Odoo refuses; nothing is completed then.
     """
-    resolution = (resolution or "").strip()
+    resolution = check_text(resolution, "The resolution")
     if not resolution:
         raise JobActionError("Please describe what was done (the resolution) before finishing.")
     fields = ["date_start", "is_closed", "x_signature_url"] + (
@@ -729,7 +730,7 @@ def _post_note(odoo, viewer: Viewer, job_id: int, html: Markup):
 
 def add_note(odoo, viewer: Viewer, job_id: int, text: str) -> str:
     """Post the technician's note on the job's chatter, as the technician."""
-    text = (text or "").strip()
+    text = check_text(text, "The note")
     if not text:
         raise JobActionError("The note is empty.")
     fetch_order(odoo, viewer, job_id, ["id"])

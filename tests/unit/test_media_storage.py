@@ -73,7 +73,7 @@ def test_local_stream_and_failure_leave_no_file(tmp_path):
     with pytest.raises(Boom):
         storage.put_stream("quotes/1/videos/b/v.mp4", chunks(3, fail_at=2), "video/mp4")
     assert not (tmp_path / "quotes/1/videos/b/v.mp4").exists()
-    assert not [p for p in (tmp_path / "quotes/1/videos/b").iterdir()]
+    assert not list((tmp_path / "quotes/1/videos/b").iterdir())
 
 
 def test_limit_stops_the_stream_and_keeps_nothing(tmp_path):
