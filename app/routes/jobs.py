@@ -5,15 +5,16 @@ with a flash (PRG). When Odoo (or Fieldkit) refuses, the job page is rendered ag
 message and the text the technician typed, so nothing is lost.
 """
 
-from flask import Blueprint, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from app.routes.helpers import act, signature_endpoint
-from app.security import login_required
-from app.services import jobs
+from app.security import login_required, role_required
+from app.services import dispatch, jobs
 from app.services.odoo_api import get_odoo
 from app.services.s3_service import get_storage
 
 bp = Blueprint("jobs", __name__)
+OFFICE = ("office", "manager")
 
 
 def _viewer():
@@ -25,6 +26,7 @@ def _render_detail(id, *, error=None, form=None, status=200):
     page = render_template(
         "jobs/detail.html",
         job=job,
+        assign=dispatch.assign_form(get_odoo(), _viewer(), job, form),
         error=error,
         form=form or {},
         eta=request.args.get("eta", type=int),
@@ -39,6 +41,23 @@ def _act(id, action, *args, form=None, **redirect_args):
         lambda message, status: _render_detail(id, error=message, form=form, status=status),
         url_for("jobs.detail", id=id, **redirect_args),
     )
+
+
+@bp.get("/jobs")
+@login_required
+def index():
+    if _viewer().is_technician:
+        return redirect(url_for("jobs.active"))
+    filters = dispatch.JobFilters.from_args(request.args)
+    data = dispatch.list_office_jobs(get_odoo(), _viewer(), filters)
+    return render_template("jobs/table.html", **data), 400 if filters.errors else 200
+
+
+@bp.post("/jobs/<int:id>/assign")
+@role_required(*OFFICE)
+def assign(id):
+    form = {k: request.form.get(k, "") for k in ("person_id", "start", "end")}
+    return _act(id, dispatch.assign_job, form, form=form)
 
 
 @bp.get("/jobs/active")
