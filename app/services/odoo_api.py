@@ -206,11 +206,18 @@ class OdooAPI:
     def _send(self, path, params):
         """POST one envelope; classify transport failures into OdooUnavailable."""
         cookies = {"session_id": self.session_id} if self.session_id else None
-        try:
-            response = http_session().post(
-                self.base_url + path, json=self._envelope(params), cookies=cookies,
-                timeout=self.timeout,
+        response = self._post(self.base_url + path, json=self._envelope(params), cookies=cookies)
+        if response.status_code >= 500:
+            raise OdooUnavailable(
+                f"HTTP {response.status_code} from Odoo", code=response.status_code,
+                should_retry=response.status_code in RETRYABLE_STATUSES,
             )
+        return response
+
+    def _post(self, url, **kwargs):
+        """POST with this client's timeouts; the one place transport failures are classified."""
+        try:
+            return http_session().post(url, timeout=self.timeout, **kwargs)
         except requests.ConnectTimeout as exc:
             # The request never reached Odoo: safe to try again.
             raise OdooUnavailable(f"connect timeout: {exc}", should_retry=True) from exc
@@ -221,12 +228,6 @@ class OdooAPI:
             raise OdooUnavailable(f"connection failed: {exc}", should_retry=True) from exc
         except requests.RequestException as exc:
             raise OdooUnavailable(f"request failed: {exc}") from exc
-        if response.status_code >= 500:
-            raise OdooUnavailable(
-                f"HTTP {response.status_code} from Odoo", code=response.status_code,
-                should_retry=response.status_code in RETRYABLE_STATUSES,
-            )
-        return response
 
     def _rpc(self, path, params, *, idempotent=False):
         """One RPC with retries (reads only), counted and timed for this request."""
