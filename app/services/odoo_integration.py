@@ -49,9 +49,9 @@ class IntegrationAPI(OdooAPI):
     """OdooAPI authenticated by an API key instead of a web session."""
 
     def __init__(self, base_url, db, login, api_key, *, timeout=(5, 20), version=None,
-                 max_retries=2, context=None):
+                 max_retries=2, context=None, write_timeout=None):
         super().__init__(base_url, db, timeout=timeout, version=version,
-                         max_retries=max_retries, context=context)
+                         max_retries=max_retries, context=context, write_timeout=write_timeout)
         self.login = login
         self.api_key = api_key
         self.uid = None
@@ -93,10 +93,10 @@ class IntegrationAPI(OdooAPI):
 
     # -- JSON-2 transport: the body is the arguments, the answer is the result ---------------
 
-    def _send(self, path, params):
+    def _send(self, path, params, timeout=None):
         if not path.startswith("/json/2/"):
-            return super()._send(path, params)
-        response = self._post(self.base_url + path, json=params, headers={
+            return super()._send(path, params, timeout)
+        response = self._post(self.base_url + path, timeout=timeout, json=params, headers={
             "Authorization": f"bearer {self.api_key}", "X-Odoo-Database": self.db or ""})
         if response.status_code >= 500 and not _json2_error(response):
             raise OdooUnavailable(f"HTTP {response.status_code} from Odoo",
@@ -141,4 +141,5 @@ def integration_client():
             "Set ODOO_INTEGRATION_LOGIN and ODOO_INTEGRATION_KEY (an API key of that user).")
     return IntegrationAPI(config["ODOO_URL"], config["ODOO_DB"], login, key,
                           timeout=config["ODOO_TIMEOUT"], max_retries=config["ODOO_MAX_RETRIES"],
-                          context={"tz": config["DEFAULT_TZ"]})
+                          context={"tz": config["DEFAULT_TZ"]},
+                          write_timeout=config.get("ODOO_WRITE_TIMEOUT"))
