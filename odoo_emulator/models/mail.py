@@ -553,6 +553,7 @@ class ActivityType(BaseModel):
     sequence = Integer("Sequence", default=10)
     icon = Char("Icon")
     delay_count = Integer("Schedule")
+    res_model = Char("Model")
     category = Selection([["default", "None"], ["upload_file", "Upload Document"],
                           ["phonecall", "Phonecall"]], "Action", default="default")
     active = Boolean("Active", default=True)
