@@ -89,7 +89,7 @@ def stage(id):
     try:
         message = crm.set_stage(get_odoo(), _viewer(), id, stage_id)
     except MOVE_REFUSALS as exc:
-        error = getattr(exc, "user_message", None) or "Odoo refused the move."
+        error = _move_refusal(exc)
         if wants_json():
             return jsonify(success=False, error=error), 422
         flash(error, "error")
@@ -98,6 +98,14 @@ def stage(id):
         return jsonify(success=True, message=message)
     flash(message, "success")
     return redirect(_show_stage(back, stage_id))
+
+
+def _move_refusal(exc):
+    if isinstance(exc, AccessError):
+        return "Odoo refused: you may not change this lead any more (it may have been reassigned)."
+    if isinstance(exc, MissingError):
+        return "Odoo refused: this lead was deleted."
+    return exc.user_message or "Odoo refused the move."
 
 
 def _show_stage(url, stage_id):
