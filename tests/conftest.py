@@ -3,7 +3,10 @@ phone-sized Chromium page. See docs/architecture.md ("Tests") for the contract."
 import contextlib
 import os
 import shutil
+import socket
+import subprocess
 import threading
+import time
 
 import pytest
 from flask.testing import FlaskClient
@@ -91,7 +94,8 @@ def app(odoo_url, tmp_path, monkeypatch):
     auth_service._group_cache.clear()
     auth_service._database_cache.clear()
     app = create_app(TestConfig)
-    app.config.update(ODOO_URL=odoo_url, STORAGE_LOCAL_DIR=str(tmp_path / "storage"))
+    app.config.update(ODOO_URL=odoo_url, STORAGE_LOCAL_DIR=str(tmp_path / "storage"),
+                      STORE_PATH=str(tmp_path / "store.sqlite3"))
     app.test_client_class = CSRFClient
     return app
 
@@ -110,6 +114,38 @@ def login():
         assert response.status_code == 302, f"login as {username} failed"
         return response
     return do_login
+
+
+# --- Shared store -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server (Debian's package) on a free port for the session; yields its URL.
+    Apps use it with `app.config["REDIS_URL"] = redis_url` before their first `get_store()`."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is not installed: `bash scripts/test.sh` installs it "
+                    "(apt-get install --no-install-recommends redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=5)
 
 
 # --- Browser ----------------------------------------------------------------------------------

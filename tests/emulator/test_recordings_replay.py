@@ -1,4 +1,4 @@
-"""Replay the recorded Odoo traffic (tests/fixtures/odoo-recordings/odooNN/, copied from ../shared/) against the emulator.
+"""Replay the recorded Odoo traffic (tests/fixtures/odoo-recordings/odooNN/) against the emulator.
 
 Every recorded exchange is sent, in the order the recording scripts ran, to an emulator of the
 same version, and the answers' *shapes* are compared: HTTP status, envelope keys, result types

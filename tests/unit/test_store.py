@@ -1,0 +1,103 @@
+"""The shared store (app/services/store.py): the same contract on SQLite and on a real Redis,
+and counters that stay exact when several processes increment them at once."""
+import multiprocessing
+import socket
+import time
+
+import pytest
+
+from app.services import store as store_module
+from app.services.store import RedisStore, SQLiteStore, StoreError
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        return SQLiteStore(str(tmp_path / "store.sqlite3"))
+    redis_store = RedisStore(request.getfixturevalue("redis_url"))
+    redis_store.client.flushdb()
+    return redis_store
+
+
+def test_incr_counts_from_one_in_a_fixed_window(store):
+    assert [store.incr("throttle:a", 60) for _ in range(3)] == [1, 2, 3]
+    assert store.incr("throttle:b", 60) == 1
+    assert 55 <= store.ttl("throttle:a") <= 60
+
+
+def test_incr_does_not_extend_the_window(store):
+    store.incr("w", 2)
+    time.sleep(1.1)
+    store.incr("w", 2)
+    assert store.ttl("w") <= 1
+    time.sleep(1.2)
+    assert store.get("w") is None
+    assert store.incr("w", 2) == 1
+
+
+def test_set_get_delete(store):
+    assert store.get("idem:k") is None
+    assert store.set("idem:k", "first", 60) is True
+    assert store.get("idem:k") == "first"
+    store.delete("idem:k")
+    assert store.get("idem:k") is None
+    store.delete("idem:absent")  # no error
+
+
+def test_set_nx_only_when_absent(store):
+    assert store.set("idem:x", "pending", 60, nx=True) is True
+    assert store.set("idem:x", "other", 60, nx=True) is False
+    assert store.get("idem:x") == "pending"
+    assert store.set("idem:x", "done", 60) is True
+    assert store.get("idem:x") == "done"
+
+
+def test_expired_values_are_gone_and_can_be_set_again(store):
+    store.set("short", "v", 1)
+    time.sleep(1.2)
+    assert store.get("short") is None
+    assert store.ttl("short") is None
+    assert store.set("short", "again", 60, nx=True) is True
+
+
+def _hammer(kind, where, count):
+    target = SQLiteStore(where) if kind == "sqlite" else RedisStore(where)
+    for _ in range(count):
+        target.incr("throttle:shared", 60)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_counter_is_exact_across_processes(kind, tmp_path, request):
+    where = (str(tmp_path / "store.sqlite3") if kind == "sqlite"
+             else request.getfixturevalue("redis_url"))
+    target = SQLiteStore(where) if kind == "sqlite" else RedisStore(where)
+    target.delete("throttle:shared")
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_hammer, args=(kind, where, 50)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0]
+    assert target.get("throttle:shared") == "150"
+
+
+def test_unreachable_redis_raises_store_error():
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    unreachable = RedisStore(f"redis://127.0.0.1:{port}/0", timeout=0.3)
+    with pytest.raises(StoreError):
+        unreachable.incr("k", 10)
+    with pytest.raises(StoreError):
+        unreachable.get("k")
+
+
+def test_get_store_picks_the_backend_from_the_config(app, redis_url):
+    with app.app_context():
+        assert isinstance(store_module.get_store(), SQLiteStore)
+        assert store_module.get_store() is store_module.get_store()
+    app.extensions.pop(store_module._EXTENSION_KEY)
+    app.config["REDIS_URL"] = redis_url
+    with app.app_context():
+        assert isinstance(store_module.get_store(), RedisStore)
