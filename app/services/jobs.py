@@ -33,7 +33,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import Forbidden, NotFound
 
 from app.services import timezone as tzs
-from app.services.odoo_api import OdooError, UserError
+from app.services.odoo_api import OdooCall, OdooError, UserError
 from app.services.s3_service import StorageError, make_key
 from app.services.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
 from app.services.uploads import UploadRejected, check_photo, check_signature_png
@@ -313,15 +313,26 @@ def get_stage_map(odoo, viewer: Viewer, *, refresh=False) -> StageMap:
         hit = _stage_cache.get(key)
     if hit and not refresh and now - hit[0] < STAGE_CACHE_SECONDS:
         return hit[1]
-    records = odoo.search_read(
+    call = stage_call()
+    return remember_stage_map(odoo, viewer, getattr(odoo, call.method)(*call.args, **call.kwargs))
+
+
+def stage_call() -> OdooCall:
+    """The read of the order stages, for pages that send it with other reads in parallel."""
+    return OdooCall(
+        "search_read",
         "fsm.stage",
         [("stage_type", "=", "order")],
         ["name", "sequence", "is_closed", "is_default", "custom_color"],
         order="sequence, name, id",
     )
+
+
+def remember_stage_map(odoo, viewer: Viewer, records) -> StageMap:
+    """Build the stage map from the records of :func:`stage_call` and cache it."""
     stage_map = build_stage_map(records)
     with _stage_lock:
-        _stage_cache[key] = (now, stage_map)
+        _stage_cache[_stage_cache_key(odoo, viewer)] = (time.monotonic(), stage_map)
     return stage_map
 
 
@@ -505,12 +516,18 @@ def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | N
 # --------------------------------------------------------------------------- ownership
 
 
+EXISTENCE_FIELD = "name"
+
+
 def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
     """Read one order the viewer may act on (1 RPC; 2 when refusing).
 
     :raises JobNotFound: when there is no such order.
     :raises JobForbidden: when a technician asks for another technician's order.
     """
+    # Odoo answers a read of ["id"] alone with [{"id": job_id}] even when no such record exists
+    # (nothing is fetched), so existence is always probed with a real field.
+    fields = [name for name in fields if name != "id"] or [EXISTENCE_FIELD]
     if viewer.is_technician:
         found = odoo.search_read(
             "fsm.order", [("id", "=", job_id)] + own_domain(viewer.partner_id), fields
@@ -518,7 +535,7 @@ def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
         if found:
             return found[0]
         # Not one of theirs: tell "missing" from "someone else's" (16/17 raise AccessError here).
-        if odoo.read("fsm.order", [job_id], ["id"]):
+        if odoo.read("fsm.order", [job_id], [EXISTENCE_FIELD]):
             raise JobForbidden()
         raise JobNotFound()
     found = odoo.read("fsm.order", [job_id], fields)

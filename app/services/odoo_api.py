@@ -11,6 +11,8 @@ import random
 import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import requests
 from flask import current_app, g, has_request_context, session
@@ -121,10 +123,59 @@ IDEMPOTENT_METHODS = frozenset({
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
 
 
+# Client methods `parallel()` may run: reads only, so a failure leaves nothing half done.
+PARALLEL_METHODS = frozenset({
+    "search_read", "read", "search_count", "read_group", "session_info", "version_info",
+})
+
+
+@dataclass(frozen=True)
+class OdooCall:
+    """One deferred client call for `OdooAPI.parallel()`: `OdooCall("search_count", model, domain)`.
+
+    `method` names an OdooAPI read method (`search_read`, `read`, `search_count`, `read_group`)
+    or `call` with an idempotent Odoo method as its second argument.
+    """
+
+    method: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def __init__(self, method, *args, **kwargs):
+        object.__setattr__(self, "method", method)
+        object.__setattr__(self, "args", args)
+        object.__setattr__(self, "kwargs", kwargs)
+
+    def check(self):
+        """Refuse anything that is not a read (a programming error, so ValueError)."""
+        if self.method == "call":
+            if len(self.args) < 2 or self.args[1] not in IDEMPOTENT_METHODS:
+                raise ValueError(f"parallel() runs reads only, not call{self.args[:2]!r}")
+        elif self.method not in PARALLEL_METHODS:
+            raise ValueError(f"parallel() runs reads only, not {self.method!r}")
+
+
 # --- Transport --------------------------------------------------------------------------------
 
 _http = None
 _http_lock = threading.Lock()
+_pool = None
+_pool_lock = threading.Lock()
+PARALLEL_WORKERS = 16
+
+
+def parallel_pool():
+    """The process-wide thread pool for `OdooAPI.parallel()` (threads are made on demand).
+
+    Shared rather than one per request: starting threads for every page would cost more than
+    the calls they wait on. Its size bounds the calls in flight to Odoo from this process.
+    """
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=PARALLEL_WORKERS,
+                                       thread_name_prefix="odoo-parallel")
+    return _pool
 
 
 def http_session():
@@ -369,6 +420,68 @@ class OdooAPI:
     def json_route(self, path, params, *, idempotent=False):
         """Another JSON route of Odoo (e.g. `/mail/thread/messages`) with the user's session."""
         return self._rpc(path, params, idempotent=idempotent)
+
+    # -- several reads at once -----------------------------------------------------------------
+
+    def _worker(self):
+        """A copy bound to the same user and session, with its own counters, for one thread."""
+        return OdooAPI(self.base_url, self.db, timeout=self.timeout, session_id=self.session_id,
+                       context=self.context, version=self.version, max_retries=self.max_retries)
+
+    def parallel(self, calls, *, return_errors=False):
+        """Run independent reads at the same time; their results in the order of `calls`.
+
+        Odoo's JSON-RPC takes one call per HTTP request (no batch envelope), so the calls go out
+        together on separate connections and the page waits about one round trip instead of
+        one per call. Each call is a normal RPC: as the logged-in user, with the timeouts and
+        read retries of this client, counted in `rpc_count` (each call is one RPC); the wall
+        time of the whole group is added to `rpc_seconds`.
+
+        When a call fails, the others still run to the end (they are reads: nothing to undo).
+        Then, by default, the error of the first failed call in `calls` order is raised, typed
+        as usual. With `return_errors=True` a failed call's slot holds its OdooError instead,
+        so a page can show what it has; `SessionExpired` is raised all the same, since it
+        concerns every call.
+
+        Runs in pool threads: no Flask request context there, which the client never needs
+        (it holds its session id, context and config itself).
+
+        :raises ValueError: for a call that is not a read.
+        """
+        calls = list(calls)
+        for call in calls:
+            call.check()
+        if not calls:
+            return []
+        if len(calls) == 1:
+            # No thread for a single call.
+            outcomes = [self._run_one(self, calls[0])]
+        else:
+            started = time.perf_counter()
+            workers = [self._worker() for _ in calls]
+            futures = [parallel_pool().submit(self._run_one, worker, call)
+                       for worker, call in zip(workers, calls, strict=True)]
+            outcomes = [future.result() for future in futures]
+            self.rpc_count += sum(worker.rpc_count for worker in workers)
+            self.rpc_seconds += time.perf_counter() - started
+            rotated = {w.session_id for w in workers} - {self.session_id, None}
+            if rotated:
+                self.session_id = rotated.pop()
+        errors = [outcome for outcome in outcomes if isinstance(outcome, OdooError)]
+        expired = next((e for e in errors if isinstance(e, SessionExpired)), None)
+        if expired is not None:
+            raise expired
+        if errors and not return_errors:
+            raise errors[0]
+        return outcomes
+
+    @staticmethod
+    def _run_one(client, call):
+        # OdooError is returned, not raised, so one failure does not hide the others' results.
+        try:
+            return getattr(client, call.method)(*call.args, **call.kwargs)
+        except OdooError as exc:
+            return exc
 
 
 # --- Flask glue -------------------------------------------------------------------------------
