@@ -121,13 +121,13 @@ class CrmLead(MailThread):
             vals.setdefault("probability", 0.0)
             vals["automated_probability"] = 0.0
             vals.setdefault("date_closed", self.env.now())
-        elif vals.get("active") is True:
-            if any(not self.records[rid].get("active", True) for rid in ids):
-                vals.setdefault("lost_reason_id", False)
-                in_won = all(self.records[rid].get("stage_id") in won for rid in ids)
-                vals.setdefault("probability", 100.0 if in_won else self._pls_probability())
-                vals["automated_probability"] = vals["probability"]
-                vals.setdefault("date_closed", False)
+        elif vals.get("active") is True and any(not self.records[rid].get("active", True)
+                                                for rid in ids):
+            vals.setdefault("lost_reason_id", False)
+            in_won = all(self.records[rid].get("stage_id") in won for rid in ids)
+            vals.setdefault("probability", 100.0 if in_won else self._pls_probability())
+            vals["automated_probability"] = vals["probability"]
+            vals.setdefault("date_closed", False)
 
     def _pls_probability(self):
         # Odoo's predictive lead scoring recomputes the probability of a restored lead; with

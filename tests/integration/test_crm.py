@@ -1,8 +1,8 @@
 """CRM against the emulator on the 16 and 18 wire formats: the board and its budget, every action
 on a lead, refusals (a move Odoo refuses, lost without a reason), restore, activities."""
 
-from html import unescape
 import re
+from html import unescape
 
 import pytest
 
