@@ -38,7 +38,7 @@ def test_bad_values_fall_back_with_a_message(args):
     query = parse_list_args(MultiDict(args), SPEC)
     assert query.errors
     assert query.filter in ("mine", "all") and query.sort in SPEC.sorts
-    assert 1 <= query.page and len(query.q) <= 100
+    assert query.page >= 1 and len(query.q) <= 100
 
 
 def test_page_info():
