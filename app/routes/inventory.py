@@ -17,14 +17,14 @@ from flask import (
     url_for,
 )
 
+from app.routes.helpers import REFUSALS, act
 from app.routes.jobs import _render_detail as render_job
 from app.security import login_required
 from app.services import inventory, jobs
-from app.services.odoo_api import AccessError, UserError, get_odoo
+from app.services.listing import parse_list_args
+from app.services.odoo_api import AccessError, get_odoo
 
 bp = Blueprint("inventory", __name__)
-
-REFUSALS = (UserError, inventory.InventoryError)
 
 
 def _viewer():
@@ -42,11 +42,9 @@ def index():
         found = inventory.find_by_reference(get_odoo(), _viewer(), args.get("q", ""))
         if found:
             return redirect(url_for("inventory.detail", id=found))
-    data = inventory.list_transfers(
-        get_odoo(), _viewer(), status=args.get("status", "todo"), kind=args.get("kind", "all"),
-        q=args.get("q", ""), page=args.get("page", 1, type=int),
-    )
-    return render_template("inventory/list.html", **data)
+    query = parse_list_args(args, inventory.LIST_SPEC)
+    data = inventory.list_transfers(get_odoo(), _viewer(), query, kind=args.get("kind", "all"))
+    return render_template("inventory/list.html", **data), 400 if query.errors else 200
 
 
 @bp.get("/inventory/van")
@@ -92,17 +90,21 @@ def _refused(id, exc):
     return _render_transfer(id, error=exc.user_message, form=request.form.to_dict(), status=422)
 
 
+def _act(id, action, *args, anchor=None):
+    """Run one transfer action: PRG on success, the transfer with the refusal otherwise."""
+    return act(
+        lambda: action(get_odoo(), _viewer(), id, *args),
+        lambda message, status: _render_transfer(id, error=message,
+                                                 form=request.form.to_dict(), status=status),
+        url_for("inventory.detail", id=id, _anchor=anchor),
+    )
+
+
 @bp.post("/inventory/<int:id>/quantities")
 @login_required
 def quantities(id):
-    try:
-        message = inventory.save_quantities(
-            get_odoo(), _viewer(), id, request.form, all_done="all_done" in request.form
-        )
-    except REFUSALS as exc:
-        return _refused(id, exc)
-    flash(message, "success")
-    return redirect(url_for("inventory.detail", id=id))
+    return _act(id, lambda odoo, viewer, id: inventory.save_quantities(
+        odoo, viewer, id, request.form, all_done="all_done" in request.form))
 
 
 @bp.post("/inventory/<int:id>/validate")
@@ -136,23 +138,13 @@ def answer(id):
 @bp.post("/inventory/<int:id>/assign")
 @login_required
 def assign(id):
-    try:
-        message = inventory.check_availability(get_odoo(), _viewer(), id)
-    except REFUSALS as exc:
-        return _refused(id, exc)
-    flash(message, "success")
-    return redirect(url_for("inventory.detail", id=id))
+    return _act(id, inventory.check_availability)
 
 
 @bp.post("/inventory/<int:id>/scan")
 @login_required
 def scan(id):
-    try:
-        message = inventory.scan_line(get_odoo(), _viewer(), id, request.form.get("code", ""))
-    except REFUSALS as exc:
-        return _refused(id, exc)
-    flash(message, "success")
-    return redirect(url_for("inventory.detail", id=id, _anchor="lines"))
+    return _act(id, inventory.scan_line, request.form.get("code", ""), anchor="lines")
 
 
 # --------------------------------------------------------------------------- parts on a job
@@ -185,12 +177,11 @@ def add_part(job_id):
 @bp.post("/inventory/jobs/<int:job_id>/parts/<int:move_id>/remove")
 @login_required
 def remove_part(job_id, move_id):
-    try:
-        message = inventory.remove_part(get_odoo(), _viewer(), _job_for_parts(job_id), move_id)
-    except REFUSALS as exc:
-        return render_job(job_id, error=exc.user_message, status=422)
-    flash(message, "success")
-    return redirect(url_for("jobs.detail", id=job_id, _anchor="parts"))
+    return act(
+        lambda: inventory.remove_part(get_odoo(), _viewer(), _job_for_parts(job_id), move_id),
+        lambda message, status: render_job(job_id, error=message, status=status),
+        url_for("jobs.detail", id=job_id, _anchor="parts"),
+    )
 
 
 def _job_parts_for_template(job):

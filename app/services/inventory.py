@@ -36,7 +36,10 @@ from datetime import datetime
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import Forbidden, NotFound
 
+from app.services import chatter
 from app.services import timezone as tzs
+from app.services.actions import ActionRefused
+from app.services.listing import Filter, ListSpec
 from app.services.odoo_api import AccessError, MissingError, UserError
 
 logger = logging.getLogger(__name__)
@@ -60,11 +63,20 @@ STATE_LABELS = {
 }
 STATE_TONES = {"assigned": "success", "done": "info", "cancel": "danger", "draft": None}
 STATUS_FILTERS = {
-    "todo": ("To do", [("state", "in", OPEN_STATES)]),
-    "ready": ("Ready", [("state", "=", "assigned")]),
-    "waiting": ("Waiting", [("state", "in", ["confirmed", "waiting"])]),
-    "late": ("Late", None),  # needs "now": see list_domain
+    "todo": [("state", "in", OPEN_STATES)],
+    "ready": [("state", "=", "assigned")],
+    "waiting": [("state", "in", ["confirmed", "waiting"])],
+    "late": None,  # needs "now": see list_domain
 }
+LIST_SPEC = ListSpec(
+    filters=(Filter("todo", "To do"), Filter("ready", "Ready"), Filter("waiting", "Waiting"),
+             Filter("late", "Late")),
+    default_filter="todo",
+    sorts={"scheduled": "scheduled_date", "ref": "name", "state": "state"},
+    default_sort=("scheduled", "asc"),
+    page_size=LIST_LIMIT,
+    search_label="Scan a transfer or product, or search",
+)
 KIND_FILTERS = {
     "all": "All",
     "incoming": "Receipts",
@@ -85,7 +97,7 @@ PICKING_LIST_FIELDS = [
     "user_id",
     "priority",
 ]
-PICKING_DETAIL_FIELDS = PICKING_LIST_FIELDS + ["date_done", "backorder_id", "note", "move_ids"]
+PICKING_DETAIL_FIELDS = PICKING_LIST_FIELDS + ["date_done", "backorder_id", "note"]
 
 # The wizards Odoo answers button_validate with, the buttons Fieldkit offers for each (method,
 # label, style) and the question in the words of Odoo's own dialog.
@@ -125,13 +137,12 @@ AUTO_ANSWERS = {
 AUTO_CONTEXT = {"skip_sms": True}
 
 
-class InventoryError(Exception):
+class InventoryError(ActionRefused):
     """Something Fieldkit refuses before (or instead of) asking Odoo; the message is for people."""
 
     def __init__(self, user_message, *, field=None):
-        self.user_message = user_message
-        self.field = field
         super().__init__(user_message)
+        self.field = field
 
 
 class TransferNotFound(NotFound):
@@ -334,7 +345,7 @@ def list_domain(viewer, *, status="todo", kind="all", q="", van=None, now=None) 
         now = now or tzs.now_utc()
         domain += [("state", "in", OPEN_STATES), ("scheduled_date", "<", tzs.to_odoo_datetime(now))]
     else:
-        domain += STATUS_FILTERS.get(status, STATUS_FILTERS["todo"])[1]
+        domain += STATUS_FILTERS.get(status) or STATUS_FILTERS["todo"]
     if kind in ("incoming", "outgoing", "internal"):
         domain.append(("picking_type_code", "=", kind))
     elif kind == "van" and van is not None:
@@ -371,34 +382,30 @@ def summarize_picking(rec: dict, tz_name: str, now: datetime) -> dict:
     }
 
 
-def list_transfers(
-    odoo, viewer, *, status="todo", kind="all", q="", page=1, now=None
-) -> dict:
-    """Transfers to do, by status and operation type, searched. One RPC (two for "My van" the
-    first time in a few minutes)."""
+def list_transfers(odoo, viewer, query, *, kind="all", now=None) -> dict:
+    """Transfers to do for a :class:`~app.services.listing.ListQuery` (status tab, search, sort,
+    page) and an operation type. One RPC: one more row than a page tells whether there is a
+    next one, so no count is needed ("My van" reads the van once every few minutes)."""
     now = now or tzs.now_utc()
-    status = status if status in STATUS_FILTERS else "todo"
     kind = kind if kind in KIND_FILTERS else "all"
-    q = (q or "").strip()[:100]
-    page = max(1, page or 1)
     van = get_van(odoo, viewer) if kind == "van" else None
-    domain = list_domain(viewer, status=status, kind=kind, q=q, van=van, now=now)
+    domain = list_domain(viewer, status=query.filter, kind=kind, q=query.q, van=van, now=now)
     rows = odoo.search_read(
         "stock.picking",
         domain,
         PICKING_LIST_FIELDS,
-        limit=LIST_LIMIT + 1,
-        offset=(page - 1) * LIST_LIMIT,
-        order="scheduled_date asc, id asc",
+        limit=query.limit + 1,
+        offset=query.offset,
+        order=query.order(),
     )
+    shown = rows[: query.limit]
     return {
-        "transfers": [summarize_picking(r, viewer.tz, now) for r in rows[:LIST_LIMIT]],
-        "has_next": len(rows) > LIST_LIMIT,
-        "page": page,
-        "status": status,
+        "transfers": [summarize_picking(r, viewer.tz, now) for r in shown],
+        "query": query,
+        "info": {"page": query.page, "pages": None, "has_next": len(rows) > query.limit,
+                 "first": query.offset + 1 if shown else 0,
+                 "last": query.offset + len(shown), "total": None},
         "kind": kind,
-        "q": q,
-        "status_filters": {k: v[0] for k, v in STATUS_FILTERS.items()},
         "kind_filters": KIND_FILTERS,
     }
 
@@ -478,10 +485,13 @@ def product_codes(odoo, product_ids) -> dict:
 
 
 def transfer_detail(odoo, viewer, picking_id: int, *, now=None) -> dict:
-    """A transfer with its moves (≤ 3 RPCs, plus the history the caller reads)."""
+    """A transfer with its moves and history: 4 RPCs (transfer, moves, product codes, chatter),
+    5 the first time a process sees this server (the move fields)."""
     now = now or tzs.now_utc()
     qf = quantity_fields(odoo)
-    rec = fetch_picking(odoo, viewer, picking_id)
+    fields = PICKING_DETAIL_FIELDS + (["message_ids"] if chatter.needs_message_ids(viewer.version)
+                                      else [])
+    rec = fetch_picking(odoo, viewer, picking_id, fields)
     moves = fetch_moves(odoo, picking_id, qf)
     codes = product_codes(odoo, [_m2o_id(m.get("product_id")) for m in moves])
     row = summarize_picking(rec, viewer.tz, now)
@@ -497,6 +507,11 @@ def transfer_detail(odoo, viewer, picking_id: int, *, now=None) -> dict:
         if rec.get("date_done")
         else "",
         "backorder_of": _m2o_name(rec.get("backorder_id")),
+        "messages": chatter.present(
+            chatter.fetch_messages(odoo, viewer.version, "stock.picking", picking_id,
+                                   message_ids=rec.get("message_ids")),
+            tz=viewer.tz, partner_id=viewer.partner_id, now=now,
+        ),
         "lines": lines,
         "can_work": workable and bool(lines),
         "can_assign": state in ("draft", "confirmed", "waiting"),

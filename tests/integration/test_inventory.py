@@ -134,7 +134,7 @@ def test_list_within_two_rpcs_and_only_what_a_technician_may_work(tech1, admin):
     me = admin.uid("tech1")
     users = {p["id"]: p["user_id"] for p in admin.pickings([("id", "in", list(shown))])}
     assert all(u is False or u[0] == me for u in users.values())
-    van = tech1.get("/inventory?kind=van&status=ready")
+    van = tech1.get("/inventory?kind=van&filter=ready")
     html = van.get_data(as_text=True)
     names = re.findall(r'transfer-card__name">([^<]+)<', html)
     assert names and all(n.startswith("V1/") for n in names)  # the van's own transfers only
@@ -151,7 +151,7 @@ def test_search_by_reference_product_and_scan(tech1, admin):
     assert scanned.headers["Location"].endswith(f"/inventory/{pick['id']}")
     product = admin.moves(pick["id"])[0]["product_id"]
     barcode = admin.api.read("product.product", [product[0]], ["barcode"])[0]["barcode"]
-    by_barcode = tech1.get("/inventory", query_string={"q": barcode, "scan": 1, "status": "ready"})
+    by_barcode = tech1.get("/inventory", query_string={"q": barcode, "scan": 1, "filter": "ready"})
     assert by_barcode.status_code == 200
     assert f'data-transfer-id="{pick["id"]}"' in by_barcode.get_data(as_text=True)
     empty = tech1.get("/inventory", query_string={"q": "no-such-thing-xyz"})
