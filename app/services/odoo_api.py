@@ -41,6 +41,10 @@ class OdooError(Exception):
         self.user_message = user_message or self.default_user_message
 
 
+NOT_ANSWERING = ("Odoo is not answering right now (Fieldkit is reachable, the Odoo server "
+                 "behind it is not). Your work is safe: please try again in a moment.")
+
+
 class OdooUnavailable(OdooError):
     """Odoo can't be reached or answered garbage: refused, timeout, 5xx, non-JSON."""
 
@@ -212,11 +216,13 @@ class OdooAPI:
 
     _ids = itertools.count(1)
 
-    def __init__(self, base_url, db, timeout=(5, 20), session_id=None, context=None,
-                 version=None, max_retries=2):
+    def __init__(self, base_url, db, timeout=(5, 8), session_id=None, context=None,
+                 version=None, max_retries=2, write_timeout=None):
         self.base_url = base_url.rstrip("/")
         self.db = db
+        # (connect, read) for reads and login; writes wait `write_timeout` for the answer.
         self.timeout = timeout
+        self.write_timeout = write_timeout or timeout[1]
         self.session_id = session_id
         self.context = dict(context or {})
         self.version = version
@@ -266,24 +272,11 @@ class OdooAPI:
 
     # -- transport -----------------------------------------------------------------------------
 
-    def _send(self, path, params):
+    def _send(self, path, params, timeout=None):
         """POST one envelope; classify transport failures into OdooUnavailable."""
         cookies = {"session_id": self.session_id} if self.session_id else None
-        try:
-            response = http_session().post(
-                self.base_url + path, json=self._envelope(params), cookies=cookies,
-                timeout=self.timeout,
-            )
-        except requests.ConnectTimeout as exc:
-            # The request never reached Odoo: safe to try again.
-            raise OdooUnavailable(f"connect timeout: {exc}", should_retry=True) from exc
-        except requests.ReadTimeout as exc:
-            # Odoo may still be working on it; retrying would double the wait on a slow server.
-            raise OdooUnavailable(f"read timeout: {exc}", should_retry=False) from exc
-        except requests.ConnectionError as exc:
-            raise OdooUnavailable(f"connection failed: {exc}", should_retry=True) from exc
-        except requests.RequestException as exc:
-            raise OdooUnavailable(f"request failed: {exc}") from exc
+        response = self._post(self.base_url + path, timeout=timeout,
+                              json=self._envelope(params), cookies=cookies)
         if response.status_code >= 500:
             raise OdooUnavailable(
                 f"HTTP {response.status_code} from Odoo", code=response.status_code,
@@ -291,12 +284,34 @@ class OdooAPI:
             )
         return response
 
-    def _rpc(self, path, params, *, idempotent=False):
-        """One RPC with retries (reads only), counted and timed for this request."""
+    def _post(self, url, timeout=None, **kwargs):
+        """POST with this client's timeouts; the one place transport failures are classified."""
+        try:
+            return http_session().post(url, timeout=timeout or self.timeout, **kwargs)
+        except requests.ConnectTimeout as exc:
+            # The request never reached Odoo: safe to try again.
+            raise OdooUnavailable(f"connect timeout: {exc}", should_retry=True) from exc
+        except requests.ReadTimeout as exc:
+            # Odoo may still be working on it; retrying would double the wait on a slow server.
+            raise OdooUnavailable(f"read timeout: {exc}", should_retry=False,
+                                  user_message=NOT_ANSWERING) from exc
+        except requests.ConnectionError as exc:
+            raise OdooUnavailable(f"connection failed: {exc}", should_retry=True) from exc
+        except requests.RequestException as exc:
+            raise OdooUnavailable(f"request failed: {exc}") from exc
+
+    def _rpc(self, path, params, *, idempotent=False, quick=None):
+        """One RPC with retries (reads only), counted and timed for this request.
+
+        `quick` (default: `idempotent`) calls wait the short read timeout; others (writes)
+        wait `write_timeout`.
+        """
+        quick = idempotent if quick is None else quick
+        timeout = self.timeout if quick else (self.timeout[0], self.write_timeout)
         for attempt in itertools.count():
             started = time.perf_counter()
             try:
-                response = self._send(path, params)
+                response = self._send(path, params, timeout)
                 result = self._parse(response)
             except OdooUnavailable as exc:
                 if not (idempotent and exc.should_retry and attempt < self.max_retries):
@@ -335,7 +350,7 @@ class OdooAPI:
         """
         self.session_id = None
         info = self._rpc("/web/session/authenticate",
-                         {"db": self.db, "login": login, "password": password})
+                         {"db": self.db, "login": login, "password": password}, quick=True)
         if not isinstance(info, dict):
             self.session_id = None
             raise OdooError(f"authenticate answered {type(info).__name__}, not session info")
@@ -355,7 +370,7 @@ class OdooAPI:
     def logout(self):
         """Destroy the Odoo session server-side."""
         try:
-            self._rpc("/web/session/destroy", {})
+            self._rpc("/web/session/destroy", {}, quick=True)
         finally:
             self.session_id = None
 
@@ -502,7 +517,8 @@ def new_client(session_id=None, context=None, version=None):
     config = current_app.config
     return OdooAPI(config["ODOO_URL"], config["ODOO_DB"], timeout=config["ODOO_TIMEOUT"],
                    session_id=session_id, context=context, version=version,
-                   max_retries=config["ODOO_MAX_RETRIES"])
+                   max_retries=config["ODOO_MAX_RETRIES"],
+                   write_timeout=config.get("ODOO_WRITE_TIMEOUT"))
 
 
 def get_odoo():
