@@ -78,6 +78,11 @@ class Config:
     STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 2)
 
     # Number of reverse proxies in front of the app (X-Forwarded-For/Proto), 0 for none.
+    # SMS through Twilio's REST API when all three are set; otherwise through Odoo's SMS.
+    TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN")
+    TWILIO_FROM = _env("TWILIO_FROM")
+
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))
     LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
 

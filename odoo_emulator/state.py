@@ -51,6 +51,7 @@ class EmulatorState:
         self.storage = Storage(data_path)
         self.sessions = {}
         self.faults = {"count": 0, "mode": "502", "hang_seconds": 30}
+        self.sms_credit = False      # as recorded: no IAP credit, so every SMS fails
         self.seeded_now = False
         self._group_cache = {}
         with self.lock:
