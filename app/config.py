@@ -73,6 +73,10 @@ class Config:
     # State shared by every process (throttles, idempotency keys, rate limits): Redis when
     # REDIS_URL is set (several hosts), else a SQLite file (default:
     # instance/fieldkit-store.sqlite3).
+    # Failed logins allowed per account and per client address in the window (seconds); see
+    # app/services/login_throttle.py for why these must stay below Odoo's own cooldown.
+    LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
+    LOGIN_FAILURE_WINDOW = int(_env("LOGIN_FAILURE_WINDOW", 15 * 60))
     REDIS_URL = _env("REDIS_URL")
     STORE_PATH = _env("STORE_PATH")
     STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 2)

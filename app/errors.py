@@ -19,6 +19,7 @@ from app.services.odoo_api import (
     SessionExpired,
     UserError,
 )
+from app.validation import InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,11 @@ def handle_odoo_error(error):
     return error_response(500)
 
 
+def handle_invalid_input(error):
+    log.info("invalid input on %s %s: %s", request.method, request.path, error.user_message)
+    return _back_with_message(error.user_message) or error_response(400, error.user_message)
+
+
 def handle_csrf_error(error):
     log.info("csrf refused on %s: %s", request.path, error.description)
     message = "This form had expired. Please try again."
@@ -131,5 +137,6 @@ def init_app(app):
     app.register_error_handler(UserError, handle_user_error)
     app.register_error_handler(OdooError, handle_odoo_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(InvalidInput, handle_invalid_input)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

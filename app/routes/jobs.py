@@ -21,11 +21,12 @@ from app.services import jobs
 from app.services.odoo_api import UserError, get_odoo
 from app.services.s3_service import StorageError, get_storage
 from app.services.uploads import UploadRejected, decode_data_url
+from app.validation import InvalidInput, Text, json_body
 
 bp = Blueprint("jobs", __name__)
 
 # Refusals shown on the job page itself, with what was typed kept in the form.
-REFUSALS = (UserError, jobs.JobActionError, UploadRejected, StorageError)
+REFUSALS = (UserError, jobs.JobActionError, UploadRejected, StorageError, InvalidInput)
 
 
 def _viewer():
@@ -110,16 +111,20 @@ def photos(id):
     return _act(id, jobs.add_photos, files, get_storage())
 
 
+SIGNATURE_BODY = {
+    "image": Text(required=True, max_length=None, label="The signature image"),
+    "signer_name": Text(max_length=120, label="The signer's name"),
+}
+
+
 @bp.post("/api/jobs/<int:id>/signature")
 @login_required
 def signature(id):
-    payload = request.get_json(silent=True) or {}
+    body = json_body(SIGNATURE_BODY)
     try:
-        png = decode_data_url(
-            payload.get("image") or payload.get("signature") or payload.get("data_url")
-        )
+        png = decode_data_url(body["image"])
         result = jobs.save_signature(
-            get_odoo(), _viewer(), id, png, payload.get("signer_name"), get_storage()
+            get_odoo(), _viewer(), id, png, body["signer_name"], get_storage()
         )
     except UploadRejected as exc:
         return jsonify(success=False, error=exc.user_message), 400

@@ -37,6 +37,7 @@ from app.services.odoo_api import OdooError, UserError
 from app.services.s3_service import StorageError, make_key
 from app.services.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
 from app.services.uploads import UploadRejected, check_photo, check_signature_png
+from app.validation import check_text
 
 logger = logging.getLogger(__name__)
 
@@ -856,7 +857,7 @@ def finish_job(
     :raises JobActionError: without a resolution, or without a signature the company requires.
     :raises UserError: / ValidationError when Odoo refuses; nothing is completed then.
     """
-    resolution = (resolution or "").strip()
+    resolution = check_text(resolution, "The resolution")
     if not resolution:
         raise JobActionError("Please describe what was done (the resolution) before finishing.")
     fields = ["date_start", "is_closed", "x_signature_url"] + (
@@ -913,7 +914,7 @@ def _post_note(odoo, viewer: Viewer, job_id: int, html: Markup):
 
 def add_note(odoo, viewer: Viewer, job_id: int, text: str) -> str:
     """Post the technician's note on the job's chatter, as the technician."""
-    text = (text or "").strip()
+    text = check_text(text, "The note")
     if not text:
         raise JobActionError("The note is empty.")
     fetch_order(odoo, viewer, job_id, ["id"])

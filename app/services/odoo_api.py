@@ -68,6 +68,16 @@ class TwoFactorRequired(AccessDenied):
     )
 
 
+class LoginCooldown(AccessDenied):
+    """Odoo refuses every login from our address for a while after repeated failures
+    (res.users._assert_can_auth); the password was not even checked."""
+
+    default_user_message = (
+        "Odoo is pausing logins for a minute after too many failed attempts. "
+        "Please wait a minute and try again."
+    )
+
+
 class AccessError(OdooError):
     default_user_message = "You don't have access to this in Odoo."
 
@@ -196,9 +206,11 @@ class OdooAPI:
         code = error.get("code")
         # Code 100 is a session problem whatever the name (15 said "Odoo Session Invalid").
         cls = SessionExpired if code == SESSION_EXPIRED_CODE else ERROR_CLASSES.get(name, OdooError)
+        message = data.get("message") or error.get("message") or ""
+        if cls is AccessDenied and "too many login failures" in message.lower():
+            cls = LoginCooldown
         return cls(
-            data.get("message") or error.get("message") or "",
-            code=code, odoo_name=name or None, debug=data.get("debug"),
+            message, code=code, odoo_name=name or None, debug=data.get("debug"),
         )
 
     # -- transport -----------------------------------------------------------------------------

@@ -1,0 +1,182 @@
+"""Checking what people send before any of it is used: JSON bodies and free text.
+
+Every JSON endpoint reads its body with `json_body(SCHEMA)`; every free-text field (notes,
+resolutions, descriptions...) goes through `check_text()`. Both raise `InvalidInput`, whose
+message is written for people: `app/errors.py` answers it as a 400 (JSON
+`{"success": false, "error": ...}` under /api/), and a form route that wants to keep what was
+typed catches it like any other refusal and re-renders with status 422.
+
+    SIGNATURE = {"image": Text(required=True, max_length=None),
+                 "signer_name": Text(max_length=120, label="The signer's name")}
+
+    body = json_body(SIGNATURE)     # {"image": "...", "signer_name": None}
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flask import request
+from werkzeug.exceptions import BadRequest
+
+# Free text longer than this is refused: notes and resolutions are sent to everyone who opens
+# the record, and a phone on weak signal pays for every byte. 20,000 characters is about ten
+# pages of typed text, far more than a technician writes.
+MAX_TEXT_CHARS = 20_000
+
+
+class InvalidInput(BadRequest):
+    """Something sent is not what the endpoint accepts; `user_message` says what and why."""
+
+    def __init__(self, user_message, *, field=None):
+        super().__init__(description=user_message)
+        self.user_message = user_message
+        self.field = field
+
+
+def check_text(value, label="The text", *, max_chars=MAX_TEXT_CHARS, required=False):
+    """`value` stripped, or InvalidInput when it is too long (or empty and required).
+
+    :raises InvalidInput: with a message naming `label` and the limit.
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{label} must be text.")
+    text = value.strip()
+    if required and not text:
+        raise InvalidInput(f"{label} is empty.")
+    if text and max_chars is not None and len(text) > max_chars:
+        raise InvalidInput(
+            f"{label} is too long: {len(text):,} characters, at most {max_chars:,} are "
+            "accepted. Please shorten it."
+        )
+    return text
+
+
+# --- JSON bodies ------------------------------------------------------------------------------
+
+_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+               list: "a list", dict: "an object"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a JSON body: its type and limits. Use the helpers below to make them."""
+
+    kind: type
+    required: bool = False
+    default: object = None
+    label: str | None = None
+    max_length: int | None = None   # characters (text) or items (lists)
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple | None = None
+    items: Field | None = None      # lists: every item checked against this
+    fields: dict | None = None      # objects: nested schema
+
+    def check(self, name, value):
+        label = self.label or f"“{name}”"
+        if not _is_kind(value, self.kind):
+            raise InvalidInput(f"{label} must be {_TYPE_NAMES[self.kind]}.", field=name)
+        if self.kind is str:
+            value = check_text(value, label, max_chars=self.max_length, required=self.required)
+        elif self.kind is list:
+            if self.max_length is not None and len(value) > self.max_length:
+                raise InvalidInput(f"{label} has more than {self.max_length} items.", field=name)
+            if self.items is not None:
+                value = [self.items.check(f"{name}[{i}]", item) for i, item in enumerate(value)]
+        elif self.kind is dict and self.fields is not None:
+            value = check_object(value, self.fields, prefix=f"{name}.")
+        elif self.kind in (int, float):
+            if self.minimum is not None and value < self.minimum:
+                raise InvalidInput(f"{label} must be at least {self.minimum}.", field=name)
+            if self.maximum is not None and value > self.maximum:
+                raise InvalidInput(f"{label} must be at most {self.maximum}.", field=name)
+        if self.choices is not None and value not in self.choices:
+            allowed = ", ".join(str(choice) for choice in self.choices)
+            raise InvalidInput(f"{label} must be one of: {allowed}.", field=name)
+        return value
+
+
+def _is_kind(value, kind):
+    if kind is float:  # an integer is a fine number; NaN and infinities are not
+        return (isinstance(value, (int, float)) and not isinstance(value, bool)
+                and math.isfinite(value))
+    if kind is int:  # JSON true is not 1
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def Text(*, required=False, max_length=MAX_TEXT_CHARS, choices=None, default=None, label=None):
+    """A string, stripped; `max_length` characters (None: no limit of its own)."""
+    return Field(str, required=required, max_length=max_length, choices=choices,
+                 default=default, label=label)
+
+
+def Integer(*, required=False, minimum=None, maximum=None, choices=None, default=None,
+            label=None):
+    """A whole number (not a boolean, not 1.5, not "1")."""
+    return Field(int, required=required, minimum=minimum, maximum=maximum, choices=choices,
+                 default=default, label=label)
+
+
+def Number(*, required=False, minimum=None, maximum=None, default=None, label=None):
+    """Any finite number."""
+    return Field(float, required=required, minimum=minimum, maximum=maximum, default=default,
+                 label=label)
+
+
+def Boolean(*, required=False, default=None, label=None):
+    return Field(bool, required=required, default=default, label=label)
+
+
+def ListOf(items, *, required=False, max_length=100, label=None):
+    """A list of at most `max_length` items, each checked against the field `items`."""
+    return Field(list, required=required, max_length=max_length, items=items, default=None,
+                 label=label)
+
+
+def Object(fields, *, required=False, label=None):
+    """A nested object checked against its own schema."""
+    return Field(dict, required=required, fields=fields, label=label)
+
+
+def check_object(data, schema, *, prefix=""):
+    """`data` (any decoded JSON) checked against `schema` ({name: Field}).
+
+    Returns a new dict with exactly the schema's keys (absent or null optional keys get their
+    default). Keys the schema does not name are ignored, so clients may send more.
+
+    :raises InvalidInput: for a body that is not an object, a missing required key, or a value
+        of the wrong type, size or choice.
+    """
+    if not isinstance(data, dict):
+        where = f"“{prefix.rstrip('.')}”" if prefix else "The request body"
+        raise InvalidInput(f"{where} must be a JSON object.")
+    checked = {}
+    for name, field in schema.items():
+        value = data.get(name)
+        if value is None:
+            if field.required:
+                label = field.label or f"“{prefix}{name}”"
+                raise InvalidInput(f"{label} is required.", field=prefix + name)
+            checked[name] = field.default
+            continue
+        checked[name] = field.check(prefix + name, value)
+    return checked
+
+
+def json_body(schema):
+    """The current request's JSON body, checked against `schema` (see `check_object`).
+
+    :raises InvalidInput: when the body is not JSON, not an object, or does not fit.
+    """
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # absurdly deep nesting: not a body any endpoint accepts
+        data = None
+    if data is None:
+        raise InvalidInput(
+            "The request body must be a JSON object (Content-Type: application/json).")
+    return check_object(data, schema)

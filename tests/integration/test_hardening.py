@@ -1,0 +1,83 @@
+"""Regression tests of issue 9 against the emulator: JSON bodies of the wrong shape, text over
+the size limit, the offline page's title."""
+import pytest
+
+from app.services import jobs as jobs_service
+from app.services.odoo_api import OdooAPI
+from app.validation import MAX_TEXT_CHARS
+
+
+@pytest.fixture
+def fresh(emulator):
+    emulator.reset()
+    jobs_service.clear_stage_cache()
+    return emulator
+
+
+@pytest.fixture
+def admin(fresh):
+    api = OdooAPI(fresh.url, "fieldkit")
+    api.authenticate("admin", "admin")
+    return api
+
+
+@pytest.fixture
+def tech1(client, login, fresh):
+    login(client, "tech1")
+    return client
+
+
+@pytest.fixture
+def own_job(admin):
+    partner = admin.search_read("res.users", [("login", "=", "tech1")], ["partner_id"])
+    partner_id = partner[0]["partner_id"][0]
+    rows = admin.search_read("fsm.order", [("person_id.partner_id", "=", partner_id),
+                                           ("is_closed", "=", False)], ["id"], limit=1)
+    return rows[0]["id"]
+
+
+def message_count(admin, job):
+    return admin.search_count("mail.message", [("model", "=", "fsm.order"), ("res_id", "=", job)])
+
+
+@pytest.mark.parametrize("body", [[{}], 1, "s", None, {"x": 1}, {"image": 1},
+                                  {"image": "data:image/png;base64,AA", "signer_name": {"x": 1}},
+                                  {"image": "data:image/png;base64,AA", "signer_name": "n" * 121}])
+def test_signature_refuses_bodies_of_the_wrong_shape_with_400_json(tech1, admin, own_job, body):
+    before = message_count(admin, own_job)
+    response = tech1.post(f"/api/jobs/{own_job}/signature", json=body)
+    assert response.status_code == 400
+    payload = response.get_json()
+    assert payload["success"] is False and payload["error"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert message_count(admin, own_job) == before
+
+
+def test_signature_refuses_a_body_that_is_not_json(tech1, own_job):
+    response = tech1.post(f"/api/jobs/{own_job}/signature", data="image=x",
+                          content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "JSON object" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("url, field", [("notes", "note"), ("finish", "resolution")])
+def test_text_over_the_limit_is_refused_and_kept(tech1, admin, own_job, url, field):
+    before = message_count(admin, own_job)
+    text = "é" * (MAX_TEXT_CHARS + 1)
+    response = tech1.post(f"/jobs/{own_job}/{url}", data={field: text})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "too long: 20,001 characters, at most 20,000" in html
+    assert text in html  # what was typed stays in the form
+    assert message_count(admin, own_job) == before
+    assert not admin.read("fsm.order", [own_job], ["is_closed"])[0]["is_closed"]
+
+
+def test_text_at_the_limit_is_accepted(tech1, own_job):
+    response = tech1.post(f"/jobs/{own_job}/notes", data={"note": "x" * MAX_TEXT_CHARS})
+    assert response.status_code == 302
+
+
+def test_offline_page_names_fieldkit_once(client):
+    html = client.get("/offline").get_data(as_text=True)
+    assert "<title>Offline · Fieldkit</title>" in html
