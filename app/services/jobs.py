@@ -505,12 +505,18 @@ def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | N
 # --------------------------------------------------------------------------- ownership
 
 
+EXISTENCE_FIELD = "name"
+
+
 def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
     """Read one order the viewer may act on (1 RPC; 2 when refusing).
 
     :raises JobNotFound: when there is no such order.
     :raises JobForbidden: when a technician asks for another technician's order.
     """
+    # Odoo answers a read of ["id"] alone with [{"id": job_id}] even when no such record exists
+    # (nothing is fetched), so existence is always probed with a real field.
+    fields = [name for name in fields if name != "id"] or [EXISTENCE_FIELD]
     if viewer.is_technician:
         found = odoo.search_read(
             "fsm.order", [("id", "=", job_id)] + own_domain(viewer.partner_id), fields
@@ -518,7 +524,7 @@ def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
         if found:
             return found[0]
         # Not one of theirs: tell "missing" from "someone else's" (16/17 raise AccessError here).
-        if odoo.read("fsm.order", [job_id], ["id"]):
+        if odoo.read("fsm.order", [job_id], [EXISTENCE_FIELD]):
             raise JobForbidden()
         raise JobNotFound()
     found = odoo.read("fsm.order", [job_id], fields)
