@@ -17,7 +17,8 @@ def rpc_count(response):
 
 
 def result_ids(response):
-    return [int(i) for i in re.findall(r'data-customer-id="(\d+)"', response.get_data(as_text=True))]
+    page = response.get_data(as_text=True)
+    return [int(i) for i in re.findall(r'data-customer-id="(\d+)"', page)]
 
 
 def names(response):
@@ -159,9 +160,9 @@ def test_edit_phone_email_address(tech, emulator):
     pid = env["res.partner"]._create_one({"name": "Edit Me Inc", "phone": "+1 860-555-0111"})
     form = tech.get(f"/customers/{pid}/edit")
     assert 'value="+1 860-555-0111"' in names(form)
-    saved = tech.post(f"/customers/{pid}/edit", data={"name": "Edit Me Inc", "phone": "860 555 0122",
-                                                     "email": "new@editme.example.com",
-                                                     "street": "2 Elm St", "city": "Hartford"})
+    saved = tech.post(f"/customers/{pid}/edit", data={
+        "name": "Edit Me Inc", "phone": "860 555 0122", "email": "new@editme.example.com",
+        "street": "2 Elm St", "city": "Hartford"})
     assert saved.status_code == 302
     record = emulator.state.storage.data["res.partner"][pid]
     assert record["phone"] == "+1 860-555-0122" and record["city"] == "Hartford"
@@ -173,7 +174,8 @@ def test_edit_refused_by_access_rules(make_emulator, tmp_path, login):
     """A technician without sales rights may read contacts but not write them (Odoo's ACL)."""
     emulator = make_emulator(version=17)
     state = emulator.state
-    uid = next(u for u, rec in state.storage.data["res.users"].items() if rec.get("login") == "tech1")
+    uid = next(u for u, rec in state.storage.data["res.users"].items()
+               if rec.get("login") == "tech1")
     salesman = state.xmlids["sales_team.group_sale_salesman"][1]
     user = state.storage.data["res.users"][uid]
     user["groups_id"] = [g for g in user["groups_id"] if g != salesman]
