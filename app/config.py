@@ -38,8 +38,12 @@ class Config:
 
     ODOO_URL = _env("ODOO_URL")
     ODOO_DB = _env("ODOO_DB")
-    # (connect, read) seconds: connecting should be quick; Odoo may take a while to answer.
-    ODOO_TIMEOUT = (_env_float("ODOO_CONNECT_TIMEOUT", 5), _env_float("ODOO_TIMEOUT", 20))
+    # (connect, read) seconds for page loads, reads and login: a hung Odoo should cost a
+    # technician seconds, not half a minute, before the "Odoo is not answering" page.
+    ODOO_TIMEOUT = (_env_float("ODOO_CONNECT_TIMEOUT", 5), _env_float("ODOO_READ_TIMEOUT", 8))
+    # Read timeout of writes (create, write, message_post, actions): Odoo may legitimately take
+    # a while to finish them, and giving up early leaves the user unsure whether it happened.
+    ODOO_WRITE_TIMEOUT = _env_float("ODOO_WRITE_TIMEOUT", _env_float("ODOO_TIMEOUT", 20))
     ODOO_MAX_RETRIES = int(_env("ODOO_MAX_RETRIES", 2))
     # Adds `X-Odoo-RPC: <count>; <ms>` to every response (always on in debug).
     ODOO_RPC_HEADER = _env_bool("ODOO_RPC_HEADER")
@@ -110,6 +114,7 @@ class TestConfig(Config):
     ODOO_URL = "http://odoo.test"
     ODOO_DB = "fieldkit"
     ODOO_TIMEOUT = (2, 5)
+    ODOO_WRITE_TIMEOUT = 5
     ODOO_RPC_HEADER = True
     SESSION_COOKIE_SECURE = False
     STORAGE_BACKEND = "local"
@@ -144,9 +149,14 @@ def validate(config):
         required = config.get("REQUIRED", ())
     missing = [name for name in required if not config.get(name)]
     if missing:
+        hint = ""
+        if config.get("ENV_NAME") == "production" and not _env("FIELDKIT_ENV"):
+            hint = (" FIELDKIT_ENV is not set, so the production settings apply. To run "
+                    "locally, set FIELDKIT_ENV=development (e.g. `FIELDKIT_ENV=development "
+                    "flask --app app routes`), or start `python run.py`.")
         raise ConfigError(
             f"Missing required setting(s): {', '.join(missing)}. "
-            "Set them in the environment or in .env (see .env.example)."
+            "Set them in the environment or in .env (see .env.example)." + hint
         )
     if config.get("ODOO_URL"):
         parts = urlsplit(config["ODOO_URL"])

@@ -7,7 +7,12 @@ from werkzeug.routing import BuildError
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired
 
-from app.security import is_logged_in, safe_next
+from app.security import (
+    INSECURE_COOKIE_MESSAGE,
+    insecure_cookie_transport,
+    is_logged_in,
+    safe_next,
+)
 from app.services import auth, login_throttle
 from app.services.odoo_api import AccessDenied, OdooError
 
@@ -74,7 +79,8 @@ def login():
         else:
             auth.start_session(user)
             return redirect(target)
-    return render_template("auth/login.html", form=form), status
+    insecure = insecure_cookie_transport() and INSECURE_COOKIE_MESSAGE
+    return render_template("auth/login.html", form=form, insecure=insecure), status
 
 
 @bp.post("/logout")

@@ -16,8 +16,8 @@ from flask import (
     url_for,
 )
 
-from app.security import login_required
-from app.services import jobs
+from app.security import login_required, role_required
+from app.services import dispatch, jobs
 from app.services.odoo_api import UserError, get_odoo
 from app.services.s3_service import StorageError, get_storage
 from app.services.uploads import UploadRejected, decode_data_url
@@ -27,6 +27,7 @@ bp = Blueprint("jobs", __name__)
 
 # Refusals shown on the job page itself, with what was typed kept in the form.
 REFUSALS = (UserError, jobs.JobActionError, UploadRejected, StorageError, InvalidInput)
+OFFICE = ("office", "manager")
 
 
 def _viewer():
@@ -38,6 +39,7 @@ def _render_detail(id, *, error=None, form=None, status=200):
     page = render_template(
         "jobs/detail.html",
         job=job,
+        assign=dispatch.assign_form(get_odoo(), _viewer(), job, form),
         error=error,
         form=form or {},
         eta=request.args.get("eta", type=int),
@@ -54,6 +56,23 @@ def _act(id, action, *args, form=None, **redirect_args):
         return _render_detail(id, error=exc.user_message, form=form, status=status)
     flash(message, "success")
     return redirect(url_for("jobs.detail", id=id, **redirect_args))
+
+
+@bp.get("/jobs")
+@login_required
+def index():
+    if _viewer().is_technician:
+        return redirect(url_for("jobs.active"))
+    filters = dispatch.JobFilters.from_args(request.args)
+    data = dispatch.list_office_jobs(get_odoo(), _viewer(), filters)
+    return render_template("jobs/table.html", **data), 400 if filters.errors else 200
+
+
+@bp.post("/jobs/<int:id>/assign")
+@role_required(*OFFICE)
+def assign(id):
+    form = {k: request.form.get(k, "") for k in ("person_id", "start", "end")}
+    return _act(id, dispatch.assign_job, form, form=form)
 
 
 @bp.get("/jobs/active")

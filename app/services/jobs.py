@@ -33,7 +33,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import Forbidden, NotFound
 
 from app.services import timezone as tzs
-from app.services.odoo_api import OdooError, UserError
+from app.services.odoo_api import OdooCall, OdooError, UserError
 from app.services.s3_service import StorageError, make_key
 from app.services.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
 from app.services.uploads import UploadRejected, check_photo, check_signature_png
@@ -313,15 +313,26 @@ def get_stage_map(odoo, viewer: Viewer, *, refresh=False) -> StageMap:
         hit = _stage_cache.get(key)
     if hit and not refresh and now - hit[0] < STAGE_CACHE_SECONDS:
         return hit[1]
-    records = odoo.search_read(
+    call = stage_call()
+    return remember_stage_map(odoo, viewer, getattr(odoo, call.method)(*call.args, **call.kwargs))
+
+
+def stage_call() -> OdooCall:
+    """The read of the order stages, for pages that send it with other reads in parallel."""
+    return OdooCall(
+        "search_read",
         "fsm.stage",
         [("stage_type", "=", "order")],
         ["name", "sequence", "is_closed", "is_default", "custom_color"],
         order="sequence, name, id",
     )
+
+
+def remember_stage_map(odoo, viewer: Viewer, records) -> StageMap:
+    """Build the stage map from the records of :func:`stage_call` and cache it."""
     stage_map = build_stage_map(records)
     with _stage_lock:
-        _stage_cache[key] = (now, stage_map)
+        _stage_cache[_stage_cache_key(odoo, viewer)] = (time.monotonic(), stage_map)
     return stage_map
 
 

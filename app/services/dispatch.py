@@ -1,0 +1,362 @@
+"""The office's view of field service jobs: the jobs table (filters, search, sort, pages) and
+assigning a job (technician and scheduled window).
+
+Filters come from the query string and go back into it (a link shares the view); bad values
+are reported and ignored, never a 500. The table costs 2 RPCs (the page of orders and their
+count, sent in parallel); the order stages and the technicians are configuration, read once
+every few minutes per company and shared by every page that needs them.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from app.services import jobs
+from app.services import timezone as tzs
+from app.services.odoo_api import OdooCall
+
+PAGE_SIZE = 50
+SEARCH_MAX = 100
+PERSON_CACHE_SECONDS = 300
+PRIORITIES = (("0", "Normal"), ("1", "Low"), ("2", "High"), ("3", "Urgent"))
+
+# Sortable columns: URL key -> Odoo order (id last, so pages never overlap).
+SORTS = {
+    "ref": "name",
+    "customer": "location_id",
+    "scheduled": "scheduled_date_start",
+    "stage": "stage_id",
+    "technician": "person_id",
+    "priority": "priority",
+}
+DEFAULT_SORT = ("scheduled", "asc")
+
+
+class AssignError(jobs.JobActionError):
+    """Fieldkit refuses an assignment before asking Odoo; the message is for people."""
+
+
+# --------------------------------------------------------------------------- technicians
+
+
+_person_cache: dict = {}
+_person_lock = threading.Lock()
+
+
+def _person_key(odoo, viewer):
+    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None), viewer.company_id)
+
+
+def persons_cached(odoo, viewer) -> bool:
+    hit = _person_cache.get(_person_key(odoo, viewer))
+    return bool(hit) and time.monotonic() - hit[0] < PERSON_CACHE_SECONDS
+
+
+def _person_call():
+    return OdooCall("search_read", "fsm.person", [("active", "=", True)], ["name"], order="name")
+
+
+def _keep_persons(odoo, viewer, records):
+    persons = sorted(({"id": r["id"], "name": r.get("name") or f"#{r['id']}"} for r in records),
+                     key=lambda p: (p["name"].lower(), p["id"]))
+    with _person_lock:
+        _person_cache[_person_key(odoo, viewer)] = (time.monotonic(), persons)
+    return persons
+
+
+def get_technicians(odoo, viewer) -> list[dict]:
+    """Active field service workers `{id, name}` by name, cached per company for 5 minutes."""
+    if persons_cached(odoo, viewer):
+        return _person_cache[_person_key(odoo, viewer)][1]
+    return _keep_persons(odoo, viewer, odoo.parallel([_person_call()])[0])
+
+
+def clear_caches():
+    with _person_lock:
+        _person_cache.clear()
+
+
+def config_calls(odoo, viewer):
+    """Reads of stages and technicians not cached yet, to join another parallel batch."""
+    calls = {}
+    if not jobs.stage_map_is_cached(odoo, viewer):
+        calls["stages"] = jobs.stage_call()
+    if not persons_cached(odoo, viewer):
+        calls["persons"] = _person_call()
+    return calls
+
+
+def keep_config(odoo, viewer, fetched) -> tuple[jobs.StageMap, list[dict]]:
+    """The stage map and technicians, from `fetched` (see config_calls) or from the caches."""
+    if "stages" in fetched:
+        stage_map = jobs.remember_stage_map(odoo, viewer, fetched["stages"])
+    else:
+        stage_map = jobs.get_stage_map(odoo, viewer)
+    if "persons" in fetched:
+        persons = _keep_persons(odoo, viewer, fetched["persons"])
+    else:
+        persons = get_technicians(odoo, viewer)
+    return stage_map, persons
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _parse_day(value, label, errors):
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.append(f"{label}: “{value[:20]}” is not a date (YYYY-MM-DD).")
+        return None
+
+
+def _parse_int(value, label, errors):
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{1,9}", value):
+        errors.append(f"{label}: “{value[:20]}” is not valid.")
+        return None
+    return int(value)
+
+
+@dataclass(frozen=True)
+class JobFilters:
+    """What the office asked to see, parsed from the query string (`args`)."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    stage: int | None = None
+    technician: int | None = None
+    unassigned: bool = False
+    overdue: bool = False
+    priority: str = ""
+    q: str = ""
+    sort: str = DEFAULT_SORT[0]
+    direction: str = DEFAULT_SORT[1]
+    page: int = 1
+    errors: tuple = field(default=(), compare=False)
+
+    @classmethod
+    def from_args(cls, args) -> JobFilters:
+        """Parse; a bad value is left out and explained in `errors`."""
+        errors = []
+        date_from = _parse_day(args.get("from", ""), "From", errors)
+        date_to = _parse_day(args.get("to", ""), "To", errors)
+        if date_from and date_to and date_to < date_from:
+            errors.append("“To” is before “From”: the dates were swapped.")
+            date_from, date_to = date_to, date_from
+        technician = args.get("technician", "")
+        unassigned = args.get("unassigned") == "1" or technician == "unassigned"
+        technician = None if technician == "unassigned" else \
+            _parse_int(technician, "Technician", errors)
+        priority = args.get("priority", "")
+        if priority and priority not in dict(PRIORITIES):
+            errors.append(f"Priority: “{priority[:20]}” is not valid.")
+            priority = ""
+        q = " ".join(args.get("q", "").split())
+        if len(q) > SEARCH_MAX:
+            errors.append(f"Search: at most {SEARCH_MAX} characters; the rest was left out.")
+            q = q[:SEARCH_MAX]
+        sort = args.get("sort", "") or DEFAULT_SORT[0]
+        if sort not in SORTS:
+            errors.append(f"Sort: “{sort[:20]}” is not a column.")
+            sort = DEFAULT_SORT[0]
+        direction = args.get("dir", "") or DEFAULT_SORT[1]
+        if direction not in ("asc", "desc"):
+            direction = DEFAULT_SORT[1]
+        page = _parse_int(args.get("page", ""), "Page", errors) or 1
+        return cls(
+            date_from=date_from, date_to=date_to,
+            stage=_parse_int(args.get("stage", ""), "Stage", errors),
+            technician=technician, unassigned=unassigned,
+            overdue=args.get("overdue") == "1", priority=priority, q=q, sort=sort,
+            direction=direction, page=max(1, min(page, 100000)), errors=tuple(errors),
+        )
+
+    def args(self, **changes) -> dict:
+        """Query parameters reproducing this view (with `changes`), defaults left out."""
+        f = replace(self, **changes) if changes else self
+        out = {
+            "from": f.date_from.isoformat() if f.date_from else None,
+            "to": f.date_to.isoformat() if f.date_to else None,
+            "stage": f.stage, "technician": f.technician,
+            "unassigned": "1" if f.unassigned else None, "overdue": "1" if f.overdue else None,
+            "priority": f.priority or None, "q": f.q or None,
+            "sort": f.sort if (f.sort, f.direction) != DEFAULT_SORT else None,
+            "dir": f.direction if (f.sort, f.direction) != DEFAULT_SORT else None,
+            "page": f.page if f.page > 1 else None,
+        }
+        return {k: v for k, v in out.items() if v is not None}
+
+    @property
+    def active(self) -> bool:
+        """True when anything narrows the list (for the empty state's wording)."""
+        return bool(self.date_from or self.date_to or self.stage or self.technician
+                    or self.unassigned or self.overdue or self.priority or self.q)
+
+
+def overdue_domain(today_start_utc: str) -> list:
+    """Open orders whose scheduled start is before the user's local midnight."""
+    return [("is_closed", "=", False), ("scheduled_date_start", "<", today_start_utc)]
+
+
+def unassigned_domain() -> list:
+    return [("person_id", "=", False)]
+
+
+def table_domain(filters: JobFilters, tz_name: str, today: date) -> list:
+    """The Odoo domain for the office's filters (dates are local days of the user's zone)."""
+    domain = []
+    if filters.date_from:
+        domain.append(("scheduled_date_start", ">=", tzs.day_range_utc(filters.date_from,
+                                                                      tz_name)[0]))
+    if filters.date_to:
+        domain.append(("scheduled_date_start", "<", tzs.day_range_utc(filters.date_to,
+                                                                     tz_name)[1]))
+    if filters.stage:
+        domain.append(("stage_id", "=", filters.stage))
+    if filters.technician:
+        domain += ["|", ("person_id", "=", filters.technician),
+                   ("person_ids", "in", [filters.technician])]
+    if filters.unassigned:
+        domain += unassigned_domain()
+    if filters.overdue:
+        domain += overdue_domain(tzs.day_range_utc(today, tz_name)[0])
+    if filters.priority:
+        domain.append(("priority", "=", filters.priority))
+    if filters.q:
+        domain += ["|", "|", "|", "|", ("name", "ilike", filters.q),
+                   ("location_id.name", "ilike", filters.q), ("street", "ilike", filters.q),
+                   ("city", "ilike", filters.q), ("zip", "ilike", filters.q)]
+    return domain
+
+
+def table_order(filters: JobFilters) -> str:
+    return f"{SORTS[filters.sort]} {filters.direction}, id {filters.direction}"
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None = None) -> dict:
+    """One page of the office's jobs table. 2 RPCs (orders and count, in parallel) when the
+    stages and technicians are cached; they join the same round trip when they are not."""
+    now = now or tzs.now_utc()
+    today = tzs.today(viewer.tz, now)
+    domain = table_domain(filters, viewer.tz, today)
+    extra = config_calls(odoo, viewer)
+    results = odoo.parallel([
+        OdooCall("search_read", "fsm.order", domain, jobs.list_fields(viewer.version),
+                 limit=PAGE_SIZE, offset=(filters.page - 1) * PAGE_SIZE,
+                 order=table_order(filters)),
+        OdooCall("search_count", "fsm.order", domain),
+        *extra.values(),
+    ])
+    orders, total = results[0], results[1]
+    stage_map, persons = keep_config(odoo, viewer, dict(zip(extra, results[2:], strict=True)))
+    rows = []
+    for order in orders:
+        row = jobs.summarize_order(order, stage_map, viewer.tz, now)
+        row["overdue"] = not row["is_closed"] and row["local_day"] is not None \
+            and row["local_day"] < today
+        row["scheduled"] = tzs.format_datetime(order.get("scheduled_date_start"), viewer.tz) \
+            if order.get("scheduled_date_start") else "Not scheduled"
+        rows.append(row)
+    pages = max(1, -(-total // PAGE_SIZE))
+    return {
+        "rows": rows,
+        "total": total,
+        "page": filters.page,
+        "pages": pages,
+        "has_next": filters.page < pages,
+        "first": (filters.page - 1) * PAGE_SIZE + 1 if rows else 0,
+        "last": (filters.page - 1) * PAGE_SIZE + len(rows),
+        "filters": filters,
+        "stages": [{"id": s.id, "name": s.name} for s in stage_map.stages],
+        "technicians": persons,
+        "priorities": [{"id": k, "name": v} for k, v in PRIORITIES],
+        "today": today,
+        "tz": str(tzs.get_tz(viewer.tz)),
+    }
+
+
+# --------------------------------------------------------------------------- assign
+
+
+def _local_input(value) -> str:
+    """An aware datetime as the value of an <input type=datetime-local>."""
+    return value.strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+def assign_form(odoo, viewer, job: dict, form=None) -> dict | None:
+    """What the assign partial needs, for office roles only (technicians: None). Reads the
+    technicians from their cache (1 RPC at most every few minutes)."""
+    if viewer.is_technician:
+        return None
+    form = form or {}
+    start = tzs.to_local(job.get("start_utc"), viewer.tz)
+    hours = job.get("duration_hours") or 1
+    end = start + timedelta(hours=hours) if start else None
+    return {
+        "technicians": get_technicians(odoo, viewer),
+        "person_id": str(form.get("person_id", job.get("person_id") or "")),
+        "start": form.get("start", _local_input(start)),
+        "end": form.get("end", _local_input(end)),
+        "tz": str(tzs.get_tz(viewer.tz)),
+    }
+
+
+def _parse_local(value, label, tz_name):
+    if not value:
+        return None
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        raise AssignError(f"{label}: “{value[:25]}” is not a date and time.") from None
+    if naive.tzinfo is not None:
+        raise AssignError(f"{label}: give a local date and time, without a zone.")
+    return tzs.localize(naive.replace(second=0, microsecond=0), tz_name)
+
+
+def assign_job(odoo, viewer, job_id: int, form: dict) -> str:
+    """Assign a technician (or nobody) and the scheduled window, as the office user.
+
+    :raises AssignError: unknown technician, bad or reversed times (nothing is written).
+    :raises UserError: when Odoo refuses.
+    """
+    if viewer.is_technician:
+        raise AssignError("Only the office can assign jobs.")
+    raw_person = (form.get("person_id") or "").strip()
+    person_id = None
+    if raw_person:
+        if not raw_person.isdigit():
+            raise AssignError("Please choose a technician from the list.")
+        person_id = int(raw_person)
+        if person_id not in {p["id"] for p in get_technicians(odoo, viewer)}:
+            raise AssignError("That technician is not available any more. Please choose again.")
+    start = _parse_local(form.get("start"), "Start", viewer.tz)
+    end = _parse_local(form.get("end"), "End", viewer.tz)
+    if end and not start:
+        raise AssignError("Please give a start time with the end time.")
+    if start and end and end <= start:
+        raise AssignError("The end must be after the start.")
+    order = jobs.fetch_order(odoo, viewer, job_id, ["is_closed"])
+    if order.get("is_closed"):
+        raise AssignError("This job is closed: it can't be reassigned.")
+    vals = {
+        "person_id": person_id or False,
+        "scheduled_date_start": tzs.to_odoo_datetime(start) if start else False,
+        "scheduled_date_end": tzs.to_odoo_datetime(end) if end else False,
+    }
+    if start and end:
+        vals["scheduled_duration"] = round((end - start).total_seconds() / 3600, 2)
+    odoo.write("fsm.order", [job_id], vals)
+    who = next((p["name"] for p in get_technicians(odoo, viewer) if p["id"] == person_id),
+               None) if person_id else None
+    return f"Assigned to {who}." if who else "Job left unassigned."
