@@ -5,9 +5,9 @@
   parentheses, "+"), which a plain ``ilike`` on ``phone`` does not (see the recordings). A query
   in E.164 also matches numbers stored in national format by its national digits.
 * The customer page reads the partner and then its sections (contacts, jobs, quotes,
-  opportunities, equipment, open tickets), one call each, all filtered on the commercial
-  partner so a contact shows their company's records. A section Odoo refuses (no sales rights,
-  helpdesk not installed) is left out, not an error.
+  opportunities, equipment, open tickets) together in one parallel round (`OdooAPI.parallel`),
+  all filtered on the commercial partner so a contact shows their company's records. A section
+  Odoo refuses (no sales rights, helpdesk not installed) is left out, not an error.
 * Creating warns about possible duplicates (same phone by any formatting, same email) first.
 * Odoo's access rules decide who may create and edit; a refusal is shown on the form.
 """
@@ -21,7 +21,7 @@ import phonenumbers
 from werkzeug.exceptions import NotFound
 
 from app.services import jobs
-from app.services.odoo_api import AccessError, OdooError, OdooUnavailable, SessionExpired
+from app.services.odoo_api import AccessError, OdooCall, OdooError, OdooUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -130,30 +130,32 @@ def _sections(commercial: int, viewer) -> list[tuple]:
     ]
 
 
-def _read_section(odoo, model, domain, fields, order):
-    """A section's rows, or None when Odoo refuses it (rights, module not installed): the page
-    shows what the user may see. Transport and session failures still propagate."""
-    try:
-        return odoo.search_read(model, domain, fields, limit=SECTION_LIMIT, order=order)
-    except (OdooUnavailable, SessionExpired):
-        raise
-    except AccessError:
+def _section_rows(outcome, model):
+    """A section's rows, or None when Odoo refused it (rights, module not installed): the page
+    shows what the user may see. A transport failure still fails the page (503 with retry)."""
+    if isinstance(outcome, OdooUnavailable):
+        raise outcome
+    if isinstance(outcome, OdooError):  # AccessError, "Object helpdesk.ticket doesn't exist"
+        log.info("customer section %s left out: %s", model, outcome.message)
         return None
-    except OdooError as exc:  # e.g. "Object helpdesk.ticket doesn't exist"
-        log.info("customer section %s left out: %s", model, exc.message)
-        return None
+    return outcome
 
 
 def customer_detail(odoo, viewer, customer_id: int) -> dict:
-    """The customer page: the partner, then one call per section (at most 7 RPCs).
+    """The customer page: the partner (1 RPC), then its six sections read together in one
+    parallel round (6 RPCs, about one round trip).
     :raises NotFound: when the partner does not exist."""
     rows = odoo.read("res.partner", [customer_id], detail_fields(viewer.version))
     if not rows:
         raise NotFound("This customer does not exist (any more).")
     row = rows[0]
     commercial = jobs._m2o_id(row.get("commercial_partner_id")) or customer_id
-    sections = {key: _read_section(odoo, model, domain, fields, order)
-                for key, model, domain, fields, order in _sections(commercial, viewer)}
+    specs = _sections(commercial, viewer)
+    outcomes = odoo.parallel(
+        [OdooCall("search_read", model, domain, fields, limit=SECTION_LIMIT, order=order)
+         for _key, model, domain, fields, order in specs], return_errors=True)
+    sections = {spec[0]: _section_rows(outcome, spec[1])
+                for spec, outcome in zip(specs, outcomes, strict=True)}
     contacts = [c for c in sections.pop("contacts") or [] if c["id"] != customer_id]
     address = ", ".join(p for p in (row.get("street"), row.get("street2"), row.get("city"),
                                     jobs._m2o_name(row.get("state_id")), row.get("zip")) if p)

@@ -31,26 +31,26 @@ def tech(client, login):
     return client
 
 
-@pytest.mark.parametrize("query", [
-    "804 555 0116", "804-555-0116", "(804) 555-0116", "8045550116", "+18045550116",
-    "+1 804 555 0116", "555-0116",
-])
-def test_search_by_phone_in_any_format(tech, query):
-    response = tech.get("/customers", query_string={"q": query})
-    assert response.status_code == 200
-    assert rpc_count(response) == 1
-    assert "Bluewater Marina" in names(response)
+PHONE_FORMATS = ["804 555 0116", "804-555-0116", "(804) 555-0116", "8045550116",
+                 "+18045550116", "+1 804 555 0116", "555-0116"]
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("bluewater", "Bluewater Marina"),            # name, any case
-    ("info@bluewatermarina", "Bluewater Marina"),  # email
-    ("Emma Wilson", "Emma Wilson"),                # a contact
-])
-def test_search_by_name_and_email(tech, query, expected):
-    response = tech.get("/customers", query_string={"q": query})
-    assert expected in names(response)
-    assert rpc_count(response) == 1
+def test_search_by_phone_in_any_format(tech):
+    # Odoo stores "+1 804-555-0116"; every way people type it finds it, in one RPC each.
+    for query in PHONE_FORMATS:
+        response = tech.get("/customers", query_string={"q": query})
+        assert response.status_code == 200
+        assert rpc_count(response) == 1
+        assert "Bluewater Marina" in names(response), query
+
+
+def test_search_by_name_and_email(tech):
+    for query, expected in (("bluewater", "Bluewater Marina"),        # name, any case
+                            ("info@bluewatermarina", "Bluewater Marina"),  # email
+                            ("Emma Wilson", "Emma Wilson")):           # a contact
+        response = tech.get("/customers", query_string={"q": query})
+        assert expected in names(response), query
+        assert rpc_count(response) == 1
 
 
 def test_search_by_reference_and_archived_only_when_asked(client, login, emulator):
