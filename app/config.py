@@ -63,6 +63,12 @@ class Config:
     S3_CONNECT_TIMEOUT = _env_float("S3_CONNECT_TIMEOUT", 3)
     S3_READ_TIMEOUT = _env_float("S3_READ_TIMEOUT", 10)
     MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", 16)) * 1024 * 1024
+    # Videos are streamed to storage in chunks, so they may pass MAX_CONTENT_LENGTH.
+    MAX_VIDEO_BYTES = int(_env("MAX_VIDEO_MB", 100)) * 1024 * 1024
+    # Show files referenced without a media tag (jobs' photos and signatures from before tags)
+    # when they lie in the record's own folder; see app/services/media.py.
+    MEDIA_ACCEPT_UNTAGGED = _env_bool("MEDIA_ACCEPT_UNTAGGED", True)
+    MEDIA_SIGNING_KEY = _env("MEDIA_SIGNING_KEY")
     # Extra origins allowed for images (e.g. a CDN in front of the bucket), space-separated.
     CSP_EXTRA_SOURCES = _env("CSP_EXTRA_SOURCES", "")
 

@@ -454,6 +454,25 @@ class Seeder:
                 vals.update(active=False, probability=0.0, lost_reason_id=reasons[i % 3])
             self.create("crm.lead", vals)
 
+    def seed_crm_activities(self):
+        """Next steps on some open leads: overdue, due today and planned ones."""
+        env = self.state.env(self.users["office"], su=True)
+        leads = env["crm.lead"]
+        today = self.local_today(COMPANY_TZ)
+        calls = self.state.xmlids["mail.mail_activity_data_call"][1]
+        todo = self.state.xmlids["mail.mail_activity_data_todo"][1]
+        open_ids = sorted(rid for rid, rec in leads.records.items() if rec.get("active", True))
+        for n, rid in enumerate(open_ids[:12]):
+            delta = (-3, 0, 4)[n % 3]
+            user = leads.records[rid].get("user_id") or self.users["office"]
+            env["mail.activity"]._create_one({
+                "res_model_id": self.state.model_id("crm.lead"), "res_model": "crm.lead",
+                "res_id": rid, "activity_type_id": calls if n % 2 else todo,
+                "summary": ("Call back about the quote", "Send the site survey",
+                            "Confirm the visit date")[n % 3],
+                "date_deadline": (today + dt.timedelta(days=delta)).isoformat(),
+                "user_id": user})
+
     def seed_stock(self):
         rng = self.rng
         wh = self.create("stock.warehouse", {"name": "Fieldkit Warehouse", "code": "WH"},
@@ -641,6 +660,7 @@ class Seeder:
             self.seed_sales()
         if "crm.lead" in reg:
             self.seed_crm()
+            self.seed_crm_activities()
         if "stock.picking" in reg:
             self.seed_stock()
         if "helpdesk.ticket" in reg:

@@ -139,6 +139,7 @@ ACL = {
     "crm.lost.reason": [(USER, "r"), (SALE_MANAGER, "rwcu")],
     "crm.team": [(USER, "r"), (SALE_MANAGER, "rwcu")],
     "crm.tag": [(USER, "r"), (SALE_OWN, "rwc")],
+    "crm.lead.lost": [(SALE_OWN, "rwcu")],
     "stock.picking": [(STOCK_USER, "rwcu")],
     "stock.move": [(STOCK_USER, "rwcu")],
     "stock.picking.type": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
