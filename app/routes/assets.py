@@ -1,8 +1,9 @@
 """Assets: the customers' devices (list, one asset), and the partials other pages include.
 
-`assets/_customer_assets.html` (customer page) and `assets/_job_assets.html` (job page) each
-need one `{% include %}`; they read their data through the Jinja globals `customer_assets(id)`
-and `job_assets(job)` registered here, so the including route changes nothing.
+`assets/_customer_assets.html` (customer page) reads its data through the Jinja global
+`customer_assets(partner_id)` registered here, so the including route changes nothing.
+`assets/_job_assets.html` (job page) is a link to `/assets?location=<id>`: the job page keeps
+its RPC budget and the technician is one tap from the devices on site.
 """
 from flask import Blueprint, render_template, request, url_for
 
@@ -24,7 +25,8 @@ def _render_detail(id, *, error=None, status=200):
 @login_required
 def index():
     query = parse_list_args(request.args, assets.LIST_SPEC)
-    return render_template("assets/list.html", **assets.list_assets(get_odoo(), query))
+    data = assets.list_assets(get_odoo(), query, request.args.get("location", type=int))
+    return render_template("assets/list.html", **data)
 
 
 @bp.get("/assets/<int:id>")
@@ -44,7 +46,5 @@ def link_ticket(id):
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(
-        customer_assets=lambda partner_id: assets.customer_assets(get_odoo(), partner_id),
-        job_assets=lambda job: assets.assets_at_location(get_odoo(), job.get("location_id")),
-    )
+    app.jinja_env.globals["customer_assets"] = \
+        lambda partner_id: assets.customer_assets(get_odoo(), partner_id)

@@ -186,16 +186,37 @@ def _order(m, query):
         query.direction, query.page).order()
 
 
-def list_assets(odoo, query):
-    """One page of assets for a ListQuery (LIST_SPEC) with their open ticket counts (3 RPCs)."""
+def location_scope(odoo, m, location_id):
+    """(domain, location name) of the assets at an fsm.location: on it, or (for models without
+    a location) its owner's (1 RPC).
+
+    :raises MissingError: when the location does not exist (or is not visible).
+    """
+    rows = odoo.read("fsm.location", [int(location_id)], ["name", "owner_id"])
+    if not rows:
+        raise MissingError(f"fsm.location {location_id} not found")
+    if m.location:
+        return [(m.location, "=", int(location_id))], rows[0].get("name") or ""
+    owner = _m2o(rows[0].get("owner_id"))
+    return [(m.customer, "child_of", owner["id"] if owner else 0)], rows[0].get("name") or ""
+
+
+def list_assets(odoo, query, location_id=None):
+    """One page of assets for a ListQuery (LIST_SPEC) with their open ticket counts, optionally
+    only those at a job's location (3-4 RPCs)."""
     m = get_mapping()
     status = query.filter if query.filter in STATUSES else None
     domain = search_domain(m, query.q, status)
+    location = None
+    if location_id:
+        scope, name = location_scope(odoo, m, location_id)
+        domain += scope
+        location = {"id": int(location_id), "name": name}
     records = odoo.search_read(m.model, domain, m.read_fields(), limit=query.limit,
                                offset=query.offset, order=_order(m, query))
     total = odoo.search_count(m.model, domain)
     counts = _open_ticket_counts(odoo, m, [r["id"] for r in records])
-    return {"assets": _with_counts(m, records, counts), "query": query,
+    return {"assets": _with_counts(m, records, counts), "query": query, "location": location,
             "info": listing.page_info(query, total, len(records))}
 
 
@@ -208,24 +229,6 @@ def customer_assets(odoo, partner_id):
     assets = _with_counts(m, records, counts)
     assets.sort(key=lambda a: a["status"] != "active")
     return assets
-
-
-def assets_at_location(odoo, location_id):
-    """The assets a technician finds at a job's location: on the location itself, or (for
-    models without a location) the location owner's (2-3 RPCs)."""
-    m = get_mapping()
-    if not location_id:
-        return []
-    if m.location:
-        records = odoo.search_read(m.model, [(m.location, "=", int(location_id))]
-                                   + m.active_domain(), m.read_fields(), limit=100)
-        counts = _open_ticket_counts(odoo, m, [r["id"] for r in records])
-        return _with_counts(m, records, counts)
-    location = odoo.read("fsm.location", [int(location_id)], ["owner_id"])
-    owner = _m2o(location[0].get("owner_id")) if location else None
-    if not owner:
-        return []
-    return [a for a in customer_assets(odoo, owner["id"]) if a["status"] == "active"]
 
 
 def asset_detail(odoo, asset_id):

@@ -79,9 +79,14 @@ def test_technician_sees_assets_at_the_jobs_location(client, login, emulator):
     odoo = admin(emulator.url)
     job = odoo.search_read("fsm.order", [("x_asset_id", "!=", False)], ["id"])[0]
     page = client.get(f"/jobs/{job['id']}")
-    html = page.get_data(as_text=True)
-    assert "Assets at this location" in html and "MSD-PC01" in html
-    assert "MSD-SRV03" not in html  # decommissioned
+    link = re.search(r'href="(/assets\?location=\d+)"[^>]*>Assets at this location',
+                     page.get_data(as_text=True)).group(1)
+    here = client.get(link)
+    assert here.status_code == 200 and rpc(here) <= 4
+    html = here.get_data(as_text=True)
+    assert "Assets at Maple Street Dental" in html and "MSD-PC01" in html
+    assert "MSD-SRV03" not in html  # decommissioned: not in the default tab
+    assert "BM-PC01" not in html
     # no helpdesk rights: the asset page works, without tickets and their link form
     asset = client.get("/assets/1")
     assert asset.status_code == 200
