@@ -662,7 +662,7 @@ class Seeder:
         maint = self.products[[p[0] for p in PRODUCTS].index("SRV-MAINT")]
         today = self.local_today(COMPANY_TZ)
         # (customer index, seat quantity or None for no seat line, running?)
-        plans = [(0, 2, True), (1, 4, True), (2, None, True), (3, 1, False)]
+        plans = [(0, 3, True), (1, 2, True), (2, None, True), (3, 1, False)]
         if self.version == 15:
             for idx, qty, running in plans:
                 lines = [(0, 0, {"product_id": maint, "name": "Maintenance plan",

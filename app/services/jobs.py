@@ -398,6 +398,7 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "id": order["id"],
         "name": order.get("name") or f"#{order['id']}",
         "customer": _m2o_name(order.get("location_id")),
+        "location_id": _m2o_id(order.get("location_id")),
         "address": address,
         "maps_url": maps_url(address),
         "phone": phone,
