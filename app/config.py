@@ -77,6 +77,10 @@ class Config:
     STORE_PATH = _env("STORE_PATH")
     STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 2)
 
+    # Live updates: seconds between two checks of Odoo for changed jobs, per company (however
+    # many pages watch); pages poll about this often.
+    LIVE_INTERVAL = int(_env("LIVE_INTERVAL", 3))
+
     # Number of reverse proxies in front of the app (X-Forwarded-For/Proto), 0 for none.
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))
     LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()

@@ -23,6 +23,7 @@ SECTIONS = (
     Section("inventory.index", "Stock", "stock"),
     Section("customers.index", "Customers", "customers"),
     Section("dashboard.index", "Dashboard", "dashboard", roles=("office", "manager")),
+    Section("dispatch.index", "Dispatch", "dispatch", roles=("office", "manager")),
 )
 
 

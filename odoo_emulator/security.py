@@ -148,6 +148,8 @@ ACL = {
     "helpdesk.ticket.stage": [(USER, "r"), (HD_MANAGER, "rwcu")],
     "helpdesk.ticket.team": [(USER, "r"), (HD_MANAGER, "rwcu")],
     "helpdesk.ticket.category": [(USER, "r"), (HD_MANAGER, "rwcu")],
+    "resource.calendar": [(USER, "r"), (SYSTEM, "rwcu")],
+    "resource.calendar.attendance": [(USER, "r"), (SYSTEM, "rwcu")],
 }
 
 
