@@ -10,7 +10,7 @@ bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')
 workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2, 8)))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 8))
-# Longer than the Odoo read timeout (ODOO_TIMEOUT, 20 s by default) plus a retry.
+# Longer than the Odoo write timeout (ODOO_WRITE_TIMEOUT, 20 s by default) plus a retry.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5

@@ -38,8 +38,12 @@ class Config:
 
     ODOO_URL = _env("ODOO_URL")
     ODOO_DB = _env("ODOO_DB")
-    # (connect, read) seconds: connecting should be quick; Odoo may take a while to answer.
-    ODOO_TIMEOUT = (_env_float("ODOO_CONNECT_TIMEOUT", 5), _env_float("ODOO_TIMEOUT", 20))
+    # (connect, read) seconds for page loads, reads and login: a hung Odoo should cost a
+    # technician seconds, not half a minute, before the "Odoo is not answering" page.
+    ODOO_TIMEOUT = (_env_float("ODOO_CONNECT_TIMEOUT", 5), _env_float("ODOO_READ_TIMEOUT", 8))
+    # Read timeout of writes (create, write, message_post, actions): Odoo may legitimately take
+    # a while to finish them, and giving up early leaves the user unsure whether it happened.
+    ODOO_WRITE_TIMEOUT = _env_float("ODOO_WRITE_TIMEOUT", _env_float("ODOO_TIMEOUT", 20))
     ODOO_MAX_RETRIES = int(_env("ODOO_MAX_RETRIES", 2))
     # Adds `X-Odoo-RPC: <count>; <ms>` to every response (always on in debug).
     ODOO_RPC_HEADER = _env_bool("ODOO_RPC_HEADER")
@@ -59,6 +63,12 @@ class Config:
     S3_CONNECT_TIMEOUT = _env_float("S3_CONNECT_TIMEOUT", 3)
     S3_READ_TIMEOUT = _env_float("S3_READ_TIMEOUT", 10)
     MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", 16)) * 1024 * 1024
+    # Videos are streamed to storage in chunks, so they may pass MAX_CONTENT_LENGTH.
+    MAX_VIDEO_BYTES = int(_env("MAX_VIDEO_MB", 100)) * 1024 * 1024
+    # Show files referenced without a media tag (jobs' photos and signatures from before tags)
+    # when they lie in the record's own folder; see app/services/media.py.
+    MEDIA_ACCEPT_UNTAGGED = _env_bool("MEDIA_ACCEPT_UNTAGGED", True)
+    MEDIA_SIGNING_KEY = _env("MEDIA_SIGNING_KEY")
     # Extra origins allowed for images (e.g. a CDN in front of the bucket), space-separated.
     CSP_EXTRA_SOURCES = _env("CSP_EXTRA_SOURCES", "")
 
@@ -73,6 +83,10 @@ class Config:
     # State shared by every process (throttles, idempotency keys, rate limits): Redis when
     # REDIS_URL is set (several hosts), else a SQLite file (default:
     # instance/fieldkit-store.sqlite3).
+    # Failed logins allowed per account and per client address in the window (seconds); see
+    # app/services/login_throttle.py for why these must stay below Odoo's own cooldown.
+    LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
+    LOGIN_FAILURE_WINDOW = int(_env("LOGIN_FAILURE_WINDOW", 15 * 60))
     REDIS_URL = _env("REDIS_URL")
     STORE_PATH = _env("STORE_PATH")
     STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 2)
@@ -80,6 +94,22 @@ class Config:
     # Live updates: seconds between two checks of Odoo for changed jobs, per company (however
     # many pages watch); pages poll about this often.
     LIVE_INTERVAL = int(_env("LIVE_INTERVAL", 3))
+    # Integrations (issue 18). The integration user acts in Odoo with an API key where nobody
+    # is logged in (RMM webhooks, `flask psa` commands).
+    ODOO_INTEGRATION_LOGIN = _env("ODOO_INTEGRATION_LOGIN")
+    ODOO_INTEGRATION_KEY = _env("ODOO_INTEGRATION_KEY")
+    # Where client assets live: x_client_asset (Studio) or fsm.equipment; ASSET_FIELDS renames
+    # single fields (JSON, e.g. {"rmm_id": "x_rmm_id"}).
+    ASSET_MODEL = _env("ASSET_MODEL", "x_client_asset")
+    ASSET_FIELDS = _env("ASSET_FIELDS", "{}")
+    # The RMM: webhooks signed with this secret (POST /webhooks/rmm), its REST API for clients.
+    RMM_WEBHOOK_SECRET = _env("RMM_WEBHOOK_SECRET")
+    RMM_WEBHOOK_MAX_AGE = int(_env("RMM_WEBHOOK_MAX_AGE", 300))
+    RMM_API_URL = _env("RMM_API_URL")
+    RMM_API_TOKEN = _env("RMM_API_TOKEN")
+    RMM_TIMEOUT = (_env_float("RMM_CONNECT_TIMEOUT", 5), _env_float("RMM_TIMEOUT", 20))
+    # Seat billing: the product whose quantity follows the customer's active assets.
+    SEAT_PRODUCT_CODE = _env("SEAT_PRODUCT_CODE", "SRV-SEAT")
 
     # Number of reverse proxies in front of the app (X-Forwarded-For/Proto), 0 for none.
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))
@@ -105,6 +135,7 @@ class TestConfig(Config):
     ODOO_URL = "http://odoo.test"
     ODOO_DB = "fieldkit"
     ODOO_TIMEOUT = (2, 5)
+    ODOO_WRITE_TIMEOUT = 5
     ODOO_RPC_HEADER = True
     SESSION_COOKIE_SECURE = False
     STORAGE_BACKEND = "local"
@@ -139,9 +170,14 @@ def validate(config):
         required = config.get("REQUIRED", ())
     missing = [name for name in required if not config.get(name)]
     if missing:
+        hint = ""
+        if config.get("ENV_NAME") == "production" and not _env("FIELDKIT_ENV"):
+            hint = (" FIELDKIT_ENV is not set, so the production settings apply. To run "
+                    "locally, set FIELDKIT_ENV=development (e.g. `FIELDKIT_ENV=development "
+                    "flask --app app routes`), or start `python run.py`.")
         raise ConfigError(
             f"Missing required setting(s): {', '.join(missing)}. "
-            "Set them in the environment or in .env (see .env.example)."
+            "Set them in the environment or in .env (see .env.example)." + hint
         )
     if config.get("ODOO_URL"):
         parts = urlsplit(config["ODOO_URL"])

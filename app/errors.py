@@ -9,7 +9,14 @@ from flask import flash, jsonify, make_response, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.security import current_location, is_safe_redirect, login_url, wants_json
+from app.security import (
+    INSECURE_COOKIE_MESSAGE,
+    current_location,
+    insecure_cookie_transport,
+    is_safe_redirect,
+    login_url,
+    wants_json,
+)
 from app.services.odoo_api import (
     AccessDenied,
     AccessError,
@@ -110,6 +117,8 @@ def handle_invalid_input(error):
 def handle_csrf_error(error):
     log.info("csrf refused on %s: %s", request.path, error.description)
     message = "This form had expired. Please try again."
+    if insecure_cookie_transport():
+        message = INSECURE_COOKIE_MESSAGE
     return _back_with_message(message) or error_response(400, message)
 
 

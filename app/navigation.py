@@ -1,7 +1,14 @@
-"""The bottom tab bar: one tab per section whose blueprint is registered, Jobs first."""
+"""Section navigation: a bottom tab bar on phones, a side rail on desktops (same markup, CSS).
+
+A section shows when its blueprint is registered and the user's role may open it; a section
+adds itself with one line in SECTIONS.
+"""
 from dataclasses import dataclass
 
-from flask import current_app, request, session
+from flask import current_app, request, session, url_for
+
+# Roles that see what the office sees (an administrator sees what a manager sees).
+OFFICE_ROLES = ("office", "manager", "admin")
 
 
 @dataclass(frozen=True)
@@ -10,32 +17,50 @@ class Section:
     label: str
     icon: str
     roles: tuple = ()  # empty: every role
+    office_endpoint: str = ""  # where office roles go instead, when that endpoint exists
 
     @property
     def blueprint(self):
         return self.endpoint.split(".")[0]
 
+    def endpoint_for(self, role):
+        """The page this role opens: office roles get `office_endpoint` when it is there."""
+        if self.office_endpoint and role in OFFICE_ROLES \
+                and self.office_endpoint in current_app.view_functions:
+            return self.office_endpoint
+        return self.endpoint
+
+
+@dataclass(frozen=True)
+class NavItem:
+    section: Section
+    url: str
+    active: bool
+
 
 SECTIONS = (
-    Section("jobs.active", "Jobs", "jobs"),
+    Section("jobs.active", "Jobs", "jobs", office_endpoint="jobs.index"),
     Section("sales.index", "Sales", "sales"),
     Section("crm.index", "CRM", "crm"),
     Section("inventory.index", "Stock", "stock"),
     Section("customers.index", "Customers", "customers"),
-    Section("dashboard.index", "Dashboard", "dashboard", roles=("office", "manager")),
-    Section("dispatch.index", "Dispatch", "dispatch", roles=("office", "manager")),
+    Section("dashboard.index", "Dashboard", "dashboard", roles=OFFICE_ROLES),
+    Section("dispatch.index", "Dispatch", "dispatch", roles=OFFICE_ROLES),
 )
 
 
 def nav_sections():
-    """Sections this user may open, each with an `active` flag for the current page."""
+    """Sections this user may open: `NavItem(section, url, active)` in SECTIONS order."""
     role = session.get("role")
-    return [
-        (section, request.blueprint == section.blueprint)
-        for section in SECTIONS
-        if section.endpoint in current_app.view_functions
-        and (not section.roles or role in section.roles)
-    ]
+    items = []
+    for section in SECTIONS:
+        endpoint = section.endpoint_for(role)
+        if endpoint not in current_app.view_functions:
+            continue
+        if section.roles and role not in section.roles:
+            continue
+        items.append(NavItem(section, url_for(endpoint), request.blueprint == section.blueprint))
+    return items
 
 
 def init_app(app):

@@ -1,10 +1,13 @@
 """Access decorators, safe redirects and the security headers every response carries."""
+import logging
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, jsonify, redirect, request, session, url_for
+from flask import abort, current_app, jsonify, redirect, request, session, url_for
 
 from app.config import storage_origins
+
+log = logging.getLogger(__name__)
 
 ROLES = ("technician", "office", "manager")
 
@@ -17,6 +20,27 @@ def wants_json():
     return best == "application/json" and (
         request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
     )
+
+
+INSECURE_COOKIE_MESSAGE = (
+    "This page came over plain HTTP, but Fieldkit's session cookie is marked Secure "
+    "(production settings), so browsers do not send it back and logging in fails with "
+    "“This form had expired”. Open Fieldkit over HTTPS; behind an HTTPS proxy set PROXY_COUNT; "
+    "for a local run set FIELDKIT_ENV=development."
+)
+_warned_insecure = False
+
+
+def insecure_cookie_transport():
+    """True when the session cookie is Secure but this request came over plain HTTP."""
+    global _warned_insecure
+    if not (current_app.config.get("SESSION_COOKIE_SECURE") and not request.is_secure):
+        return False
+    if not _warned_insecure:  # once per process: every login page would repeat it
+        _warned_insecure = True
+        log.warning("Secure session cookie over plain HTTP (%s): logins will fail. %s",
+                    request.host_url, INSECURE_COOKIE_MESSAGE)
+    return True
 
 
 def is_logged_in():
@@ -127,6 +151,11 @@ def init_app(app):
     }
     if app.config.get("SESSION_COOKIE_SECURE"):
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if not app.config.get("PROXY_COUNT") and not app.testing:
+            log.warning("Session cookies are Secure and PROXY_COUNT=0: unless this server "
+                        "itself speaks HTTPS, browsers drop the cookie and logins fail. Serve "
+                        "Fieldkit over HTTPS (behind a proxy: PROXY_COUNT=1); for a local run "
+                        "set FIELDKIT_ENV=development.")
 
     @app.after_request
     def set_security_headers(response):

@@ -220,7 +220,8 @@ class EmulatorApp:
             if not self.state.check_db(db):
                 from .exceptions import AccessError
                 raise AccessError("Database not found.")
-            with self.state.lock:
+            with self.state.lock, self.state.assert_can_auth(req.remote_addr,
+                                                             params.get("login")):
                 uid = self.state.login(params.get("login"), params.get("password"),
                                        api_key_ok=False)
                 if not uid:
@@ -332,9 +333,10 @@ class EmulatorApp:
     # -- /jsonrpc -----------------------------------------------------------------------------
     def on_jsonrpc(self, request):
         return self._json_route(request, lambda params, req: self.dispatch_rpc(
-            params.get("service"), params.get("method"), params.get("args") or []))
+            params.get("service"), params.get("method"), params.get("args") or [],
+            source=req.remote_addr))
 
-    def dispatch_rpc(self, service, method, args):
+    def dispatch_rpc(self, service, method, args, source=None):
         state = self.state
         if service == "common":
             if method == "version":
@@ -343,8 +345,15 @@ class EmulatorApp:
                 db, login, password = (list(args) + [None] * 3)[:3]
                 if not state.check_db(db):
                     raise AccessDenied()
-                with state.lock:
-                    uid = state.login(login, password)
+                # Odoo's common.login answers False for a wrong password and during the
+                # address's cooldown alike; the failure still counts towards the cooldown.
+                try:
+                    with state.lock, state.assert_can_auth(source, login):
+                        uid = state.login(login, password)
+                        if not uid:
+                            raise AccessDenied()
+                except AccessDenied:
+                    uid = False
                 return uid or False
             if method == "about":
                 return "See http://openerp.com"
@@ -378,7 +387,7 @@ class EmulatorApp:
     def on_xmlrpc(self, request, service):
         try:
             params, method = xmlrpc.client.loads(request.get_data())
-            result = self.dispatch_rpc(service, method, list(params))
+            result = self.dispatch_rpc(service, method, list(params), source=request.remote_addr)
             if result is None:
                 result = False
             body = xmlrpc.client.dumps((result,), methodresponse=True, allow_none=False)

@@ -1,5 +1,6 @@
 """The emulator's server state: storage, registry, xml ids, sessions, API keys, dispatch."""
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -51,6 +52,13 @@ class EmulatorState:
         self.storage = Storage(data_path)
         self.sessions = {}
         self.faults = {"count": 0, "mode": "502", "hang_seconds": 30}
+        # Odoo's login cooldown (res.users._assert_can_auth): failures per source address since
+        # its last success, kept in memory. New databases get the system parameters
+        # base.login_cooldown_after = 10 and base.login_cooldown_duration = 60 (seconds);
+        # tests change these attributes (0 disables it, as in Odoo).
+        self.login_cooldown_after = 10
+        self.login_cooldown_duration = 60
+        self.login_failures = {}
         self.seeded_now = False
         self._group_cache = {}
         with self.lock:
@@ -79,6 +87,7 @@ class EmulatorState:
     def reset(self):
         with self.lock:
             self.sessions.clear()
+            self.login_failures.clear()
             self._seed()
             self._load_indexes()
 
@@ -185,6 +194,29 @@ class EmulatorState:
                     return uid
                 return None
         return None
+
+    @contextlib.contextmanager
+    def assert_can_auth(self, source, login=None):
+        """Refuse logins from `source` on cooldown; count its failures, forget them on success.
+
+        As Odoo: after `login_cooldown_after` failures, every attempt within
+        `login_cooldown_duration` seconds of the last failure is refused, right password or
+        not, and is not counted itself.
+        """
+        failures, previous = self.login_failures.get(source, (0, 0.0))
+        if (self.login_cooldown_after and failures >= self.login_cooldown_after
+                and time.time() - previous < self.login_cooldown_duration):
+            log.warning("Login attempt ignored for %s (user %r): %d failures since last "
+                        "success", source, login or "?", failures)
+            raise AccessDenied("Too many login failures, please wait a bit before trying again.")
+        try:
+            yield
+        except AccessDenied:
+            failures, _ = self.login_failures.get(source, (0, 0.0))
+            self.login_failures[source] = (failures + 1, time.time())
+            raise
+        else:
+            self.login_failures.pop(source, None)
 
     def check_credentials(self, uid, password):
         user = self.storage.data["res.users"].get(uid)

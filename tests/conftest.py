@@ -91,7 +91,7 @@ def odoo_url(emulator):
 def app(odoo_url, tmp_path, monkeypatch):
     """The app on TestConfig, talking to `odoo_url`, with retries that do not sleep."""
     monkeypatch.setattr(OdooAPI, "_sleep_seconds", lambda self, attempt: 0)
-    auth_service._group_cache.clear()
+    auth_service._xmlid_cache.clear()
     auth_service._database_cache.clear()
     app = create_app(TestConfig)
     app.config.update(ODOO_URL=odoo_url, STORAGE_LOCAL_DIR=str(tmp_path / "storage"),

@@ -7,8 +7,13 @@ from werkzeug.routing import BuildError
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired
 
-from app.security import is_logged_in, safe_next
-from app.services import auth
+from app.security import (
+    INSECURE_COOKIE_MESSAGE,
+    insecure_cookie_transport,
+    is_logged_in,
+    safe_next,
+)
+from app.services import auth, login_throttle
 from app.services.odoo_api import AccessDenied, OdooError
 
 log = logging.getLogger(__name__)
@@ -57,17 +62,25 @@ def login():
         return redirect(target)
     form = LoginForm()
     form.offer_databases(auth.database_choices())
+    status = 200
     if form.validate_on_submit():
+        login_name = form.login.data.strip()
         try:
-            user = auth.log_in(form.login.data.strip(), form.password.data, form.chosen_database)
+            with login_throttle.login_attempt(login_name, request.remote_addr):
+                user = auth.log_in(login_name, form.password.data, form.chosen_database)
+        except login_throttle.TooManyAttempts as exc:
+            log.warning("login throttled for %r from %s", login_name, request.remote_addr)
+            form.form_errors.append(exc.user_message)
+            status = 429
         except OdooError as exc:  # wrong password, 2FA, Odoo down, unknown database...
             log.log(logging.INFO if isinstance(exc, AccessDenied) else logging.WARNING,
-                    "login refused for %r: %s %s", form.login.data, exc.odoo_name, exc)
+                    "login refused for %r: %s %s", login_name, exc.odoo_name, exc)
             form.form_errors.append(exc.user_message)
         else:
             auth.start_session(user)
             return redirect(target)
-    return render_template("auth/login.html", form=form)
+    insecure = insecure_cookie_transport() and INSECURE_COOKIE_MESSAGE
+    return render_template("auth/login.html", form=form, insecure=insecure), status
 
 
 @bp.post("/logout")

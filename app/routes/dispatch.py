@@ -21,7 +21,7 @@ from flask import (
 
 from app.errors import error_response
 from app.security import is_safe_redirect, login_required, role_required, wants_json
-from app.services import dispatch, live
+from app.services import live, planning
 from app.services.jobs import Viewer
 from app.services.odoo_api import get_odoo
 from app.services.store import get_store
@@ -63,16 +63,16 @@ def _back(default_endpoint, **values):
 def index():
     viewer = _viewer()
     view = "week" if request.args.get("view") == "week" else "day"
-    day = dispatch.parse_day(request.args.get("day"), viewer.tz)
-    draft = dispatch.read_draft(get_store(), dispatch.plan_key(get_odoo(), viewer))
-    data = dispatch.load_plan(get_odoo(), viewer, day, view=view,
+    day = planning.parse_day(request.args.get("day"), viewer.tz)
+    draft = planning.read_draft(get_store(), planning.plan_key(get_odoo(), viewer))
+    data = planning.load_plan(get_odoo(), viewer, day, view=view,
                               draft=draft if _planning() else None)
     return render_template("dispatch/plan.html", planning=_planning(), draft_count=len(draft),
                            **data)
 
 
 def _render_assign(job_id, error=None, form=None, status=200):
-    data = dispatch.suggest_slots(get_odoo(), _viewer(), job_id)
+    data = planning.suggest_slots(get_odoo(), _viewer(), job_id)
     return render_template("dispatch/assign.html", error=error, form=form or {},
                            planning=_planning(), **data), status
 
@@ -91,13 +91,13 @@ def assign():
     if not job_id:
         return error_response(400, "Choose a job to assign.")
     try:
-        assignment = dispatch.parse_assignment(job_id, form.get("person_id"), form.get("start"),
-                                               form.get("duration"), _viewer().tz)
+        values = planning.assign_form(form.get("person_id"), form.get("start"),
+                                      form.get("duration"))
         if _planning():
-            message = dispatch.add_to_draft(get_odoo(), _viewer(), get_store(), assignment)
+            message = planning.add_to_draft(get_odoo(), _viewer(), get_store(), job_id, values)
         else:
-            message = dispatch.assign_job(get_odoo(), _viewer(), assignment)
-    except dispatch.REFUSALS as exc:
+            message = planning.assign(get_odoo(), _viewer(), job_id, values)
+    except planning.REFUSALS as exc:
         return _refused(exc.user_message,
                         lambda m: _render_assign(job_id, error=m, form=form.to_dict(),
                                                  status=422))
@@ -106,7 +106,7 @@ def assign():
 
 @bp.post("/dispatch/planning")
 @role_required("office")
-def planning():
+def planning_mode():
     session[PLANNING_KEY] = request.form.get("mode") == "on"
     flash("Planning mode: changes are kept as a draft until you publish them."
           if session[PLANNING_KEY] else "Planning mode off: changes go to Odoo at once.", "info")
@@ -117,29 +117,29 @@ def planning():
 @role_required("office")
 def review():
     viewer = _viewer()
-    changes = dispatch.read_draft(get_store(), dispatch.plan_key(get_odoo(), viewer))
+    changes = planning.read_draft(get_store(), planning.plan_key(get_odoo(), viewer))
     return render_template("dispatch/review.html", planning=_planning(),
-                           changes=dispatch.describe_draft(changes, viewer))
+                           changes=planning.describe_draft(changes, viewer))
 
 
 @bp.post("/dispatch/plan/<int:job_id>/remove")
 @role_required("office")
 def remove_change(job_id):
-    message = dispatch.remove_from_draft(get_odoo(), _viewer(), get_store(), job_id)
+    message = planning.remove_from_draft(get_odoo(), _viewer(), get_store(), job_id)
     return _done(message, url_for("dispatch.review"))
 
 
 @bp.post("/dispatch/plan/discard")
 @role_required("office")
 def discard():
-    message = dispatch.discard_draft(get_odoo(), _viewer(), get_store())
+    message = planning.discard_draft(get_odoo(), _viewer(), get_store())
     return _done(message, url_for("dispatch.review"))
 
 
 @bp.post("/dispatch/plan/publish")
 @role_required("office")
 def publish():
-    published, failed = dispatch.publish_draft(get_odoo(), _viewer(), get_store())
+    published, failed = planning.publish_draft(get_odoo(), _viewer(), get_store())
     message = f"Published {published} change{'' if published == 1 else 's'} to Odoo."
     if failed:
         message += f" {len(failed)} could not be published: they stay in the draft with the reason."
@@ -153,7 +153,7 @@ def publish():
 @bp.get("/jobs/board")
 @role_required("office")
 def board():
-    data = dispatch.load_board(get_odoo(), _viewer())
+    data = planning.load_board(get_odoo(), _viewer())
     return render_template("dispatch/board.html", **data)
 
 
@@ -170,9 +170,9 @@ def board_move():
     if not job_id:
         return error_response(400, "Choose a job to move.")
     try:
-        message = dispatch.move_on_board(get_odoo(), _viewer(), job_id,
+        message = planning.move_on_board(get_odoo(), _viewer(), job_id,
                                          request.form.get("stage_id"), resolution)
-    except dispatch.REFUSALS as exc:
+    except planning.REFUSALS as exc:
         return _refused(exc.user_message, render)
     return _done(message, url_for("dispatch.board"))
 

@@ -8,65 +8,94 @@ from app.services.odoo_api import OdooError, OdooUnavailable, SessionExpired, ge
 
 log = logging.getLogger(__name__)
 
-# Checked from the top: the first role whose groups the user has wins; everyone else is a
-# technician (the least privileged role).
-ROLE_GROUPS = (
-    ("manager", ("base.group_system", "fieldservice.group_fsm_manager",
-                 "sales_team.group_sale_manager")),
-    ("office", ("fieldservice.group_fsm_user", "fieldservice.group_fsm_dispatcher",
-                "sales_team.group_sale_salesman_all_leads")),
-)
-DEFAULT_ROLE = "technician"
+# Each access level is checked from the top: the first level whose groups the user has wins.
+# Every group that implies a level is listed with it, because 19's res.users.group_ids holds
+# only the groups given directly (16-18 list the implied ones too).
+ACCESS_GROUPS = {
+    # technician, office or manager; everyone else is a technician (the least privileged role).
+    "role": (
+        ("manager", ("base.group_system", "fieldservice.group_fsm_manager",
+                     "sales_team.group_sale_manager")),
+        ("office", ("fieldservice.group_fsm_user", "fieldservice.group_fsm_dispatcher",
+                    "sales_team.group_sale_salesman_all_leads")),
+    ),
+    # Sales (sale.order) and CRM (crm.lead) share the sales_team groups and their record rules:
+    # "own" documents for salesmen, "all" from "All Documents" up.
+    "sales_access": (
+        ("all", ("sales_team.group_sale_manager", "sales_team.group_sale_salesman_all_leads")),
+        ("own", ("sales_team.group_sale_salesman",)),
+    ),
+    "crm_access": (
+        ("all", ("sales_team.group_sale_manager", "sales_team.group_sale_salesman_all_leads")),
+        ("own", ("sales_team.group_sale_salesman",)),
+    ),
+    "stock_access": (
+        ("manager", ("stock.group_stock_manager",)),
+        ("user", ("stock.group_stock_user",)),
+    ),
+}
+ACCESS_DEFAULTS = {"role": "technician", "sales_access": "none", "crm_access": "none",
+                   "stock_access": "none"}
+DEFAULT_ROLE = ACCESS_DEFAULTS["role"]
 CACHE_SECONDS = 3600
 
-# (odoo url, db) -> (expires, {"module.name": group id}); group ids never change in a database.
-_group_cache = {}
+# (odoo url, db) -> (expires, {group id: "module.name" or ""}); a group's id never changes in a
+# database, so each login only asks for the xml ids of groups no earlier login has seen.
+_xmlid_cache = {}
 _database_cache = {}
 
 
-def _role_xmlids():
-    return sorted({xmlid for _, xmlids in ROLE_GROUPS for xmlid in xmlids})
+def _group_xmlids(odoo, group_ids):
+    """{group id: xml id} for these groups (0 or 1 RPC).
 
-
-def _group_ids(odoo):
-    """Ids of the groups that decide roles, by xml id, cached per Odoo database."""
-    key = (odoo.base_url, odoo.db)
-    cached = _group_cache.get(key)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    xmlids = _role_xmlids()
-    rows = odoo.search_read(
-        "ir.model.data",
-        [("model", "=", "res.groups"),
-         ("module", "in", sorted({x.split(".")[0] for x in xmlids})),
-         ("name", "in", [x.split(".")[1] for x in xmlids])],
-        ["module", "name", "res_id"],
-    )
-    ids = {f"{row['module']}.{row['name']}": row["res_id"] for row in rows}
-    _group_cache[key] = (time.monotonic() + CACHE_SECONDS, ids)
-    return ids
-
-
-def fetch_role(odoo, uid):
-    """technician, office or manager, from the user's Odoo groups.
-
-    One RPC for the user's groups, plus one per process to learn the group ids. When the
-    groups can't be read the user gets the least privileged role rather than an error.
+    ir.model.data is refused to everyone outside Administration / Access Rights, but
+    ``get_external_id`` (public on every model, every version) reads it as superuser.
     """
+    key = (odoo.base_url, odoo.db)
+    cached = _xmlid_cache.get(key)
+    if not cached or cached[0] <= time.monotonic():
+        cached = _xmlid_cache[key] = (time.monotonic() + CACHE_SECONDS, {})
+    known = cached[1]
+    unknown = sorted(set(group_ids) - set(known))
+    if unknown:
+        answer = odoo.call("res.groups", "get_external_id", unknown)
+        # JSON object keys are strings: {"12": "base.group_user"}
+        known.update({int(gid): xmlid or "" for gid, xmlid in answer.items()})
+        known.update({gid: "" for gid in unknown if gid not in known})
+    return {gid: known[gid] for gid in group_ids}
+
+
+def access_levels(xmlids):
+    """{"role": ..., "sales_access": ..., ...} from a user's group xml ids."""
+    levels = dict(ACCESS_DEFAULTS)
+    for key, ladder in ACCESS_GROUPS.items():
+        for level, groups in ladder:
+            if xmlids.intersection(groups):
+                levels[key] = level
+                break
+    return levels
+
+
+def fetch_access(odoo, uid):
+    """The user's role and app access levels, from their Odoo groups (1 RPC, 2 the first time
+    a set of groups is seen). When the groups can't be read the user gets the least
+    privileged levels rather than an error."""
     groups_field = "group_ids" if (odoo.version or 0) >= 19 else "groups_id"
     try:
         users = odoo.read("res.users", [uid], [groups_field])
-        group_ids = _group_ids(odoo)
+        group_ids = users[0][groups_field] if users else []
+        xmlids = set(_group_xmlids(odoo, group_ids).values()) - {""}
     except (OdooUnavailable, SessionExpired):
         raise
     except OdooError as exc:
-        log.warning("could not read groups of uid %s (%s): role %s", uid, exc, DEFAULT_ROLE)
-        return DEFAULT_ROLE
-    user_groups = set(users[0][groups_field]) if users else set()
-    for role, xmlids in ROLE_GROUPS:
-        if any(group_ids.get(xmlid) in user_groups for xmlid in xmlids):
-            return role
-    return DEFAULT_ROLE
+        log.warning("could not read groups of uid %s (%s): %s", uid, exc, ACCESS_DEFAULTS)
+        return dict(ACCESS_DEFAULTS)
+    return access_levels(xmlids)
+
+
+def fetch_role(odoo, uid):
+    """technician, office or manager, from the user's Odoo groups."""
+    return fetch_access(odoo, uid)["role"]
 
 
 def log_in(login, password, database=None):
@@ -96,9 +125,9 @@ def log_in(login, password, database=None):
         "partner_id": info.get("partner_id"),
         "tz": context.get("tz") or current_app.config["DEFAULT_TZ"],
         "lang": context.get("lang") or "en_US",
-        "role": fetch_role(odoo, info["uid"]),
         "odoo_version": odoo.version,
         "company_id": company_id,
+        **fetch_access(odoo, info["uid"]),
     }
 
 

@@ -11,6 +11,8 @@ import random
 import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import requests
 from flask import current_app, g, has_request_context, session
@@ -39,6 +41,10 @@ class OdooError(Exception):
         self.user_message = user_message or self.default_user_message
 
 
+NOT_ANSWERING = ("Odoo is not answering right now (Fieldkit is reachable, the Odoo server "
+                 "behind it is not). Your work is safe: please try again in a moment.")
+
+
 class OdooUnavailable(OdooError):
     """Odoo can't be reached or answered garbage: refused, timeout, 5xx, non-JSON."""
 
@@ -65,6 +71,16 @@ class TwoFactorRequired(AccessDenied):
     default_user_message = (
         "This Odoo account uses two-factor authentication, which Fieldkit does not support "
         "yet. Ask your Odoo administrator for a technician account without it."
+    )
+
+
+class LoginCooldown(AccessDenied):
+    """Odoo refuses every login from our address for a while after repeated failures
+    (res.users._assert_can_auth); the password was not even checked."""
+
+    default_user_message = (
+        "Odoo is pausing logins for a minute after too many failed attempts. "
+        "Please wait a minute and try again."
     )
 
 
@@ -111,10 +127,59 @@ IDEMPOTENT_METHODS = frozenset({
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
 
 
+# Client methods `parallel()` may run: reads only, so a failure leaves nothing half done.
+PARALLEL_METHODS = frozenset({
+    "search_read", "read", "search_count", "read_group", "session_info", "version_info",
+})
+
+
+@dataclass(frozen=True)
+class OdooCall:
+    """One deferred client call for `OdooAPI.parallel()`: `OdooCall("search_count", model, domain)`.
+
+    `method` names an OdooAPI read method (`search_read`, `read`, `search_count`, `read_group`)
+    or `call` with an idempotent Odoo method as its second argument.
+    """
+
+    method: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def __init__(self, method, *args, **kwargs):
+        object.__setattr__(self, "method", method)
+        object.__setattr__(self, "args", args)
+        object.__setattr__(self, "kwargs", kwargs)
+
+    def check(self):
+        """Refuse anything that is not a read (a programming error, so ValueError)."""
+        if self.method == "call":
+            if len(self.args) < 2 or self.args[1] not in IDEMPOTENT_METHODS:
+                raise ValueError(f"parallel() runs reads only, not call{self.args[:2]!r}")
+        elif self.method not in PARALLEL_METHODS:
+            raise ValueError(f"parallel() runs reads only, not {self.method!r}")
+
+
 # --- Transport --------------------------------------------------------------------------------
 
 _http = None
 _http_lock = threading.Lock()
+_pool = None
+_pool_lock = threading.Lock()
+PARALLEL_WORKERS = 16
+
+
+def parallel_pool():
+    """The process-wide thread pool for `OdooAPI.parallel()` (threads are made on demand).
+
+    Shared rather than one per request: starting threads for every page would cost more than
+    the calls they wait on. Its size bounds the calls in flight to Odoo from this process.
+    """
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=PARALLEL_WORKERS,
+                                       thread_name_prefix="odoo-parallel")
+    return _pool
 
 
 def http_session():
@@ -151,11 +216,13 @@ class OdooAPI:
 
     _ids = itertools.count(1)
 
-    def __init__(self, base_url, db, timeout=(5, 20), session_id=None, context=None,
-                 version=None, max_retries=2):
+    def __init__(self, base_url, db, timeout=(5, 8), session_id=None, context=None,
+                 version=None, max_retries=2, write_timeout=None):
         self.base_url = base_url.rstrip("/")
         self.db = db
+        # (connect, read) for reads and login; writes wait `write_timeout` for the answer.
         self.timeout = timeout
+        self.write_timeout = write_timeout or timeout[1]
         self.session_id = session_id
         self.context = dict(context or {})
         self.version = version
@@ -196,31 +263,20 @@ class OdooAPI:
         code = error.get("code")
         # Code 100 is a session problem whatever the name (15 said "Odoo Session Invalid").
         cls = SessionExpired if code == SESSION_EXPIRED_CODE else ERROR_CLASSES.get(name, OdooError)
+        message = data.get("message") or error.get("message") or ""
+        if cls is AccessDenied and "too many login failures" in message.lower():
+            cls = LoginCooldown
         return cls(
-            data.get("message") or error.get("message") or "",
-            code=code, odoo_name=name or None, debug=data.get("debug"),
+            message, code=code, odoo_name=name or None, debug=data.get("debug"),
         )
 
     # -- transport -----------------------------------------------------------------------------
 
-    def _send(self, path, params):
+    def _send(self, path, params, timeout=None):
         """POST one envelope; classify transport failures into OdooUnavailable."""
         cookies = {"session_id": self.session_id} if self.session_id else None
-        try:
-            response = http_session().post(
-                self.base_url + path, json=self._envelope(params), cookies=cookies,
-                timeout=self.timeout,
-            )
-        except requests.ConnectTimeout as exc:
-            # The request never reached Odoo: safe to try again.
-            raise OdooUnavailable(f"connect timeout: {exc}", should_retry=True) from exc
-        except requests.ReadTimeout as exc:
-            # Odoo may still be working on it; retrying would double the wait on a slow server.
-            raise OdooUnavailable(f"read timeout: {exc}", should_retry=False) from exc
-        except requests.ConnectionError as exc:
-            raise OdooUnavailable(f"connection failed: {exc}", should_retry=True) from exc
-        except requests.RequestException as exc:
-            raise OdooUnavailable(f"request failed: {exc}") from exc
+        response = self._post(self.base_url + path, timeout=timeout,
+                              json=self._envelope(params), cookies=cookies)
         if response.status_code >= 500:
             raise OdooUnavailable(
                 f"HTTP {response.status_code} from Odoo", code=response.status_code,
@@ -228,12 +284,34 @@ class OdooAPI:
             )
         return response
 
-    def _rpc(self, path, params, *, idempotent=False):
-        """One RPC with retries (reads only), counted and timed for this request."""
+    def _post(self, url, timeout=None, **kwargs):
+        """POST with this client's timeouts; the one place transport failures are classified."""
+        try:
+            return http_session().post(url, timeout=timeout or self.timeout, **kwargs)
+        except requests.ConnectTimeout as exc:
+            # The request never reached Odoo: safe to try again.
+            raise OdooUnavailable(f"connect timeout: {exc}", should_retry=True) from exc
+        except requests.ReadTimeout as exc:
+            # Odoo may still be working on it; retrying would double the wait on a slow server.
+            raise OdooUnavailable(f"read timeout: {exc}", should_retry=False,
+                                  user_message=NOT_ANSWERING) from exc
+        except requests.ConnectionError as exc:
+            raise OdooUnavailable(f"connection failed: {exc}", should_retry=True) from exc
+        except requests.RequestException as exc:
+            raise OdooUnavailable(f"request failed: {exc}") from exc
+
+    def _rpc(self, path, params, *, idempotent=False, quick=None):
+        """One RPC with retries (reads only), counted and timed for this request.
+
+        `quick` (default: `idempotent`) calls wait the short read timeout; others (writes)
+        wait `write_timeout`.
+        """
+        quick = idempotent if quick is None else quick
+        timeout = self.timeout if quick else (self.timeout[0], self.write_timeout)
         for attempt in itertools.count():
             started = time.perf_counter()
             try:
-                response = self._send(path, params)
+                response = self._send(path, params, timeout)
                 result = self._parse(response)
             except OdooUnavailable as exc:
                 if not (idempotent and exc.should_retry and attempt < self.max_retries):
@@ -272,7 +350,7 @@ class OdooAPI:
         """
         self.session_id = None
         info = self._rpc("/web/session/authenticate",
-                         {"db": self.db, "login": login, "password": password})
+                         {"db": self.db, "login": login, "password": password}, quick=True)
         if not isinstance(info, dict):
             self.session_id = None
             raise OdooError(f"authenticate answered {type(info).__name__}, not session info")
@@ -292,7 +370,7 @@ class OdooAPI:
     def logout(self):
         """Destroy the Odoo session server-side."""
         try:
-            self._rpc("/web/session/destroy", {})
+            self._rpc("/web/session/destroy", {}, quick=True)
         finally:
             self.session_id = None
 
@@ -358,6 +436,68 @@ class OdooAPI:
         """Another JSON route of Odoo (e.g. `/mail/thread/messages`) with the user's session."""
         return self._rpc(path, params, idempotent=idempotent)
 
+    # -- several reads at once -----------------------------------------------------------------
+
+    def _worker(self):
+        """A copy bound to the same user and session, with its own counters, for one thread."""
+        return OdooAPI(self.base_url, self.db, timeout=self.timeout, session_id=self.session_id,
+                       context=self.context, version=self.version, max_retries=self.max_retries)
+
+    def parallel(self, calls, *, return_errors=False):
+        """Run independent reads at the same time; their results in the order of `calls`.
+
+        Odoo's JSON-RPC takes one call per HTTP request (no batch envelope), so the calls go out
+        together on separate connections and the page waits about one round trip instead of
+        one per call. Each call is a normal RPC: as the logged-in user, with the timeouts and
+        read retries of this client, counted in `rpc_count` (each call is one RPC); the wall
+        time of the whole group is added to `rpc_seconds`.
+
+        When a call fails, the others still run to the end (they are reads: nothing to undo).
+        Then, by default, the error of the first failed call in `calls` order is raised, typed
+        as usual. With `return_errors=True` a failed call's slot holds its OdooError instead,
+        so a page can show what it has; `SessionExpired` is raised all the same, since it
+        concerns every call.
+
+        Runs in pool threads: no Flask request context there, which the client never needs
+        (it holds its session id, context and config itself).
+
+        :raises ValueError: for a call that is not a read.
+        """
+        calls = list(calls)
+        for call in calls:
+            call.check()
+        if not calls:
+            return []
+        if len(calls) == 1:
+            # No thread for a single call.
+            outcomes = [self._run_one(self, calls[0])]
+        else:
+            started = time.perf_counter()
+            workers = [self._worker() for _ in calls]
+            futures = [parallel_pool().submit(self._run_one, worker, call)
+                       for worker, call in zip(workers, calls, strict=True)]
+            outcomes = [future.result() for future in futures]
+            self.rpc_count += sum(worker.rpc_count for worker in workers)
+            self.rpc_seconds += time.perf_counter() - started
+            rotated = {w.session_id for w in workers} - {self.session_id, None}
+            if rotated:
+                self.session_id = rotated.pop()
+        errors = [outcome for outcome in outcomes if isinstance(outcome, OdooError)]
+        expired = next((e for e in errors if isinstance(e, SessionExpired)), None)
+        if expired is not None:
+            raise expired
+        if errors and not return_errors:
+            raise errors[0]
+        return outcomes
+
+    @staticmethod
+    def _run_one(client, call):
+        # OdooError is returned, not raised, so one failure does not hide the others' results.
+        try:
+            return getattr(client, call.method)(*call.args, **call.kwargs)
+        except OdooError as exc:
+            return exc
+
 
 # --- Flask glue -------------------------------------------------------------------------------
 
@@ -377,7 +517,8 @@ def new_client(session_id=None, context=None, version=None):
     config = current_app.config
     return OdooAPI(config["ODOO_URL"], config["ODOO_DB"], timeout=config["ODOO_TIMEOUT"],
                    session_id=session_id, context=context, version=version,
-                   max_retries=config["ODOO_MAX_RETRIES"])
+                   max_retries=config["ODOO_MAX_RETRIES"],
+                   write_timeout=config.get("ODOO_WRITE_TIMEOUT"))
 
 
 def get_odoo():

@@ -11,6 +11,7 @@ from app import create_app
 from app.config import TestConfig
 from app.services import dispatch as dispatch_service
 from app.services import jobs as jobs_service
+from app.services import planning
 from app.services.odoo_api import OdooAPI
 from tests.conftest import serving
 
@@ -24,6 +25,7 @@ def fresh(emulator):
     emulator.reset()
     jobs_service.clear_stage_cache()
     dispatch_service.clear_caches()
+    planning.clear_caches()
     return emulator
 
 

@@ -11,6 +11,7 @@ from app import create_app
 from app.config import TestConfig
 from app.services import dispatch as dispatch_service
 from app.services import jobs as jobs_service
+from app.services import planning
 from app.services import timezone as tzs
 from app.services.odoo_api import OdooAPI
 
@@ -54,6 +55,7 @@ def fresh(emulator):
     emulator.reset()
     jobs_service.clear_stage_cache()
     dispatch_service.clear_caches()
+    planning.clear_caches()
     return emulator
 
 
@@ -118,6 +120,7 @@ def test_assign_writes_person_and_window_in_utc(make_emulator, app, login, versi
     app.config["ODOO_URL"] = emu.url
     jobs_service.clear_stage_cache()
     dispatch_service.clear_caches()
+    planning.clear_caches()
     client = app.test_client()
     login(client, "office")
     admin = Admin(emu.url)
@@ -142,11 +145,11 @@ def test_assign_writes_person_and_window_in_utc(make_emulator, app, login, versi
 
 
 @pytest.mark.parametrize("fields, message", [
-    ({"person_id": "abc"}, "Choose a technician"),
-    ({"start": "tomorrow-ish"}, "start time must look like"),
+    ({"person_id": "abc"}, "choose a technician from the list"),
+    ({"start": "tomorrow-ish"}, "is not a date and time"),
     ({"duration": "-2"}, "between 15 minutes and 24 hours"),
     ({"duration": "lots"}, "number of hours"),
-    ({"person_id": "999999"}, "does not exist any more"),
+    ({"person_id": "999999"}, "not available any more"),
 ])
 def test_bad_assignments_are_refused_with_the_form_kept(office, admin, fields, message):
     job = admin.unassigned_open()[0]
@@ -168,7 +171,7 @@ def test_closed_job_is_refused_as_json_for_drag_and_drop(office, admin):
                            data={"job_id": closed["id"], "person_id": admin.person("tech1")["id"]})
     assert response.status_code == 422
     assert response.get_json() == {"success": False,
-                                   "error": f"{closed['name']} is closed: it can't be re-planned."}
+                                   "error": "This job is closed: it can't be reassigned."}
 
 
 def test_missing_job_id_is_a_400(office):
@@ -225,9 +228,9 @@ def test_free_slots_skip_busy_intervals():
     periods = [(day, day.replace(hour=12))]
     busy = [(day.replace(hour=8), day.replace(hour=9, minute=10)),
             (day.replace(hour=10), day.replace(hour=11))]
-    found = list(dispatch_service.free_slots(busy, periods, timedelta(hours=1), day))
+    found = list(planning.free_slots(busy, periods, timedelta(hours=1), day))
     assert found == [day.replace(hour=11)]  # 09:15-10:00 is too short
-    found = list(dispatch_service.free_slots(busy, periods, timedelta(minutes=30), day))
+    found = list(planning.free_slots(busy, periods, timedelta(minutes=30), day))
     assert found == [day.replace(hour=9, minute=15)]
 
 

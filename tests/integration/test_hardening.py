@@ -1,5 +1,7 @@
 """Regression tests of issue 9 against the emulator: JSON bodies of the wrong shape, text over
 the size limit, the offline page's title."""
+import time
+
 import pytest
 
 from app.services import jobs as jobs_service
@@ -9,7 +11,7 @@ from app.validation import MAX_TEXT_CHARS
 
 @pytest.fixture
 def fresh(emulator):
-    emulator.reset()
+    """The shared emulator as it is: these tests write nothing another test relies on."""
     jobs_service.clear_stage_cache()
     return emulator
 
@@ -81,3 +83,49 @@ def test_text_at_the_limit_is_accepted(tech1, own_job):
 def test_offline_page_names_fieldkit_once(client):
     html = client.get("/offline").get_data(as_text=True)
     assert "<title>Offline · Fieldkit</title>" in html
+
+
+# --- a hung Odoo (item 5) -----------------------------------------------------------------------
+
+def test_a_hung_odoo_fails_page_loads_at_the_read_timeout_and_says_odoo_is_not_answering(
+        app, emulator, client, login, own_job):
+    login(client, "tech1")
+    app.config.update(ODOO_TIMEOUT=(1, 0.5), ODOO_WRITE_TIMEOUT=3)
+    emulator.fail_next(1, mode="hang", hang_seconds=1.5)
+    started = time.monotonic()
+    response = client.get(f"/jobs/{own_job}")
+    assert time.monotonic() - started < 1.4  # the read timeout, not the write one
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    assert "Odoo is not answering" in html and "signal" not in html
+
+
+def test_a_slow_write_gets_the_longer_timeout(app, emulator, client, login, own_job):
+    login(client, "tech1")
+    app.config.update(ODOO_TIMEOUT=(1, 0.5), ODOO_WRITE_TIMEOUT=5)
+    real_send = OdooAPI._send
+    slow = []
+
+    def odoo_slow_on_writes(self, path, params, timeout=None):
+        if not path.endswith("/message_post"):
+            return real_send(self, path, params, timeout)
+        emulator.state.latency_ms = 1000  # longer than the read timeout
+        try:
+            slow.append(path)
+            return real_send(self, path, params, timeout)
+        finally:
+            emulator.state.latency_ms = 0
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(OdooAPI, "_send", odoo_slow_on_writes)
+        response = client.post(f"/jobs/{own_job}/notes", data={"note": "slow"})
+    assert response.status_code == 302 and slow
+
+
+def test_login_gives_up_at_the_read_timeout(app, emulator, client):
+    app.config.update(ODOO_TIMEOUT=(1, 0.5), ODOO_WRITE_TIMEOUT=3)
+    emulator.fail_next(1, mode="hang", hang_seconds=1.5)
+    started = time.monotonic()
+    response = client.post("/login", data={"login": "tech1", "password": "tech1"})
+    assert time.monotonic() - started < 1.4
+    assert "Odoo is not answering" in response.get_data(as_text=True)

@@ -74,3 +74,30 @@ def test_csp_allows_the_bucket_for_images():
 
     csp = create_app(WithS3).test_client().get("/login").headers["Content-Security-Policy"]
     assert "img-src 'self' https://files.s3.amazonaws.com" in csp
+
+
+def test_missing_settings_without_fieldkit_env_say_how_to_run_locally(monkeypatch):
+    monkeypatch.delenv("FIELDKIT_ENV", raising=False)
+    with pytest.raises(ConfigError, match="FIELDKIT_ENV=development"):
+        create_app(Production)
+    monkeypatch.setenv("FIELDKIT_ENV", "production")  # chosen on purpose: no hint needed
+    with pytest.raises(ConfigError) as caught:
+        create_app(Production)
+    assert "FIELDKIT_ENV" not in str(caught.value)
+
+
+def test_secure_cookie_over_plain_http_is_explained(caplog):
+    class Complete(Production):
+        SECRET_KEY = "x" * 32
+        ODOO_URL = "https://odoo.example.com"
+        ODOO_DB = "fieldkit"
+
+    app = create_app(Complete)
+    assert "PROXY_COUNT=0" in caplog.text  # said at start
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    assert "came over plain HTTP" in page and "FIELDKIT_ENV=development" in page
+    refused = client.post("/login", data={"login": "tech1", "password": "x"})
+    assert "came over plain HTTP" in refused.get_data(as_text=True)
+    over_https = client.get("/login", base_url="https://fieldkit.example.com")
+    assert "plain HTTP" not in over_https.get_data(as_text=True)
