@@ -32,6 +32,7 @@ def create_app(config=None):
     init_templates(app)
     init_blueprints(app)
     init_errors(app)
+    init_cli(app)
     return app
 
 
@@ -101,6 +102,12 @@ def init_blueprints(app):
             module.init_app(app)
         else:
             app.register_blueprint(module.bp)
+
+
+def init_cli(app):
+    from app import cli
+
+    cli.init_app(app)
 
 
 def init_errors(app):

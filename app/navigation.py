@@ -47,6 +47,7 @@ SECTIONS = (
     Section("customers.index", "Customers", "customers"),
     Section("dashboard.index", "Dashboard", "dashboard", roles=OFFICE_ROLES),
     Section("dispatch.index", "Dispatch", "dispatch", roles=OFFICE_ROLES),
+    Section("assets.index", "Assets", "assets", roles=OFFICE_ROLES),
 )
 
 

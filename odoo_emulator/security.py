@@ -143,6 +143,8 @@ ACL = {
     "crm.lead.lost": [(SALE_OWN, "rwcu")],
     "stock.picking": [(STOCK_USER, "rwcu")],
     "stock.move": [(STOCK_USER, "rwcu")],
+    "stock.quant": [(STOCK_USER, "r"), (STOCK_MANAGER, "rwcu")],
+    "stock.immediate.transfer": [(STOCK_USER, "rwcu")],
     "stock.picking.type": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
     "stock.location": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
     "stock.warehouse": [(USER, "r"), (STOCK_MANAGER, "rwcu")],

@@ -319,6 +319,8 @@ class Users(BaseModel):
     signature = Html("Email Signature")
     company_id = Many2one("res.company", "Company", default=1)
     company_ids = Many2many("res.company", "Companies", default=lambda m: [1])
+    # sale_stock's "Default Warehouse" (user preferences); Fieldkit takes it as the van
+    property_warehouse_id = Many2one("stock.warehouse", "Default Warehouse")
     groups_id = Many2many("res.groups", "Groups", versions=(None, 18))
     group_ids = Many2many("res.groups", "Groups", versions=(19, None))
     active = Boolean("Active", default=True)
