@@ -451,7 +451,9 @@ class Seeder:
                     "phone": self.state.storage.data["res.partner"][partner]["phone"],
                     "priority": str(i % 4)}
             if lost:
-                vals.update(active=False, probability=0.0, lost_reason_id=reasons[i % 3])
+                vals.update({"active": False, "probability": 0.0,
+                             ("lost_reason_id" if self.version >= 16 else "lost_reason"):
+                             reasons[i % 3]})
             self.create("crm.lead", vals)
 
     def seed_crm_activities(self):
@@ -595,6 +597,21 @@ class Seeder:
                 "user_id": [self.users["office"], self.users["tech1"], False][i % 3],
                 "priority": str(i % 4)})
 
+    def seed_resource(self):
+        """The standard 40 hours/week calendar as resource's data file ships it (a lunch
+        period from 17), set as the company's working hours."""
+        cal = self.create("resource.calendar", {"name": "Standard 40 hours/week",
+                                                "tz": COMPANY_TZ, "hours_per_day": 8.0},
+                          "resource.resource_calendar_std")
+        for day, label in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")):
+            periods = [("Morning", 8, 12, "morning"), ("Afternoon", 13, 17, "afternoon")]
+            if self.version >= 17:
+                periods.insert(1, ("Lunch", 12, 13, "lunch"))
+            for name, start, end, period in periods:
+                self.create("resource.calendar.attendance", {
+                    "name": f"{label} {name}", "dayofweek": str(day), "hour_from": start,
+                    "hour_to": end, "day_period": period, "calendar_id": cal})
+        self.env["res.company"]._write_one(self.company, {"resource_calendar_id": cal})
     # -- IT services: client assets, alert tickets, managed-seat subscriptions ---------------
     def seed_psa(self):
         """Assets for the first customers (one decommissioned), alert tickets on some, an
@@ -714,6 +731,8 @@ class Seeder:
             self.seed_stock()
         if "helpdesk.ticket" in reg:
             self.seed_helpdesk()
+        if "resource.calendar" in reg:
+            self.seed_resource()
         if "x_client_asset" in reg and "helpdesk.ticket" in reg and "sale.order" in reg:
             self.seed_psa()
         self.seed_countries()

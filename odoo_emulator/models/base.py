@@ -85,6 +85,8 @@ class Company(BaseModel):
     parent_id = Many2one("res.company", "Parent Company")
     child_ids = One2many("res.company", "parent_id", "Branches")
     active = Boolean("Active", default=True)
+    # resource
+    resource_calendar_id = Many2one("resource.calendar", "Default Working Hours")
     # stock_sms
     stock_move_sms_validation = Boolean("SMS Confirmation", default=True)
     has_received_warning_stock_sms = Boolean()
