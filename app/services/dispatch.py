@@ -309,11 +309,10 @@ def _parse_local(value, label, tz_name):
     return tzs.localize(naive.replace(second=0, microsecond=0), tz_name)
 
 
-def assign_job(odoo, viewer, job_id: int, form: dict) -> str:
-    """Assign a technician (or nobody) and the scheduled window, as the office user.
+def check_assignment(odoo, viewer, job_id: int, form: dict) -> tuple[dict, dict]:
+    """Validate an assignment without writing it: (the values for Odoo, the job read).
 
-    :raises AssignError: unknown technician, bad or reversed times (nothing is written).
-    :raises UserError: when Odoo refuses.
+    :raises AssignError: unknown technician, bad or reversed times, a closed job.
     """
     if viewer.is_technician:
         raise AssignError("Only the office can assign jobs.")
@@ -331,7 +330,7 @@ def assign_job(odoo, viewer, job_id: int, form: dict) -> str:
         raise AssignError("Please give a start time with the end time.")
     if start and end and end <= start:
         raise AssignError("The end must be after the start.")
-    order = jobs.fetch_order(odoo, viewer, job_id, ["is_closed"])
+    order = jobs.fetch_order(odoo, viewer, job_id, ["is_closed", "name"])
     if order.get("is_closed"):
         raise AssignError("This job is closed: it can't be reassigned.")
     vals = {
@@ -341,7 +340,21 @@ def assign_job(odoo, viewer, job_id: int, form: dict) -> str:
     }
     if start and end:
         vals["scheduled_duration"] = round((end - start).total_seconds() / 3600, 2)
+    return vals, order
+
+
+def technician_name(odoo, viewer, person_id) -> str | None:
+    return next((p["name"] for p in get_technicians(odoo, viewer) if p["id"] == person_id),
+                None) if person_id else None
+
+
+def assign_job(odoo, viewer, job_id: int, form: dict) -> str:
+    """Assign a technician (or nobody) and the scheduled window, as the office user.
+
+    :raises AssignError: unknown technician, bad or reversed times (nothing is written).
+    :raises UserError: when Odoo refuses.
+    """
+    vals, _ = check_assignment(odoo, viewer, job_id, form)
     odoo.write("fsm.order", [job_id], vals)
-    who = next((p["name"] for p in get_technicians(odoo, viewer) if p["id"] == person_id),
-               None) if person_id else None
+    who = technician_name(odoo, viewer, vals["person_id"])
     return f"Assigned to {who}." if who else "Job left unassigned."
