@@ -18,6 +18,7 @@ class Section:
     icon: str
     roles: tuple = ()  # empty: every role
     office_endpoint: str = ""  # where office roles go instead, when that endpoint exists
+    access: str = ""  # a session key set at login ("sales_access"...): hidden when "none"
 
     @property
     def blueprint(self):
@@ -40,8 +41,8 @@ class NavItem:
 
 SECTIONS = (
     Section("jobs.active", "Jobs", "jobs", office_endpoint="jobs.index"),
-    Section("sales.index", "Sales", "sales"),
-    Section("crm.index", "CRM", "crm"),
+    Section("sales.index", "Sales", "sales", access="sales_access"),
+    Section("crm.index", "CRM", "crm", access="crm_access"),
     Section("inventory.index", "Stock", "stock"),
     Section("customers.index", "Customers", "customers"),
     Section("dashboard.index", "Dashboard", "dashboard", roles=OFFICE_ROLES),
@@ -57,6 +58,8 @@ def nav_sections():
         if endpoint not in current_app.view_functions:
             continue
         if section.roles and role not in section.roles:
+            continue
+        if section.access and session.get(section.access) == "none":
             continue
         items.append(NavItem(section, url_for(endpoint), request.blueprint == section.blueprint))
     return items

@@ -116,6 +116,7 @@ ACL = {
     "mail.activity.type": [(USER, "r"), (SYSTEM, "rwcu")],
     "sms.sms": [(SYSTEM, "rwcu")],
     "sms.composer": [(USER, "rwcu")],
+    "mail.compose.message": [(USER, "rwcu")],
     "fsm.order": [(FSM_OWN, "rwcu")],
     "fsm.stage": [(FSM_OWN, "r"), (FSM_MANAGER, "rwcu")],
     "fsm.team": [(FSM_OWN, "r"), (FSM_MANAGER, "rwcu")],
