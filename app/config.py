@@ -109,6 +109,11 @@ class Config:
     SEAT_PRODUCT_CODE = _env("SEAT_PRODUCT_CODE", "SRV-SEAT")
 
     # Number of reverse proxies in front of the app (X-Forwarded-For/Proto), 0 for none.
+    # SMS through Twilio's REST API when all three are set; otherwise through Odoo's SMS.
+    TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN")
+    TWILIO_FROM = _env("TWILIO_FROM")
+
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))
     LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
 

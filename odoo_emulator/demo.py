@@ -673,6 +673,14 @@ class Seeder:
             self.seed_helpdesk()
         if "x_client_asset" in reg and "helpdesk.ticket" in reg and "sale.order" in reg:
             self.seed_psa()
+        self.seed_countries()
+
+    def seed_countries(self):
+        """More countries for phone numbers read in another country's format (last, so the
+        ids seeded before stay the same)."""
+        for code, name in (("BE", "Belgium"), ("CA", "Canada"), ("GB", "United Kingdom"),
+                           ("FR", "France"), ("MX", "Mexico")):
+            self.create("res.country", {"name": name, "code": code}, f"base.{code.lower()}")
 
 
 def seed(state):

@@ -115,6 +115,7 @@ ACL = {
     "mail.activity": [(USER, "rwcu")],
     "mail.activity.type": [(USER, "r"), (SYSTEM, "rwcu")],
     "sms.sms": [(SYSTEM, "rwcu")],
+    "mail.notification": [(None, "r"), (USER, "rwc"), (SYSTEM, "rwcu")],
     "sms.composer": [(USER, "rwcu")],
     "mail.compose.message": [(USER, "rwcu")],
     "fsm.order": [(FSM_OWN, "rwcu")],

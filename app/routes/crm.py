@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     jsonify,
@@ -20,14 +21,13 @@ from flask import (
     url_for,
 )
 
+from app.routes.helpers import REFUSALS, act
 from app.security import login_required, safe_next, wants_json
 from app.services import crm
-from app.services import jobs as jobs_service
-from app.services.odoo_api import AccessError, MissingError, UserError, get_odoo
+from app.services.odoo_api import AccessError, MissingError, get_odoo
 
 bp = Blueprint("crm", __name__)
 
-REFUSALS = (UserError, crm.CrmActionError)
 # A stage move can also meet a lead reassigned or deleted since the board was drawn.
 MOVE_REFUSALS = REFUSALS + (AccessError, MissingError)
 
@@ -43,33 +43,33 @@ def _quote_url(lead_id):
 
 
 def _render_detail(id, *, error=None, form=None, status=200):
-    odoo = get_odoo()
-    lead = crm.lead_detail(odoo, _viewer(), id)
+    odoo, viewer = get_odoo(), _viewer()
+    lead = crm.lead_detail(odoo, viewer, id)
     page = render_template("crm/detail.html", lead=lead, choices=crm.detail_choices(odoo),
-                           history=_history(odoo, id), error=error, form=form or {},
-                           quote_url=_quote_url(id))
+                           messages=crm.lead_history(odoo, viewer, lead), error=error,
+                           form=form or {}, quote_url=_quote_url(id))
     return page, status
-
-
-def _history(odoo, id):
-    return jobs_service.normalize_messages(odoo.json_route(
-        "/mail/thread/messages", {"thread_model": "crm.lead", "thread_id": id, "limit": 40}))
 
 
 def _act(id, action, *args, form=None):
     """Run one lead action: PRG on success, the lead page with the refusal otherwise."""
-    try:
-        message = action(get_odoo(), _viewer(), id, *args)
-    except REFUSALS as exc:
-        return _render_detail(id, error=exc.user_message, form=form, status=422)
-    flash(message, "success")
-    return redirect(url_for("crm.detail", id=id))
+    return act(lambda: action(get_odoo(), _viewer(), id, *args),
+               lambda message, status: _render_detail(id, error=message, form=form,
+                                                      status=status),
+               url_for("crm.detail", id=id))
+
+
+@bp.before_request
+def _needs_crm_access():
+    # Users without a sales group get Odoo's AccessError on every crm.lead call: say it once.
+    if session.get("odoo_sid") and session.get("crm_access") == "none":
+        abort(403, description="Your Odoo user has no access to the CRM.")
 
 
 @bp.get("/crm")
 @login_required
 def index():
-    flt = crm.PipelineFilter.from_args(request.args, _viewer())
+    flt = crm.PipelineFilter.from_args(request.args, session.get("crm_access") or "own")
     board = crm.pipeline(get_odoo(), _viewer(), flt)
     return render_template("crm/pipeline.html", board=board,
                            current_stage=request.args.get("stage", type=int))

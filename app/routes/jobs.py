@@ -31,7 +31,9 @@ def _render_detail(id, *, error=None, form=None, status=200):
         form=form or {},
         eta=request.args.get("eta", type=int),
     )
-    return page, status
+    # The worker keeps this page offline and refetches it only when the list shows another
+    # version of the job (sw.js, PAGE_VERSION).
+    return page, status, {"X-Fk-Version": job["version"]}
 
 
 def _act(id, action, *args, form=None, **redirect_args):

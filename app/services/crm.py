@@ -27,11 +27,11 @@ from datetime import date, datetime
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
-from app.services import jobs
+from app.services import chatter, jobs
 from app.services import timezone as tzs
+from app.services.actions import ActionRefused
 from app.services.jobs import Viewer
-from app.services.odoo_api import UserError
-from app.services.sanitize import html_to_text, sanitize_html, text_to_html
+from app.services.sanitize import sanitize_html, text_to_html
 
 PIPELINE_LIMIT = 1000
 LOOKUP_CACHE_SECONDS = 300
@@ -53,13 +53,12 @@ PRIORITY_STARS = {"0": 0, "1": 1, "2": 2, "3": 3}
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class CrmActionError(Exception):
-    """A request Fieldkit refuses before asking Odoo; the message is written for people."""
+class CrmActionError(ActionRefused):
+    """A request Fieldkit refuses before asking Odoo; ``field`` names the form field at fault."""
 
     def __init__(self, user_message, field=None):
-        self.user_message = user_message
-        self.field = field
         super().__init__(user_message)
+        self.field = field
 
 
 class LeadNotFound(NotFound):
@@ -152,8 +151,8 @@ class PipelineFilter:
     q: str = ""
 
     @classmethod
-    def from_args(cls, args, viewer: Viewer) -> PipelineFilter:
-        default_owner = "mine" if viewer.is_technician else "all"
+    def from_args(cls, args, access: str = "own") -> PipelineFilter:
+        default_owner = "all" if access == "all" else "mine"
         owner = args.get("owner") or default_owner
         return cls(
             owner=owner if owner in FILTERS else default_owner,
@@ -283,7 +282,8 @@ def _activity(row, today_iso: str) -> dict:
 
 def lead_detail(odoo, viewer: Viewer, lead_id: int, *, now: datetime | None = None) -> dict:
     """Everything on the lead page except the history (3 RPCs with the history)."""
-    row = fetch_lead(odoo, lead_id, DETAIL_FIELDS)
+    fields = DETAIL_FIELDS + (["message_ids"] if chatter.needs_message_ids(viewer.version) else [])
+    row = fetch_lead(odoo, lead_id, fields)
     today_iso = tzs.today(viewer.tz, now).isoformat()
     acts = []
     if row.get("activity_ids"):
@@ -320,7 +320,15 @@ def lead_detail(odoo, viewer: Viewer, lead_id: int, *, now: datetime | None = No
         "description": sanitize_html(row.get("description") or ""),
         "activities": [_activity(a, today_iso) for a in acts],
         "today": today_iso,
+        "message_ids": row.get("message_ids") or [],
     }
+
+
+def lead_history(odoo, viewer: Viewer, lead: dict) -> list[dict]:
+    """The lead's history through the shared chatter service (1 RPC)."""
+    messages = chatter.fetch_messages(odoo, viewer.version, "crm.lead", lead["id"],
+                                      message_ids=lead.get("message_ids"))
+    return chatter.present(messages, tz=viewer.tz, partner_id=viewer.partner_id)
 
 
 def detail_choices(odoo) -> dict:
@@ -435,7 +443,7 @@ def complete_activity(odoo, viewer: Viewer, lead_id: int, activity_id, feedback=
     return "Activity done."
 
 
-def log_note(odoo, viewer: Viewer, lead_id: int, text: str, chatter=None) -> str:
+def log_note(odoo, viewer: Viewer, lead_id: int, text: str) -> str:
     """Log an internal note on the lead's history."""
     text = (text or "").strip()
     if not text:
@@ -443,26 +451,12 @@ def log_note(odoo, viewer: Viewer, lead_id: int, text: str, chatter=None) -> str
     if len(text) > TEXT_LIMITS["note"]:
         raise CrmActionError("The note is too long.", field="note")
     fetch_lead(odoo, lead_id, ["id"])
-    _post_note(odoo, viewer, "crm.lead", lead_id, text_to_html(text), chatter)
+    _post_note(odoo, viewer, "crm.lead", lead_id, text_to_html(text))
     return "Note logged."
 
 
-def _post_note(odoo, viewer, model, res_id, html: Markup, chatter=None):
-    if chatter is not None:
-        return chatter(odoo, viewer, model, res_id, html)
-    kwargs = {"message_type": "comment", "subtype_xmlid": "mail.mt_note"}
-    body = str(html)
-    if viewer.version >= 17:
-        kwargs["body_is_html"] = True
-    elif viewer.version == 16:
-        body = html_to_text(html)
-    try:
-        return odoo.message_post(model, res_id, body, **kwargs)
-    except UserError as exc:
-        if "email" in str(getattr(exc, "user_message", "") or exc).lower():
-            raise CrmActionError("Your Odoo user needs an email address to log notes. "
-                                 "Ask the office to add one, then try again.") from exc
-        raise
+def _post_note(odoo, viewer, model, res_id, html: Markup):
+    return chatter.post_note(odoo, viewer.version, model, res_id, html)
 
 
 # --------------------------------------------------------------------------- create
@@ -506,7 +500,7 @@ def new_lead_defaults(odoo, viewer: Viewer, *, partner_id=None, job=None) -> dic
     return values
 
 
-def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="", chatter=None) -> int:
+def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> int:
     """Create a lead/opportunity for the viewer; from a job, link it and note it on the job.
 
     :raises CrmActionError: when a required value is missing or malformed.
@@ -551,5 +545,5 @@ def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="", chatter=Non
     if job:
         _post_note(odoo, viewer, "fsm.order", job["id"],
                    Markup("<p>The customer wants more work: {} opened in CRM ({}).</p>").format(
-                       name, "lead" if lead_type == "lead" else "opportunity"), chatter)
+                       name, "lead" if lead_type == "lead" else "opportunity"))
     return lead_id

@@ -135,6 +135,7 @@ def list_fields(version: int) -> list[str]:
         "person_id",
         "person_ids",
         "is_closed",
+        "write_date",  # the version of the job the worker's offline copy is compared with
     ]
     if version <= 18:
         fields.append("mobile")
@@ -417,6 +418,9 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "person_ids": [_m2o_id(p) for p in persons],
         "unassigned": not order.get("person_id") and not persons,
         "precache": day is not None and today <= day <= today + timedelta(days=1),
+        # Changes with every write to the order: the worker refetches a kept job page only
+        # when this differs from the copy's (or the copy is old).
+        "version": order.get("write_date") or "",
     }
 
 

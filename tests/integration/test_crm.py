@@ -310,3 +310,14 @@ def test_create_from_someone_elses_job_is_refused(client, login, admin):
                                               tech2["partner_id"][0])], ["id"], limit=1)
     login(client, "tech1")
     assert client.get(f"/crm/new?job_id={others[0]['id']}").status_code == 403
+
+
+def test_job_page_links_to_a_new_lead_and_no_crm_access_is_403(client, login):
+    login(client, "tech1")
+    jobs = client.get("/jobs/active").get_data(as_text=True)
+    job_id = int(re.findall(r'href="/jobs/(\d+)"', jobs)[0])
+    assert f"/crm/new?job_id={job_id}" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["crm_access"] = "none"
+    assert client.get("/crm").status_code == 403
+    assert "/crm/new" not in client.get(f"/jobs/{job_id}").get_data(as_text=True)
