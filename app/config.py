@@ -91,6 +91,9 @@ class Config:
     STORE_PATH = _env("STORE_PATH")
     STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 2)
 
+    # Live updates: seconds between two checks of Odoo for changed jobs, per company (however
+    # many pages watch); pages poll about this often.
+    LIVE_INTERVAL = int(_env("LIVE_INTERVAL", 3))
     # Integrations (issue 18). The integration user acts in Odoo with an API key where nobody
     # is logged in (RMM webhooks, `flask psa` commands).
     ODOO_INTEGRATION_LOGIN = _env("ODOO_INTEGRATION_LOGIN")

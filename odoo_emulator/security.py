@@ -144,6 +144,8 @@ ACL = {
     "crm.lead.lost": [(SALE_OWN, "rwcu")],
     "stock.picking": [(STOCK_USER, "rwcu")],
     "stock.move": [(STOCK_USER, "rwcu")],
+    "stock.quant": [(STOCK_USER, "r"), (STOCK_MANAGER, "rwcu")],
+    "stock.immediate.transfer": [(STOCK_USER, "rwcu")],
     "stock.picking.type": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
     "stock.location": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
     "stock.warehouse": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
@@ -153,6 +155,8 @@ ACL = {
     "helpdesk.ticket.stage": [(USER, "r"), (HD_MANAGER, "rwcu")],
     "helpdesk.ticket.team": [(USER, "r"), (HD_MANAGER, "rwcu")],
     "helpdesk.ticket.category": [(USER, "r"), (HD_MANAGER, "rwcu")],
+    "resource.calendar": [(USER, "r"), (SYSTEM, "rwcu")],
+    "resource.calendar.attendance": [(USER, "r"), (SYSTEM, "rwcu")],
     # Studio gives a new model's access to internal users (and everything to Settings).
     "x_client_asset": [(USER, "rwcu"), (SYSTEM, "rwcu")],
     "sale.subscription.plan": [(USER, "r"), (SALE_MANAGER, "rwcu")],

@@ -85,6 +85,8 @@ class Company(BaseModel):
     parent_id = Many2one("res.company", "Parent Company")
     child_ids = One2many("res.company", "parent_id", "Branches")
     active = Boolean("Active", default=True)
+    # resource
+    resource_calendar_id = Many2one("resource.calendar", "Default Working Hours")
     # stock_sms
     stock_move_sms_validation = Boolean("SMS Confirmation", default=True)
     has_received_warning_stock_sms = Boolean()
@@ -317,6 +319,8 @@ class Users(BaseModel):
     signature = Html("Email Signature")
     company_id = Many2one("res.company", "Company", default=1)
     company_ids = Many2many("res.company", "Companies", default=lambda m: [1])
+    # sale_stock's "Default Warehouse" (user preferences); Fieldkit takes it as the van
+    property_warehouse_id = Many2one("stock.warehouse", "Default Warehouse")
     groups_id = Many2many("res.groups", "Groups", versions=(None, 18))
     group_ids = Many2many("res.groups", "Groups", versions=(19, None))
     active = Boolean("Active", default=True)
