@@ -451,7 +451,9 @@ class Seeder:
                     "phone": self.state.storage.data["res.partner"][partner]["phone"],
                     "priority": str(i % 4)}
             if lost:
-                vals.update(active=False, probability=0.0, lost_reason_id=reasons[i % 3])
+                vals.update({"active": False, "probability": 0.0,
+                             ("lost_reason_id" if self.version >= 16 else "lost_reason"):
+                             reasons[i % 3]})
             self.create("crm.lead", vals)
 
     def seed_crm_activities(self):
