@@ -76,6 +76,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--login", default="tech1")
     parser.add_argument("--keep-reports", action="store_true")
+    parser.add_argument("--sales", action="store_true",
+                        help="also measure /sales and the first quote on it")
     args = parser.parse_args()
     ensure_lighthouse()
 
@@ -95,6 +97,13 @@ def main():
             pages.append(first_job.group(1))
         else:
             print("no job on /jobs/active: only the list is measured")
+        if args.sales:
+            quotes = http.get(f"{app_url}/sales?filter=all")
+            quotes.raise_for_status()
+            pages.append("/sales")
+            first_quote = re.search(r'href="(/sales/\d+)"', quotes.text)
+            if first_quote:
+                pages.append(first_quote.group(1))
         out = BENCH / "out" if args.keep_reports else Path(tempfile.mkdtemp())
         out.mkdir(parents=True, exist_ok=True)
         for path in pages:
