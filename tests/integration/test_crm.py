@@ -362,3 +362,15 @@ def test_from_a_job_without_email_creates_the_lead_once_and_warns(client, login,
     assert response.status_code == 200
     assert admin.search_count("crm.lead", [("name", "=", "Annex wiring")]) == 1
     assert "The lead is created, but the job's note was refused" in html
+
+
+def test_new_quote_from_an_opportunity_opens_the_quote_form_linked(client, login, admin):
+    partner = admin.search_read("res.partner", [("is_company", "=", True)], ["name"],
+                                limit=1)[0]
+    target = new_lead(admin, partner_id=partner["id"])
+    login(client, "office")
+    html = unescape(client.get(f"/crm/{target}").get_data(as_text=True))
+    link = f"/sales/new?opportunity_id={target}"
+    assert f'href="{link}"' in html
+    form = client.get(link)
+    assert form.status_code == 200 and partner["name"] in unescape(form.get_data(as_text=True))
