@@ -72,6 +72,26 @@ def failing_audits(report):
     return failing
 
 
+def job_pages_by_state(html):
+    """One job page per look a card can have on the list (open, overdue, urgent, done and
+    cancelled today), so that every visual state is audited; the list itself shows them all."""
+    pages = {}
+    for group in re.finditer(r'data-group="(\w+)"(.*?)</section>', html, re.S):
+        for card in re.finditer(r'<li class="card job-card[^"]*" data-job-id="(\d+)">(.*?)</li>',
+                                group.group(2), re.S):
+            job_id, body = card.groups()
+            state = re.search(r'data-stage-state="(\w+)"', body)
+            looks = [state.group(1) if state else "open"]
+            if group.group(1) == "overdue":
+                looks.append("overdue")
+            if ">Urgent<" in body:
+                looks.append("urgent")
+            for look in looks:
+                pages.setdefault(look, f"/jobs/{job_id}")
+    print("job pages audited: " + ", ".join(f"{look} {path}" for look, path in pages.items()))
+    return list(dict.fromkeys(pages.values()))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--login", default="tech1")
@@ -89,11 +109,8 @@ def main():
         cookie_header = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
         listing = http.get(f"{app_url}/jobs/active")
         listing.raise_for_status()
-        pages = ["/jobs/active"]
-        first_job = re.search(r'href="(/jobs/\d+)"', listing.text)
-        if first_job:
-            pages.append(first_job.group(1))
-        else:
+        pages = ["/jobs/active"] + job_pages_by_state(listing.text)
+        if len(pages) == 1:
             print("no job on /jobs/active: only the list is measured")
         out = BENCH / "out" if args.keep_reports else Path(tempfile.mkdtemp())
         out.mkdir(parents=True, exist_ok=True)
