@@ -79,7 +79,9 @@ def test_filters_mine_type_tag_and_search(app, client, login, admin):
     own = admin.search_count("crm.lead", [("user_id", "=", uid(admin, "tech1"))])
     assert mine.count('data-lead="') == own and own > 0
     login(client, "office")
-    leads_only = client.get("/crm?owner=all&type=lead").get_data(as_text=True)
+    leads_only = client.get("/crm?filter=all&type=lead").get_data(as_text=True)
+    search_box = leads_only.split('class="list-search"')[1].split("</form>")[0]
+    assert 'name="type" value="lead"' in search_box  # a search keeps the type
     assert leads_only.count('data-lead="') == admin.search_count(
         "crm.lead", [("type", "=", "lead")])
     tag = admin.search_read("crm.tag", [], ["name"], limit=1)[0]
@@ -203,7 +205,7 @@ def test_lost_through_the_wizard_then_restore(client, login, admin):
     assert row["lost_reason_id"][0] == reason["id"]
     assert "Went elsewhere" in html  # the closing note is in the history
     assert f'data-lead="{target}"' not in client.get("/crm?owner=all").get_data(as_text=True)
-    lost = client.get("/crm?owner=all&lost=1").get_data(as_text=True)
+    lost = client.get("/crm?filter=lost").get_data(as_text=True)
     assert f'data-lead="{target}"' in lost and " lost</p>" in lost
     response = client.post(f"/crm/{target}/restore", follow_redirects=True)
     assert "Lead restored." in response.get_data(as_text=True)
