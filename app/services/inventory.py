@@ -349,7 +349,9 @@ def list_domain(viewer, *, status="todo", kind="all", q="", van=None, now=None) 
     if kind in ("incoming", "outgoing", "internal"):
         domain.append(("picking_type_code", "=", kind))
     elif kind == "van" and van is not None:
-        domain.append(("picking_type_id.warehouse_id", "=", van.warehouse_id or False))
+        # no van set: the company's warehouse is not "my van", so nothing matches
+        domain.append(("picking_type_id.warehouse_id", "=", van.warehouse_id)
+                      if van.is_set else ("id", "=", 0))
     if q:
         domain += search_domain(q)
     return domain
@@ -407,6 +409,7 @@ def list_transfers(odoo, viewer, query, *, kind="all", now=None) -> dict:
                  "last": query.offset + len(shown), "total": None},
         "kind": kind,
         "kind_filters": KIND_FILTERS,
+        "van_missing": van is not None and not van.is_set,
     }
 
 
@@ -455,8 +458,13 @@ def fetch_moves(odoo, picking_id: int, qf: QuantityFields) -> list[dict]:
 
 def summarize_move(move: dict, qf: QuantityFields, codes: dict) -> dict:
     product_id = _m2o_id(move.get("product_id"))
-    done = float(move.get(qf.done) or 0.0)
     demand = float(move.get("product_uom_qty") or 0.0)
+    # From 17 `quantity` is what is reserved until the move is picked: only then is it done.
+    if qf.picked and not move.get(qf.picked):
+        done, reserved = 0.0, float(move.get(qf.done) or 0.0)
+    else:
+        done = float(move.get(qf.done) or 0.0)
+        reserved = float(move.get(qf.reserved) or 0.0) if qf.reserved else None
     return {
         "id": move["id"],
         "product_id": product_id,
@@ -466,6 +474,7 @@ def summarize_move(move: dict, qf: QuantityFields, codes: dict) -> dict:
         "demand_text": format_quantity(demand),
         "done": done,
         "done_text": format_quantity(done),
+        "reserved_text": format_quantity(reserved) if reserved else "",
         "unit": _m2o_name(move.get("product_uom")),
         "source": _m2o_name(move.get("location_id")),
         "destination": _m2o_name(move.get("location_dest_id")),
@@ -862,7 +871,6 @@ def add_part(odoo, viewer, order: dict, product_text: str, quantity_text, *, pro
     if len(products) > 1:
         raise PartChoice(products)
     product = products[0]
-    van = get_van(odoo, viewer)
     delivery = _job_delivery(odoo, order["name"])
     move = {
         "product_id": product["id"],
@@ -876,7 +884,7 @@ def add_part(odoo, viewer, order: dict, product_text: str, quantity_text, *, pro
                     location_dest_id=_m2o_id(delivery.get("location_dest_id")))
         odoo.write("stock.picking", [delivery["id"]], {"move_ids": [(0, 0, move)]})
     else:
-        vals = _new_delivery_vals(odoo, viewer, order, van)
+        vals = _new_delivery_vals(odoo, viewer, order, get_van(odoo, viewer))
         move.update(location_id=vals["location_id"], location_dest_id=vals["location_dest_id"])
         vals["move_ids"] = [(0, 0, move)]
         odoo.create("stock.picking", vals)

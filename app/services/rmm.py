@@ -181,3 +181,13 @@ def _paragraphs(text):
 
 
 HANDLERS = {"SystemRegistered": system_registered, "Notification": notification}
+
+
+def event_schema():
+    """The events' JSON Schema for the API document, from the schemas checked above."""
+    from app.openapi import field_schema, fields_schema
+
+    return {"type": "object", "required": ["id", "type", "data"], "properties": {
+        "id": field_schema(ENVELOPE["id"]), "type": field_schema(ENVELOPE["type"]),
+        "data": {"oneOf": [dict(fields_schema(SCHEMAS[kind]), title=kind)
+                           for kind in SCHEMAS]}}}

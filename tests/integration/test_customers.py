@@ -92,19 +92,24 @@ def test_phone_search_leaf_only_for_numbers():
     assert ("phone_mobile_search", "ilike", "8045550116") in domain
 
 
-def test_customer_page_sections_in_few_rpcs(tech):
+def test_customer_page_sections_in_few_rpcs(tech, app):
     cid = result_ids(tech.get("/customers?q=bluewater"))[0]
     response = tech.get(f"/customers/{cid}")
     assert response.status_code == 200
     text = names(response)
-    # partner + contacts, jobs, quotes, opportunities, equipment, tickets: one call each
-    assert rpc_count(response) <= 7
+    # partner + contacts, jobs, quotes, opportunities, equipment, tickets: one call each;
+    # plus the client assets section (issue 18, assets/_customer_assets.html): one call
+    assert rpc_count(response) <= 8
     for section in ("jobs", "equipment"):
         assert f'data-section="{section}"' in text
     assert 'href="tel:+18045550116"' in text
     assert "Navigate" in text and "mailto:" in text
     assert "data-sms-sheet" in text
     assert len(response.data) < 20_000
+    # links to sections that land separately appear only once those exist
+    for endpoint, url in (("crm.new", f"/crm/new?partner_id={cid}"),
+                          ("sales.new", f"/sales/new?partner_id={cid}")):
+        assert (url in text) == (endpoint in app.view_functions)
 
 
 def test_customer_page_of_a_contact_shows_the_company(tech):

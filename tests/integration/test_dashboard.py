@@ -135,6 +135,9 @@ def test_numbers_link_to_the_lists_that_exist_and_those_lists_agree(dash_app):
         total = re.search(r"of (\d+) jobs?|1–(\d+) of", listed)
         count = int(next(g for g in total.groups() if g)) if total else 0
         assert count == int(metrics(page)[metric]), metric
+    if "late" in links:  # the stock section's "Late" filter counts the same transfers
+        listed = client.get(html.unescape(links["late"])).get_data(as_text=True)
+        assert listed.count("<tr data-id=") == int(metrics(page)["late"])
     # Sections not built in this app: the numbers are shown, not linked.
     for endpoint, metric in (("sales.index", "quotes"), ("crm.index", "pipeline:"),
                              ("inventory.index", "late")):
@@ -184,3 +187,12 @@ def test_a_part_odoo_refuses_shows_as_not_available(dash_app, monkeypatch):
     page = response.get_data(as_text=True)
     assert "Quotations to confirm" in page and "Not available." in page
     assert metrics(page)["overdue"].isdigit()
+
+
+def test_office_roles_land_on_the_dashboard_technicians_on_their_day(dash_app):
+    for user, home in (("office", "/dashboard"), ("admin", "/dashboard"),
+                       ("tech1", "/jobs/active")):
+        client = dash_app.test_client()
+        response = client.post("/login", data={"login": user, "password": user})
+        assert response.headers["Location"] == home, user
+        assert client.get("/").headers["Location"] == home
