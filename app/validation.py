@@ -17,6 +17,8 @@ import math
 from dataclasses import dataclass
 
 from flask import request
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import BadRequest
 
 # Free text longer than this is refused: notes and resolutions are sent to everyone who opens
@@ -52,6 +54,20 @@ def check_text(value, label="The text", *, max_chars=MAX_TEXT_CHARS, required=Fa
             "accepted. Please shorten it."
         )
     return text
+
+
+class HTMLForm(FlaskForm):
+    """The base of every Flask-WTF form: reads the submitted form fields and files only.
+
+    Flask-WTF would take a JSON body as the form's data, and crash (a 500) on one that is not
+    an object: `[{}]` posted to /login. An HTML form never sends JSON.
+    """
+
+    def __init__(self, *args, **kwargs):
+        if not args and "formdata" not in kwargs and request.method in ("POST", "PUT", "PATCH",
+                                                                           "DELETE"):
+            kwargs["formdata"] = CombinedMultiDict((request.files, request.form))
+        super().__init__(*args, **kwargs)
 
 
 # --- JSON bodies ------------------------------------------------------------------------------

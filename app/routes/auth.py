@@ -2,7 +2,6 @@
 import logging
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired
@@ -15,6 +14,7 @@ from app.security import (
 )
 from app.services import auth, login_throttle
 from app.services.odoo_api import AccessDenied, OdooError
+from app.validation import HTMLForm
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -23,7 +23,7 @@ HOME_ENDPOINT = "jobs.active"
 HOME_PATH = "/jobs/active"
 
 
-class LoginForm(FlaskForm):
+class LoginForm(HTMLForm):
     login = StringField("Login", validators=[InputRequired()], render_kw={
         "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
     password = PasswordField("Password", validators=[InputRequired()],
