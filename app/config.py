@@ -63,6 +63,12 @@ class Config:
     S3_CONNECT_TIMEOUT = _env_float("S3_CONNECT_TIMEOUT", 3)
     S3_READ_TIMEOUT = _env_float("S3_READ_TIMEOUT", 10)
     MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", 16)) * 1024 * 1024
+    # Videos are streamed to storage in chunks, so they may pass MAX_CONTENT_LENGTH.
+    MAX_VIDEO_BYTES = int(_env("MAX_VIDEO_MB", 100)) * 1024 * 1024
+    # Show files referenced without a media tag (jobs' photos and signatures from before tags)
+    # when they lie in the record's own folder; see app/services/media.py.
+    MEDIA_ACCEPT_UNTAGGED = _env_bool("MEDIA_ACCEPT_UNTAGGED", True)
+    MEDIA_SIGNING_KEY = _env("MEDIA_SIGNING_KEY")
     # Extra origins allowed for images (e.g. a CDN in front of the bucket), space-separated.
     CSP_EXTRA_SOURCES = _env("CSP_EXTRA_SOURCES", "")
 
@@ -84,6 +90,23 @@ class Config:
     REDIS_URL = _env("REDIS_URL")
     STORE_PATH = _env("STORE_PATH")
     STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 2)
+
+    # Integrations (issue 18). The integration user acts in Odoo with an API key where nobody
+    # is logged in (RMM webhooks, `flask psa` commands).
+    ODOO_INTEGRATION_LOGIN = _env("ODOO_INTEGRATION_LOGIN")
+    ODOO_INTEGRATION_KEY = _env("ODOO_INTEGRATION_KEY")
+    # Where client assets live: x_client_asset (Studio) or fsm.equipment; ASSET_FIELDS renames
+    # single fields (JSON, e.g. {"rmm_id": "x_rmm_id"}).
+    ASSET_MODEL = _env("ASSET_MODEL", "x_client_asset")
+    ASSET_FIELDS = _env("ASSET_FIELDS", "{}")
+    # The RMM: webhooks signed with this secret (POST /webhooks/rmm), its REST API for clients.
+    RMM_WEBHOOK_SECRET = _env("RMM_WEBHOOK_SECRET")
+    RMM_WEBHOOK_MAX_AGE = int(_env("RMM_WEBHOOK_MAX_AGE", 300))
+    RMM_API_URL = _env("RMM_API_URL")
+    RMM_API_TOKEN = _env("RMM_API_TOKEN")
+    RMM_TIMEOUT = (_env_float("RMM_CONNECT_TIMEOUT", 5), _env_float("RMM_TIMEOUT", 20))
+    # Seat billing: the product whose quantity follows the customer's active assets.
+    SEAT_PRODUCT_CODE = _env("SEAT_PRODUCT_CODE", "SRV-SEAT")
 
     # Number of reverse proxies in front of the app (X-Forwarded-For/Proto), 0 for none.
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))

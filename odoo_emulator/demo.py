@@ -454,6 +454,25 @@ class Seeder:
                 vals.update(active=False, probability=0.0, lost_reason_id=reasons[i % 3])
             self.create("crm.lead", vals)
 
+    def seed_crm_activities(self):
+        """Next steps on some open leads: overdue, due today and planned ones."""
+        env = self.state.env(self.users["office"], su=True)
+        leads = env["crm.lead"]
+        today = self.local_today(COMPANY_TZ)
+        calls = self.state.xmlids["mail.mail_activity_data_call"][1]
+        todo = self.state.xmlids["mail.mail_activity_data_todo"][1]
+        open_ids = sorted(rid for rid, rec in leads.records.items() if rec.get("active", True))
+        for n, rid in enumerate(open_ids[:12]):
+            delta = (-3, 0, 4)[n % 3]
+            user = leads.records[rid].get("user_id") or self.users["office"]
+            env["mail.activity"]._create_one({
+                "res_model_id": self.state.model_id("crm.lead"), "res_model": "crm.lead",
+                "res_id": rid, "activity_type_id": calls if n % 2 else todo,
+                "summary": ("Call back about the quote", "Send the site survey",
+                            "Confirm the visit date")[n % 3],
+                "date_deadline": (today + dt.timedelta(days=delta)).isoformat(),
+                "user_id": user})
+
     def seed_stock(self):
         rng = self.rng
         wh = self.create("stock.warehouse", {"name": "Fieldkit Warehouse", "code": "WH"},
@@ -527,6 +546,107 @@ class Seeder:
                 "user_id": [self.users["office"], self.users["tech1"], False][i % 3],
                 "priority": str(i % 4)})
 
+    # -- IT services: client assets, alert tickets, managed-seat subscriptions ---------------
+    def seed_psa(self):
+        """Assets for the first customers (one decommissioned), alert tickets on some, an
+        integration user with an API key, the managed-seat product and running subscriptions
+        whose seat counts are partly stale (one has no seat line at all)."""
+        rng, data = self.rng, self.state.storage.data
+        gfield = "groups_id" if self.version <= 18 else "group_ids"
+        pid = self.create("res.partner", {"name": "RMM Integration", "email":
+                                          "integration@fieldkit.example.com", "tz": COMPANY_TZ,
+                                          "company_id": self.company})
+        groups = security.OFFICE_GROUPS + [security.SALE_MANAGER, security.HD_MANAGER]
+        uid = self.create("res.users", {
+            "login": "integration", "password": "integration", "partner_id": pid,
+            "company_id": self.company, "company_ids": [(6, 0, [self.company])],
+            gfield: [(6, 0, [self.gids[g] for g in groups])]}, "fieldkit.user_integration")
+        self.users["integration"] = uid
+        self.create("res.users.apikeys", {"name": "RMM webhook", "user_id": uid,
+                                          "key": api_key_for("integration"), "scope": "rpc"})
+        self.state.invalidate_groups()
+        oses = ["Windows 11 Pro 23H2", "Windows 10 Pro 22H2", "Windows Server 2022",
+                "macOS 14 Sonoma", "Ubuntu 22.04 LTS"]
+        kinds = ["PC", "LT", "SRV", "MAC"]
+        now = dt.datetime.combine(self.local_today(COMPANY_TZ), dt.time(12, 0))
+        self.assets = {}
+        for n, cid in enumerate(self.customers[:8]):
+            cname = data["res.partner"][cid]["name"]
+            prefix = "".join(w[0] for w in cname.split()[:3]).upper()
+            contact = next((r for r, p in data["res.partner"].items()
+                            if p.get("parent_id") == cid), False)
+            ids = []
+            for k in range(3 + n % 2):
+                ids.append(self.create("x_client_asset", {
+                    "x_name": f"{prefix}-{kinds[k % len(kinds)]}{k + 1:02d}",
+                    "x_serial_number": f"{rng.choice(['5CG', 'C02', 'PF3', 'MXL'])}"
+                                       f"{rng.randint(1000000, 9999999)}",
+                    "x_partner_id": cid, "x_assigned_user_id": contact if k == 0 else False,
+                    "x_pulseway_id": hashlib.sha256(f"pw-{cid}-{k}".encode()).hexdigest()[:24],
+                    "x_os_info": oses[(n + k) % len(oses)],
+                    "x_last_audit": (now - dt.timedelta(hours=rng.randint(1, 240))).strftime(
+                        "%Y-%m-%d %H:%M:%S"),
+                    "x_status": "decommissioned" if k == 2 and n % 3 == 0 else "active"}))
+            self.assets[cid] = ids
+        stage = min(data["helpdesk.ticket.stage"])
+        for n, (header, cid) in enumerate((("Disk space low on C:", self.customers[0]),
+                                           ("Backup job failed", self.customers[1]),
+                                           ("CPU usage above 90%", self.customers[2]))):
+            self.create("helpdesk.ticket", {
+                "name": f"Alert: {header}", "description": f"<p>{header}.</p>",
+                "partner_id": cid, "x_asset_id": self.assets[cid][0], "stage_id": stage,
+                "priority": "2" if n == 0 else "1"})
+        order = next(iter(sorted(r for r, o in data["fsm.order"].items()
+                                 if data["fsm.location"].get(o.get("location_id"), {})
+                                 .get("owner_id") == self.customers[0])), None)
+        if order:
+            self.env["fsm.order"]._write_one(order, {"x_asset_id":
+                                                     self.assets[self.customers[0]][0]})
+        self.seed_subscriptions()
+
+    def seed_subscriptions(self):
+        vals = {"name": "Managed Seat (month)", "default_code": "SRV-SEAT", "list_price": 35.0,
+                "sale_ok": True, "purchase_ok": False, "type": "service",
+                "uom_id": self.state.xmlids["uom.product_uom_unit"][1]}
+        tmpl = self.create("product.template", vals)
+        seat = self.env["product.template"].raw_value(tmpl, "product_variant_ids")[0]
+        maint = self.products[[p[0] for p in PRODUCTS].index("SRV-MAINT")]
+        today = self.local_today(COMPANY_TZ)
+        # (customer index, seat quantity or None for no seat line, running?)
+        plans = [(0, 2, True), (1, 4, True), (2, None, True), (3, 1, False)]
+        if self.version == 15:
+            for idx, qty, running in plans:
+                lines = [(0, 0, {"product_id": maint, "name": "Maintenance plan",
+                                 "quantity": 1.0, "price_unit": 299.0})]
+                if qty is not None:
+                    lines.append((0, 0, {"product_id": seat, "name": "Managed Seat (month)",
+                                         "quantity": float(qty), "price_unit": 35.0}))
+                self.create("contract.contract", {
+                    "name": f"Managed IT {idx + 1}", "partner_id": self.customers[idx],
+                    "date_start": (today - dt.timedelta(days=90)).isoformat(),
+                    "date_end": False if running else (today - dt.timedelta(days=5)).isoformat(),
+                    "contract_line_ids": [
+                        (0, 0, dict(v, date_start=(today - dt.timedelta(days=90)).isoformat(),
+                                    date_end=False if running else
+                                    (today - dt.timedelta(days=5)).isoformat()))
+                        for _, _, v in lines]})
+            return
+        plan = self.create("sale.subscription.plan", {"name": "Monthly"}) \
+            if self.version >= 17 else False
+        for idx, qty, running in plans:
+            lines = [(0, 0, {"product_id": maint, "product_uom_qty": 1.0})]
+            if qty is not None:
+                lines.append((0, 0, {"product_id": seat, "product_uom_qty": float(qty)}))
+            sub = {"partner_id": self.customers[idx], "user_id": self.users["office"],
+                   "order_line": lines, "is_subscription": True, "state": "sale",
+                   "next_invoice_date": (today + dt.timedelta(days=10)).isoformat()}
+            if self.version >= 17:
+                sub.update(plan_id=plan, subscription_state="3_progress" if running
+                           else "6_churn")
+            else:
+                sub["stage_category"] = "progress" if running else "closed"
+            self.create("sale.order", sub)
+
     def run(self):
         self.seed_base()
         self.seed_ir_model()
@@ -540,10 +660,13 @@ class Seeder:
             self.seed_sales()
         if "crm.lead" in reg:
             self.seed_crm()
+            self.seed_crm_activities()
         if "stock.picking" in reg:
             self.seed_stock()
         if "helpdesk.ticket" in reg:
             self.seed_helpdesk()
+        if "x_client_asset" in reg and "helpdesk.ticket" in reg and "sale.order" in reg:
+            self.seed_psa()
 
 
 def seed(state):

@@ -139,6 +139,7 @@ ACL = {
     "crm.lost.reason": [(USER, "r"), (SALE_MANAGER, "rwcu")],
     "crm.team": [(USER, "r"), (SALE_MANAGER, "rwcu")],
     "crm.tag": [(USER, "r"), (SALE_OWN, "rwc")],
+    "crm.lead.lost": [(SALE_OWN, "rwcu")],
     "stock.picking": [(STOCK_USER, "rwcu")],
     "stock.move": [(STOCK_USER, "rwcu")],
     "stock.picking.type": [(USER, "r"), (STOCK_MANAGER, "rwcu")],
@@ -150,6 +151,11 @@ ACL = {
     "helpdesk.ticket.stage": [(USER, "r"), (HD_MANAGER, "rwcu")],
     "helpdesk.ticket.team": [(USER, "r"), (HD_MANAGER, "rwcu")],
     "helpdesk.ticket.category": [(USER, "r"), (HD_MANAGER, "rwcu")],
+    # Studio gives a new model's access to internal users (and everything to Settings).
+    "x_client_asset": [(USER, "rwcu"), (SYSTEM, "rwcu")],
+    "sale.subscription.plan": [(USER, "r"), (SALE_MANAGER, "rwcu")],
+    "contract.contract": [(USER, "r"), (SALE_MANAGER, "rwcu"), ("account.group_account_invoice", "rwcu")],
+    "contract.line": [(USER, "r"), (SALE_MANAGER, "rwcu"), ("account.group_account_invoice", "rwcu")],
 }
 
 

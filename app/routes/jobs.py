@@ -5,28 +5,15 @@ with a flash (PRG). When Odoo (or Fieldkit) refuses, the job page is rendered ag
 message and the text the technician typed, so nothing is lost.
 """
 
-from flask import (
-    Blueprint,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, redirect, render_template, request, session, url_for
 
+from app.routes.helpers import act, signature_endpoint
 from app.security import login_required, role_required
 from app.services import dispatch, jobs
-from app.services.odoo_api import UserError, get_odoo
-from app.services.s3_service import StorageError, get_storage
-from app.services.uploads import UploadRejected, decode_data_url
-from app.validation import InvalidInput, Text, json_body
+from app.services.odoo_api import get_odoo
+from app.services.s3_service import get_storage
 
 bp = Blueprint("jobs", __name__)
-
-# Refusals shown on the job page itself, with what was typed kept in the form.
-REFUSALS = (UserError, jobs.JobActionError, UploadRejected, StorageError, InvalidInput)
 OFFICE = ("office", "manager")
 
 
@@ -44,18 +31,18 @@ def _render_detail(id, *, error=None, form=None, status=200):
         form=form or {},
         eta=request.args.get("eta", type=int),
     )
-    return page, status
+    # The worker keeps this page offline and refetches it only when the list shows another
+    # version of the job (sw.js, PAGE_VERSION).
+    return page, status, {"X-Fk-Version": job["version"]}
 
 
 def _act(id, action, *args, form=None, **redirect_args):
     """Run one job action: PRG on success, the job page with the refusal otherwise."""
-    try:
-        message = action(get_odoo(), _viewer(), id, *args)
-    except REFUSALS as exc:
-        status = 503 if isinstance(exc, StorageError) else 422
-        return _render_detail(id, error=exc.user_message, form=form, status=status)
-    flash(message, "success")
-    return redirect(url_for("jobs.detail", id=id, **redirect_args))
+    return act(
+        lambda: action(get_odoo(), _viewer(), id, *args),
+        lambda message, status: _render_detail(id, error=message, form=form, status=status),
+        url_for("jobs.detail", id=id, **redirect_args),
+    )
 
 
 @bp.get("/jobs")
@@ -130,23 +117,11 @@ def photos(id):
     return _act(id, jobs.add_photos, files, get_storage())
 
 
-SIGNATURE_BODY = {
-    "image": Text(required=True, max_length=None, label="The signature image"),
-    "signer_name": Text(max_length=120, label="The signer's name"),
-}
-
-
 @bp.post("/api/jobs/<int:id>/signature")
 @login_required
 def signature(id):
-    body = json_body(SIGNATURE_BODY)
-    try:
-        png = decode_data_url(body["image"])
-        result = jobs.save_signature(
-            get_odoo(), _viewer(), id, png, body["signer_name"], get_storage()
+    return signature_endpoint(
+        lambda png, signer_name: jobs.save_signature(
+            get_odoo(), _viewer(), id, png, signer_name, get_storage()
         )
-    except UploadRejected as exc:
-        return jsonify(success=False, error=exc.user_message), 400
-    except StorageError as exc:
-        return jsonify(success=False, error=exc.user_message), 503
-    return jsonify(success=True, **result)
+    )

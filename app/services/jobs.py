@@ -5,18 +5,16 @@ get back plain dicts ready for the templates. Everything version-specific lives 
 
 * fields: ``description``/``resolution`` are text up to 17 and HTML from 18; ``mobile`` is gone in
   19; ``require_signature`` exists from 18; ``x_signature_url`` is Fieldkit's own field.
-* chatter: ``/mail/thread/messages`` answers a bare list (16), ``{"messages": [...]}`` (17) or
-  the store format (18, 19: records under ``data``, ids under ``messages``); 15 has no such route,
-  so ``mail.message.message_format`` is read for the order's ``message_ids``.
+* history: read through :mod:`app.services.chatter` (15 needs the order's ``message_ids``).
 * ownership: OCA 16/17 restrict technicians to their own orders, OCA 18/19 only by company, so
   Fieldkit itself limits a technician to orders whose ``person_id`` or ``person_ids`` is the
   ``fsm.person`` sharing the user's partner, and refuses the others with a 403.
 * stages are read from ``fsm.stage`` (``stage_type`` "order", by sequence), never hard-coded; the
   en-route, started, completed and cancelled stages are recognised by flag and name.
 
-Photos are kept as chatter notes holding the storage reference (one line
-``fieldkit-photo: <reference>`` per photo): the detail page lists them from the messages it
-reads anyway, so they cost no extra RPC, and the note shows who added them and when.
+Photos and the signature are files on the order (:mod:`app.services.media`): history notes and
+``x_signature_url`` hold references bound to the order with an HMAC tag, and the detail page lists
+them from the messages it reads anyway, so they cost no extra RPC.
 """
 
 from __future__ import annotations
@@ -32,36 +30,26 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup
 from werkzeug.exceptions import Forbidden, NotFound
 
+from app.services import chatter, media
 from app.services import timezone as tzs
-from app.services.odoo_api import OdooCall, OdooError, UserError
-from app.services.s3_service import StorageError, make_key
+from app.services.actions import ActionRefused
+from app.services.odoo_api import OdooCall
 from app.services.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
-from app.services.uploads import UploadRejected, check_photo, check_signature_png
+from app.services.uploads import check_signature_png
 from app.validation import check_text
 
 logger = logging.getLogger(__name__)
 
 PRIORITY_LABELS = {"0": "Normal", "1": "Low", "2": "High", "3": "Urgent"}
 LIST_LIMIT = 300
-MESSAGE_LIMIT = 40
+MODEL = "fsm.order"
 STAGE_CACHE_SECONDS = 300
 ETA_CHOICES = (10, 20, 30, 45)
-PHOTO_MARKER = "fieldkit-photo:"
-SIGNATURE_MARKER = "fieldkit-signature:"
-_PHOTO_RE = re.compile(r"fieldkit-photo:\s*(\S+)")
-_SIGNATURE_RE = re.compile(r"fieldkit-signature:\s*(\S+)")
-NO_EMAIL_MESSAGE = (
-    "Your Odoo user needs an email address to post notes. "
-    "Ask the office to add one to your user, then try again."
-)
+NO_EMAIL_MESSAGE = chatter.NO_EMAIL_MESSAGE
 
 
-class JobActionError(Exception):
+class JobActionError(ActionRefused):
     """An action Fieldkit refuses before asking Odoo; the message is written for the technician."""
-
-    def __init__(self, user_message):
-        self.user_message = user_message
-        super().__init__(user_message)
 
 
 class JobNotFound(NotFound):
@@ -147,6 +135,7 @@ def list_fields(version: int) -> list[str]:
         "person_id",
         "person_ids",
         "is_closed",
+        "write_date",  # the version of the job the worker's offline copy is compared with
     ]
     if version <= 18:
         fields.append("mobile")
@@ -429,6 +418,9 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "person_ids": [_m2o_id(p) for p in persons],
         "unassigned": not order.get("person_id") and not persons,
         "precache": day is not None and today <= day <= today + timedelta(days=1),
+        # Changes with every write to the order: the worker refetches a kept job page only
+        # when this differs from the copy's (or the copy is old).
+        "version": order.get("write_date") or "",
     }
 
 
@@ -544,155 +536,14 @@ def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
     return found[0]
 
 
-# --------------------------------------------------------------------------- chatter
-
-
-def _partner_names(store: dict) -> dict:
-    return {p.get("id"): p.get("name") or "" for p in store.get("res.partner", []) or []}
-
-
-def _subtype_descriptions(store: dict) -> dict:
-    return {
-        s.get("id"): s.get("description") or "" for s in store.get("mail.message.subtype", []) or []
-    }
-
-
-def _body_html(body):
-    # 19 sends HTML bodies as ["markup", "<p>...</p>"].
-    if isinstance(body, (list, tuple)):
-        return body[1] if len(body) > 1 else ""
-    return body or ""
-
-
-def _tracking_value(value):
-    if isinstance(value, dict):
-        value = value.get("value")
-    if value is False or value is None:
-        return ""
-    return str(value)
-
-
-def _normalize_tracking(values) -> list[dict]:
-    out = []
-    for t in values or []:
-        if not isinstance(t, dict):
-            continue
-        info = t.get("fieldInfo") or {}
-        field = (
-            t.get("changedField")
-            or info.get("changedField")
-            or t.get("changed_field")
-            or t.get("field_desc")
-            or ""
-        )
-        old = t.get("oldValue", t.get("old_value"))
-        new = t.get("newValue", t.get("new_value"))
-        out.append({"field": field, "old": _tracking_value(old), "new": _tracking_value(new)})
-    return out
-
-
-def _author(message, partners) -> tuple[int | None, str]:
-    author = message.get("author")
-    if isinstance(author, dict):  # 16/17 embed the name; 18 refers to the store's res.partner
-        pid = author.get("id")
-        return pid, author.get("name") or partners.get(pid, "")
-    author_id = message.get("author_id")
-    if isinstance(author_id, (list, tuple)):  # 15 message_format: [id, name]
-        return _m2o_id(author_id), _m2o_name(author_id)
-    if isinstance(author_id, int):  # 19
-        return author_id, partners.get(author_id, "")
-    return None, ""
-
-
-def _raw_messages(result) -> tuple[list[dict], dict]:
-    """The message dicts and the store of related records, whatever the version's shape."""
-    if isinstance(result, list):  # 15 message_format, 16 /mail/thread/messages
-        return result, {}
-    if not isinstance(result, dict):
-        return [], {}
-    store = result.get("data")
-    if isinstance(store, dict):  # 18/19 store format: ids in "messages", records in data
-        records = {m.get("id"): m for m in store.get("mail.message", []) or []}
-        order = result.get("messages") or list(records)
-        return [records[i] for i in order if i in records], store
-    messages = result.get("messages")
-    if isinstance(messages, list) and all(isinstance(m, dict) for m in messages):  # 17
-        return messages, {}
-    return [], {}
-
-
-def normalize_messages(result) -> list[dict]:
-    """Chatter in one shape for every version, newest first, bodies sanitised.
-
-    Each message: id, date (aware UTC), author_id (partner), author, body (Markup), is_note,
-    kind ("note", "message" or "tracking"), subtype, tracking [{field, old, new}], photos and
-    signature (storage references found in Fieldkit's notes).
-    """
-    raw, store = _raw_messages(result)
-    partners = _partner_names(store)
-    subtypes = _subtype_descriptions(store)
-    out = []
-    for m in raw:
-        author_id, author = _author(m, partners)
-        html = _body_html(m.get("body"))
-        text = html_to_text(html)
-        photos = _PHOTO_RE.findall(text)
-        signature = _SIGNATURE_RE.findall(text)
-        if photos or signature:
-            # Fieldkit's own reference lines are shown as pictures, not as text.
-            html = re.sub(
-                r"<p>\s*fieldkit-(photo|signature):[^<]*</p>|fieldkit-(photo|signature):\s*\S+",
-                "",
-                html,
-            )
-        tracking = _normalize_tracking(m.get("trackingValues") or m.get("tracking_value_ids"))
-        subtype = m.get("subtype_id")
-        subtype_name = m.get("subtype_description") or (
-            subtypes.get(subtype) if isinstance(subtype, int) else _m2o_name(subtype)
-        )
-        is_note = (
-            bool(m.get("is_note"))
-            or _m2o_name(subtype) == "Note"
-            or (m.get("message_type") == "comment" and subtype == 2 and m.get("is_note") is None)
-        )
-        kind = (
-            "tracking"
-            if tracking
-            else ("note" if m.get("message_type") == "comment" and is_note else "message")
-        )
-        out.append(
-            {
-                "id": m.get("id"),
-                "date": tzs.parse_odoo_datetime(m.get("date")),
-                "author_id": author_id,
-                "author": author or "Odoo",
-                "body": sanitize_html(html),
-                "has_body": not is_blank_html(html),
-                "is_note": is_note,
-                "kind": kind,
-                "message_type": m.get("message_type") or "",
-                "subtype": subtype_name or "",
-                "tracking": tracking,
-                "photos": photos,
-                "signature": signature[0] if signature else None,
-            }
-        )
-    epoch = datetime.min.replace(tzinfo=UTC)
-    out.sort(key=lambda msg: (msg["date"] or epoch, msg["id"] or 0), reverse=True)
-    return out
+# --------------------------------------------------------------------------- history
 
 
 def fetch_messages(odoo, viewer: Viewer, order: dict) -> list[dict]:
-    """The order's chatter with tracking, newest first (1 RPC; none on 15 without messages)."""
-    if viewer.version <= 15:
-        ids = sorted(order.get("message_ids") or [], reverse=True)[:MESSAGE_LIMIT]
-        result = odoo.call("mail.message", "message_format", ids) if ids else []
-    else:
-        result = odoo.json_route(
-            "/mail/thread/messages",
-            {"thread_model": "fsm.order", "thread_id": order["id"], "limit": MESSAGE_LIMIT},
-        )
-    return normalize_messages(result)
+    """The order's history with tracking, newest first (1 RPC; none on 15 without messages)."""
+    return chatter.fetch_messages(
+        odoo, viewer.version, MODEL, order["id"], message_ids=order.get("message_ids")
+    )
 
 
 # --------------------------------------------------------------------------- detail
@@ -705,14 +556,6 @@ def _html_or_text(value, version: int) -> Markup:
     if version >= 18 or str(value).lstrip().startswith("<"):
         return sanitize_html(value)
     return text_to_html(value)
-
-
-def _presign(storage, ref):
-    try:
-        return storage.presigned_url(storage.key_from_reference(ref))
-    except StorageError:
-        logger.warning("Could not sign a URL for %s", ref, exc_info=True)
-        return None
 
 
 def finish_checks(order: dict, viewer: Viewer) -> list[dict]:
@@ -763,19 +606,12 @@ def job_detail(
         equipment = [f"Equipment #{eid}" for eid in equipment_ids]
     row = summarize_order(order, stage_map, viewer.tz, now)
     stage_id = row["stage"]["id"]
-    photos, signature_url = [], None
+    files, signature_url = {"photos": [], "videos": []}, None
     if storage is not None:
-        for msg in messages:
-            msg["photo_urls"] = [u for u in (_presign(storage, r) for r in msg["photos"]) if u]
-            photos.extend(
-                {"url": u, "author": msg["author"], "date": msg["date"]} for u in msg["photo_urls"]
-            )
-        if order.get("x_signature_url"):
-            signature_url = _presign(storage, order["x_signature_url"])
-    for msg in messages:
-        msg["when"] = tzs.relative_day(msg["date"], viewer.tz, now) if msg["date"] else ""
-        msg.setdefault("photo_urls", [])
-        msg["is_me"] = msg["author_id"] == viewer.partner_id
+        rec = media.record(MODEL, job_id)
+        files = media.collect(messages, rec, storage)
+        signature_url = media.link(rec, order.get("x_signature_url"), storage)
+    chatter.present(messages, tz=viewer.tz, partner_id=viewer.partner_id, now=now)
     closed = row["is_closed"]
     en_route = stage_map.en_route
     offer_en_route = (
@@ -808,7 +644,8 @@ def job_detail(
         "has_signature": bool(order.get("x_signature_url")),
         "require_signature": bool(order.get("require_signature")),
         "messages": messages,
-        "photos": photos,
+        "photos": files["photos"],
+        "videos": files["videos"],
         "finish_checks": finish_checks(order, viewer),
         "actions": {
             "can_act": not closed,
@@ -909,24 +746,8 @@ def cancel_job(odoo, viewer: Viewer, job_id: int) -> str:
 
 
 def _post_note(odoo, viewer: Viewer, job_id: int, html: Markup):
-    """message_post as the user: an internal note, never an e-mail to followers.
-
-    :raises JobActionError: when Odoo refuses because the user has no e-mail address.
-    """
-    kwargs = {"message_type": "comment", "subtype_xmlid": "mail.mt_note"}
-    body = str(html)
-    if viewer.version >= 17:
-        kwargs["body_is_html"] = True
-    elif viewer.version == 16:
-        # 16 escapes a str body; Markup has no wire form, so send the plain text.
-        body = html_to_text(html)
-    try:
-        return odoo.message_post("fsm.order", job_id, body, **kwargs)
-    except UserError as exc:
-        message = str(getattr(exc, "user_message", "") or exc)
-        if "email" in message.lower():
-            raise JobActionError(NO_EMAIL_MESSAGE) from exc
-        raise
+    """An internal note on the job, as the user (see :func:`chatter.post_note`)."""
+    return chatter.post_note(odoo, viewer.version, MODEL, job_id, html)
 
 
 def add_note(odoo, viewer: Viewer, job_id: int, text: str) -> str:
@@ -940,44 +761,16 @@ def add_note(odoo, viewer: Viewer, job_id: int, text: str) -> str:
 
 
 def add_photos(odoo, viewer: Viewer, job_id: int, files, storage) -> str:
-    """Check, store under ``jobs/{id}/photos/`` and list the photos in a chatter note.
+    """Check, store under ``jobs/{id}/photos/`` and list the photos in a history note.
 
     ``files`` are ``(filename, bytes)`` pairs. Nothing is stored unless every file passes.
 
     :raises UploadRejected: for a file that is not an accepted photo or is too large.
     :raises StorageError: when the store fails (what was stored is removed again).
     """
-    files = [(name, data) for name, data in files if name or data]
-    if not files:
-        raise UploadRejected("Please choose at least one photo.")
-    checked = [(name, data, check_photo(data, name)) for name, data in files]
+    checked = media.check_photos(files)
     fetch_order(odoo, viewer, job_id, ["id"])
-    keys = []
-    try:
-        for name, data, content_type in checked:
-            key = make_key(f"jobs/{job_id}/photos", name or "photo", content_type)
-            storage.put_object(key, data, content_type)
-            keys.append(key)
-        count = len(keys)
-        lines = [Markup("<p>{}</p>").format(f"{count} photo{'s' if count > 1 else ''} added")]
-        lines += [Markup("<p>{} {}</p>").format(PHOTO_MARKER, storage.reference(k)) for k in keys]
-        _post_note(odoo, viewer, job_id, Markup("").join(lines))
-    except (StorageError, JobActionError, OdooError):
-        _discard(storage, keys)
-        raise
-    return f"{len(keys)} photo{'s' if len(keys) > 1 else ''} added."
-
-
-def _discard(storage, keys):
-    for key in keys:
-        try:
-            storage.delete(key)
-        except StorageError:
-            logger.warning("Could not remove %s after a failed upload", key, exc_info=True)
-
-
-def signature_key(job_id: int, now: datetime) -> str:
-    return f"signatures/fsm_{job_id}_{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.png"
+    return media.add_photos(odoo, viewer.version, media.record(MODEL, job_id), checked, storage)
 
 
 def save_signature(
@@ -990,7 +783,7 @@ def save_signature(
     *,
     now: datetime | None = None,
 ) -> dict:
-    """Store the customer's signature, keep its reference in ``x_signature_url``, note it.
+    """Store the customer's signature, keep its bound reference in ``x_signature_url``, note it.
 
     :raises UploadRejected: when the PNG is not acceptable.
     :raises StorageError: when the store fails; ``x_signature_url`` is then left untouched.
@@ -999,17 +792,13 @@ def save_signature(
     check_signature_png(png)
     signer_name = (signer_name or "").strip()[:120]
     fetch_order(odoo, viewer, job_id, ["id"])
-    now = now or tzs.now_utc()
-    key = signature_key(job_id, now)
-    storage.put_object(key, png, "image/png")
-    ref = storage.reference(key)
-    odoo.write("fsm.order", [job_id], {"x_signature_url": ref})
-    who = f"Signed by {signer_name}" if signer_name else "Customer signature collected"
-    note = Markup("<p>{}</p><p>{} {}</p>").format(who, SIGNATURE_MARKER, ref)
+    rec = media.record(MODEL, job_id)
+    key, ref = media.store_signature(rec, png, storage)
+    odoo.write(MODEL, [job_id], {"x_signature_url": ref})
     warning = None
     try:
-        _post_note(odoo, viewer, job_id, note)
-    except JobActionError as exc:
-        # The signature itself is saved; only the chatter note is missing.
+        _post_note(odoo, viewer, job_id, media.signature_note(rec, ref, signer_name))
+    except ActionRefused as exc:
+        # The signature itself is saved; only the history note is missing.
         warning = "Signature saved, but it could not be noted in the history: " + exc.user_message
     return {"url": storage.presigned_url(key), "warning": warning}

@@ -275,11 +275,19 @@ class OdooAPI:
     def _send(self, path, params, timeout=None):
         """POST one envelope; classify transport failures into OdooUnavailable."""
         cookies = {"session_id": self.session_id} if self.session_id else None
-        try:
-            response = http_session().post(
-                self.base_url + path, json=self._envelope(params), cookies=cookies,
-                timeout=timeout or self.timeout,
+        response = self._post(self.base_url + path, timeout=timeout,
+                              json=self._envelope(params), cookies=cookies)
+        if response.status_code >= 500:
+            raise OdooUnavailable(
+                f"HTTP {response.status_code} from Odoo", code=response.status_code,
+                should_retry=response.status_code in RETRYABLE_STATUSES,
             )
+        return response
+
+    def _post(self, url, timeout=None, **kwargs):
+        """POST with this client's timeouts; the one place transport failures are classified."""
+        try:
+            return http_session().post(url, timeout=timeout or self.timeout, **kwargs)
         except requests.ConnectTimeout as exc:
             # The request never reached Odoo: safe to try again.
             raise OdooUnavailable(f"connect timeout: {exc}", should_retry=True) from exc
@@ -291,12 +299,6 @@ class OdooAPI:
             raise OdooUnavailable(f"connection failed: {exc}", should_retry=True) from exc
         except requests.RequestException as exc:
             raise OdooUnavailable(f"request failed: {exc}") from exc
-        if response.status_code >= 500:
-            raise OdooUnavailable(
-                f"HTTP {response.status_code} from Odoo", code=response.status_code,
-                should_retry=response.status_code in RETRYABLE_STATUSES,
-            )
-        return response
 
     def _rpc(self, path, params, *, idempotent=False, quick=None):
         """One RPC with retries (reads only), counted and timed for this request.

@@ -97,6 +97,16 @@ class Storage(abc.ABC):
         """
 
     @abc.abstractmethod
+    def put_stream(self, key, chunks, content_type) -> str:
+        """Store the bytes of the iterable ``chunks`` under ``key`` without holding them all.
+
+        If ``chunks`` raises (too large, connection lost), nothing is left stored and the
+        exception propagates.
+
+        :raises StorageError: when the store cannot be written.
+        """
+
+    @abc.abstractmethod
     def presigned_url(self, key, expires=None) -> str:
         """A URL that lets a browser GET the object for ``expires`` seconds (default 1 hour)."""
 
@@ -138,10 +148,12 @@ class S3Storage(Storage):
         secret_access_key=None,
         addressing_style=None,
         client=None,
+        part_size=8 * 1024 * 1024,
     ):
         if not bucket:
             raise ValueError("S3Storage needs a bucket name (S3_BUCKET)")
         self.bucket = bucket
+        self.part_size = part_size
         self.presign_seconds = _clamp_expiry(presign_seconds)
         self.client = client or self._make_client(
             region=region,
@@ -204,6 +216,61 @@ class S3Storage(Storage):
                 ServerSideEncryption="AES256",
             )
         return key
+
+    def put_stream(self, key, chunks, content_type) -> str:
+        """Multipart upload in parts of ``part_size`` (S3's minimum is 5 MB, except the last)."""
+        check_key(key)
+        buffer = bytearray()
+        upload_id = None
+        parts = []
+        try:
+            for chunk in chunks:
+                buffer += chunk
+                while len(buffer) >= self.part_size:
+                    if upload_id is None:
+                        upload_id = self._start_multipart(key, content_type)
+                    parts.append(self._upload_part(key, upload_id, len(parts) + 1,
+                                                   bytes(buffer[:self.part_size])))
+                    del buffer[:self.part_size]
+            if upload_id is None:
+                # Small enough for one request.
+                return self.put_object(key, bytes(buffer), content_type)
+            if buffer:
+                parts.append(self._upload_part(key, upload_id, len(parts) + 1, bytes(buffer)))
+            with self._errors("complete_multipart_upload", key):
+                self.client.complete_multipart_upload(
+                    Bucket=self.bucket, Key=key, UploadId=upload_id,
+                    MultipartUpload={"Parts": parts},
+                )
+        except BaseException:
+            if upload_id is not None:
+                self._abort_multipart(key, upload_id)
+            raise
+        return key
+
+    def _start_multipart(self, key, content_type):
+        with self._errors("create_multipart_upload", key):
+            return self.client.create_multipart_upload(
+                Bucket=self.bucket, Key=key,
+                ContentType=content_type or "application/octet-stream",
+                ServerSideEncryption="AES256",
+            )["UploadId"]
+
+    def _upload_part(self, key, upload_id, number, data):
+        with self._errors("upload_part", key):
+            answer = self.client.upload_part(
+                Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=data
+            )
+        return {"ETag": answer["ETag"], "PartNumber": number}
+
+    def _abort_multipart(self, key, upload_id):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+        except (BotoCoreError, ClientError):
+            # A lifecycle rule on the bucket should clean up incomplete uploads anyway.
+            logger.warning("Could not abort the multipart upload of %s", key, exc_info=True)
 
     def presigned_url(self, key, expires=None) -> str:
         check_key(key)
@@ -273,6 +340,30 @@ class LocalStorage(Storage):
         except OSError as exc:
             logger.warning("Local storage write of %s failed: %s", key, exc, exc_info=True)
             raise StorageError(cause=exc) from exc
+        return key
+
+    def put_stream(self, key, chunks, content_type) -> str:
+        """Chunks go to a temporary file next to the target, renamed into place at the end."""
+        path = self.path_for(key)
+        meta = self._meta_path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            meta.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except OSError as exc:
+            logger.warning("Local storage write of %s failed: %s", key, exc, exc_info=True)
+            raise StorageError(cause=exc) from exc
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
+            self._write_atomically(meta, json.dumps({"content_type": content_type}).encode())
+            os.replace(tmp, path)
+        except OSError as exc:
+            logger.warning("Local storage write of %s failed: %s", key, exc, exc_info=True)
+            raise StorageError(cause=exc) from exc
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         return key
 
     @staticmethod

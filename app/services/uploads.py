@@ -52,6 +52,36 @@ def sniff_image_type(data: bytes):
     return None
 
 
+# ISO-BMFF major brands of MP4 videos (and the QuickTime one): the ftyp box names them.
+_MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ",
+               b"M4VP", b"dash", b"mmp4", b"MSNV", b"3gp4", b"3gp5", b"3g2a", b"f4v "}
+# Old QuickTime files start with one of these atoms instead of ftyp.
+_QT_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
+_EBML_MAGIC = b"\x1a\x45\xdf\xa3"
+DEFAULT_MAX_VIDEO_BYTES = 100 * 1024 * 1024
+
+
+def sniff_video_type(data: bytes):
+    """MP4, QuickTime or WebM judged by the first bytes of the file, or None."""
+    if len(data) >= 12 and data[4:8] == b"ftyp":
+        major = data[8:12]
+        if major == b"qt  ":
+            return "video/quicktime"
+        if major in _MP4_BRANDS:
+            return "video/mp4"
+        return None
+    if len(data) >= 8 and data[4:8] in _QT_ATOMS:
+        return "video/quicktime"
+    if data.startswith(_EBML_MAGIC) and b"webm" in data[:64]:
+        return "video/webm"
+    return None
+
+
+def max_video_bytes():
+    """The configured video size limit (``MAX_VIDEO_MB``, default 100 MB), in bytes."""
+    return _limit("MAX_VIDEO_BYTES", DEFAULT_MAX_VIDEO_BYTES)
+
+
 def _heif_type(data):
     box_size = struct.unpack(">I", data[:4])[0]
     major = data[8:12]

@@ -10,6 +10,11 @@
  *   pages (GET)        network first (navigation preload, 3 s timeout if a copy exists),
  *                      then the cached copy, then /offline
  *   everything else    network only, never cached: POST/PUT/DELETE, /login, /logout
+ *
+ * Offline copies of the day's job pages (PRECACHE_PAGES from pwa.js) are fetched again only
+ * when the list shows another version of the job (its write_date, in data-precache) than the
+ * copy's X-Fk-Version header, or when the copy is older than PAGE_REFRESH_MS: each refetch
+ * costs the server Odoo calls, even when it ends in a 304.
  */
 'use strict';
 
@@ -32,6 +37,10 @@ const MAX_AGE = { [CACHES.static]: 30 * 24 * HOUR, [CACHES.api]: HOUR };
 const NAVIGATION_TIMEOUT_MS = 3000;
 const MAX_PAGES = 60;
 const CACHED_AT = 'X-Fk-Cached-At'; // when a stored response was fetched (ms since epoch)
+const PAGE_VERSION = 'X-Fk-Version'; // the job's write_date when its page was rendered
+// A kept job page whose job did not change is refetched after this long anyway: notes posted
+// in Odoo itself do not change the order's write_date.
+const PAGE_REFRESH_MS = HOUR;
 const MATCH = { ignoreVary: true };
 
 // Pages answered from the cache, by the id of the window they open in, so that pwa.js can ask
@@ -79,12 +88,13 @@ self.addEventListener('fetch', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  const { type, urls } = event.data || {};
+  const { type, urls, pages } = event.data || {};
   if (type === 'SKIP_WAITING') self.skipWaiting();
   else if (type === 'CLEAR_USER_CACHES') event.waitUntil(clearUserCaches());
   else if (type === 'PRECACHE_PAGES') {
     // claim() again: a page whose navigation began before activation was not claimed then.
-    event.waitUntil(self.clients.claim().then(() => precachePages(urls || [], event.source)));
+    const list = pages || (urls || []).map((url) => ({ url, version: '' }));
+    event.waitUntil(self.clients.claim().then(() => precachePages(list, event.source)));
   }
   else if (type === 'PAGE_SOURCE') {
     event.source.postMessage({ type, cachedAt: servedFromCache.get(event.source.id) || null });
@@ -173,21 +183,36 @@ async function save(cacheName, request, response) {
   return true;
 }
 
-// Today's and tomorrow's job pages, sent by pwa.js from /jobs/active: a few at a time.
-async function precachePages(urls, client) {
-  const queue = urls.map((u) => new URL(u, self.location.origin))
-    .filter((u) => u.origin === self.location.origin && !NEVER_CACHED.includes(u.pathname))
+// Today's and tomorrow's job pages, sent by pwa.js from /jobs/active as {url, version}: the
+// ones without an up-to-date copy are fetched, a few at a time. `count` says how many pages
+// are ready offline, `fetched` how many of them cost a request this time.
+async function precachePages(pages, client) {
+  const queue = pages.map((p) => ({ url: new URL(p.url, self.location.origin), version: p.version || '' }))
+    .filter(({ url }) => url.origin === self.location.origin && !NEVER_CACHED.includes(url.pathname))
     .slice(0, 40);
   let count = 0;
+  let fetched = 0;
   const worker = async () => {
     const { signal } = userFetches;
-    for (let u = queue.shift(); u && !signal.aborted; u = queue.shift()) {
-      const response = await fetch(u.href, { cache: 'no-cache', signal }).catch(() => null);
-      if (response && (await save(CACHES.pages, u.href, response).catch(() => false))) count += 1;
+    for (let p = queue.shift(); p && !signal.aborted; p = queue.shift()) {
+      if (await upToDate(p.url.href, p.version)) {
+        count += 1;
+        continue;
+      }
+      const response = await fetch(p.url.href, { cache: 'no-cache', signal }).catch(() => null);
+      if (response) fetched += 1;
+      if (response && (await save(CACHES.pages, p.url.href, response).catch(() => false))) count += 1;
     }
   };
   await Promise.all([worker(), worker(), worker()]);
-  if (client) client.postMessage({ type: 'PRECACHED', count });
+  if (client) client.postMessage({ type: 'PRECACHED', count, fetched });
+}
+
+// A kept copy of this version of the page, young enough to be trusted without asking.
+async function upToDate(url, version) {
+  if (!version) return false;
+  const cached = await caches.match(url, { ...MATCH, cacheName: CACHES.pages });
+  return Boolean(cached) && cached.headers.get(PAGE_VERSION) === version && isFresh(cached, PAGE_REFRESH_MS);
 }
 
 async function clearUserCaches() {

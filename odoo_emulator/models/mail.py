@@ -1,6 +1,7 @@
 """mail: the mail.thread mixin (message_post, tracking), mail.message, mail.tracking.value,
 mail.activity, the chatter JSON route formats per version, sms.sms and sms.composer."""
 
+import datetime as dt
 import html
 import re
 
@@ -81,7 +82,8 @@ class MailThread(BaseModel):
     def _activities(self, rid):
         acts = self.env.store.data.get("mail.activity", {})
         return sorted(((a.get("date_deadline") or "", aid) for aid, a in acts.items()
-                       if a.get("res_id") == rid and a.get("res_model") == self._name))
+                       if a.get("res_id") == rid and a.get("res_model") == self._name
+                       and a.get("active", True)))
 
     def _compute_activity_ids(self, rid, rec):
         return [aid for _, aid in self._activities(rid)]
@@ -109,6 +111,35 @@ class MailThread(BaseModel):
     def _compute_activity_summary(self, rid, rec):
         acts = self._activities(rid)
         return self.env.store.data["mail.activity"][acts[0][1]].get("summary") if acts else False
+
+    def activity_schedule(self, ids, act_type_xmlid="", date_deadline=None, summary="",
+                          note="", **act_values):
+        """mail.thread.activity_schedule: one activity per record; 16-18 serialize the
+        new records as their repr ("mail.activity(4,)"), 19 as a list of ids."""
+        types = self.env["mail.activity.type"]
+        if act_type_xmlid:
+            type_id = self.env.ref(act_type_xmlid)
+        else:
+            type_id = act_values.get("activity_type_id") or False
+        if not type_id or type_id not in types.records:
+            type_id = self.env.ref("mail.mail_activity_data_todo") or False
+        atype = types.records.get(type_id, {})
+        if not date_deadline:
+            today = dt.date.fromisoformat(self.env.state.today_for_user(self.env.uid))
+            date_deadline = (today + dt.timedelta(days=atype.get("delay_count") or 0)).isoformat()
+        activity = self.env["mail.activity"]
+        new_ids = []
+        for rid in ids:
+            vals = {"activity_type_id": type_id, "summary": summary or atype.get("summary")
+                    or False, "note": note or False, "date_deadline": date_deadline,
+                    "res_model_id": self.env.state.model_id(self._name), "res_id": rid}
+            vals.update(act_values)
+            if not vals.get("user_id"):
+                vals["user_id"] = self.env.uid
+            new_ids.append(activity.create(vals))
+        if self.version >= 19:
+            return new_ids
+        return f"mail.activity({''.join(f'{i},' for i in new_ids)})"
 
     # -- message_post ---------------------------------------------------------------------
     def message_post(self, ids, body="", subject=None, message_type="notification",
@@ -522,6 +553,7 @@ class ActivityType(BaseModel):
     sequence = Integer("Sequence", default=10)
     icon = Char("Icon")
     delay_count = Integer("Schedule")
+    res_model = Char("Model")
     category = Selection([["default", "None"], ["upload_file", "Upload Document"],
                           ["phonecall", "Phonecall"]], "Action", default="default")
     active = Boolean("Active", default=True)
@@ -544,6 +576,8 @@ class Activity(BaseModel):
     state = Selection([["overdue", "Overdue"], ["today", "Today"], ["planned", "Planned"]],
                       "State", compute=True)
     create_uid = Many2one("res.users", "Created by")
+    # 17+ can keep done activities (archived); 19 does so by default.
+    active = Boolean("Active", default=True, versions=(17, None))
 
     def _compute_display_name(self, rid, rec):
         if rec.get("summary"):
@@ -617,7 +651,10 @@ class Activity(BaseModel):
                 "record_name": self._compute_res_name(aid, rec),
             })
             mids.append(mid)
-            self._unlink_one(aid)
+            if self.version >= 19:
+                self._write_one(aid, {"active": False})
+            else:
+                self._unlink_one(aid)
         return mids
 
 

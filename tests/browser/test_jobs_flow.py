@@ -68,13 +68,13 @@ def test_technician_day_on_a_phone(page, live_server, fresh):
     page.get_by_role("button", name="Finish job").click()
     page.locator(".banner", has_text="Job finished").wait_for()
 
-    history = page.locator(".job-history__item")
+    history = page.locator(".history__item")
     texts = history.all_text_contents()
     joined = "\n".join(texts)
     assert "Compressor bearings worn, replaced" in joined
     assert "Signed by Ann Customer" in joined
     assert re.search(r"Stage:.*(Completed|Done)", joined, re.S)
-    authors = [a.strip() for a in history.locator(".job-history__author").all_text_contents()]
+    authors = [a.strip() for a in history.locator(".history__author").all_text_contents()]
     markers = ("Compressor bearings", "Signed by Ann", "Completed")
     ours = [
         (author, text)

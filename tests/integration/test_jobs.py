@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 import pytz
 
+from app.services import chatter
 from app.services import jobs as jobs_service
 from app.services import timezone as tzs
 from app.services.odoo_api import OdooAPI, ValidationError
@@ -103,7 +104,7 @@ class Admin:
         result = self.api.json_route(
             "/mail/thread/messages", {"thread_model": "fsm.order", "thread_id": id, "limit": 50}
         )
-        return jobs_service.normalize_messages(result)
+        return chatter.normalize_messages(result)
 
     def stages(self):
         return jobs_service.build_stage_map(
@@ -453,12 +454,16 @@ def test_signature_is_stored_and_referenced(tech1, admin, first_job):
     )
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
-    assert body["success"] is True and body["url"].startswith("/files/signatures/fsm_")
+    assert body["success"] is True
+    assert body["url"].startswith(f"/files/jobs/{first_job}/signatures/")
     ref = admin.order(first_job)["x_signature_url"]
-    assert re.fullmatch(rf"local://signatures/fsm_{first_job}_\d{{8}}T\d+Z\.png", ref)
+    # Bound to the job: a random key and the HMAC tag Fieldkit checks before linking it.
+    assert re.fullmatch(
+        rf"local://jobs/{first_job}/signatures/[0-9a-f]{{32}}/signature\.png#[\w-]{{24}}", ref
+    )
     assert tech1.get(body["url"]).status_code == 200
     note = admin.messages(first_job)[0]
-    assert "Ann Customer" in str(note["body"]) and note["signature"] == ref
+    assert "Ann Customer" in str(note["body"]) and f"fieldkit-signature: {ref}" in note["text"]
     page = tech1.get(f"/jobs/{first_job}").get_data(as_text=True)
     assert "data-signature-image" in page
 

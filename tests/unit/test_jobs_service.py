@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services import jobs
+from app.services import chatter, jobs
+from app.services.actions import ActionRefused
 from app.services.jobs import Viewer
 
 RECORDINGS = Path(__file__).resolve().parents[1] / "fixtures" / "odoo-recordings"
@@ -411,7 +412,7 @@ def _recorded(version, name="m3_tech_mail_thread_messages_after_post"):
 
 @pytest.mark.parametrize("version", [16, 17, 18, 19])
 def test_normaliser_reads_every_recorded_format(version):
-    messages = jobs.normalize_messages(_recorded(version))
+    messages = chatter.normalize_messages(_recorded(version))
     assert messages, "no messages"
     dates = [m["date"] for m in messages]
     assert dates == sorted(dates, reverse=True)
@@ -455,39 +456,10 @@ def test_normaliser_reads_odoo_15_message_format():
             ],
         },
     ]
-    messages = jobs.normalize_messages(result)
+    messages = chatter.normalize_messages(result)
     assert [m["id"] for m in messages] == [12, 11]
     assert messages[0]["tracking"] == [{"field": "Stage", "old": "New", "new": "Completed"}]
     assert str(messages[1]["body"]) == "<p>Arrived</p>" and messages[1]["author_id"] == 61
-
-
-def test_normaliser_finds_fieldkit_photo_and_signature_references():
-    result = {
-        "messages": [
-            {
-                "id": 1,
-                "date": "2026-11-23 08:00:00",
-                "message_type": "comment",
-                "is_note": True,
-                "author": {"id": 61, "name": "Tech One"},
-                "body": "<p>2 photos added</p><p>fieldkit-photo: local://jobs/1/photos/a/x.jpg</p>"
-                "<p>fieldkit-photo: local://jobs/1/photos/b/y.jpg</p>",
-            },
-            {
-                "id": 2,
-                "date": "2026-11-23 09:00:00",
-                "message_type": "comment",
-                "is_note": True,
-                "author": {"id": 61, "name": "Tech One"},
-                "body": "<p>Signed by Ann</p><p>fieldkit-signature: s3://b/signatures/fsm_1_x.png</p>",
-            },
-        ]
-    }
-    sig, photos = jobs.normalize_messages(result)
-    assert photos["photos"] == ["local://jobs/1/photos/a/x.jpg", "local://jobs/1/photos/b/y.jpg"]
-    assert "fieldkit-photo" not in str(photos["body"])
-    assert sig["signature"] == "s3://b/signatures/fsm_1_x.png"
-    assert str(sig["body"]) == "<p>Signed by Ann</p>"
 
 
 def test_detail_is_three_rpcs_and_sanitises_html():
@@ -532,5 +504,5 @@ def test_note_without_email_is_explained(monkeypatch):
             )
 
     odoo = NoEmail(orders=[order(1, "2026-11-23 14:00:00")])
-    with pytest.raises(jobs.JobActionError, match="needs an email address to post notes"):
+    with pytest.raises(ActionRefused, match="needs an email address to post notes"):
         jobs.add_note(odoo, tech(version=18), 1, "Replaced capacitor")

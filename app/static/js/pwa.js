@@ -116,18 +116,24 @@
   }
 
   // --- Offline reading of the day ---
+  // Each link's data-precache holds the version of its job (its write_date): the worker
+  // fetches a page again only when its copy is of another version, or old.
   function precacheLinks() {
-    var urls = Array.prototype.map.call(document.querySelectorAll('a[data-precache]'), function (a) { return a.href; });
-    if (!urls.length && location.pathname === '/jobs/active') {
+    var pages = Array.prototype.map.call(document.querySelectorAll('a[data-precache]'), function (a) {
+      return { url: a.href, version: a.getAttribute('data-precache') || '' };
+    });
+    if (!pages.length && location.pathname === '/jobs/active') {
       // Without the markers, the job links of the list itself (the worker caps how many).
-      urls = Array.prototype.map.call(document.querySelectorAll('a[href]'), function (a) { return a.href; })
-        .filter(function (href) { return /\/jobs\/\d+\/?$/.test(new URL(href).pathname); });
+      pages = Array.prototype.map.call(document.querySelectorAll('a[href]'), function (a) { return { url: a.href, version: '' }; })
+        .filter(function (p) { return /\/jobs\/\d+\/?$/.test(new URL(p.url).pathname); });
     }
     // This page itself was not seen by the worker when it loaded without one.
-    if (!sw.controller && document.querySelector('meta[name="fk-rendered-at"]')) urls.unshift(location.href);
-    if (!urls.length) return;
+    if (!sw.controller && document.querySelector('meta[name="fk-rendered-at"]')) pages.unshift({ url: location.href, version: '' });
+    if (!pages.length) return;
+    var seen = {};
+    pages = pages.filter(function (p) { return seen[p.url] ? false : (seen[p.url] = true); });
     sw.ready.then(function (registration) {
-      registration.active.postMessage({ type: 'PRECACHE_PAGES', urls: urls.filter(function (u, i) { return urls.indexOf(u) === i; }) });
+      registration.active.postMessage({ type: 'PRECACHE_PAGES', pages: pages });
     });
   }
 
@@ -138,6 +144,7 @@
       showOffline();
     } else if (data.type === 'PRECACHED') {
       root.dataset.fkPrecached = String(data.count);
+      root.dataset.fkPrecacheFetched = String(data.fetched || 0);
     }
   }
 

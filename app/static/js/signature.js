@@ -10,7 +10,9 @@
  * the canvas can be redrawn sharp at any size and device pixel ratio, and a failed save loses
  * nothing. Save posts {image: "data:image/png;base64,...", signer_name} with the X-CSRFToken
  * header and dispatches "signature:saved" (detail: the server's JSON) on success, after showing
- * the stored image (the server's `url`) in the pad's parent, in [data-signature-image].
+ * the stored image (the server's `url`) in the pad's parent, in [data-signature-image]. When the
+ * answer has a local `redirect`, the browser goes there (the record changed with the signature).
+ * Markup: app/templates/_signature.html, for any record.
  */
 (function () {
   'use strict';
@@ -336,6 +338,10 @@
         self.setStatus(data.warning || 'Signature saved', 'ok');
         if (data.url) self.showSaved(data.url);
         self.root.dispatchEvent(new CustomEvent('signature:saved', { bubbles: true, detail: data }));
+        // A record whose state changed with the signature (a quote confirmed) shows its new page.
+        if (data.redirect && data.redirect.charAt(0) === '/' && data.redirect.charAt(1) !== '/') {
+          window.location.assign(data.redirect);
+        }
       } else {
         self.setStatus((data && data.error) || NETWORK_ERROR, 'error');
       }
@@ -358,7 +364,7 @@
     if (!image) {
       image = document.createElement('img');
       image.setAttribute('data-signature-image', '');
-      image.className = 'job-signature__img';
+      image.className = 'signature__img';
       image.alt = 'Customer signature';
       var placeholder = section.querySelector('[data-signature-missing]');
       if (placeholder) section.removeChild(placeholder);

@@ -1,0 +1,38 @@
+"""Webhooks: machine-to-machine endpoints authenticated by a signature, not a session.
+
+`POST /webhooks/rmm` receives the RMM's events (see app/services/rmm.py for the events and
+app/signatures.py for the signature and why CSRF does not apply here).
+"""
+from flask import Blueprint, jsonify, request
+
+from app.services import rmm
+from app.services.assets import AssetError
+from app.services.odoo_api import OdooError, OdooUnavailable, UserError
+from app.services.odoo_integration import IntegrationConfigError, integration_client
+from app.services.store import StoreError, get_store
+from app.signatures import signature_required
+from app.validation import InvalidInput
+
+bp = Blueprint("webhooks", __name__)
+
+
+@bp.post("/webhooks/rmm")
+@signature_required("RMM_WEBHOOK_SECRET", max_age_setting="RMM_WEBHOOK_MAX_AGE")
+def rmm_event():
+    try:
+        event = rmm.parse_event(request.get_data(cache=True))
+        result = rmm.receive(event, get_store(), integration_client)
+    except InvalidInput as exc:
+        return jsonify(success=False, error=exc.user_message), 400
+    except (UserError, AssetError) as exc:
+        return jsonify(success=False, error=exc.user_message), 422
+    except (OdooUnavailable, StoreError, IntegrationConfigError):
+        return _unavailable()
+    except OdooError as exc:
+        return jsonify(success=False, error=exc.user_message), 502
+    return jsonify(success=True, **result)
+
+
+def _unavailable():
+    return jsonify(success=False, error="Fieldkit can't act on this event right now; "
+                                        "please send it again later."), 503

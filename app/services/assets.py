@@ -1,0 +1,293 @@
+"""Client assets (the customer's devices): where they live in Odoo is configuration.
+
+`ASSET_MODEL` picks one of `MAPPINGS`: the Studio model `x_client_asset` (the default) or OCA
+`fsm.equipment`; `ASSET_FIELDS` (a JSON object in the environment) renames single fields, e.g.
+`{"rmm_id": "x_rmm_id"}`. Everything else here speaks the mapping's keys, never Odoo's names,
+and returns plain dicts for templates:
+
+    {"id", "name", "serial", "os", "customer": {"id", "name"}, "contact", "last_audit",
+     "status": "active" | "decommissioned", "rmm_id", "open_tickets": int}
+
+Tickets link to an asset through `x_asset_id` on helpdesk.ticket (Odoo Helpdesk or OCA
+helpdesk_mgmt); jobs through the mapping's `job_link` on fsm.order. Who may not read tickets
+(technicians without a helpdesk group) sees the assets without them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+
+from flask import current_app
+
+from app.services.odoo_api import AccessError, MissingError
+
+TICKET_MODEL = "helpdesk.ticket"
+JOB_MODEL = "fsm.order"
+PER_PAGE = 30
+STATUSES = ("active", "decommissioned")
+
+
+@dataclass(frozen=True)
+class AssetMapping:
+    """Odoo field names for each asset attribute; None where the model has no such field."""
+
+    model: str
+    name: str
+    serial: str | None
+    customer: str
+    contact: str | None
+    rmm_id: str | None
+    os: str | None
+    last_audit: str | None
+    # A selection holding `active_value`/`decommissioned_value`, or None: the `active` flag.
+    status: str | None
+    location: str | None = None          # an fsm.location many2one on the asset
+    ticket_link: str = "x_asset_id"      # helpdesk.ticket -> asset
+    job_link: str | None = "x_asset_id"  # fsm.order -> asset (many2one or many2many)
+    active_value: str = "active"
+    decommissioned_value: str = "decommissioned"
+
+    def read_fields(self):
+        names = [self.name, self.serial, self.customer, self.contact, self.rmm_id, self.os,
+                 self.last_audit, self.status or "active", self.location]
+        return [name for name in names if name]
+
+    def active_domain(self):
+        """Odoo domain of assets in service (decommissioned ones are not counted anywhere)."""
+        if self.status:
+            return [(self.status, "=", self.active_value)]
+        return [("active", "=", True)]
+
+
+MAPPINGS = {
+    "x_client_asset": AssetMapping(
+        model="x_client_asset", name="x_name", serial="x_serial_number",
+        customer="x_partner_id", contact="x_assigned_user_id", rmm_id="x_pulseway_id",
+        os="x_os_info", last_audit="x_last_audit", status="x_status"),
+    # OCA fieldservice: the owner is the customer, the location is on the record; the RMM id
+    # needs a custom field (x_rmm_id); archived equipment counts as decommissioned.
+    "fsm.equipment": AssetMapping(
+        model="fsm.equipment", name="name", serial="serial", customer="owner_id",
+        contact=None, rmm_id="x_rmm_id", os=None, last_audit=None, status=None,
+        location="location_id", job_link="equipment_ids"),
+}
+
+
+class AssetError(Exception):
+    """A refusal about assets, with a message for people."""
+
+    def __init__(self, user_message):
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+def mapping_from_config(config) -> AssetMapping:
+    """The mapping named by ASSET_MODEL with the ASSET_FIELDS overrides.
+
+    :raises ValueError: for an unknown model or an override naming no attribute.
+    """
+    name = config.get("ASSET_MODEL") or "x_client_asset"
+    if name not in MAPPINGS:
+        raise ValueError(f"ASSET_MODEL must be one of {', '.join(MAPPINGS)}, not {name!r}")
+    overrides = config.get("ASSET_FIELDS") or {}
+    if isinstance(overrides, str):
+        overrides = json.loads(overrides)
+    unknown = set(overrides) - set(AssetMapping.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"ASSET_FIELDS names unknown attributes: {', '.join(sorted(unknown))}")
+    return replace(MAPPINGS[name], **overrides)
+
+
+def get_mapping() -> AssetMapping:
+    return mapping_from_config(current_app.config)
+
+
+# --------------------------------------------------------------------------- reading
+
+def _m2o(value):
+    if isinstance(value, (list, tuple)) and value:
+        return {"id": value[0], "name": value[1] if len(value) > 1 else ""}
+    return None
+
+
+def _with_counts(m, records, counts):
+    return [to_dict(m, r, None if counts is None else counts.get(r["id"], 0)) for r in records]
+
+
+def to_dict(m: AssetMapping, rec, open_tickets=0):
+    """An Odoo record (read with `m.read_fields()`) as the plain asset dict."""
+    if m.status:
+        status = "decommissioned" if rec.get(m.status) == m.decommissioned_value else "active"
+    else:
+        status = "active" if rec.get("active", True) else "decommissioned"
+    field = lambda key: rec.get(key) if key else None  # noqa: E731 (a tiny local reader)
+    contact = _m2o(field(m.contact))
+    return {
+        "id": rec["id"], "name": rec.get(m.name) or "", "serial": field(m.serial) or "",
+        "os": field(m.os) or "", "customer": _m2o(rec.get(m.customer)),
+        "contact": contact["name"] if contact else "", "last_audit": field(m.last_audit) or None,
+        "status": status, "rmm_id": field(m.rmm_id) or "",
+        "location": _m2o(field(m.location)), "open_tickets": open_tickets,
+    }
+
+
+def open_ticket_domain(m):
+    # Both helpdesks hide finished tickets in folded stages; OCA also has `closed`.
+    return [("stage_id.fold", "=", False)]
+
+
+def _open_ticket_counts(odoo, m, asset_ids):
+    """{asset id: open tickets}; None when the viewer may not read tickets."""
+    if not asset_ids:
+        return {}
+    try:
+        groups = odoo.read_group(
+            TICKET_MODEL, [(m.ticket_link, "in", list(asset_ids))] + open_ticket_domain(m),
+            [m.ticket_link], [m.ticket_link])
+    except AccessError:
+        return None
+    counts = {}
+    for group in groups:
+        key = group.get(m.ticket_link)
+        if key:
+            counts[key[0] if isinstance(key, (list, tuple)) else key] = (
+                group.get(f"{m.ticket_link}_count") or group.get("__count") or 0)
+    return counts
+
+
+def search_domain(m, search="", status=None, customer_id=None):
+    domain = []
+    if status == "active":
+        domain += m.active_domain()
+    elif status == "decommissioned":
+        domain += ([(m.status, "=", m.decommissioned_value)] if m.status
+                   else [("active", "=", False)])
+    elif not m.status:
+        domain += [("active", "in", [True, False])]
+    if customer_id:
+        domain.append((m.customer, "child_of", int(customer_id)))
+    search = (search or "").strip()
+    if search:
+        terms = [(m.name, "ilike", search), (m.customer, "ilike", search)]
+        if m.serial:
+            terms.append((m.serial, "ilike", search))
+        domain += ["|"] * (len(terms) - 1) + terms
+    return domain
+
+
+def list_assets(odoo, *, search="", status=None, page=1, per_page=PER_PAGE):
+    """One page of assets with their open ticket counts (3 RPCs)."""
+    m = get_mapping()
+    status = status if status in STATUSES else None
+    page = max(1, int(page or 1))
+    domain = search_domain(m, search, status)
+    records = odoo.search_read(m.model, domain, m.read_fields(), limit=per_page,
+                               offset=(page - 1) * per_page, order=f"{m.name}, id")
+    total = odoo.search_count(m.model, domain)
+    counts = _open_ticket_counts(odoo, m, [r["id"] for r in records])
+    return {"assets": _with_counts(m, records, counts),
+            "total": total, "page": page, "has_next": page * per_page < total,
+            "search": search, "status": status or ""}
+
+
+def customer_assets(odoo, partner_id):
+    """Every asset of a customer (and its contacts), active first (2 RPCs)."""
+    m = get_mapping()
+    records = odoo.search_read(m.model, search_domain(m, customer_id=partner_id),
+                               m.read_fields(), limit=200, order=f"{m.name}, id")
+    counts = _open_ticket_counts(odoo, m, [r["id"] for r in records])
+    assets = _with_counts(m, records, counts)
+    assets.sort(key=lambda a: a["status"] != "active")
+    return assets
+
+
+def assets_at_location(odoo, location_id):
+    """The assets a technician finds at a job's location: on the location itself, or (for
+    models without a location) the location owner's (2-3 RPCs)."""
+    m = get_mapping()
+    if not location_id:
+        return []
+    if m.location:
+        records = odoo.search_read(m.model, [(m.location, "=", int(location_id))]
+                                   + m.active_domain(), m.read_fields(), limit=100)
+        counts = _open_ticket_counts(odoo, m, [r["id"] for r in records])
+        return _with_counts(m, records, counts)
+    location = odoo.read("fsm.location", [int(location_id)], ["owner_id"])
+    owner = _m2o(location[0].get("owner_id")) if location else None
+    if not owner:
+        return []
+    return [a for a in customer_assets(odoo, owner["id"]) if a["status"] == "active"]
+
+
+def asset_detail(odoo, asset_id):
+    """One asset with its tickets (open first), linked jobs and the customer's tickets it may
+    be linked to (5 RPCs).
+
+    :raises MissingError: (from Odoo) when it does not exist.
+    """
+    m = get_mapping()
+    records = odoo.read(m.model, [int(asset_id)], m.read_fields())
+    if not records:
+        raise MissingError(f"{m.model} {asset_id} not found")
+    tickets, linkable = None, []
+    try:
+        linked = [(m.ticket_link, "=", int(asset_id))]
+        rows = odoo.search_read(TICKET_MODEL, linked, ["name", "number", "stage_id", "priority",
+                                                       "create_date"], limit=50, order="id desc")
+        open_ids = set(odoo.call(TICKET_MODEL, "search", linked + open_ticket_domain(m)))
+        tickets = [_ticket(r, r["id"] in open_ids) for r in rows]
+        tickets.sort(key=lambda t: not t["open"])
+    except AccessError:
+        tickets = None
+    asset = to_dict(m, records[0], sum(1 for t in tickets or () if t["open"]))
+    jobs = []
+    if m.job_link:
+        rows = odoo.search_read(JOB_MODEL, [(m.job_link, "in", [int(asset_id)])],
+                                ["name", "stage_id", "scheduled_date_start", "is_closed"],
+                                limit=20, order="id desc")
+        jobs = [{"id": r["id"], "name": r.get("name") or "",
+                 "stage": (_m2o(r.get("stage_id")) or {}).get("name", ""),
+                 "scheduled": r.get("scheduled_date_start") or None,
+                 "open": not r.get("is_closed")} for r in rows]
+    if tickets is not None and asset["customer"]:
+        linkable = unlinked_tickets(odoo, m, asset["customer"]["id"])
+    return {"asset": asset, "tickets": tickets, "jobs": jobs, "linkable_tickets": linkable}
+
+
+def _ticket(r, is_open):
+    stage = _m2o(r.get("stage_id")) or {}
+    return {"id": r["id"], "name": r.get("name") or "", "number": r.get("number") or "",
+            "stage": stage.get("name", ""), "priority": r.get("priority") or "0",
+            "high": (r.get("priority") or "0") >= "2", "open": is_open,
+            "created": r.get("create_date")}
+
+
+def unlinked_tickets(odoo, m, partner_id):
+    """The customer's open tickets without an asset: the ones an asset may be linked to."""
+    rows = odoo.search_read(
+        TICKET_MODEL, [("partner_id", "child_of", int(partner_id)), (m.ticket_link, "=", False)]
+        + open_ticket_domain(m), ["name", "number"], limit=50, order="id desc")
+    return [{"id": r["id"], "label": " · ".join(x for x in (r.get("number"), r.get("name")) if x)}
+            for r in rows]
+
+
+def link_ticket(odoo, asset_id, ticket_id):
+    """Link a ticket to an asset, only among the ticket customer's own assets.
+
+    :raises AssetError: when the ticket or the asset belongs to another customer.
+    """
+    m = get_mapping()
+    asset = odoo.read(m.model, [int(asset_id)], [m.customer])
+    tickets = odoo.read(TICKET_MODEL, [int(ticket_id)], ["partner_id"])
+    if not asset or not tickets:
+        raise AssetError("This ticket or asset no longer exists.")
+    customer = _m2o(asset[0].get(m.customer))
+    ticket_partner = _m2o(tickets[0].get("partner_id"))
+    if not customer or not ticket_partner:
+        raise AssetError("Only a ticket of the asset's customer can be linked to it.")
+    allowed = odoo.search_count("res.partner", [("id", "=", ticket_partner["id"]),
+                                                ("id", "child_of", customer["id"])])
+    if not allowed:
+        raise AssetError("Only a ticket of the asset's customer can be linked to it.")
+    odoo.write(TICKET_MODEL, [int(ticket_id)], {m.ticket_link: int(asset_id)})
+    return "Ticket linked to this asset."

@@ -1,0 +1,221 @@
+"""A record's history (Odoo's chatter) for any model, and posting internal notes on it.
+
+Every section that shows a record's history uses this module, so the version quirks live in one
+place:
+
+* ``/mail/thread/messages`` answers a bare list (16), ``{"messages": [...]}`` (17) or the store
+  format (18, 19: records under ``data``, ids under ``messages``); 15 has no such route, so
+  ``mail.message.message_format`` is read for the record's ``message_ids`` (read them with the
+  record: see :func:`needs_message_ids`).
+* ``message_post`` takes ``body_is_html`` from 17; 16 escapes a ``str`` body, so it gets plain
+  text; a user without an e-mail address is refused by Odoo with a ``UserError``.
+
+Messages come back in one shape (see :func:`normalize_messages`); files named in Fieldkit's own
+notes are recognised afterwards by :mod:`app.services.media`, which checks they are bound to the
+record.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from markupsafe import Markup
+
+from app.services import timezone as tzs
+from app.services.actions import ActionRefused
+from app.services.odoo_api import UserError
+from app.services.sanitize import html_to_text, is_blank_html, sanitize_html
+
+MESSAGE_LIMIT = 40
+NO_EMAIL_MESSAGE = (
+    "Your Odoo user needs an email address to post notes. "
+    "Ask the office to add one to your user, then try again."
+)
+
+
+def needs_message_ids(version: int) -> bool:
+    """True when the record's ``message_ids`` must be read with it (Odoo 15: no JSON route)."""
+    return version <= 15
+
+
+def _m2o_id(value):
+    return value[0] if isinstance(value, (list, tuple)) and value else (value or None)
+
+
+def _m2o_name(value):
+    return value[1] if isinstance(value, (list, tuple)) and len(value) > 1 else ""
+
+
+def _partner_names(store: dict) -> dict:
+    return {p.get("id"): p.get("name") or "" for p in store.get("res.partner", []) or []}
+
+
+def _subtype_descriptions(store: dict) -> dict:
+    return {
+        s.get("id"): s.get("description") or "" for s in store.get("mail.message.subtype", []) or []
+    }
+
+
+def _body_html(body):
+    # 19 sends HTML bodies as ["markup", "<p>...</p>"].
+    if isinstance(body, (list, tuple)):
+        return body[1] if len(body) > 1 else ""
+    return body or ""
+
+
+def _tracking_value(value):
+    if isinstance(value, dict):
+        value = value.get("value")
+    if value is False or value is None:
+        return ""
+    return str(value)
+
+
+def _normalize_tracking(values) -> list[dict]:
+    out = []
+    for t in values or []:
+        if not isinstance(t, dict):
+            continue
+        info = t.get("fieldInfo") or {}
+        field = (
+            t.get("changedField")
+            or info.get("changedField")
+            or t.get("changed_field")
+            or t.get("field_desc")
+            or ""
+        )
+        old = t.get("oldValue", t.get("old_value"))
+        new = t.get("newValue", t.get("new_value"))
+        out.append({"field": field, "old": _tracking_value(old), "new": _tracking_value(new)})
+    return out
+
+
+def _author(message, partners) -> tuple[int | None, str]:
+    author = message.get("author")
+    if isinstance(author, dict):  # 16/17 embed the name; 18 refers to the store's res.partner
+        pid = author.get("id")
+        return pid, author.get("name") or partners.get(pid, "")
+    author_id = message.get("author_id")
+    if isinstance(author_id, (list, tuple)):  # 15 message_format: [id, name]
+        return _m2o_id(author_id), _m2o_name(author_id)
+    if isinstance(author_id, int):  # 19
+        return author_id, partners.get(author_id, "")
+    return None, ""
+
+
+def _raw_messages(result) -> tuple[list[dict], dict]:
+    """The message dicts and the store of related records, whatever the version's shape."""
+    if isinstance(result, list):  # 15 message_format, 16 /mail/thread/messages
+        return result, {}
+    if not isinstance(result, dict):
+        return [], {}
+    store = result.get("data")
+    if isinstance(store, dict):  # 18/19 store format: ids in "messages", records in data
+        records = {m.get("id"): m for m in store.get("mail.message", []) or []}
+        order = result.get("messages") or list(records)
+        return [records[i] for i in order if i in records], store
+    messages = result.get("messages")
+    if isinstance(messages, list) and all(isinstance(m, dict) for m in messages):  # 17
+        return messages, {}
+    return [], {}
+
+
+def normalize_messages(result) -> list[dict]:
+    """Chatter in one shape for every version, newest first, bodies sanitised.
+
+    Each message: id, date (aware UTC), author_id (partner), author, body (Markup), text (the
+    body as plain text), has_body, is_note, kind ("note", "message" or "tracking"),
+    message_type, subtype, tracking [{field, old, new}], media [] (filled by the media service).
+    """
+    raw, store = _raw_messages(result)
+    partners = _partner_names(store)
+    subtypes = _subtype_descriptions(store)
+    out = []
+    for m in raw:
+        author_id, author = _author(m, partners)
+        html = _body_html(m.get("body"))
+        tracking = _normalize_tracking(m.get("trackingValues") or m.get("tracking_value_ids"))
+        subtype = m.get("subtype_id")
+        subtype_name = m.get("subtype_description") or (
+            subtypes.get(subtype) if isinstance(subtype, int) else _m2o_name(subtype)
+        )
+        is_note = (
+            bool(m.get("is_note"))
+            or _m2o_name(subtype) == "Note"
+            or (m.get("message_type") == "comment" and subtype == 2 and m.get("is_note") is None)
+        )
+        kind = (
+            "tracking"
+            if tracking
+            else ("note" if m.get("message_type") == "comment" and is_note else "message")
+        )
+        out.append(
+            {
+                "id": m.get("id"),
+                "date": tzs.parse_odoo_datetime(m.get("date")),
+                "author_id": author_id,
+                "author": author or "Odoo",
+                "body": sanitize_html(html),
+                "text": html_to_text(html),
+                "has_body": not is_blank_html(html),
+                "is_note": is_note,
+                "kind": kind,
+                "message_type": m.get("message_type") or "",
+                "subtype": subtype_name or "",
+                "tracking": tracking,
+                "media": [],
+            }
+        )
+    epoch = datetime.min.replace(tzinfo=UTC)
+    out.sort(key=lambda msg: (msg["date"] or epoch, msg["id"] or 0), reverse=True)
+    return out
+
+
+def fetch_messages(
+    odoo, version: int, model: str, res_id: int, *, message_ids=None, limit=MESSAGE_LIMIT
+) -> list[dict]:
+    """A record's history with tracking, newest first (1 RPC; none on 15 without messages).
+
+    On 15 pass the record's ``message_ids`` (read with the record, see :func:`needs_message_ids`).
+    """
+    if needs_message_ids(version):
+        ids = sorted(message_ids or [], reverse=True)[:limit]
+        result = odoo.call("mail.message", "message_format", ids) if ids else []
+    else:
+        result = odoo.json_route(
+            "/mail/thread/messages",
+            {"thread_model": model, "thread_id": res_id, "limit": limit},
+        )
+    return normalize_messages(result)
+
+
+def present(messages: list[dict], *, tz: str, partner_id=None, now=None) -> list[dict]:
+    """Add what the ``_history.html`` partial shows: ``when`` (user's zone) and ``is_me``."""
+    now = now or tzs.now_utc()
+    for msg in messages:
+        msg["when"] = tzs.relative_day(msg["date"], tz, now) if msg["date"] else ""
+        msg["is_me"] = partner_id is not None and msg["author_id"] == partner_id
+        msg.setdefault("media", [])
+    return messages
+
+
+def post_note(odoo, version: int, model: str, res_id: int, html: Markup) -> int:
+    """``message_post`` as the user: an internal note, never an e-mail to followers.
+
+    :raises ActionRefused: when Odoo refuses because the user has no e-mail address.
+    :raises UserError: for Odoo's other refusals.
+    """
+    kwargs = {"message_type": "comment", "subtype_xmlid": "mail.mt_note"}
+    body = str(html)
+    if version >= 17:
+        kwargs["body_is_html"] = True
+    elif version == 16:
+        # 16 escapes a str body; Markup has no wire form, so send the plain text.
+        body = html_to_text(html)
+    try:
+        return odoo.message_post(model, res_id, body, **kwargs)
+    except UserError as exc:
+        message = str(getattr(exc, "user_message", "") or exc)
+        if "email" in message.lower():
+            raise ActionRefused(NO_EMAIL_MESSAGE) from exc
+        raise

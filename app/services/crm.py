@@ -1,0 +1,549 @@
+"""CRM (``crm.lead``, ``crm.stage``, ``crm.tag``, ``crm.lost.reason``, ``mail.activity``): what
+Fieldkit knows about Odoo's pipeline.
+
+Routes hand in the request's ``OdooAPI`` and a :class:`~app.services.jobs.Viewer` and get back
+plain dicts. Version differences live here:
+
+* the lost wizard ``crm.lead.lost`` reads the leads from the context's ``active_ids`` up to 16
+  and from its ``lead_ids`` field from 17 (as the web client fills it); applying it archives the
+  lead with probability 0 and the reason; ``action_unarchive`` restores it and clears the reason.
+* ``activity_schedule`` answers the new activity as a repr string (16-18) or a list of ids (19);
+  Fieldkit does not need the id, so both are fine. A done activity disappears (16-18) or is
+  archived (19): either way it leaves the lead's ``activity_ids``.
+
+Budgets: the pipeline is one ``read_group`` (columns, counts, expected revenue sums) plus one
+``search_read`` of the card fields; tags, lost reasons, activity types and salespeople are
+configuration, read once every few minutes per Odoo database.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from markupsafe import Markup
+from werkzeug.exceptions import NotFound
+
+from app.services import chatter, jobs
+from app.services import timezone as tzs
+from app.services.actions import ActionRefused
+from app.services.jobs import Viewer
+from app.services.sanitize import sanitize_html, text_to_html
+
+PIPELINE_LIMIT = 1000
+LOOKUP_CACHE_SECONDS = 300
+TEXT_LIMITS = {"name": 200, "contact_name": 120, "partner_name": 120, "email_from": 200,
+               "phone": 40, "note": 5000, "summary": 200, "feedback": 2000}
+CARD_FIELDS = [
+    "name", "type", "partner_id", "stage_id", "expected_revenue", "probability", "user_id",
+    "tag_ids", "priority", "activity_state", "activity_date_deadline",
+]
+DETAIL_FIELDS = [
+    "name", "type", "partner_id", "partner_name", "contact_name", "email_from", "phone",
+    "stage_id", "expected_revenue", "probability", "user_id", "team_id", "tag_ids", "priority",
+    "date_deadline", "active", "lost_reason_id", "description", "activity_ids",
+]
+ACTIVITY_FIELDS = ["activity_type_id", "summary", "note", "date_deadline", "user_id", "state"]
+FILTERS = ("mine", "all")
+TYPES = ("", "lead", "opportunity")
+PRIORITY_STARS = {"0": 0, "1": 1, "2": 2, "3": 3}
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class CrmActionError(ActionRefused):
+    """A request Fieldkit refuses before asking Odoo; ``field`` names the form field at fault."""
+
+    def __init__(self, user_message, field=None):
+        super().__init__(user_message)
+        self.field = field
+
+
+class LeadNotFound(NotFound):
+    description = "This lead does not exist, or you may not see it."
+
+
+def _m2o_id(value):
+    return value[0] if isinstance(value, (list, tuple)) and value else (value or None)
+
+
+def _m2o_name(value):
+    return value[1] if isinstance(value, (list, tuple)) and len(value) > 1 else ""
+
+
+def _int(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+# --------------------------------------------------------------------------- lookups (cached)
+
+_cache_lock = threading.Lock()
+_cache: dict = {}
+
+
+def _cached(odoo, name, fetch):
+    key = (getattr(odoo, "base_url", None), getattr(odoo, "db", None), name)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit and now - hit[0] < LOOKUP_CACHE_SECONDS:
+        return hit[1]
+    value = fetch()
+    with _cache_lock:
+        _cache[key] = (now, value)
+    return value
+
+
+def clear_cache():
+    with _cache_lock:
+        _cache.clear()
+
+
+def get_tags(odoo) -> list[dict]:
+    return _cached(odoo, "tags", lambda: [
+        {"id": t["id"], "name": t["name"]}
+        for t in odoo.search_read("crm.tag", [], ["name"], order="name")])
+
+
+def get_stages(odoo) -> list[dict]:
+    return _cached(odoo, "stages", lambda: [
+        {"id": s["id"], "name": s["name"], "is_won": bool(s.get("is_won"))}
+        for s in odoo.search_read("crm.stage", [], ["name", "is_won", "sequence"],
+                                  order="sequence, name, id")])
+
+
+def get_lost_reasons(odoo) -> list[dict]:
+    return _cached(odoo, "lost_reasons", lambda: [
+        {"id": r["id"], "name": r["name"]}
+        for r in odoo.search_read("crm.lost.reason", [], ["name"], order="name")])
+
+
+def get_activity_types(odoo) -> list[dict]:
+    return _cached(odoo, "activity_types", lambda: [
+        {"id": t["id"], "name": t["name"]}
+        for t in odoo.search_read("mail.activity.type", [], ["name", "res_model"],
+                                  order="sequence, id")
+        if t.get("res_model") in (None, False, "crm.lead")])
+
+
+def get_salespeople(odoo) -> list[dict]:
+    return _cached(odoo, "users", lambda: [
+        {"id": u["id"], "name": u["name"]}
+        for u in odoo.search_read("res.users", [("share", "=", False)], ["name"], order="name")])
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+@dataclass(frozen=True)
+class PipelineFilter:
+    """What the board shows: whose leads, which type, one tag, a search text."""
+
+    owner: str = "mine"
+    type: str = ""
+    tag_id: int | None = None
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args, access: str = "own") -> PipelineFilter:
+        default_owner = "all" if access == "all" else "mine"
+        owner = args.get("owner") or default_owner
+        return cls(
+            owner=owner if owner in FILTERS else default_owner,
+            type=args.get("type") if args.get("type") in TYPES else "",
+            tag_id=_int(args.get("tag")),
+            q=(args.get("q") or "").strip()[:100],
+        )
+
+    def domain(self, viewer: Viewer) -> list:
+        domain = []
+        if self.owner == "mine":
+            domain.append(("user_id", "=", viewer.user_id))
+        if self.type:
+            domain.append(("type", "=", self.type))
+        if self.tag_id:
+            domain.append(("tag_ids", "in", [self.tag_id]))
+        if self.q:
+            domain += ["|", "|", "|", ("name", "ilike", self.q),
+                       ("partner_id", "ilike", self.q), ("contact_name", "ilike", self.q),
+                       ("email_from", "ilike", self.q)]
+        return domain
+
+    def args(self, **override) -> dict:
+        """Query arguments that rebuild this filter (for links), with some values replaced."""
+        values = {"owner": self.owner, "type": self.type or None, "tag": self.tag_id,
+                  "q": self.q or None}
+        values.update(override)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def money(value) -> str:
+    value = float(value or 0)
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def _card(row, tags_by_id, today: date) -> dict:
+    deadline = row.get("activity_date_deadline") or None
+    return {
+        "id": row["id"],
+        "name": row.get("name") or "",
+        "type": row.get("type") or "opportunity",
+        "partner": _m2o_name(row.get("partner_id")),
+        "stage_id": _m2o_id(row.get("stage_id")),
+        "revenue": float(row.get("expected_revenue") or 0),
+        "revenue_text": money(row.get("expected_revenue")),
+        "probability": round(float(row.get("probability") or 0)),
+        "user": _m2o_name(row.get("user_id")),
+        "tags": [tags_by_id[t] for t in row.get("tag_ids") or [] if t in tags_by_id],
+        "stars": PRIORITY_STARS.get(str(row.get("priority") or "0"), 0),
+        "activity_state": row.get("activity_state") or "",
+        "activity_date": deadline,
+        "overdue": row.get("activity_state") == "overdue"
+        or bool(deadline and deadline < today.isoformat()),
+    }
+
+
+def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None = None) -> dict:
+    """The board: one column per stage with its count and expected revenue (2 RPCs)."""
+    domain = flt.domain(viewer)
+    groups = odoo.read_group("crm.lead", domain, ["expected_revenue:sum", "stage_id"],
+                             ["stage_id"], orderby="stage_id")
+    rows = odoo.search_read("crm.lead", domain, CARD_FIELDS, limit=PIPELINE_LIMIT,
+                            order="priority desc, id desc")
+    tags = get_tags(odoo)
+    tags_by_id = {t["id"]: t["name"] for t in tags}
+    today = tzs.today(viewer.tz, now)
+    columns, by_stage = [], {}
+    for g in groups:
+        stage = g.get("stage_id")
+        col = {
+            "id": _m2o_id(stage),
+            "name": _m2o_name(stage) or "No stage",
+            "count": int(g.get("stage_id_count") or g.get("__count") or 0),
+            "revenue_text": money(g.get("expected_revenue")),
+            "folded": bool(g.get("__fold")),
+            "cards": [],
+        }
+        columns.append(col)
+        by_stage[col["id"]] = col
+    for row in rows:
+        card = _card(row, tags_by_id, today)
+        col = by_stage.get(card["stage_id"])
+        if col is not None:
+            col["cards"].append(card)
+    total = sum(c["count"] for c in columns)
+    return {
+        "columns": columns,
+        "stages": [{"id": c["id"], "name": c["name"]} for c in columns if c["id"]],
+        "tags": tags,
+        "filter": flt,
+        "total": total,
+        "truncated": total > len(rows),
+    }
+
+
+# --------------------------------------------------------------------------- one lead
+
+
+def fetch_lead(odoo, lead_id: int, fields: list[str], *, archived=True) -> dict:
+    """Read one lead (archived ones too: a lost lead can be restored).
+
+    :raises LeadNotFound: when it does not exist or Odoo's rules hide it.
+    """
+    domain = [("id", "=", lead_id)]
+    if archived:
+        domain += ["|", ("active", "=", True), ("active", "=", False)]
+    found = odoo.search_read("crm.lead", domain, fields)
+    if not found:
+        raise LeadNotFound()
+    return found[0]
+
+
+def _activity(row, today_iso: str) -> dict:
+    deadline = row.get("date_deadline") or ""
+    state = row.get("state") or ("overdue" if deadline and deadline < today_iso else "planned")
+    return {
+        "id": row["id"],
+        "type": _m2o_name(row.get("activity_type_id")) or "To-Do",
+        "summary": row.get("summary") or "",
+        "note": sanitize_html(row.get("note") or ""),
+        "date": deadline,
+        "user": _m2o_name(row.get("user_id")),
+        "state": state,
+        "overdue": state == "overdue",
+    }
+
+
+def lead_detail(odoo, viewer: Viewer, lead_id: int, *, now: datetime | None = None) -> dict:
+    """Everything on the lead page except the history (3 RPCs with the history)."""
+    fields = DETAIL_FIELDS + (["message_ids"] if chatter.needs_message_ids(viewer.version) else [])
+    row = fetch_lead(odoo, lead_id, fields)
+    today_iso = tzs.today(viewer.tz, now).isoformat()
+    acts = []
+    if row.get("activity_ids"):
+        acts = odoo.search_read("mail.activity", [("id", "in", row["activity_ids"])],
+                                ACTIVITY_FIELDS, order="date_deadline, id")
+    tags_by_id = {t["id"]: t["name"] for t in get_tags(odoo)}
+    stage_id = _m2o_id(row.get("stage_id"))
+    stages = get_stages(odoo)
+    won = any(s["id"] == stage_id and s["is_won"] for s in stages)
+    return {
+        "id": row["id"],
+        "name": row.get("name") or "",
+        "type": row.get("type") or "opportunity",
+        "partner_id": _m2o_id(row.get("partner_id")),
+        "partner": _m2o_name(row.get("partner_id")),
+        "company": row.get("partner_name") or "",
+        "contact": row.get("contact_name") or "",
+        "email": row.get("email_from") or "",
+        "phone": row.get("phone") or "",
+        "tel": "tel:" + re.sub(r"[^\d+]", "", row.get("phone") or ""),
+        "stage_id": stage_id,
+        "stage": _m2o_name(row.get("stage_id")),
+        "stages": stages,
+        "won": won,
+        "revenue_text": money(row.get("expected_revenue")),
+        "probability": round(float(row.get("probability") or 0)),
+        "user": _m2o_name(row.get("user_id")),
+        "team": _m2o_name(row.get("team_id")),
+        "tags": [tags_by_id[t] for t in row.get("tag_ids") or [] if t in tags_by_id],
+        "stars": PRIORITY_STARS.get(str(row.get("priority") or "0"), 0),
+        "deadline": row.get("date_deadline") or "",
+        "active": bool(row.get("active", True)),
+        "lost_reason": _m2o_name(row.get("lost_reason_id")),
+        "description": sanitize_html(row.get("description") or ""),
+        "activities": [_activity(a, today_iso) for a in acts],
+        "today": today_iso,
+        "message_ids": row.get("message_ids") or [],
+    }
+
+
+def lead_history(odoo, viewer: Viewer, lead: dict) -> list[dict]:
+    """The lead's history through the shared chatter service (1 RPC)."""
+    messages = chatter.fetch_messages(odoo, viewer.version, "crm.lead", lead["id"],
+                                      message_ids=lead.get("message_ids"))
+    return chatter.present(messages, tz=viewer.tz, partner_id=viewer.partner_id)
+
+
+def detail_choices(odoo) -> dict:
+    """The choices the lead page's forms offer (cached configuration)."""
+    return {
+        "lost_reasons": get_lost_reasons(odoo),
+        "activity_types": get_activity_types(odoo),
+        "salespeople": get_salespeople(odoo),
+    }
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def set_stage(odoo, viewer: Viewer, lead_id: int, stage_id) -> str:
+    """Move a lead to another stage (a plain write, as the kanban does)."""
+    stage_id = _int(stage_id)
+    stage = next((s for s in get_stages(odoo) if s["id"] == stage_id), None)
+    if stage is None:
+        raise CrmActionError("Choose a stage to move the lead to.")
+    odoo.write("crm.lead", [lead_id], {"stage_id": stage_id})
+    return f"Moved to {stage['name']}."
+
+
+def stage_name(odoo, stage_id) -> str:
+    stage_id = _int(stage_id)
+    return next((s["name"] for s in get_stages(odoo) if s["id"] == stage_id), "")
+
+
+def mark_won(odoo, viewer: Viewer, lead_id: int) -> str:
+    """Odoo's ``action_set_won`` (restores a lost lead, moves it to the won stage at 100%)."""
+    fetch_lead(odoo, lead_id, ["id"])
+    odoo.call("crm.lead", "action_set_won", [lead_id])
+    return "Marked as won."
+
+
+def mark_lost(odoo, viewer: Viewer, lead_id: int, reason_id, feedback: str = "") -> str:
+    """Lose the lead through Odoo's lost wizard, as the web client does.
+
+    :raises CrmActionError: without a reason (Fieldkit asks for one).
+    """
+    reason_id = _int(reason_id)
+    if reason_id is None or reason_id not in {r["id"] for r in get_lost_reasons(odoo)}:
+        raise CrmActionError("Choose why the lead was lost.", field="lost_reason_id")
+    feedback = (feedback or "").strip()
+    if len(feedback) > TEXT_LIMITS["feedback"]:
+        raise CrmActionError("The closing note is too long.", field="lost_feedback")
+    context = {"active_model": "crm.lead", "active_id": lead_id, "active_ids": [lead_id]}
+    vals = {"lost_reason_id": reason_id}
+    if feedback:
+        vals["lost_feedback"] = str(text_to_html(feedback))
+    if viewer.version >= 17:
+        vals["lead_ids"] = [(6, 0, [lead_id])]
+    wizard = odoo.call("crm.lead.lost", "create", vals, context=context)
+    if isinstance(wizard, list):
+        wizard = wizard[0]
+    odoo.call("crm.lead.lost", "action_lost_reason_apply", [wizard], context=context)
+    return "Marked as lost. It is archived; you can restore it from its page."
+
+
+def restore(odoo, viewer: Viewer, lead_id: int) -> str:
+    """Bring a lost (archived) lead back: ``action_unarchive`` clears the lost reason."""
+    lead = fetch_lead(odoo, lead_id, ["active"])
+    if lead.get("active"):
+        raise CrmActionError("This lead is not archived.")
+    odoo.call("crm.lead", "action_unarchive", [lead_id])
+    return "Lead restored."
+
+
+def _text(form, name, required=False, label=None):
+    value = (form.get(name) or "").strip()
+    if required and not value:
+        raise CrmActionError(f"{label or name.capitalize()} is required.", field=name)
+    if len(value) > TEXT_LIMITS.get(name, 200):
+        raise CrmActionError(f"{label or name.capitalize()} is too long.", field=name)
+    return value
+
+
+def _due_date(value) -> str:
+    try:
+        return date.fromisoformat((value or "").strip()).isoformat()
+    except ValueError as exc:
+        raise CrmActionError("Give the due date as a date.", field="date_deadline") from exc
+
+
+def schedule_activity(odoo, viewer: Viewer, lead_id: int, form) -> str:
+    """Plan an activity (type, due date, summary, assigned user) through ``activity_schedule``."""
+    type_id = _int(form.get("activity_type_id"))
+    if type_id not in {t["id"] for t in get_activity_types(odoo)}:
+        raise CrmActionError("Choose the kind of activity.", field="activity_type_id")
+    deadline = _due_date(form.get("date_deadline"))
+    summary = _text(form, "summary")
+    user_id = _int(form.get("user_id")) or viewer.user_id
+    if user_id not in {u["id"] for u in get_salespeople(odoo)} and user_id != viewer.user_id:
+        raise CrmActionError("Choose who should do it.", field="user_id")
+    fetch_lead(odoo, lead_id, ["id"], archived=False)
+    odoo.call("crm.lead", "activity_schedule", [lead_id], date_deadline=deadline,
+              summary=summary, activity_type_id=type_id, user_id=user_id)
+    return "Activity scheduled."
+
+
+def complete_activity(odoo, viewer: Viewer, lead_id: int, activity_id, feedback="") -> str:
+    """Mark an activity of this lead done, with feedback (``action_feedback``)."""
+    activity_id = _int(activity_id)
+    feedback = (feedback or "").strip()
+    if len(feedback) > TEXT_LIMITS["feedback"]:
+        raise CrmActionError("The feedback is too long.", field="feedback")
+    lead = fetch_lead(odoo, lead_id, ["activity_ids"])
+    if activity_id not in (lead.get("activity_ids") or []):
+        raise CrmActionError("This activity is already done or belongs to another lead.")
+    odoo.call("mail.activity", "action_feedback", [activity_id], feedback=feedback or False)
+    return "Activity done."
+
+
+def log_note(odoo, viewer: Viewer, lead_id: int, text: str) -> str:
+    """Log an internal note on the lead's history."""
+    text = (text or "").strip()
+    if not text:
+        raise CrmActionError("The note is empty.", field="note")
+    if len(text) > TEXT_LIMITS["note"]:
+        raise CrmActionError("The note is too long.", field="note")
+    fetch_lead(odoo, lead_id, ["id"])
+    _post_note(odoo, viewer, "crm.lead", lead_id, text_to_html(text))
+    return "Note logged."
+
+
+def _post_note(odoo, viewer, model, res_id, html: Markup):
+    return chatter.post_note(odoo, viewer.version, model, res_id, html)
+
+
+# --------------------------------------------------------------------------- create
+
+
+def job_for_lead(odoo, viewer: Viewer, job_id: int) -> dict:
+    """The job a lead comes from, with its customer (the location's owner); 2 RPCs.
+
+    :raises JobNotFound, JobForbidden: as the job page does for that job.
+    """
+    order = jobs.fetch_order(odoo, viewer, job_id, ["name", "location_id"])
+    customer_id, customer = None, ""
+    location_id = _m2o_id(order.get("location_id"))
+    if location_id:
+        found = odoo.read("fsm.location", [location_id], ["owner_id"])
+        if found:
+            customer_id = _m2o_id(found[0].get("owner_id"))
+            customer = _m2o_name(found[0].get("owner_id"))
+    return {"id": order["id"], "name": order.get("name") or f"#{job_id}",
+            "customer_id": customer_id, "customer": customer or _m2o_name(order.get("location_id"))}
+
+
+def new_lead_defaults(odoo, viewer: Viewer, *, partner_id=None, job=None) -> dict:
+    """The create form's starting values: from a customer, from a job, or empty."""
+    values = {"type": "opportunity", "name": "", "partner_id": None, "partner": "",
+              "contact_name": "", "email_from": "", "phone": "", "expected_revenue": "",
+              "note": "", "job_id": None, "job": ""}
+    partner_id = _int(partner_id)
+    if job:
+        values.update(job_id=job["id"], job=job["name"],
+                      name=f"More work for {job.get('customer') or job['name']}")
+        partner_id = job.get("customer_id") or partner_id
+    if partner_id:
+        found = odoo.read("res.partner", [partner_id], ["name", "email", "phone"])
+        if found:
+            p = found[0]
+            values.update(partner_id=p["id"], partner=p.get("name") or "",
+                          email_from=p.get("email") or "", phone=p.get("phone") or "")
+            if not job:
+                values["name"] = f"{p.get('name') or ''}: new opportunity"
+    return values
+
+
+def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> int:
+    """Create a lead/opportunity for the viewer; from a job, link it and note it on the job.
+
+    :raises CrmActionError: when a required value is missing or malformed.
+    """
+    lead_type = form.get("type") if form.get("type") in ("lead", "opportunity") else None
+    if lead_type is None:
+        raise CrmActionError("Choose lead or opportunity.", field="type")
+    name = _text(form, "name", required=True, label="A title")
+    email = _text(form, "email_from", label="The email")
+    if email and not _EMAIL_RE.match(email):
+        raise CrmActionError("The email address does not look right.", field="email_from")
+    revenue_raw = (form.get("expected_revenue") or "").strip().replace(",", "")
+    try:
+        revenue = float(revenue_raw) if revenue_raw else 0.0
+    except ValueError as exc:
+        raise CrmActionError("Expected revenue must be a number.",
+                             field="expected_revenue") from exc
+    if revenue < 0 or revenue > 1e12:
+        raise CrmActionError("Expected revenue must be a positive amount.",
+                             field="expected_revenue")
+    vals = {"name": name, "type": lead_type, "user_id": viewer.user_id,
+            "expected_revenue": revenue,
+            "contact_name": _text(form, "contact_name", label="The contact") or False,
+            "email_from": email or False,
+            "phone": _text(form, "phone", label="The phone") or False}
+    partner_id = _int(form.get("partner_id"))
+    if partner_id:
+        vals["partner_id"] = partner_id
+    note = _text(form, "note", label="The note")
+    parts = []
+    if note:
+        parts.append(str(text_to_html(note)))
+    if job:
+        link = Markup('<p>From job <a href="{}">{}</a></p>').format(job_url, job["name"]) \
+            if job_url else Markup("<p>From job {}</p>").format(job["name"])
+        parts.append(str(link))
+    if parts:
+        vals["description"] = "".join(parts)
+    lead_id = odoo.create("crm.lead", vals)
+    if isinstance(lead_id, list):
+        lead_id = lead_id[0]
+    if job:
+        _post_note(odoo, viewer, "fsm.order", job["id"],
+                   Markup("<p>The customer wants more work: {} opened in CRM ({}).</p>").format(
+                       name, "lead" if lead_type == "lead" else "opportunity"))
+    return lead_id

@@ -1,0 +1,86 @@
+"""Every Odoo call the jobs list causes, the service worker's background refetches included
+(issue 10, defect 3): the worker refetches a kept job page only when the job changed (its
+write_date, carried by the list) or the copy is old, so a repeat view of an unchanged list
+costs at most 2 RPCs in all."""
+import threading
+
+import pytest
+
+from app.services.odoo_api import OdooAPI
+from tests.conftest import serving
+
+pytestmark = pytest.mark.browser
+
+
+class RpcCounter:
+    """WSGI middleware: the Odoo calls of every response the app sends (X-Odoo-RPC)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.calls = []  # (method, path, rpc count)
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        def counting_start_response(status, headers, exc_info=None):
+            rpc = next((v for k, v in headers if k.lower() == "x-odoo-rpc"), None)
+            if rpc:
+                with self.lock:
+                    self.calls.append((environ["REQUEST_METHOD"], environ["PATH_INFO"],
+                                       int(rpc.split(";")[0])))
+            return start_response(status, headers, exc_info)
+        return self.app(environ, counting_start_response)
+
+    def take(self):
+        with self.lock:
+            calls, self.calls = self.calls, []
+        return calls
+
+
+def total(calls):
+    return sum(count for *_, count in calls)
+
+
+def show_list(page, url):
+    """Open the list and wait until the worker says what it kept (after its refetches)."""
+    page.goto(url)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => document.documentElement.dataset.fkPrecached !== undefined")
+    return int(page.evaluate("document.documentElement.dataset.fkPrecacheFetched") or 0)
+
+
+def test_repeat_view_of_an_unchanged_list_costs_at_most_two_rpcs(app, browser, emulator):
+    emulator.reset()
+    counter = RpcCounter(app)
+    with serving(counter) as base:
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.goto(f"{base}/login")
+        page.get_by_label("Login").fill("tech1")
+        page.get_by_label("Password").fill("tech1")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{base}/jobs/active")
+        page.wait_for_function("() => document.documentElement.dataset.fkPrecached !== undefined")
+        kept = page.eval_on_selector_all("a[data-precache]", "links => links.length")
+        first = counter.take()
+        # The first screen: log in, the list, then each of the day's job pages once.
+        assert kept >= 2
+        assert sum(1 for _, path, _ in first if path.startswith("/jobs/") and
+                   path != "/jobs/active") == kept
+
+        fetched = show_list(page, f"{base}/jobs/active")
+        repeat = counter.take()
+        assert [path for _, path, _ in repeat] == ["/jobs/active"], repeat
+        assert total(repeat) <= 2
+        assert fetched == 0
+
+        # A job changed in Odoo: only its page is fetched again.
+        job_id = int(page.eval_on_selector_all(
+            "a[data-precache]", "links => links[0].href.split('/').pop()"))
+        odoo = OdooAPI(emulator.url, "fieldkit")
+        odoo.authenticate("admin", "admin")
+        odoo.write("fsm.order", [job_id], {"description": "<p>Bring the long ladder</p>"})
+        fetched = show_list(page, f"{base}/jobs/active")
+        changed = counter.take()
+        assert sorted(path for _, path, _ in changed) == sorted(["/jobs/active", f"/jobs/{job_id}"])
+        assert fetched == 1
+        context.close()
