@@ -56,6 +56,21 @@ def check_text(value, label="The text", *, max_chars=MAX_TEXT_CHARS, required=Fa
     return text
 
 
+def reject_malformed_forms():
+    """400 for a multipart body whose field names could not be read (e.g. a name with a line
+    break): Werkzeug keeps such a field under the name None, on which Flask-WTF's CSRF check
+    (and any `for name in request.form`) would crash with a 500."""
+    is_form = request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded")
+    if (request.method in ("POST", "PUT", "PATCH", "DELETE") and is_form
+            and any(not isinstance(name, str) for name in (*request.form, *request.files))):
+        raise InvalidInput("This form could not be read. Please reload the page and try again.")
+
+
+def init_app(app):
+    # Registered before CSRFProtect's own check, which reads every field name.
+    app.before_request(reject_malformed_forms)
+
+
 class HTMLForm(FlaskForm):
     """The base of every Flask-WTF form: reads the submitted form fields and files only.
 

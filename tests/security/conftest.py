@@ -36,6 +36,8 @@ PUBLIC = {
     "static": "CSS, JS and icons",
     "files.serve_file": "stored files behind a signed, expiring URL "
                         "(signatures checked in tests/unit/test_files_route.py)",
+    "webhooks.rmm_event": "machine to machine, authenticated by an HMAC signature "
+                          "(app/signatures.py), not a session",
 }
 
 # (blueprint, argument) or (endpoint, argument) -> a value for arguments that are not records
@@ -74,6 +76,35 @@ def open_job_of(login):
     return find
 
 
+def _lead_with_activity(odoo, login):
+    """(lead id, activity id) of a lead of `login` with a planned activity, if any."""
+    rows = odoo.search_read("mail.activity", [("res_model", "=", "crm.lead"),
+                                              ("user_id.login", "=", login)],
+                            ["res_id"], limit=1, order="id")
+    return (rows[0]["res_id"], rows[0]["id"]) if rows else (None, None)
+
+
+def lead_of(login):
+    def find(odoo):
+        lead, _ = _lead_with_activity(odoo, login)
+        return lead or first_id(odoo, "crm.lead", [("user_id.login", "=", login)])
+    return find
+
+
+def activity_of(login):
+    def find(odoo):
+        _, activity = _lead_with_activity(odoo, login)
+        if activity is None:  # the tests mark them done: plan another one
+            uid = first_id(odoo, "res.users", [("login", "=", login)])
+            lead = first_id(odoo, "crm.lead", [("user_id", "=", uid)])
+            odoo.call("crm.lead", "activity_schedule", [lead], summary="For the access matrix",
+                      date_deadline="2030-01-15", user_id=uid,
+                      activity_type_id=first_id(odoo, "mail.activity.type", []))
+            _, activity = _lead_with_activity(odoo, login)
+        return activity
+    return find
+
+
 @dataclass(frozen=True)
 class Records:
     """How to find records for a URL argument, as the demo data's admin sees them.
@@ -91,6 +122,9 @@ class Records:
 # (blueprint, argument) or (endpoint, argument) -> Records
 RECORDS = {
     ("jobs", "id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
+    # Salespeople (technicians) see their own leads through Odoo's rules.
+    ("crm", "id"): Records(own=lead_of("tech1"), other=lead_of("tech2")),
+    ("crm", "activity_id"): Records(own=activity_of("tech1"), other=activity_of("tech2")),
 }
 
 
@@ -129,7 +163,30 @@ BODIES = {
         "signer_name": "Matrix"}},
     "jobs.stage": lambda odoo: {"data": {"stage_id": str(first_open_stage(odoo))}},
     "jobs.start": lambda odoo: {"data": {}},
+    "crm.stage": lambda odoo: {"data": {"stage_id": str(first_id(
+        odoo, "crm.stage", [("is_won", "=", False)], order="sequence desc, id"))}},
+    "crm.won": lambda odoo: {"data": {}},
+    "crm.lost": lambda odoo: {"data": {"lost_reason_id": str(first_id(odoo, "crm.lost.reason",
+                                                                      [])),
+                                       "lost_feedback": "Access matrix."}},
+    "crm.restore": lambda odoo: {"data": {}},
+    "crm.schedule": lambda odoo: {"data": {
+        "activity_type_id": str(first_id(odoo, "mail.activity.type", [])),
+        "date_deadline": "2030-01-15", "summary": "Access matrix"}},
+    "crm.activity_done": lambda odoo: {"data": {"feedback": "Done by the access matrix."}},
+    "crm.notes": lambda odoo: {"data": {"note": "Access matrix note."}},
 }
+
+# endpoint -> why it answers a refused action on another's record with a redirect (PRG with
+# the refusal flashed) rather than 403/404; the matrix still requires that nothing was written.
+REDIRECT_REFUSALS = {
+    "crm.stage": "a move refused from the pipeline board returns to the board with Odoo's "
+                 "refusal as a message",
+}
+
+# Settings that switch optional integrations on, so their routes answer as in production (an
+# unconfigured webhook answers 503 on purpose).
+APP_CONFIG = {"RMM_WEBHOOK_SECRET": "access-matrix-secret"}
 
 ROLES = {"anonymous": None, "technician": "tech1", "office": "office", "manager": "manager"}
 
@@ -204,7 +261,14 @@ READ_PREFIXES = ("get_", "read", "search", "name_", "fields_", "default_", "chec
                  "web_read", "web_search", "_read")
 
 
-def is_write(method):
+# Wizards (Odoo TransientModels): creating one changes no business data, Odoo vacuums them.
+# A section that runs an action through a wizard lists the wizard's model here.
+TRANSIENT_MODELS = {"crm.lead.lost"}
+
+
+def is_write(model, method):
+    if model in TRANSIENT_MODELS and method == "create":
+        return False
     return method not in IDEMPOTENT_METHODS and not method.startswith(READ_PREFIXES)
 
 
@@ -225,7 +289,7 @@ def writes(monkeypatch):
 
     def call(self, model, method, *args, **kwargs):
         result = real_call(self, model, method, *args, **kwargs)
-        if is_write(method):
+        if is_write(model, method):
             log.calls.append(f"{model}.{method}")
         return result
 
@@ -254,6 +318,11 @@ def admin_odoo(security_emulator):
     odoo = OdooAPI(security_emulator.url, "fieldkit")
     odoo.authenticate("admin", "admin")
     return odoo
+
+
+@pytest.fixture(autouse=True)
+def _integrations_on(app):
+    app.config.update(APP_CONFIG)
 
 
 @pytest.fixture(scope="session")
