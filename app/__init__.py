@@ -16,8 +16,8 @@ csrf = CSRFProtect()
 # Blueprints by module under app/routes/, in tab order; parts land independently, so a module
 # that does not exist yet is skipped. A module exposes `bp`, or `init_app(app)` when it needs
 # more set-up than registering its blueprint.
-BLUEPRINTS = ("auth", "jobs", "sales", "crm", "inventory", "customers", "dashboard", "sms",
-              "files", "assets", "webhooks", "api_docs")
+BLUEPRINTS = ("auth", "jobs", "sales", "crm", "inventory", "customers", "dashboard", "dispatch",
+              "sms", "files", "assets", "webhooks", "api_docs")
 
 
 def create_app(config=None):
@@ -32,6 +32,7 @@ def create_app(config=None):
     init_templates(app)
     init_blueprints(app)
     init_errors(app)
+    init_cli(app)
     return app
 
 
@@ -102,6 +103,12 @@ def init_blueprints(app):
             module.init_app(app)
         else:
             app.register_blueprint(module.bp)
+
+
+def init_cli(app):
+    from app import cli
+
+    cli.init_app(app)
 
 
 def init_errors(app):

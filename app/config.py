@@ -91,6 +91,9 @@ class Config:
     STORE_PATH = _env("STORE_PATH")
     STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 2)
 
+    # Live updates: seconds between two checks of Odoo for changed jobs, per company (however
+    # many pages watch); pages poll about this often.
+    LIVE_INTERVAL = int(_env("LIVE_INTERVAL", 3))
     # Integrations (issue 18). The integration user acts in Odoo with an API key where nobody
     # is logged in (RMM webhooks, `flask psa` commands).
     ODOO_INTEGRATION_LOGIN = _env("ODOO_INTEGRATION_LOGIN")
@@ -109,6 +112,11 @@ class Config:
     SEAT_PRODUCT_CODE = _env("SEAT_PRODUCT_CODE", "SRV-SEAT")
 
     # Number of reverse proxies in front of the app (X-Forwarded-For/Proto), 0 for none.
+    # SMS through Twilio's REST API when all three are set; otherwise through Odoo's SMS.
+    TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN")
+    TWILIO_FROM = _env("TWILIO_FROM")
+
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))
     LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
 

@@ -18,6 +18,7 @@ class Section:
     icon: str
     roles: tuple = ()  # empty: every role
     office_endpoint: str = ""  # where office roles go instead, when that endpoint exists
+    access: str = ""  # session key of the user's rights in that Odoo app; hidden when "none"
 
     @property
     def blueprint(self):
@@ -40,11 +41,13 @@ class NavItem:
 
 SECTIONS = (
     Section("jobs.active", "Jobs", "jobs", office_endpoint="jobs.index"),
-    Section("sales.index", "Sales", "sales"),
-    Section("crm.index", "CRM", "crm"),
-    Section("inventory.index", "Stock", "stock"),
+    Section("sales.index", "Sales", "sales", access="sales_access"),
+    Section("crm.index", "CRM", "crm", access="crm_access"),
+    Section("inventory.index", "Stock", "stock", access="stock_access"),
     Section("customers.index", "Customers", "customers"),
     Section("dashboard.index", "Dashboard", "dashboard", roles=OFFICE_ROLES),
+    Section("dispatch.index", "Dispatch", "dispatch", roles=OFFICE_ROLES),
+    Section("assets.index", "Assets", "assets", roles=OFFICE_ROLES),
 )
 
 
@@ -58,9 +61,33 @@ def nav_sections():
             continue
         if section.roles and role not in section.roles:
             continue
+        if section.access and session.get(section.access) == "none":
+            continue
         items.append(NavItem(section, url_for(endpoint), request.blueprint == section.blueprint))
     return items
 
 
+# Roles named as the Field Service groups that give them are named in Odoo (admin: manager).
+ROLE_LABELS = {
+    "technician": "Field Service / User: Own Documents Only",
+    "office": "Field Service / User: All Documents",
+    "manager": "Field Service / Administrator",
+}
+
+
+def role_label(role):
+    return ROLE_LABELS.get(role, role or "")
+
+
+def link_if(endpoint, **params):
+    """The URL of `endpoint` when that page exists in this app, else None: a number on the
+    dashboard links to its list only when the section behind it is built."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **params)
+
+
 def init_app(app):
     app.jinja_env.globals["nav_sections"] = nav_sections
+    app.jinja_env.globals["link_if"] = link_if
+    app.jinja_env.filters["role_label"] = role_label

@@ -11,7 +11,7 @@ API (JSON, `Authorization: Bearer <token>`; Pulseway wraps every answer in Data/
     401 without the right token; `fail_next(n)` makes the next n calls answer 503.
 
     handle = start_in_thread(token=DEMO_TOKEN, organizations=("Maple Street Dental",))
-    handle.url, handle.organizations, handle.requests, handle.fail_next(2), handle.stop()
+    handle.url, handle.organizations, handle.requests, handle.fail_next(2, "POST"), handle.stop()
     handle.send_event(webhook_url, secret, "Notification", {...})  # a signed webhook call
 """
 
@@ -48,6 +48,7 @@ class FakeRMM:
         self.organizations = []
         self.requests = []      # (method, path, json body) of every API call, for tests
         self.failures = 0
+        self.fail_method = None
         for name in organizations:
             self._add(name)
         self.url_map = Map([
@@ -81,7 +82,7 @@ class FakeRMM:
         body = request.get_json(silent=True)
         with self.lock:
             self.requests.append((request.method, request.path, body))
-            if self.failures > 0:
+            if self.failures > 0 and self.fail_method in (None, request.method):
                 self.failures -= 1
                 return Response("Service Unavailable", status=503, content_type="text/plain")
         if request.headers.get("Authorization") != f"Bearer {self.token}":
@@ -119,10 +120,11 @@ class FakeRMMHandle:
     def requests(self):
         return self.app.requests
 
-    def fail_next(self, count):
-        """Answer the next `count` API calls with 503 Service Unavailable."""
+    def fail_next(self, count, method=None):
+        """Answer the next `count` API calls (of `method` only, if given) with 503."""
         with self.app.lock:
             self.app.failures = count
+            self.app.fail_method = method
 
     def send_event(self, webhook_url, secret, event_type, data, event_id=None, timestamp=None,
                    timeout=10):

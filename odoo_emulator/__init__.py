@@ -3,7 +3,8 @@
     handle = start_in_thread(port=0, data_path=None, version=17, latency_ms=0, today=None,
                              quiet=True)
     handle.url, handle.port, handle.version, handle.stop(), handle.reset(),
-    handle.fail_next(count, mode="502"|"hang", hang_seconds=30), handle.api_keys
+    handle.fail_next(count, mode="502"|"hang", hang_seconds=30), handle.api_keys,
+    handle.set_sms_credit(True|False)
 """
 
 import datetime as dt
@@ -48,6 +49,12 @@ class EmulatorHandle:
             raise ValueError("mode must be '502' or 'hang'")
         with self.state.lock:
             self.state.faults.update(count=count, mode=mode, hang_seconds=hang_seconds)
+
+    def set_sms_credit(self, enabled=True):
+        """With credit, SMS leave (state 'sent', 17+: 'pending'); without (the default, as
+        recorded on servers with no IAP account), they fail with 'sms_server'."""
+        with self.state.lock:
+            self.state.sms_credit = bool(enabled)
 
     def __enter__(self):
         return self

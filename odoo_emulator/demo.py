@@ -475,11 +475,13 @@ class Seeder:
 
     def seed_stock(self):
         rng = self.rng
-        wh = self.create("stock.warehouse", {"name": "Fieldkit Warehouse", "code": "WH"},
-                         "stock.warehouse0")
-        view = self.create("stock.location", {"name": "WH", "usage": "view"})
+        view = self.create("stock.location", {"name": "WH", "usage": "view"},
+                           "stock.warehouse0_view_location")
         stock = self.create("stock.location", {"name": "Stock", "location_id": view,
                                                "usage": "internal"}, "stock.stock_location_stock")
+        wh = self.create("stock.warehouse", {"name": "Fieldkit Warehouse", "code": "WH",
+                                             "view_location_id": view, "lot_stock_id": stock},
+                         "stock.warehouse0")
         partners = self.create("stock.location", {"name": "Partners", "usage": "view"})
         customers = self.create("stock.location", {"name": "Customers", "location_id": partners,
                                                    "usage": "customer"},
@@ -487,8 +489,7 @@ class Seeder:
         vendors = self.create("stock.location", {"name": "Vendors", "location_id": partners,
                                                  "usage": "supplier"},
                               "stock.stock_location_suppliers")
-        van = self.create("stock.location", {"name": "Van 1", "location_id": view,
-                                             "usage": "internal"})
+        self.stock_locations = {"stock": stock, "customers": customers, "vendors": vendors}
         types = [
             self.create("stock.picking.type", {"name": "Receipts", "code": "incoming",
                                                "sequence_code": "IN", "warehouse_id": wh,
@@ -503,10 +504,20 @@ class Seeder:
             self.create("stock.picking.type", {"name": "Internal Transfers", "code": "internal",
                                                "sequence_code": "INT", "warehouse_id": wh,
                                                "default_location_src_id": stock,
-                                               "default_location_dest_id": van},
+                                               "default_location_dest_id": stock},
                         "stock.picking_type_internal"),
         ]
+        self.env["stock.warehouse"]._write_one(wh, {"in_type_id": types[0],
+                                                    "out_type_id": types[1],
+                                                    "int_type_id": types[2]})
         storable = [p for p, (_, _, _, t) in zip(self.products, PRODUCTS, strict=False) if t == "product"]
+        self.storable = storable
+        products = self.env["product.product"]
+        for n, pid in enumerate(storable):
+            # EAN-13 style barcodes; the warehouse holds what qty_available says
+            products._write_one(pid, {"barcode": f"40011300{n:04d}{(7 * n) % 10}"})
+            self.create("stock.quant", {"product_id": pid, "location_id": stock,
+                                        "quantity": products.records[pid]["qty_available"]})
         now = dt.datetime.combine(self.local_today(COMPANY_TZ), dt.time(15, 0))
         states = ["draft", "waiting", "confirmed", "assigned", "assigned", "done", "cancel"]
         for ptype in types:
@@ -520,12 +531,50 @@ class Seeder:
                 sched = now + dt.timedelta(days=rng.randint(-10, 12), hours=rng.randint(-4, 4))
                 partner = self.customers[(i * 5) % len(self.customers)] \
                     if ptype != types[2] else False
+                # warehouse work is nobody's in particular until someone takes it
                 pick = self.create("stock.picking", {
-                    "picking_type_id": ptype, "partner_id": partner,
+                    "picking_type_id": ptype, "partner_id": partner, "user_id": False,
                     "scheduled_date": sched.strftime("%Y-%m-%d %H:%M:%S"),
                     "origin": f"S{(i % 30) + 1:05d}" if ptype == types[1] else False,
                     "move_ids": moves})
                 self.env["stock.picking"]._demo_state(pick, state)
+        self.seed_vans(wh)
+
+    def seed_vans(self, main_wh):
+        """One van per technician, modelled as Odoo models vans: a small warehouse (code V1..)
+        set as the user's Default Warehouse, with on-hand quants (some low) and a loading
+        transfer from the main stock for today, whose Responsible is the technician."""
+        rng = random.Random(1313)
+        loc = self.stock_locations
+        today = dt.datetime.combine(self.local_today(COMPANY_TZ), dt.time(12, 0))
+        for n, login in enumerate(("tech1", "tech2", "tech3", "tech4", "tech5", "tech6"), 1):
+            uid = self.users[login]
+            code = f"V{n}"
+            view = self.create("stock.location", {"name": code, "usage": "view"})
+            van = self.create("stock.location", {"name": "Stock", "location_id": view,
+                                                 "usage": "internal", "barcode": f"{code}-STOCK"})
+            wh = self.create("stock.warehouse", {"name": f"Van {n}", "code": code,
+                                                 "view_location_id": view, "lot_stock_id": van})
+            out = self.create("stock.picking.type", {
+                "name": "Delivery Orders", "code": "outgoing", "sequence_code": "OUT",
+                "warehouse_id": wh, "default_location_src_id": van,
+                "default_location_dest_id": loc["customers"]})
+            load = self.create("stock.picking.type", {
+                "name": "Van Loading", "code": "internal", "sequence_code": "INT",
+                "warehouse_id": wh, "default_location_src_id": loc["stock"],
+                "default_location_dest_id": van})
+            self.env["stock.warehouse"]._write_one(wh, {"out_type_id": out, "int_type_id": load})
+            self.env["res.users"]._write_one(uid, {"property_warehouse_id": wh})
+            for pid in rng.sample(self.storable, 8):
+                self.create("stock.quant", {"product_id": pid, "location_id": van,
+                                            "quantity": float(rng.choice((0, 1, 2, 3, 5, 8, 12)))})
+            moves = [(0, 0, {"product_id": pid, "product_uom_qty": float(rng.randint(2, 6))})
+                     for pid in rng.sample(self.storable, 2)]
+            pick = self.create("stock.picking", {
+                "picking_type_id": load, "user_id": uid, "move_ids": moves,
+                "scheduled_date": today.strftime("%Y-%m-%d %H:%M:%S"),
+                "origin": f"Morning load {code}"})
+            self.env["stock.picking"]._demo_state(pick, "assigned")
 
     def seed_helpdesk(self):
         stages = [self.create("helpdesk.ticket.stage", {"name": n, "sequence": s, "closed": c,
@@ -546,6 +595,21 @@ class Seeder:
                 "user_id": [self.users["office"], self.users["tech1"], False][i % 3],
                 "priority": str(i % 4)})
 
+    def seed_resource(self):
+        """The standard 40 hours/week calendar as resource's data file ships it (a lunch
+        period from 17), set as the company's working hours."""
+        cal = self.create("resource.calendar", {"name": "Standard 40 hours/week",
+                                                "tz": COMPANY_TZ, "hours_per_day": 8.0},
+                          "resource.resource_calendar_std")
+        for day, label in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")):
+            periods = [("Morning", 8, 12, "morning"), ("Afternoon", 13, 17, "afternoon")]
+            if self.version >= 17:
+                periods.insert(1, ("Lunch", 12, 13, "lunch"))
+            for name, start, end, period in periods:
+                self.create("resource.calendar.attendance", {
+                    "name": f"{label} {name}", "dayofweek": str(day), "hour_from": start,
+                    "hour_to": end, "day_period": period, "calendar_id": cal})
+        self.env["res.company"]._write_one(self.company, {"resource_calendar_id": cal})
     # -- IT services: client assets, alert tickets, managed-seat subscriptions ---------------
     def seed_psa(self):
         """Assets for the first customers (one decommissioned), alert tickets on some, an
@@ -613,7 +677,7 @@ class Seeder:
         maint = self.products[[p[0] for p in PRODUCTS].index("SRV-MAINT")]
         today = self.local_today(COMPANY_TZ)
         # (customer index, seat quantity or None for no seat line, running?)
-        plans = [(0, 2, True), (1, 4, True), (2, None, True), (3, 1, False)]
+        plans = [(0, 3, True), (1, 2, True), (2, None, True), (3, 1, False)]
         if self.version == 15:
             for idx, qty, running in plans:
                 lines = [(0, 0, {"product_id": maint, "name": "Maintenance plan",
@@ -665,8 +729,18 @@ class Seeder:
             self.seed_stock()
         if "helpdesk.ticket" in reg:
             self.seed_helpdesk()
+        if "resource.calendar" in reg:
+            self.seed_resource()
         if "x_client_asset" in reg and "helpdesk.ticket" in reg and "sale.order" in reg:
             self.seed_psa()
+        self.seed_countries()
+
+    def seed_countries(self):
+        """More countries for phone numbers read in another country's format (last, so the
+        ids seeded before stay the same)."""
+        for code, name in (("BE", "Belgium"), ("CA", "Canada"), ("GB", "United Kingdom"),
+                           ("FR", "France"), ("MX", "Mexico")):
+            self.create("res.country", {"name": name, "code": code}, f"base.{code.lower()}")
 
 
 def seed(state):

@@ -743,6 +743,12 @@ class _Compiler:
     def _leaf(self, model, left, op, right):
         info = _field_info(model, left)
         ftype = info["type"]
+        # A non-stored field with its own search method (Odoo's `search=`), such as
+        # res.partner.phone_mobile_search: the model answers the matching ids.
+        searcher = getattr(model, "_search_" + left, None) if isinstance(left, str) else None
+        if searcher is not None and not info.get("store", True):
+            ids = set(searcher(op, right))
+            return (lambda r: r in ids), None
         get = self._getter(model, left, ftype)
 
         if op in ("child_of", "parent_of"):

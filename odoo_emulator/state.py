@@ -52,6 +52,7 @@ class EmulatorState:
         self.storage = Storage(data_path)
         self.sessions = {}
         self.faults = {"count": 0, "mode": "502", "hang_seconds": 30}
+        self.sms_credit = False      # as recorded: no IAP credit, so every SMS fails
         # Odoo's login cooldown (res.users._assert_can_auth): failures per source address since
         # its last success, kept in memory. New databases get the system parameters
         # base.login_cooldown_after = 10 and base.login_cooldown_duration = 60 (seconds);

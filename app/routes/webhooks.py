@@ -5,6 +5,7 @@ app/signatures.py for the signature and why CSRF does not apply here).
 """
 from flask import Blueprint, jsonify, request
 
+from app.openapi import SIGNATURE, document
 from app.services import rmm
 from app.services.assets import AssetError
 from app.services.odoo_api import OdooError, OdooUnavailable, UserError
@@ -17,6 +18,19 @@ bp = Blueprint("webhooks", __name__)
 
 
 @bp.post("/webhooks/rmm")
+@document(
+    summary="Receive an RMM event", tags=["Webhooks"], security=SIGNATURE,
+    description="`SystemRegistered` updates the asset with that RMM id or creates it for the "
+                "company named by `group` (an unknown group is reported in `warning`, nothing "
+                "created); `Notification` opens a ticket \"Alert: <header>\" on the asset "
+                "(high priority when Critical) or adds to the open one of the same alert. "
+                "Each event id is acted on once (`duplicate: true` afterwards).",
+    request=rmm.event_schema(),
+    responses={200: {"action": {"enum": ["asset_created", "asset_updated", "ticket_opened",
+                                         "ticket_updated", "skipped", "duplicate"]},
+                     "duplicate": {"type": "boolean"}, "asset_id": {"type": "integer"},
+                     "ticket_id": {"type": "integer"}, "warning": {"type": "string"}}},
+    errors=(400, 401, 422, 502, 503))
 @signature_required("RMM_WEBHOOK_SECRET", max_age_setting="RMM_WEBHOOK_MAX_AGE")
 def rmm_event():
     try:

@@ -19,6 +19,9 @@ from dataclasses import dataclass, replace
 
 from flask import current_app
 
+from app.services import listing
+from app.services.actions import ActionRefused
+from app.services.listing import Filter, ListSpec
 from app.services.odoo_api import AccessError, MissingError
 
 TICKET_MODEL = "helpdesk.ticket"
@@ -64,21 +67,18 @@ MAPPINGS = {
         model="x_client_asset", name="x_name", serial="x_serial_number",
         customer="x_partner_id", contact="x_assigned_user_id", rmm_id="x_pulseway_id",
         os="x_os_info", last_audit="x_last_audit", status="x_status"),
-    # OCA fieldservice: the owner is the customer, the location is on the record; the RMM id
-    # needs a custom field (x_rmm_id); archived equipment counts as decommissioned.
+    # OCA fieldservice: the owner is the customer, the location is on the record; archived
+    # equipment counts as decommissioned. The webhook needs a custom field for the RMM id:
+    # ASSET_FIELDS={"rmm_id": "x_rmm_id"}.
     "fsm.equipment": AssetMapping(
         model="fsm.equipment", name="name", serial="serial", customer="owner_id",
-        contact=None, rmm_id="x_rmm_id", os=None, last_audit=None, status=None,
+        contact=None, rmm_id=None, os=None, last_audit=None, status=None,
         location="location_id", job_link="equipment_ids"),
 }
 
 
-class AssetError(Exception):
+class AssetError(ActionRefused):
     """A refusal about assets, with a message for people."""
-
-    def __init__(self, user_message):
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 def mapping_from_config(config) -> AssetMapping:
@@ -155,7 +155,16 @@ def _open_ticket_counts(odoo, m, asset_ids):
     return counts
 
 
+LIST_SPEC = ListSpec(
+    filters=(Filter("active", "Active"), Filter("decommissioned", "Decommissioned"),
+             Filter("all", "All")),
+    default_filter="active", sorts={"name": "name", "customer": "customer", "audit": "audit"},
+    default_sort=("name", "asc"), page_size=PER_PAGE, search_label="Hostname, serial or customer")
+
+
 def search_domain(m, search="", status=None, customer_id=None):
+    """Assets by status ("active", "decommissioned" or None: all), customer and search text
+    (hostname, serial or customer name)."""
     domain = []
     if status == "active":
         domain += m.active_domain()
@@ -166,28 +175,49 @@ def search_domain(m, search="", status=None, customer_id=None):
         domain += [("active", "in", [True, False])]
     if customer_id:
         domain.append((m.customer, "child_of", int(customer_id)))
-    search = (search or "").strip()
-    if search:
-        terms = [(m.name, "ilike", search), (m.customer, "ilike", search)]
-        if m.serial:
-            terms.append((m.serial, "ilike", search))
-        domain += ["|"] * (len(terms) - 1) + terms
-    return domain
+    fields = [m.name, m.customer] + ([m.serial] if m.serial else [])
+    return domain + listing.search_domain((search or "").strip(), fields)
 
 
-def list_assets(odoo, *, search="", status=None, page=1, per_page=PER_PAGE):
-    """One page of assets with their open ticket counts (3 RPCs)."""
+def _order(m, query):
+    columns = {"name": m.name, "customer": m.customer, "audit": m.last_audit or m.name}
+    return listing.ListQuery(
+        replace(query.spec, sorts=columns), query.filter, query.q, query.sort,
+        query.direction, query.page).order()
+
+
+def location_scope(odoo, m, location_id):
+    """(domain, location name) of the assets at an fsm.location: on it, or (for models without
+    a location) its owner's (1 RPC).
+
+    :raises MissingError: when the location does not exist (or is not visible).
+    """
+    rows = odoo.read("fsm.location", [int(location_id)], ["name", "owner_id"])
+    if not rows:
+        raise MissingError(f"fsm.location {location_id} not found")
+    if m.location:
+        return [(m.location, "=", int(location_id))], rows[0].get("name") or ""
+    owner = _m2o(rows[0].get("owner_id"))
+    return [(m.customer, "child_of", owner["id"] if owner else 0)], rows[0].get("name") or ""
+
+
+def list_assets(odoo, query, location_id=None):
+    """One page of assets for a ListQuery (LIST_SPEC) with their open ticket counts, optionally
+    only those at a job's location (3-4 RPCs)."""
     m = get_mapping()
-    status = status if status in STATUSES else None
-    page = max(1, int(page or 1))
-    domain = search_domain(m, search, status)
-    records = odoo.search_read(m.model, domain, m.read_fields(), limit=per_page,
-                               offset=(page - 1) * per_page, order=f"{m.name}, id")
+    status = query.filter if query.filter in STATUSES else None
+    domain = search_domain(m, query.q, status)
+    location = None
+    if location_id:
+        scope, name = location_scope(odoo, m, location_id)
+        domain += scope
+        location = {"id": int(location_id), "name": name}
+    records = odoo.search_read(m.model, domain, m.read_fields(), limit=query.limit,
+                               offset=query.offset, order=_order(m, query))
     total = odoo.search_count(m.model, domain)
     counts = _open_ticket_counts(odoo, m, [r["id"] for r in records])
-    return {"assets": _with_counts(m, records, counts),
-            "total": total, "page": page, "has_next": page * per_page < total,
-            "search": search, "status": status or ""}
+    return {"assets": _with_counts(m, records, counts), "query": query, "location": location,
+            "info": listing.page_info(query, total, len(records))}
 
 
 def customer_assets(odoo, partner_id):
@@ -199,24 +229,6 @@ def customer_assets(odoo, partner_id):
     assets = _with_counts(m, records, counts)
     assets.sort(key=lambda a: a["status"] != "active")
     return assets
-
-
-def assets_at_location(odoo, location_id):
-    """The assets a technician finds at a job's location: on the location itself, or (for
-    models without a location) the location owner's (2-3 RPCs)."""
-    m = get_mapping()
-    if not location_id:
-        return []
-    if m.location:
-        records = odoo.search_read(m.model, [(m.location, "=", int(location_id))]
-                                   + m.active_domain(), m.read_fields(), limit=100)
-        counts = _open_ticket_counts(odoo, m, [r["id"] for r in records])
-        return _with_counts(m, records, counts)
-    location = odoo.read("fsm.location", [int(location_id)], ["owner_id"])
-    owner = _m2o(location[0].get("owner_id")) if location else None
-    if not owner:
-        return []
-    return [a for a in customer_assets(odoo, owner["id"]) if a["status"] == "active"]
 
 
 def asset_detail(odoo, asset_id):
@@ -276,6 +288,8 @@ def link_ticket(odoo, asset_id, ticket_id):
 
     :raises AssetError: when the ticket or the asset belongs to another customer.
     """
+    if not ticket_id:
+        raise AssetError("Choose the ticket to link.")
     m = get_mapping()
     asset = odoo.read(m.model, [int(asset_id)], [m.customer])
     tickets = odoo.read(TICKET_MODEL, [int(ticket_id)], ["partner_id"])

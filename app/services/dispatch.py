@@ -23,6 +23,7 @@ PAGE_SIZE = 50
 SEARCH_MAX = 100
 PERSON_CACHE_SECONDS = 300
 PRIORITIES = (("0", "Normal"), ("1", "Low"), ("2", "High"), ("3", "Urgent"))
+STATUSES = {"open": "Open", "closed": "Done or cancelled"}
 
 # Sortable columns: URL key -> Odoo order (id last, so pages never overlap).
 SORTS = {
@@ -136,6 +137,7 @@ class JobFilters:
     unassigned: bool = False
     overdue: bool = False
     priority: str = ""
+    status: str = ""  # "open", "closed" or any
     q: str = ""
     sort: str = DEFAULT_SORT[0]
     direction: str = DEFAULT_SORT[1]
@@ -159,6 +161,10 @@ class JobFilters:
         if priority and priority not in dict(PRIORITIES):
             errors.append(f"Priority: “{priority[:20]}” is not valid.")
             priority = ""
+        status = args.get("status", "")
+        if status and status not in STATUSES:
+            errors.append(f"Status: “{status[:20]}” is not valid.")
+            status = ""
         q = " ".join(args.get("q", "").split())
         if len(q) > SEARCH_MAX:
             errors.append(f"Search: at most {SEARCH_MAX} characters; the rest was left out.")
@@ -175,7 +181,7 @@ class JobFilters:
             date_from=date_from, date_to=date_to,
             stage=_parse_int(args.get("stage", ""), "Stage", errors),
             technician=technician, unassigned=unassigned,
-            overdue=args.get("overdue") == "1", priority=priority, q=q, sort=sort,
+            overdue=args.get("overdue") == "1", priority=priority, status=status, q=q, sort=sort,
             direction=direction, page=max(1, min(page, 100000)), errors=tuple(errors),
         )
 
@@ -187,7 +193,7 @@ class JobFilters:
             "to": f.date_to.isoformat() if f.date_to else None,
             "stage": f.stage, "technician": f.technician,
             "unassigned": "1" if f.unassigned else None, "overdue": "1" if f.overdue else None,
-            "priority": f.priority or None, "q": f.q or None,
+            "priority": f.priority or None, "status": f.status or None, "q": f.q or None,
             "sort": f.sort if (f.sort, f.direction) != DEFAULT_SORT else None,
             "dir": f.direction if (f.sort, f.direction) != DEFAULT_SORT else None,
             "page": f.page if f.page > 1 else None,
@@ -198,7 +204,8 @@ class JobFilters:
     def active(self) -> bool:
         """True when anything narrows the list (for the empty state's wording)."""
         return bool(self.date_from or self.date_to or self.stage or self.technician
-                    or self.unassigned or self.overdue or self.priority or self.q)
+                    or self.unassigned or self.overdue or self.priority or self.status
+                    or self.q)
 
 
 def overdue_domain(today_start_utc: str) -> list:
@@ -230,6 +237,8 @@ def table_domain(filters: JobFilters, tz_name: str, today: date) -> list:
         domain += overdue_domain(tzs.day_range_utc(today, tz_name)[0])
     if filters.priority:
         domain.append(("priority", "=", filters.priority))
+    if filters.status:
+        domain.append(("is_closed", "=", filters.status == "closed"))
     if filters.q:
         domain += ["|", "|", "|", "|", ("name", "ilike", filters.q),
                    ("location_id.name", "ilike", filters.q), ("street", "ilike", filters.q),
@@ -281,6 +290,7 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
         "stages": [{"id": s.id, "name": s.name} for s in stage_map.stages],
         "technicians": persons,
         "priorities": [{"id": k, "name": v} for k, v in PRIORITIES],
+        "statuses": [{"id": k, "name": v} for k, v in STATUSES.items()],
         "today": today,
         "tz": str(tzs.get_tz(viewer.tz)),
     }
@@ -324,11 +334,10 @@ def _parse_local(value, label, tz_name):
     return tzs.localize(naive.replace(second=0, microsecond=0), tz_name)
 
 
-def assign_job(odoo, viewer, job_id: int, form: dict) -> str:
-    """Assign a technician (or nobody) and the scheduled window, as the office user.
+def check_assignment(odoo, viewer, job_id: int, form: dict) -> tuple[dict, dict]:
+    """Validate an assignment without writing it: (the values for Odoo, the job read).
 
-    :raises AssignError: unknown technician, bad or reversed times (nothing is written).
-    :raises UserError: when Odoo refuses.
+    :raises AssignError: unknown technician, bad or reversed times, a closed job.
     """
     if viewer.is_technician:
         raise AssignError("Only the office can assign jobs.")
@@ -346,7 +355,7 @@ def assign_job(odoo, viewer, job_id: int, form: dict) -> str:
         raise AssignError("Please give a start time with the end time.")
     if start and end and end <= start:
         raise AssignError("The end must be after the start.")
-    order = jobs.fetch_order(odoo, viewer, job_id, ["is_closed"])
+    order = jobs.fetch_order(odoo, viewer, job_id, ["is_closed", "name"])
     if order.get("is_closed"):
         raise AssignError("This job is closed: it can't be reassigned.")
     vals = {
@@ -356,7 +365,21 @@ def assign_job(odoo, viewer, job_id: int, form: dict) -> str:
     }
     if start and end:
         vals["scheduled_duration"] = round((end - start).total_seconds() / 3600, 2)
+    return vals, order
+
+
+def technician_name(odoo, viewer, person_id) -> str | None:
+    return next((p["name"] for p in get_technicians(odoo, viewer) if p["id"] == person_id),
+                None) if person_id else None
+
+
+def assign_job(odoo, viewer, job_id: int, form: dict) -> str:
+    """Assign a technician (or nobody) and the scheduled window, as the office user.
+
+    :raises AssignError: unknown technician, bad or reversed times (nothing is written).
+    :raises UserError: when Odoo refuses.
+    """
+    vals, _ = check_assignment(odoo, viewer, job_id, form)
     odoo.write("fsm.order", [job_id], vals)
-    who = next((p["name"] for p in get_technicians(odoo, viewer) if p["id"] == person_id),
-               None) if person_id else None
+    who = technician_name(odoo, viewer, vals["person_id"])
     return f"Assigned to {who}." if who else "Job left unassigned."

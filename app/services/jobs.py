@@ -30,7 +30,7 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup
 from werkzeug.exceptions import Forbidden, NotFound
 
-from app.services import chatter, media
+from app.services import chatter, inventory, media
 from app.services import timezone as tzs
 from app.services.actions import ActionRefused
 from app.services.odoo_api import OdooCall
@@ -398,6 +398,7 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "id": order["id"],
         "name": order.get("name") or f"#{order['id']}",
         "customer": _m2o_name(order.get("location_id")),
+        "location_id": _m2o_id(order.get("location_id")),
         "address": address,
         "maps_url": maps_url(address),
         "phone": phone,
@@ -714,7 +715,7 @@ def finish_job(
     resolution = check_text(resolution, "The resolution")
     if not resolution:
         raise JobActionError("Please describe what was done (the resolution) before finishing.")
-    fields = ["date_start", "is_closed", "x_signature_url"] + (
+    fields = ["name", "date_start", "is_closed", "x_signature_url"] + (
         ["require_signature"] if viewer.version >= 18 else []
     )
     order = fetch_order(odoo, viewer, job_id, fields)
@@ -733,7 +734,8 @@ def finish_job(
         vals["date_start"] = moment
     odoo.write("fsm.order", [job_id], vals)
     odoo.call("fsm.order", "action_complete", [job_id])
-    return "Job finished. Well done!"
+    parts = inventory.safe_validate_job_parts(odoo, order.get("name"))  # parts used: delivered
+    return "Job finished. Well done!" + (f" {parts}" if parts else "")
 
 
 def cancel_job(odoo, viewer: Viewer, job_id: int) -> str:

@@ -99,12 +99,16 @@ def receive(event: Event, store, odoo_factory):
     :raises OdooError: when Odoo failed (the event id is released for the RMM's retry).
     :raises StoreError: when the shared store can't be reached (nothing was done).
     """
+    mapping = assets_service.get_mapping()
+    if not mapping.rmm_id:
+        raise assets_service.AssetError(
+            "The asset mapping has no RMM id field: set ASSET_FIELDS={\"rmm_id\": ...}.")
     key = "idem:rmm:" + hashlib.sha256(event.id.encode()).hexdigest()
     if not store.set(key, "working", IDEMPOTENCY_TTL, nx=True):
         log.info("rmm event %s already received", event.id)
         return {"action": "duplicate", "duplicate": True}
     try:
-        result = HANDLERS[event.type](odoo_factory(), assets_service.get_mapping(), event.data)
+        result = HANDLERS[event.type](odoo_factory(), mapping, event.data)
     except (OdooError, assets_service.AssetError):
         store.delete(key)
         raise
@@ -177,3 +181,13 @@ def _paragraphs(text):
 
 
 HANDLERS = {"SystemRegistered": system_registered, "Notification": notification}
+
+
+def event_schema():
+    """The events' JSON Schema for the API document, from the schemas checked above."""
+    from app.openapi import field_schema, fields_schema
+
+    return {"type": "object", "required": ["id", "type", "data"], "properties": {
+        "id": field_schema(ENVELOPE["id"]), "type": field_schema(ENVELOPE["type"]),
+        "data": {"oneOf": [dict(fields_schema(SCHEMAS[kind]), title=kind)
+                           for kind in SCHEMAS]}}}

@@ -1,6 +1,10 @@
 """base: res.partner, res.users, res.company, res.groups, countries, currencies, ir.*."""
 
-from ..exceptions import AccessDenied, ValidationError
+import re
+
+import phonenumbers
+
+from ..exceptions import AccessDenied, UserError, ValidationError
 from ..orm import (
     BaseModel,
     Binary,
@@ -19,6 +23,24 @@ from ..orm import (
 TZ_SELECTION = [["America/New_York", "America/New_York"], ["America/Chicago", "America/Chicago"],
                 ["America/Denver", "America/Denver"], ["America/Los_Angeles", "America/Los_Angeles"],
                 ["Europe/Brussels", "Europe/Brussels"], ["UTC", "UTC"]]
+
+
+def phone_format(number, country_code):
+    """E.164 of `number` read in `country_code`'s national format, or False (Odoo's
+    phone_validation: unparsable, impossible or invalid numbers are not sanitized)."""
+    if not number:
+        return False
+    try:
+        parsed = phonenumbers.parse(number, region=country_code or None, keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_possible_number(parsed) or not phonenumbers.is_valid_number(parsed):
+        return False
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+# What mail.thread.phone strips before comparing numbers (`_search_phone_mobile_search`).
+PHONE_PUNCTUATION = re.compile(r"[\s\\./()\-]")
 
 
 class Country(BaseModel):
@@ -63,6 +85,8 @@ class Company(BaseModel):
     parent_id = Many2one("res.company", "Parent Company")
     child_ids = One2many("res.company", "parent_id", "Branches")
     active = Boolean("Active", default=True)
+    # resource
+    resource_calendar_id = Many2one("resource.calendar", "Default Working Hours")
     # stock_sms
     stock_move_sms_validation = Boolean("SMS Confirmation", default=True)
     has_received_warning_stock_sms = Boolean()
@@ -107,6 +131,76 @@ class Partner(BaseModel):
     contact_address = Char("Complete Address", compute=True)
     commercial_partner_id = Many2one("res.partner", "Commercial Entity", compute=True)
     vat = Char("Tax ID")
+    # mail.thread.phone (sms): E.164 of mobile, else phone; a search-only field matching any
+    # formatting of either number.
+    phone_sanitized = Char("Sanitized Number", compute=True, store=True)
+    phone_mobile_search = Char("Phone/Mobile", store=False)
+    email_normalized = Char("Normalized Email", compute=True)
+
+    def _phone_fields(self):
+        return [fn for fn in ("mobile", "phone") if fn in self.fields]
+
+    def _phone_country_code(self, rid):
+        """The partner's country, else the current user's company's (Odoo's _phone_get_country
+        falls back on env.company)."""
+        data = self.env.store.data
+        country = self.records.get(rid, {}).get("country_id")
+        if not country:
+            company = data["res.users"].get(self.env.uid, {}).get("company_id")
+            cpartner = data["res.company"].get(company, {}).get("partner_id")
+            country = data["res.partner"].get(cpartner, {}).get("country_id")
+        return data["res.country"].get(country, {}).get("code") if country else None
+
+    def _compute_phone_sanitized(self, rid, rec):
+        code = self._phone_country_code(rid)
+        for fname in self._phone_fields():
+            sanitized = phone_format(rec.get(fname), code)
+            if sanitized:
+                return sanitized
+        return False
+
+    def _compute_email_normalized(self, rid, rec):
+        found = re.findall(r"[^\s<>\"',;]+@[^\s<>\"',;]+", rec.get("email") or "")
+        return found[0].lower() if found else False
+
+    def _search_phone_mobile_search(self, operator, value):
+        """Odoo 16-19 mail.thread.phone: strip spaces, dots, slashes, parentheses and dashes
+        from the stored numbers; "+..." or "00..." matches both prefixes from the start,
+        anything else is a substring."""
+        value = value.strip() if isinstance(value, str) else value
+        fields = self._phone_fields()
+        if (value is True or not value) and operator in ("=", "!="):
+            has = [rid for rid, rec in self.records.items() if any(rec.get(f) for f in fields)]
+            want_set = (value is True) == (operator == "=")
+            return has if want_set else [rid for rid in self.records if rid not in has]
+        if not isinstance(value, str) or len(value) < 3:
+            raise UserError("Please enter at least 3 characters when searching a "
+                            "Phone/Mobile number.")
+        negative = operator in ("!=", "not like", "not ilike", "not =like", "not =ilike")
+        exact = operator in ("=", "!=")
+        if value.startswith("+") or value.startswith("00"):
+            term = PHONE_PUNCTUATION.sub("", value[1 if value.startswith("+") else 2:])
+            candidates = ("00" + term, "+" + term)
+
+            def match(stored):
+                return any(stored == c if exact else stored.startswith(c) for c in candidates)
+        else:
+            term = PHONE_PUNCTUATION.sub("", value)
+
+            def match(stored):
+                return stored == term if exact else term.lower() in stored.lower()
+        out = []
+        for rid, rec in self.records.items():
+            numbers = [PHONE_PUNCTUATION.sub("", rec[f]) for f in fields if rec.get(f)]
+            hit = any(match(n) for n in numbers)
+            if hit != negative and (numbers or negative):
+                out.append(rid)
+        return out
+
+    def _refresh_phone_sanitized(self, rid):
+        rec = self.records[rid]
+        rec["phone_sanitized"] = self._compute_phone_sanitized(rid, rec)
+        self.env.store.save(self._name, rid)
 
     def _compute_display_name(self, rid, rec):
         name = rec.get("name") or ""
@@ -145,8 +239,12 @@ class Partner(BaseModel):
 
     def _after_create(self, rid, vals):
         self._refresh_complete_name(rid)
+        self._refresh_phone_sanitized(rid)
 
     def _after_write(self, ids, vals):
+        if {"phone", "mobile", "country_id"} & set(vals):
+            for rid in ids:
+                self._refresh_phone_sanitized(rid)
         if "name" in vals or "parent_id" in vals or "is_company" in vals:
             for rid in ids:
                 self._refresh_complete_name(rid)
@@ -221,6 +319,8 @@ class Users(BaseModel):
     signature = Html("Email Signature")
     company_id = Many2one("res.company", "Company", default=1)
     company_ids = Many2many("res.company", "Companies", default=lambda m: [1])
+    # sale_stock's "Default Warehouse" (user preferences); Fieldkit takes it as the van
+    property_warehouse_id = Many2one("stock.warehouse", "Default Warehouse")
     groups_id = Many2many("res.groups", "Groups", versions=(None, 18))
     group_ids = Many2many("res.groups", "Groups", versions=(19, None))
     active = Boolean("Active", default=True)

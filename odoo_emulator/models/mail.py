@@ -23,6 +23,7 @@ from ..orm import (
     api_model,
     now_str,
 )
+from .base import phone_format
 
 FORBIDDEN_POST_KEYS = ("model", "res_id", "subtype")
 
@@ -658,6 +659,55 @@ class Activity(BaseModel):
         return mids
 
 
+def _country_code(env, model, rid):
+    """The country a record's numbers are read in: its own country_id, else the user's
+    company's (Odoo's _phone_get_country, then env.company)."""
+    data = env.store.data
+    country = model.raw_value(rid, "country_id") if model is not None and \
+        "country_id" in model.fields else False
+    if not country:
+        company = data["res.users"].get(env.uid, {}).get("company_id")
+        cpartner = data["res.company"].get(company, {}).get("partner_id")
+        country = data["res.partner"].get(cpartner, {}).get("country_id")
+    return data["res.country"].get(country, {}).get("code") if country else None
+
+
+def _status_selection(version):
+    if version >= 17:
+        return [["ready", "Ready to Send"], ["process", "Processing"], ["pending", "Sent"],
+                ["sent", "Delivered"], ["bounce", "Bounced"], ["exception", "Exception"],
+                ["canceled", "Cancelled"]]
+    return [["ready", "Ready to Send"], ["sent", "Sent"], ["bounce", "Bounced"],
+            ["exception", "Exception"], ["canceled", "Canceled"]]
+
+
+SMS_FAILURES = [["sms_number_missing", "Missing Number"],
+                ["sms_number_format", "Wrong Number Format"],
+                ["sms_credit", "Insufficient Credit"],
+                ["sms_server", "Server Error"], ["sms_acc", "Unregistered Account"]]
+
+
+class Notification(BaseModel):
+    """mail.notification: one per recipient of a message; SMS ones mirror their sms.sms state,
+    which internal users may read (sms.sms itself is for administrators only)."""
+    _name = "mail.notification"
+    _description = "Message Notifications"
+    _rec_name = "res_partner_id"
+    _order = "id"
+    mail_message_id = Many2one("mail.message", "Message", required=True)
+    res_partner_id = Many2one("res.partner", "Recipient")
+    author_id = Many2one("res.partner", "Author")
+    notification_type = Selection([["inbox", "Inbox"], ["email", "Email"], ["sms", "SMS"]],
+                                  "Notification Type", default="inbox", required=True)
+    notification_status = Selection(_status_selection, "Status", default="ready")
+    failure_type = Selection([["unknown", "Unknown error"]] + SMS_FAILURES, "Failure type")
+    failure_reason = Text("Failure reason")
+    is_read = Boolean("Is Read")
+    sms_number = Char("SMS Number")
+    sms_id = Many2one("sms.sms", "SMS", versions=(None, 16))
+    sms_id_int = Integer("SMS ID", versions=(17, None))
+
+
 class Sms(BaseModel):
     _name = "sms.sms"
     _description = "Outgoing SMS"
@@ -672,15 +722,13 @@ class Sms(BaseModel):
                                  ["canceled", "Cancelled"]] if v >= 17 else
                       [["outgoing", "In Queue"], ["sent", "Sent"], ["error", "Error"],
                        ["canceled", "Canceled"]], "SMS Status", default="outgoing", required=True)
-    failure_type = Selection([["sms_number_missing", "Missing Number"],
-                              ["sms_number_format", "Wrong Number Format"],
-                              ["sms_credit", "Insufficient Credit"],
-                              ["sms_server", "Server Error"], ["sms_acc", "Unregistered Account"]],
-                             "Failure Type")
+    failure_type = Selection(SMS_FAILURES, "Failure Type")
 
     def send(self, ids, unlink_failed=False, unlink_sent=True, auto_commit=False,
              raise_exception=False):
-        """Recorded, never sent: valid numbers end 'sent' (17+: 'pending'), others in error."""
+        """Through IAP, as recorded: without SMS credit every message ends in 'error' with
+        failure_type 'sms_server'. With credit (handle.set_sms_credit(True)) valid numbers end
+        'sent' (17+: 'pending', awaiting the delivery report). Notifications follow."""
         for sid in ids:
             rec = self.records.get(sid)
             if rec is None:
@@ -690,17 +738,32 @@ class Sms(BaseModel):
                 rec.update(state="error", failure_type="sms_number_missing")
             elif len(digits) < 7:
                 rec.update(state="error", failure_type="sms_number_format")
+            elif not getattr(self.env.state, "sms_credit", False):
+                rec.update(state="error", failure_type="sms_server")
             else:
                 rec.update(state="pending" if self.version >= 17 else "sent", failure_type=False)
             self.env.store.save(self._name, sid)
+            self._sync_notifications(sid, rec)
         self.env.state.log(f"sms recorded: {len(ids)} message(s)")
         return None
+
+    def _sync_notifications(self, sid, rec):
+        notifs = self.env.sudo()["mail.notification"]
+        key = "sms_id" if self.version <= 16 else "sms_id_int"
+        status = {"error": "exception", "pending": "pending", "sent": "sent",
+                  "canceled": "canceled"}.get(rec.get("state"), "ready")
+        for nid, notif in notifs.records.items():
+            if notif.get(key) == sid:
+                notif.update(notification_status=status,
+                             failure_type=rec.get("failure_type") or False)
+                self.env.store.save("mail.notification", nid)
 
     def action_set_canceled(self, ids):
         for sid in ids:
             if sid in self.records:
                 self.records[sid]["state"] = "canceled"
                 self.env.store.save(self._name, sid)
+                self._sync_notifications(sid, self.records[sid])
         return None
 
 
@@ -716,7 +779,7 @@ class SmsComposer(BaseModel):
     res_ids = Char("Document IDs")
     numbers = Char("Recipients (Numbers)")
     body = Text("Message", required=True)
-    number_field_name = Char("Number Field", compute=True)
+    number_field_name = Char("Number Field")
     recipient_single_number = Char("Stored Recipient Number", compute=True)
     recipient_single_number_itf = Char("Recipient Number")
     recipient_single_valid = Boolean("Is valid", compute=True)
@@ -726,6 +789,8 @@ class SmsComposer(BaseModel):
         ctx = self.env.context
         vals.setdefault("res_model", ctx.get("default_res_model") or ctx.get("active_model") or False)
         vals.setdefault("res_id", ctx.get("default_res_id") or ctx.get("active_id") or 0)
+        if not vals.get("number_field_name") and vals.get("composition_mode", "comment") == "comment":
+            vals["number_field_name"] = self._guess_number_field(vals)
         return vals
 
     def _target(self, rec):
@@ -734,62 +799,89 @@ class SmsComposer(BaseModel):
             return self.env.sudo()[model], res_id
         return None, None
 
-    def _compute_number_field_name(self, rid, rec):
+    def _guess_number_field(self, rec):
+        """The first number field holding a valid number (mobile before phone), else the
+        first one set, else the first one the model has (Odoo's _sms_get_recipients_info)."""
         model, res_id = self._target(rec)
         if model is None:
             return False
-        for fn in ("mobile", "phone"):
-            if fn in model.fields and model.raw_value(res_id, fn):
+        fields = [fn for fn in ("mobile", "phone") if fn in model.fields]
+        code = _country_code(self.env, model, res_id)
+        for fn in fields:
+            if phone_format(model.raw_value(res_id, fn), code):
                 return fn
-        return "phone" if "phone" in model.fields else False
+        for fn in fields:
+            if model.raw_value(res_id, fn):
+                return fn
+        return fields[0] if fields else False
 
     def _compute_recipient_single_number(self, rid, rec):
-        if rec.get("recipient_single_number_itf"):
-            return rec["recipient_single_number_itf"]
         model, res_id = self._target(rec)
-        fname = self._compute_number_field_name(rid, rec)
-        return model.raw_value(res_id, fname) if model is not None and fname else False
+        fname = rec.get("number_field_name")
+        if model is None or not fname or fname not in model.fields:
+            return False
+        return model.raw_value(res_id, fname) or False
 
     def _compute_recipient_single_valid(self, rid, rec):
-        number = self._compute_recipient_single_number(rid, rec)
-        return bool(number and len(re.sub(r"[^\d]", "", number)) >= 7)
+        number = rec.get("recipient_single_number_itf") or \
+            self._compute_recipient_single_number(rid, rec)
+        model, res_id = self._target(rec)
+        return bool(phone_format(number, _country_code(self.env, model, res_id)))
 
     def _compute_recipient_single_description(self, rid, rec):
         model, res_id = self._target(rec)
         return model.display_name_of(res_id) if model is not None else False
 
     def action_send_sms(self, ids):
-        sms = self.env.sudo()["sms.sms"]
         for wid in ids:
             rec = self.records[wid]
-            mode = rec.get("composition_mode")
-            if mode == "numbers":
-                numbers = [n.strip() for n in (rec.get("numbers") or "").split(",") if n.strip()]
-                sids = [sms._create_one({"number": n, "body": rec.get("body")}) for n in numbers]
+            if rec.get("composition_mode") == "numbers":
+                self._send_numbers(rec)
             else:
-                model, res_id = self._target(rec)
-                number = self._compute_recipient_single_number(wid, rec)
-                partner = False
-                if model is not None and model._name == "res.partner":
-                    partner = res_id
-                elif model is not None and "partner_id" in model.fields:
-                    partner = model.raw_value(res_id, "partner_id")
-                mid = False
-                if model is not None and getattr(model, "_mail_thread", False):
-                    mid = self.env.sudo()["mail.message"]._create_one({
-                        "model": model._name, "res_id": res_id,
-                        "body": plaintext2html(rec.get("body")), "message_type": "sms",
-                        "subtype_id": self.env.ref("mail.mt_note"),
-                        "author_id": self.env.partner_id,
-                        "record_name": model.display_name_of(res_id)}) \
-                        if "sms" in [k for k, _ in self.env["mail.message"].fields[
-                            "message_type"].get_selection(self.version)] else False
-                sids = [sms._create_one({"number": number or False, "body": rec.get("body"),
-                                         "partner_id": partner or False,
-                                         "mail_message_id": mid})]
-            sms.send(sids)
+                self._send_comment(wid, rec)
         return False
 
+    def _send_numbers(self, rec):
+        sms = self.env.sudo()["sms.sms"]
+        numbers = [n.strip() for n in (rec.get("numbers") or "").split(",") if n.strip()]
+        code = _country_code(self.env, None, None)
+        bad = [n for n in numbers if not phone_format(n, code)]
+        if bad:
+            raise UserError(f"Following numbers are not correctly encoded: {bad!r}")
+        sms.send([sms._create_one({"number": phone_format(n, code), "body": rec.get("body")})
+                  for n in numbers])
 
-MODELS = [MessageSubtype, Message, TrackingValue, Followers, ActivityType, Activity, Sms,
-          SmsComposer]
+    def _send_comment(self, wid, rec):
+        model, res_id = self._target(rec)
+        # res.partner is a mail.thread in Odoo (the mail module adds it); the emulator keeps
+        # its fields lean but posts on it all the same.
+        if model is None or not (getattr(model, "_mail_thread", False)
+                                 or model._name == "res.partner"):
+            return self._send_numbers(rec)
+        if not self._compute_recipient_single_valid(wid, rec):
+            raise UserError("Invalid recipient number. Please update it.")
+        number = rec.get("recipient_single_number_itf") or \
+            self._compute_recipient_single_number(wid, rec)
+        fname = rec.get("number_field_name")
+        if rec.get("recipient_single_number_itf") and fname and \
+                rec["recipient_single_number_itf"] != self._compute_recipient_single_number(wid, rec):
+            self.env[model._name].write([res_id], {fname: rec["recipient_single_number_itf"]})
+        # As recorded (16-19): the sms.sms keeps the number as the record stores it.
+        partner = res_id if model._name == "res.partner" else False
+        env = self.env.sudo()
+        mid = env["mail.message"]._create_one({
+            "model": model._name, "res_id": res_id, "body": plaintext2html(rec.get("body")),
+            "message_type": "sms", "subtype_id": self.env.ref("mail.mt_note"),
+            "author_id": self.env.partner_id, "record_name": model.display_name_of(res_id),
+            "partner_ids": [(6, 0, [partner] if partner else [])]})
+        sid = env["sms.sms"]._create_one({"number": number, "body": rec.get("body"),
+                                          "partner_id": partner, "mail_message_id": mid})
+        env["mail.notification"]._create_one({
+            "mail_message_id": mid, "res_partner_id": partner, "author_id": self.env.partner_id,
+            "notification_type": "sms", "notification_status": "ready", "sms_number": number,
+            ("sms_id" if self.version <= 16 else "sms_id_int"): sid})
+        env["sms.sms"].send([sid])
+
+
+MODELS = [MessageSubtype, Message, TrackingValue, Followers, ActivityType, Activity,
+          Notification, Sms, SmsComposer]

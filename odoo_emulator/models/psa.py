@@ -22,6 +22,7 @@ from ..orm import (
     Selection,
     Text,
 )
+from .base import Partner as _Partner
 from .fieldservice import FsmOrder as _FsmOrder
 from .helpdesk import Ticket as _Ticket
 from .mail import MailThread
@@ -49,6 +50,11 @@ class ClientAsset(MailThread):
 
     def _compute_display_name(self, rid, rec):
         return rec.get("x_name") or ""
+
+
+class PartnerWithChatter(MailThread, _Partner):
+    """res.partner is a mail.thread in Odoo (the contact's history, e.g. a failed RMM sync)."""
+    _name = "res.partner"
 
 
 class TicketWithAsset(_Ticket):
@@ -134,5 +140,5 @@ class ContractLine(BaseModel):
         return "in-progress"
 
 
-MODELS = [ClientAsset, TicketWithAsset, FsmOrderWithAsset, SaleSubscriptionPlan,
+MODELS = [PartnerWithChatter, ClientAsset, TicketWithAsset, FsmOrderWithAsset, SaleSubscriptionPlan,
           SaleOrderSubscription, ContractContract, ContractLine]

@@ -1,5 +1,9 @@
-"""stock: pickings, moves (quantity_done up to 16, quantity + picked from 17), the backorder
-wizard, stock_sms's confirmation wizard, warehouses, locations, picking types."""
+"""stock: pickings, moves (quantity_done up to 16, quantity + picked from 17), quants, the
+immediate-transfer (up to 16) and backorder wizards, stock_sms's confirmation wizard, warehouses,
+locations, picking types.
+
+Validating a transfer moves the done quantities between quants (source down, an internal
+destination up) and keeps product.product's ``qty_available`` (internal stock) in step."""
 
 from ..exceptions import UserError
 from ..orm import (
@@ -32,6 +36,11 @@ class Warehouse(BaseModel):
     name = Char("Warehouse", required=True)
     code = Char("Short Name", required=True)
     company_id = Many2one("res.company", "Company", default=1)
+    view_location_id = Many2one("stock.location", "View Location")
+    lot_stock_id = Many2one("stock.location", "Location Stock")
+    in_type_id = Many2one("stock.picking.type", "In Type")
+    out_type_id = Many2one("stock.picking.type", "Out Type")
+    int_type_id = Many2one("stock.picking.type", "Internal Type")
 
 
 class Location(BaseModel):
@@ -46,14 +55,28 @@ class Location(BaseModel):
                        ["internal", "Internal Location"], ["customer", "Customer Location"],
                        ["inventory", "Inventory Loss"], ["transit", "Transit Location"]],
                       "Location Type", default="internal")
+    barcode = Char("Barcode")
+    company_id = Many2one("res.company", "Company", default=1)
+    warehouse_id = Many2one("stock.warehouse", "Warehouse", compute=True)
     active = Boolean("Active", default=True)
 
     def _compute_complete_name(self, rid, rec):
+        # Odoo: "<parent>/<name>" unless the location itself is a view (WH, Partners, V1).
         parent = rec.get("location_id")
-        if parent and self.records.get(parent, {}).get("usage") != "view" or \
-                (parent and self.records.get(parent, {}).get("name") in ("WH", "Partners")):
+        if parent and parent in self.records and rec.get("usage") != "view":
             return f"{self._compute_complete_name(parent, self.records[parent])}/{rec.get('name')}"
         return rec.get("name")
+
+    def _compute_warehouse_id(self, rid, rec):
+        views = {w.get("view_location_id"): wid
+                 for wid, w in self.env.store.data["stock.warehouse"].items()}
+        cur, seen = rid, set()
+        while cur and cur not in seen:
+            seen.add(cur)
+            if cur in views:
+                return views[cur]
+            cur = self.records.get(cur, {}).get("location_id")
+        return False
 
     def _compute_display_name(self, rid, rec):
         return self._compute_complete_name(rid, rec)
@@ -181,7 +204,8 @@ class Picking(MailThread):
                 raise UserError("Nothing to check the availability for.")
             mids = self._moves(rid)
             done = [moves.records[m].get(qf) or 0.0 for m in mids]
-            if self.version <= 16 and not any(done):
+            if self.version <= 16 and not any(done) \
+                    and not self.env.context.get("skip_immediate"):
                 return self._wizard("Immediate Transfer?", "stock.immediate.transfer", ids, 951)
             if self.version >= 17 and not any(moves.records[m].get("picked") for m in mids) \
                     and not any(done):
@@ -229,11 +253,17 @@ class Picking(MailThread):
         moves = self.env["stock.move"]
         qf = moves._qty_field()
         leftovers = []
+        pick = self.records[rid]
+        quants = self.env.sudo()["stock.quant"]
         for mid in self._moves(rid):
             m = moves.records[mid]
             done = m.get(qf) or 0.0
             if done < (m.get("product_uom_qty") or 0.0):
                 leftovers.append((m.get("product_id"), m["product_uom_qty"] - done))
+            if done:
+                quants._move_stock(m.get("product_id"),
+                                   m.get("location_id") or pick.get("location_id"),
+                                   m.get("location_dest_id") or pick.get("location_dest_id"), done)
             m["product_uom_qty"] = done if done else m["product_uom_qty"]
             m["state"] = "done"
             if self.version >= 17:
@@ -247,7 +277,9 @@ class Picking(MailThread):
             rec = self.records[rid]
             self._create_one({
                 "picking_type_id": rec["picking_type_id"], "partner_id": rec.get("partner_id"),
-                "origin": rec.get("origin"), "backorder_id": rid,
+                "origin": rec.get("origin"), "backorder_id": rid, "user_id": rec.get("user_id") or False,
+                "location_id": rec.get("location_id"),
+                "location_dest_id": rec.get("location_dest_id"),
                 "scheduled_date": rec.get("scheduled_date"), "state": "assigned",
                 "move_ids": [(0, 0, {"product_id": p, "product_uom_qty": q, "state": "assigned"})
                              for p, q in leftovers]})
@@ -276,12 +308,65 @@ class Move(BaseModel):
         return "quantity_done" if self.version <= 16 else "quantity"
 
     def _prepare_create(self, vals):
-        if vals.get("product_id") and not vals.get("name"):
+        if vals.get("product_id") and not vals.get("name") and "name" in self.fields:
             vals["name"] = self.env.sudo()["product.product"].display_name_of(vals["product_id"])
+        pick = self.env.store.data["stock.picking"].get(vals.get("picking_id"), {})
+        for fname in ("location_id", "location_dest_id"):
+            if not vals.get(fname) and pick.get(fname):
+                vals[fname] = pick[fname]
         return vals
 
     def _compute_display_name(self, rid, rec):
         return self.env.sudo()["product.product"].display_name_of(rec.get("product_id")) or ""
+
+
+class Quant(BaseModel):
+    """On-hand quantities per product and location (no lots, packages or owners)."""
+    _name = "stock.quant"
+    _description = "Quants"
+    _order = "location_id, product_id, id"
+    _rec_name = "product_id"
+    product_id = Many2one("product.product", "Product", required=True)
+    location_id = Many2one("stock.location", "Location", required=True)
+    quantity = Float("Quantity")
+    reserved_quantity = Float("Reserved Quantity")
+    available_quantity = Float("Available Quantity", compute=True)
+    inventory_quantity = Float("Counted Quantity")
+    product_uom_id = Many2one("uom.uom", "Unit of Measure", related="product_id.uom_id")
+    company_id = Many2one("res.company", "Company", default=1)
+
+    def _compute_available_quantity(self, rid, rec):
+        return (rec.get("quantity") or 0.0) - (rec.get("reserved_quantity") or 0.0)
+
+    def _compute_display_name(self, rid, rec):
+        return self.env.sudo()["product.product"].display_name_of(rec.get("product_id")) or ""
+
+    def _is_internal(self, location_id):
+        loc = self.env.store.data["stock.location"].get(location_id, {})
+        return loc.get("usage") == "internal"
+
+    def _move_stock(self, product_id, src, dest, qty):
+        """Done quantities leave the source quant and reach the destination's (internal only),
+        as Odoo's _update_available_quantity does; the source may go negative."""
+        for loc, delta in ((src, -qty), (dest, qty)):
+            if not self._is_internal(loc):
+                continue
+            qid = next((q for q, r in self.records.items()
+                        if r.get("product_id") == product_id and r.get("location_id") == loc),
+                       None)
+            if qid is None:
+                self._create_one({"product_id": product_id, "location_id": loc,
+                                  "quantity": delta})
+            else:
+                self.records[qid]["quantity"] = (self.records[qid].get("quantity") or 0.0) + delta
+                self.env.store.save(self._name, qid)
+        change = (qty if self._is_internal(dest) else 0.0) - (qty if self._is_internal(src) else 0.0)
+        if change:
+            products = self.env.sudo()["product.product"]
+            rec = products.records.get(product_id)
+            if rec is not None:
+                rec["qty_available"] = (rec.get("qty_available") or 0.0) + change
+                self.env.store.save("product.product", product_id)
 
 
 def _wizard_pickings(wizard, ids):
@@ -343,17 +428,33 @@ class ImmediateTransfer(BaseModel):
     _transient = True
     _versions = (15, 16)
     pick_ids = Many2many("stock.picking", "Pickings")
+    show_transfers = Boolean("Show Transfers")
+
+    def _prepare_create(self, vals):
+        if not vals.get("pick_ids") and self.env.context.get("default_pick_ids"):
+            vals["pick_ids"] = self.env.context["default_pick_ids"]
+        return vals
 
     def process(self, ids):
+        """Set every move's done quantity to what is reserved (draft transfers are confirmed
+        and reserved first), then validate again past this question: that may answer the
+        backorder or the SMS question next, as Odoo 15/16 do."""
         picks = self.env["stock.picking"]
         moves = self.env["stock.move"]
-        for wid in ids:
-            for pid in self.records[wid].get("pick_ids") or []:
-                for mid in picks._moves(pid):
-                    moves.records[mid]["quantity_done"] = moves.records[mid]["product_uom_qty"]
-                picks._validate(pid, False)
-        return True
+        todo = [pid for wid in ids for pid in self.records[wid].get("pick_ids") or []]
+        for pid in todo:
+            if picks.records[pid].get("state") in ("draft", "confirmed", "waiting"):
+                picks._demo_state(pid, "assigned")
+            for mid in picks._moves(pid):
+                m = moves.records[mid]
+                m["quantity_done"] = m.get("reserved_availability") or m["product_uom_qty"]
+                self.env.store.save("stock.move", mid)
+        targets = self.env.context.get("button_validate_picking_ids") or todo
+        if not targets:
+            return True
+        return self.env.with_context(skip_immediate=True)["stock.picking"].button_validate(
+            targets)
 
 
-MODELS = [Warehouse, Location, PickingType, Picking, Move, BackorderConfirmation,
+MODELS = [Warehouse, Location, PickingType, Picking, Move, Quant, BackorderConfirmation,
           ConfirmStockSms, ImmediateTransfer]

@@ -46,10 +46,11 @@ def app(app):
     def office():
         return "office page"
 
-    dashboard = Blueprint("dashboard", __name__)
-    dashboard.add_url_rule("/dashboard", "index", lambda: "dashboard")
     app.register_blueprint(probe)
-    app.register_blueprint(dashboard)
+    if "dashboard" not in app.blueprints:  # a stand-in until the real one is registered
+        dashboard = Blueprint("dashboard", __name__)
+        dashboard.add_url_rule("/dashboard", "index", lambda: "dashboard")
+        app.register_blueprint(dashboard)
     return app
 
 

@@ -37,6 +37,8 @@ class FakeOdoo:
         self._log("search_read", model, domain)
         if model == "fsm.stage":
             return self.stages
+        if model == "stock.picking":
+            return []  # no parts used on the job (inventory's finish hook)
         ids = [leaf[2] for leaf in domain if isinstance(leaf, tuple) and leaf[0] == "id"]
         partner = next(
             (
@@ -333,7 +335,7 @@ def test_finish_writes_resolution_and_end_then_action_complete():
         orders=[order(1, "2026-11-23 14:00:00", date_start="2026-11-23 15:00:00")], stages=STAGES_18
     )
     jobs.finish_job(odoo, tech(version=18), 1, "Replaced <b>capacitor</b>", now=now)
-    write, complete = odoo.calls[-2:]
+    write, complete = [c for c in odoo.calls if c[0] in ("write", "call")][-2:]
     assert write == (
         "write",
         "fsm.order",

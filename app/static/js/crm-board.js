@@ -53,7 +53,6 @@
     list.insertBefore(card, list.firstChild);
     setCount(from, -1);
     setCount(target, +1);
-    card.setAttribute('data-stage', target.getAttribute('data-col'));
     var body = new FormData();
     body.append('stage_id', target.getAttribute('data-col'));
     card.setAttribute('aria-busy', 'true');
@@ -65,7 +64,6 @@
         home.parent.insertBefore(card, home.next);
         setCount(target, -1);
         setCount(from, +1);
-        card.setAttribute('data-stage', from.getAttribute('data-col'));
         card.classList.add('is-refused');
         window.setTimeout(function () { card.classList.remove('is-refused'); }, 800);
         say('Not moved: ' + error.message);

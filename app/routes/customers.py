@@ -1,0 +1,82 @@
+"""Customers: search as you type, the customer page, new customer and edit.
+
+Forms are plain POST (PRG); a refusal re-renders the form with what was typed (422, or 403
+when Odoo's access rules refuse). Possible duplicates are shown before creating.
+"""
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from app.security import login_required
+from app.services import customers, sms
+from app.services.jobs import Viewer
+from app.services.odoo_api import get_odoo
+
+bp = Blueprint("customers", __name__)
+
+
+def _viewer():
+    return Viewer.from_session(session)
+
+
+def _region():
+    return sms.company_region(get_odoo(), session.get("company_id"))
+
+
+@bp.get("/customers")
+@login_required
+def index():
+    data = customers.search_customers(
+        get_odoo(), _viewer(), request.args.get("q", "")[:100],
+        archived=request.args.get("archived") == "1", page=request.args.get("page", 1, type=int))
+    template = "customers/_results.html" if request.args.get("partial") else "customers/list.html"
+    return render_template(template, **data)
+
+
+@bp.get("/customers/<int:id>")
+@login_required
+def detail(id):
+    # Quotes and opportunities link to their sections only where those are installed.
+    return render_template("customers/detail.html", endpoints=current_app.view_functions,
+                           **customers.customer_detail(get_odoo(), _viewer(), id))
+
+
+@bp.route("/customers/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = request.form if request.method == "POST" else {}
+    if request.method == "GET":
+        return render_template("customers/form.html", form=form, mode="new")
+    try:
+        result = customers.create_customer(get_odoo(), _viewer(), form, _region(),
+                                           confirmed=form.get("confirm") == "1")
+    except customers.CustomerError as exc:
+        return render_template("customers/form.html", form=form, mode="new",
+                               error=exc.user_message), exc.status
+    if "duplicates" in result:
+        return render_template("customers/form.html", form=form, mode="new",
+                               duplicates=result["duplicates"]), 409
+    flash("Customer created.", "success")
+    return redirect(url_for("customers.detail", id=result["id"]))
+
+
+@bp.route("/customers/<int:id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(id):
+    if request.method == "GET":
+        form = customers.edit_values(get_odoo(), _viewer(), id)
+        return render_template("customers/form.html", form=form, mode="edit", id=id)
+    try:
+        customers.update_customer(get_odoo(), _viewer(), id, request.form, _region())
+    except customers.CustomerError as exc:
+        return render_template("customers/form.html", form=request.form, mode="edit", id=id,
+                               error=exc.user_message), exc.status
+    flash("Customer saved.", "success")
+    return redirect(url_for("customers.detail", id=id))

@@ -1,0 +1,22 @@
+"""The office dashboard: today's jobs, what needs attention, sales, pipeline and stock."""
+from flask import Blueprint, render_template, session
+
+from app.errors import error_response
+from app.navigation import OFFICE_ROLES
+from app.security import login_required
+from app.services import dashboard, jobs
+from app.services.odoo_api import get_odoo
+
+bp = Blueprint("dashboard", __name__)
+
+TECHNICIAN_MESSAGE = "The dashboard is for office staff and managers. Your jobs are one tap away."
+
+
+@bp.get("/dashboard")
+@login_required
+def index():
+    if session.get("role") not in OFFICE_ROLES:
+        return error_response(403, TECHNICIAN_MESSAGE)
+    data = dashboard.load_dashboard(get_odoo(), jobs.Viewer.from_session(session),
+                                    dashboard.Access.from_session(session))
+    return render_template("dashboard/index.html", **data)

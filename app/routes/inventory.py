@@ -1,0 +1,200 @@
+"""Inventory: transfers to do, working one (quantities, availability, validation and Odoo's
+questions), the van's stock, and parts used on a job (a partial on the job page).
+
+Every action is a small POST form with PRG; a refusal renders the same page again with the
+message and what was typed (422). Odoo's wizard questions come back as a signed token in the
+transfer's URL (``?ask=``), so a reload asks again instead of validating twice.
+"""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from app.routes.helpers import REFUSALS, act
+from app.routes.jobs import _render_detail as render_job
+from app.security import login_required
+from app.services import inventory, jobs
+from app.services.listing import parse_list_args
+from app.services.odoo_api import AccessError, get_odoo
+
+bp = Blueprint("inventory", __name__)
+
+
+def _viewer():
+    return jobs.Viewer.from_session(session)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@bp.get("/inventory")
+@login_required
+def index():
+    args = request.args
+    if args.get("scan"):
+        found = inventory.find_by_reference(get_odoo(), _viewer(), args.get("q", ""))
+        if found:
+            return redirect(url_for("inventory.detail", id=found))
+    query = parse_list_args(args, inventory.LIST_SPEC)
+    data = inventory.list_transfers(get_odoo(), _viewer(), query, kind=args.get("kind", "all"))
+    return render_template("inventory/list.html", **data), 400 if query.errors else 200
+
+
+@bp.get("/inventory/van")
+@login_required
+def van():
+    return render_template("inventory/van.html", **inventory.van_stock(get_odoo(), _viewer()))
+
+
+def _render_transfer(id, *, error=None, form=None, status=200, question=None, token=None):
+    transfer = inventory.transfer_detail(get_odoo(), _viewer(), id)
+    page = render_template(
+        "inventory/detail.html",
+        transfer=transfer,
+        error=error,
+        form=form or {},
+        question=inventory.question_view(question) if question else None,
+        question_token=token,
+    )
+    return page, status
+
+
+@bp.get("/inventory/<int:id>")
+@login_required
+def detail(id):
+    token = request.args.get("ask", "")
+    question = inventory.load_question(current_app.secret_key, id, token)
+    return _render_transfer(id, question=question, token=token if question else None)
+
+
+# --------------------------------------------------------------------------- working a transfer
+
+
+def _follow(id, outcome):
+    """Done: PRG with the message. A question: back to the transfer, asking it."""
+    if outcome.question:
+        token = inventory.sign_question(current_app.secret_key, id, outcome.question)
+        return redirect(url_for("inventory.detail", id=id, ask=token, _anchor="question"))
+    flash(outcome.message, "success")
+    return redirect(url_for("inventory.detail", id=id))
+
+
+def _refused(id, exc):
+    return _render_transfer(id, error=exc.user_message, form=request.form.to_dict(), status=422)
+
+
+def _act(id, action, *args, anchor=None):
+    """Run one transfer action: PRG on success, the transfer with the refusal otherwise."""
+    return act(
+        lambda: action(get_odoo(), _viewer(), id, *args),
+        lambda message, status: _render_transfer(id, error=message,
+                                                 form=request.form.to_dict(), status=status),
+        url_for("inventory.detail", id=id, _anchor=anchor),
+    )
+
+
+@bp.post("/inventory/<int:id>/quantities")
+@login_required
+def quantities(id):
+    return _act(id, lambda odoo, viewer, id: inventory.save_quantities(
+        odoo, viewer, id, request.form, all_done="all_done" in request.form))
+
+
+@bp.post("/inventory/<int:id>/validate")
+@login_required
+def validate(id):
+    try:
+        outcome = inventory.validate(get_odoo(), _viewer(), id, request.form)
+    except REFUSALS as exc:
+        return _refused(id, exc)
+    return _follow(id, outcome)
+
+
+@bp.post("/inventory/<int:id>/answer")
+@login_required
+def answer(id):
+    token = request.form.get("token", "")
+    question = inventory.load_question(current_app.secret_key, id, token)
+    if question is None:
+        flash("That question has expired. Validate again to see Odoo's question.", "warning")
+        return redirect(url_for("inventory.detail", id=id))
+    try:
+        outcome = inventory.answer_question(
+            get_odoo(), _viewer(), id, question, request.form.get("answer", "")
+        )
+    except REFUSALS as exc:
+        return _render_transfer(id, error=exc.user_message, status=422,
+                                question=question, token=token)
+    return _follow(id, outcome)
+
+
+@bp.post("/inventory/<int:id>/assign")
+@login_required
+def assign(id):
+    return _act(id, inventory.check_availability)
+
+
+@bp.post("/inventory/<int:id>/scan")
+@login_required
+def scan(id):
+    return _act(id, inventory.scan_line, request.form.get("code", ""), anchor="lines")
+
+
+# --------------------------------------------------------------------------- parts on a job
+
+
+def _job_for_parts(job_id):
+    return jobs.fetch_order(get_odoo(), _viewer(), job_id, ["name", "is_closed", "location_id"])
+
+
+@bp.post("/inventory/jobs/<int:job_id>/parts")
+@login_required
+def add_part(job_id):
+    form = {"part_product": request.form.get("product", ""),
+            "part_quantity": request.form.get("quantity", "1")}
+    try:
+        message = inventory.add_part(
+            get_odoo(), _viewer(), _job_for_parts(job_id), form["part_product"],
+            form["part_quantity"], product_id=request.form.get("product_id", type=int),
+            version=_viewer().version,
+        )
+    except inventory.PartChoice as exc:
+        return render_job(job_id, error=exc.user_message, status=422,
+                          form={**form, "part_choices": exc.products})
+    except REFUSALS as exc:
+        return render_job(job_id, error=exc.user_message, form=form, status=422)
+    flash(message, "success")
+    return redirect(url_for("jobs.detail", id=job_id, _anchor="parts"))
+
+
+@bp.post("/inventory/jobs/<int:job_id>/parts/<int:move_id>/remove")
+@login_required
+def remove_part(job_id, move_id):
+    return act(
+        lambda: inventory.remove_part(get_odoo(), _viewer(), _job_for_parts(job_id), move_id),
+        lambda message, status: render_job(job_id, error=message, status=status),
+        url_for("jobs.detail", id=job_id, _anchor="parts"),
+    )
+
+
+def _job_parts_for_template(job):
+    """The job page's parts partial reads its data through this (one RPC); a user without
+    stock rights sees the job without the parts section instead of a 403."""
+    if session.get("stock_access") == "none":
+        return None
+    try:
+        return inventory.job_parts(get_odoo(), job)
+    except AccessError:
+        return None
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.jinja_env.globals["job_parts"] = _job_parts_for_template

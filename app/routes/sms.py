@@ -1,0 +1,50 @@
+"""SMS: `POST /api/sms` (JSON, CSRF header) sends one text from a job or a customer.
+
+The sheet that calls it (`static/js/sms.js`, partial `sms/_sheet.html`) is included by the job
+and customer pages; without JavaScript their "Text" links open the phone's own SMS app.
+"""
+from flask import Blueprint, jsonify, session
+
+from app.security import login_required
+from app.services import sms
+from app.services.jobs import Viewer
+from app.services.odoo_api import UserError, get_odoo
+from app.validation import Integer, Text, json_body
+
+bp = Blueprint("sms", __name__)
+
+# An empty message passes here and is refused by the service with its own wording (422).
+SMS_BODY = {
+    "target": Text(required=True, max_length=20, choices=("job", "customer"),
+                   label="What the text is sent from"),
+    "id": Integer(required=True, minimum=1, label="The job or customer"),
+    "number": Text(required=True, max_length=40, label="The number"),
+    "message": Text(max_length=2000, label="The message"),
+}
+
+
+@bp.post("/api/sms")
+@login_required
+def send():
+    payload = json_body(SMS_BODY)
+    try:
+        result = sms.send(get_odoo(), Viewer.from_session(session), payload)
+    except sms.SmsError as exc:
+        response = jsonify(success=False, error=exc.user_message, **exc.extra)
+        if isinstance(exc, sms.RateLimited):
+            response.headers["Retry-After"] = str(exc.extra.get("retry_after", 60))
+        return response, exc.status
+    except UserError as exc:  # e.g. Odoo finds the record's number invalid
+        return jsonify(success=False, error=exc.user_message), 422
+    return jsonify(success=True, **result)
+
+
+def sheet_options():
+    """Templates and minutes for the SMS sheet partial."""
+    return {"templates": sms.TEMPLATES, "minutes": sms.ETA_MINUTES,
+            "max_segments": sms.MAX_SEGMENTS}
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.jinja_env.globals["sms_options"] = sheet_options

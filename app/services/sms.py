@@ -1,0 +1,344 @@
+"""SMS to customers: numbers, segments, limits and the two ways out (Odoo's SMS or Twilio).
+
+* Numbers are normalised to E.164 with `phonenumbers`, the company's country as the default
+  region (read once per company and cached), as Odoo's own `phone_sanitized` does. Fieldkit only
+  texts numbers of the record it texts from (a job's or a customer's phone/mobile): the sheet
+  offers those, and anything else is refused, so the API can't be used to text strangers.
+* Odoo (default): `sms.composer` in comment mode on the record, so the text lands in that
+  record's history; `action_send_sms` answers `false` whatever happens, so the outcome is read
+  back from the message's SMS `mail.notification` (the `sms.sms` queue itself is readable by
+  administrators only). Without SMS credit (IAP) Odoo marks it failed with `sms_server`: we say
+  "not delivered" and keep the text.
+* Twilio (when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are set): the REST API
+  through `requests` with timeouts, then the sent text is posted as a note on the record.
+* Limits: 10 messages per user per minute and 200 per day, counted in the shared store.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import phonenumbers
+import requests
+from flask import current_app
+
+from app.services import jobs
+from app.services.store import StoreError, get_store
+
+log = logging.getLogger(__name__)
+
+MAX_SEGMENTS = 10
+PER_MINUTE = 10
+PER_DAY = 200
+TWILIO_URL = "https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json"
+TWILIO_TIMEOUT = (3.05, 10)
+REGION_CACHE_SECONDS = 3600
+
+# GSM 03.38: the basic set (1 septet each) and the extension table (escape + char: 2 septets).
+GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENDED = set("^{}\\[~]|€\f")
+
+TEMPLATES = (
+    {"key": "eta", "label": "On my way",
+     "text": "On my way, arriving in about {minutes} minutes."},
+    {"key": "done", "label": "Job done", "text": "Your job is done. Thank you!"},
+    {"key": "free", "label": "Free text", "text": ""},
+)
+ETA_MINUTES = (10, 15, 20, 30, 45, 60)
+
+FAILURE_REASONS = {
+    "sms_server": "Odoo's SMS service did not send it (no SMS credit, or a server error).",
+    "sms_credit": "Odoo has no SMS credit left.",
+    "sms_acc": "Odoo's SMS account is not registered.",
+    "sms_number_format": "Odoo found the number badly formatted.",
+    "sms_number_missing": "Odoo found no number to send to.",
+}
+
+
+class SmsError(Exception):
+    """A refusal with a message for people; `status` is the HTTP status of the JSON answer."""
+
+    status = 400
+
+    def __init__(self, user_message, status=None, **extra):
+        super().__init__(user_message)
+        self.user_message = user_message
+        if status:
+            self.status = status
+        self.extra = extra
+
+
+class RateLimited(SmsError):
+    status = 429
+
+
+class NotDelivered(SmsError):
+    """The provider refused or failed: the text was not delivered (Odoo may have logged it)."""
+
+    status = 502
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a text is sent from: a job or a customer, and the numbers it has."""
+
+    model: str
+    id: int
+    name: str
+    numbers: tuple  # ((field, label, raw number, E.164 or ""), ...)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def segment_info(text: str) -> dict:
+    """Characters, encoding and segments of an SMS, as phones count them: GSM-7 (160 per
+    message, 153 per part when split) unless a character needs UCS-2 (70, 67 per part; a
+    character outside the BMP, such as an emoji, takes two UTF-16 units)."""
+    text = text or ""
+    if all(c in GSM7_BASIC or c in GSM7_EXTENDED for c in text):
+        units = sum(2 if c in GSM7_EXTENDED else 1 for c in text)
+        single, multi, encoding = 160, 153, "GSM-7"
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        single, multi, encoding = 70, 67, "UCS-2"
+    segments = 0 if units == 0 else (1 if units <= single else -(-units // multi))
+    return {"chars": len(text), "units": units, "encoding": encoding, "segments": segments}
+
+
+def render_template(key: str, minutes: int | None = None) -> str:
+    for template in TEMPLATES:
+        if template["key"] == key:
+            return template["text"].format(minutes=minutes or 20)
+    return ""
+
+
+def check_body(body) -> str:
+    """The message to send, stripped; refuses empty and over-long (> 10 segments) texts."""
+    if not isinstance(body, str) or not body.strip():
+        raise SmsError("Write a message first.", status=422)
+    body = body.strip()
+    info = segment_info(body)
+    if info["segments"] > MAX_SEGMENTS:
+        raise SmsError(
+            f"This message is {info['segments']} SMS long; the most is {MAX_SEGMENTS}. "
+            "Shorten it.", status=422)
+    return body
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def to_e164(raw, region: str | None) -> str:
+    """`raw` in E.164, read in `region`'s national format when it has no + prefix.
+    :raises SmsError: when it is not a valid phone number."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise SmsError("Choose a phone number.", status=422)
+    try:
+        parsed = phonenumbers.parse(raw, region or None)
+    except phonenumbers.NumberParseException:
+        raise SmsError(f"“{raw[:40]}” is not a phone number.", status=422) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise SmsError(f"“{raw[:40]}” is not a valid phone number.", status=422)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def e164_or_empty(raw, region) -> str:
+    try:
+        return to_e164(raw, region)
+    except SmsError:
+        return ""
+
+
+_region_cache: dict = {}
+_region_lock = threading.Lock()
+
+
+def company_region(odoo, company_id) -> str | None:
+    """The ISO code of the company's country (default region for national numbers), cached
+    per Odoo and company for an hour: it changes about never."""
+    if not company_id:
+        return None
+    key = (getattr(odoo, "base_url", ""), company_id)
+    now = time.monotonic()
+    with _region_lock:
+        hit = _region_cache.get(key)
+    if hit and hit[1] > now:
+        return hit[0]
+    rows = odoo.read("res.company", [company_id], ["country_id"])
+    country = rows[0].get("country_id") if rows else False
+    code = None
+    if country:
+        found = odoo.read("res.country", [country[0]], ["code"])
+        code = (found[0].get("code") or None) if found else None
+    with _region_lock:
+        _region_cache[key] = (code, now + REGION_CACHE_SECONDS)
+    return code
+
+
+NUMBER_LABELS = {"mobile": "Mobile", "phone": "Phone"}
+
+
+def number_fields(version: int) -> list[str]:
+    """`mobile` is gone in Odoo 19; mobile first, as Odoo picks it first for SMS."""
+    return ["mobile", "phone"] if version <= 18 else ["phone"]
+
+
+def load_target(odoo, viewer, kind: str, record_id) -> Target:
+    """The job (with Fieldkit's ownership rules) or customer a text is sent from.
+    :raises SmsError: for an unknown kind or id."""
+    if not isinstance(record_id, int) or isinstance(record_id, bool) or record_id <= 0:
+        raise SmsError("Say which job or customer this text is for.")
+    fields = number_fields(viewer.version)
+    if kind == "job":
+        row = jobs.fetch_order(odoo, viewer, record_id, ["name", *fields])
+        model = "fsm.order"
+    elif kind == "customer":
+        rows = odoo.read("res.partner", [record_id], ["name", *fields])
+        if not rows:
+            raise SmsError("This customer does not exist (any more).", status=404)
+        row, model = rows[0], "res.partner"
+    else:
+        raise SmsError("Texts are sent from a job or a customer.")
+    region = company_region(odoo, viewer.company_id)
+    numbers = tuple(
+        (f, NUMBER_LABELS[f], row[f], e164_or_empty(row[f], region)) for f in fields if row.get(f)
+    )
+    return Target(model, record_id, row.get("name") or "", numbers)
+
+
+def sheet_numbers(target: Target) -> list[dict]:
+    """The numbers the SMS sheet offers, valid ones only."""
+    return [{"field": f, "label": label, "number": raw, "e164": e164}
+            for f, label, raw, e164 in target.numbers if e164]
+
+
+def pick_number(target: Target, raw, region) -> tuple[str, str]:
+    """(field, E.164) of the target's number that `raw` designates.
+    :raises SmsError: invalid, or not one of the record's numbers."""
+    wanted = to_e164(raw, region)
+    for field, _label, _raw, e164 in target.numbers:
+        if e164 and e164 == wanted:
+            return field, wanted
+    raise SmsError("Choose one of the customer's numbers: this one is not on the record.",
+                   status=422)
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def check_rate(user_id) -> None:
+    """Count one message against the user's per-minute and per-day limits.
+    :raises RateLimited: over a limit. :raises SmsError: the store can't be reached (we fail
+    closed: texts cost money and reach customers)."""
+    store = get_store()
+    try:
+        minute = store.incr(f"sms:min:{user_id}", 60)
+        if minute > PER_MINUTE:
+            wait = store.ttl(f"sms:min:{user_id}") or 60
+            raise RateLimited(f"That's {PER_MINUTE} texts this minute. Try again in {wait} s.",
+                              retry_after=wait)
+        day = store.incr(f"sms:day:{user_id}", 86400)
+        if day > PER_DAY:
+            wait = store.ttl(f"sms:day:{user_id}") or 86400
+            raise RateLimited(f"That's {PER_DAY} texts today, the daily limit.",
+                              retry_after=wait)
+    except StoreError:
+        log.warning("sms: the shared store can't be reached", exc_info=True)
+        raise SmsError("Texts can't be sent right now. Try again in a moment.",
+                       status=503) from None
+
+
+# --------------------------------------------------------------------------- sending
+
+
+def twilio_configured(config) -> bool:
+    return bool(config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_AUTH_TOKEN")
+                and config.get("TWILIO_FROM"))
+
+
+def send(odoo, viewer, payload: dict) -> dict:
+    """Validate and send one text; returns {"status", "message", "to", "segments"}.
+    :raises SmsError: (and subclasses) with a message for people and an HTTP status."""
+    body = check_body(payload.get("message"))
+    target = load_target(odoo, viewer, payload.get("target"), payload.get("id"))
+    region = company_region(odoo, viewer.company_id)
+    field, to = pick_number(target, payload.get("number"), region)
+    check_rate(viewer.user_id)
+    config = current_app.config
+    if twilio_configured(config):
+        sent = _send_twilio(config, to, body)
+        note = f"SMS to {to} (Twilio {sent}):\n{body}"
+        odoo.message_post(target.model, target.id, note, message_type="comment",
+                          subtype_xmlid="mail.mt_note")
+        result = {"status": "sent", "message": "Text sent."}
+    else:
+        result = _send_odoo(odoo, viewer, target, field, body)
+    return {**result, "to": to, "segments": segment_info(body)["segments"]}
+
+
+def _send_odoo(odoo, viewer, target: Target, field: str, body: str) -> dict:
+    context = {"default_res_model": target.model, "default_res_id": target.id}
+    wizard = odoo.call("sms.composer", "create", {
+        "composition_mode": "comment", "res_model": target.model, "res_id": target.id,
+        "number_field_name": field, "body": body}, context=context)
+    odoo.call("sms.composer", "action_send_sms", [wizard])
+    rows = odoo.search_read(
+        "mail.notification",
+        [("mail_message_id.model", "=", target.model),
+         ("mail_message_id.res_id", "=", target.id),
+         ("notification_type", "=", "sms"), ("author_id", "=", viewer.partner_id)],
+        ["notification_status", "failure_type"], limit=1, order="id desc")
+    state = rows[0] if rows else {}
+    status = state.get("notification_status")
+    if status in ("exception", "bounce", "canceled"):
+        reason = FAILURE_REASONS.get(state.get("failure_type"), "Odoo could not send it.")
+        raise NotDelivered(f"Not delivered: {reason} It is noted in the history.",
+                           logged=True)
+    if status == "sent":
+        return {"status": "delivered", "message": "Text delivered."}
+    return {"status": "sent", "message": "Text sent."}
+
+
+_TWILIO_ERRORS = {
+    21211: "Twilio says this number is not valid.",
+    21408: "Twilio may not send texts to this country.",
+    21610: "The customer has unsubscribed from texts (replied STOP).",
+    21614: "This number can't receive texts.",
+    20003: "Twilio refused Fieldkit's credentials.",
+}
+
+
+def _send_twilio(config, to: str, body: str) -> str:
+    """POST the message to Twilio; returns its status ("queued", "sent"...).
+    :raises NotDelivered: timeout, network failure or a refusal (with Twilio's error code)."""
+    sid = config["TWILIO_ACCOUNT_SID"]
+    try:
+        response = requests.post(
+            TWILIO_URL.format(sid=sid),
+            data={"To": to, "From": config["TWILIO_FROM"], "Body": body},
+            auth=(sid, config["TWILIO_AUTH_TOKEN"]), timeout=TWILIO_TIMEOUT)
+    except requests.Timeout:
+        raise NotDelivered("Not delivered: Twilio did not answer in time. Try again.",
+                           status=504) from None
+    except requests.RequestException:
+        log.warning("sms: Twilio can't be reached", exc_info=True)
+        raise NotDelivered("Not delivered: Twilio can't be reached. Try again.") from None
+    try:
+        data = response.json()
+    except ValueError:
+        data = {}
+    if response.status_code >= 400 or not isinstance(data, dict):
+        code = data.get("code") if isinstance(data, dict) else None
+        log.warning("sms: Twilio refused (%s, code %s): %s", response.status_code, code,
+                    data.get("message") if isinstance(data, dict) else "")
+        reason = _TWILIO_ERRORS.get(code, "Twilio refused it")
+        suffix = f" (Twilio error {code})" if code else f" (HTTP {response.status_code})"
+        raise NotDelivered(f"Not delivered: {reason.rstrip('.')}{suffix}.", code=code)
+    return str(data.get("status") or "queued")

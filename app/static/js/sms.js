@@ -1,0 +1,147 @@
+/* The SMS sheet (templates/sms/_sheet.html): pick a number and a template, see characters and
+ * segments as you type, send through POST /api/sms. Links marked data-sms-send send a template
+ * in one tap ("On my way"). Without this script (or without <dialog>) every sms: link opens the
+ * phone's own SMS app, as before. */
+(function () {
+  'use strict';
+  var sheet = document.querySelector('[data-sms-sheet]');
+  if (!sheet || typeof sheet.showModal !== 'function' || !window.fieldkit) { return; }
+  var form = sheet.querySelector('[data-sms-form]');
+  var message = form.elements.message;
+  var template = form.elements.template;
+  var minutes = form.elements.minutes;
+  var counter = sheet.querySelector('[data-sms-counter]');
+  var status = sheet.querySelector('[data-sms-status]');
+  var sendButton = sheet.querySelector('[data-sms-send]');
+  var maxSegments = parseInt(sheet.getAttribute('data-max-segments'), 10) || 10;
+
+  // GSM 03.38 basic set and extension table (the latter counts twice), as the server counts.
+  var GSM = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+    '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+  var GSM_EXT = '^{}\\[~]|€\f';
+
+  function segments(text) {
+    var units = 0, gsm = true, i;
+    for (i = 0; i < text.length; i++) {
+      var ch = text.charAt(i);
+      if (GSM.indexOf(ch) >= 0) { units += 1; } else if (GSM_EXT.indexOf(ch) >= 0) { units += 2; } else { gsm = false; break; }
+    }
+    if (!gsm) { units = text.length; } // UTF-16 code units: an emoji counts 2, as in UCS-2
+    var single = gsm ? 160 : 70, multi = gsm ? 153 : 67;
+    var count = units === 0 ? 0 : (units <= single ? 1 : Math.ceil(units / multi));
+    return { chars: Array.from(text).length, count: count, encoding: gsm ? 'GSM-7' : 'UCS-2' };
+  }
+
+  function updateCounter() {
+    var s = segments(message.value.trim());
+    counter.textContent = s.chars + ' characters · ' + s.count + ' SMS' + (s.encoding === 'UCS-2' ? ' (special characters: 70 per SMS)' : '');
+    counter.classList.toggle('is-over', s.count > maxSegments);
+    sendButton.disabled = s.count === 0 || s.count > maxSegments;
+  }
+
+  function templateText(key, mins) {
+    var option = template.querySelector('option[value="' + key + '"]');
+    return option ? option.getAttribute('data-text').replace('{minutes}', mins || minutes.value) : '';
+  }
+
+  function applyTemplate() {
+    minutes.hidden = template.value !== 'eta';
+    if (template.value !== 'free') { message.value = templateText(template.value); }
+    updateCounter();
+  }
+
+  function showStatus(text, kind) {
+    status.hidden = !text;
+    status.textContent = text || '';
+    status.className = 'sms-sheet__status' + (kind ? ' banner banner--' + kind : '');
+  }
+
+  function chosenNumber() {
+    var checked = form.querySelector('input[name="number"]:checked');
+    return checked ? checked.value : '';
+  }
+
+  function post(text) {
+    return window.fieldkit.fetchJSON(sheet.getAttribute('data-api'), {
+      method: 'POST',
+      body: { target: sheet.getAttribute('data-target'), id: parseInt(sheet.getAttribute('data-id'), 10),
+              number: chosenNumber(), message: text }
+    });
+  }
+
+  function afterSent() {
+    // Show the new message in the record's history (the page is server-rendered).
+    var target = sheet.getAttribute('data-reload');
+    if (window.location.pathname + window.location.search === target.split('#')[0]) {
+      window.location.hash = 'history';
+      window.location.reload();
+    } else {
+      window.location.assign(target);
+    }
+  }
+
+  function open(key, mins, body) {
+    showStatus('');
+    template.value = key || 'free';
+    if (mins) { minutes.value = String(mins); }
+    applyTemplate();
+    if (body && template.value === 'free') { message.value = body; updateCounter(); }
+    sheet.showModal();
+    message.focus();
+  }
+
+  function oneTap(link) {
+    var text = templateText(link.getAttribute('data-sms-send'), link.getAttribute('data-minutes'));
+    var note = link.parentNode.querySelector('[data-sms-tap-status]');
+    if (!note) {
+      note = document.createElement('p');
+      note.setAttribute('data-sms-tap-status', '');
+      note.setAttribute('role', 'status');
+      link.insertAdjacentElement('afterend', note);
+    }
+    link.setAttribute('aria-busy', 'true');
+    note.textContent = 'Sending…';
+    post(text).then(function (data) {
+      note.textContent = data.message || 'Text sent.';
+      afterSent();
+    }, function (error) {
+      link.removeAttribute('aria-busy');
+      note.className = 'banner banner--error';
+      note.textContent = error.message;
+    });
+  }
+
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="sms:"]');
+    if (!link || event.defaultPrevented) { return; }
+    event.preventDefault();
+    if (link.hasAttribute('data-sms-send')) { oneTap(link); return; }
+    var body = '';
+    var query = link.getAttribute('href').split('?body=')[1];
+    if (query && !link.hasAttribute('data-sms-template')) { body = decodeURIComponent(query); }
+    open(link.getAttribute('data-sms-template'), link.getAttribute('data-minutes'), body);
+  });
+
+  template.addEventListener('change', applyTemplate);
+  minutes.addEventListener('change', applyTemplate);
+  message.addEventListener('input', function () {
+    if (template.value !== 'free' && message.value !== templateText(template.value)) { template.value = 'free'; minutes.hidden = true; }
+    updateCounter();
+  });
+  sheet.querySelector('[data-sms-close]').addEventListener('click', function () { sheet.close(); });
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var text = message.value.trim();
+    sendButton.disabled = true;
+    showStatus('Sending…');
+    post(text).then(function (data) {
+      showStatus(data.message || 'Text sent.', 'success');
+      afterSent();
+    }, function (error) {
+      // The typed message stays in the box: fix and send again.
+      showStatus(error.message, 'error');
+      updateCounter();
+    });
+  });
+})();

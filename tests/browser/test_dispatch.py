@@ -1,0 +1,143 @@
+"""Dispatch in Chromium: an office user assigns a job and the technician's open list shows it
+within 5 s without a reload (one app instance, and two instances sharing one Redis); the jobs
+board moves a card by mouse and by keyboard, and the move stays after a reload."""
+
+import re
+import time
+
+import pytest
+
+from app import create_app
+from app.config import TestConfig
+from app.services import dispatch as dispatch_service
+from app.services import jobs as jobs_service
+from app.services import planning
+from app.services.odoo_api import OdooAPI
+from tests.conftest import serving
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1366, "height": 900}
+
+
+@pytest.fixture
+def fresh(emulator):
+    emulator.reset()
+    jobs_service.clear_stage_cache()
+    dispatch_service.clear_caches()
+    planning.clear_caches()
+    return emulator
+
+
+def log_in(page, base, login):
+    page.goto(f"{base}/login")
+    page.fill('input[name="login"]', login)
+    page.fill('input[name="password"]', login)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def admin_api(url):
+    api = OdooAPI(url, "fieldkit")
+    api.authenticate("admin", "admin")
+    return api
+
+
+def make_instance(fresh, tmp_path, redis_url=None):
+    instance = create_app(TestConfig)
+    instance.config.update(ODOO_URL=fresh.url, LIVE_INTERVAL=1,
+                           STORAGE_LOCAL_DIR=str(tmp_path / "storage"))
+    if redis_url:
+        instance.config["REDIS_URL"] = redis_url
+    else:
+        instance.config["STORE_PATH"] = str(tmp_path / "store.sqlite3")
+    return instance
+
+
+@pytest.mark.parametrize("setup", ["one instance", "two instances, one Redis"])
+def test_assignment_reaches_the_technicians_list_without_reload(browser, fresh, tmp_path,
+                                                                request, setup):
+    redis_url = request.getfixturevalue("redis_url") if "Redis" in setup else None
+    office_app = make_instance(fresh, tmp_path, redis_url)
+    tech_app = make_instance(fresh, tmp_path, redis_url) if redis_url else office_app
+    api = admin_api(fresh.url)
+    job = api.search_read("fsm.order", [("person_id", "=", False), ("is_closed", "=", False)],
+                          ["name"], limit=1, order="id")[0]
+    with serving(office_app) as office_url, serving(tech_app) as tech_url:
+        office_ctx = browser.new_context(viewport=DESKTOP)
+        tech_ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                       has_touch=True)
+        try:
+            office, tech = office_ctx.new_page(), tech_ctx.new_page()
+            log_in(tech, tech_url, "tech1")
+            tech.goto(f"{tech_url}/jobs/active")
+            assert job["name"] not in tech.content()
+            tech.evaluate("window.__sameDocument = true")
+
+            log_in(office, office_url, "office")
+            office.goto(f"{office_url}/dispatch")
+            office.locator(f'.plan-pool [data-id="{job["id"]}"] a').click()
+            office.wait_for_url(re.compile(r"/dispatch/jobs/\d+"))
+            office.select_option("#person_id", label="Tom Technician")
+            office.get_by_role("button", name="Save").click()
+            office.locator(".banner", has_text="assigned to Tom Technician").wait_for()
+            assigned_at = time.monotonic()
+
+            tech.locator(f'[data-job-id="{job["id"]}"]').wait_for(timeout=5000)
+            assert time.monotonic() - assigned_at < 5
+            assert tech.evaluate("window.__sameDocument") is True  # no reload happened
+        finally:
+            office_ctx.close()
+            tech_ctx.close()
+
+
+def test_board_drag_by_mouse_and_keyboard_stays_after_reload(browser, fresh, app, live_server):
+    app.config["LIVE_INTERVAL"] = 1
+    api = admin_api(fresh.url)
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        log_in(page, live_server, "office")
+        page.goto(f"{live_server}/jobs/board")
+        columns = page.locator("[data-dropzone]")
+        source = next(i for i in range(columns.count())
+                      if columns.nth(i).locator("[data-draggable][tabindex]").count())
+        card = columns.nth(source).locator("[data-draggable][tabindex]").first
+        job_id = int(card.get_attribute("data-id"))
+        target = columns.nth(source + 1)
+        target_stage = int(target.get_attribute("data-value"))
+        assert target.get_attribute("data-kind") == "open"
+
+        box, goal = card.bounding_box(), target.bounding_box()
+        page.mouse.move(box["x"] + 20, box["y"] + 15)
+        page.mouse.down()
+        page.mouse.move(goal["x"] + goal["width"] / 2, goal["y"] + 30, steps=12)
+        page.mouse.up()
+        page.locator("[data-announce]", has_text="Stage set to").wait_for(state="attached")
+        assert api.read("fsm.order", [job_id], ["stage_id"])[0]["stage_id"][0] == target_stage
+        page.reload()
+        moved = page.locator(f'[data-dropzone][data-value="{target_stage}"] '
+                             f'[data-id="{job_id}"]')
+        assert moved.count() == 1
+
+        # The keyboard: pick up, one column to the right, drop.
+        next_stage = int(page.locator("[data-dropzone]").nth(source + 2)
+                         .get_attribute("data-value"))
+        moved.focus()
+        page.keyboard.press("Space")
+        page.locator("[data-announce]", has_text="picked up").wait_for(state="attached")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "id => document.querySelector(`[data-id=\"${id}\"]`) &&"
+            " !document.querySelector(`[data-id=\"${id}\"][aria-busy]`)", arg=str(job_id))
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and api.read(
+                "fsm.order", [job_id], ["stage_id"])[0]["stage_id"][0] != next_stage:
+            time.sleep(0.1)
+        assert api.read("fsm.order", [job_id], ["stage_id"])[0]["stage_id"][0] == next_stage
+        page.reload()
+        assert page.locator(f'[data-dropzone][data-value="{next_stage}"] '
+                            f'[data-id="{job_id}"]').count() == 1
+    finally:
+        context.close()

@@ -1,0 +1,117 @@
+"""Assets pages against the emulator: list (search, status filter), one asset, linking a ticket,
+the job page's and the customer page's partials, RPC budgets and the fsm.equipment mapping."""
+import re
+
+import pytest
+from flask import render_template_string
+
+from app.services.odoo_api import OdooAPI
+
+
+def rpc(response):
+    return int(response.headers["X-Odoo-RPC"].split(";")[0])
+
+
+def admin(url):
+    odoo = OdooAPI(url, "fieldkit")
+    odoo.authenticate("admin", "admin")
+    return odoo
+
+
+@pytest.fixture
+def office(client, login):
+    login(client, "office")
+    return client
+
+
+def test_list_search_and_status_filter(office, emulator):
+    page = office.get("/assets")
+    assert page.status_code == 200
+    assert rpc(page) <= 3
+    html = page.get_data(as_text=True)
+    assert "MSD-PC01" in html and "Maple Street Dental" in html
+    assert "Decommissioned" not in re.sub(r"<nav.*?</nav>", "", html, flags=re.S)
+    odoo = admin(emulator.url)
+    serial = odoo.read("x_client_asset", [1], ["x_serial_number"])[0]["x_serial_number"]
+    by_serial = office.get(f"/assets?q={serial}").get_data(as_text=True)
+    assert "MSD-PC01" in by_serial and "BM-PC01" not in by_serial
+    by_customer = office.get("/assets?q=bluewater").get_data(as_text=True)
+    assert "BM-PC01" in by_customer and "MSD-PC01" not in by_customer
+    retired = office.get("/assets?filter=decommissioned").get_data(as_text=True)
+    assert "MSD-SRV03" in retired and "MSD-PC01" not in retired
+    bad = office.get("/assets?filter=nope&sort=zzz&page=-3")
+    assert bad.status_code == 200 and "showing the default" in bad.get_data(as_text=True)
+
+
+def test_detail_shows_tickets_and_jobs(office):
+    page = office.get("/assets/1")
+    assert page.status_code == 200
+    assert rpc(page) <= 5
+    html = page.get_data(as_text=True)
+    assert "Alert: Disk space low on C:" in html and "High priority" in html
+    assert "FO001" in html or "/jobs/" in html
+    assert office.get("/assets/99999").status_code == 404
+
+
+def test_link_ticket_only_among_the_customers(office, emulator):
+    odoo = admin(emulator.url)
+    asset = odoo.read("x_client_asset", [1], ["x_partner_id"])[0]
+    own = odoo.create("helpdesk.ticket", {"name": "Printer offline", "description": "<p>x</p>",
+                                          "partner_id": asset["x_partner_id"][0]})
+    other_customer = odoo.search_read("res.partner", [("name", "=", "Starlight Cinema")],
+                                      ["id"])[0]["id"]
+    other = odoo.create("helpdesk.ticket", {"name": "Projector", "description": "<p>x</p>",
+                                            "partner_id": other_customer})
+    page = office.get("/assets/1").get_data(as_text=True)
+    assert "Printer offline" in page and "Projector" not in page  # offered: customer's only
+    refused = office.post("/assets/1/tickets", data={"ticket_id": other})
+    assert refused.status_code == 422
+    assert "customer" in refused.get_data(as_text=True)
+    assert not odoo.read("helpdesk.ticket", [other], ["x_asset_id"])[0]["x_asset_id"]
+    assert office.post("/assets/1/tickets", data={}).status_code == 422
+    done = office.post("/assets/1/tickets", data={"ticket_id": own})
+    assert done.status_code == 302
+    assert odoo.read("helpdesk.ticket", [own], ["x_asset_id"])[0]["x_asset_id"][0] == 1
+
+
+def test_technician_sees_assets_at_the_jobs_location(client, login, emulator):
+    login(client, "tech1")
+    odoo = admin(emulator.url)
+    job = odoo.search_read("fsm.order", [("x_asset_id", "!=", False)], ["id"])[0]
+    page = client.get(f"/jobs/{job['id']}")
+    link = re.search(r'href="(/assets\?location=\d+)"[^>]*>Assets at this location',
+                     page.get_data(as_text=True)).group(1)
+    here = client.get(link)
+    assert here.status_code == 200 and rpc(here) <= 4
+    html = here.get_data(as_text=True)
+    assert "Assets at Maple Street Dental" in html and "MSD-PC01" in html
+    assert "MSD-SRV03" not in html  # decommissioned: not in the default tab
+    assert "BM-PC01" not in html
+    # no helpdesk rights: the asset page works, without tickets and their link form
+    asset = client.get("/assets/1")
+    assert asset.status_code == 200
+    assert 'id="tickets"' not in asset.get_data(as_text=True)
+    assert client.post("/assets/1/tickets", data={"ticket_id": 1}).status_code == 403
+
+
+def test_customer_partial(app, office):
+    with app.test_request_context():
+        from flask import session
+
+        with office.session_transaction() as stored:
+            session.update(stored)
+        html = render_template_string(
+            '{% with partner_id = pid %}{% include "assets/_customer_assets.html" %}{% endwith %}',
+            pid=12)
+    assert "MSD-PC01" in html and "Decommissioned" in html
+    assert html.index("MSD-PC01") < html.index("MSD-SRV03")  # active ones first
+
+
+def test_fsm_equipment_mapping(app, office):
+    app.config["ASSET_MODEL"] = "fsm.equipment"
+    page = office.get("/assets")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "SN-" in html  # the equipment's serials
+    first = re.search(r'href="/assets/(\d+)"', html).group(1)
+    assert office.get(f"/assets/{first}").status_code == 200

@@ -1,0 +1,196 @@
+"""Customers against the Odoo emulator: search by each field and phone format (one RPC),
+archived only when asked, the customer page's sections and budget, create with a duplicate
+warning, edit, and an edit refused by Odoo's access rules."""
+
+import re
+
+import pytest
+
+from app import create_app
+from app.config import TestConfig
+from app.services import customers as customers_service
+from tests.conftest import CSRFClient
+
+
+def rpc_count(response):
+    return int(response.headers["X-Odoo-RPC"].split(";")[0])
+
+
+def result_ids(response):
+    page = response.get_data(as_text=True)
+    return [int(i) for i in re.findall(r'data-customer-id="(\d+)"', page)]
+
+
+def names(response):
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def tech(client, login):
+    login(client, "tech1")
+    return client
+
+
+PHONE_FORMATS = ["804 555 0116", "804-555-0116", "(804) 555-0116", "8045550116",
+                 "+18045550116", "+1 804 555 0116", "555-0116"]
+
+
+def test_search_by_phone_in_any_format(tech):
+    # Odoo stores "+1 804-555-0116"; every way people type it finds it, in one RPC each.
+    for query in PHONE_FORMATS:
+        response = tech.get("/customers", query_string={"q": query})
+        assert response.status_code == 200
+        assert rpc_count(response) == 1
+        assert "Bluewater Marina" in names(response), query
+
+
+def test_search_by_name_and_email(tech):
+    for query, expected in (("bluewater", "Bluewater Marina"),        # name, any case
+                            ("info@bluewatermarina", "Bluewater Marina"),  # email
+                            ("Emma Wilson", "Emma Wilson")):           # a contact
+        response = tech.get("/customers", query_string={"q": query})
+        assert expected in names(response), query
+        assert rpc_count(response) == 1
+
+
+def test_search_by_reference_and_archived_only_when_asked(client, login, emulator):
+    env = emulator.state.env(1, su=True)
+    partner = env["res.partner"]._create_one({"name": "Old Mill Storage", "ref": "CUST-4711",
+                                              "phone": "+1 401-555-0177", "active": False})
+    try:
+        login(client, "tech1")
+        assert partner not in result_ids(client.get("/customers?q=CUST-4711"))
+        assert partner in result_ids(client.get("/customers?q=CUST-4711&archived=1"))
+        assert partner in result_ids(client.get("/customers?q=401 555 0177&archived=1"))
+        page = client.get("/customers?q=old mill&archived=1")
+        assert "Archived" in names(page)
+    finally:
+        env["res.partner"]._unlink_one(partner)
+
+
+def test_search_nothing_found_and_partial_fragment(tech):
+    response = tech.get("/customers?q=zzzz-nobody")
+    assert "No customer found" in names(response)
+    fragment = tech.get("/customers?q=bluewater&partial=1")
+    text = fragment.get_data(as_text=True)
+    assert "Bluewater Marina" in text and "<html" not in text
+
+
+def test_search_paging(tech):
+    first = tech.get("/customers")
+    assert rpc_count(first) == 1
+    assert 'rel="next"' in names(first)
+    second = tech.get("/customers?page=2")
+    assert set(result_ids(first)).isdisjoint(result_ids(second))
+
+
+def test_phone_search_leaf_only_for_numbers():
+    assert not any("phone_mobile_search" in str(leaf)
+                   for leaf in customers_service.search_domain("Maple"))
+    assert ("phone_mobile_search", "ilike", "80") not in customers_service.search_domain("80")
+    domain = customers_service.search_domain("+1 (804) 555-0116")
+    assert ("phone_mobile_search", "ilike", "8045550116") in domain
+
+
+def test_customer_page_sections_in_few_rpcs(tech):
+    cid = result_ids(tech.get("/customers?q=bluewater"))[0]
+    response = tech.get(f"/customers/{cid}")
+    assert response.status_code == 200
+    text = names(response)
+    # partner + contacts, jobs, quotes, opportunities, equipment, tickets: one call each
+    assert rpc_count(response) <= 7
+    for section in ("jobs", "equipment"):
+        assert f'data-section="{section}"' in text
+    assert 'href="tel:+18045550116"' in text
+    assert "Navigate" in text and "mailto:" in text
+    assert "data-sms-sheet" in text
+    assert len(response.data) < 20_000
+
+
+def test_customer_page_of_a_contact_shows_the_company(tech):
+    cid = result_ids(tech.get("/customers?q=bluewater"))[0]
+    page = names(tech.get(f"/customers/{cid}"))
+    contact = int(re.search(r'<a href="/customers/(\d+)">', page).group(1))
+    assert f"/customers/{cid}" in names(tech.get(f"/customers/{contact}"))
+
+
+def test_missing_customer_is_404(tech):
+    assert tech.get("/customers/999999").status_code == 404
+
+
+def test_create_warns_about_duplicates_first(tech, emulator):
+    form = {"name": "Bluewater Again", "phone": "804.555.0116", "email": ""}
+    response = tech.post("/customers/new", data=form)
+    assert response.status_code == 409
+    text = names(response)
+    assert "Bluewater Marina" in text and "Create anyway" in text
+    assert 'value="Bluewater Again"' in text  # what was typed is kept
+    by_email = tech.post("/customers/new", data={"name": "Someone",
+                                                  "email": "INFO@bluewatermarina.example.com"})
+    assert by_email.status_code == 409
+    created = tech.post("/customers/new", data={**form, "confirm": "1"})
+    assert created.status_code == 302
+    new_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    record = emulator.state.storage.data["res.partner"][new_id]
+    assert record["phone"] == "+1 804-555-0116"  # stored in international format
+    assert record["phone_sanitized"] == "+18045550116"
+
+
+def test_create_refuses_bad_input_and_keeps_it(tech):
+    response = tech.post("/customers/new", data={"name": "Zed", "phone": "call me maybe"})
+    assert response.status_code == 422
+    assert "not a valid phone number" in names(response)
+    assert 'value="call me maybe"' in names(response)
+    assert tech.post("/customers/new", data={"name": "", "phone": ""}).status_code == 422
+    assert tech.post("/customers/new", data={"name": "Zed", "email": "nope"}).status_code == 422
+
+
+def test_create_without_duplicates_goes_straight_through(tech, emulator):
+    response = tech.post("/customers/new", data={"name": "Brand New Cafe",
+                                                  "phone": "(401) 555-0987",
+                                                  "email": "hello@brandnew.example.com",
+                                                  "street": "1 Main St", "city": "Providence"})
+    assert response.status_code == 302
+    page = tech.get(response.headers["Location"])
+    assert "Brand New Cafe" in names(page) and "+1 401-555-0987" in names(page)
+
+
+def test_edit_phone_email_address(tech, emulator):
+    env = emulator.state.env(1, su=True)
+    pid = env["res.partner"]._create_one({"name": "Edit Me Inc", "phone": "+1 860-555-0111"})
+    form = tech.get(f"/customers/{pid}/edit")
+    assert 'value="+1 860-555-0111"' in names(form)
+    saved = tech.post(f"/customers/{pid}/edit", data={
+        "name": "Edit Me Inc", "phone": "860 555 0122", "email": "new@editme.example.com",
+        "street": "2 Elm St", "city": "Hartford"})
+    assert saved.status_code == 302
+    record = emulator.state.storage.data["res.partner"][pid]
+    assert record["phone"] == "+1 860-555-0122" and record["city"] == "Hartford"
+    bad = tech.post(f"/customers/{pid}/edit", data={"name": "Edit Me Inc", "email": "x@"})
+    assert bad.status_code == 422 and 'value="x@"' in names(bad)
+
+
+def test_edit_refused_by_access_rules(make_emulator, tmp_path, login):
+    """A technician without sales rights may read contacts but not write them (Odoo's ACL)."""
+    emulator = make_emulator(version=17)
+    state = emulator.state
+    uid = next(u for u, rec in state.storage.data["res.users"].items()
+               if rec.get("login") == "tech1")
+    salesman = state.xmlids["sales_team.group_sale_salesman"][1]
+    user = state.storage.data["res.users"][uid]
+    user["groups_id"] = [g for g in user["groups_id"] if g != salesman]
+    state.invalidate_groups()
+    app = create_app(TestConfig)
+    app.config.update(ODOO_URL=emulator.url, STORE_PATH=str(tmp_path / "store.sqlite3"),
+                      STORAGE_LOCAL_DIR=str(tmp_path / "storage"))
+    app.test_client_class = CSRFClient
+    client = app.test_client()
+    login(client, "tech1")
+    cid = result_ids(client.get("/customers?q=bluewater"))[0]
+    response = client.post(f"/customers/{cid}/edit", data={"name": "Bluewater Marina",
+                                                           "phone": "804 555 0199"})
+    assert response.status_code == 403
+    assert "access rules" in names(response)
+    assert 'value="804 555 0199"' in names(response)
+    refused = client.post("/customers/new", data={"name": "Nope Ltd", "confirm": "1"})
+    assert refused.status_code == 403

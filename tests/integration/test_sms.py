@@ -1,0 +1,188 @@
+"""POST /api/sms against the Odoo emulator: a sent SMS in the job's history, the honest "not
+delivered" without SMS credit (as recorded), delivered with credit, every refusal as clear JSON,
+the rate limits in the shared store, and Twilio (responses: success, 4xx with its code, timeout)."""
+
+import re
+
+import pytest
+import requests
+import responses
+
+from app.services import sms as sms_service
+
+
+def rpc_count(response):
+    return int(response.headers["X-Odoo-RPC"].split(";")[0])
+
+
+@pytest.fixture
+def tech(client, login):
+    login(client, "tech1")
+    return client
+
+
+@pytest.fixture(scope="module")
+def job(emulator):
+    """One of tech1's open jobs with a phone: (id, the phone as Odoo stores it)."""
+    env = emulator.state.env(1, su=True)
+    data = emulator.state.storage.data
+    uid = next(u for u, rec in data["res.users"].items() if rec.get("login") == "tech1")
+    person = next(p for p, rec in data["fsm.person"].items()
+                  if rec.get("partner_id") == data["res.users"][uid]["partner_id"])
+    for job_id, order in sorted(data["fsm.order"].items()):
+        phone = env["fsm.order"].raw_value(job_id, "phone")
+        if order.get("person_id") == person and phone and \
+                not env["fsm.order"].raw_value(job_id, "is_closed"):
+            return job_id, phone
+    pytest.fail("tech1 has no job with a phone")
+
+
+def send(client, **body):
+    return client.post("/api/sms", json=body)
+
+
+def history(client, job_id):
+    return client.get(f"/jobs/{job_id}").get_data(as_text=True)
+
+
+def test_sent_from_a_job_lands_in_its_history_and_says_not_delivered(tech, job):
+    job_id, number = job
+    text = "On my way, arriving in about 15 minutes."
+    response = send(tech, target="job", id=job_id, number=number, message=text)
+    assert response.status_code == 502
+    data = response.get_json()
+    assert data["success"] is False and data["logged"] is True
+    assert data["error"].startswith("Not delivered") and "SMS credit" in data["error"]
+    assert rpc_count(response) <= 6
+    assert text in history(tech, job_id)
+
+
+def test_delivered_with_credit(tech, job, emulator):
+    job_id, number = job
+    emulator.set_sms_credit(True)
+    try:
+        response = send(tech, target="job", id=job_id, number=number.replace(" ", ""),
+                        message="Your job is done. Thank you!")
+    finally:
+        emulator.set_sms_credit(False)
+    assert response.status_code == 200, response.get_json()
+    data = response.get_json()
+    assert data["success"] is True and data["status"] == "sent" and data["segments"] == 1
+    assert re.fullmatch(r"\+1\d{10}", data["to"])
+
+
+def test_from_a_customer_in_national_format(tech, emulator):
+    page = tech.get("/customers?q=bluewater").get_data(as_text=True)
+    cid = int(re.search(r'data-customer-id="(\d+)"', page).group(1))
+    response = send(tech, target="customer", id=cid, number="(804) 555-0116", message="Hello")
+    assert response.status_code == 502
+    messages = emulator.state.storage.data["mail.message"].values()
+    assert any(m.get("model") == "res.partner" and m.get("res_id") == cid
+               and m.get("message_type") == "sms" for m in messages)
+
+
+@pytest.mark.parametrize("body,status,words", [
+    ({"message": "Hi", "number": "not a number"}, 422, "not a phone number"),
+    ({"message": "Hi", "number": "+1 202-555-0"}, 422, "not a valid phone number"),
+    ({"message": "Hi", "number": "+1 212-555-0100"}, 422, "not on the record"),
+    ({"message": "   ", "number": None}, 422, "Write a message"),
+    ({"message": "x" * 1531, "number": None}, 422, "the most is 10"),
+    ({"message": "é" * 10 + "😀" * 340, "number": None}, 422, "the most is 10"),
+])
+def test_refusals_are_clear_json(tech, job, body, status, words):
+    job_id, number = job
+    payload = {"target": "job", "id": job_id, "number": body["number"] or number,
+               "message": body["message"]}
+    response = tech.post("/api/sms", json=payload)
+    assert response.status_code == status
+    data = response.get_json()
+    assert data["success"] is False and words in data["error"]
+
+
+@pytest.mark.parametrize("payload,status", [
+    ({"target": "invoice", "id": 1, "number": "1", "message": "x"}, 400),
+    ({"target": "job", "id": "1", "number": "1", "message": "x"}, 400),
+    ({"target": "job", "number": "1", "message": "x"}, 400),
+    ([1, 2], 400),
+    ({"target": "job", "id": 999999, "number": "+18605550100", "message": "x"}, 404),
+])
+def test_bad_bodies(tech, payload, status):
+    response = tech.post("/api/sms", json=payload)
+    assert response.status_code == status
+    assert response.get_json()["success"] is False
+
+
+def test_another_technicians_job_is_refused(app, login, job):
+    job_id, number = job
+    other = app.test_client()
+    login(other, "tech2")
+    response = send(other, target="job", id=job_id, number=number, message="Hi")
+    assert response.status_code == 403
+
+
+def test_csrf_header_required(tech, job):
+    job_id, number = job
+    response = tech.post("/api/sms", json={"target": "job", "id": job_id, "number": number,
+                                           "message": "Hi"}, csrf=False)
+    assert response.status_code == 400
+
+
+def test_rate_limits_per_minute_and_day(tech, job, monkeypatch):
+    job_id, number = job
+    monkeypatch.setattr(sms_service, "PER_MINUTE", 2)
+    body = {"target": "job", "id": job_id, "number": number, "message": "Hi"}
+    assert send(tech, **body).status_code == 502
+    assert send(tech, **body).status_code == 502
+    limited = send(tech, **body)
+    assert limited.status_code == 429
+    assert "this minute" in limited.get_json()["error"]
+    assert 0 < int(limited.headers["Retry-After"]) <= 60
+    monkeypatch.setattr(sms_service, "PER_MINUTE", 100)
+    monkeypatch.setattr(sms_service, "PER_DAY", 3)  # 2 sent so far
+    assert send(tech, **body).status_code == 502
+    assert send(tech, **body).status_code == 429
+    assert "daily limit" in send(tech, **body).get_json()["error"]
+
+
+# --- Twilio -----------------------------------------------------------------------------------
+
+TWILIO = sms_service.TWILIO_URL.format(sid="AC123")
+
+
+@pytest.fixture
+def twilio(app, emulator):
+    app.config.update(TWILIO_ACCOUNT_SID="AC123", TWILIO_AUTH_TOKEN="secret",
+                      TWILIO_FROM="+18605550199")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_passthru(emulator.url)
+        yield mock
+
+
+def test_twilio_success_logs_a_note(tech, job, twilio):
+    job_id, number = job
+    twilio.add(responses.POST, TWILIO, status=201, json={"sid": "SM1", "status": "queued"})
+    response = send(tech, target="job", id=job_id, number=number, message="Twilio says hi")
+    assert response.status_code == 200, response.get_json()
+    sent = [c for c in twilio.calls if c.request.url == TWILIO][0].request
+    assert "Body=Twilio+says+hi" in sent.body and "From=%2B18605550199" in sent.body
+    assert "To=%2B1" in sent.body
+    assert "Twilio says hi" in history(tech, job_id)
+
+
+def test_twilio_refusal_with_its_error_code(tech, job, twilio):
+    job_id, number = job
+    twilio.add(responses.POST, TWILIO, status=400, json={
+        "code": 21211, "message": "The 'To' number is not a valid phone number.",
+        "more_info": "https://www.twilio.com/docs/errors/21211", "status": 400})
+    response = send(tech, target="job", id=job_id, number=number, message="Refused text")
+    assert response.status_code == 502
+    assert "Twilio error 21211" in response.get_json()["error"]
+    assert "Refused text" not in history(tech, job_id)
+
+
+def test_twilio_timeout(tech, job, twilio):
+    job_id, number = job
+    twilio.add(responses.POST, TWILIO, body=requests.exceptions.ReadTimeout("slow"))
+    response = send(tech, target="job", id=job_id, number=number, message="Slow text")
+    assert response.status_code == 504
+    assert "did not answer in time" in response.get_json()["error"]

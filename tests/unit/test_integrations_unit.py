@@ -1,0 +1,131 @@
+"""Integrations at the transport seam (responses): the RMM API client, the webhook signature,
+the integration user's JSON-2 and execute_kw calls."""
+import json
+
+import pytest
+import requests
+import responses
+
+from app.services import rmm_api
+from app.services.odoo_api import AccessError, OdooUnavailable, UserError
+from app.services.odoo_integration import IntegrationAPI
+from app.signatures import check_signature, sign
+
+RMM = "https://rmm.test/api/v2"
+ODOO = "https://odoo.test"
+
+
+class FakeOdoo:
+    """Just enough of OdooAPI for sync_clients."""
+
+    def __init__(self, companies):
+        self.companies = companies
+        self.posts = []
+
+    def search_read(self, model, domain, fields, **kwargs):
+        if model == "res.company":
+            return [{"id": 1, "partner_id": [1, "Us"]}]
+        return [c for c in self.companies if c["id"] != 1]
+
+    def message_post(self, model, res_id, body):
+        self.posts.append((model, res_id, body))
+
+
+@responses.activate
+def test_rmm_down_on_listing_creates_nothing_and_says_so():
+    responses.get(f"{RMM}/organizations", body=requests.ConnectionError("refused"))
+    odoo = FakeOdoo([{"id": 5, "name": "Acme"}])
+    with pytest.raises(rmm_api.RMMError, match="can't be reached"):
+        rmm_api.sync_clients(odoo, rmm_api.RMMClient(RMM, "tok"))
+    assert odoo.posts == []
+    assert not [c for c in responses.calls if c.request.method == "POST"]
+
+
+@responses.activate
+def test_rmm_down_while_creating_posts_on_the_partner_and_stops():
+    responses.get(f"{RMM}/organizations", json={"Data": [], "Meta": {"ResponseCode": 200}})
+    responses.post(f"{RMM}/organizations", status=503, body="Service Unavailable")
+    odoo = FakeOdoo([{"id": 5, "name": "Acme"}, {"id": 6, "name": "Globex"}])
+    report = rmm_api.sync_clients(odoo, rmm_api.RMMClient(RMM, "tok"))
+    assert report["failed"] == [("Acme", "The RMM answered: HTTP 503.")]
+    assert report["created"] == []
+    assert [p[:2] for p in odoo.posts] == [("res.partner", 5)]
+    assert len([c for c in responses.calls if c.request.method == "POST"]) == 1
+
+
+@responses.activate
+def test_a_refused_name_does_not_stop_the_others():
+    responses.get(f"{RMM}/organizations", json={"Data": [{"Id": 1, "Name": "ACME"}],
+                                                "Meta": {"ResponseCode": 200}})
+    responses.post(f"{RMM}/organizations", status=400,
+                   json={"Meta": {"ResponseCode": 400, "ErrorMessage": "Name too long"}})
+    responses.post(f"{RMM}/organizations", json={"Data": {"Id": 3, "Name": "Initech"},
+                                                 "Meta": {"ResponseCode": 200}})
+    odoo = FakeOdoo([{"id": 5, "name": "Acme"}, {"id": 6, "name": "Globex"},
+                     {"id": 7, "name": "Initech"}])
+    report = rmm_api.sync_clients(odoo, rmm_api.RMMClient(RMM, "tok"))
+    assert report == {"created": ["Initech"], "existing": 1,
+                      "failed": [("Globex", "The RMM answered: Name too long.")]}
+    sent = [json.loads(c.request.body)["Name"] for c in responses.calls
+            if c.request.method == "POST"]
+    assert sent == ["Globex", "Initech"]  # Acme exists (case-insensitive): never re-created
+    assert responses.calls[0].request.headers["Authorization"] == "Bearer tok"
+
+
+def test_signature_checks():
+    body = b'{"id": "1"}'
+    ok = "sha256=" + sign("s3cret", 1000, body)
+    assert check_signature("s3cret", "1000", ok, body, max_age=300, now=1200) is None
+    assert "too old" in check_signature("s3cret", "1000", ok, body, max_age=300, now=1301)
+    assert "does not match" in check_signature("s3cret", "1000", ok, body + b" ", max_age=300,
+                                               now=1000)
+    assert "does not match" in check_signature("s3cret", "1001", ok, body, max_age=300,
+                                               now=1000)  # the timestamp is signed too
+    assert "does not match" in check_signature("other", "1000", ok, body, max_age=300, now=1000)
+    assert "does not match" in check_signature("s3cret", "1000", ok.replace("sha256", "md5"),
+                                               body, max_age=300, now=1000)
+    assert "Unix time" in check_signature("s3cret", "soon", ok, body, max_age=300, now=1000)
+    assert "required" in check_signature("s3cret", None, ok, body, max_age=300, now=1000)
+
+
+@responses.activate
+def test_json2_calls_and_errors_on_19():
+    odoo = IntegrationAPI(ODOO, "db", "integration", "KEY", version=19)
+    odoo._sleep_seconds = lambda attempt: 0
+    responses.post(f"{ODOO}/json/2/res.partner/search_read", json=[{"id": 3, "name": "A"}])
+    assert odoo.search_read("res.partner", [("id", "=", 3)], ["name"]) == [{"id": 3,
+                                                                            "name": "A"}]
+    call = responses.calls[-1].request
+    assert call.headers["Authorization"] == "bearer KEY"
+    assert call.headers["X-Odoo-Database"] == "db"
+    assert json.loads(call.body)["domain"] == [["id", "=", 3]]
+    responses.post(f"{ODOO}/json/2/helpdesk.ticket/write", status=403, json={
+        "name": "odoo.exceptions.AccessError", "message": "No access", "arguments": []})
+    with pytest.raises(AccessError):
+        odoo.write("helpdesk.ticket", [1], {"name": "x"})
+    assert json.loads(responses.calls[-1].request.body)["ids"] == [1]
+    responses.post(f"{ODOO}/json/2/helpdesk.ticket/create", status=422, json={
+        "name": "werkzeug.exceptions.UnprocessableEntity", "message": "bad args"})
+    with pytest.raises(UserError):
+        odoo.create("helpdesk.ticket", {"name": "x"})
+    responses.post(f"{ODOO}/json/2/res.partner/search_count", status=502, body="<html>")
+    with pytest.raises(OdooUnavailable):
+        odoo.search_count("res.partner", [])
+
+
+@responses.activate
+def test_execute_kw_before_19():
+    odoo = IntegrationAPI(ODOO, "db", "integration", "KEY", version=17)
+
+    def answer(request):
+        params = json.loads(request.body)["params"]
+        result = 7 if params["service"] == "common" else 42
+        return 200, {}, json.dumps({"jsonrpc": "2.0", "id": 1, "result": result})
+
+    responses.add_callback(responses.POST, f"{ODOO}/jsonrpc", callback=answer)
+    assert odoo.create("helpdesk.ticket", {"name": "x"}) == 42
+    login, execute = (json.loads(c.request.body)["params"] for c in responses.calls)
+    assert login["args"] == ["db", "integration", "KEY"]
+    assert execute["method"] == "execute_kw"
+    assert execute["args"][:5] == ["db", 7, "KEY", "helpdesk.ticket", "create"]
+    assert execute["args"][5] == [{"name": "x"}]
