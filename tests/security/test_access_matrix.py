@@ -22,6 +22,7 @@ from .conftest import (
     RECORDS,
     REDIRECT_REFUSALS,
     ROLES,
+    VIEW_ROLES,
     app_routes,
     missing_entries,
 )
@@ -36,10 +37,13 @@ def cases():
         for role in ROLES:
             if route.endpoint in PUBLIC and role != "anonymous":
                 continue  # public routes are the same for everyone: checked anonymously
-            if role == "manager" and not (route.access or {}).get("roles"):
+            if role == "manager" and not ((route.access or {}).get("roles")
+                                          or route.endpoint in VIEW_ROLES):
                 continue  # a manager differs from office staff only on role-restricted routes
             anonymous = role == "anonymous"  # sent to log in, whoever's record it is
-            for whose in (("own", "other") if record_args and not anonymous else ("-",)):
+            # Office staff and managers see everyone's records: "other" says it all.
+            sides = ("own", "other") if role == "technician" else ("other",)
+            for whose in (sides if record_args and not anonymous else ("-",)):
                 yield pytest.param(route, role, whose,
                                    id=f"{route.method}-{route.rule}-{role}-{whose}")
 
@@ -71,7 +75,7 @@ def expectation(route, role, whose):
         return "public"
     if role == "anonymous":
         return "login"
-    roles = (route.access or {}).get("roles")
+    roles = (route.access or {}).get("roles") or VIEW_ROLES.get(route.endpoint)
     if roles and role != "manager" and role not in roles:
         return "forbidden"
     if whose == "other" and role == "technician":
@@ -82,10 +86,10 @@ def expectation(route, role, whose):
 
 
 @pytest.mark.parametrize("route, role, whose", list(cases()))
-def test_access(route, role, whose, role_client, admin_odoo, writes):
+def test_access(route, role, whose, module_role_client, admin_odoo, writes):
     if missing_entries(route):
         pytest.fail("\n".join(missing_entries(route)))
-    client = role_client(role)
+    client = module_role_client(role)
     url = build_url(route, admin_odoo, whose)
     body = BODIES[route.endpoint](admin_odoo) if route.endpoint in BODIES else {}
     writes.clear()
