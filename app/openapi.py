@@ -84,6 +84,39 @@ OPERATIONS = {
                     "it answers JSON instead of redirecting.",
         "tags": ["CRM"], "form": {"stage_id": {"type": "integer"}, "next": {"type": "string"}},
         "responses": {200: {"message": {"type": "string"}}}, "errors": (400, 401, 422)}},
+    "dispatch.live_token": {"get": {
+        "summary": "The live-update token pages poll to know when to refresh",
+        "description": "Answers 304 while `If-None-Match` still matches the token (its ETag).",
+        "tags": ["Live updates"],
+        "responses": {200: {"token": {"type": "string"}, "interval": {"type": "number"}}},
+        "errors": (401,)}},
+    "dispatch.assign": {"post": {
+        "summary": "Assign and schedule a job (dispatch board drag and drop)",
+        "description": "A form POST; with `Accept: application/json` it answers JSON.",
+        "tags": ["Dispatch"], "form": {"job_id": {"type": "integer"},
+                                       "person_id": {"type": "integer"},
+                                       "start": {"type": "string"},
+                                       "duration": {"type": "number"},
+                                       "next": {"type": "string"}},
+        "responses": {200: {"message": {"type": "string"}}}, "errors": (400, 401, 403, 422)}},
+    "dispatch.board_move": {"post": {
+        "summary": "Move a job to another stage on the jobs board",
+        "description": "A form POST; with `Accept: application/json` it answers JSON.",
+        "tags": ["Dispatch"], "form": {"job_id": {"type": "integer"},
+                                       "stage_id": {"type": "integer"},
+                                       "resolution": {"type": "string"}},
+        "responses": {200: {"message": {"type": "string"}}}, "errors": (400, 401, 403, 422)}},
+    "dispatch.publish": {"post": {
+        "summary": "Publish the dispatch draft to Odoo",
+        "description": "A form POST; with `Accept: application/json` it answers JSON; "
+                       "`success` is false when some changes could not be published.",
+        "tags": ["Dispatch"],
+        "schema": {"type": "object", "required": ["success", "message"], "properties": {
+            "success": {"type": "boolean"}, "message": {"type": "string"},
+            "published": {"type": "integer"},
+            "failed": {"type": "array", "items": {"type": "object", "properties": {
+                "job_id": {"type": "integer"}, "error": {"type": "string"}}}}}},
+        "errors": (400, 401, 403)}},
 }
 # HTML pages under /api/ (documentation for people): not JSON routes.
 NOT_JSON = frozenset({"api_docs.docs"})

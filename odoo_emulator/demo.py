@@ -451,7 +451,9 @@ class Seeder:
                     "phone": self.state.storage.data["res.partner"][partner]["phone"],
                     "priority": str(i % 4)}
             if lost:
-                vals.update(active=False, probability=0.0, lost_reason_id=reasons[i % 3])
+                vals.update({"active": False, "probability": 0.0,
+                             ("lost_reason_id" if self.version >= 16 else "lost_reason"):
+                             reasons[i % 3]})
             self.create("crm.lead", vals)
 
     def seed_crm_activities(self):
@@ -711,6 +713,11 @@ class Seeder:
                 sub["stage_category"] = "progress" if running else "closed"
             self.create("sale.order", sub)
 
+    def seed_sale_barcodes(self):
+        """EAN-13 barcodes on the first products, so quotes can find a product by scanning."""
+        for i, pid in enumerate(self.products[:6]):
+            self.env["product.product"]._write_one(pid, {"barcode": f"40113023220{i:02d}"})
+
     def run(self):
         self.seed_base()
         self.seed_ir_model()
@@ -722,6 +729,7 @@ class Seeder:
             self.seed_products()
         if "sale.order" in reg:
             self.seed_sales()
+            self.seed_sale_barcodes()
         if "crm.lead" in reg:
             self.seed_crm()
             self.seed_crm_activities()

@@ -117,6 +117,7 @@ ACL = {
     "sms.sms": [(SYSTEM, "rwcu")],
     "mail.notification": [(None, "r"), (USER, "rwc"), (SYSTEM, "rwcu")],
     "sms.composer": [(USER, "rwcu")],
+    "mail.compose.message": [(USER, "rwcu")],
     "fsm.order": [(FSM_OWN, "rwcu")],
     "fsm.stage": [(FSM_OWN, "r"), (FSM_MANAGER, "rwcu")],
     "fsm.team": [(FSM_OWN, "r"), (FSM_MANAGER, "rwcu")],

@@ -1,11 +1,21 @@
 """Login and logout through Odoo, and the home redirect."""
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.routing import BuildError
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired
 
+from app.navigation import OFFICE_ROLES
 from app.security import (
     INSECURE_COOKIE_MESSAGE,
     insecure_cookie_transport,
@@ -21,6 +31,7 @@ bp = Blueprint("auth", __name__)
 
 HOME_ENDPOINT = "jobs.active"
 HOME_PATH = "/jobs/active"
+OFFICE_HOME_ENDPOINT = "dashboard.index"
 
 
 class LoginForm(HTMLForm):
@@ -43,7 +54,10 @@ class LoginForm(HTMLForm):
 
 
 def home_url():
-    """Where a logged-in user lands: the jobs list (even before its blueprint is there)."""
+    """Where a logged-in user lands: the office its dashboard, technicians their day (even
+    before the jobs blueprint is there)."""
+    if session.get("role") in OFFICE_ROLES and OFFICE_HOME_ENDPOINT in current_app.view_functions:
+        return url_for(OFFICE_HOME_ENDPOINT)
     try:
         return url_for(HOME_ENDPOINT)
     except BuildError:
@@ -78,7 +92,8 @@ def login():
             form.form_errors.append(exc.user_message)
         else:
             auth.start_session(user)
-            return redirect(target)
+            # The home depends on the role, known only now.
+            return redirect(safe_next(request.args.get("next"), home_url()))
     insecure = insecure_cookie_transport() and INSECURE_COOKIE_MESSAGE
     return render_template("auth/login.html", form=form, insecure=insecure), status
 

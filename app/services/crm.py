@@ -7,6 +7,8 @@ plain dicts. Version differences live here:
 * the lost wizard ``crm.lead.lost`` reads the leads from the context's ``active_ids`` up to 16
   and from its ``lead_ids`` field from 17 (as the web client fills it); applying it archives the
   lead with probability 0 and the reason; ``action_unarchive`` restores it and clears the reason.
+  15 names the lead's reason ``lost_reason`` (``lost_reason_id`` from 16) and its wizard has no
+  closing note (``lost_feedback`` from 16), so there the note goes to the history.
 * ``activity_schedule`` answers the new activity as a repr string (16-18) or a list of ids (19);
   Fieldkit does not need the id, so both are fine. A done activity disappears (16-18) or is
   archived (19): either way it leaves the lead's ``activity_ids``.
@@ -31,6 +33,7 @@ from app.services import chatter, jobs
 from app.services import timezone as tzs
 from app.services.actions import ActionRefused
 from app.services.jobs import Viewer
+from app.services.listing import Filter, ListQuery, ListSpec, parse_list_args, search_domain
 from app.services.sanitize import sanitize_html, text_to_html
 
 PIPELINE_LIMIT = 1000
@@ -44,10 +47,9 @@ CARD_FIELDS = [
 DETAIL_FIELDS = [
     "name", "type", "partner_id", "partner_name", "contact_name", "email_from", "phone",
     "stage_id", "expected_revenue", "probability", "user_id", "team_id", "tag_ids", "priority",
-    "date_deadline", "active", "lost_reason_id", "description", "activity_ids",
+    "date_deadline", "active", "description", "activity_ids",
 ]
 ACTIVITY_FIELDS = ["activity_type_id", "summary", "note", "date_deadline", "user_id", "state"]
-FILTERS = ("mine", "all")
 TYPES = ("", "lead", "opportunity")
 PRIORITY_STARS = {"0": 0, "1": 1, "2": 2, "3": 3}
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -141,43 +143,64 @@ def get_salespeople(odoo) -> list[dict]:
 # --------------------------------------------------------------------------- pipeline
 
 
+def _pipeline_spec(default: str) -> ListSpec:
+    return ListSpec(filters=(Filter("mine", "My pipeline"), Filter("all", "Everyone's"),
+                             Filter("lost", "Lost")),
+                    default_filter=default, search_label="Search the pipeline")
+
+
+# Salespeople limited to their own documents start on theirs; "All Documents" on everyone's.
+PIPELINE_SPECS = {"own": _pipeline_spec("mine"), "all": _pipeline_spec("all")}
+SEARCH_FIELDS = ("name", "partner_id", "contact_name", "email_from")
+
+
 @dataclass(frozen=True)
 class PipelineFilter:
-    """What the board shows: whose leads, which type, one tag, a search text."""
+    """What the board shows: the shared list query (mine / everyone's / lost, search text)
+    plus the board's own narrowing: leads or opportunities, one tag."""
 
-    owner: str = "mine"
+    query: ListQuery
     type: str = ""
     tag_id: int | None = None
-    q: str = ""
 
     @classmethod
     def from_args(cls, args, access: str = "own") -> PipelineFilter:
-        default_owner = "all" if access == "all" else "mine"
-        owner = args.get("owner") or default_owner
+        spec = PIPELINE_SPECS.get(access, PIPELINE_SPECS["own"])
+        args = args.to_dict() if hasattr(args, "to_dict") else dict(args)
+        if "filter" not in args and args.get("owner") in ("mine", "all"):
+            args["filter"] = args["owner"]  # the older ?owner= links (dashboard)
         return cls(
-            owner=owner if owner in FILTERS else default_owner,
+            query=parse_list_args(args, spec),
             type=args.get("type") if args.get("type") in TYPES else "",
             tag_id=_int(args.get("tag")),
-            q=(args.get("q") or "").strip()[:100],
         )
 
+    @property
+    def lost(self) -> bool:
+        return self.query.filter == "lost"
+
+    @property
+    def q(self) -> str:
+        return self.query.q
+
+    @property
+    def active(self) -> bool:
+        return self.query.active or bool(self.type or self.tag_id)
+
     def domain(self, viewer: Viewer) -> list:
-        domain = []
-        if self.owner == "mine":
+        # Lost leads are archived: naming ``active`` in the domain turns Odoo's filter off.
+        domain = [("active", "=", not self.lost)]
+        if self.query.filter == "mine":
             domain.append(("user_id", "=", viewer.user_id))
         if self.type:
             domain.append(("type", "=", self.type))
         if self.tag_id:
             domain.append(("tag_ids", "in", [self.tag_id]))
-        if self.q:
-            domain += ["|", "|", "|", ("name", "ilike", self.q),
-                       ("partner_id", "ilike", self.q), ("contact_name", "ilike", self.q),
-                       ("email_from", "ilike", self.q)]
-        return domain
+        return domain + search_domain(self.q, SEARCH_FIELDS)
 
     def args(self, **override) -> dict:
-        """Query arguments that rebuild this filter (for links), with some values replaced."""
-        values = {"owner": self.owner, "type": self.type or None, "tag": self.tag_id,
+        """Query arguments that rebuild this view (for links), with some values replaced."""
+        values = {"filter": self.query.filter, "type": self.type or None, "tag": self.tag_id,
                   "q": self.q or None}
         values.update(override)
         return {k: v for k, v in values.items() if v not in (None, "")}
@@ -251,6 +274,11 @@ def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None 
 # --------------------------------------------------------------------------- one lead
 
 
+def lost_field(version: int) -> str:
+    """16 renamed ``crm.lead.lost_reason`` to ``lost_reason_id``."""
+    return "lost_reason_id" if version >= 16 else "lost_reason"
+
+
 def fetch_lead(odoo, lead_id: int, fields: list[str], *, archived=True) -> dict:
     """Read one lead (archived ones too: a lost lead can be restored).
 
@@ -282,7 +310,9 @@ def _activity(row, today_iso: str) -> dict:
 
 def lead_detail(odoo, viewer: Viewer, lead_id: int, *, now: datetime | None = None) -> dict:
     """Everything on the lead page except the history (3 RPCs with the history)."""
-    fields = DETAIL_FIELDS + (["message_ids"] if chatter.needs_message_ids(viewer.version) else [])
+    fields = DETAIL_FIELDS + [lost_field(viewer.version)]
+    if chatter.needs_message_ids(viewer.version):
+        fields.append("message_ids")
     row = fetch_lead(odoo, lead_id, fields)
     today_iso = tzs.today(viewer.tz, now).isoformat()
     acts = []
@@ -316,7 +346,7 @@ def lead_detail(odoo, viewer: Viewer, lead_id: int, *, now: datetime | None = No
         "stars": PRIORITY_STARS.get(str(row.get("priority") or "0"), 0),
         "deadline": row.get("date_deadline") or "",
         "active": bool(row.get("active", True)),
-        "lost_reason": _m2o_name(row.get("lost_reason_id")),
+        "lost_reason": _m2o_name(row.get(lost_field(viewer.version))),
         "description": sanitize_html(row.get("description") or ""),
         "activities": [_activity(a, today_iso) for a in acts],
         "today": today_iso,
@@ -378,7 +408,7 @@ def mark_lost(odoo, viewer: Viewer, lead_id: int, reason_id, feedback: str = "")
         raise CrmActionError("The closing note is too long.", field="lost_feedback")
     context = {"active_model": "crm.lead", "active_id": lead_id, "active_ids": [lead_id]}
     vals = {"lost_reason_id": reason_id}
-    if feedback:
+    if feedback and viewer.version >= 16:
         vals["lost_feedback"] = str(text_to_html(feedback))
     if viewer.version >= 17:
         vals["lead_ids"] = [(6, 0, [lead_id])]
@@ -386,6 +416,10 @@ def mark_lost(odoo, viewer: Viewer, lead_id: int, reason_id, feedback: str = "")
     if isinstance(wizard, list):
         wizard = wizard[0]
     odoo.call("crm.lead.lost", "action_lost_reason_apply", [wizard], context=context)
+    if feedback and viewer.version <= 15:
+        # 15's wizard has no closing note: log it on the lead's history instead.
+        _post_note(odoo, viewer, "crm.lead", lead_id,
+                   Markup("<p>Lost: {}</p>").format(feedback))
     return "Marked as lost. It is archived; you can restore it from its page."
 
 

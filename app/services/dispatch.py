@@ -12,15 +12,21 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from app.services import jobs
 from app.services import timezone as tzs
+from app.services.listing import (
+    ListQuery,
+    ListSpec,
+    page_info,
+    parse_list_args,
+    search_domain,
+)
 from app.services.odoo_api import OdooCall
 
 PAGE_SIZE = 50
-SEARCH_MAX = 100
 PERSON_CACHE_SECONDS = 300
 PRIORITIES = (("0", "Normal"), ("1", "Low"), ("2", "High"), ("3", "Urgent"))
 STATUSES = {"open": "Open", "closed": "Done or cancelled"}
@@ -35,6 +41,10 @@ SORTS = {
     "priority": "priority",
 }
 DEFAULT_SORT = ("scheduled", "asc")
+# Search: reference, customer (the location's name) and address.
+SEARCH_FIELDS = ("name", "location_id.name", "street", "city", "zip")
+LIST_SPEC = ListSpec(sorts=SORTS, default_sort=DEFAULT_SORT, page_size=PAGE_SIZE,
+                     search_label="Search jobs")
 
 
 class AssignError(jobs.JobActionError):
@@ -128,8 +138,10 @@ def _parse_int(value, label, errors):
 
 @dataclass(frozen=True)
 class JobFilters:
-    """What the office asked to see, parsed from the query string (`args`)."""
+    """What the office asked to see: the shared list query (search, sort, page; see
+    app/services/listing.py) plus the jobs' own filters, parsed from the query string."""
 
+    query: ListQuery
     date_from: date | None = None
     date_to: date | None = None
     stage: int | None = None
@@ -138,16 +150,13 @@ class JobFilters:
     overdue: bool = False
     priority: str = ""
     status: str = ""  # "open", "closed" or any
-    q: str = ""
-    sort: str = DEFAULT_SORT[0]
-    direction: str = DEFAULT_SORT[1]
-    page: int = 1
     errors: tuple = field(default=(), compare=False)
 
     @classmethod
     def from_args(cls, args) -> JobFilters:
         """Parse; a bad value is left out and explained in `errors`."""
-        errors = []
+        query = parse_list_args(args, LIST_SPEC)
+        errors = list(query.errors)
         date_from = _parse_day(args.get("from", ""), "From", errors)
         date_to = _parse_day(args.get("to", ""), "To", errors)
         if date_from and date_to and date_to < date_from:
@@ -165,47 +174,26 @@ class JobFilters:
         if status and status not in STATUSES:
             errors.append(f"Status: “{status[:20]}” is not valid.")
             status = ""
-        q = " ".join(args.get("q", "").split())
-        if len(q) > SEARCH_MAX:
-            errors.append(f"Search: at most {SEARCH_MAX} characters; the rest was left out.")
-            q = q[:SEARCH_MAX]
-        sort = args.get("sort", "") or DEFAULT_SORT[0]
-        if sort not in SORTS:
-            errors.append(f"Sort: “{sort[:20]}” is not a column.")
-            sort = DEFAULT_SORT[0]
-        direction = args.get("dir", "") or DEFAULT_SORT[1]
-        if direction not in ("asc", "desc"):
-            direction = DEFAULT_SORT[1]
-        page = _parse_int(args.get("page", ""), "Page", errors) or 1
         return cls(
-            date_from=date_from, date_to=date_to,
+            query=query, date_from=date_from, date_to=date_to,
             stage=_parse_int(args.get("stage", ""), "Stage", errors),
             technician=technician, unassigned=unassigned,
-            overdue=args.get("overdue") == "1", priority=priority, status=status, q=q, sort=sort,
-            direction=direction, page=max(1, min(page, 100000)), errors=tuple(errors),
+            overdue=args.get("overdue") == "1", priority=priority, status=status,
+            errors=tuple(errors),
         )
 
-    def args(self, **changes) -> dict:
-        """Query parameters reproducing this view (with `changes`), defaults left out."""
-        f = replace(self, **changes) if changes else self
-        out = {
-            "from": f.date_from.isoformat() if f.date_from else None,
-            "to": f.date_to.isoformat() if f.date_to else None,
-            "stage": f.stage, "technician": f.technician,
-            "unassigned": "1" if f.unassigned else None, "overdue": "1" if f.overdue else None,
-            "priority": f.priority or None, "status": f.status or None, "q": f.q or None,
-            "sort": f.sort if (f.sort, f.direction) != DEFAULT_SORT else None,
-            "dir": f.direction if (f.sort, f.direction) != DEFAULT_SORT else None,
-            "page": f.page if f.page > 1 else None,
-        }
-        return {k: v for k, v in out.items() if v is not None}
+    # The list macros (_macros/lists.html) read these, as from a ListQuery.
+    q = property(lambda self: self.query.q)
+    sort = property(lambda self: self.query.sort)
+    direction = property(lambda self: self.query.direction)
+    page = property(lambda self: self.query.page)
 
     @property
     def active(self) -> bool:
         """True when anything narrows the list (for the empty state's wording)."""
-        return bool(self.date_from or self.date_to or self.stage or self.technician
-                    or self.unassigned or self.overdue or self.priority or self.status
-                    or self.q)
+        return bool(self.query.active or self.date_from or self.date_to or self.stage
+                    or self.technician or self.unassigned or self.overdue or self.priority
+                    or self.status)
 
 
 def overdue_domain(today_start_utc: str) -> list:
@@ -239,15 +227,8 @@ def table_domain(filters: JobFilters, tz_name: str, today: date) -> list:
         domain.append(("priority", "=", filters.priority))
     if filters.status:
         domain.append(("is_closed", "=", filters.status == "closed"))
-    if filters.q:
-        domain += ["|", "|", "|", "|", ("name", "ilike", filters.q),
-                   ("location_id.name", "ilike", filters.q), ("street", "ilike", filters.q),
-                   ("city", "ilike", filters.q), ("zip", "ilike", filters.q)]
+    domain += search_domain(filters.q, SEARCH_FIELDS)
     return domain
-
-
-def table_order(filters: JobFilters) -> str:
-    return f"{SORTS[filters.sort]} {filters.direction}, id {filters.direction}"
 
 
 # --------------------------------------------------------------------------- the table
@@ -262,8 +243,8 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
     extra = config_calls(odoo, viewer)
     results = odoo.parallel([
         OdooCall("search_read", "fsm.order", domain, jobs.list_fields(viewer.version),
-                 limit=PAGE_SIZE, offset=(filters.page - 1) * PAGE_SIZE,
-                 order=table_order(filters)),
+                 limit=filters.query.limit, offset=filters.query.offset,
+                 order=filters.query.order()),
         OdooCall("search_count", "fsm.order", domain),
         *extra.values(),
     ])
@@ -277,15 +258,9 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
         row["scheduled"] = tzs.format_datetime(order.get("scheduled_date_start"), viewer.tz) \
             if order.get("scheduled_date_start") else "Not scheduled"
         rows.append(row)
-    pages = max(1, -(-total // PAGE_SIZE))
     return {
         "rows": rows,
-        "total": total,
-        "page": filters.page,
-        "pages": pages,
-        "has_next": filters.page < pages,
-        "first": (filters.page - 1) * PAGE_SIZE + 1 if rows else 0,
-        "last": (filters.page - 1) * PAGE_SIZE + len(rows),
+        "info": page_info(filters.query, total, len(rows)),
         "filters": filters,
         "stages": [{"id": s.id, "name": s.name} for s in stage_map.stages],
         "technicians": persons,

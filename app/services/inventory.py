@@ -455,8 +455,13 @@ def fetch_moves(odoo, picking_id: int, qf: QuantityFields) -> list[dict]:
 
 def summarize_move(move: dict, qf: QuantityFields, codes: dict) -> dict:
     product_id = _m2o_id(move.get("product_id"))
-    done = float(move.get(qf.done) or 0.0)
     demand = float(move.get("product_uom_qty") or 0.0)
+    # From 17 `quantity` is what is reserved until the move is picked: only then is it done.
+    if qf.picked and not move.get(qf.picked):
+        done, reserved = 0.0, float(move.get(qf.done) or 0.0)
+    else:
+        done = float(move.get(qf.done) or 0.0)
+        reserved = float(move.get(qf.reserved) or 0.0) if qf.reserved else None
     return {
         "id": move["id"],
         "product_id": product_id,
@@ -466,6 +471,7 @@ def summarize_move(move: dict, qf: QuantityFields, codes: dict) -> dict:
         "demand_text": format_quantity(demand),
         "done": done,
         "done_text": format_quantity(done),
+        "reserved_text": format_quantity(reserved) if reserved else "",
         "unit": _m2o_name(move.get("product_uom")),
         "source": _m2o_name(move.get("location_id")),
         "destination": _m2o_name(move.get("location_dest_id")),

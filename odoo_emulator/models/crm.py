@@ -53,7 +53,8 @@ class CrmLead(MailThread):
     _name = "crm.lead"
     _description = "Lead/Opportunity"
     _order = "priority desc, id desc"
-    _track_fields = ("stage_id", "user_id", "active", "lost_reason_id", "expected_revenue")
+    _track_fields = ("stage_id", "user_id", "active", "lost_reason_id", "lost_reason",
+                     "expected_revenue")
     _group_expand = ("stage_id",)
     name = Char("Opportunity", required=True)
     type = Selection([["lead", "Lead"], ["opportunity", "Opportunity"]], "Type",
@@ -75,7 +76,9 @@ class CrmLead(MailThread):
     date_deadline = Date("Expected Closing")
     date_closed = Char("Closed Date")
     active = Boolean("Active", default=True)
-    lost_reason_id = Many2one("crm.lost.reason", "Lost Reason")
+    # 16 renamed crm.lead.lost_reason to lost_reason_id.
+    lost_reason_id = Many2one("crm.lost.reason", "Lost Reason", versions=(16, None))
+    lost_reason = Many2one("crm.lost.reason", "Lost Reason", versions=(None, 15))
     tag_ids = Many2many("crm.tag", "Tags")
     description = Html("Notes")
     company_id = Many2one("res.company", "Company", default=1)
@@ -123,11 +126,14 @@ class CrmLead(MailThread):
             vals.setdefault("date_closed", self.env.now())
         elif vals.get("active") is True and any(not self.records[rid].get("active", True)
                                                 for rid in ids):
-            vals.setdefault("lost_reason_id", False)
+            vals.setdefault(self._lost_field(), False)
             in_won = all(self.records[rid].get("stage_id") in won for rid in ids)
             vals.setdefault("probability", 100.0 if in_won else self._pls_probability())
             vals["automated_probability"] = vals["probability"]
             vals.setdefault("date_closed", False)
+
+    def _lost_field(self):
+        return "lost_reason_id" if self.version >= 16 else "lost_reason"
 
     def _pls_probability(self):
         # Odoo's predictive lead scoring recomputes the probability of a restored lead; with
@@ -170,13 +176,14 @@ class CrmLead(MailThread):
 
 
 class CrmLeadLost(BaseModel):
-    """The lost wizard: 16 reads the leads from ``active_ids``, 17+ from ``lead_ids``."""
+    """The lost wizard: up to 16 it reads the leads from ``active_ids``, from 17 from
+    ``lead_ids``; the closing note (``lost_feedback``) exists from 16."""
     _name = "crm.lead.lost"
     _description = "Get Lost Reason"
     _transient = True
     lead_ids = Many2many("crm.lead", "Leads", versions=(17, None))
     lost_reason_id = Many2one("crm.lost.reason", "Lost Reason")
-    lost_feedback = Html("Closing Note")
+    lost_feedback = Html("Closing Note", versions=(16, None))
 
     def action_lost_reason_apply(self, ids):
         if len(ids) != 1:
@@ -202,7 +209,7 @@ class CrmLeadLost(BaseModel):
                     "subtype_id": self.env.ref("mail.mt_note") or False,
                     "author_id": self.env.partner_id,
                     "record_name": leads.display_name_of(rid)})
-        leads.action_set_lost(lead_ids, lost_reason_id=rec.get("lost_reason_id") or False)
+        leads.action_set_lost(lead_ids, **{leads._lost_field(): rec.get("lost_reason_id") or False})
         return None
 
     def _missing_error(self, ids):

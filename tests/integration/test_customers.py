@@ -92,7 +92,7 @@ def test_phone_search_leaf_only_for_numbers():
     assert ("phone_mobile_search", "ilike", "8045550116") in domain
 
 
-def test_customer_page_sections_in_few_rpcs(tech):
+def test_customer_page_sections_in_few_rpcs(tech, app):
     cid = result_ids(tech.get("/customers?q=bluewater"))[0]
     response = tech.get(f"/customers/{cid}")
     assert response.status_code == 200
@@ -105,6 +105,10 @@ def test_customer_page_sections_in_few_rpcs(tech):
     assert "Navigate" in text and "mailto:" in text
     assert "data-sms-sheet" in text
     assert len(response.data) < 20_000
+    # links to sections that land separately appear only once those exist
+    for endpoint, url in (("crm.new", f"/crm/new?partner_id={cid}"),
+                          ("sales.new", f"/sales/new?partner_id={cid}")):
+        assert (url in text) == (endpoint in app.view_functions)
 
 
 def test_customer_page_of_a_contact_shows_the_company(tech):

@@ -184,3 +184,12 @@ def test_a_part_odoo_refuses_shows_as_not_available(dash_app, monkeypatch):
     page = response.get_data(as_text=True)
     assert "Quotations to confirm" in page and "Not available." in page
     assert metrics(page)["overdue"].isdigit()
+
+
+def test_office_roles_land_on_the_dashboard_technicians_on_their_day(dash_app):
+    for user, home in (("office", "/dashboard"), ("admin", "/dashboard"),
+                       ("tech1", "/jobs/active")):
+        client = dash_app.test_client()
+        response = client.post("/login", data={"login": user, "password": user})
+        assert response.headers["Location"] == home, user
+        assert client.get("/").headers["Location"] == home

@@ -308,7 +308,8 @@ def test_own_van_loading_by_scan_without_javascript(tech1, admin):
     barcode = admin.api.read("product.product", [move["product_id"][0]], ["barcode"])[0]["barcode"]
     response = tech1.post(f"/inventory/{mine['id']}/scan", data={"code": barcode})
     assert response.status_code == 302
-    assert admin.moves(mine["id"])[0][admin.qty] == move[admin.qty] + 1
+    # nothing was done yet (17: the reserved quantity is not done until picked): now one is
+    assert admin.moves(mine["id"])[0][admin.qty] == 1
     unknown = tech1.post(f"/inventory/{mine['id']}/scan", data={"code": "0000"})
     assert unknown.status_code == 422 and "matches" in unknown.get_data(as_text=True)
 

@@ -156,10 +156,10 @@ def test_sort_by_reference_both_ways(office, admin):
 BAD_FILTERS = [
     ("from=2026-13-01", "is not a date"),
     ("technician=abc", "Technician"),
-    ("sort=password", "is not a column"),
+    ("sort=password", "can't be sorted"),
     ("priority=9", "Priority"),
-    ("page=-1", "Page"),
-    ("q=" + "x" * 300, "at most 100"),
+    ("page=-1", "page does not exist"),
+    ("q=" + "x" * 300, "cut to 100 characters"),
 ]
 
 

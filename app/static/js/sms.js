@@ -5,7 +5,8 @@
 (function () {
   'use strict';
   var sheet = document.querySelector('[data-sms-sheet]');
-  if (!sheet || typeof sheet.showModal !== 'function' || !window.fieldkit) { return; }
+  // (app.js, which defines fieldkit.fetchJSON, may run after this script: it is used lazily.)
+  if (!sheet || typeof sheet.showModal !== 'function') { return; }
   var form = sheet.querySelector('[data-sms-form]');
   var message = form.elements.message;
   var template = form.elements.template;
@@ -139,8 +140,16 @@
       showStatus(data.message || 'Text sent.', 'success');
       afterSent();
     }, function (error) {
-      // The typed message stays in the box: fix and send again.
+      // The typed message stays in the box: fix and send again. Odoo keeps a text it could not
+      // deliver in the record's history: say so, with a way to see it.
       showStatus(error.message, 'error');
+      if (error.data && error.data.logged) {
+        var link = document.createElement('a');
+        link.href = sheet.getAttribute('data-reload');
+        link.textContent = ' See the history';
+        link.addEventListener('click', function (e) { e.preventDefault(); afterSent(); });
+        status.appendChild(link);
+      }
       updateCounter();
     });
   });
