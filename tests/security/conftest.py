@@ -125,6 +125,17 @@ def picking_of(login):
     return find
 
 
+def quote_of(login):
+    """A quotation of the salesperson, drafts first (the tests confirm and cancel some)."""
+    def find(odoo):
+        uid = first_id(odoo, "res.users", [("login", "=", login)])
+        try:
+            return first_id(odoo, "sale.order", [("user_id", "=", uid), ("state", "=", "draft")])
+        except LookupError:
+            return first_id(odoo, "sale.order", [("user_id", "=", uid)])
+    return find
+
+
 def nth(model, n):
     def find(odoo):
         rows = odoo.search_read(model, [], ["id"], limit=n + 1, order="id")
@@ -163,6 +174,8 @@ RECORDS = {
     # Transfers: a technician's own (responsible = them) or nobody's; others' are refused.
     ("inventory", "id"): Records(own=picking_of("tech1"), other=picking_of("tech2")),
     ("inventory", "job_id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
+    # Salespeople (technicians) see their own quotations through Odoo's rules.
+    ("sales", "id"): Records(own=quote_of("tech1"), other=quote_of("tech2")),
 }
 
 
@@ -223,6 +236,18 @@ BODIES = {
     "inventory.scan": lambda odoo: {"data": {"code": "NO-SUCH-CODE"}},
     "inventory.add_part": lambda odoo: {"data": {"product": "Filter", "quantity": "1"}},
     "inventory.remove_part": lambda odoo: {"data": {}},
+    "sales.lines": lambda odoo: {"data": {}},
+    "sales.confirm": lambda odoo: {"data": {}},
+    "sales.cancel": lambda odoo: {"data": {}},
+    "sales.draft": lambda odoo: {"data": {}},
+    "sales.send": lambda odoo: {"data": {}},
+    "sales.photos": lambda odoo: {"data": {"photos": (io.BytesIO(tiny_png()), "matrix.png")}},
+    "sales.video": lambda odoo: {"data": b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64,
+                                 "content_type": "video/mp4",
+                                 "headers": {"X-File-Name": "matrix.mp4"}},
+    "sales.signature": lambda odoo: {"json": {
+        "image": "data:image/png;base64," + base64.b64encode(tiny_png()).decode(),
+        "signer_name": "Matrix"}},
 }
 
 # endpoint -> why it answers a refused action on another's record with a redirect (PRG with
