@@ -349,7 +349,9 @@ def list_domain(viewer, *, status="todo", kind="all", q="", van=None, now=None) 
     if kind in ("incoming", "outgoing", "internal"):
         domain.append(("picking_type_code", "=", kind))
     elif kind == "van" and van is not None:
-        domain.append(("picking_type_id.warehouse_id", "=", van.warehouse_id or False))
+        # no van set: the company's warehouse is not "my van", so nothing matches
+        domain.append(("picking_type_id.warehouse_id", "=", van.warehouse_id)
+                      if van.is_set else ("id", "=", 0))
     if q:
         domain += search_domain(q)
     return domain
@@ -407,6 +409,7 @@ def list_transfers(odoo, viewer, query, *, kind="all", now=None) -> dict:
                  "last": query.offset + len(shown), "total": None},
         "kind": kind,
         "kind_filters": KIND_FILTERS,
+        "van_missing": van is not None and not van.is_set,
     }
 
 

@@ -385,3 +385,12 @@ def jobs_service_orders(admin, login):
         "fsm.order", ["|", ("person_id.partner_id", "=", partner),
                       ("person_ids.partner_id", "=", partner)],
         ["name", "is_closed"], order="id")
+
+
+@ONCE
+def test_without_a_van_my_van_shows_nothing_and_says_why(client, login):
+    login(client, "office")  # no Default Warehouse: the company's stock stands in
+    html = client.get("/inventory?kind=van").get_data(as_text=True)
+    assert "No van is set for you" in html and "data-transfer-id" not in html
+    van = client.get("/inventory/van").get_data(as_text=True)
+    assert "No van is set for you in Odoo, so this is the company" in van and "WH/Stock" in van
