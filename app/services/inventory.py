@@ -871,7 +871,6 @@ def add_part(odoo, viewer, order: dict, product_text: str, quantity_text, *, pro
     if len(products) > 1:
         raise PartChoice(products)
     product = products[0]
-    van = get_van(odoo, viewer)
     delivery = _job_delivery(odoo, order["name"])
     move = {
         "product_id": product["id"],
@@ -885,7 +884,7 @@ def add_part(odoo, viewer, order: dict, product_text: str, quantity_text, *, pro
                     location_dest_id=_m2o_id(delivery.get("location_dest_id")))
         odoo.write("stock.picking", [delivery["id"]], {"move_ids": [(0, 0, move)]})
     else:
-        vals = _new_delivery_vals(odoo, viewer, order, van)
+        vals = _new_delivery_vals(odoo, viewer, order, get_van(odoo, viewer))
         move.update(location_id=vals["location_id"], location_dest_id=vals["location_dest_id"])
         vals["move_ids"] = [(0, 0, move)]
         odoo.create("stock.picking", vals)
