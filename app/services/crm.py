@@ -250,6 +250,7 @@ def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None 
             "id": _m2o_id(stage),
             "name": _m2o_name(stage) or "No stage",
             "count": int(g.get("stage_id_count") or g.get("__count") or 0),
+            "revenue": float(g.get("expected_revenue") or 0),
             "revenue_text": money(g.get("expected_revenue")),
             "folded": bool(g.get("__fold")),
             "cards": [],
