@@ -3,10 +3,14 @@ first job's detail page, logged in as tech1, against the Odoo emulator and the a
 gunicorn in its production config; prints the three scores per page and the failing audits.
 
     .venv/bin/python bench/lighthouse.py [--login tech1] [--keep-reports]
+    .venv/bin/python bench/lighthouse.py --login office --preset desktop \
+        --path /dashboard --path /jobs
 
 Installs `lighthouse@12` into bench/node_modules with npm when it is missing, and runs it with
 the system Chromium (CHROME_PATH, /usr/bin/chromium by default) and its default mobile
-emulation. JSON reports go to bench/out/ with --keep-reports.
+emulation (`--preset desktop`: Lighthouse's desktop preset, 1350x940, no mobile throttling).
+`--path` measures those pages instead of the jobs list and its first job. JSON reports go to
+bench/out/ with --keep-reports.
 """
 import argparse
 import json
@@ -39,7 +43,7 @@ def ensure_lighthouse():
                     str(BENCH), "lighthouse@12"], check=True, stdout=sys.stderr)
 
 
-def run_lighthouse(url, cookie_header, report_path):
+def run_lighthouse(url, cookie_header, report_path, preset=None):
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
     command = [
         str(LIGHTHOUSE), url, "--quiet",
@@ -48,6 +52,8 @@ def run_lighthouse(url, cookie_header, report_path):
         f"--extra-headers={json.dumps({'Cookie': cookie_header})}",
         "--output=json", f"--output-path={report_path}",
     ]
+    if preset:
+        command.append(f"--preset={preset}")
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     if result.returncode != 0 or not Path(report_path).exists():
         sys.exit(f"lighthouse failed on {url}:\n{result.stderr[-3000:]}")
@@ -76,6 +82,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--login", default="tech1")
     parser.add_argument("--keep-reports", action="store_true")
+    parser.add_argument("--preset", choices=("desktop",), default=None,
+                        help="Lighthouse's desktop preset instead of its mobile default")
+    parser.add_argument("--path", action="append", default=[],
+                        help="a page to measure (repeatable); default: /jobs/active and a job")
     args = parser.parse_args()
     ensure_lighthouse()
 
@@ -87,19 +97,22 @@ def main():
     try:
         http, _ = logged_in_session(app_url, args.login)
         cookie_header = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
-        listing = http.get(f"{app_url}/jobs/active")
-        listing.raise_for_status()
-        pages = ["/jobs/active"]
-        first_job = re.search(r'href="(/jobs/\d+)"', listing.text)
-        if first_job:
-            pages.append(first_job.group(1))
-        else:
-            print("no job on /jobs/active: only the list is measured")
+        pages = list(args.path)
+        if not pages:
+            listing = http.get(f"{app_url}/jobs/active")
+            listing.raise_for_status()
+            pages = ["/jobs/active"]
+            first_job = re.search(r'href="(/jobs/\d+)"', listing.text)
+            if first_job:
+                pages.append(first_job.group(1))
+            else:
+                print("no job on /jobs/active: only the list is measured")
         out = BENCH / "out" if args.keep_reports else Path(tempfile.mkdtemp())
         out.mkdir(parents=True, exist_ok=True)
         for path in pages:
             name = path.strip("/").replace("/", "_")
-            report = run_lighthouse(app_url + path, cookie_header, out / f"lighthouse_{name}.json")
+            report = run_lighthouse(app_url + path, cookie_header,
+                                    out / f"lighthouse_{name}.json", args.preset)
             if report.get("runtimeError"):
                 print(f"{path}: runtime error {report['runtimeError']}")
             final = report.get("finalDisplayedUrl", "")
