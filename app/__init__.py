@@ -57,9 +57,10 @@ def init_logging(app):
 
 
 def init_extensions(app):
-    from app import sessions, signatures
+    from app import sessions, signatures, validation
 
     sessions.init_app(app)
+    validation.init_app(app)  # before CSRF: it rejects forms the CSRF check would crash on
     csrf.init_app(app)
     # CSRF runs from our own hook, which skips only views that verify a webhook signature.
     signatures.init_app(app, csrf)
