@@ -107,6 +107,11 @@ def main():
                 pages.append(first_job.group(1))
             else:
                 print("no job on /jobs/active: only the list is measured")
+        # Each gunicorn worker compiles its templates and fills its caches on its first
+        # requests: warm them, so the score is of the page, not of a fresh process.
+        for path in pages:
+            for _ in range(4):
+                http.get(app_url + path).raise_for_status()
         out = BENCH / "out" if args.keep_reports else Path(tempfile.mkdtemp())
         out.mkdir(parents=True, exist_ok=True)
         for path in pages:
