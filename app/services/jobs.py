@@ -762,7 +762,12 @@ def add_note(odoo, viewer: Viewer, job_id: int, text: str) -> str:
     return "Note added."
 
 
-def add_photos(odoo, viewer: Viewer, job_id: int, files, storage) -> str:
+def post_text_note(odoo, viewer: Viewer, job_id: int, text: str):
+    """A plain-text internal note on the job (no ownership check: the caller did it)."""
+    return _post_note(odoo, viewer, job_id, text_to_html(text))
+
+
+def add_photos(odoo, viewer: Viewer, job_id: int, files, storage, *, by=None) -> str:
     """Check, store under ``jobs/{id}/photos/`` and list the photos in a history note.
 
     ``files`` are ``(filename, bytes)`` pairs. Nothing is stored unless every file passes.
@@ -772,7 +777,8 @@ def add_photos(odoo, viewer: Viewer, job_id: int, files, storage) -> str:
     """
     checked = media.check_photos(files)
     fetch_order(odoo, viewer, job_id, ["id"])
-    return media.add_photos(odoo, viewer.version, media.record(MODEL, job_id), checked, storage)
+    return media.add_photos(odoo, viewer.version, media.record(MODEL, job_id), checked, storage,
+                            by=by)
 
 
 def save_signature(

@@ -129,3 +129,15 @@ def test_login_gives_up_at_the_read_timeout(app, emulator, client):
     response = client.post("/login", data={"login": "tech1", "password": "tech1"})
     assert time.monotonic() - started < 1.4
     assert "Odoo is not answering" in response.get_data(as_text=True)
+
+
+def test_a_multipart_field_name_werkzeug_cannot_read_is_a_400_not_a_500(client):
+    """Found by the fuzzer: a name with a line break became the key None, and Flask-WTF's
+    CSRF check crashed on it before any view ran."""
+    boundary = "fuzz"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"\n\"\r\n\r\n\r\n"
+            f"--{boundary}--\r\n")
+    for path in ("/login", "/jobs/1/notes", "/api/jobs/1/signature"):
+        response = client.post(path, data=body.encode(),
+                               content_type=f"multipart/form-data; boundary={boundary}")
+        assert response.status_code == 400, path
