@@ -1,5 +1,6 @@
-"""Lighthouse 12 scores (performance, accessibility, best practices) of the jobs list and the
-first job's detail page, logged in as tech1, against the Odoo emulator and the app under
+"""Lighthouse 12 scores (performance, accessibility, best practices) of the jobs list and one
+job page per look a card can have (open, en route, started, overdue, urgent, done and cancelled
+today), logged in as tech1, against the Odoo emulator and the app under
 gunicorn in its production config; prints the three scores per page and the failing audits.
 
     .venv/bin/python bench/lighthouse.py [--login tech1] [--keep-reports]
@@ -9,7 +10,7 @@ gunicorn in its production config; prints the three scores per page and the fail
 Installs `lighthouse@12` into bench/node_modules with npm when it is missing, and runs it with
 the system Chromium (CHROME_PATH, /usr/bin/chromium by default) and its default mobile
 emulation (`--preset desktop`: Lighthouse's desktop preset, 1350x940, no mobile throttling).
-`--path` measures those pages instead of the jobs list and its first job. JSON reports go to
+`--path` measures those pages instead of the jobs list and its job pages. JSON reports go to
 bench/out/ with --keep-reports.
 """
 import argparse
@@ -78,6 +79,26 @@ def failing_audits(report):
     return failing
 
 
+def job_pages_by_state(html):
+    """One job page per look a card can have on the list (open, overdue, urgent, done and
+    cancelled today), so that every visual state is audited; the list itself shows them all."""
+    pages = {}
+    for group in re.finditer(r'data-group="(\w+)"(.*?)</section>', html, re.S):
+        for card in re.finditer(r'<li class="card job-card[^"]*" data-job-id="(\d+)">(.*?)</li>',
+                                group.group(2), re.S):
+            job_id, body = card.groups()
+            state = re.search(r'data-stage-state="(\w+)"', body)
+            looks = [state.group(1) if state else "open"]
+            if group.group(1) == "overdue":
+                looks.append("overdue")
+            if ">Urgent<" in body:
+                looks.append("urgent")
+            for look in looks:
+                pages.setdefault(look, f"/jobs/{job_id}")
+    print("job pages audited: " + ", ".join(f"{look} {path}" for look, path in pages.items()))
+    return list(dict.fromkeys(pages.values()))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--login", default="tech1")
@@ -101,11 +122,8 @@ def main():
         if not pages:
             listing = http.get(f"{app_url}/jobs/active")
             listing.raise_for_status()
-            pages = ["/jobs/active"]
-            first_job = re.search(r'href="(/jobs/\d+)"', listing.text)
-            if first_job:
-                pages.append(first_job.group(1))
-            else:
+            pages = ["/jobs/active"] + job_pages_by_state(listing.text)
+            if len(pages) == 1:
                 print("no job on /jobs/active: only the list is measured")
         # Each gunicorn worker compiles its templates and fills its caches on its first
         # requests: warm them, so the score is of the page, not of a fresh process.
