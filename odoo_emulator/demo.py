@@ -763,6 +763,18 @@ class Seeder:
         if "x_client_asset" in reg and "helpdesk.ticket" in reg and "sale.order" in reg:
             self.seed_psa()
         self.seed_countries()
+        self.seed_modules()
+
+    def seed_modules(self):
+        """The add-ons, installed or not, with their version as this server would list them
+        (last, so the ids seeded before stay the same)."""
+        from .models.modules import INSTALLED, UNINSTALLED
+        version = f"{self.version}.0.1.0.0"
+        for state, modules in (("installed", INSTALLED), ("uninstalled", UNINSTALLED)):
+            for name, title in modules:
+                self.create("ir.module.module", {"name": name, "shortdesc": title,
+                                                 "state": state, "latest_version": version},
+                            f"base.module_{name}")
 
     def seed_countries(self):
         """More countries for phone numbers read in another country's format (last, so the

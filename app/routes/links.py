@@ -15,7 +15,8 @@ from flask import (
     url_for,
 )
 
-from app.routes.helpers import act, signature_endpoint
+from app.openapi import document
+from app.routes.helpers import SIGNATURE_BODY, act, signature_endpoint
 from app.security import role_required
 from app.services import job_links, jobs
 from app.services.odoo_api import get_odoo
@@ -132,6 +133,13 @@ def finish(token, job_id):
 
 
 @bp.post("/api/t/<token>/jobs/<int:job_id>/signature")
+@document(summary="Save the customer's signature through a subcontractor's job link",
+          description="No login: the signed link is the key (and the page's CSRF token is "
+                      "sent as `X-CSRFToken`). Refused when the link is invalid (404), "
+                      "expired or withdrawn (410), or for another job (403).",
+          tags=["Job links"], fields=SIGNATURE_BODY, security=[{"csrf": []}],
+          responses={200: {"url": {"type": "string"}, "warning": {"type": ["string", "null"]}}},
+          errors=(400, 403, 404, 410, 422, 503))
 def signature(token, job_id):
     record, odoo, viewer = _open(token, job_id, "signature")
     return signature_endpoint(

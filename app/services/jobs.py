@@ -618,10 +618,13 @@ def job_detail(
     offer_en_route = (
         bool(en_route) and not closed and stage_id != en_route.id and not order.get("date_start")
     )
-    next_stages = [
+    # The technician's way forward has its own buttons (on my way, start, finish); every other
+    # open stage, earlier or later (office steps such as Assigned -> Scheduled), sits behind
+    # one "Change stage" control, so no button ever reads like a step backwards.
+    other_stages = [
         s
-        for s in stage_map.next_stages(stage_id)
-        if s not in (stage_map.started, stage_map.en_route)
+        for s in stage_map.stages
+        if not s.is_closed and s.id != stage_id and s not in (stage_map.started, stage_map.en_route)
     ]
     return {
         **row,
@@ -652,7 +655,7 @@ def job_detail(
             "can_act": not closed,
             "start": not closed and not order.get("date_start"),
             "en_route": en_route if offer_en_route else None,
-            "next_stages": [] if closed else next_stages,
+            "other_stages": [] if closed else other_stages,
             "finish": not closed,
             "cancel": not closed and stage_map.cancelled is not None,
         },

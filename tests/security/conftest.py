@@ -40,6 +40,14 @@ PUBLIC = {
     "api_docs.docs": "the same description as a page",
     "webhooks.rmm_event": "machine to machine, authenticated by an HMAC signature "
                           "(app/signatures.py), not a session",
+    # Subcontractor job links: the signed, revocable token is the key to one job
+    # (refusals tested in tests/integration/test_job_links.py).
+    "links.job": "a subcontractor's job link, opened with its signed token",
+    "links.start": "a subcontractor's job link, checked token and job id",
+    "links.notes": "a subcontractor's job link, checked token and job id",
+    "links.photos": "a subcontractor's job link, checked token and job id",
+    "links.finish": "a subcontractor's job link, checked token and job id",
+    "links.signature": "a subcontractor's job link, checked token and job id",
 }
 
 # (blueprint, argument) or (endpoint, argument) -> a value for arguments that are not records
@@ -48,6 +56,9 @@ ARG_VALUES = {
     ("files", "key"): "jobs/1/photos/none.jpg",
     # A part on a job: whose it is follows the job (<job_id>), which RECORDS covers.
     ("inventory", "move_id"): 1,
+    # A job link's token and id: without a valid signed token every /t/ route refuses.
+    ("links", "token"): "not-a-valid-link",
+    ("links", "link_id"): "no-such-link",
 }
 
 
@@ -171,6 +182,8 @@ RECORDS = {
                               technician_sees_other=True),
     ("dispatch", "id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
     ("dispatch", "job_id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
+    ("links", "id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
+    ("links", "job_id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
     # Transfers: a technician's own (responsible = them) or nobody's; others' are refused.
     ("inventory", "id"): Records(own=picking_of("tech1"), other=picking_of("tech2")),
     ("inventory", "job_id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
@@ -229,6 +242,15 @@ BODIES = {
     "customers.edit": lambda odoo: {"data": {}},
     "assets.link_ticket": lambda odoo: {"data": {"ticket_id": ""}},
     "dispatch.remove_change": lambda odoo: {"data": {}},
+    "links.create": lambda odoo: {"data": {"name": "Matrix", "days": "1"}},
+    "links.revoke": lambda odoo: {"data": {}},
+    "links.start": lambda odoo: {"data": {}},
+    "links.notes": lambda odoo: {"data": {"note": "Access matrix note."}},
+    "links.photos": lambda odoo: {"data": {"photos": (io.BytesIO(tiny_png()), "matrix.png")}},
+    "links.finish": lambda odoo: {"data": {"resolution": "Checked by the access matrix."}},
+    "links.signature": lambda odoo: {"json": {
+        "image": "data:image/png;base64," + base64.b64encode(tiny_png()).decode(),
+        "signer_name": "Matrix"}},
     "inventory.quantities": lambda odoo: {"data": {}},
     "inventory.validate": lambda odoo: {"data": {}},
     "inventory.answer": lambda odoo: {"data": {"token": "", "answer": ""}},
