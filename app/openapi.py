@@ -42,6 +42,7 @@ ERROR_TEXT = {400: "The body or a parameter is not what the endpoint accepts (th
               404: "No such record.", 413: "The body is too large.",
               422: "Odoo or Fieldkit refused the action (the reason is in `error`).",
               429: "Too many requests; `Retry-After` says when to try again.",
+              410: "The link has expired or was revoked.",
               502: "Odoo answered with an error.", 503: "Odoo, the store or a service is "
                                                          "unavailable, or the feature is not "
                                                          "configured; try again later."}
@@ -117,6 +118,36 @@ OPERATIONS = {
             "failed": {"type": "array", "items": {"type": "object", "properties": {
                 "job_id": {"type": "integer"}, "error": {"type": "string"}}}}}},
         "errors": (400, 401, 403)}},
+    "links.signature": {"post": {
+        "summary": "Save a signature through a job link (subcontractor / customer link)",
+        "description": "Authenticated by the link's token in the path instead of a session.",
+        "tags": ["Job links"], "security": PUBLIC, "fields": "app.routes.helpers:SIGNATURE_BODY",
+        "responses": {200: {"url": {"type": "string"}, "warning": {"type": ["string", "null"]}}},
+        "errors": (400, 403, 404, 410, 422, 503)}},
+    "sales.video": {"post": {
+        "summary": "Attach a video to a quote (the raw body, streamed to storage)",
+        "description": "The file name in `X-File-Name` (or `?name=`); the size limit is "
+                       "MAX_VIDEO_MB.",
+        "tags": ["Sales"], "raw": "application/octet-stream",
+        "query": {"name": {"type": "string"}},
+        "responses": {200: {"message": {"type": "string"}, "redirect": {"type": "string"}}},
+        "errors": (400, 401, 404, 413, 422, 503)}},
+    "sales.signature": {"post": {
+        "summary": "Sign a quote and confirm it",
+        "tags": ["Sales"], "fields": "app.routes.helpers:SIGNATURE_BODY",
+        "responses": {200: {"message": {"type": "string"}, "redirect": {"type": "string"},
+                            "warning": {"type": ["string", "null"]}}},
+        "errors": (400, 401, 404, 422, 503)}},
+    "sales.products": {"get": {
+        "summary": "Products matching `q` (the quote form's search)", "tags": ["Sales"],
+        "query": {"q": {"type": "string"}},
+        "responses": {200: {"results": {"type": "array", "items": {"type": "object"}}}},
+        "errors": (401,)}},
+    "sales.customers": {"get": {
+        "summary": "Customers matching `q` (the quote form's search)", "tags": ["Sales"],
+        "query": {"q": {"type": "string"}},
+        "responses": {200: {"results": {"type": "array", "items": {"type": "object"}}}},
+        "errors": (401,)}},
 }
 # HTML pages under /api/ (documentation for people): not JSON routes.
 NOT_JSON = frozenset({"api_docs.docs"})
@@ -182,6 +213,8 @@ def _operation(endpoint, method, spec):
         body = {"application/json": {"schema": fields_schema(_resolve(spec["fields"]))}}
     elif spec.get("request") is not None:
         body = {"application/json": {"schema": spec["request"]}}
+    elif spec.get("raw") is not None:
+        body = {spec["raw"]: {"schema": {"type": "string", "contentMediaType": spec["raw"]}}}
     elif spec.get("form") is not None:
         body = {"application/x-www-form-urlencoded": {"schema": {
             "type": "object", "properties": spec["form"]}}}
@@ -262,8 +295,10 @@ def build_spec(app):
             if spec is None:
                 continue
             op = _operation(rule.endpoint, method, spec)
-            if params:
-                op["parameters"] = params
+            query = [{"name": name, "in": "query", "required": False, "schema": schema}
+                     for name, schema in spec.get("query", {}).items()]
+            if params or query:
+                op["parameters"] = params + query
             paths.setdefault(path, {})[method] = op
     return {
         "openapi": OPENAPI_VERSION,

@@ -12,7 +12,7 @@ import time
 from . import security
 from .exceptions import AccessDenied, AccessError, NotFound, no_such_method
 from .models import all_models
-from .orm import INTERNAL, Env, Registry, domain_lib
+from .orm import INTERNAL, Env, Field, Registry, domain_lib
 from .storage import Storage
 
 try:
@@ -102,6 +102,40 @@ class EmulatorState:
         self._model_ids = {r["model"]: rid for rid, r in self.storage.data["ir.model"].items()}
         self._field_ids = {(r["model"], r["name"]): rid
                            for rid, r in self.storage.data["ir.model.fields"].items()}
+        self._sync_manual_fields()
+
+    def _sync_manual_fields(self):
+        """Custom (x_) fields as ir.model.fields lists them: one an admin removed is gone from
+        its model, one an admin added is there, across restarts."""
+        records = self.storage.data.get("ir.model.fields", {}).values()
+        manual = {(r.get("model"), r.get("name")) for r in records if r.get("state") == "manual"}
+        if not records:
+            return
+        for model, fields in self.registry.fields.items():
+            for fname in [f for f in fields if f.startswith("x_")]:
+                if (model, fname) not in manual:
+                    del fields[fname]
+        for rec in records:
+            if rec.get("state") == "manual":
+                self.add_manual_field(rec)
+
+    def add_manual_field(self, rec):
+        fields = self.registry.fields.get(rec.get("model"))
+        if fields is None or rec.get("name") in fields:
+            return
+        field = Field(rec.get("ttype") or "char", rec.get("field_description") or rec["name"],
+                      relation=rec.get("relation") or None)
+        field.name = rec["name"]
+        fields[rec["name"]] = field
+
+    def drop_manual_field(self, model, fname):
+        fields = self.registry.fields.get(model)
+        if fields is None or fname not in fields:
+            return
+        del fields[fname]
+        for rid, rec in self.storage.data.get(model, {}).items():
+            if rec.pop(fname, None) is not None:
+                self.storage.save(model, rid)
 
     def add_xmlid(self, xmlid, model, rid):
         module, name = xmlid.split(".", 1)

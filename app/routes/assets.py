@@ -47,4 +47,4 @@ def link_ticket(id):
 def init_app(app):
     app.register_blueprint(bp)
     app.jinja_env.globals["customer_assets"] = \
-        lambda partner_id: assets.customer_assets(get_odoo(), partner_id)
+        lambda partner_id: assets.customer_assets(get_odoo(), partner_id, with_tickets=False)

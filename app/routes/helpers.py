@@ -22,7 +22,8 @@ def act(run, on_refusal, success_url):
     """Run one action: flash its message and redirect (PRG), or re-render on a refusal.
 
     ``run()`` returns the message for people; ``on_refusal(message, status)`` renders the page
-    again (422, or 503 when the file store failed).
+    again (422, or 503 when the file store failed). ``success_url`` may be a callable, called
+    after ``run()`` (e.g. the page of a record it created).
     """
     try:
         message = run()
@@ -30,7 +31,7 @@ def act(run, on_refusal, success_url):
         status = 503 if isinstance(exc, StorageError) else 422
         return on_refusal(exc.user_message, status)
     flash(message, "success")
-    return redirect(success_url)
+    return redirect(success_url() if callable(success_url) else success_url)
 
 
 def signature_payload():

@@ -33,6 +33,8 @@ from app.services import chatter, jobs
 from app.services import timezone as tzs
 from app.services.actions import ActionRefused
 from app.services.jobs import Viewer
+from app.services.listing import Filter, ListQuery, ListSpec, parse_list_args, search_domain
+from app.services.odoo_api import UserError
 from app.services.sanitize import sanitize_html, text_to_html
 
 PIPELINE_LIMIT = 1000
@@ -49,7 +51,6 @@ DETAIL_FIELDS = [
     "date_deadline", "active", "description", "activity_ids",
 ]
 ACTIVITY_FIELDS = ["activity_type_id", "summary", "note", "date_deadline", "user_id", "state"]
-FILTERS = ("mine", "all")
 TYPES = ("", "lead", "opportunity")
 PRIORITY_STARS = {"0": 0, "1": 1, "2": 2, "3": 3}
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -143,47 +144,64 @@ def get_salespeople(odoo) -> list[dict]:
 # --------------------------------------------------------------------------- pipeline
 
 
+def _pipeline_spec(default: str) -> ListSpec:
+    return ListSpec(filters=(Filter("mine", "My pipeline"), Filter("all", "Everyone's"),
+                             Filter("lost", "Lost")),
+                    default_filter=default, search_label="Search the pipeline")
+
+
+# Salespeople limited to their own documents start on theirs; "All Documents" on everyone's.
+PIPELINE_SPECS = {"own": _pipeline_spec("mine"), "all": _pipeline_spec("all")}
+SEARCH_FIELDS = ("name", "partner_id", "contact_name", "email_from")
+
+
 @dataclass(frozen=True)
 class PipelineFilter:
-    """What the board shows: whose leads, which type, one tag, a search text."""
+    """What the board shows: the shared list query (mine / everyone's / lost, search text)
+    plus the board's own narrowing: leads or opportunities, one tag."""
 
-    owner: str = "mine"
-    lost: bool = False
+    query: ListQuery
     type: str = ""
     tag_id: int | None = None
-    q: str = ""
 
     @classmethod
     def from_args(cls, args, access: str = "own") -> PipelineFilter:
-        default_owner = "all" if access == "all" else "mine"
-        owner = args.get("owner") or default_owner
+        spec = PIPELINE_SPECS.get(access, PIPELINE_SPECS["own"])
+        args = args.to_dict() if hasattr(args, "to_dict") else dict(args)
+        if "filter" not in args and args.get("owner") in ("mine", "all"):
+            args["filter"] = args["owner"]  # the older ?owner= links (dashboard)
         return cls(
-            owner=owner if owner in FILTERS else default_owner,
-            lost=args.get("lost") == "1",
+            query=parse_list_args(args, spec),
             type=args.get("type") if args.get("type") in TYPES else "",
             tag_id=_int(args.get("tag")),
-            q=(args.get("q") or "").strip()[:100],
         )
+
+    @property
+    def lost(self) -> bool:
+        return self.query.filter == "lost"
+
+    @property
+    def q(self) -> str:
+        return self.query.q
+
+    @property
+    def active(self) -> bool:
+        return self.query.active or bool(self.type or self.tag_id)
 
     def domain(self, viewer: Viewer) -> list:
         # Lost leads are archived: naming ``active`` in the domain turns Odoo's filter off.
         domain = [("active", "=", not self.lost)]
-        if self.owner == "mine":
+        if self.query.filter == "mine":
             domain.append(("user_id", "=", viewer.user_id))
         if self.type:
             domain.append(("type", "=", self.type))
         if self.tag_id:
             domain.append(("tag_ids", "in", [self.tag_id]))
-        if self.q:
-            domain += ["|", "|", "|", ("name", "ilike", self.q),
-                       ("partner_id", "ilike", self.q), ("contact_name", "ilike", self.q),
-                       ("email_from", "ilike", self.q)]
-        return domain
+        return domain + search_domain(self.q, SEARCH_FIELDS)
 
     def args(self, **override) -> dict:
-        """Query arguments that rebuild this filter (for links), with some values replaced."""
-        values = {"owner": self.owner, "lost": "1" if self.lost else None,
-                  "type": self.type or None, "tag": self.tag_id,
+        """Query arguments that rebuild this view (for links), with some values replaced."""
+        values = {"filter": self.query.filter, "type": self.type or None, "tag": self.tag_id,
                   "q": self.q or None}
         values.update(override)
         return {k: v for k, v in values.items() if v not in (None, "")}
@@ -232,6 +250,7 @@ def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None 
             "id": _m2o_id(stage),
             "name": _m2o_name(stage) or "No stage",
             "count": int(g.get("stage_id_count") or g.get("__count") or 0),
+            "revenue": float(g.get("expected_revenue") or 0),
             "revenue_text": money(g.get("expected_revenue")),
             "folded": bool(g.get("__fold")),
             "cards": [],
@@ -517,8 +536,10 @@ def new_lead_defaults(odoo, viewer: Viewer, *, partner_id=None, job=None) -> dic
     return values
 
 
-def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> int:
+def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> tuple[int, str | None]:
     """Create a lead/opportunity for the viewer; from a job, link it and note it on the job.
+
+    Returns the new lead's id and a warning when the job's note could not be posted.
 
     :raises CrmActionError: when a required value is missing or malformed.
     """
@@ -560,7 +581,12 @@ def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> int:
     if isinstance(lead_id, list):
         lead_id = lead_id[0]
     if job:
-        _post_note(odoo, viewer, "fsm.order", job["id"],
-                   Markup("<p>The customer wants more work: {} opened in CRM ({}).</p>").format(
-                       name, "lead" if lead_type == "lead" else "opportunity"))
-    return lead_id
+        note = Markup("<p>The customer wants more work: {} opened in CRM ({}).</p>").format(
+            name, "lead" if lead_type == "lead" else "opportunity")
+        try:
+            _post_note(odoo, viewer, "fsm.order", job["id"], note)
+        except (ActionRefused, UserError) as exc:
+            # The lead exists now: refusing the whole form would invite a duplicate.
+            return lead_id, ("The lead is created, but the job's note was refused: "
+                             f"{exc.user_message}")
+    return lead_id, None

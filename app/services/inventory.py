@@ -349,7 +349,9 @@ def list_domain(viewer, *, status="todo", kind="all", q="", van=None, now=None) 
     if kind in ("incoming", "outgoing", "internal"):
         domain.append(("picking_type_code", "=", kind))
     elif kind == "van" and van is not None:
-        domain.append(("picking_type_id.warehouse_id", "=", van.warehouse_id or False))
+        # no van set: the company's warehouse is not "my van", so nothing matches
+        domain.append(("picking_type_id.warehouse_id", "=", van.warehouse_id)
+                      if van.is_set else ("id", "=", 0))
     if q:
         domain += search_domain(q)
     return domain
@@ -407,6 +409,7 @@ def list_transfers(odoo, viewer, query, *, kind="all", now=None) -> dict:
                  "last": query.offset + len(shown), "total": None},
         "kind": kind,
         "kind_filters": KIND_FILTERS,
+        "van_missing": van is not None and not van.is_set,
     }
 
 
@@ -868,7 +871,6 @@ def add_part(odoo, viewer, order: dict, product_text: str, quantity_text, *, pro
     if len(products) > 1:
         raise PartChoice(products)
     product = products[0]
-    van = get_van(odoo, viewer)
     delivery = _job_delivery(odoo, order["name"])
     move = {
         "product_id": product["id"],
@@ -882,7 +884,7 @@ def add_part(odoo, viewer, order: dict, product_text: str, quantity_text, *, pro
                     location_dest_id=_m2o_id(delivery.get("location_dest_id")))
         odoo.write("stock.picking", [delivery["id"]], {"move_ids": [(0, 0, move)]})
     else:
-        vals = _new_delivery_vals(odoo, viewer, order, van)
+        vals = _new_delivery_vals(odoo, viewer, order, get_van(odoo, viewer))
         move.update(location_id=vals["location_id"], location_dest_id=vals["location_dest_id"])
         vals["move_ids"] = [(0, 0, move)]
         odoo.create("stock.picking", vals)

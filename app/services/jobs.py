@@ -618,10 +618,13 @@ def job_detail(
     offer_en_route = (
         bool(en_route) and not closed and stage_id != en_route.id and not order.get("date_start")
     )
-    next_stages = [
+    # The technician's way forward has its own buttons (on my way, start, finish); every other
+    # open stage, earlier or later (office steps such as Assigned -> Scheduled), sits behind
+    # one "Change stage" control, so no button ever reads like a step backwards.
+    other_stages = [
         s
-        for s in stage_map.next_stages(stage_id)
-        if s not in (stage_map.started, stage_map.en_route)
+        for s in stage_map.stages
+        if not s.is_closed and s.id != stage_id and s not in (stage_map.started, stage_map.en_route)
     ]
     return {
         **row,
@@ -652,7 +655,7 @@ def job_detail(
             "can_act": not closed,
             "start": not closed and not order.get("date_start"),
             "en_route": en_route if offer_en_route else None,
-            "next_stages": [] if closed else next_stages,
+            "other_stages": [] if closed else other_stages,
             "finish": not closed,
             "cancel": not closed and stage_map.cancelled is not None,
         },
@@ -762,7 +765,12 @@ def add_note(odoo, viewer: Viewer, job_id: int, text: str) -> str:
     return "Note added."
 
 
-def add_photos(odoo, viewer: Viewer, job_id: int, files, storage) -> str:
+def post_text_note(odoo, viewer: Viewer, job_id: int, text: str):
+    """A plain-text internal note on the job (no ownership check: the caller did it)."""
+    return _post_note(odoo, viewer, job_id, text_to_html(text))
+
+
+def add_photos(odoo, viewer: Viewer, job_id: int, files, storage, *, by=None) -> str:
     """Check, store under ``jobs/{id}/photos/`` and list the photos in a history note.
 
     ``files`` are ``(filename, bytes)`` pairs. Nothing is stored unless every file passes.
@@ -772,7 +780,8 @@ def add_photos(odoo, viewer: Viewer, job_id: int, files, storage) -> str:
     """
     checked = media.check_photos(files)
     fetch_order(odoo, viewer, job_id, ["id"])
-    return media.add_photos(odoo, viewer.version, media.record(MODEL, job_id), checked, storage)
+    return media.add_photos(odoo, viewer.version, media.record(MODEL, job_id), checked, storage,
+                            by=by)
 
 
 def save_signature(

@@ -3,6 +3,7 @@
 from ..exceptions import UserError
 from ..orm import (
     BaseModel,
+    Binary,
     Boolean,
     Char,
     Date,
@@ -15,6 +16,7 @@ from ..orm import (
     One2many,
     Selection,
     Text,
+    api_model,
     now_str,
 )
 from .mail import MailThread
@@ -116,6 +118,23 @@ class ProductProduct(BaseModel):
         trec = tmpl.records.get(rec.get("product_tmpl_id"), {})
         return tmpl._compute_display_name(rec.get("product_tmpl_id"), trec)
 
+    @api_model
+    def name_search(self, name="", args=None, operator="ilike", limit=100, domain=None):
+        # product.product._name_search: an exact internal reference or barcode first, then
+        # the reference, then the name (recorded: a barcode finds its product).
+        dom = list(domain if domain is not None else (args or []))
+        if not name or operator not in ("ilike", "like", "=", "=ilike"):
+            return super().name_search(name, args, operator, limit, domain)
+        ids = []
+        for cond in (["|", ("default_code", "=", name), ("barcode", "=", name)],
+                     [("default_code", operator, name)], [("name", operator, name)]):
+            for rid in self._search(cond + dom, limit=limit):
+                if rid not in ids:
+                    ids.append(rid)
+            if limit and len(ids) >= limit:
+                break
+        return [[rid, self.display_name_of(rid)] for rid in ids[:limit]]
+
 
 def _sale_states(version):
     states = [["draft", "Quotation"], ["sent", "Quotation Sent"], ["sale", "Sales Order"]]
@@ -147,6 +166,11 @@ class SaleOrder(MailThread):
     client_order_ref = Char("Customer Reference")
     origin = Char("Source Document")
     commitment_date = Datetime("Delivery Date")
+    require_signature = Boolean("Online signature", default=True)
+    signature = Binary("Signature")
+    signed_by = Char("Signed By")
+    signed_on = Datetime("Signed On")
+    opportunity_id = Many2one("crm.lead", "Opportunity")
     invoice_status = Selection([["upselling", "Upselling Opportunity"], ["invoiced", "Fully Invoiced"],
                                 ["to invoice", "To Invoice"], ["no", "Nothing to Invoice"]],
                                "Invoice Status", compute=True)
@@ -187,6 +211,9 @@ class SaleOrder(MailThread):
         for rid in ids:
             if self.records.get(rid, {}).get("state") not in ("draft", "sent"):
                 raise UserError("Some orders are not in a state requiring confirmation.")
+            if any(not line.get("product_id") for line in self._lines(rid)):
+                raise UserError("A line on these orders is missing a product, "
+                                "you cannot confirm it.")
         return self._set_state(ids, "sale")
 
     def action_cancel(self, ids):
@@ -247,6 +274,7 @@ class SaleOrderLine(BaseModel):
     name = Text("Description")
     product_uom_qty = Float("Quantity", default=1.0)
     product_uom = Many2one("uom.uom", "Unit of Measure", versions=(None, 18))
+    product_uom_id = Many2one("uom.uom", "Unit", versions=(19, None))
     price_unit = Float("Unit Price")
     discount = Float("Discount (%)")
     tax_id = Many2many("account.tax", "Taxes", versions=(None, 18))
@@ -290,11 +318,69 @@ class SaleOrderLine(BaseModel):
             prod = self.env.sudo()["product.product"]
             vals.setdefault("name", prod.display_name_of(pid))
             vals.setdefault("price_unit", prod.raw_value(pid, "list_price"))
-            vals.setdefault("product_uom", prod.raw_value(pid, "uom_id")) \
-                if "product_uom" in self.fields else None
+            uom_field = "product_uom" if "product_uom" in self.fields else "product_uom_id"
+            vals.setdefault(uom_field, prod.raw_value(pid, "uom_id"))
             taxes = list(self.env.store.data.get("account.tax", {}))[:1]
             vals.setdefault(self._tax_field(), [(6, 0, taxes)])
         return vals
 
 
-MODELS = [ProductCategory, AccountTax, ProductTemplate, ProductProduct, SaleOrder, SaleOrderLine]
+class MailComposeMessage(BaseModel):
+    """The e-mail composer as sale.order's send action uses it: created with the action's
+    context (defaults fill the rest), then action_send_mail posts on the order and, with
+    ``mark_so_as_sent``, moves a draft quote to ``sent`` (as recorded on 16, 18 and 19)."""
+
+    _name = "mail.compose.message"
+    _description = "Email composition wizard"
+    _transient = True
+    subject = Char("Subject")
+    body = Html("Contents")
+    model = Char("Related Document Model")
+    res_id = Integer("Related Document ID", versions=(None, 16))
+    res_ids = Text("Related Document IDs", versions=(17, None))
+    composition_mode = Selection([["comment", "Post on a document"], ["mass_mail", "Email Mass Mailing"]],
+                                 "Composition mode", default="comment")
+    template_id = Integer("Use template")
+
+    def _prepare_create(self, vals):
+        ctx = self.env.context
+        vals.setdefault("model", ctx.get("default_model") or False)
+        ids = ctx.get("default_res_ids") or ([ctx["default_res_id"]] if ctx.get("default_res_id")
+                                             else [])
+        if self.version <= 16:
+            vals.setdefault("res_id", ids[0] if ids else 0)
+        else:
+            vals.setdefault("res_ids", str(list(ids)))
+        vals.setdefault("template_id", ctx.get("default_template_id") or 0)
+        if vals.get("template_id") and vals.get("model") == "sale.order" and ids:
+            name = self.env.sudo()["sale.order"].raw_value(ids[0], "name")
+            vals.setdefault("subject", f"YourCompany Quotation (Ref {name})")
+            vals.setdefault("body", f"<p>Hello, your quotation {name} is ready for review.</p>")
+        return vals
+
+    def _targets(self, rec):
+        if self.version <= 16:
+            return [rec["res_id"]] if rec.get("res_id") else []
+        raw = (rec.get("res_ids") or "[]").strip("[] ")
+        return [int(x) for x in raw.split(",") if x.strip()]
+
+    def action_send_mail(self, ids):
+        for wid in ids:
+            rec = self.records[wid]
+            if rec.get("model") != "sale.order":
+                continue
+            orders = self.env.sudo()["sale.order"]
+            for oid in self._targets(rec):
+                orders.message_post([oid], body=rec.get("body") or "", subject=rec.get("subject"),
+                                    message_type="comment", subtype_xmlid="mail.mt_comment",
+                                    body_is_html=True)
+                if self.env.context.get("mark_so_as_sent") and \
+                        orders.records[oid].get("state") == "draft":
+                    olds = {"state": "draft"}
+                    orders._write_one(oid, {"state": "sent"})
+                    orders._track(oid, olds)
+        return {"type": "ir.actions.act_window_close"}
+
+
+MODELS = [ProductCategory, AccountTax, ProductTemplate, ProductProduct, SaleOrder, SaleOrderLine,
+          MailComposeMessage]

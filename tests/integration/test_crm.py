@@ -79,7 +79,9 @@ def test_filters_mine_type_tag_and_search(app, client, login, admin):
     own = admin.search_count("crm.lead", [("user_id", "=", uid(admin, "tech1"))])
     assert mine.count('data-lead="') == own and own > 0
     login(client, "office")
-    leads_only = client.get("/crm?owner=all&type=lead").get_data(as_text=True)
+    leads_only = client.get("/crm?filter=all&type=lead").get_data(as_text=True)
+    search_box = leads_only.split('class="list-search"')[1].split("</form>")[0]
+    assert 'name="type" value="lead"' in search_box  # a search keeps the type
     assert leads_only.count('data-lead="') == admin.search_count(
         "crm.lead", [("type", "=", "lead")])
     tag = admin.search_read("crm.tag", [], ["name"], limit=1)[0]
@@ -203,7 +205,7 @@ def test_lost_through_the_wizard_then_restore(client, login, admin):
     assert row["lost_reason_id"][0] == reason["id"]
     assert "Went elsewhere" in html  # the closing note is in the history
     assert f'data-lead="{target}"' not in client.get("/crm?owner=all").get_data(as_text=True)
-    lost = client.get("/crm?owner=all&lost=1").get_data(as_text=True)
+    lost = client.get("/crm?filter=lost").get_data(as_text=True)
     assert f'data-lead="{target}"' in lost and " lost</p>" in lost
     response = client.post(f"/crm/{target}/restore", follow_redirects=True)
     assert "Lead restored." in response.get_data(as_text=True)
@@ -347,3 +349,28 @@ def test_lost_and_restore_on_15(app, login, make_emulator, crm_odoo):
     assert row["active"] is False and row["lost_reason"][0] == reason["id"]
     client.post(f"/crm/{target}/restore")
     assert lead(admin15, target, ["active", "lost_reason"])["lost_reason"] is False
+
+
+def test_from_a_job_without_email_creates_the_lead_once_and_warns(client, login, admin):
+    # tech6 has no e-mail address: Odoo 16-18 refuse their notes, not their leads.
+    login(client, "tech6")
+    jobs = client.get("/jobs/active").get_data(as_text=True)
+    job_id = int(re.findall(r'href="/jobs/(\d+)"', jobs)[0])
+    response = client.post("/crm/new", data={"type": "opportunity", "job_id": job_id,
+                                             "name": "Annex wiring"}, follow_redirects=True)
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert admin.search_count("crm.lead", [("name", "=", "Annex wiring")]) == 1
+    assert "The lead is created, but the job's note was refused" in html
+
+
+def test_new_quote_from_an_opportunity_opens_the_quote_form_linked(client, login, admin):
+    partner = admin.search_read("res.partner", [("is_company", "=", True)], ["name"],
+                                limit=1)[0]
+    target = new_lead(admin, partner_id=partner["id"])
+    login(client, "office")
+    html = unescape(client.get(f"/crm/{target}").get_data(as_text=True))
+    link = f"/sales/new?opportunity_id={target}"
+    assert f'href="{link}"' in html
+    form = client.get(link)
+    assert form.status_code == 200 and partner["name"] in unescape(form.get_data(as_text=True))

@@ -1,0 +1,82 @@
+/*
+ * Video upload: enhances <form data-video-upload action="/api/sales/12/videos" data-max-bytes>
+ * with its <input type="file">, <progress data-progress> and <p data-status>. The file is sent
+ * as the raw request body (the server streams it to storage in chunks) with XMLHttpRequest,
+ * whose upload events drive the progress bar; X-File-Name carries the name, X-CSRFToken the
+ * token. Too-large files are refused before sending; the server checks the type by content.
+ */
+(function () {
+  'use strict';
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute('content') : '';
+  }
+
+  function megabytes(bytes) { return Math.round(bytes / 1048576) + ' MB'; }
+
+  function enhance(form) {
+    var input = form.querySelector('input[type="file"]');
+    var progress = form.querySelector('[data-progress]');
+    var status = form.querySelector('[data-status]');
+    var button = form.querySelector('button[type="submit"]');
+    var max = parseInt(form.getAttribute('data-max-bytes') || '0', 10);
+
+    function say(text, state) {
+      status.textContent = text;
+      if (state) status.setAttribute('data-state', state); else status.removeAttribute('data-state');
+    }
+
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var file = input.files && input.files[0];
+      if (!file) { say('Please choose a video first.', 'error'); return; }
+      if (max && file.size > max) {
+        say('This video is too large: videos can be up to ' + megabytes(max) + '.', 'error');
+        return;
+      }
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', form.action);
+      xhr.setRequestHeader('X-CSRFToken', csrfToken());
+      xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name).slice(0, 200));
+      xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.upload.addEventListener('progress', function (ev) {
+        if (ev.lengthComputable) { progress.max = ev.total; progress.value = ev.loaded; }
+        say('Uploading… ' + (ev.lengthComputable ? Math.round(100 * ev.loaded / ev.total) + '%' : ''), 'busy');
+      });
+      xhr.addEventListener('load', function () {
+        var data = null;
+        try { data = JSON.parse(xhr.responseText); } catch (err) { data = null; }
+        button.disabled = false;
+        if (xhr.status >= 200 && xhr.status < 300 && data && data.success) {
+          say(data.message || 'Video added.', 'ok');
+          window.location.assign(data.redirect || window.location.href);
+        } else {
+          progress.hidden = true;
+          say((data && data.error) || 'The video could not be uploaded (error ' + xhr.status + ').', 'error');
+        }
+      });
+      xhr.addEventListener('error', function () {
+        button.disabled = false;
+        progress.hidden = true;
+        say('Could not send the video: check your connection and try again.', 'error');
+      });
+      button.disabled = true;
+      progress.hidden = false;
+      progress.value = 0;
+      say('Uploading…', 'busy');
+      xhr.send(file);
+    });
+  }
+
+  function init() {
+    if (!window.XMLHttpRequest) return;
+    Array.prototype.forEach.call(document.querySelectorAll('form[data-video-upload]'), function (form) {
+      if (!form.videoUpload) { form.videoUpload = true; enhance(form); }
+    });
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
