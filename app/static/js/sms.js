@@ -62,11 +62,31 @@
     return checked ? checked.value : '';
   }
 
+  // An Idempotency-Key (app/idempotency.py) per text: sending the same text again after a lost
+  // answer (no signal) returns the first answer instead of texting the customer twice. A new
+  // key once the server has answered, or when the text or number changes.
+  var attempt = { key: null, text: null, number: null };
+  function idempotencyKey(text, number) {
+    if (!attempt.key || attempt.text !== text || attempt.number !== number) {
+      attempt = { key: 'sms-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12),
+                  text: text, number: number };
+    }
+    return attempt.key;
+  }
+
   function post(text) {
+    var number = chosenNumber();
     return window.fieldkit.fetchJSON(sheet.getAttribute('data-api'), {
       method: 'POST',
+      headers: { 'Idempotency-Key': idempotencyKey(text, number) },
       body: { target: sheet.getAttribute('data-target'), id: parseInt(sheet.getAttribute('data-id'), 10),
-              number: chosenNumber(), message: text }
+              number: number, message: text }
+    }).then(function (data) {
+      attempt.key = null;
+      return data;
+    }, function (error) {
+      if (error.status !== 0) { attempt.key = null; } // answered: a new try is a new text
+      throw error;
     });
   }
 
