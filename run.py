@@ -12,6 +12,8 @@ from dotenv import load_dotenv
 HOST, PORT = "127.0.0.1", int(os.environ.get("PORT", 5000))
 EMULATOR_PORT = 8069
 DEMO_LOGINS = "admin, office, manager, tech1 … tech6 (password = login)"
+FAKE_RMM_PORT = 8180
+DEMO_WEBHOOK_SECRET = "demo-webhook-secret"  # noqa: S105 (the local demo only)
 
 
 def start_emulator():
@@ -30,10 +32,31 @@ def start_emulator():
     return handle
 
 
+def start_fake_rmm(emulator):
+    """The demo's RMM (fake_rmm) and the integration user, unless configured otherwise."""
+    from fake_rmm import start_in_thread
+
+    try:
+        rmm = start_in_thread(port=FAKE_RMM_PORT)
+    except OSError as exc:
+        print(f"Fake RMM not started on port {FAKE_RMM_PORT}: {exc}")
+        return None
+    defaults = {"ODOO_INTEGRATION_LOGIN": "integration",
+                "ODOO_INTEGRATION_KEY": emulator.api_keys.get("integration", ""),
+                "RMM_API_URL": rmm.url, "RMM_API_TOKEN": rmm.app.token,
+                "RMM_WEBHOOK_SECRET": DEMO_WEBHOOK_SECRET}
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+    print(f"Fake RMM API at {rmm.url}; webhook POST /webhooks/rmm signed with "
+          f"{os.environ['RMM_WEBHOOK_SECRET']!r} (fake_rmm.send_event)")
+    return rmm
+
+
 def main():
     load_dotenv()
     os.environ.setdefault("FIELDKIT_ENV", "development")
     emulator = None if os.environ.get("ODOO_URL") else start_emulator()
+    rmm = start_fake_rmm(emulator) if emulator else None
 
     from app import create_app  # after the environment is complete: config reads it
 
@@ -46,6 +69,8 @@ def main():
     finally:
         if emulator:
             emulator.stop()
+        if rmm:
+            rmm.stop()
 
 
 if __name__ == "__main__":

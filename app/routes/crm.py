@@ -180,12 +180,15 @@ def create():
     odoo, viewer = get_odoo(), _viewer()
     job = _job_for(odoo, viewer, request.form.get("job_id", type=int))
     try:
-        lead_id = crm.create_lead(
+        lead_id, warning = crm.create_lead(
             odoo, viewer, request.form, job=job,
             job_url=url_for("jobs.detail", id=job["id"], _external=True) if job else "")
     except REFUSALS as exc:
         form = dict(request.form.items(), job=job["name"] if job else "")
         return render_template("crm/new.html", form=form, error=exc.user_message,
                                error_field=getattr(exc, "field", None)), 422
-    flash("Lead created." + (" A note was added to the job." if job else ""), "success")
+    if warning:
+        flash(warning, "warning")
+    else:
+        flash("Lead created." + (" A note was added to the job." if job else ""), "success")
     return redirect(url_for("crm.detail", id=lead_id))

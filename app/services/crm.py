@@ -34,6 +34,7 @@ from app.services import timezone as tzs
 from app.services.actions import ActionRefused
 from app.services.jobs import Viewer
 from app.services.listing import Filter, ListQuery, ListSpec, parse_list_args, search_domain
+from app.services.odoo_api import UserError
 from app.services.sanitize import sanitize_html, text_to_html
 
 PIPELINE_LIMIT = 1000
@@ -249,6 +250,7 @@ def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None 
             "id": _m2o_id(stage),
             "name": _m2o_name(stage) or "No stage",
             "count": int(g.get("stage_id_count") or g.get("__count") or 0),
+            "revenue": float(g.get("expected_revenue") or 0),
             "revenue_text": money(g.get("expected_revenue")),
             "folded": bool(g.get("__fold")),
             "cards": [],
@@ -534,8 +536,10 @@ def new_lead_defaults(odoo, viewer: Viewer, *, partner_id=None, job=None) -> dic
     return values
 
 
-def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> int:
+def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> tuple[int, str | None]:
     """Create a lead/opportunity for the viewer; from a job, link it and note it on the job.
+
+    Returns the new lead's id and a warning when the job's note could not be posted.
 
     :raises CrmActionError: when a required value is missing or malformed.
     """
@@ -577,7 +581,12 @@ def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> int:
     if isinstance(lead_id, list):
         lead_id = lead_id[0]
     if job:
-        _post_note(odoo, viewer, "fsm.order", job["id"],
-                   Markup("<p>The customer wants more work: {} opened in CRM ({}).</p>").format(
-                       name, "lead" if lead_type == "lead" else "opportunity"))
-    return lead_id
+        note = Markup("<p>The customer wants more work: {} opened in CRM ({}).</p>").format(
+            name, "lead" if lead_type == "lead" else "opportunity")
+        try:
+            _post_note(odoo, viewer, "fsm.order", job["id"], note)
+        except (ActionRefused, UserError) as exc:
+            # The lead exists now: refusing the whole form would invite a duplicate.
+            return lead_id, ("The lead is created, but the job's note was refused: "
+                             f"{exc.user_message}")
+    return lead_id, None

@@ -162,5 +162,5 @@ def format_table(changes):
     rows = [(c.subscription, c.customer, "-" if c.old is None else f"{c.old:g}", str(c.new),
              c.action) for c in changes]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True))  # noqa: E731
+    line = lambda r: "  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731, E501
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])

@@ -51,6 +51,11 @@ def test_desktop_drag_with_mouse_and_keyboard_stays_after_reload(browser, live_s
     card = page.locator(f'[data-lead="{lead}"]')
     assert column_of(page, lead) == "New"
 
+    def qualified_sum():
+        return float(page.locator(f'[data-col="{stages["Qualified"]}"] [data-sum]')
+                     .get_attribute("data-sum"))
+
+    before = qualified_sum()
     # Mouse: press on the card, move over the Qualified column, release.
     box = card.bounding_box()
     target = page.locator(f'[data-col="{stages["Qualified"]}"] .crm-col__cards').bounding_box()
@@ -59,8 +64,9 @@ def test_desktop_drag_with_mouse_and_keyboard_stays_after_reload(browser, live_s
     page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 20, steps=8)
     page.mouse.up()
     page.locator("[data-live]", has_text="moved to Qualified").wait_for(state="attached")
+    assert qualified_sum() == before + 900  # the column's expected revenue follows the card
     page.reload()
-    assert column_of(page, lead) == "Qualified"
+    assert column_of(page, lead) == "Qualified" and qualified_sum() == before + 900
     assert page.url.endswith("/crm?owner=mine")  # the drag did not open the card
 
     # Keyboard: focus the card, Space picks it up, Right chooses Proposition, Enter drops.

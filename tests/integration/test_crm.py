@@ -349,3 +349,28 @@ def test_lost_and_restore_on_15(app, login, make_emulator, crm_odoo):
     assert row["active"] is False and row["lost_reason"][0] == reason["id"]
     client.post(f"/crm/{target}/restore")
     assert lead(admin15, target, ["active", "lost_reason"])["lost_reason"] is False
+
+
+def test_from_a_job_without_email_creates_the_lead_once_and_warns(client, login, admin):
+    # tech6 has no e-mail address: Odoo 16-18 refuse their notes, not their leads.
+    login(client, "tech6")
+    jobs = client.get("/jobs/active").get_data(as_text=True)
+    job_id = int(re.findall(r'href="/jobs/(\d+)"', jobs)[0])
+    response = client.post("/crm/new", data={"type": "opportunity", "job_id": job_id,
+                                             "name": "Annex wiring"}, follow_redirects=True)
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert admin.search_count("crm.lead", [("name", "=", "Annex wiring")]) == 1
+    assert "The lead is created, but the job's note was refused" in html
+
+
+def test_new_quote_from_an_opportunity_opens_the_quote_form_linked(client, login, admin):
+    partner = admin.search_read("res.partner", [("is_company", "=", True)], ["name"],
+                                limit=1)[0]
+    target = new_lead(admin, partner_id=partner["id"])
+    login(client, "office")
+    html = unescape(client.get(f"/crm/{target}").get_data(as_text=True))
+    link = f"/sales/new?opportunity_id={target}"
+    assert f'href="{link}"' in html
+    form = client.get(link)
+    assert form.status_code == 200 and partner["name"] in unescape(form.get_data(as_text=True))

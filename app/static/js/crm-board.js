@@ -19,9 +19,14 @@
   function colOf(el) { return el && el.closest ? el.closest('[data-col]') : null; }
   function colName(col) { return col.querySelector('.crm-col__name').textContent; }
   function cardName(card) { return card.querySelector('.crm-card__name').textContent; }
-  function setCount(col, delta) {
+  var money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+  function setCount(col, delta, revenue) {
     var badge = col.querySelector('[data-count]');
     badge.textContent = String(Math.max(0, parseInt(badge.textContent, 10) + delta));
+    var sum = col.querySelector('[data-sum]');
+    var total = parseFloat(sum.getAttribute('data-sum')) + delta * revenue;
+    sum.setAttribute('data-sum', String(total));
+    sum.textContent = money.format(total);
     var empty = col.querySelector('.crm-col__empty');
     if (empty) { empty.hidden = col.querySelector('.crm-card') !== null; }
   }
@@ -51,8 +56,9 @@
     var list = target.querySelector('.crm-col__cards');
     var home = { parent: card.parentNode, next: card.nextSibling };
     list.insertBefore(card, list.firstChild);
-    setCount(from, -1);
-    setCount(target, +1);
+    var revenue = parseFloat(card.getAttribute('data-revenue')) || 0;
+    setCount(from, -1, revenue);
+    setCount(target, +1, revenue);
     var body = new FormData();
     body.append('stage_id', target.getAttribute('data-col'));
     card.setAttribute('aria-busy', 'true');
@@ -62,8 +68,8 @@
         say(cardName(card) + ' moved to ' + colName(target) + '.');
       }, function (error) {
         home.parent.insertBefore(card, home.next);
-        setCount(target, -1);
-        setCount(from, +1);
+        setCount(target, -1, revenue);
+        setCount(from, +1, revenue);
         card.classList.add('is-refused');
         window.setTimeout(function () { card.classList.remove('is-refused'); }, 800);
         say('Not moved: ' + error.message);
