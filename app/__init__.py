@@ -17,7 +17,7 @@ csrf = CSRFProtect()
 # that does not exist yet is skipped. A module exposes `bp`, or `init_app(app)` when it needs
 # more set-up than registering its blueprint.
 BLUEPRINTS = ("auth", "jobs", "sales", "crm", "inventory", "customers", "dashboard", "dispatch",
-              "sms", "files", "assets", "webhooks", "api_docs")
+              "links", "sms", "files", "assets", "webhooks", "api_docs")
 
 
 def create_app(config=None):
@@ -57,12 +57,17 @@ def init_logging(app):
 
 
 def init_extensions(app):
-    from app import sessions, signatures
+    from app import sessions, signatures, validation
 
     sessions.init_app(app)
+    validation.init_app(app)  # before CSRF: it rejects forms the CSRF check would crash on
     csrf.init_app(app)
     # CSRF runs from our own hook, which skips only views that verify a webhook signature.
     signatures.init_app(app, csrf)
+    # After CSRF: a repeated Idempotency-Key gets the first answer, never a second write.
+    from app import idempotency
+
+    idempotency.init_app(app)
 
 
 def init_security(app):

@@ -2,12 +2,14 @@
 
     flask psa sync-clients [--dry-run]   new company partners -> RMM organisations
     flask psa sync-seats [--dry-run]     managed-seat quantities <- active asset counts
+    flask odoo-check [--login L] [--fix] what Fieldkit needs from the configured Odoo
 
 They act in Odoo as the integration user (ODOO_INTEGRATION_LOGIN / ODOO_INTEGRATION_KEY) and
 exit with status 1 when something failed, so cron reports it.
 """
 import click
-from flask.cli import AppGroup
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
 
 from app.services import rmm_api, seats
 from app.services.odoo_api import OdooError
@@ -64,5 +66,61 @@ def sync_seats(dry_run):
     click.echo(f"{count} subscription(s) updated.")
 
 
+MARKS = {"ok": "ok     ", "missing": "MISSING", "warning": "warning", "info": "       "}
+
+
+@click.command("odoo-check")
+@click.option("--login", help="Check this user as Fieldkit would log them in (password asked).")
+@click.option("--fix", is_flag=True,
+              help="Create what is missing where it is safe (administrator login asked).")
+@click.option("--admin-login", default=None, help="The administrator for --fix (asked).")
+@with_appcontext
+def odoo_check_command(login, fix, admin_login):
+    """Check the configured Odoo (ODOO_URL, ODOO_DB) for what Fieldkit needs.
+
+    Exit status 0 only when everything needed is there.
+    """
+    from app.services import odoo_check
+
+    config = current_app.config
+    url, db = config["ODOO_URL"], config.get("ODOO_DB")
+    password = click.prompt(f"Password of {login}", hide_input=True) if login else None
+    try:
+        report = odoo_check.check(url, db, login, password)
+    except odoo_check.CheckAborted as exc:
+        _print_report(exc.report)
+        raise SystemExit(1) from None
+    _print_report(report)
+    if fix:
+        admin_login = admin_login or click.prompt("Administrator login", default="admin")
+        admin_password = click.prompt(f"Password of {admin_login}", hide_input=True)
+        try:
+            changes = odoo_check.fix(url, db, admin_login, admin_password)
+        except OdooError as exc:
+            _fail(f"--fix as {admin_login}: {exc.user_message}")
+        click.echo("")
+        for change in changes:
+            click.echo(f"fixed: {change}")
+        click.echo(f"{len(changes)} change(s) made." if changes else "Nothing to fix.")
+        if changes:  # what is there now, as the user sees it
+            click.echo("")
+            try:
+                report = odoo_check.check(url, db, login, password)
+            except odoo_check.CheckAborted as exc:
+                report = exc.report
+            _print_report(report)
+    click.echo("")
+    click.echo("Everything Fieldkit needs is there." if report.ok
+               else "Something Fieldkit needs is missing (MISSING above).")
+    raise SystemExit(0 if report.ok else 1)
+
+
+def _print_report(report):
+    for finding in report.findings:
+        click.echo(f"{MARKS.get(finding.status, finding.status)}  {finding.subject}"
+                   f"{': ' + finding.detail if finding.detail else ''}")
+
+
 def init_app(app):
     app.cli.add_command(psa)
+    app.cli.add_command(odoo_check_command)

@@ -127,7 +127,18 @@ def handle_http_exception(error):
         return error
     if isinstance(error, InternalServerError):
         return handle_unexpected(error.original_exception or error)
-    return error_response(error.code)
+    return error_response(error.code, _own_description(error))
+
+
+def _own_description(error):
+    """The message of an app-defined HTTP error (e.g. JobNotFound, LinkExpired): a subclass
+    that sets its own `description` for people. Werkzeug's generic texts are not shown."""
+    for cls in type(error).__mro__:
+        if cls.__module__.startswith("werkzeug"):
+            return None
+        if "description" in vars(cls):
+            return error.description
+    return None
 
 
 def handle_unexpected(error):

@@ -42,6 +42,7 @@ ERROR_TEXT = {400: "The body or a parameter is not what the endpoint accepts (th
               404: "No such record.", 413: "The body is too large.",
               422: "Odoo or Fieldkit refused the action (the reason is in `error`).",
               429: "Too many requests; `Retry-After` says when to try again.",
+              410: "The link has expired or was revoked.",
               502: "Odoo answered with an error.", 503: "Odoo, the store or a service is "
                                                          "unavailable, or the feature is not "
                                                          "configured; try again later."}
@@ -117,6 +118,12 @@ OPERATIONS = {
             "failed": {"type": "array", "items": {"type": "object", "properties": {
                 "job_id": {"type": "integer"}, "error": {"type": "string"}}}}}},
         "errors": (400, 401, 403)}},
+    "links.signature": {"post": {
+        "summary": "Save a signature through a job link (subcontractor / customer link)",
+        "description": "Authenticated by the link's token in the path instead of a session.",
+        "tags": ["Job links"], "security": PUBLIC, "fields": "app.routes.helpers:SIGNATURE_BODY",
+        "responses": {200: {"url": {"type": "string"}, "warning": {"type": ["string", "null"]}}},
+        "errors": (400, 403, 404, 410, 422, 503)}},
     "sales.video": {"post": {
         "summary": "Attach a video to a quote (the raw body, streamed to storage)",
         "description": "The file name in `X-File-Name` (or `?name=`); the size limit is "

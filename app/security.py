@@ -74,6 +74,9 @@ def login_required(view):
                                login_url=login_url()), 401
             return redirect(login_url(current_location()))
         return view(*args, **kwargs)
+    # Read by the access-control matrix test: which routes need a login, and which roles.
+    wrapped.fieldkit_access = {"login": True,
+                               "roles": getattr(view, "fieldkit_access", {}).get("roles")}
     return wrapped
 
 
@@ -93,6 +96,7 @@ def role_required(*roles):
             if role != "manager" and role not in roles:
                 abort(403)
             return view(*args, **kwargs)
+        wrapped.fieldkit_access = {"login": True, "roles": tuple(roles)}
         return login_required(wrapped)
     return decorator
 

@@ -17,6 +17,8 @@ import math
 from dataclasses import dataclass
 
 from flask import request
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import BadRequest
 
 # Free text longer than this is refused: notes and resolutions are sent to everyone who opens
@@ -52,6 +54,35 @@ def check_text(value, label="The text", *, max_chars=MAX_TEXT_CHARS, required=Fa
             "accepted. Please shorten it."
         )
     return text
+
+
+def reject_malformed_forms():
+    """400 for a multipart body whose field names could not be read (e.g. a name with a line
+    break): Werkzeug keeps such a field under the name None, on which Flask-WTF's CSRF check
+    (and any `for name in request.form`) would crash with a 500."""
+    is_form = request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded")
+    if (request.method in ("POST", "PUT", "PATCH", "DELETE") and is_form
+            and any(not isinstance(name, str) for name in (*request.form, *request.files))):
+        raise InvalidInput("This form could not be read. Please reload the page and try again.")
+
+
+def init_app(app):
+    # Registered before CSRFProtect's own check, which reads every field name.
+    app.before_request(reject_malformed_forms)
+
+
+class HTMLForm(FlaskForm):
+    """The base of every Flask-WTF form: reads the submitted form fields and files only.
+
+    Flask-WTF would take a JSON body as the form's data, and crash (a 500) on one that is not
+    an object: `[{}]` posted to /login. An HTML form never sends JSON.
+    """
+
+    def __init__(self, *args, **kwargs):
+        if not args and "formdata" not in kwargs and request.method in ("POST", "PUT", "PATCH",
+                                                                           "DELETE"):
+            kwargs["formdata"] = CombinedMultiDict((request.files, request.form))
+        super().__init__(*args, **kwargs)
 
 
 # --- JSON bodies ------------------------------------------------------------------------------

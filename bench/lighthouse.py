@@ -1,12 +1,17 @@
-"""Lighthouse 12 scores (performance, accessibility, best practices) of the jobs list and the
-first job's detail page, logged in as tech1, against the Odoo emulator and the app under
+"""Lighthouse 12 scores (performance, accessibility, best practices) of the jobs list and one
+job page per look a card can have (open, en route, started, overdue, urgent, done and cancelled
+today), logged in as tech1, against the Odoo emulator and the app under
 gunicorn in its production config; prints the three scores per page and the failing audits.
 
     .venv/bin/python bench/lighthouse.py [--login tech1] [--keep-reports]
+    .venv/bin/python bench/lighthouse.py --login office --preset desktop \
+        --path /dashboard --path /jobs
 
 Installs `lighthouse@12` into bench/node_modules with npm when it is missing, and runs it with
 the system Chromium (CHROME_PATH, /usr/bin/chromium by default) and its default mobile
-emulation. JSON reports go to bench/out/ with --keep-reports.
+emulation (`--preset desktop`: Lighthouse's desktop preset, 1350x940, no mobile throttling).
+`--path` measures those pages instead of the jobs list and its job pages. JSON reports go to
+bench/out/ with --keep-reports.
 """
 import argparse
 import json
@@ -39,7 +44,7 @@ def ensure_lighthouse():
                     str(BENCH), "lighthouse@12"], check=True, stdout=sys.stderr)
 
 
-def run_lighthouse(url, cookie_header, report_path):
+def run_lighthouse(url, cookie_header, report_path, preset=None):
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
     command = [
         str(LIGHTHOUSE), url, "--quiet",
@@ -48,6 +53,8 @@ def run_lighthouse(url, cookie_header, report_path):
         f"--extra-headers={json.dumps({'Cookie': cookie_header})}",
         "--output=json", f"--output-path={report_path}",
     ]
+    if preset:
+        command.append(f"--preset={preset}")
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     if result.returncode != 0 or not Path(report_path).exists():
         sys.exit(f"lighthouse failed on {url}:\n{result.stderr[-3000:]}")
@@ -72,10 +79,34 @@ def failing_audits(report):
     return failing
 
 
+def job_pages_by_state(html):
+    """One job page per look a card can have on the list (open, overdue, urgent, done and
+    cancelled today), so that every visual state is audited; the list itself shows them all."""
+    pages = {}
+    for group in re.finditer(r'data-group="(\w+)"(.*?)</section>', html, re.S):
+        for card in re.finditer(r'<li class="card job-card[^"]*" data-job-id="(\d+)">(.*?)</li>',
+                                group.group(2), re.S):
+            job_id, body = card.groups()
+            state = re.search(r'data-stage-state="(\w+)"', body)
+            looks = [state.group(1) if state else "open"]
+            if group.group(1) == "overdue":
+                looks.append("overdue")
+            if ">Urgent<" in body:
+                looks.append("urgent")
+            for look in looks:
+                pages.setdefault(look, f"/jobs/{job_id}")
+    print("job pages audited: " + ", ".join(f"{look} {path}" for look, path in pages.items()))
+    return list(dict.fromkeys(pages.values()))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--login", default="tech1")
     parser.add_argument("--keep-reports", action="store_true")
+    parser.add_argument("--preset", choices=("desktop",), default=None,
+                        help="Lighthouse's desktop preset instead of its mobile default")
+    parser.add_argument("--path", action="append", default=[],
+                        help="a page to measure (repeatable); default: /jobs/active and a job")
     args = parser.parse_args()
     ensure_lighthouse()
 
@@ -87,19 +118,24 @@ def main():
     try:
         http, _ = logged_in_session(app_url, args.login)
         cookie_header = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
-        listing = http.get(f"{app_url}/jobs/active")
-        listing.raise_for_status()
-        pages = ["/jobs/active"]
-        first_job = re.search(r'href="(/jobs/\d+)"', listing.text)
-        if first_job:
-            pages.append(first_job.group(1))
-        else:
-            print("no job on /jobs/active: only the list is measured")
+        pages = list(args.path)
+        if not pages:
+            listing = http.get(f"{app_url}/jobs/active")
+            listing.raise_for_status()
+            pages = ["/jobs/active"] + job_pages_by_state(listing.text)
+            if len(pages) == 1:
+                print("no job on /jobs/active: only the list is measured")
+        # Each gunicorn worker compiles its templates and fills its caches on its first
+        # requests: warm them, so the score is of the page, not of a fresh process.
+        for path in pages:
+            for _ in range(4):
+                http.get(app_url + path).raise_for_status()
         out = BENCH / "out" if args.keep_reports else Path(tempfile.mkdtemp())
         out.mkdir(parents=True, exist_ok=True)
         for path in pages:
             name = path.strip("/").replace("/", "_")
-            report = run_lighthouse(app_url + path, cookie_header, out / f"lighthouse_{name}.json")
+            report = run_lighthouse(app_url + path, cookie_header,
+                                    out / f"lighthouse_{name}.json", args.preset)
             if report.get("runtimeError"):
                 print(f"{path}: runtime error {report['runtimeError']}")
             final = report.get("finalDisplayedUrl", "")

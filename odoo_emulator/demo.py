@@ -334,7 +334,19 @@ class Seeder:
             kind = "completed" if day < ctoday and rng.random() < 0.7 else \
                 rng.choice(("open", "open", "cancel"))
             orders.append((login, day, rng.choice((8, 9, 10, 13, 15, 16)), 0, kind))
+        # Every look a job card can have, on each technician's list (closed jobs stay on it
+        # until midnight): done today, cancelled on site today, urgent today. Added last so the
+        # orders above keep their numbers and random values.
+        # Nor do they change the random values of what is seeded after them.
+        extras_from = len(orders)
+        for login in techs:
+            today = self.local_today(self.state.user_tz(self.users[login]))
+            orders += [(login, today, 7, 0, "completed"), (login, today, 8, 0, "cancel_onsite"),
+                       (login, today, 16, 30, "urgent")]
+        rng_state = None
         for n, (login, day, hour, minute, kind) in enumerate(orders):
+            if n == extras_from:
+                rng_state = rng.getstate()
             tz = self.state.user_tz(self.users[login]) if login else COMPANY_TZ
             start = _utc(day, hour, minute, tz)
             problem = PROBLEMS[n % len(PROBLEMS)]
@@ -351,6 +363,13 @@ class Seeder:
             }
             if n % 9 == 0:
                 vals["tag_ids"] = [(6, 0, [self.tags[n % 3]])]
+            if kind == "urgent":
+                kind, vals["priority"] = "open", "3"
+            if kind == "cancel_onsite":  # the customer sent the technician away
+                end = (dt.datetime.strptime(start, "%Y-%m-%d %H:%M:%S") + dt.timedelta(minutes=20))
+                kind = "cancel"
+                vals.update(date_start=start, date_end=end.strftime("%Y-%m-%d %H:%M:%S"),
+                            priority="0")
             if kind == "open":
                 choices = self._open_stages(bool(login))
                 key = choices[n % len(choices)]
@@ -372,6 +391,8 @@ class Seeder:
                 env["fsm.order"]._write_one(oid, {"stage_id": self.stage[kind]})
                 env["fsm.order"]._track(oid, {"stage_id": vals.get("stage_id")
                                               or self.stage["new"]})
+        if rng_state is not None:
+            rng.setstate(rng_state)
 
     # -- sales, crm, stock, helpdesk ------------------------------------------------------------
     def seed_products(self):
@@ -742,6 +763,18 @@ class Seeder:
         if "x_client_asset" in reg and "helpdesk.ticket" in reg and "sale.order" in reg:
             self.seed_psa()
         self.seed_countries()
+        self.seed_modules()
+
+    def seed_modules(self):
+        """The add-ons, installed or not, with their version as this server would list them
+        (last, so the ids seeded before stay the same)."""
+        from .models.modules import INSTALLED, UNINSTALLED
+        version = f"{self.version}.0.1.0.0"
+        for state, modules in (("installed", INSTALLED), ("uninstalled", UNINSTALLED)):
+            for name, title in modules:
+                self.create("ir.module.module", {"name": name, "shortdesc": title,
+                                                 "state": state, "latest_version": version},
+                            f"base.module_{name}")
 
     def seed_countries(self):
         """More countries for phone numbers read in another country's format (last, so the

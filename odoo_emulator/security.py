@@ -106,6 +106,7 @@ ACL = {
     # Odoo refuses Model Data to everyone outside Administration / Access Rights (recorded on
     # 16, 18 and 19); plain users learn xml ids through get_external_id, which reads it sudo.
     "ir.model.data": [("base.group_erp_manager", "rwcu")],
+    "ir.module.module": [(USER, "r"), (SYSTEM, "rwcu")],
     "ir.attachment": [(USER, "rwcu")],
     "res.users.apikeys": [(SYSTEM, "rwcu")],
     "mail.message": [(USER, "rwcu")],

@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import secrets
@@ -12,7 +13,7 @@ import time
 from . import security
 from .exceptions import AccessDenied, AccessError, NotFound, no_such_method
 from .models import all_models
-from .orm import INTERNAL, Env, Registry, domain_lib
+from .orm import INTERNAL, Env, Field, Registry, domain_lib
 from .storage import Storage
 
 try:
@@ -33,6 +34,41 @@ SERVER_VERSIONS = {
 SESSION_MAX_AGE = 604800
 
 
+class SessionStore(dict):
+    """Web sessions by id, written through to the data file: real Odoo keeps its sessions
+    across restarts (on disk), so a restart must not log everyone out. Only logged-in sessions
+    are kept; the anonymous ones a logout hands out are not worth a row."""
+
+    TABLE = "web_sessions"
+
+    def __init__(self, storage, lock):
+        super().__init__()
+        self.storage, self.lock = storage, lock
+        with lock:
+            storage.conn.execute(f"CREATE TABLE IF NOT EXISTS {self.TABLE} "
+                                 "(sid TEXT PRIMARY KEY, data TEXT)")
+            for sid, data in storage.conn.execute(f"SELECT sid, data FROM {self.TABLE}"):
+                super().__setitem__(sid, json.loads(data))
+
+    def __setitem__(self, sid, value):
+        super().__setitem__(sid, value)
+        if value.get("uid"):
+            with self.lock:
+                self.storage.conn.execute(f"INSERT OR REPLACE INTO {self.TABLE} VALUES (?, ?)",
+                                          (sid, json.dumps(value)))
+
+    def pop(self, sid, *default):
+        value = super().pop(sid, *default)
+        with self.lock:
+            self.storage.conn.execute(f"DELETE FROM {self.TABLE} WHERE sid=?", (sid,))
+        return value
+
+    def clear(self):
+        super().clear()
+        with self.lock:
+            self.storage.conn.execute(f"DELETE FROM {self.TABLE}")
+
+
 class EmulatorState:
     def __init__(self, data_path=None, version=17, today=None, latency_ms=0):
         if version not in SERVER_VERSIONS:
@@ -50,7 +86,7 @@ class EmulatorState:
         self.registry.acl = security.acl_for(version)
         self.registry.rules = security.rules_for(version)
         self.storage = Storage(data_path)
-        self.sessions = {}
+        self.sessions = SessionStore(self.storage, self.lock)
         self.faults = {"count": 0, "mode": "502", "hang_seconds": 30}
         self.sms_credit = False      # as recorded: no IAP credit, so every SMS fails
         # Odoo's login cooldown (res.users._assert_can_auth): failures per source address since
@@ -69,6 +105,7 @@ class EmulatorState:
                     log.warning("data file was seeded for Odoo %s; re-seeding for %s",
                                 meta_version, version)
                 self._seed()
+                self.sessions.clear()  # sessions of another version's data
             self._load_indexes()
 
     # -- seeding ----------------------------------------------------------------------------
@@ -102,6 +139,40 @@ class EmulatorState:
         self._model_ids = {r["model"]: rid for rid, r in self.storage.data["ir.model"].items()}
         self._field_ids = {(r["model"], r["name"]): rid
                            for rid, r in self.storage.data["ir.model.fields"].items()}
+        self._sync_manual_fields()
+
+    def _sync_manual_fields(self):
+        """Custom (x_) fields as ir.model.fields lists them: one an admin removed is gone from
+        its model, one an admin added is there, across restarts."""
+        records = self.storage.data.get("ir.model.fields", {}).values()
+        manual = {(r.get("model"), r.get("name")) for r in records if r.get("state") == "manual"}
+        if not records:
+            return
+        for model, fields in self.registry.fields.items():
+            for fname in [f for f in fields if f.startswith("x_")]:
+                if (model, fname) not in manual:
+                    del fields[fname]
+        for rec in records:
+            if rec.get("state") == "manual":
+                self.add_manual_field(rec)
+
+    def add_manual_field(self, rec):
+        fields = self.registry.fields.get(rec.get("model"))
+        if fields is None or rec.get("name") in fields:
+            return
+        field = Field(rec.get("ttype") or "char", rec.get("field_description") or rec["name"],
+                      relation=rec.get("relation") or None)
+        field.name = rec["name"]
+        fields[rec["name"]] = field
+
+    def drop_manual_field(self, model, fname):
+        fields = self.registry.fields.get(model)
+        if fields is None or fname not in fields:
+            return
+        del fields[fname]
+        for rid, rec in self.storage.data.get(model, {}).items():
+            if rec.pop(fname, None) is not None:
+                self.storage.save(model, rid)
 
     def add_xmlid(self, xmlid, model, rid):
         module, name = xmlid.split(".", 1)

@@ -11,7 +11,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired
@@ -25,6 +24,7 @@ from app.security import (
 )
 from app.services import auth, login_throttle
 from app.services.odoo_api import AccessDenied, OdooError
+from app.validation import HTMLForm
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -34,7 +34,7 @@ HOME_PATH = "/jobs/active"
 OFFICE_HOME_ENDPOINT = "dashboard.index"
 
 
-class LoginForm(FlaskForm):
+class LoginForm(HTMLForm):
     login = StringField("Login", validators=[InputRequired()], render_kw={
         "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
     password = PasswordField("Password", validators=[InputRequired()],

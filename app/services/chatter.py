@@ -177,8 +177,16 @@ def fetch_messages(
     """A record's history with tracking, newest first (1 RPC; none on 15 without messages).
 
     On 15 pass the record's ``message_ids`` (read with the record, see :func:`needs_message_ids`).
+    A client without a web session (an API key) reads ``mail.message`` instead (no tracking).
     """
-    if needs_message_ids(version):
+    if not getattr(odoo, "web_session", True):
+        # An API key opens the ORM, not the web client's JSON routes: read the messages.
+        result = odoo.search_read(
+            "mail.message", [("model", "=", model), ("res_id", "=", res_id),
+                             ("message_type", "in", ["comment", "notification", "email"])],
+            ["body", "author_id", "date", "message_type", "subtype_id"],
+            limit=limit, order="id desc")
+    elif needs_message_ids(version):
         ids = sorted(message_ids or [], reverse=True)[:limit]
         result = odoo.call("mail.message", "message_format", ids) if ids else []
     else:

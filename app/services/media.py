@@ -242,8 +242,9 @@ def check_photos(files) -> list[tuple[str, bytes, str]]:
     return [(name, data, check_photo(data, name)) for name, data in files]
 
 
-def add_photos(odoo, version: int, rec: RecordRef, checked, storage) -> str:
-    """Store photos (from :func:`check_photos`) under ``<folder>/photos/`` and note them.
+def add_photos(odoo, version: int, rec: RecordRef, checked, storage, *, by=None) -> str:
+    """Store photos (from :func:`check_photos`) under ``<folder>/photos/`` and note them
+    (`by`: who added them, when the note's author is not that person).
 
     Call after checking the user may change the record. Nothing stays stored if the note fails.
     :raises StorageError: / :raises ActionRefused: / OdooError.
@@ -254,7 +255,7 @@ def add_photos(odoo, version: int, rec: RecordRef, checked, storage) -> str:
             key = make_key(f"{rec.folder}/photos", name or "photo", content_type)
             storage.put_object(key, data, content_type)
             keys.append(key)
-        summary = f"{_plural(len(keys), 'photo')} added"
+        summary = f"{_plural(len(keys), 'photo')} added" + (f" by {by}" if by else "")
         refs = [bind(rec, storage.reference(k)) for k in keys]
         chatter.post_note(odoo, version, rec.model, rec.res_id, note_html(summary, "photo", refs))
     except (StorageError, ActionRefused, OdooError):

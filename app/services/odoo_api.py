@@ -214,6 +214,9 @@ def _major_version(info):
 class OdooAPI:
     """JSON-RPC client bound to one Odoo web session (or none, before login)."""
 
+    # A web session (login): the web client's JSON routes are open to it (see IntegrationAPI).
+    web_session = True
+
     _ids = itertools.count(1)
 
     def __init__(self, base_url, db, timeout=(5, 8), session_id=None, context=None,

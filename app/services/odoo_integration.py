@@ -48,6 +48,9 @@ class IntegrationConfigError(RuntimeError):
 class IntegrationAPI(OdooAPI):
     """OdooAPI authenticated by an API key instead of a web session."""
 
+    # No web session: the web client's JSON routes (/mail/thread/messages...) are closed to it.
+    web_session = False
+
     def __init__(self, base_url, db, login, api_key, *, timeout=(5, 20), version=None,
                  max_retries=2, context=None, write_timeout=None):
         super().__init__(base_url, db, timeout=timeout, version=version,

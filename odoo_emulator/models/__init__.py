@@ -1,11 +1,11 @@
 """Every emulated Odoo app, one module each."""
 
-from . import base, fieldservice, mail
+from . import base, fieldservice, mail, modules
 
 
 def all_models():
     out = []
-    for mod in (base, mail, fieldservice):
+    for mod in (base, mail, fieldservice, modules):
         out.extend(mod.MODELS)
     for name in ("sale", "crm", "stock", "helpdesk", "psa", "resource"):
         try:

@@ -403,6 +403,28 @@ class IrModelFields(BaseModel):
     state = Selection([["manual", "Custom Field"], ["base", "Base Field"]], "Type",
                       default="base")
 
+    def _prepare_create(self, vals):
+        if vals.get("model_id") and not vals.get("model"):
+            vals["model"] = self.env.sudo()["ir.model"].records.get(vals["model_id"], {}).get(
+                "model")
+        if str(vals.get("name") or "").startswith("x_"):
+            vals.setdefault("state", "manual")
+        elif vals.get("state") == "manual":
+            raise ValidationError("Custom fields must have a name that starts with 'x_'!")
+        return vals
+
+    def _after_create(self, rid, vals):
+        # A custom field (Settings > Technical > Fields, or Studio) exists on its model at once.
+        rec = self.records[rid]
+        if rec.get("state") == "manual":
+            self.env.state.add_manual_field(rec)
+
+    def _unlink_one(self, rid):
+        rec = self.records.get(rid) or {}
+        if rec.get("state") == "manual":
+            self.env.state.drop_manual_field(rec.get("model"), rec.get("name"))
+        super()._unlink_one(rid)
+
     def _compute_display_name(self, rid, rec):
         if self.version >= 17:
             mname = self.env["ir.model"].records.get(rec.get("model_id"), {}).get("name")

@@ -42,3 +42,55 @@ def test_read_of_id_alone_echoes_a_missing_id(emulators, client_for, version):
         c = client_for(emulators(version), login)
         assert c.ok("fsm.order", "read", [987654321], ["id"]) == [{"id": 987654321}]
         assert c.ok("fsm.order", "read", [987654321], ["name"]) == []
+
+
+def test_custom_fields_come_and_go_with_ir_model_fields(fresh, client_for):
+    admin = client_for(fresh, "admin")
+    field = admin.ok("ir.model.fields", "search", [["model", "=", "fsm.order"],
+                                                   ["name", "=", "x_signature_url"]])
+    assert admin.ok("ir.model.fields", "unlink", field) is True
+    assert admin.ok("fsm.order", "fields_get", ["x_signature_url"]) == {}
+    body = admin.call("fsm.order", "read", [1], ["x_signature_url"])
+    assert body["error"]["data"]["name"] == "builtins.ValueError"
+    model_id = admin.ok("ir.model", "search", [["model", "=", "fsm.order"]])[0]
+    admin.ok("ir.model.fields", "create", {"name": "x_signature_url", "model_id": model_id,
+                                           "ttype": "char", "field_description": "Signature"})
+    assert admin.ok("fsm.order", "fields_get", ["x_signature_url"], attributes=["type"]) == {
+        "x_signature_url": {"type": "char"}}
+    assert admin.ok("fsm.order", "read", [1], ["x_signature_url"])[0]["x_signature_url"] is False
+    tech = client_for(fresh, "tech1")
+    assert tech.call("ir.model.fields", "create", {"name": "x_other", "model_id": model_id,
+                                                   "ttype": "char"})["error"]["data"][
+        "name"] == "odoo.exceptions.AccessError"
+
+
+@pytest.mark.parametrize("version", (16, 19))
+def test_modules_are_listed_to_internal_users(emulators, client_for, version):
+    tech = client_for(emulators(version), "tech1")
+    rows = tech.ok("ir.module.module", "search_read", [["name", "in", ["fieldservice", "crm",
+                                                                       "hr_timesheet"]]],
+                   fields=["name", "state"])
+    assert {r["name"]: r["state"] for r in rows} == {
+        "fieldservice": "installed", "crm": "installed", "hr_timesheet": "uninstalled"}
+
+
+def test_sessions_survive_a_restart(tmp_path):
+    from odoo_emulator import start_in_thread
+
+    from .conftest import Client
+    data = str(tmp_path / "odoo.sqlite3")
+    first = start_in_thread(port=0, data_path=data, quiet=True)
+    c = Client(first.url)
+    uid = c.login("tech1")["uid"]
+    c_out = Client(first.url)
+    c_out.login("tech2")
+    c_out.post("/web/session/destroy")
+    first.stop()
+    second = start_in_thread(port=0, data_path=data, quiet=True)
+    try:
+        c.url = c_out.url = second.url
+        assert c.ok("res.users", "read", [uid], ["login"])[0]["login"] == "tech1"
+        body = c_out.call("res.users", "read", [uid], ["login"])  # logged out stays out
+        assert body["error"]["data"]["name"] == "odoo.http.SessionExpiredException"
+    finally:
+        second.stop()

@@ -135,6 +135,9 @@ def test_numbers_link_to_the_lists_that_exist_and_those_lists_agree(dash_app):
         total = re.search(r"of (\d+) jobs?|1–(\d+) of", listed)
         count = int(next(g for g in total.groups() if g)) if total else 0
         assert count == int(metrics(page)[metric]), metric
+    if "quotes" in links:  # the sales section's "To confirm" filter
+        listed = client.get(html.unescape(links["quotes"])).get_data(as_text=True)
+        assert re.search(r"of (\d+) quote", listed).group(1) == metrics(page)["quotes"]
     if "late" in links:  # the stock section's "Late" filter counts the same transfers
         listed = client.get(html.unescape(links["late"])).get_data(as_text=True)
         assert listed.count("<tr data-id=") == int(metrics(page)["late"])

@@ -227,3 +227,31 @@ def test_json2_on_odoo_19(make_emulator, app):
     assert body["action"] == "ticket_opened", body
     ticket = odoo.read("helpdesk.ticket", [body["ticket_id"]], ["x_asset_id", "priority"])[0]
     assert ticket["x_asset_id"][0] == asset["id"] and ticket["priority"] == "2"
+
+
+def test_signed_fuzz_never_half_writes_or_crashes(client, rmm_emulator):
+    """Signed bodies of any shape (hypothesis, bounded): a 200, 400 or 422, never a 500."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    odoo = odoo_as_admin(rmm_emulator.url)
+    system = first_asset(odoo)["x_pulseway_id"]
+    leaf = st.none() | st.booleans() | st.integers() | st.text(max_size=30)
+    data = st.fixed_dictionaries({}, optional={
+        "system_id": st.sampled_from([system, "unknown"]) | leaf, "header": leaf,
+        "message": leaf, "priority": st.sampled_from(["Critical", "Low", "Panic"]) | leaf,
+        "name": leaf, "group": st.sampled_from(["Harborview Bakery", "Nobody"]) | leaf,
+        "last_seen": st.sampled_from(["2026-01-01T00:00:00Z", "never"]) | leaf})
+    events = st.fixed_dictionaries({}, optional={
+        "id": st.text(min_size=1, max_size=20) | leaf,
+        "type": st.sampled_from(["Notification", "SystemRegistered", "Other"]) | leaf,
+        "data": data | leaf})
+
+    @settings(max_examples=40, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(body=events | st.lists(leaf, max_size=2) | leaf)
+    def check(body):
+        response = post_event(client, body)
+        assert response.status_code in (200, 400, 422), (body, response.get_data(as_text=True))
+        assert isinstance(response.get_json(), dict)
+    check()

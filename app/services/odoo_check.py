@@ -1,0 +1,278 @@
+"""What Fieldkit needs from an Odoo database, checked over JSON-RPC (`flask odoo-check`).
+
+`check()` returns a `Report`: findings in the order they are printed, each `ok`, `missing`
+(something Fieldkit needs: the command exits 1), `warning` (works, with less) or `info`.
+`fix()` makes, as an administrator, the changes that are safe to make without asking: the
+`x_signature_url` field, and a Field Service worker for technicians who have none when the
+match is unambiguous. Nothing here knows about click; the command in app/cli.py prints.
+"""
+from dataclasses import dataclass, field
+
+from app.services import auth
+from app.services.odoo_api import (
+    AccessDenied,
+    AccessError,
+    OdooAPI,
+    OdooError,
+    OdooUnavailable,
+)
+
+SIGNATURE_FIELD = "x_signature_url"
+SIGNATURE_TYPES = ("char", "text")
+REQUIRED_MODULES = {"fieldservice": "Field Service (OCA): the jobs"}
+SECTION_MODULES = {
+    "sale": "Sales section", "crm": "CRM section", "stock": "Inventory section",
+    "sms": "text messages to customers",
+}
+OPTIONAL_MODULES = {
+    "fieldservice_isp_flow": "en-route and started stages (up to 17)",
+    "helpdesk_mgmt": "helpdesk tickets", "hr_timesheet": "timesheets",
+    "auth_totp": "two-factor login", "stock_sms": "delivery text messages",
+    "sale_management": "quotation templates", "fieldservice_sale": "jobs from sales orders",
+}
+TECHNICIAN_GROUP = "fieldservice.group_fsm_user_own"
+# (label, model, operations) a user is checked against; each a yes/no per operation.
+ACCESS_CHECKS = (
+    ("jobs", "fsm.order", ("read", "write")),
+    ("job notes and photos", "ir.attachment", ("create",)),
+    ("quotes", "sale.order", ("read", "create")),
+    ("leads", "crm.lead", ("read", "write")),
+    ("deliveries", "stock.picking", ("read", "write")),
+)
+
+
+@dataclass
+class Finding:
+    status: str  # ok | missing | warning | info
+    subject: str
+    detail: str = ""
+
+
+@dataclass
+class Report:
+    findings: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # what --fix did, one line each
+
+    def add(self, status, subject, detail=""):
+        self.findings.append(Finding(status, subject, detail))
+
+    @property
+    def ok(self):
+        return not any(f.status == "missing" for f in self.findings)
+
+
+class CheckAborted(Exception):
+    """Nothing more can be checked (server unreachable, login refused): `report` says why."""
+
+    def __init__(self, report):
+        super().__init__(report.findings[-1].detail if report.findings else "")
+        self.report = report
+
+
+def connect(base_url, db, timeout=(5, 20)):
+    """A client for the server, its version probed; raises OdooUnavailable when unreachable."""
+    odoo = OdooAPI(base_url, db, timeout=timeout)
+    odoo.version_info()
+    if not odoo.db:
+        names = odoo.list_databases()
+        if len(names) != 1:
+            raise OdooError(f"the server lists {len(names)} databases ({', '.join(names)}): "
+                            "set ODOO_DB")
+        odoo.db = names[0]
+    return odoo
+
+
+def check(base_url, db, login=None, password=None, *, timeout=(5, 20)):
+    """Check the server, and with a login the user Fieldkit would log in as."""
+    report = Report()
+    try:
+        odoo = connect(base_url, db, timeout)
+    except OdooUnavailable as exc:
+        report.add("missing", "Odoo server", f"cannot reach {base_url}: {exc}")
+        raise CheckAborted(report) from exc
+    except OdooError as exc:
+        report.add("missing", "Odoo server", str(exc))
+        raise CheckAborted(report) from exc
+    report.add("ok" if odoo.version and 15 <= odoo.version <= 19 else "warning",
+               "Odoo server", f"version {odoo.version} at {base_url}, database {odoo.db}")
+    if not login:
+        report.add("info", "user", "no --login given: modules, fields and the user not checked")
+        return report
+    try:
+        info = odoo.authenticate(login, password)
+    except AccessDenied as exc:
+        report.add("missing", f"login {login}", f"refused: {exc.user_message}")
+        raise CheckAborted(report) from exc
+    _check_modules(odoo, report)
+    _check_signature_field(odoo, report)
+    _check_user(odoo, report, info, login)
+    return report
+
+
+def _check_modules(odoo, report):
+    names = sorted({*REQUIRED_MODULES, *SECTION_MODULES, *OPTIONAL_MODULES})
+    try:
+        rows = odoo.search_read("ir.module.module", [("name", "in", names)], ["name", "state"])
+    except AccessError:
+        report.add("warning", "modules", "this user may not list the modules: run with an "
+                   "administrator's --login to see them")
+        return
+    installed = {r["name"] for r in rows if r.get("state") == "installed"}
+    for name, use in REQUIRED_MODULES.items():
+        report.add("ok" if name in installed else "missing", f"module {name}", use)
+    for name, use in SECTION_MODULES.items():
+        report.add("ok" if name in installed else "warning", f"module {name}",
+                   use if name in installed else f"not installed: no {use}")
+    present = [name for name in OPTIONAL_MODULES if name in installed]
+    report.add("info", "optional modules", ", ".join(
+        f"{name} ({OPTIONAL_MODULES[name]})" for name in present) or "none installed")
+
+
+def _check_signature_field(odoo, report):
+    found = odoo.call("fsm.order", "fields_get", [SIGNATURE_FIELD], attributes=["type"])
+    kind = (found.get(SIGNATURE_FIELD) or {}).get("type")
+    if kind in SIGNATURE_TYPES:
+        report.add("ok", f"field fsm.order.{SIGNATURE_FIELD}", kind)
+    elif kind:
+        report.add("missing", f"field fsm.order.{SIGNATURE_FIELD}",
+                   f"is a {kind} field; Fieldkit stores a text reference (Char)")
+    else:
+        report.add("missing", f"field fsm.order.{SIGNATURE_FIELD}",
+                   "absent (customer signatures cannot be saved); --fix creates it. Studio "
+                   "names new fields x_studio_...: the name must be exactly x_signature_url")
+
+
+def _check_user(odoo, report, info, login):
+    uid = info["uid"]
+    user = odoo.read("res.users", [uid], ["name", "email", "tz", "partner_id"])[0]
+    access = auth.fetch_access(odoo, uid)
+    report.add("info", f"role of {login}",
+               f"{access['role']} (sales {access['sales_access']}, CRM {access['crm_access']}, "
+               f"stock {access['stock_access']})")
+    partner_id = user["partner_id"][0] if user.get("partner_id") else None
+    workers = _workers_of(odoo, partner_id)
+    if workers:
+        report.add("ok", "Field Service worker", f"{workers[0]['name']} (fsm.person "
+                   f"{workers[0]['id']}) is {login}'s own partner")
+    elif access["role"] == "technician":
+        report.add("missing", "Field Service worker", f"no fsm.person has {login}'s partner: "
+                   "their job list will be empty; --fix links one when the match is clear")
+    else:
+        report.add("info", "Field Service worker", f"none for {login} (not needed to "
+                   "dispatch; needed to be assigned jobs)")
+    if user.get("email"):
+        report.add("ok", "email", user["email"])
+    else:
+        # Up to 18 Odoo refuses to post a message by an author without an email.
+        report.add("missing" if (odoo.version or 0) <= 18 else "warning", "email",
+                   f"{login} has none: notes and photos fail on Odoo 18 and earlier")
+    report.add("ok" if user.get("tz") else "warning", "time zone",
+               user.get("tz") or "none: times shown in the company's (or DEFAULT_TZ)")
+    allowed = []
+    for label, model, operations in ACCESS_CHECKS:
+        rights = [op for op in operations if _may(odoo, model, op)]
+        allowed.append(f"{label}: {'/'.join(rights) or 'no access'}")
+    report.add("info", "may", "; ".join(allowed))
+    job_rights = [op for op in ("read", "write") if _may(odoo, "fsm.order", op)]
+    if job_rights != ["read", "write"]:
+        report.add("missing", "jobs access", f"{login} may not read and write fsm.order")
+
+
+def _workers_of(odoo, partner_id):
+    if not partner_id:
+        return []
+    try:
+        return odoo.search_read("fsm.person", [("partner_id", "=", partner_id)], ["name"])
+    except AccessError:
+        return []
+
+
+def _may(odoo, model, operation):
+    """ACL check without raising: check_access_rights up to 17, has_access from 18."""
+    try:
+        if (odoo.version or 0) >= 18:
+            return bool(odoo.call(model, "has_access", [], operation))
+        return bool(odoo.call(model, "check_access_rights", operation, raise_exception=False))
+    except AccessError:
+        return False
+    except OdooError:  # the model is not installed
+        return False
+
+
+def fix(base_url, db, admin_login, admin_password, *, timeout=(5, 20)):
+    """As an administrator: create the signature field, give technicians a worker.
+
+    Returns the list of changes made, one sentence each (empty when nothing was needed).
+    """
+    odoo = connect(base_url, db, timeout)
+    odoo.authenticate(admin_login, admin_password)
+    changes = []
+    found = odoo.call("fsm.order", "fields_get", [SIGNATURE_FIELD], attributes=["type"])
+    if not found.get(SIGNATURE_FIELD):
+        model_id = odoo.call("ir.model", "search", [("model", "=", "fsm.order")])[0]
+        odoo.create("ir.model.fields", {
+            "name": SIGNATURE_FIELD, "model_id": model_id, "ttype": "char",
+            "field_description": "Signature URL", "state": "manual"})
+        changes.append(f"created the field fsm.order.{SIGNATURE_FIELD} (Char)")
+    changes += _link_workers(odoo)
+    return changes
+
+
+def _link_workers(odoo):
+    """Technicians (Field Service own-documents group) without a worker of their own partner:
+    the one worker of the same name or email with no user gets their partner; with none, a
+    worker is made for their partner; with several, nothing is done (said so)."""
+    group_ids = list(_group_ids(odoo, [TECHNICIAN_GROUP]))
+    if not group_ids:
+        return []
+    users_field = "user_ids" if (odoo.version or 0) >= 19 else "users"
+    group = odoo.read("res.groups", group_ids, [users_field])[0]
+    users = odoo.read("res.users", group[users_field], ["name", "login", "email", "partner_id",
+                                                        "share"])
+    workers = odoo.search_read("fsm.person", [], ["name", "email", "partner_id"])
+    partners_of_users = {u["partner_id"][0] for u in users if u.get("partner_id")}
+    changes = []
+    for user in users:
+        if user.get("share") or not user.get("partner_id"):
+            continue
+        partner_id = user["partner_id"][0]
+        if any(_m2o(w["partner_id"]) == partner_id for w in workers):
+            continue
+        candidates = [w for w in workers if _m2o(w["partner_id"]) not in partners_of_users
+                      and _same_person(w, user)]
+        if len(candidates) == 1:
+            odoo.write("fsm.person", [candidates[0]["id"]], {"partner_id": partner_id})
+            candidates[0]["partner_id"] = [partner_id, user["name"]]
+            changes.append(f"linked worker {candidates[0]['name']} (fsm.person "
+                           f"{candidates[0]['id']}) to {user['login']}'s partner")
+        elif not candidates:
+            wid = odoo.create("fsm.person", {"partner_id": partner_id})
+            workers.append({"id": wid, "name": user["name"], "email": user.get("email"),
+                            "partner_id": [partner_id, user["name"]]})
+            changes.append(f"created worker fsm.person {wid} for {user['login']}")
+        else:
+            names = ", ".join(c["name"] for c in candidates)
+            changes.append(f"left {user['login']} without a worker: {len(candidates)} workers "
+                           f"match ({names})")
+    return changes
+
+
+def _group_ids(odoo, xmlids):
+    """{group id: xml id} of these groups, read as the administrator."""
+    rows = odoo.search_read(
+        "ir.model.data",
+        [("model", "=", "res.groups"), ("module", "in", [x.split(".")[0] for x in xmlids]),
+         ("name", "in", [x.split(".")[1] for x in xmlids])],
+        ["module", "name", "res_id"])
+    return {r["res_id"]: f"{r['module']}.{r['name']}" for r in rows}
+
+
+def _m2o(value):
+    return value[0] if isinstance(value, list) and value else value or None
+
+
+def _same_person(worker, user):
+    def norm(text):
+        return " ".join(str(text or "").lower().split())
+    same_email = norm(worker.get("email")) and norm(worker.get("email")) == norm(user.get("email"))
+    return bool(same_email or norm(worker.get("name")) == norm(user.get("name")))

@@ -1,0 +1,91 @@
+"""On a phone, from a job: a quote for that customer with two lines (searched as you type) and
+a photo, signed by the customer and confirmed. The emulator then holds the order in state
+`sale` with `signed_by`, the photo note on the order and the link note on the job."""
+
+import re
+import struct
+import zlib
+
+import pytest
+
+from app.services import jobs as jobs_service
+from app.services import sales as sales_service
+from app.services.odoo_api import OdooAPI
+from tests.browser.test_jobs_flow import draw_signature
+
+pytestmark = pytest.mark.browser
+
+
+def png_bytes(width=64, height=48):
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(
+            ">I", zlib.crc32(kind + body))
+    rows = b"".join(b"\x00" + b"\x90\x40\x20" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                               0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def pick(page, field_selector, text, choice_index=0):
+    field = page.locator(field_selector)
+    field.fill(text)
+    options = field.locator("xpath=..").locator("[data-autocomplete-list] button")
+    options.first.wait_for()
+    label = options.nth(choice_index).text_content()
+    options.nth(choice_index).click()
+    return label
+
+
+def test_quote_from_a_job_signed_on_a_phone(page, live_server, emulator):
+    emulator.reset()
+    jobs_service.clear_stage_cache()
+    sales_service.clear_caches()
+    page.goto(f"{live_server}/login")
+    page.fill('input[name="login"]', "tech1")
+    page.fill('input[name="password"]', "tech1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/jobs/active")
+    page.locator('[data-group="today"] .job-card__link').first.click()
+    page.wait_for_url(re.compile(r"/jobs/\d+$"))
+    job_id = int(page.url.rsplit("/", 1)[1])
+
+    page.get_by_role("link", name="New quote for this customer").click()
+    page.wait_for_url(re.compile(r"/sales/new\?job_id="))
+    assert page.get_by_label("Customer", exact=True).input_value()  # prefilled from the job
+    first = pick(page, "#line-0-product", "filter")
+    second = pick(page, "#line-1-product", "HVAC-TSTAT")
+    page.fill('input[name="line-1-qty"]', "2")
+    page.get_by_role("button", name="Create quote").click()
+    page.wait_for_url(re.compile(r"/sales/\d+$"))
+    order_id = int(page.url.rsplit("/", 1)[1])
+    page.locator(".banner", has_text="created").wait_for()
+    lines = page.locator("[data-line-id]").all_text_contents()
+    assert len(lines) == 2 and first.split("] ")[-1] in lines[0] + lines[1]
+    assert second.split("] ")[-1] in " ".join(lines)
+
+    page.set_input_files("#photo-input", files=[
+        {"name": "leak.png", "mimeType": "image/png", "buffer": png_bytes()}])
+    page.get_by_role("button", name="Upload photos").click()
+    page.locator(".banner", has_text="1 photo added").wait_for()
+    assert page.locator(f'.media img[src*="/files/quotes/{order_id}/photos/"]').count() == 1
+
+    pad = page.locator("[data-signature-pad]")
+    pad.locator('input[name="signer_name"]').fill("Pat Customer")
+    canvas = pad.locator("canvas")
+    canvas.scroll_into_view_if_needed()
+    draw_signature(page, canvas)
+    pad.get_by_role("button", name="Sign and confirm").click()
+    page.locator(".history__item", has_text="Signed on site by Pat Customer").wait_for()
+    assert "Sales Order" in page.locator(".quote-head .badge").text_content()
+
+    admin = OdooAPI(emulator.url, "fieldkit")
+    admin.authenticate("admin", "admin")
+    record = admin.read("sale.order", [order_id], ["state", "signed_by", "origin"])[0]
+    assert record["state"] == "sale" and record["signed_by"] == "Pat Customer"
+    notes = admin.json_route("/mail/thread/messages",
+                             {"thread_model": "sale.order", "thread_id": order_id, "limit": 20})
+    assert "fieldkit-photo:" in str(notes)
+    job_notes = admin.json_route("/mail/thread/messages",
+                                 {"thread_model": "fsm.order", "thread_id": job_id, "limit": 20})
+    assert f'href="/sales/{order_id}"' in str(job_notes)

@@ -1,0 +1,154 @@
+"""Subcontractor job links against the emulator: made by the office, worked without an Odoo
+account through the integration user (every history entry naming the subcontractor), and
+refused when expired, withdrawn (also when replayed after withdrawal), forged, or aimed at
+another job."""
+
+import json
+import re
+
+import pytest
+
+from app.services import chatter, job_links
+from app.services import dispatch as dispatch_service
+from app.services import jobs as jobs_service
+from app.services.odoo_api import OdooAPI
+from app.services.store import get_store
+from tests.integration.test_jobs import JPEG, data_url, make_png
+
+
+@pytest.fixture
+def fresh(emulator):
+    emulator.reset()
+    jobs_service.clear_stage_cache()
+    dispatch_service.clear_caches()
+    return emulator
+
+
+@pytest.fixture
+def admin(fresh):
+    api = OdooAPI(fresh.url, "fieldkit")
+    api.authenticate("admin", "admin")
+    return api
+
+
+@pytest.fixture
+def linked_app(app, fresh):
+    app.config.update(ODOO_INTEGRATION_LOGIN="integration",
+                      ODOO_INTEGRATION_KEY=fresh.api_keys["integration"])
+    return app
+
+
+@pytest.fixture
+def job_id(admin):
+    return admin.search_read("fsm.order", [("is_closed", "=", False),
+                                           ("date_start", "=", False)], ["name"],
+                             limit=1, order="id")[0]["id"]
+
+
+def make_link(linked_app, login, job_id, name="Bob's Plumbing", days="2"):
+    office = linked_app.test_client()
+    login(office, "office")
+    response = office.post(f"/jobs/{job_id}/links", data={"name": name, "days": days})
+    assert response.status_code == 302
+    page = office.get(response.location).get_data(as_text=True)
+    token = re.search(r"/t/([A-Za-z0-9_.\-]+)", page).group(1)
+    return office, token
+
+
+def history(admin, job_id):
+    result = admin.json_route("/mail/thread/messages",
+                              {"thread_model": "fsm.order", "thread_id": job_id, "limit": 50})
+    return chatter.normalize_messages(result)
+
+
+def test_subcontractor_works_the_job_and_every_entry_names_them(linked_app, login, admin,
+                                                                job_id):
+    office, token = make_link(linked_app, login, job_id)
+    sub = linked_app.test_client()  # no Odoo account, no login
+    page = sub.get(f"/t/{token}")
+    assert page.status_code == 200
+    assert "Bob&#39;s Plumbing" in page.get_data(as_text=True)
+    base = f"/t/{token}/jobs/{job_id}"
+    assert sub.post(f"{base}/start").status_code == 302
+    assert sub.post(f"{base}/notes", data={"note": "Valve replaced"}).status_code == 302
+    photo = sub.post(f"{base}/photos", data={"photos": [(__import__("io").BytesIO(JPEG),
+                                                          "valve.jpg")]},
+                     content_type="multipart/form-data")
+    assert photo.status_code == 302
+    signed = sub.post(f"/api/t/{token}/jobs/{job_id}/signature",
+                      json={"image": data_url(make_png()), "signer_name": "Ann Customer"})
+    assert signed.get_json()["success"] is True
+    done = sub.post(f"{base}/finish", data={"resolution": "Replaced the valve."})
+    assert done.status_code == 302
+    order = admin.read("fsm.order", [job_id], ["is_closed", "date_start", "x_signature_url"])[0]
+    assert order["is_closed"] and order["date_start"] and order["x_signature_url"]
+    notes = [m for m in history(admin, job_id) if m["has_body"]]
+    texts = [m["text"] for m in notes]
+    by_sub = [t for t in texts if "Bob" in t]
+    for expected in ("Job started by", "Valve replaced", "photo added by",
+                     "signature collected by", "Job finished by"):
+        assert any(expected in t for t in by_sub), (expected, texts)
+    # The office sees the uses on the job page.
+    panel = office.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert re.search(r"\d+ uses", panel)
+
+
+def test_another_jobs_id_in_the_url_is_refused_and_nothing_written(linked_app, login, admin,
+                                                                   job_id):
+    _, token = make_link(linked_app, login, job_id)
+    other = admin.search_read("fsm.order", [("is_closed", "=", False), ("id", "!=", job_id),
+                                            ("date_start", "=", False)], ["name"], limit=1)[0]
+    sub = linked_app.test_client()
+    response = sub.post(f"/t/{token}/jobs/{other['id']}/start")
+    assert response.status_code == 403
+    assert "only opens the job it was made for" in response.get_data(as_text=True)
+    assert admin.read("fsm.order", [other["id"]], ["date_start"])[0]["date_start"] is False
+
+
+def test_withdrawn_link_is_refused_also_when_replayed(linked_app, login, admin, job_id):
+    office, token = make_link(linked_app, login, job_id)
+    sub = linked_app.test_client()
+    assert sub.get(f"/t/{token}").status_code == 200
+    page = office.get(f"/jobs/{job_id}").get_data(as_text=True)
+    link_id = re.search(rf"/jobs/{job_id}/links/([^/]+)/revoke", page).group(1)
+    assert office.post(f"/jobs/{job_id}/links/{link_id}/revoke").status_code == 302
+    gone = sub.get(f"/t/{token}")
+    assert gone.status_code == 410 and "withdrawn" in gone.get_data(as_text=True)
+    replay = sub.post(f"/t/{token}/jobs/{job_id}/start")
+    assert replay.status_code == 410
+    assert admin.read("fsm.order", [job_id], ["date_start"])[0]["date_start"] is False
+
+
+def test_expired_and_forged_links(linked_app, login, job_id):
+    _, token = make_link(linked_app, login, job_id)
+    sub = linked_app.test_client()
+    forged = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+    assert sub.get(f"/t/{forged}").status_code == 404
+    with linked_app.app_context():
+        store = get_store()
+        claims = job_links._serializer(linked_app.secret_key).loads(token)
+        key = f"joblink:{claims['l']}"
+        record = json.loads(store.get(key))
+        record["expires_at"] = 1_000
+        store.set(key, json.dumps(record), 3600)
+    expired = sub.get(f"/t/{token}")
+    assert expired.status_code == 410 and "expired" in expired.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"name": ""}, "is empty"),
+    ({"days": "45"}, "from 1 to 30"),
+    ({"days": "soon"}, "from 1 to 30"),
+])
+def test_bad_link_requests_are_explained(linked_app, login, job_id, fields, message):
+    office = linked_app.test_client()
+    login(office, "office")
+    data = {"name": "Bob", "days": "2", **fields}
+    response = office.post(f"/jobs/{job_id}/links", data=data, follow_redirects=True)
+    assert message in response.get_data(as_text=True)
+
+
+def test_technicians_cannot_make_links(linked_app, login, job_id):
+    tech = linked_app.test_client()
+    login(tech, "tech1")
+    assert tech.post(f"/jobs/{job_id}/links", data={"name": "Bob"}).status_code == 403

@@ -1,0 +1,135 @@
+"""`flask odoo-check` against the emulator (issue 10, item 9): a healthy database, one without
+the signature field, a technician without a worker, --fix, and an unreachable server."""
+import pytest
+
+from app import create_app
+from app.config import TestConfig
+from app.services import auth as auth_service
+from app.services.odoo_api import OdooAPI
+
+
+@pytest.fixture
+def fresh_odoo(make_emulator):
+    return make_emulator(version=17)
+
+
+def cli(url):
+    auth_service._xmlid_cache.clear()
+    app = create_app(TestConfig)
+    app.config.update(ODOO_URL=url, ODOO_DB="fieldkit")
+    return app.test_cli_runner()
+
+
+def admin(url):
+    odoo = OdooAPI(url, "fieldkit")
+    odoo.authenticate("admin", "admin")
+    return odoo
+
+
+def drop_signature_field(url):
+    odoo = admin(url)
+    ids = odoo.call("ir.model.fields", "search",
+                    [("model", "=", "fsm.order"), ("name", "=", "x_signature_url")])
+    odoo.call("ir.model.fields", "unlink", ids)
+
+
+def add_technician_without_worker(url, login="tech7"):
+    odoo = admin(url)
+    group = odoo.search_read("ir.model.data", [("module", "=", "fieldservice"),
+                                               ("name", "=", "group_fsm_user_own")],
+                             ["res_id"])[0]["res_id"]
+    field = "group_ids" if odoo.version >= 19 else "groups_id"
+    return odoo.create("res.users", {"name": "Tess Seven", "login": login, "password": login,
+                                     "email": f"{login}@example.com", "tz": "America/New_York",
+                                     field: [(6, 0, [group])]})
+
+
+def test_a_healthy_database_passes(fresh_odoo):
+    result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--login", "tech1"],
+                                        input="tech1\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "version 17" in out
+    assert "ok       module fieldservice" in out
+    assert "ok       field fsm.order.x_signature_url: char" in out
+    assert "role of tech1: technician (sales own, CRM own, stock user)" in out
+    assert "ok       Field Service worker" in out
+    assert "ok       email" in out and "ok       time zone: America/New_York" in out
+    assert "jobs: read/write" in out
+    assert "Everything Fieldkit needs is there." in out
+    assert out.count("tech1") >= 1 and "\ntech1\n" not in out  # the password is not echoed
+
+
+def test_office_user_role_is_reported(fresh_odoo):
+    result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--login", "office"],
+                                        input="office\n")
+    assert "role of office: office (sales all, CRM all, stock user)" in result.output
+
+
+def test_a_database_without_the_signature_field_fails(fresh_odoo):
+    drop_signature_field(fresh_odoo.url)
+    result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--login", "tech1"],
+                                        input="tech1\n")
+    assert result.exit_code == 1
+    assert "MISSING  field fsm.order.x_signature_url: absent" in result.output
+    assert "x_studio_" in result.output
+
+
+def test_a_technician_without_a_worker_fails(fresh_odoo):
+    add_technician_without_worker(fresh_odoo.url)
+    result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--login", "tech7"],
+                                        input="tech7\n")
+    assert result.exit_code == 1
+    assert "MISSING  Field Service worker: no fsm.person has tech7's partner" in result.output
+
+
+def test_fix_creates_the_field_and_the_worker(fresh_odoo):
+    drop_signature_field(fresh_odoo.url)
+    add_technician_without_worker(fresh_odoo.url)
+    runner = cli(fresh_odoo.url)
+    result = runner.invoke(args=["odoo-check", "--login", "tech7", "--fix"],
+                           input="tech7\nadmin\nadmin\n")
+    out = result.output
+    assert "fixed: created the field fsm.order.x_signature_url (Char)" in out
+    assert "fixed: created worker fsm.person" in out and "for tech7" in out
+    assert result.exit_code == 0, out
+    assert out.rstrip().endswith("Everything Fieldkit needs is there.")
+    # Fixed for good: a second run needs nothing.
+    again = runner.invoke(args=["odoo-check", "--login", "tech7", "--fix"],
+                          input="tech7\nadmin\nadmin\n")
+    assert "Nothing to fix." in again.output and again.exit_code == 0
+
+
+def test_fix_links_the_one_worker_of_the_same_name(fresh_odoo):
+    odoo = admin(fresh_odoo.url)
+    worker = odoo.create("fsm.person", {"name": "Tess Seven", "email": "tess@example.org"})
+    add_technician_without_worker(fresh_odoo.url)
+    result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--fix"], input="admin\nadmin\n")
+    assert f"fixed: linked worker Tess Seven (fsm.person {worker}) to tech7's partner" \
+        in result.output
+    user = odoo.search_read("res.users", [("login", "=", "tech7")], ["partner_id"])[0]
+    assert odoo.read("fsm.person", [worker], ["partner_id"])[0]["partner_id"][0] \
+        == user["partner_id"][0]
+
+
+def test_an_unreachable_server_says_so_and_exits_1():
+    result = cli("http://127.0.0.1:9").invoke(args=["odoo-check"])
+    assert result.exit_code == 1
+    assert "MISSING  Odoo server: cannot reach http://127.0.0.1:9" in result.output
+
+
+@pytest.mark.parametrize("version", (16, 19))
+def test_other_versions(make_emulator, version):
+    handle = make_emulator(version=version)
+    result = cli(handle.url).invoke(args=["odoo-check", "--login", "manager"],
+                                    input="manager\n")
+    assert result.exit_code == 0, result.output
+    assert f"version {version}" in result.output
+    assert "role of manager: manager" in result.output
+
+
+def test_a_user_without_email_fails_up_to_18(fresh_odoo):
+    result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--login", "tech6"],
+                                        input="tech6\n")
+    assert result.exit_code == 1
+    assert "MISSING  email: tech6 has none" in result.output
