@@ -122,3 +122,27 @@ def test_unknown_keyword_arguments_are_a_type_error(emulators, client_for, versi
     assert error["code"] == (0 if version >= 19 else 200)
     assert error["data"]["name"] == "builtins.TypeError"
     assert error["data"]["message"].endswith("() got an unexpected keyword argument 'bad_kwarg'")
+
+
+@pytest.mark.parametrize("version", (16, 19))
+def test_archived_records_as_a_real_database_has_them(emulators, client_for, version):
+    admin = client_for(emulators(version), "admin")
+    everything = {"context": {"active_test": False}}
+    archived_logins = {u["login"] for u in admin.ok(
+        "res.users", "search_read", [["active", "=", False]], fields=["login"], **everything)}
+    assert {"__system__", "public", "portaltemplate"} <= archived_logins
+    assert ("default" in archived_logins) == (version <= 17)
+    assert not admin.ok("res.users", "search", [["login", "in", list(archived_logins)]])
+    bot = admin.ok("res.partner", "search", [["name", "=", "OdooBot"]], **everything)
+    assert admin.ok("res.partner", "read", bot, ["active"])[0]["active"] is False
+    # An archived customer and product: left out of searches, there when asked for.
+    assert admin.ok("res.partner", "name_search", name="Hollis") == []
+    assert admin.ok("res.partner", "search_count", [["name", "ilike", "Hollis"]],
+                    **everything) == 1
+    assert admin.ok("product.product", "search", [["default_code", "=", "FK-OLD1"]]) == []
+    assert len(admin.ok("product.product", "search", [["default_code", "=", "FK-OLD1"]],
+                        **everything)) == 1
+    tech = client_for(emulators(version))
+    body = tech.post("/web/session/authenticate",
+                     {"db": "fieldkit", "login": "public", "password": "public"}).json()
+    assert body["error"]["data"]["name"] == "odoo.exceptions.AccessDenied"
