@@ -72,3 +72,25 @@ def test_modules_are_listed_to_internal_users(emulators, client_for, version):
                    fields=["name", "state"])
     assert {r["name"]: r["state"] for r in rows} == {
         "fieldservice": "installed", "crm": "installed", "hr_timesheet": "uninstalled"}
+
+
+def test_sessions_survive_a_restart(tmp_path):
+    from odoo_emulator import start_in_thread
+
+    from .conftest import Client
+    data = str(tmp_path / "odoo.sqlite3")
+    first = start_in_thread(port=0, data_path=data, quiet=True)
+    c = Client(first.url)
+    uid = c.login("tech1")["uid"]
+    c_out = Client(first.url)
+    c_out.login("tech2")
+    c_out.post("/web/session/destroy")
+    first.stop()
+    second = start_in_thread(port=0, data_path=data, quiet=True)
+    try:
+        c.url = c_out.url = second.url
+        assert c.ok("res.users", "read", [uid], ["login"])[0]["login"] == "tech1"
+        body = c_out.call("res.users", "read", [uid], ["login"])  # logged out stays out
+        assert body["error"]["data"]["name"] == "odoo.http.SessionExpiredException"
+    finally:
+        second.stop()

@@ -7,9 +7,12 @@ import re
 
 import pytest
 
+from app import create_app
+from app.config import TestConfig
 from app.services import inventory
 from app.services import jobs as jobs_service
 from app.services.odoo_api import OdooAPI
+from tests.conftest import CSRFClient
 
 VERSIONS = (15, 16, 17)
 
@@ -83,19 +86,31 @@ ONCE = pytest.mark.parametrize("stock_emulator", (17,), indirect=True, ids=["odo
 
 @pytest.fixture
 def odoo_url(stock_emulator):
-    inventory.clear_caches()
-    jobs_service.clear_stage_cache()
     return stock_emulator.url
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
+def _cold_caches():
+    inventory.clear_caches()
+    jobs_service.clear_stage_cache()
+
+
+@pytest.fixture(scope="module")
 def admin(stock_emulator):
     return Admin(stock_emulator.url, stock_emulator.version)
 
 
-@pytest.fixture
-def tech1(client, login):
-    login(client, "tech1")
+@pytest.fixture(scope="module")
+def tech1(stock_emulator, tmp_path_factory):
+    """tech1 logged in once per version: one app and one session for the module's tests (each
+    takes transfers and jobs of its own), which keeps the module fast."""
+    app = create_app(TestConfig)
+    app.config.update(ODOO_URL=stock_emulator.url,
+                      STORAGE_LOCAL_DIR=str(tmp_path_factory.mktemp("storage")))
+    app.test_client_class = CSRFClient
+    client = app.test_client()
+    response = client.post("/login", data={"login": "tech1", "password": "tech1"})
+    assert response.status_code == 302
     return client
 
 
