@@ -425,3 +425,16 @@ def test_a_part_added_by_mistake_can_be_removed_before_the_job_is_finished(tech1
     assert "data-part=" not in tech1.get(f"/jobs/{job['id']}").get_data(as_text=True)
     again = tech1.post(f"/inventory/jobs/{job['id']}/parts/{move.group(1)}/remove")
     assert again.status_code == 422 and "not on this job" in again.get_data(as_text=True)
+
+
+@ONCE
+def test_all_done_without_javascript_then_validate(tech1, admin):
+    pick = admin.ready("internal", partner=False)
+    saved = tech1.post(f"/inventory/{pick['id']}/quantities", data={"all_done": "1"})
+    assert saved.status_code == 302
+    assert all(m[admin.qty] == m["product_uom_qty"] for m in admin.moves(pick["id"]))
+    done = tech1.post(f"/inventory/{pick['id']}/validate", data={})
+    assert done.status_code == 302 and "ask=" not in done.headers["Location"]
+    assert admin.picking(pick["id"])["state"] == "done"
+    page = tech1.get(f"/inventory/{pick['id']}").get_data(as_text=True)
+    assert "Validate" not in page and 'name="qty-' not in page  # a done transfer is read-only
