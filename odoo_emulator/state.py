@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import secrets
@@ -33,6 +34,41 @@ SERVER_VERSIONS = {
 SESSION_MAX_AGE = 604800
 
 
+class SessionStore(dict):
+    """Web sessions by id, written through to the data file: real Odoo keeps its sessions
+    across restarts (on disk), so a restart must not log everyone out. Only logged-in sessions
+    are kept; the anonymous ones a logout hands out are not worth a row."""
+
+    TABLE = "web_sessions"
+
+    def __init__(self, storage, lock):
+        super().__init__()
+        self.storage, self.lock = storage, lock
+        with lock:
+            storage.conn.execute(f"CREATE TABLE IF NOT EXISTS {self.TABLE} "
+                                 "(sid TEXT PRIMARY KEY, data TEXT)")
+            for sid, data in storage.conn.execute(f"SELECT sid, data FROM {self.TABLE}"):
+                super().__setitem__(sid, json.loads(data))
+
+    def __setitem__(self, sid, value):
+        super().__setitem__(sid, value)
+        if value.get("uid"):
+            with self.lock:
+                self.storage.conn.execute(f"INSERT OR REPLACE INTO {self.TABLE} VALUES (?, ?)",
+                                          (sid, json.dumps(value)))
+
+    def pop(self, sid, *default):
+        value = super().pop(sid, *default)
+        with self.lock:
+            self.storage.conn.execute(f"DELETE FROM {self.TABLE} WHERE sid=?", (sid,))
+        return value
+
+    def clear(self):
+        super().clear()
+        with self.lock:
+            self.storage.conn.execute(f"DELETE FROM {self.TABLE}")
+
+
 class EmulatorState:
     def __init__(self, data_path=None, version=17, today=None, latency_ms=0):
         if version not in SERVER_VERSIONS:
@@ -50,7 +86,7 @@ class EmulatorState:
         self.registry.acl = security.acl_for(version)
         self.registry.rules = security.rules_for(version)
         self.storage = Storage(data_path)
-        self.sessions = {}
+        self.sessions = SessionStore(self.storage, self.lock)
         self.faults = {"count": 0, "mode": "502", "hang_seconds": 30}
         self.sms_credit = False      # as recorded: no IAP credit, so every SMS fails
         # Odoo's login cooldown (res.users._assert_can_auth): failures per source address since
@@ -69,6 +105,7 @@ class EmulatorState:
                     log.warning("data file was seeded for Odoo %s; re-seeding for %s",
                                 meta_version, version)
                 self._seed()
+                self.sessions.clear()  # sessions of another version's data
             self._load_indexes()
 
     # -- seeding ----------------------------------------------------------------------------

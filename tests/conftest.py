@@ -26,10 +26,10 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # --- Odoo emulator ----------------------------------------------------------------------------
 
 def _start_emulator(**kwargs):
-    emulator = pytest.importorskip("odoo_emulator")
-    if not hasattr(emulator, "start_in_thread"):
-        pytest.skip("odoo_emulator.start_in_thread is not there yet")
-    return emulator.start_in_thread(port=0, quiet=True, **kwargs)
+    # The emulator is part of the repository: a failing import is an error, never a skip.
+    from odoo_emulator import start_in_thread
+
+    return start_in_thread(port=0, quiet=True, **kwargs)
 
 
 @pytest.fixture(scope="session")

@@ -510,6 +510,30 @@ def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | N
 
 
 EXISTENCE_FIELD = "name"
+# The version of the job an offline action was made on (its write_date), sent by the outbox.
+VERSION_HEADER = "X-Fk-Job-Version"
+
+
+def version_conflict(odoo, viewer: Viewer, job_id: int, seen: str) -> dict | None:
+    """What changed in Odoo since the version `seen` (the job's write_date), or None.
+
+    1 RPC. An action queued offline carries the version the technician saw; when someone (or
+    Odoo) changed the job since, the action is not applied blindly: the user sees this and
+    decides (the outbox's "Send anyway" sends it without a version).
+    """
+    order = fetch_order(odoo, viewer, job_id, ["write_date", "write_uid", "stage_id",
+                                               "person_id", "scheduled_date_start", "is_closed"])
+    if (order.get("write_date") or "") == seen:
+        return None
+    return {
+        "Changed": tzs.format_datetime(order.get("write_date"), viewer.tz)
+        + (f" by {_m2o_name(order.get('write_uid'))}" if order.get("write_uid") else ""),
+        "Stage": _m2o_name(order.get("stage_id")) or "none",
+        "Technician": _m2o_name(order.get("person_id")) or "unassigned",
+        "Scheduled": tzs.format_datetime(order.get("scheduled_date_start"), viewer.tz)
+        if order.get("scheduled_date_start") else "not scheduled",
+        "Closed": "yes" if order.get("is_closed") else "no",
+    }
 
 
 def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
@@ -618,10 +642,13 @@ def job_detail(
     offer_en_route = (
         bool(en_route) and not closed and stage_id != en_route.id and not order.get("date_start")
     )
-    next_stages = [
+    # The technician's way forward has its own buttons (on my way, start, finish); every other
+    # open stage, earlier or later (office steps such as Assigned -> Scheduled), sits behind
+    # one "Change stage" control, so no button ever reads like a step backwards.
+    other_stages = [
         s
-        for s in stage_map.next_stages(stage_id)
-        if s not in (stage_map.started, stage_map.en_route)
+        for s in stage_map.stages
+        if not s.is_closed and s.id != stage_id and s not in (stage_map.started, stage_map.en_route)
     ]
     return {
         **row,
@@ -652,7 +679,7 @@ def job_detail(
             "can_act": not closed,
             "start": not closed and not order.get("date_start"),
             "en_route": en_route if offer_en_route else None,
-            "next_stages": [] if closed else next_stages,
+            "other_stages": [] if closed else other_stages,
             "finish": not closed,
             "cancel": not closed and stage_map.cancelled is not None,
         },

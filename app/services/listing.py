@@ -76,7 +76,8 @@ class ListQuery:
         if not column:
             return f"{tiebreak} {self.direction}" if tiebreak else ""
         parts = [f"{c.strip()} {self.direction}" for c in column.split(",")]
-        if tiebreak and tiebreak not in column:
+        # Compare whole field names: "id" is a substring of "location_id".
+        if tiebreak and tiebreak not in [c.split()[0] for c in column.split(",")]:
             parts.append(f"{tiebreak} {self.direction}")
         return ", ".join(parts)
 

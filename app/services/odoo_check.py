@@ -163,9 +163,9 @@ def _check_user(odoo, report, info, login):
     if user.get("email"):
         report.add("ok", "email", user["email"])
     else:
-        # Up to 17 Odoo refuses to post a message by an author without an email.
-        report.add("missing" if (odoo.version or 0) <= 17 else "warning", "email",
-                   f"{login} has none: notes and photos fail on Odoo 17 and earlier")
+        # Up to 18 Odoo refuses to post a message by an author without an email.
+        report.add("missing" if (odoo.version or 0) <= 18 else "warning", "email",
+                   f"{login} has none: notes and photos fail on Odoo 18 and earlier")
     report.add("ok" if user.get("tz") else "warning", "time zone",
                user.get("tz") or "none: times shown in the company's (or DEFAULT_TZ)")
     allowed = []

@@ -4,6 +4,7 @@ Everything here converts between the two; the Jinja filters format for the logge
 zone (`session["tz"]`, falling back to DEFAULT_TZ).
 """
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 import pytz
 from flask import current_app, has_request_context, session
@@ -33,7 +34,14 @@ def parse_odoo_datetime(value):
         return None
     if isinstance(value, datetime):
         return value if value.tzinfo else pytz.utc.localize(value)
-    return pytz.utc.localize(datetime.strptime(value[:19], ODOO_DATETIME))
+    return _parse_utc(value[:19])
+
+
+@lru_cache(maxsize=4096)
+def _parse_utc(text):
+    # A list row parses the same few strings several times (window, day, badges): strptime is
+    # the slowest part of a 50-row table, and the result is immutable, so it is kept.
+    return pytz.utc.localize(datetime.strptime(text, ODOO_DATETIME))
 
 
 def parse_odoo_date(value):

@@ -569,7 +569,6 @@ def test_error_messages_match_recordings(orders, version):
 RECORDINGS = Path(__file__).resolve().parents[1] / "fixtures" / "odoo-recordings"
 
 
-@pytest.mark.skipif(not RECORDINGS.is_dir(), reason="recordings not available")
 @pytest.mark.parametrize("version", [16, 17, 18, 19])
 @pytest.mark.parametrize("name", ["error_malformed_domain", "error_unknown_field_in_domain"])
 def test_error_messages_against_recording_files(env, version, name):

@@ -1,5 +1,6 @@
 """Regression tests of issue 9 against the emulator: JSON bodies of the wrong shape, text over
 the size limit, the offline page's title."""
+import re
 import time
 
 import pytest
@@ -141,3 +142,25 @@ def test_a_multipart_field_name_werkzeug_cannot_read_is_a_400_not_a_500(client):
         response = client.post(path, data=body.encode(),
                                content_type=f"multipart/form-data; boundary={boundary}")
         assert response.status_code == 400, path
+
+
+# --- stage buttons (item 10) --------------------------------------------------------------------
+
+def test_an_assigned_job_offers_the_way_forward_and_other_stages_behind_change_stage(
+        tech1, admin, own_job):
+    stages = {s["name"]: s["id"] for s in admin.search_read(
+        "fsm.stage", [("stage_type", "=", "order")], ["name"])}
+    admin.write("fsm.order", [own_job], {"stage_id": stages["Assigned"], "date_start": False})
+    html = tech1.get(f"/jobs/{own_job}").get_data(as_text=True)
+    assert "Move to Scheduled" not in html
+    buttons = re.findall(r'<button[^>]*>([^<]+)</button>', html)
+    assert "On my way" in buttons and "Start job" in buttons
+    change = re.search(r'<summary[^>]*>Change stage</summary>(.*?)</details>', html, re.S)
+    assert change, "no Change stage control"
+    offered = re.findall(r'<option value="\d+">([^<]+)</option>', change.group(1))
+    assert "Scheduled" in offered and "Requested" in offered  # later and earlier ones
+    assert "Assigned" not in offered and "Completed" not in offered
+    response = tech1.post(f"/jobs/{own_job}/stage", data={"stage_id": stages["Scheduled"]})
+    assert response.status_code == 302
+    assert admin.read("fsm.order", [own_job], ["stage_id"])[0]["stage_id"][0] == \
+        stages["Scheduled"]

@@ -126,3 +126,10 @@ def test_other_versions(make_emulator, version):
     assert result.exit_code == 0, result.output
     assert f"version {version}" in result.output
     assert "role of manager: manager" in result.output
+
+
+def test_a_user_without_email_fails_up_to_18(fresh_odoo):
+    result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--login", "tech6"],
+                                        input="tech6\n")
+    assert result.exit_code == 1
+    assert "MISSING  email: tech6 has none" in result.output

@@ -1,4 +1,4 @@
-"""OdooAPI at the transport seam: envelopes as recorded from Odoo 16 to 19 (shared/odoo-recordings),
+"""OdooAPI at the transport seam: envelopes as recorded from Odoo 16 to 19 (tests/fixtures/),
 every error kind, timeouts, retries and version detection."""
 import json
 

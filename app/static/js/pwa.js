@@ -72,13 +72,34 @@
   }
 
   // --- Offline notice ---
+  // As the server writes times (app/services/timezone.py): 24-hour, in the user's zone
+  // (fk-tz), not the device's: "today 14:30", "yesterday 17:45", "Wed 11 Mar 08:00".
+  function timeParts(date, zone) {
+    var out = {};
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric',
+        month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+        .formatToParts(date).forEach(function (p) { out[p.type] = p.value; });
+    } catch (e) {
+      return zone ? timeParts(date, undefined) : out; // an unknown zone: the device's
+    }
+    return out;
+  }
+
   function renderedAt() {
     var meta = document.querySelector('meta[name="fk-rendered-at"]');
     var when = meta && new Date(meta.content);
     if (!when || isNaN(when)) return '';
-    var options = { hour: '2-digit', minute: '2-digit' };
-    if (when.toDateString() !== new Date().toDateString()) options.weekday = 'short';
-    return when.toLocaleString([], options);
+    var zoneMeta = document.querySelector('meta[name="fk-tz"]');
+    var zone = (zoneMeta && zoneMeta.content) || undefined;
+    var at = timeParts(when, zone);
+    var time = at.hour + ':' + at.minute;
+    function sameDay(other) {
+      return other.day === at.day && other.month === at.month && other.year === at.year;
+    }
+    if (sameDay(timeParts(new Date(), zone))) return 'today ' + time;
+    if (sameDay(timeParts(new Date(Date.now() - 864e5), zone))) return 'yesterday ' + time;
+    return at.weekday + ' ' + at.day + ' ' + at.month + ' ' + time;
   }
 
   function showOffline() {

@@ -346,8 +346,18 @@
         self.setStatus((data && data.error) || NETWORK_ERROR, 'error');
       }
     }, function () {
-      // Offline, timed out or refused: the strokes stay, so the customer needn't sign again.
-      self.setStatus(NETWORK_ERROR, 'error');
+      // Offline or timed out: into the outbox (the image as a Blob), sent when the signal is
+      // back; without an outbox the strokes stay, so the customer needn't sign again.
+      var outbox = window.fieldkit && window.fieldkit.outbox;
+      if (!outbox) { self.setStatus(NETWORK_ERROR, 'error'); return; }
+      // The same cropped PNG as sent online, kept as a Blob.
+      return fetch(self.toDataURL()).then(function (r) { return r.blob(); }).then(function (blob) {
+        return outbox.enqueue({ url: self.url, label: 'Signature', json: { signer_name: self.signerName() },
+                                blobs: { image: blob } });
+      }).then(function () {
+        self.saved = true;
+        self.setStatus('No signal: the signature is kept on this phone and sent when the signal is back.', 'ok');
+      }, function () { self.setStatus(NETWORK_ERROR, 'error'); });
     }).then(function () {
       if (timer) clearTimeout(timer);
       self.saving = false;
