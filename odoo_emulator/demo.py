@@ -764,6 +764,42 @@ class Seeder:
             self.seed_psa()
         self.seed_countries()
         self.seed_modules()
+        self.seed_archived()
+
+    def seed_archived(self):
+        """Archived records every real database has (OdooBot's partner, the public user, the
+        user templates), plus an archived customer and product, so that paths which must
+        leave them out (active_test) meet some. Last, so the ids seeded before stay the same."""
+        sudo = self.state.env(1, su=True)
+        bot_partner = self.state.xmlids["base.partner_root"][1]
+        sudo["res.partner"]._write_one(bot_partner, {"active": False})
+        gfield = "groups_id" if self.version <= 18 else "group_ids"
+        templates = [("public", "Public user", "base.public_user", "base.public_partner",
+                      "base.group_public")]
+        if self.version <= 17:  # 18 replaced the template user by default groups
+            templates.append(("default", "Default User Template", "base.default_user",
+                              "base.default_user_partner", "base.group_user"))
+        templates.append(("portaltemplate", "Portal User Template",
+                          "base.template_portal_user_id", None, "base.group_portal"))
+        for login, name, user_xmlid, partner_xmlid, group in templates:
+            partner = self.create("res.partner", {"name": name, "active": False,
+                                                  "company_id": self.company}, partner_xmlid)
+            self.create("res.users", {"login": login, "partner_id": partner, "active": False,
+                                      "company_id": self.company,
+                                      "company_ids": [(6, 0, [self.company])],
+                                      gfield: [(6, 0, [self.gids[group]])]}, user_xmlid)
+        self.archived_customer = self.create("res.partner", {
+            "name": "Hollis & Grant Plumbing (closed)", "is_company": True, "active": False,
+            "street": "12 Mill Rd", "city": "Hartford", "zip": "06105",
+            "state_id": self.states["CT"], "country_id": self.us, "phone": "+1 860-555-0188",
+            "email": "office@hollisgrant.example.com", "company_id": self.company})
+        if "product.template" in self.state.registry.classes:
+            vals = {"name": "Legacy thermostat TX-1 (discontinued)", "default_code": "FK-OLD1",
+                    "list_price": 39.0, "sale_ok": True, "active": False}
+            vals["type"] = "consu"
+            tmpl = self.create("product.template", vals)
+            for pid in self.env["product.template"].raw_value(tmpl, "product_variant_ids"):
+                self.env["product.product"]._write_one(pid, {"active": False})
 
     def seed_modules(self):
         """The add-ons, installed or not, with their version as this server would list them

@@ -265,8 +265,10 @@ def test_nothing_done_asks_for_an_immediate_transfer_up_to_16(tech1, admin, stoc
     pick = admin.ready("internal", partner=False)
     response = validate(tech1, pick["id"], {m["id"]: 0 for m in admin.moves(pick["id"])})
     if stock_emulator.version >= 17:
-        # 17 has no immediate transfer: nothing picked is a refusal shown on the page
-        assert response.status_code in (302, 422)
+        # 17 has no immediate transfer: nothing done is Odoo's refusal, shown on the page
+        assert response.status_code == 422
+        assert "no quantities are reserved nor done" in response.get_data(as_text=True)
+        assert admin.picking(pick["id"])["state"] == "assigned"
         return
     title, done = answer(tech1, pick["id"], response.headers["Location"], "process")
     assert title == "Immediate transfer?" and "ask=" not in done.headers["Location"]
@@ -276,7 +278,7 @@ def test_nothing_done_asks_for_an_immediate_transfer_up_to_16(tech1, admin, stoc
 
 @ONCE
 def test_a_question_token_is_bound_to_its_transfer(tech1, admin):
-    pick, other = admin.ready("internal", partner=False, count=2)
+    pick, other = admin.ready("incoming", count=2)  # internal ones are few: receipts
     moves = admin.moves(pick["id"])
     response = validate(tech1, pick["id"], {moves[0]["id"]: 0.5})
     _, token = question_token(tech1, response.headers["Location"])
@@ -423,3 +425,16 @@ def test_a_part_added_by_mistake_can_be_removed_before_the_job_is_finished(tech1
     assert "data-part=" not in tech1.get(f"/jobs/{job['id']}").get_data(as_text=True)
     again = tech1.post(f"/inventory/jobs/{job['id']}/parts/{move.group(1)}/remove")
     assert again.status_code == 422 and "not on this job" in again.get_data(as_text=True)
+
+
+@ONCE
+def test_all_done_without_javascript_then_validate(tech1, admin):
+    pick = admin.ready("incoming")
+    saved = tech1.post(f"/inventory/{pick['id']}/quantities", data={"all_done": "1"})
+    assert saved.status_code == 302
+    assert all(m[admin.qty] == m["product_uom_qty"] for m in admin.moves(pick["id"]))
+    done = tech1.post(f"/inventory/{pick['id']}/validate", data={})
+    assert done.status_code == 302 and "ask=" not in done.headers["Location"]
+    assert admin.picking(pick["id"])["state"] == "done"
+    page = tech1.get(f"/inventory/{pick['id']}").get_data(as_text=True)
+    assert "Validate" not in page and 'name="qty-' not in page  # a done transfer is read-only
