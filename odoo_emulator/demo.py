@@ -769,6 +769,7 @@ class Seeder:
         self.seed_modules()
         self.seed_archived()
         self.seed_totp()
+        self.seed_timesheets()
 
     def seed_archived(self):
         """Archived records every real database has (OdooBot's partner, the public user, the
@@ -815,6 +816,17 @@ class Seeder:
                 self.create("ir.module.module", {"name": name, "shortdesc": title,
                                                  "state": state, "latest_version": version},
                             f"base.module_{name}")
+
+    def seed_timesheets(self):
+        """hr_timesheet and fieldservice_project: the project "Field service" on every order;
+        tech1 has an employee (so timesheets), tech2 none (Odoo refuses their timesheet lines).
+        Last, so the ids seeded before stay the same."""
+        project = self.create("project.project", {"name": "Field service",
+                                                  "allow_timesheets": True})
+        self.create("hr.employee", {"name": "Tom Technician", "user_id": self.users["tech1"]})
+        orders = self.env["fsm.order"]
+        for rid in list(orders.records):
+            orders._write_one(rid, {"project_id": project})
 
     def seed_totp(self):
         """tech2fa (password tech2fa): a technician with two-factor login (auth_totp), its

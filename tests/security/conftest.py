@@ -229,6 +229,7 @@ BODIES = {
         "signer_name": "Matrix"}},
     "jobs.stage": lambda odoo: {"data": {"stage_id": str(first_open_stage(odoo))}},
     "jobs.start": lambda odoo: {"data": {}},
+    "jobs.timer_action": lambda odoo: {"data": {"do": "start"}},
     "crm.stage": lambda odoo: {"data": {"stage_id": str(first_id(
         odoo, "crm.stage", [("is_won", "=", False)], order="sequence desc, id"))}},
     "crm.won": lambda odoo: {"data": {}},
