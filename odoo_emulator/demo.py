@@ -35,6 +35,9 @@ USERS = [
     ("tech6", "Trevor Tate", COMPANY_TZ, False, security.TECH_GROUPS),
 ]
 
+# A technician with two-factor login (not in USERS: no API key, no fsm.person, no orders).
+TOTP_USER = ("tech2fa", "Tess Twofactor")
+
 CUSTOMER_NAMES = [
     "Maple Street Dental", "Harborview Bakery", "Summit Fitness Center", "Oakridge Veterinary",
     "Bluewater Marina", "Riverside Print Shop", "Granite Peak Outfitters", "Cedar Lane Pharmacy",
@@ -765,6 +768,7 @@ class Seeder:
         self.seed_countries()
         self.seed_modules()
         self.seed_archived()
+        self.seed_totp()
 
     def seed_archived(self):
         """Archived records every real database has (OdooBot's partner, the public user, the
@@ -811,6 +815,21 @@ class Seeder:
                 self.create("ir.module.module", {"name": name, "shortdesc": title,
                                                  "state": state, "latest_version": version},
                             f"base.module_{name}")
+
+    def seed_totp(self):
+        """tech2fa (password tech2fa): a technician with two-factor login (auth_totp), its
+        secret `totp.demo_secret("tech2fa")` (last, so the ids seeded before stay the same)."""
+        from .totp import demo_secret
+        login, name = TOTP_USER
+        pid = self.create("res.partner", {"name": name, "email": f"{login}@fieldkit.example.com",
+                                          "tz": COMPANY_TZ, "company_id": self.company})
+        gfield = "groups_id" if self.version <= 18 else "group_ids"
+        uid = self.create("res.users", {
+            "login": login, "password": login, "partner_id": pid, "company_id": self.company,
+            "company_ids": [(6, 0, [self.company])], "totp_secret": demo_secret(login),
+            gfield: [(6, 0, [self.gids[g] for g in security.TECH_GROUPS])]},
+            f"fieldkit.user_{login}")
+        self.users[login] = uid
 
     def seed_countries(self):
         """More countries for phone numbers read in another country's format (last, so the

@@ -278,7 +278,7 @@ def test_nothing_done_asks_for_an_immediate_transfer_up_to_16(tech1, admin, stoc
 
 @ONCE
 def test_a_question_token_is_bound_to_its_transfer(tech1, admin):
-    pick, other = admin.ready("internal", partner=False, count=2)
+    pick, other = admin.ready("incoming", count=2)  # internal ones are few: receipts
     moves = admin.moves(pick["id"])
     response = validate(tech1, pick["id"], {moves[0]["id"]: 0.5})
     _, token = question_token(tech1, response.headers["Location"])
@@ -429,7 +429,7 @@ def test_a_part_added_by_mistake_can_be_removed_before_the_job_is_finished(tech1
 
 @ONCE
 def test_all_done_without_javascript_then_validate(tech1, admin):
-    pick = admin.ready("internal", partner=False)
+    pick = admin.ready("incoming")
     saved = tech1.post(f"/inventory/{pick['id']}/quantities", data={"all_done": "1"})
     assert saved.status_code == 302
     assert all(m[admin.qty] == m["product_uom_qty"] for m in admin.moves(pick["id"]))
