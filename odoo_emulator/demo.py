@@ -338,14 +338,14 @@ class Seeder:
                 rng.choice(("open", "open", "cancel"))
             orders.append((login, day, rng.choice((8, 9, 10, 13, 15, 16)), 0, kind))
         # Every look a job card can have, on each technician's list (closed jobs stay on it
-        # until midnight): done today, cancelled on site today, urgent today. Added last so the
+        # until midnight): done today, cancelled on site today, urgent in three days. Added last so the
         # orders above keep their numbers and random values.
         # Nor do they change the random values of what is seeded after them.
         extras_from = len(orders)
         for login in techs:
             today = self.local_today(self.state.user_tz(self.users[login]))
             orders += [(login, today, 7, 0, "completed"), (login, today, 8, 0, "cancel_onsite"),
-                       (login, today, 16, 30, "urgent")]
+                       (login, today + dt.timedelta(days=3), 16, 30, "urgent")]
         rng_state = None
         for n, (login, day, hour, minute, kind) in enumerate(orders):
             if n == extras_from:
