@@ -18,6 +18,9 @@ def main(argv=None):
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--today", default=None, help="pin 'today' for the demo data")
     parser.add_argument("--quiet", action="store_true", help="no per-RPC log lines")
+    parser.add_argument("--fieldservice-project", action="store_true",
+                        help="emulate OCA fieldservice_project (orders have a project, so the "
+                             "job timer writes timesheet lines)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -28,7 +31,7 @@ def main(argv=None):
     started = time.perf_counter()
     handle = start_in_thread(port=args.port, data_path=args.data, version=args.odoo_version,
                              latency_ms=args.latency_ms, today=args.today, quiet=args.quiet,
-                             host=args.host)
+                             host=args.host, fieldservice_project=args.fieldservice_project)
     keys = handle.api_keys
     lines = [f"Odoo emulator (Odoo {handle.version}) listening on {handle.url}",
              f"  database: {handle.db}   data: {handle.data_path}   "

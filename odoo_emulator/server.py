@@ -510,9 +510,16 @@ class EmulatorApp:
         return self.state.new_session(uid, login)
 
     def on_web_login(self, request):
+        had_session = self._session(request)[1] is not None
         sid, sess = self._browser_session(request)
         if request.method != "POST":
-            return self._html(totp.login_form(sess["csrf"]), sid)
+            if had_session or request.args.get("db"):
+                return self._html(totp.login_form(sess["csrf"]), sid)
+            # As recorded: a new visitor's page sets no cookie (Odoo saves a session only
+            # once something, such as ?db=, is put in it); its form can't be posted then.
+            self.state.sessions.pop(sid, None)
+            return Response(totp.login_form(sess["csrf"]),
+                            content_type="text/html; charset=utf-8")
         refused = self._csrf_refused(request, sess)
         if refused:
             return refused

@@ -70,7 +70,8 @@ class SessionStore(dict):
 
 
 class EmulatorState:
-    def __init__(self, data_path=None, version=17, today=None, latency_ms=0):
+    def __init__(self, data_path=None, version=17, today=None, latency_ms=0,
+                 fieldservice_project=False):
         if version not in SERVER_VERSIONS:
             raise ValueError(f"unsupported Odoo version {version}")
         self.version = version
@@ -85,6 +86,12 @@ class EmulatorState:
         self.registry = Registry(version, all_models())
         self.registry.acl = security.acl_for(version)
         self.registry.rules = security.rules_for(version)
+        if fieldservice_project:
+            # OCA fieldservice_project (not on the recorded servers): the order's project,
+            # where its timesheets go.
+            field = Field("many2one", "Project", relation="project.project")
+            field.name = "project_id"
+            self.registry.fields["fsm.order"]["project_id"] = field
         self.storage = Storage(data_path)
         self.sessions = SessionStore(self.storage, self.lock)
         self.faults = {"count": 0, "mode": "502", "hang_seconds": 30}

@@ -181,8 +181,6 @@ class FsmOrder(MailThread):
     location_id = Many2one("fsm.location", "Location", required=True)
     location_directions = Char("Location Directions", compute=True)
     person_id = Many2one("fsm.person", "Assigned To", tracking=True)
-    # OCA fieldservice_project: the order's project (its timesheets go there)
-    project_id = Many2one("project.project", "Project")
     person_ids = Many2many("fsm.person", "Field Service Workers")
     person_phone = Char("Person Phone", related="person_id.phone")
     scheduled_date_start = Datetime("Scheduled Start (ETA)", tracking=True)

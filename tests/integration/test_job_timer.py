@@ -8,11 +8,21 @@ from app.config import TestConfig
 from app.services import timer
 
 
+@pytest.fixture(scope="module")
+def project_emulator():
+    """Odoo with OCA fieldservice_project: orders belong to a project."""
+    from odoo_emulator import start_in_thread
+    handle = start_in_thread(port=0, quiet=True, version=16, fieldservice_project=True)
+    yield handle
+    handle.stop()
+
+
 @pytest.fixture
-def fresh(emulator):
-    emulator.reset()
+def fresh(app, project_emulator):
+    project_emulator.reset()
     timer.clear_cache()
-    return emulator
+    app.config["ODOO_URL"] = project_emulator.url
+    return project_emulator
 
 
 @pytest.fixture
@@ -102,3 +112,15 @@ def test_timer_refusals(client, login, fresh, clock):
     assert refused.status_code == 422 and "already running" in refused.text
     other = open_job(fresh, "tech2")
     assert press(client, other, "start").status_code == 403
+
+
+def test_without_fieldservice_project_the_time_is_a_note(client, login, emulator, clock):
+    emulator.reset()
+    timer.clear_cache()
+    login(client, "tech1")             # has an employee, but the order has no project
+    job = open_job(emulator, "tech1")
+    press(client, job, "start")
+    clock["t"] += 20 * 60
+    press(client, job, "stop")
+    assert "0 h 20 min noted on the job" in client.get(f"/jobs/{job}").text
+    assert not emulator.state.storage.data["account.analytic.line"]
