@@ -23,7 +23,8 @@ def main(argv=None):
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     from . import start_in_thread
-    from .demo import USERS
+    from .demo import TOTP_USER, USERS
+    from .totp import demo_secret
     started = time.perf_counter()
     handle = start_in_thread(port=args.port, data_path=args.data, version=args.odoo_version,
                              latency_ms=args.latency_ms, today=args.today, quiet=args.quiet,
@@ -36,6 +37,8 @@ def main(argv=None):
     for login, name, tz, email, _ in USERS:
         lines.append(f"    {login:<8} {keys.get(login, ''):<40} {name} ({tz}"
                      f"{', no email' if not email else ''})")
+    lines.append(f"    {TOTP_USER[0]:<8} two-factor login, TOTP secret {demo_secret(TOTP_USER[0])} "
+                 f"({TOTP_USER[1]})")
     print("\n".join(lines), flush=True)
     try:
         while True:

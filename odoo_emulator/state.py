@@ -310,6 +310,36 @@ class EmulatorState:
         return {users[r["user_id"]]["login"]: r["key"]
                 for r in self.storage.data.get("res.users.apikeys", {}).values()}
 
+    # -- auth_totp ----------------------------------------------------------------------------
+    def totp_secret(self, uid):
+        return (self.storage.data["res.users"].get(uid) or {}).get("totp_secret") or None
+
+    def use_totp_step(self, uid, counter):
+        """19 (totp_last_counter): a time step is good once; False when already used."""
+        steps = self.storage.get_meta("totp_last_counter") or {}
+        if counter <= steps.get(str(uid), -1):
+            return False
+        steps[str(uid)] = counter
+        self.storage.set_meta("totp_last_counter", steps)
+        self.storage.commit()
+        return True
+
+    def trust_device(self, uid):
+        """A new trusted-device key (auth_totp.device) for the user; the td_id cookie."""
+        from .totp import TRUSTED_DEVICE_AGE, new_device_key
+        key = new_device_key()
+        devices = self.storage.get_meta("totp_devices") or {}
+        devices[key] = {"uid": uid, "expires": time.time() + TRUSTED_DEVICE_AGE}
+        self.storage.set_meta("totp_devices", devices)
+        self.storage.commit()
+        return key
+
+    def trusted_device(self, key):
+        device = (self.storage.get_meta("totp_devices") or {}).get(key)
+        if device and device["expires"] > time.time():
+            return device["uid"]
+        return None
+
     def new_session(self, uid=None, login=None):
         sid = secrets.token_urlsafe(30)[:40]
         self.sessions[sid] = {"uid": uid, "login": login, "db": DB_NAME if uid else None,

@@ -5,7 +5,7 @@ with a flash (PRG). When Odoo (or Fieldkit) refuses, the job page is rendered ag
 message and the text the technician typed, so nothing is lost.
 """
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
 from app.routes.helpers import act, signature_endpoint
 from app.security import login_required, role_required
@@ -36,8 +36,22 @@ def _render_detail(id, *, error=None, form=None, status=200):
     return page, status, {"X-Fk-Version": job["version"]}
 
 
+def _stale(id):
+    """409 with what changed, when an action made offline on an older version of the job
+    arrives (see jobs.version_conflict); None otherwise."""
+    seen = request.headers.get(jobs.VERSION_HEADER)
+    changes = jobs.version_conflict(get_odoo(), _viewer(), id, seen) if seen else None
+    if changes is None:
+        return None
+    return jsonify(success=False, conflict=True, changes=changes,
+                   error="This job was changed in Odoo after you made this change offline."), 409
+
+
 def _act(id, action, *args, form=None, **redirect_args):
     """Run one job action: PRG on success, the job page with the refusal otherwise."""
+    stale = _stale(id)
+    if stale:
+        return stale
     return act(
         lambda: action(get_odoo(), _viewer(), id, *args),
         lambda message, status: _render_detail(id, error=message, form=form, status=status),
@@ -120,6 +134,9 @@ def photos(id):
 @bp.post("/api/jobs/<int:id>/signature")
 @login_required
 def signature(id):
+    stale = _stale(id)
+    if stale:
+        return stale
     return signature_endpoint(
         lambda png, signer_name: jobs.save_signature(
             get_odoo(), _viewer(), id, png, signer_name, get_storage()

@@ -219,3 +219,21 @@ def test_search_and_text_on_other_versions(make_emulator, tmp_path, login, versi
     response = send(client, target="job", id=job_id, number=number, message="On my way!")
     assert response.status_code == 502 and response.get_json()["logged"] is True
     assert "On my way!" in history(client, job_id)
+
+
+def test_same_idempotency_key_texts_once(tech, job, emulator):
+    """sms.js sends an Idempotency-Key: a retry after a lost answer replays the first answer."""
+    job_id, number = job
+    emulator.set_sms_credit(True)
+    try:
+        body = {"target": "job", "id": job_id, "number": number, "message": "Only once please"}
+        headers = {"Idempotency-Key": "sms-test-once-0001"}
+        first = tech.post("/api/sms", json=body, headers=headers)
+        again = tech.post("/api/sms", json=body, headers=headers)
+    finally:
+        emulator.set_sms_credit(False)
+    assert first.status_code == again.status_code == 200
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    sent = [s for s in emulator.state.storage.data["sms.sms"].values()
+            if s.get("body") == "Only once please"]
+    assert len(sent) == 1

@@ -30,6 +30,8 @@ from app.services.odoo_api import IDEMPOTENT_METHODS, OdooAPI
 PUBLIC = {
     "auth.index": "sends to the login page or home",
     "auth.login": "the login form",
+    "auth.login_code": "the two-factor code step of a login (needs a half-done login in the "
+                       "session, else back to the login form)",
     "auth.logout": "ends whatever session there is (POST with CSRF)",
     "pwa.offline": "the offline page, cached for every user of the device",
     "pwa.service_worker": "the service worker script",
