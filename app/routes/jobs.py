@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, sessio
 
 from app.routes.helpers import act, signature_endpoint
 from app.security import login_required, role_required
-from app.services import dispatch, jobs, timer
+from app.services import dispatch, jobs, report, timer
 from app.services.odoo_api import get_odoo
 from app.services.s3_service import get_storage
 
@@ -31,6 +31,7 @@ def _render_detail(id, *, error=None, form=None, status=200):
         form=form or {},
         eta=request.args.get("eta", type=int),
         timer=timer.status(get_odoo(), _viewer(), id),
+        reports=report.reports(get_odoo(), _viewer(), id) if job["is_closed"] else [],
     )
     # The worker keeps this page offline and refetches it only when the list shows another
     # version of the job (sw.js, PAGE_VERSION).
@@ -116,6 +117,26 @@ def finish(id):
 @login_required
 def timer_action(id):
     return _act(id, timer.act, request.form.get("do", ""))
+
+
+@bp.get("/jobs/<int:id>/report.pdf")
+@login_required
+def report_pdf(id):
+    """The service report: a fresh preview, or (?attachment=<id>) one attached earlier."""
+    stored = request.args.get("attachment", type=int)
+    if stored:
+        pdf, name = report.download(get_odoo(), _viewer(), id, stored)
+    else:
+        pdf, name = report.preview(get_odoo(), _viewer(), id, get_storage())
+    disposition = "attachment" if request.args.get("download") else "inline"
+    return pdf, 200, {"Content-Type": "application/pdf", "Cache-Control": "private, no-store",
+                      "Content-Disposition": f'{disposition}; filename="{name}"'}
+
+
+@bp.post("/jobs/<int:id>/report")
+@login_required
+def report_attach(id):
+    return _act(id, report.attach, get_storage(), request.form.get("email") == "1")
 
 
 @bp.post("/jobs/<int:id>/cancel")

@@ -106,6 +106,13 @@ class Storage(abc.ABC):
         :raises StorageError: when the store cannot be written.
         """
 
+    def get_object(self, key) -> bytes | None:
+        """The object's bytes (for the service report), or None when it is missing.
+
+        :raises StorageError: when the store cannot be read.
+        """
+        raise NotImplementedError
+
     @abc.abstractmethod
     def presigned_url(self, key, expires=None) -> str:
         """A URL that lets a browser GET the object for ``expires`` seconds (default 1 hour)."""
@@ -204,6 +211,20 @@ class S3Storage(Storage):
                 "S3 %s of %s/%s failed: %s", action, self.bucket, key, exc, exc_info=True
             )
             raise StorageError(cause=exc) from exc
+
+    def get_object(self, key) -> bytes | None:
+        from botocore.exceptions import ClientError
+
+        check_key(key)
+        try:
+            with self._errors("get_object", key):
+                return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except StorageError as exc:
+            cause = getattr(exc, "cause", None)
+            if isinstance(cause, ClientError) and \
+                    cause.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
 
     def put_object(self, key, data: bytes, content_type) -> str:
         check_key(key)
@@ -328,6 +349,14 @@ class LocalStorage(Storage):
 
     def _meta_path(self, key) -> Path:
         return self.root / ".meta" / (key + ".json")
+
+    def get_object(self, key) -> bytes | None:
+        try:
+            return self.path_for(key).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StorageError(cause=f"read {key}: {exc}") from exc
 
     def put_object(self, key, data: bytes, content_type) -> str:
         path = self.path_for(key)

@@ -230,6 +230,7 @@ BODIES = {
     "jobs.stage": lambda odoo: {"data": {"stage_id": str(first_open_stage(odoo))}},
     "jobs.start": lambda odoo: {"data": {}},
     "jobs.timer_action": lambda odoo: {"data": {"do": "start"}},
+    "jobs.report_attach": lambda odoo: {"data": {}},
     "crm.stage": lambda odoo: {"data": {"stage_id": str(first_id(
         odoo, "crm.stage", [("is_won", "=", False)], order="sequence desc, id"))}},
     "crm.won": lambda odoo: {"data": {}},
