@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, sessio
 
 from app.routes.helpers import act, signature_endpoint
 from app.security import login_required, role_required
-from app.services import dispatch, jobs
+from app.services import dispatch, jobs, timer
 from app.services.odoo_api import get_odoo
 from app.services.s3_service import get_storage
 
@@ -30,6 +30,7 @@ def _render_detail(id, *, error=None, form=None, status=200):
         error=error,
         form=form or {},
         eta=request.args.get("eta", type=int),
+        timer=timer.status(get_odoo(), _viewer(), id),
     )
     # The worker keeps this page offline and refetches it only when the list shows another
     # version of the job (sw.js, PAGE_VERSION).
@@ -108,7 +109,13 @@ def start(id):
 @login_required
 def finish(id):
     resolution = request.form.get("resolution", "")
-    return _act(id, jobs.finish_job, resolution, form={"resolution": resolution})
+    return _act(id, timer.finish_job, resolution, form={"resolution": resolution})
+
+
+@bp.post("/jobs/<int:id>/timer")
+@login_required
+def timer_action(id):
+    return _act(id, timer.act, request.form.get("do", ""))
 
 
 @bp.post("/jobs/<int:id>/cancel")

@@ -418,7 +418,9 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "person_id": _m2o_id(order.get("person_id")),
         "person_ids": [_m2o_id(p) for p in persons],
         "unassigned": not order.get("person_id") and not persons,
-        "precache": day is not None and today <= day <= today + timedelta(days=1),
+        # Offline copies of the open jobs of today and tomorrow (a closed job needs no visit).
+        "precache": day is not None and today <= day <= today + timedelta(days=1)
+        and not (bool(order.get("is_closed")) or state in ("done", "cancelled")),
         # Changes with every write to the order: the worker refetches a kept job page only
         # when this differs from the copy's (or the copy is old).
         "version": order.get("write_date") or "",

@@ -94,7 +94,14 @@
       version: job ? job.version : null, created: Date.now(), seq: seq++, attempts: 0,
       state: 'waiting', error: '', due: 0
     };
-    return save(item).then(function () { render(); return item; });
+    // Only the first waiting item of a job is checked against the version the user saw: the
+    // later ones build on it (the job changes when the first one lands).
+    return allItems().then(function (items) {
+      if (item.job && mine(items).some(function (other) { return other.job === item.job; })) {
+        item.version = null;
+      }
+      return save(item);
+    }).then(function () { render(); return item; });
   }
 
   // --- sending --------------------------------------------------------------------------------
