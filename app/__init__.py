@@ -64,6 +64,10 @@ def init_extensions(app):
     csrf.init_app(app)
     # CSRF runs from our own hook, which skips only views that verify a webhook signature.
     signatures.init_app(app, csrf)
+    # After CSRF: a repeated Idempotency-Key gets the first answer, never a second write.
+    from app import idempotency
+
+    idempotency.init_app(app)
 
 
 def init_security(app):

@@ -88,6 +88,10 @@ class Config:
     LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
     LOGIN_FAILURE_WINDOW = int(_env("LOGIN_FAILURE_WINDOW", 15 * 60))
     REDIS_URL = _env("REDIS_URL")
+    # Idempotency keys (the offline outbox): answers kept this long, and how long a repeat
+    # waits for the first request still running before it gets 409.
+    IDEMPOTENCY_TTL = int(_env("IDEMPOTENCY_TTL", 7 * 24 * 3600))
+    IDEMPOTENCY_WAIT = _env_float("IDEMPOTENCY_WAIT", 10)
     STORE_PATH = _env("STORE_PATH")
     STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 2)
 

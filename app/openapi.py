@@ -202,6 +202,16 @@ def _resolve(fields):
     return fields
 
 
+# Every state-changing request may carry one (app/idempotency.py): a repeat gets the first answer.
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Sent again with the same key, the request gets the first answer back and is "
+                   "applied once (kept 7 days). Answers that wrote nothing (5xx, 401, 409) are "
+                   "not kept.",
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,100}$"},
+}
+
+
 def _operation(endpoint, method, spec):
     op = {"operationId": f"{endpoint}.{method}", "summary": spec.get("summary", ""),
           "tags": spec.get("tags", [endpoint.split(".")[0].replace("_", " ").title()])}
@@ -297,6 +307,8 @@ def build_spec(app):
             op = _operation(rule.endpoint, method, spec)
             query = [{"name": name, "in": "query", "required": False, "schema": schema}
                      for name, schema in spec.get("query", {}).items()]
+            if method != "get":
+                query.append(IDEMPOTENCY_PARAMETER)
             if params or query:
                 op["parameters"] = params + query
             paths.setdefault(path, {})[method] = op

@@ -28,6 +28,7 @@ PRECACHE_STATIC = (
     "js/app.js",
     "js/pwa.js",
     "js/form-draft.js",
+    "js/outbox.js",
     "manifest.json",
     "icons/icon-192.png",
     "icons/icon-512.png",

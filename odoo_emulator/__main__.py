@@ -18,16 +18,20 @@ def main(argv=None):
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--today", default=None, help="pin 'today' for the demo data")
     parser.add_argument("--quiet", action="store_true", help="no per-RPC log lines")
+    parser.add_argument("--fieldservice-project", action="store_true",
+                        help="emulate OCA fieldservice_project (orders have a project, so the "
+                             "job timer writes timesheet lines)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     from . import start_in_thread
-    from .demo import USERS
+    from .demo import TOTP_USER, USERS
+    from .totp import demo_secret
     started = time.perf_counter()
     handle = start_in_thread(port=args.port, data_path=args.data, version=args.odoo_version,
                              latency_ms=args.latency_ms, today=args.today, quiet=args.quiet,
-                             host=args.host)
+                             host=args.host, fieldservice_project=args.fieldservice_project)
     keys = handle.api_keys
     lines = [f"Odoo emulator (Odoo {handle.version}) listening on {handle.url}",
              f"  database: {handle.db}   data: {handle.data_path}   "
@@ -36,6 +40,8 @@ def main(argv=None):
     for login, name, tz, email, _ in USERS:
         lines.append(f"    {login:<8} {keys.get(login, ''):<40} {name} ({tz}"
                      f"{', no email' if not email else ''})")
+    lines.append(f"    {TOTP_USER[0]:<8} two-factor login, TOTP secret {demo_secret(TOTP_USER[0])} "
+                 f"({TOTP_USER[1]})")
     print("\n".join(lines), flush=True)
     try:
         while True:

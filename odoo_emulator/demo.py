@@ -35,6 +35,9 @@ USERS = [
     ("tech6", "Trevor Tate", COMPANY_TZ, False, security.TECH_GROUPS),
 ]
 
+# A technician with two-factor login (not in USERS: no API key, no fsm.person, no orders).
+TOTP_USER = ("tech2fa", "Tess Twofactor")
+
 CUSTOMER_NAMES = [
     "Maple Street Dental", "Harborview Bakery", "Summit Fitness Center", "Oakridge Veterinary",
     "Bluewater Marina", "Riverside Print Shop", "Granite Peak Outfitters", "Cedar Lane Pharmacy",
@@ -335,14 +338,14 @@ class Seeder:
                 rng.choice(("open", "open", "cancel"))
             orders.append((login, day, rng.choice((8, 9, 10, 13, 15, 16)), 0, kind))
         # Every look a job card can have, on each technician's list (closed jobs stay on it
-        # until midnight): done today, cancelled on site today, urgent today. Added last so the
+        # until midnight): done today, cancelled on site today, urgent in three days. Added last so the
         # orders above keep their numbers and random values.
         # Nor do they change the random values of what is seeded after them.
         extras_from = len(orders)
         for login in techs:
             today = self.local_today(self.state.user_tz(self.users[login]))
             orders += [(login, today, 7, 0, "completed"), (login, today, 8, 0, "cancel_onsite"),
-                       (login, today, 16, 30, "urgent")]
+                       (login, today + dt.timedelta(days=3), 16, 30, "urgent")]
         rng_state = None
         for n, (login, day, hour, minute, kind) in enumerate(orders):
             if n == extras_from:
@@ -764,6 +767,44 @@ class Seeder:
             self.seed_psa()
         self.seed_countries()
         self.seed_modules()
+        self.seed_archived()
+        self.seed_totp()
+        self.seed_timesheets()
+
+    def seed_archived(self):
+        """Archived records every real database has (OdooBot's partner, the public user, the
+        user templates), plus an archived customer and product, so that paths which must
+        leave them out (active_test) meet some. Last, so the ids seeded before stay the same."""
+        sudo = self.state.env(1, su=True)
+        bot_partner = self.state.xmlids["base.partner_root"][1]
+        sudo["res.partner"]._write_one(bot_partner, {"active": False})
+        gfield = "groups_id" if self.version <= 18 else "group_ids"
+        templates = [("public", "Public user", "base.public_user", "base.public_partner",
+                      "base.group_public")]
+        if self.version <= 17:  # 18 replaced the template user by default groups
+            templates.append(("default", "Default User Template", "base.default_user",
+                              "base.default_user_partner", "base.group_user"))
+        templates.append(("portaltemplate", "Portal User Template",
+                          "base.template_portal_user_id", None, "base.group_portal"))
+        for login, name, user_xmlid, partner_xmlid, group in templates:
+            partner = self.create("res.partner", {"name": name, "active": False,
+                                                  "company_id": self.company}, partner_xmlid)
+            self.create("res.users", {"login": login, "partner_id": partner, "active": False,
+                                      "company_id": self.company,
+                                      "company_ids": [(6, 0, [self.company])],
+                                      gfield: [(6, 0, [self.gids[group]])]}, user_xmlid)
+        self.archived_customer = self.create("res.partner", {
+            "name": "Hollis & Grant Plumbing (closed)", "is_company": True, "active": False,
+            "street": "12 Mill Rd", "city": "Hartford", "zip": "06105",
+            "state_id": self.states["CT"], "country_id": self.us, "phone": "+1 860-555-0188",
+            "email": "office@hollisgrant.example.com", "company_id": self.company})
+        if "product.template" in self.state.registry.classes:
+            vals = {"name": "Legacy thermostat TX-1 (discontinued)", "default_code": "FK-OLD1",
+                    "list_price": 39.0, "sale_ok": True, "active": False}
+            vals["type"] = "consu"
+            tmpl = self.create("product.template", vals)
+            for pid in self.env["product.template"].raw_value(tmpl, "product_variant_ids"):
+                self.env["product.product"]._write_one(pid, {"active": False})
 
     def seed_modules(self):
         """The add-ons, installed or not, with their version as this server would list them
@@ -775,6 +816,34 @@ class Seeder:
                 self.create("ir.module.module", {"name": name, "shortdesc": title,
                                                  "state": state, "latest_version": version},
                             f"base.module_{name}")
+
+    def seed_timesheets(self):
+        """hr_timesheet: the project "Field service" (on every order when the emulator runs with
+        fieldservice_project); tech1 has an employee (so timesheets), tech2 none (Odoo refuses
+        their timesheet lines). Last, so the ids seeded before stay the same."""
+        project = self.create("project.project", {"name": "Field service",
+                                                  "allow_timesheets": True})
+        self.create("hr.employee", {"name": "Tom Technician", "user_id": self.users["tech1"]})
+        orders = self.env["fsm.order"]
+        if "project_id" not in self.state.registry.fields["fsm.order"]:
+            return
+        for rid in list(orders.records):
+            orders._write_one(rid, {"project_id": project})
+
+    def seed_totp(self):
+        """tech2fa (password tech2fa): a technician with two-factor login (auth_totp), its
+        secret `totp.demo_secret("tech2fa")` (last, so the ids seeded before stay the same)."""
+        from .totp import demo_secret
+        login, name = TOTP_USER
+        pid = self.create("res.partner", {"name": name, "email": f"{login}@fieldkit.example.com",
+                                          "tz": COMPANY_TZ, "company_id": self.company})
+        gfield = "groups_id" if self.version <= 18 else "group_ids"
+        uid = self.create("res.users", {
+            "login": login, "password": login, "partner_id": pid, "company_id": self.company,
+            "company_ids": [(6, 0, [self.company])], "totp_secret": demo_secret(login),
+            gfield: [(6, 0, [self.gids[g] for g in security.TECH_GROUPS])]},
+            f"fieldkit.user_{login}")
+        self.users[login] = uid
 
     def seed_countries(self):
         """More countries for phone numbers read in another country's format (last, so the

@@ -491,6 +491,11 @@ class BaseModel:
 
     @api_model
     def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **kwargs):
+        # Odoo passes the other keyword arguments on to read(), which takes only `load`: a
+        # typo is a TypeError there, not ignored.
+        unknown = [key for key in kwargs if key != "load"]
+        if unknown:
+            raise TypeError(f"BaseModel.read() got an unexpected keyword argument '{unknown[0]}'")
         ids = self._search(domain, offset, limit, order)
         if not ids:
             return []
@@ -933,9 +938,8 @@ class BaseModel:
 
     check_access_rights._api_model = True
 
-    @api_model
-    def check_access_rule(self, *a, **k):
-        return None
+    def check_access_rule(self, ids, operation):
+        self._check_rules([rid for rid in _as_ids(ids) if rid in self.records], operation)
 
     def has_access(self, ids, operation):
         try:

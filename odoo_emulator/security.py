@@ -158,6 +158,11 @@ ACL = {
     "helpdesk.ticket.category": [(USER, "r"), (HD_MANAGER, "rwcu")],
     "resource.calendar": [(USER, "r"), (SYSTEM, "rwcu")],
     "resource.calendar.attendance": [(USER, "r"), (SYSTEM, "rwcu")],
+    "project.project": [(USER, "r"), (SYSTEM, "rwcu")],
+    "account.analytic.account": [(USER, "r"), (SYSTEM, "rwcu")],
+    "hr.employee": [(USER, "r"), (SYSTEM, "rwcu")],
+    # hr_timesheet: the lines' own rules keep users to theirs; the emulator checks the employee.
+    "account.analytic.line": [(USER, "rwcu")],
     # Studio gives a new model's access to internal users (and everything to Settings).
     "x_client_asset": [(USER, "rwcu"), (SYSTEM, "rwcu")],
     "sale.subscription.plan": [(USER, "r"), (SALE_MANAGER, "rwcu")],

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from . import totp
 from .exceptions import AccessDenied, NotFound, OdooException, SessionExpired
 from .session_info import session_info
 from .state import DB_NAME, SERVER_VERSIONS, SESSION_MAX_AGE
@@ -61,6 +62,7 @@ class EmulatorApp:
             Rule("/xmlrpc/<service>", endpoint="xmlrpc"),
             Rule("/json/2/<model>/<method>", endpoint="json2"),
             Rule("/web/login", endpoint="web_login"),
+            Rule("/web/login/totp", endpoint="web_login_totp"),
             Rule("/web/health", endpoint="health"),
             Rule("/", endpoint="root"),
             Rule("/__emulator__/faults", endpoint="faults"),
@@ -228,13 +230,20 @@ class EmulatorApp:
                     raise AccessDenied()
                 old_sid, _ = self._session(req)
                 self.state.sessions.pop(old_sid, None)
+                if self.state.totp_secret(uid):
+                    # auth_totp: the password was right, the session waits for a code that
+                    # this JSON route cannot take; Odoo answers {"uid": null}, no error.
+                    sid = self.state.new_session()
+                    self.state.sessions[sid]["pre_uid"] = uid
+                    holder["sid"] = sid
+                    return {"uid": None}
                 sid = self.state.new_session(uid, params.get("login"))
                 holder["sid"] = sid
                 return session_info(self.state, uid, req.host_url)
         response = self._json_route(request, handle)
         if "sid" in holder and response.status_code == 200:
             self._set_session_cookie(response, holder["sid"])
-            if self.version >= 18:
+            if self.version >= 18 and self.state.sessions[holder["sid"]].get("uid"):
                 self.state.sessions[holder["sid"]]["trace_pending"] = True
             if self.version >= 19:  # 19 logs the device within the login request too
                 self._set_session_cookie(response, holder["sid"])
@@ -461,13 +470,108 @@ class EmulatorApp:
         return self._json_response(result)
 
     # -- misc pages ---------------------------------------------------------------------------
+    # -- browser login (/web/login and auth_totp's /web/login/totp) ------------------------
+    def _browser_session(self, request):
+        """The caller's web session, a new anonymous one when it has none; with its CSRF token."""
+        sid, sess = self._session(request)
+        if sess is None:
+            sid = self.state.new_session()
+            sess = self.state.sessions[sid]
+        sess.setdefault("csrf", totp.new_device_key())
+        return sid, sess
+
+    def _html(self, body, sid, status=200):
+        response = Response(body, status=status, content_type="text/html; charset=utf-8")
+        self._set_session_cookie(response, sid)
+        return response
+
+    def _see_other(self, path, sid, request):
+        # 16's werkzeug makes Location absolute; 18/19 send the path as given.
+        location = request.host_url.rstrip("/") + path if self.version <= 16 else path
+        response = Response("", status=303, headers={"Location": location},
+                            content_type="text/html; charset=utf-8")
+        self._set_session_cookie(response, sid)
+        return response
+
+    def _csrf_refused(self, request, sess):
+        token = request.form.get("csrf_token") or ""
+        if not token or token != sess.get("csrf"):
+            return Response("<h1>400 Bad Request</h1><p>Session expired (invalid CSRF token)</p>",
+                            status=400, content_type="text/html; charset=utf-8")
+        return None
+
+    def _home(self):
+        return "/odoo" if self.version >= 18 else "/web"
+
+    def _finish_login(self, old_sid, uid):
+        """The session becomes the user's (a new id, as Odoo rotates it at login)."""
+        login = self.state.storage.data["res.users"][uid]["login"]
+        self.state.sessions.pop(old_sid, None)
+        return self.state.new_session(uid, login)
+
     def on_web_login(self, request):
-        html = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"/><title>Odoo</title></head>"
-                "<body><form class=\"oe_login_form\" method=\"post\" action=\"/web/login\">"
-                "<input type=\"hidden\" name=\"csrf_token\" value=\"emulator\"/>"
-                "<input name=\"login\"/><input name=\"password\" type=\"password\"/>"
-                "</form></body></html>")
-        return Response(html, content_type="text/html; charset=utf-8")
+        had_session = self._session(request)[1] is not None
+        sid, sess = self._browser_session(request)
+        if request.method != "POST":
+            if had_session or request.args.get("db"):
+                return self._html(totp.login_form(sess["csrf"]), sid)
+            # As recorded: a new visitor's page sets no cookie (Odoo saves a session only
+            # once something, such as ?db=, is put in it); its form can't be posted then.
+            self.state.sessions.pop(sid, None)
+            return Response(totp.login_form(sess["csrf"]),
+                            content_type="text/html; charset=utf-8")
+        refused = self._csrf_refused(request, sess)
+        if refused:
+            return refused
+        login = request.form.get("login")
+        try:
+            with self.state.lock, self.state.assert_can_auth(request.remote_addr, login):
+                uid = self.state.login(login, request.form.get("password"), api_key_ok=False)
+                if not uid:
+                    raise AccessDenied()
+        except AccessDenied as exc:
+            message = str(exc) if "Too many" in str(exc) else totp.WRONG_LOGIN
+            return self._html(totp.login_form(sess["csrf"], message), sid)
+        if self.state.totp_secret(uid):
+            sess["pre_uid"] = uid
+            return self._see_other("/web/login/totp", sid, request)
+        return self._see_other(self._home(), self._finish_login(sid, uid), request)
+
+    def on_web_login_totp(self, request):
+        sid, sess = self._browser_session(request)
+        uid = sess.get("pre_uid")
+        if not uid:
+            return self._see_other("/web/login", sid, request)
+        device = request.cookies.get("td_id")
+        if device and self.state.trusted_device(device) == uid:
+            return self._see_other(self._home(), self._finish_login(sid, uid), request)
+        if request.method != "POST":
+            return self._html(totp.totp_form(sess["csrf"]), sid)
+        refused = self._csrf_refused(request, sess)
+        if refused:
+            return refused
+        redirect = request.form.get("redirect") or ""
+        with self.state.lock:
+            counter = totp.match(self.state.totp_secret(uid), request.form.get("totp_token"))
+            if counter is None:
+                return self._html(totp.totp_form(sess["csrf"], totp.WRONG, redirect), sid)
+            if self.version >= 19 and not self.state.use_totp_step(uid, counter):
+                return self._html(totp.totp_form(sess["csrf"], totp.REUSED, redirect), sid)
+        new_sid = self._finish_login(sid, uid)
+        if request.form.get("remember") and not totp.names_a_browser(request.user_agent.string):
+            # As recorded: the code is taken, then naming the device fails.
+            response = Response("<html><head><title>Internal Server Error</title></head></html>",
+                                status=500, content_type="text/html;charset=utf-8")
+            self._set_session_cookie(response, new_sid)
+            return response
+        response = self._see_other(redirect or self._home(), new_sid, request)
+        if request.form.get("remember"):
+            key = self.state.trust_device(uid)
+            expires = formatdate(time.time() + totp.TRUSTED_DEVICE_AGE, usegmt=True)
+            response.headers.add("Set-Cookie", f"td_id={key}; Expires={expires}; "
+                                 f"Max-Age={totp.TRUSTED_DEVICE_AGE}; HttpOnly; Path=/; "
+                                 "SameSite=Lax")
+        return response
 
     def on_health(self, request):
         return self._json_response({"status": "pass"})

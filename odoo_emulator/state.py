@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import secrets
@@ -33,8 +34,44 @@ SERVER_VERSIONS = {
 SESSION_MAX_AGE = 604800
 
 
+class SessionStore(dict):
+    """Web sessions by id, written through to the data file: real Odoo keeps its sessions
+    across restarts (on disk), so a restart must not log everyone out. Only logged-in sessions
+    are kept; the anonymous ones a logout hands out are not worth a row."""
+
+    TABLE = "web_sessions"
+
+    def __init__(self, storage, lock):
+        super().__init__()
+        self.storage, self.lock = storage, lock
+        with lock:
+            storage.conn.execute(f"CREATE TABLE IF NOT EXISTS {self.TABLE} "
+                                 "(sid TEXT PRIMARY KEY, data TEXT)")
+            for sid, data in storage.conn.execute(f"SELECT sid, data FROM {self.TABLE}"):
+                super().__setitem__(sid, json.loads(data))
+
+    def __setitem__(self, sid, value):
+        super().__setitem__(sid, value)
+        if value.get("uid"):
+            with self.lock:
+                self.storage.conn.execute(f"INSERT OR REPLACE INTO {self.TABLE} VALUES (?, ?)",
+                                          (sid, json.dumps(value)))
+
+    def pop(self, sid, *default):
+        value = super().pop(sid, *default)
+        with self.lock:
+            self.storage.conn.execute(f"DELETE FROM {self.TABLE} WHERE sid=?", (sid,))
+        return value
+
+    def clear(self):
+        super().clear()
+        with self.lock:
+            self.storage.conn.execute(f"DELETE FROM {self.TABLE}")
+
+
 class EmulatorState:
-    def __init__(self, data_path=None, version=17, today=None, latency_ms=0):
+    def __init__(self, data_path=None, version=17, today=None, latency_ms=0,
+                 fieldservice_project=False):
         if version not in SERVER_VERSIONS:
             raise ValueError(f"unsupported Odoo version {version}")
         self.version = version
@@ -49,8 +86,14 @@ class EmulatorState:
         self.registry = Registry(version, all_models())
         self.registry.acl = security.acl_for(version)
         self.registry.rules = security.rules_for(version)
+        if fieldservice_project:
+            # OCA fieldservice_project (not on the recorded servers): the order's project,
+            # where its timesheets go.
+            field = Field("many2one", "Project", relation="project.project")
+            field.name = "project_id"
+            self.registry.fields["fsm.order"]["project_id"] = field
         self.storage = Storage(data_path)
-        self.sessions = {}
+        self.sessions = SessionStore(self.storage, self.lock)
         self.faults = {"count": 0, "mode": "502", "hang_seconds": 30}
         self.sms_credit = False      # as recorded: no IAP credit, so every SMS fails
         # Odoo's login cooldown (res.users._assert_can_auth): failures per source address since
@@ -69,6 +112,7 @@ class EmulatorState:
                     log.warning("data file was seeded for Odoo %s; re-seeding for %s",
                                 meta_version, version)
                 self._seed()
+                self.sessions.clear()  # sessions of another version's data
             self._load_indexes()
 
     # -- seeding ----------------------------------------------------------------------------
@@ -272,6 +316,36 @@ class EmulatorState:
         users = self.storage.data["res.users"]
         return {users[r["user_id"]]["login"]: r["key"]
                 for r in self.storage.data.get("res.users.apikeys", {}).values()}
+
+    # -- auth_totp ----------------------------------------------------------------------------
+    def totp_secret(self, uid):
+        return (self.storage.data["res.users"].get(uid) or {}).get("totp_secret") or None
+
+    def use_totp_step(self, uid, counter):
+        """19 (totp_last_counter): a time step is good once; False when already used."""
+        steps = self.storage.get_meta("totp_last_counter") or {}
+        if counter <= steps.get(str(uid), -1):
+            return False
+        steps[str(uid)] = counter
+        self.storage.set_meta("totp_last_counter", steps)
+        self.storage.commit()
+        return True
+
+    def trust_device(self, uid):
+        """A new trusted-device key (auth_totp.device) for the user; the td_id cookie."""
+        from .totp import TRUSTED_DEVICE_AGE, new_device_key
+        key = new_device_key()
+        devices = self.storage.get_meta("totp_devices") or {}
+        devices[key] = {"uid": uid, "expires": time.time() + TRUSTED_DEVICE_AGE}
+        self.storage.set_meta("totp_devices", devices)
+        self.storage.commit()
+        return key
+
+    def trusted_device(self, key):
+        device = (self.storage.get_meta("totp_devices") or {}).get(key)
+        if device and device["expires"] > time.time():
+            return device["uid"]
+        return None
 
     def new_session(self, uid=None, login=None):
         sid = secrets.token_urlsafe(30)[:40]

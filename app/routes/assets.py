@@ -7,6 +7,7 @@ its RPC budget and the technician is one tap from the devices on site.
 """
 from flask import Blueprint, render_template, request, url_for
 
+from app.config import ConfigError
 from app.routes.helpers import act
 from app.security import login_required, role_required
 from app.services import assets
@@ -45,6 +46,10 @@ def link_ticket(id):
 
 
 def init_app(app):
+    try:  # a wrong ASSET_MODEL / ASSET_FIELDS fails at start-up, not on the first page
+        assets.mapping_from_config(app.config)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     app.register_blueprint(bp)
     app.jinja_env.globals["customer_assets"] = \
         lambda partner_id: assets.customer_assets(get_odoo(), partner_id, with_tickets=False)

@@ -12,8 +12,8 @@ from flask import (
     url_for,
 )
 from werkzeug.routing import BuildError
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import InputRequired
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired, Regexp
 
 from app.navigation import OFFICE_ROLES
 from app.security import (
@@ -22,8 +22,8 @@ from app.security import (
     is_logged_in,
     safe_next,
 )
-from app.services import auth, login_throttle
-from app.services.odoo_api import AccessDenied, OdooError
+from app.services import auth, login_throttle, two_factor
+from app.services.odoo_api import AccessDenied, OdooError, TwoFactorExpired
 from app.validation import HTMLForm
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,15 @@ class LoginForm(HTMLForm):
     @property
     def chosen_database(self):
         return self.database.data if "database" in self else None
+
+
+class CodeForm(HTMLForm):
+    code = StringField("6-digit code", validators=[
+        InputRequired("Type the 6-digit code from your authenticator app."),
+        Regexp(r"^\s*\d{6}\s*$", message="The code is 6 digits, like 123456.")],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 8,
+                   "pattern": "[0-9 ]*", "autofocus": True})
+    remember = BooleanField("Trust this device: no code here for the next 90 days")
 
 
 def home_url():
@@ -82,6 +91,9 @@ def login():
         try:
             with login_throttle.login_attempt(login_name, request.remote_addr):
                 user = auth.log_in(login_name, form.password.data, form.chosen_database)
+        except auth.CodeNeeded as exc:
+            two_factor.hold(exc.pending)
+            return redirect(url_for("auth.login_code", next=request.args.get("next")))
         except login_throttle.TooManyAttempts as exc:
             log.warning("login throttled for %r from %s", login_name, request.remote_addr)
             form.form_errors.append(exc.user_message)
@@ -96,6 +108,42 @@ def login():
             return redirect(safe_next(request.args.get("next"), home_url()))
     insecure = insecure_cookie_transport() and INSECURE_COOKIE_MESSAGE
     return render_template("auth/login.html", form=form, insecure=insecure), status
+
+
+@bp.route("/login/code", methods=("GET", "POST"))
+def login_code():
+    """The second step of a two-factor login: the 6-digit code, throttled like passwords."""
+    pending = two_factor.pending_login()
+    if pending is None:
+        flash(TwoFactorExpired.default_user_message, "warning")
+        return redirect(url_for("auth.login", next=request.args.get("next")))
+    form = CodeForm()
+    if not pending.get("remember"):  # this Odoo offers no trusted devices
+        del form.remember
+    status = 200
+    if form.validate_on_submit():
+        remember = "remember" in form and form.remember.data
+        try:
+            with login_throttle.login_attempt(pending["login"], request.remote_addr):
+                user, device = auth.complete_two_factor(pending, form.code.data.strip(),
+                                                        remember)
+        except TwoFactorExpired as exc:
+            two_factor.drop()
+            flash(exc.user_message, "warning")
+            return redirect(url_for("auth.login", next=request.args.get("next")))
+        except login_throttle.TooManyAttempts as exc:
+            form.form_errors.append(exc.user_message)
+            status = 429
+        except OdooError as exc:  # wrong or reused code, Odoo down
+            log.info("two-factor code refused for %r: %s", pending["login"], exc)
+            two_factor.hold(pending)  # Odoo may have rotated its half-done session
+            form.form_errors.append(exc.user_message)
+        else:
+            auth.start_session(user)
+            response = redirect(safe_next(request.args.get("next"), home_url()))
+            return two_factor.remember_device(response, pending["login"], device) \
+                if device else response
+    return render_template("auth/code.html", form=form), status
 
 
 @bp.post("/logout")

@@ -186,7 +186,8 @@ def live_token():
     if request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
-        response = jsonify(success=True, token=etag, interval=_interval())
+        response = jsonify(success=True, token=etag, interval=_interval(),
+                           changed_at=live.changed_at(token))
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -5,11 +5,11 @@ with a flash (PRG). When Odoo (or Fieldkit) refuses, the job page is rendered ag
 message and the text the technician typed, so nothing is lost.
 """
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
 from app.routes.helpers import act, signature_endpoint
 from app.security import login_required, role_required
-from app.services import dispatch, jobs
+from app.services import dispatch, jobs, timer
 from app.services.odoo_api import get_odoo
 from app.services.s3_service import get_storage
 
@@ -30,14 +30,29 @@ def _render_detail(id, *, error=None, form=None, status=200):
         error=error,
         form=form or {},
         eta=request.args.get("eta", type=int),
+        timer=timer.status(get_odoo(), _viewer(), id),
     )
     # The worker keeps this page offline and refetches it only when the list shows another
     # version of the job (sw.js, PAGE_VERSION).
     return page, status, {"X-Fk-Version": job["version"]}
 
 
+def _stale(id):
+    """409 with what changed, when an action made offline on an older version of the job
+    arrives (see jobs.version_conflict); None otherwise."""
+    seen = request.headers.get(jobs.VERSION_HEADER)
+    changes = jobs.version_conflict(get_odoo(), _viewer(), id, seen) if seen else None
+    if changes is None:
+        return None
+    return jsonify(success=False, conflict=True, changes=changes,
+                   error="This job was changed in Odoo after you made this change offline."), 409
+
+
 def _act(id, action, *args, form=None, **redirect_args):
     """Run one job action: PRG on success, the job page with the refusal otherwise."""
+    stale = _stale(id)
+    if stale:
+        return stale
     return act(
         lambda: action(get_odoo(), _viewer(), id, *args),
         lambda message, status: _render_detail(id, error=message, form=form, status=status),
@@ -94,7 +109,13 @@ def start(id):
 @login_required
 def finish(id):
     resolution = request.form.get("resolution", "")
-    return _act(id, jobs.finish_job, resolution, form={"resolution": resolution})
+    return _act(id, timer.finish_job, resolution, form={"resolution": resolution})
+
+
+@bp.post("/jobs/<int:id>/timer")
+@login_required
+def timer_action(id):
+    return _act(id, timer.act, request.form.get("do", ""))
 
 
 @bp.post("/jobs/<int:id>/cancel")
@@ -120,6 +141,9 @@ def photos(id):
 @bp.post("/api/jobs/<int:id>/signature")
 @login_required
 def signature(id):
+    stale = _stale(id)
+    if stale:
+        return stale
     return signature_endpoint(
         lambda png, signer_name: jobs.save_signature(
             get_odoo(), _viewer(), id, png, signer_name, get_storage()

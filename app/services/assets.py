@@ -91,7 +91,12 @@ def mapping_from_config(config) -> AssetMapping:
         raise ValueError(f"ASSET_MODEL must be one of {', '.join(MAPPINGS)}, not {name!r}")
     overrides = config.get("ASSET_FIELDS") or {}
     if isinstance(overrides, str):
-        overrides = json.loads(overrides)
+        try:
+            overrides = json.loads(overrides)
+        except ValueError:
+            raise ValueError(f"ASSET_FIELDS must be a JSON object, not {overrides!r}") from None
+    if not isinstance(overrides, dict):
+        raise ValueError("ASSET_FIELDS must be a JSON object of attribute: field name")
     unknown = set(overrides) - set(AssetMapping.__dataclass_fields__)
     if unknown:
         raise ValueError(f"ASSET_FIELDS names unknown attributes: {', '.join(sorted(unknown))}")

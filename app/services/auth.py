@@ -4,7 +4,15 @@ import time
 
 from flask import current_app, session
 
-from app.services.odoo_api import OdooError, OdooUnavailable, SessionExpired, get_odoo
+from app.services import two_factor
+from app.services.odoo_api import (
+    OdooError,
+    OdooUnavailable,
+    SessionExpired,
+    TwoFactorRequired,
+    _major_version,
+    get_odoo,
+)
 
 log = logging.getLogger(__name__)
 
@@ -98,19 +106,68 @@ def fetch_role(odoo, uid):
     return fetch_access(odoo, uid)["role"]
 
 
-def log_in(login, password, database=None):
-    """Authenticate with Odoo as this user; returns the values to keep in the Flask session.
+class CodeNeeded(Exception):
+    """The password was right; Odoo wants the 6-digit code (auth_totp). `pending` is what the
+    code step needs (keep it with `two_factor.hold`)."""
 
-    :raises AccessDenied: wrong login or password (TwoFactorRequired for 2FA accounts).
-    :raises OdooUnavailable: Odoo can't be reached.
-    """
+    def __init__(self, pending):
+        super().__init__("two-factor code needed")
+        self.pending = pending
+
+
+def _client(database=None):
     odoo = get_odoo()
     if database:
         odoo.db = database
     elif not odoo.db:
         # No ODOO_DB and no choice offered: the server lists one database (or hides the list).
         odoo.db = next(iter(database_choices()), None)
-    info = odoo.authenticate(login, password)
+    return odoo
+
+
+def log_in(login, password, database=None):
+    """Authenticate with Odoo as this user; returns the values to keep in the Flask session.
+
+    :raises CodeNeeded: a two-factor account whose device Odoo does not trust yet.
+    :raises AccessDenied: wrong login or password.
+    :raises OdooUnavailable: Odoo can't be reached.
+    """
+    odoo = _client(database)
+    try:
+        info = odoo.authenticate(login, password)
+    except TwoFactorRequired:
+        step, value = two_factor.start(odoo, login, password, two_factor.trusted_key(login))
+        if step == "code":
+            raise CodeNeeded(value) from None
+        info = _adopt(odoo, value)
+    return _user(odoo, info, login)
+
+
+def complete_two_factor(pending, code, remember=False):
+    """The code step of a two-factor login: (the session values, Odoo's trusted-device key
+    or None).
+
+    :raises WrongTwoFactorCode, TwoFactorExpired: see two_factor.verify.
+    """
+    odoo = _client(pending.get("db"))
+    sid, device_key = two_factor.verify(odoo, pending, code, remember)
+    return _user(odoo, _adopt(odoo, sid), pending["login"]), device_key
+
+
+def _adopt(odoo, sid):
+    """Take over the Odoo session the browser login made; its session info (1 RPC)."""
+    odoo.session_id = sid
+    info = odoo.session_info() or {}
+    if not info.get("uid"):
+        raise OdooError("the two-factor login left no user in the Odoo session")
+    odoo.version = _major_version(info.get("server_version_info")) or odoo.version
+    if odoo.version is None:
+        odoo.version_info()
+    odoo.context = dict(info.get("user_context") or {}, uid=info["uid"])
+    return info
+
+
+def _user(odoo, info, login):
     context = info.get("user_context") or {}
     companies = info.get("user_companies") or {}
     company_id = companies.get("current_company") or info.get("company_id")

@@ -385,11 +385,6 @@ def set_stage(odoo, viewer: Viewer, lead_id: int, stage_id) -> str:
     return f"Moved to {stage['name']}."
 
 
-def stage_name(odoo, stage_id) -> str:
-    stage_id = _int(stage_id)
-    return next((s["name"] for s in get_stages(odoo) if s["id"] == stage_id), "")
-
-
 def mark_won(odoo, viewer: Viewer, lead_id: int) -> str:
     """Odoo's ``action_set_won`` (restores a lost lead, moves it to the won stage at 100%)."""
     fetch_lead(odoo, lead_id, ["id"])
@@ -408,6 +403,8 @@ def mark_lost(odoo, viewer: Viewer, lead_id: int, reason_id, feedback: str = "")
     feedback = (feedback or "").strip()
     if len(feedback) > TEXT_LIMITS["feedback"]:
         raise CrmActionError("The closing note is too long.", field="lost_feedback")
+    if not fetch_lead(odoo, lead_id, ["active"]).get("active"):
+        raise CrmActionError("This lead is already lost.")
     context = {"active_model": "crm.lead", "active_id": lead_id, "active_ids": [lead_id]}
     vals = {"lost_reason_id": reason_id}
     if feedback and viewer.version >= 16:

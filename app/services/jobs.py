@@ -418,7 +418,9 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "person_id": _m2o_id(order.get("person_id")),
         "person_ids": [_m2o_id(p) for p in persons],
         "unassigned": not order.get("person_id") and not persons,
-        "precache": day is not None and today <= day <= today + timedelta(days=1),
+        # Offline copies of the open jobs of today and tomorrow (a closed job needs no visit).
+        "precache": day is not None and today <= day <= today + timedelta(days=1)
+        and not (bool(order.get("is_closed")) or state in ("done", "cancelled")),
         # Changes with every write to the order: the worker refetches a kept job page only
         # when this differs from the copy's (or the copy is old).
         "version": order.get("write_date") or "",
@@ -510,6 +512,30 @@ def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | N
 
 
 EXISTENCE_FIELD = "name"
+# The version of the job an offline action was made on (its write_date), sent by the outbox.
+VERSION_HEADER = "X-Fk-Job-Version"
+
+
+def version_conflict(odoo, viewer: Viewer, job_id: int, seen: str) -> dict | None:
+    """What changed in Odoo since the version `seen` (the job's write_date), or None.
+
+    1 RPC. An action queued offline carries the version the technician saw; when someone (or
+    Odoo) changed the job since, the action is not applied blindly: the user sees this and
+    decides (the outbox's "Send anyway" sends it without a version).
+    """
+    order = fetch_order(odoo, viewer, job_id, ["write_date", "write_uid", "stage_id",
+                                               "person_id", "scheduled_date_start", "is_closed"])
+    if (order.get("write_date") or "") == seen:
+        return None
+    return {
+        "Changed": tzs.format_datetime(order.get("write_date"), viewer.tz)
+        + (f" by {_m2o_name(order.get('write_uid'))}" if order.get("write_uid") else ""),
+        "Stage": _m2o_name(order.get("stage_id")) or "none",
+        "Technician": _m2o_name(order.get("person_id")) or "unassigned",
+        "Scheduled": tzs.format_datetime(order.get("scheduled_date_start"), viewer.tz)
+        if order.get("scheduled_date_start") else "not scheduled",
+        "Closed": "yes" if order.get("is_closed") else "no",
+    }
 
 
 def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:

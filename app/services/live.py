@@ -107,5 +107,11 @@ def _load(raw):
     return None
 
 
+def changed_at(token: str) -> str | None:
+    """When the newest job change of a token happened (ISO 8601 UTC), or None."""
+    moment = tzs.parse_odoo_datetime(token.split("|", 1)[0]) if "|" in token else None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
 def etag_for(token: str) -> str:
     return hashlib.sha1(token.encode()).hexdigest()[:20]  # noqa: S324 (an ETag, not security)

@@ -28,7 +28,12 @@ import time
 
 from flask import current_app
 
-from app.services.odoo_api import AccessDenied, LoginCooldown, TwoFactorRequired
+from app.services.odoo_api import (
+    AccessDenied,
+    LoginCooldown,
+    TwoFactorExpired,
+    TwoFactorRequired,
+)
 from app.services.store import StoreError, get_store
 
 log = logging.getLogger(__name__)
@@ -115,8 +120,10 @@ def login_attempt(login, address):
         try:
             yield
         except AccessDenied as exc:
-            # A 2FA account gave the right password; during Odoo's cooldown Odoo checked none.
-            if store is not None and not isinstance(exc, (TwoFactorRequired, LoginCooldown)):
+            # A 2FA account gave the right password; during Odoo's cooldown Odoo checked none;
+            # an expired half-done login checked no code. A wrong 6-digit code counts.
+            if store is not None and not isinstance(
+                    exc, (TwoFactorRequired, LoginCooldown, TwoFactorExpired)):
                 _count_failure(store, keys, login, address)
             raise
         else:

@@ -66,12 +66,36 @@ class AccessDenied(OdooError):
 
 
 class TwoFactorRequired(AccessDenied):
-    """Odoo answered `uid: null`: the account needs a second factor this app can't provide."""
+    """Odoo answered `uid: null`: the password was right, the account needs a second factor
+    (auth_totp), which only Odoo's browser login (/web/login/totp) takes."""
 
     default_user_message = (
-        "This Odoo account uses two-factor authentication, which Fieldkit does not support "
-        "yet. Ask your Odoo administrator for a technician account without it."
+        "This Odoo account uses two-factor authentication: enter the 6-digit code from your "
+        "authenticator app."
     )
+
+
+class WrongTwoFactorCode(AccessDenied):
+    """Odoo refused the 6-digit code (wrong, or of a time step already gone)."""
+
+    default_user_message = (
+        "Wrong or expired code. Type the 6-digit code your authenticator app shows now "
+        "(it changes every 30 seconds).")
+
+
+class TwoFactorCodeReused(WrongTwoFactorCode):
+    """19 refuses a code of a time step already used for a login."""
+
+    default_user_message = (
+        "This code was already used. Wait for the next 6-digit code in your authenticator "
+        "app and type that one.")
+
+
+class TwoFactorExpired(AccessDenied):
+    """The half-done login (password given, code not yet) is gone: too old, or Odoo forgot it."""
+
+    default_user_message = ("Your login took too long and has expired. Please enter your "
+                            "password again.")
 
 
 class LoginCooldown(AccessDenied):
@@ -365,6 +389,30 @@ class OdooAPI:
             self.version_info()
         self.context = dict(info.get("user_context") or {}, uid=info["uid"])
         return info
+
+    def web_page(self, method, path, *, data=None, cookies=None, user_agent=None):
+        """One request to Odoo's browser login pages (HTML forms, auth_totp's second step):
+        redirects are not followed, cookies are only those given (the shared HTTP session
+        keeps none). Transport failures and 5xx answers raise OdooUnavailable."""
+        headers = {"User-Agent": user_agent} if user_agent else None
+        started = time.perf_counter()
+        try:
+            response = http_session().request(
+                method, self.base_url + path, data=data, cookies=cookies, headers=headers,
+                allow_redirects=False, timeout=(self.timeout[0], self.write_timeout))
+        except requests.ConnectTimeout as exc:
+            raise OdooUnavailable(f"connect timeout: {exc}") from exc
+        except requests.ReadTimeout as exc:
+            raise OdooUnavailable(f"read timeout: {exc}", user_message=NOT_ANSWERING) from exc
+        except requests.RequestException as exc:
+            raise OdooUnavailable(f"request failed: {exc}") from exc
+        finally:
+            self.rpc_count += 1
+            self.rpc_seconds += time.perf_counter() - started
+        if response.status_code >= 500:
+            raise OdooUnavailable(f"HTTP {response.status_code} from {path}",
+                                  code=response.status_code)
+        return response
 
     def session_info(self):
         """The current session's info (uid, user_context, server_version_info, ...)."""

@@ -30,6 +30,9 @@ from app.validation import InvalidInput, Text, check_object
 log = logging.getLogger(__name__)
 
 IDEMPOTENCY_TTL = 7 * 24 * 3600   # the RMM gives up retrying long before a week
+# While an event is being handled its id is held this long only: if the process dies midway,
+# the RMM's retry after that is handled instead of being taken for a duplicate.
+WORKING_TTL = 300
 PRIORITIES = ("Low", "Normal", "Elevated", "Critical")
 TICKET_PRIORITY = {"Critical": "2"}   # Odoo's "High" (OCA helpdesk_mgmt and Odoo Helpdesk)
 MAX_BODY_BYTES = 256 * 1024
@@ -104,7 +107,7 @@ def receive(event: Event, store, odoo_factory):
         raise assets_service.AssetError(
             "The asset mapping has no RMM id field: set ASSET_FIELDS={\"rmm_id\": ...}.")
     key = "idem:rmm:" + hashlib.sha256(event.id.encode()).hexdigest()
-    if not store.set(key, "working", IDEMPOTENCY_TTL, nx=True):
+    if not store.set(key, "working", WORKING_TTL, nx=True):
         log.info("rmm event %s already received", event.id)
         return {"action": "duplicate", "duplicate": True}
     try:

@@ -199,14 +199,30 @@ async function precachePages(pages, client) {
         count += 1;
         continue;
       }
-      const response = await fetch(p.url.href, { cache: 'no-cache', signal }).catch(() => null);
-      if (response) fetched += 1;
-      if (response && (await save(CACHES.pages, p.url.href, response).catch(() => false))) count += 1;
+      // The list shown again before an earlier round finished: that round's fetch will do.
+      if (inFlight.has(p.url.href)) {
+        if (await inFlight.get(p.url.href)) count += 1;
+        continue;
+      }
+      const done = (async () => {
+        const response = await fetch(p.url.href, { cache: 'no-cache', signal }).catch(() => null);
+        if (response) fetched += 1;
+        return Boolean(response) && save(CACHES.pages, p.url.href, response).catch(() => false);
+      })();
+      inFlight.set(p.url.href, done);
+      try {
+        if (await done) count += 1;
+      } finally {
+        inFlight.delete(p.url.href);
+      }
     }
   };
   await Promise.all([worker(), worker(), worker()]);
   if (client) client.postMessage({ type: 'PRECACHED', count, fetched });
 }
+
+// Job pages being fetched for offline reading, by URL: each is fetched once at a time.
+const inFlight = new Map();
 
 // A kept copy of this version of the page, young enough to be trusted without asking.
 async function upToDate(url, version) {

@@ -326,6 +326,12 @@ class Users(BaseModel):
     active = Boolean("Active", default=True)
     share = Boolean("Share User", compute=True)
     login_date = Char("Latest authentication", compute=True)
+    # auth_totp: the secret is readable by nobody (groups=fields.NO_ACCESS in Odoo)
+    totp_secret = Char("Totp Secret", groups="base.group_system")
+    totp_enabled = Boolean("Two-factor authentication", compute=True)
+
+    def _compute_totp_enabled(self, rid, rec):
+        return bool(rec.get("totp_secret"))
 
     def _compute_share(self, rid, rec):
         return False
@@ -370,7 +376,7 @@ class Users(BaseModel):
         return super().read(ids, fields, load)
 
     def _readable_fields(self):
-        return [f for f in super()._readable_fields() if f != "password"]
+        return [f for f in super()._readable_fields() if f not in ("password", "totp_secret")]
 
 
 class IrModel(BaseModel):

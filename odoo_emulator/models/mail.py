@@ -199,7 +199,7 @@ class MailThread(BaseModel):
         return MissingError(self._missing_message([rid]))
 
     @api_model
-    def message_subscribe(self, *a, **k):
+    def message_subscribe(self, ids, partner_ids=None, subtype_ids=None):
         return True
 
     # -- tracking -----------------------------------------------------------------------------

@@ -207,8 +207,8 @@ class Picking(MailThread):
             if self.version <= 16 and not any(done) \
                     and not self.env.context.get("skip_immediate"):
                 return self._wizard("Immediate Transfer?", "stock.immediate.transfer", ids, 951)
-            if self.version >= 17 and not any(moves.records[m].get("picked") for m in mids) \
-                    and not any(done):
+            # 17+: no immediate transfer; nothing done (picked or not) is refused outright
+            if self.version >= 17 and not any(done):
                 raise UserError("You cannot validate a transfer if no quantities are reserved "
                                 "nor done. You can use the info button to check which products "
                                 "are not available.")

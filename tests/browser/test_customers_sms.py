@@ -57,14 +57,15 @@ def test_find_customer_by_phone_and_text_on_my_way(page, live_server, emulator):
         history = page.locator("#history")
         history.get_by_text("On my way, arriving in about 15 minutes.").first.wait_for()
 
-        # "On my way" then one tap on the text offered: sent through the API, in the history.
+        # "On my way" in one tap: the job moves to En Route and the ETA text is sent through
+        # the API; both show in the history.
         page.locator("#eta-minutes").select_option("30")
         page.get_by_role("button", name="On my way").click()
-        page.wait_for_url(re.compile(r"eta=30"))
-        page.locator("#eta a[data-sms-send]").click()
         page.wait_for_url(re.compile(rf"/jobs/{job_id}#history$"))
+        assert "Text sent." in page.locator("[data-sms-flash]").text_content()
         page.locator("#history").get_by_text(
             "On my way, arriving in about 30 minutes.").first.wait_for()
+        assert "En Route" in page.locator(".job-head").text_content()
     finally:
         emulator.set_sms_credit(False)
         emulator.reset()  # the job moved to "En Route": leave the demo data as found

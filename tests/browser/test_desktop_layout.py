@@ -67,6 +67,7 @@ def test_office_desktop_side_nav_jobs_table_filters_and_shared_url(live_server, 
 
     url = page.url
     assert f"technician={value}" in url and f"from={start}" in url and f"to={end}" in url
+    assert "q=" not in url and "stage=" not in url  # empty fields stay out of the link
     shown = rows(page)
     assert shown and all(technician == name for _, technician, _ in shown)
 

@@ -68,7 +68,9 @@ def test_repeat_view_of_an_unchanged_list_costs_at_most_two_rpcs(app, browser, e
                    path != "/jobs/active") == kept
 
         fetched = show_list(page, f"{base}/jobs/active")
-        repeat = counter.take()
+        # Live updates poll /api/live once an interval (its first poll one interval after the
+        # page): a shared check whose cost is measured in bench/dispatch.py, not the view's.
+        repeat = [call for call in counter.take() if call[1] != "/api/live"]
         assert [path for _, path, _ in repeat] == ["/jobs/active"], repeat
         assert total(repeat) <= 2
         assert fetched == 0
@@ -80,7 +82,7 @@ def test_repeat_view_of_an_unchanged_list_costs_at_most_two_rpcs(app, browser, e
         odoo.authenticate("admin", "admin")
         odoo.write("fsm.order", [job_id], {"description": "<p>Bring the long ladder</p>"})
         fetched = show_list(page, f"{base}/jobs/active")
-        changed = counter.take()
+        changed = [call for call in counter.take() if call[1] != "/api/live"]
         assert sorted(path for _, path, _ in changed) == sorted(["/jobs/active", f"/jobs/{job_id}"])
         assert fetched == 1
         context.close()

@@ -35,8 +35,8 @@ def test_cli_starts_reports_and_persists(tmp_path):
     started = time.perf_counter()
     proc = _start(tmp_path, port)
     try:
-        r = _wait(port, started + 10.0)
-        assert r is not None and r.status_code == 200, "not up within 10 s"
+        r = _wait(port, started + 30.0)  # a loaded CI machine: start-up time is a bench number
+        assert r is not None and r.status_code == 200, "not up within 30 s"
         line = proc.stdout.readline()
         assert f"http://127.0.0.1:{port}" in line
         # the start time is measured by bench/emulator.py; here only that it is reported

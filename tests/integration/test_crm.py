@@ -374,3 +374,12 @@ def test_new_quote_from_an_opportunity_opens_the_quote_form_linked(client, login
     assert f'href="{link}"' in html
     form = client.get(link)
     assert form.status_code == 200 and partner["name"] in unescape(form.get_data(as_text=True))
+
+
+def test_losing_a_lost_lead_again_is_refused(client, login, admin):
+    target = new_lead(admin)
+    admin.call("crm.lead", "action_set_lost", [target])
+    reason = admin.search_read("crm.lost.reason", [], ["name"], limit=1)[0]
+    login(client, "office")
+    response = client.post(f"/crm/{target}/lost", data={"lost_reason_id": reason["id"]})
+    assert response.status_code == 422 and "already lost" in response.get_data(as_text=True)

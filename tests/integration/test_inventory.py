@@ -7,9 +7,12 @@ import re
 
 import pytest
 
+from app import create_app
+from app.config import TestConfig
 from app.services import inventory
 from app.services import jobs as jobs_service
 from app.services.odoo_api import OdooAPI
+from tests.conftest import CSRFClient
 
 VERSIONS = (15, 16, 17)
 
@@ -83,19 +86,31 @@ ONCE = pytest.mark.parametrize("stock_emulator", (17,), indirect=True, ids=["odo
 
 @pytest.fixture
 def odoo_url(stock_emulator):
-    inventory.clear_caches()
-    jobs_service.clear_stage_cache()
     return stock_emulator.url
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
+def _cold_caches():
+    inventory.clear_caches()
+    jobs_service.clear_stage_cache()
+
+
+@pytest.fixture(scope="module")
 def admin(stock_emulator):
     return Admin(stock_emulator.url, stock_emulator.version)
 
 
-@pytest.fixture
-def tech1(client, login):
-    login(client, "tech1")
+@pytest.fixture(scope="module")
+def tech1(stock_emulator, tmp_path_factory):
+    """tech1 logged in once per version: one app and one session for the module's tests (each
+    takes transfers and jobs of its own), which keeps the module fast."""
+    app = create_app(TestConfig)
+    app.config.update(ODOO_URL=stock_emulator.url,
+                      STORAGE_LOCAL_DIR=str(tmp_path_factory.mktemp("storage")))
+    app.test_client_class = CSRFClient
+    client = app.test_client()
+    response = client.post("/login", data={"login": "tech1", "password": "tech1"})
+    assert response.status_code == 302
     return client
 
 
@@ -250,8 +265,10 @@ def test_nothing_done_asks_for_an_immediate_transfer_up_to_16(tech1, admin, stoc
     pick = admin.ready("internal", partner=False)
     response = validate(tech1, pick["id"], {m["id"]: 0 for m in admin.moves(pick["id"])})
     if stock_emulator.version >= 17:
-        # 17 has no immediate transfer: nothing picked is a refusal shown on the page
-        assert response.status_code in (302, 422)
+        # 17 has no immediate transfer: nothing done is Odoo's refusal, shown on the page
+        assert response.status_code == 422
+        assert "no quantities are reserved nor done" in response.get_data(as_text=True)
+        assert admin.picking(pick["id"])["state"] == "assigned"
         return
     title, done = answer(tech1, pick["id"], response.headers["Location"], "process")
     assert title == "Immediate transfer?" and "ask=" not in done.headers["Location"]
@@ -261,7 +278,7 @@ def test_nothing_done_asks_for_an_immediate_transfer_up_to_16(tech1, admin, stoc
 
 @ONCE
 def test_a_question_token_is_bound_to_its_transfer(tech1, admin):
-    pick, other = admin.ready("internal", partner=False, count=2)
+    pick, other = admin.ready("incoming", count=2)  # internal ones are few: receipts
     moves = admin.moves(pick["id"])
     response = validate(tech1, pick["id"], {moves[0]["id"]: 0.5})
     _, token = question_token(tech1, response.headers["Location"])
@@ -408,3 +425,16 @@ def test_a_part_added_by_mistake_can_be_removed_before_the_job_is_finished(tech1
     assert "data-part=" not in tech1.get(f"/jobs/{job['id']}").get_data(as_text=True)
     again = tech1.post(f"/inventory/jobs/{job['id']}/parts/{move.group(1)}/remove")
     assert again.status_code == 422 and "not on this job" in again.get_data(as_text=True)
+
+
+@ONCE
+def test_all_done_without_javascript_then_validate(tech1, admin):
+    pick = admin.ready("incoming")
+    saved = tech1.post(f"/inventory/{pick['id']}/quantities", data={"all_done": "1"})
+    assert saved.status_code == 302
+    assert all(m[admin.qty] == m["product_uom_qty"] for m in admin.moves(pick["id"]))
+    done = tech1.post(f"/inventory/{pick['id']}/validate", data={})
+    assert done.status_code == 302 and "ask=" not in done.headers["Location"]
+    assert admin.picking(pick["id"])["state"] == "done"
+    page = tech1.get(f"/inventory/{pick['id']}").get_data(as_text=True)
+    assert "Validate" not in page and 'name="qty-' not in page  # a done transfer is read-only

@@ -178,6 +178,7 @@ def test_assign_a_technician_and_window(fresh, office, admin):
     tech = next(o["person_id"] for o in orders if o["person_id"])
     detail = office.get(f"/jobs/{job['id']}").get_data(as_text=True)
     assert 'id="assign"' in detail and 'name="person_id"' in detail
+    assert 'class="topbar__back" href="/jobs"' in detail  # back to the table, not a day
     day = tzs.today(NY) + timedelta(days=2)
     response = office.post(f"/jobs/{job['id']}/assign", data={
         "person_id": str(tech[0]), "start": f"{day}T09:30", "end": f"{day}T11:00"})

@@ -24,6 +24,10 @@ def tech(client, login):
 @pytest.fixture(scope="module")
 def job(emulator):
     """One of tech1's open jobs with a phone: (id, the phone as Odoo stores it)."""
+    return tech1_job(emulator)
+
+
+def tech1_job(emulator):
     env = emulator.state.env(1, su=True)
     data = emulator.state.storage.data
     uid = next(u for u, rec in data["res.users"].items() if rec.get("login") == "tech1")
@@ -186,3 +190,50 @@ def test_twilio_timeout(tech, job, twilio):
     response = send(tech, target="job", id=job_id, number=number, message="Slow text")
     assert response.status_code == 504
     assert "did not answer in time" in response.get_json()["error"]
+
+
+# --- Other Odoo versions ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("version", [19])
+def test_search_and_text_on_other_versions(make_emulator, tmp_path, login, version):
+    """19 has no mobile field, answers lists and stores chatter differently."""
+    from app import create_app
+    from app.config import TestConfig
+    from tests.conftest import CSRFClient
+
+    emulator = make_emulator(version=version)
+    app = create_app(TestConfig)
+    app.config.update(ODOO_URL=emulator.url, STORE_PATH=str(tmp_path / "store.sqlite3"),
+                      STORAGE_LOCAL_DIR=str(tmp_path / "storage"))
+    app.test_client_class = CSRFClient
+    client = app.test_client()
+    login(client, "tech1")
+    # demo phones differ between versions: take Bluewater's, typed in another format
+    stored = next(p["phone"] for p in emulator.state.storage.data["res.partner"].values()
+                  if p.get("name") == "Bluewater Marina")
+    digits = re.sub(r"\D", "", stored)[-10:]
+    typed = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    found = client.get("/customers", query_string={"q": typed})
+    assert "Bluewater Marina" in found.get_data(as_text=True) and rpc_count(found) == 1
+    job_id, number = tech1_job(emulator)
+    response = send(client, target="job", id=job_id, number=number, message="On my way!")
+    assert response.status_code == 502 and response.get_json()["logged"] is True
+    assert "On my way!" in history(client, job_id)
+
+
+def test_same_idempotency_key_texts_once(tech, job, emulator):
+    """sms.js sends an Idempotency-Key: a retry after a lost answer replays the first answer."""
+    job_id, number = job
+    emulator.set_sms_credit(True)
+    try:
+        body = {"target": "job", "id": job_id, "number": number, "message": "Only once please"}
+        headers = {"Idempotency-Key": "sms-test-once-0001"}
+        first = tech.post("/api/sms", json=body, headers=headers)
+        again = tech.post("/api/sms", json=body, headers=headers)
+    finally:
+        emulator.set_sms_credit(False)
+    assert first.status_code == again.status_code == 200
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    sent = [s for s in emulator.state.storage.data["sms.sms"].values()
+            if s.get("body") == "Only once please"]
+    assert len(sent) == 1

@@ -30,6 +30,8 @@ from app.services.odoo_api import IDEMPOTENT_METHODS, OdooAPI
 PUBLIC = {
     "auth.index": "sends to the login page or home",
     "auth.login": "the login form",
+    "auth.login_code": "the two-factor code step of a login (needs a half-done login in the "
+                       "session, else back to the login form)",
     "auth.logout": "ends whatever session there is (POST with CSRF)",
     "pwa.offline": "the offline page, cached for every user of the device",
     "pwa.service_worker": "the service worker script",
@@ -227,6 +229,7 @@ BODIES = {
         "signer_name": "Matrix"}},
     "jobs.stage": lambda odoo: {"data": {"stage_id": str(first_open_stage(odoo))}},
     "jobs.start": lambda odoo: {"data": {}},
+    "jobs.timer_action": lambda odoo: {"data": {"do": "start"}},
     "crm.stage": lambda odoo: {"data": {"stage_id": str(first_id(
         odoo, "crm.stage", [("is_won", "=", False)], order="sequence desc, id"))}},
     "crm.won": lambda odoo: {"data": {}},

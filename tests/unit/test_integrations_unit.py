@@ -129,3 +129,30 @@ def test_execute_kw_before_19():
     assert execute["method"] == "execute_kw"
     assert execute["args"][:5] == ["db", 7, "KEY", "helpdesk.ticket", "create"]
     assert execute["args"][5] == [{"name": "x"}]
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"ASSET_MODEL": "x_devices"}, "ASSET_MODEL must be one of"),
+    ({"ASSET_FIELDS": "{not json"}, "must be a JSON object"),
+    ({"ASSET_FIELDS": '{"colour": "x_colour"}'}, "unknown attributes: colour"),
+])
+def test_a_wrong_asset_mapping_fails_at_start_up(settings, message):
+    from app import create_app
+    from app.config import ConfigError, TestConfig
+
+    class Wrong(TestConfig):
+        pass
+    for name, value in settings.items():
+        setattr(Wrong, name, value)
+    with pytest.raises(ConfigError, match=message):
+        create_app(Wrong)
+
+
+def test_asset_field_overrides():
+    from app.services.assets import mapping_from_config
+
+    mapping = mapping_from_config({"ASSET_MODEL": "fsm.equipment",
+                                   "ASSET_FIELDS": '{"rmm_id": "x_rmm_id"}'})
+    assert (mapping.model, mapping.rmm_id, mapping.customer) == ("fsm.equipment", "x_rmm_id",
+                                                                 "owner_id")
+    assert mapping.active_domain() == [("active", "=", True)]

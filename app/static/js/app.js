@@ -66,6 +66,17 @@
     }
   });
 
+  // GET forms marked data-clean-url leave their empty fields out of the URL, so a link to the
+  // view says only what was chosen (/jobs?technician=4, not /jobs?q=&stage=&technician=4...).
+  document.addEventListener('formdata', function (event) {
+    if (!event.target.hasAttribute('data-clean-url')) { return; }
+    Array.from(new Set(event.formData.keys())).forEach(function (name) {
+      if (event.formData.getAll(name).every(function (value) { return value === ''; })) {
+        event.formData.delete(name);
+      }
+    });
+  });
+
   // Pages restored from the back/forward cache must not keep buttons disabled.
   window.addEventListener('pageshow', function () {
     document.querySelectorAll('button[aria-busy="true"]').forEach(function (button) {

@@ -172,6 +172,8 @@
 
   window.FieldkitDrafts = {
     clearAll: function () { eachDraft(function (key) { store.removeItem(key); }); },
+    // The outbox holds the text now (queued or sent): the draft must not come back.
+    clear: function (form) { store.removeItem(keyFor(form)); },
   };
 
   settle();

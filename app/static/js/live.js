@@ -62,9 +62,19 @@
     }).then(function (data) {
       if (!data || !data.token) { return; }
       if (data.interval) { delay = Math.max(2, data.interval) * 1000 + 1000; }
-      if (etag && data.token !== etag) { refresh(false); }
+      if (etag ? data.token !== etag : changedSinceRendered(data.changed_at)) { refresh(false); }
       etag = data.token;
     }).catch(function () { /* no signal: try again later */ }).then(schedule);
+  }
+
+  /* The first poll comes one interval after the page (which was just made from Odoo, so it
+   * costs no extra Odoo call at load): a change made since the page was rendered still shows. */
+  function changedSinceRendered(changedAt) {
+    var meta = document.querySelector('meta[name="fk-rendered-at"]');
+    var rendered = meta ? Date.parse(meta.getAttribute('content')) : NaN;
+    var changed = changedAt ? Date.parse(changedAt) : NaN;
+    // write_date has whole seconds: a change in the page's own second counts as newer.
+    return !isNaN(rendered) && !isNaN(changed) && changed >= rendered - 1000;
   }
 
   function schedule() { window.clearTimeout(timer); timer = window.setTimeout(poll, delay); }
@@ -76,5 +86,5 @@
   document.addEventListener('visibilitychange', function () {
     if (!document.hidden && etag) { window.clearTimeout(timer); poll(); }
   });
-  poll();
+  schedule();
 }());

@@ -177,7 +177,20 @@
       return self.finish(response);
     }).catch(function () {
       self.setBusy(false);
-      self.setStatus(NETWORK_ERROR, 'error');
+      var outbox = window.fieldkit && window.fieldkit.outbox;
+      if (!outbox) { self.setStatus(NETWORK_ERROR, 'error'); return; }
+      // No signal: the downscaled photos wait in the outbox (as Blobs) and go later.
+      var fields = [];
+      data.forEach(function (value, name) {
+        if (name === 'csrf_token') return;
+        fields.push(value instanceof Blob ? [name, value, value.name || 'photo.jpg'] : [name, value]);
+      });
+      outbox.enqueue({ url: form.action || window.location.href, label: files.length === 1 ? 'Photo'
+        : files.length + ' photos', fields: fields, next: form.getAttribute('data-next') || '' })
+        .then(function () {
+          form.reset();
+          self.setStatus('No signal: kept on this phone, sent when the signal is back.', 'ok');
+        }, function () { self.setStatus(NETWORK_ERROR, 'error'); });
     });
   };
 

@@ -178,6 +178,9 @@
       if (window.FieldkitDrafts) window.FieldkitDrafts.clearAll();
     }
     if (navigator.onLine) return;
+    // Job actions go to the outbox (outbox.js): kept on the phone and sent when back online.
+    if ((form.hasAttribute('data-outbox') || form.hasAttribute('data-photo-upload')) &&
+        window.fieldkit && window.fieldkit.outbox) return;
     event.preventDefault();
     notice('not-sent', 'error', 'You are offline: nothing was sent. Your text is kept on this device; send it again when you have signal.');
   }, true); // capture: runs before form-draft.js marks the form as submitted

@@ -28,7 +28,11 @@
   }
 
   function submit(form, input, code, wedge) {
-    if (!code) { return; }
+    if (!code) {
+      // an empty search still clears the list; an empty scan posts nothing
+      if (form.method.toLowerCase() === 'get') { form.submit(); }
+      return;
+    }
     if (announce(form, code, wedge)) {
       if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
     } else if (!input.hasAttribute('data-scan-keep')) {

@@ -301,6 +301,14 @@
     return out.toDataURL('image/png');
   };
 
+  function dataURLToBlob(url) {
+    var parts = url.split(',');
+    var binary = atob(parts[1]);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return new Blob([bytes], { type: (/data:([^;]+)/.exec(parts[0]) || [])[1] || 'image/png' });
+  }
+
   SignaturePad.prototype.save = function () {
     var self = this;
     if (this.saving || this.isEmpty()) return;
@@ -346,8 +354,19 @@
         self.setStatus((data && data.error) || NETWORK_ERROR, 'error');
       }
     }, function () {
-      // Offline, timed out or refused: the strokes stay, so the customer needn't sign again.
-      self.setStatus(NETWORK_ERROR, 'error');
+      // Offline or timed out: into the outbox (the image as a Blob), sent when the signal is
+      // back; without an outbox the strokes stay, so the customer needn't sign again.
+      var outbox = window.fieldkit && window.fieldkit.outbox;
+      if (!outbox) { self.setStatus(NETWORK_ERROR, 'error'); return; }
+      // The same cropped PNG as sent online, kept as a Blob (decoded here: the page's CSP
+      // does not let fetch() read data: URLs).
+      return Promise.resolve(dataURLToBlob(self.toDataURL())).then(function (blob) {
+        return outbox.enqueue({ url: self.url, label: 'Signature', json: { signer_name: self.signerName() },
+                                blobs: { image: blob } });
+      }).then(function () {
+        self.saved = true;
+        self.setStatus('No signal: the signature is kept on this phone and sent when the signal is back.', 'ok');
+      }, function () { self.setStatus(NETWORK_ERROR, 'error'); });
     }).then(function () {
       if (timer) clearTimeout(timer);
       self.saving = false;

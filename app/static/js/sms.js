@@ -62,11 +62,31 @@
     return checked ? checked.value : '';
   }
 
+  // An Idempotency-Key (app/idempotency.py) per text: sending the same text again after a lost
+  // answer (no signal) returns the first answer instead of texting the customer twice. A new
+  // key once the server has answered, or when the text or number changes.
+  var attempt = { key: null, text: null, number: null };
+  function idempotencyKey(text, number) {
+    if (!attempt.key || attempt.text !== text || attempt.number !== number) {
+      attempt = { key: 'sms-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12),
+                  text: text, number: number };
+    }
+    return attempt.key;
+  }
+
   function post(text) {
+    var number = chosenNumber();
     return window.fieldkit.fetchJSON(sheet.getAttribute('data-api'), {
       method: 'POST',
+      headers: { 'Idempotency-Key': idempotencyKey(text, number) },
       body: { target: sheet.getAttribute('data-target'), id: parseInt(sheet.getAttribute('data-id'), 10),
-              number: chosenNumber(), message: text }
+              number: number, message: text }
+    }).then(function (data) {
+      attempt.key = null;
+      return data;
+    }, function (error) {
+      if (error.status !== 0) { attempt.key = null; } // answered: a new try is a new text
+      throw error;
     });
   }
 
@@ -104,6 +124,7 @@
     note.textContent = 'Sending…';
     post(text).then(function (data) {
       note.textContent = data.message || 'Text sent.';
+      remember(note.textContent, 'success');
       afterSent();
     }, function (error) {
       link.removeAttribute('aria-busy');
@@ -122,6 +143,49 @@
     if (query && !link.hasAttribute('data-sms-template')) { body = decodeURIComponent(query); }
     open(link.getAttribute('data-sms-template'), link.getAttribute('data-minutes'), body);
   });
+
+  // "On my way" in one tap: move the job to its en-route stage (the same POST the form makes
+  // without JavaScript), then text the customer the ETA through the API.
+  var enroute = document.querySelector('form[data-sms-enroute]');
+  if (enroute && window.fetch) {
+    enroute.addEventListener('submit', function (event) {
+      if (event.defaultPrevented) { return; }
+      event.preventDefault();
+      var mins = enroute.elements.eta ? enroute.elements.eta.value : '';
+      var button = enroute.querySelector('button[type="submit"]');
+      if (button) { button.disabled = true; button.setAttribute('aria-busy', 'true'); } // one tap, one text
+      // redirect: 'manual': the PRG redirect means "done"; the page it leads to isn't needed.
+      fetch(enroute.action, { method: 'POST', body: new FormData(enroute), credentials: 'same-origin', redirect: 'manual' })
+        .then(function (response) {
+          if (response.type !== 'opaqueredirect' && !response.ok) { throw new Error('stage'); }
+          return post(templateText('eta', mins)).then(function (data) {
+            remember(data.message || 'Text sent.', 'success');
+          }, function (error) {
+            remember(error.message, 'error');
+          }).then(function () { afterSent(); });
+        })
+        .catch(function () { enroute.submit(); }); // let the page show Odoo's refusal
+    });
+  }
+
+  // The outcome of a one-tap text survives the reload that shows it in the history.
+  var FLASH_KEY = 'fieldkit-sms-flash';
+  function remember(text, kind) {
+    try { window.sessionStorage.setItem(FLASH_KEY, JSON.stringify({ text: text, kind: kind })); } catch (e) { /* private mode */ }
+  }
+  try {
+    var flash = JSON.parse(window.sessionStorage.getItem(FLASH_KEY) || 'null');
+    window.sessionStorage.removeItem(FLASH_KEY);
+    var main = document.getElementById('main');
+    if (flash && main) {
+      var banner = document.createElement('p');
+      banner.className = 'banner banner--' + (flash.kind === 'error' ? 'error' : 'success');
+      banner.setAttribute('role', flash.kind === 'error' ? 'alert' : 'status');
+      banner.setAttribute('data-sms-flash', '');
+      banner.textContent = flash.text;
+      main.insertBefore(banner, main.firstChild);
+    }
+  } catch (e) { /* storage unavailable: nothing to show */ }
 
   template.addEventListener('change', applyTemplate);
   minutes.addEventListener('change', applyTemplate);

@@ -1,0 +1,127 @@
+"""Idempotency keys: a state-changing request sent again with the same `Idempotency-Key`
+header gets the first answer back, and Odoo is written to once.
+
+The browser's outbox (static/js/outbox.js) gives every queued action a key and may send it
+several times (a lost answer, a retry after a timeout, two tabs flushing at once). Here:
+
+* the first request with a key marks it "pending" in the shared store (only-if-absent, so two
+  processes can't both take it), runs, and keeps its answer for `IDEMPOTENCY_TTL` (7 days);
+* a repeat gets the kept answer (`Idempotent-Replayed: true`), whichever worker, process or
+  host serves it;
+* a repeat that arrives while the first still runs waits for it (up to
+  `IDEMPOTENCY_WAIT` seconds), then gets 409 "still being processed": never a second write;
+* answers that say nothing was done are not kept, so the same key can be sent again: 5xx
+  (Odoo or storage down: the outbox retries), 401 (log in again), 409 (a stale job: the user
+  decides). A refused CSRF token never gets here: CSRF is checked before this hook runs.
+
+Keys are scoped by user (and by the anonymous session's CSRF secret for job links), so one
+user's key can never return another user's answer. A key is 8 to 100 characters of
+`A-Z a-z 0-9 _ -`; anything else is a 400.
+"""
+import base64
+import json
+import re
+import time
+
+from flask import current_app, g, jsonify, make_response, request, session
+
+from app.services.store import StoreError, get_store
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+PENDING = "pending"
+# Statuses after which nothing was written: not kept, the key may be used again.
+NOT_KEPT = {401, 409}
+KEPT_HEADERS = ("Content-Type", "Location", "Retry-After", "X-Fk-Version")
+
+
+def _scope():
+    user = session.get("user_id")
+    if user:
+        return f"u{user}"
+    # Anonymous callers (subcontractor links) are told apart by their session's CSRF secret.
+    return "a" + str(session.get("csrf_token", "none"))[:16]
+
+
+def _store_key(key):
+    return f"idem:{_scope()}:{key}"
+
+
+def _refuse(status, message):
+    return make_response(jsonify(success=False, error=message), status)
+
+
+def before_request():
+    if request.method not in _UNSAFE or HEADER not in request.headers:
+        return None
+    key = request.headers[HEADER]
+    if not _KEY_RE.match(key):
+        return _refuse(400, "The Idempotency-Key header must be 8 to 100 letters, digits, "
+                            "'-' or '_'.")
+    store = get_store()
+    store_key = _store_key(key)
+    wait = current_app.config["IDEMPOTENCY_WAIT"]
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            if store.set(store_key, PENDING, max(30, int(wait) * 4), nx=True):
+                g.idempotency_key = store_key
+                return None
+            kept = store.get(store_key)
+            if kept and kept != PENDING:
+                return _replay(kept)
+            if time.monotonic() >= deadline:
+                return _refuse(409, "The same request is still being processed. It will not "
+                                    "be applied twice; try again in a moment.")
+            time.sleep(0.1)
+    except StoreError:
+        current_app.logger.warning("idempotency store unavailable", exc_info=True)
+        return _refuse(503, "Fieldkit can't check for a repeated request right now. Nothing "
+                            "was changed; it will be sent again.")
+
+
+def _replay(kept):
+    saved = json.loads(kept)
+    response = make_response(base64.b64decode(saved["body"]), saved["status"])
+    for name, value in saved["headers"].items():
+        response.headers[name] = value
+    response.headers[REPLAYED] = "true"
+    return response
+
+
+def after_request(response):
+    store_key = g.pop("idempotency_key", None)
+    if store_key is None:
+        return response
+    try:
+        if response.status_code >= 500 or response.status_code in NOT_KEPT \
+                or response.direct_passthrough:
+            get_store().delete(store_key)
+            return response
+        saved = {"status": response.status_code,
+                 "headers": {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers},
+                 "body": base64.b64encode(response.get_data()).decode()}
+        get_store().set(store_key, json.dumps(saved), current_app.config["IDEMPOTENCY_TTL"])
+    except StoreError:
+        current_app.logger.warning("idempotency: could not keep the answer", exc_info=True)
+    return response
+
+
+def teardown_request(error):
+    """A request that died with an exception releases its key (nothing was answered)."""
+    store_key = g.pop("idempotency_key", None)
+    if store_key is not None:
+        try:
+            get_store().delete(store_key)
+        except StoreError:
+            current_app.logger.warning("idempotency: could not release a key", exc_info=True)
+
+
+def init_app(app):
+    app.config.setdefault("IDEMPOTENCY_TTL", 7 * 24 * 3600)
+    app.config.setdefault("IDEMPOTENCY_WAIT", 10)
+    app.before_request(before_request)
+    app.after_request(after_request)
+    app.teardown_request(teardown_request)
