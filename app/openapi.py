@@ -74,11 +74,15 @@ OPERATIONS = {
         "errors": (400, 401, 404, 422, 503)}},
     "sms.send": {"post": {
         "summary": "Send a text message from a job or a customer",
-        "description": "Sent through Odoo's SMS (or the configured gateway) and logged on the "
-                    "record's history. Rate limited per user.",
+        "description": "Sent through Odoo's SMS (or Twilio when configured) and logged on the "
+                    "record's history; `number` must be one of the record's numbers (any "
+                    "format). 10 per minute and 200 per day per user (429 with Retry-After). "
+                    "502: not delivered (`logged` true when Odoo kept it in the history); "
+                    "504: Twilio did not answer in time.",
         "tags": ["SMS"], "fields": "app.routes.sms:SMS_BODY",
-        "responses": {200: {"status": {"type": "string"}, "message": {"type": "string"}}},
-        "errors": (400, 401, 403, 404, 422, 429, 503)}},
+        "responses": {200: {"status": {"type": "string"}, "message": {"type": "string"},
+                            "to": {"type": "string"}, "segments": {"type": "integer"}}},
+        "errors": (400, 401, 403, 404, 422, 429, 502, 503, 504)}},
     "crm.stage": {"post": {
         "summary": "Move a lead to another stage (the pipeline board's drag and drop)",
         "description": "A form POST (`stage_id`, optional `next`); with `Accept: application/json` "
