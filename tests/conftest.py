@@ -40,6 +40,25 @@ def emulator():
     handle.stop()
 
 
+def clear_config_caches():
+    """Forget what the app caches per process about Odoo's configuration (order stages,
+    technicians, working hours): after an emulator reset, ids may differ."""
+    from app.services import dispatch, jobs, planning
+
+    jobs.clear_stage_cache()
+    dispatch.clear_caches()
+    planning.clear_caches()
+
+
+@pytest.fixture
+def fresh(emulator):
+    """The session's emulator with fresh demo data and the app's configuration caches empty.
+    A test module may define its own `fresh` (this one is then not used)."""
+    emulator.reset()
+    clear_config_caches()
+    return emulator
+
+
 @pytest.fixture
 def make_emulator():
     """Factory for emulators of other versions or dates: make_emulator(version=19, today=...)."""

@@ -9,9 +9,6 @@ import pytest
 
 from app import create_app
 from app.config import TestConfig
-from app.services import dispatch as dispatch_service
-from app.services import jobs as jobs_service
-from app.services import planning
 from app.services.odoo_api import OdooAPI
 from tests.conftest import serving
 
@@ -20,13 +17,6 @@ pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1366, "height": 900}
 
 
-@pytest.fixture
-def fresh(emulator):
-    emulator.reset()
-    jobs_service.clear_stage_cache()
-    dispatch_service.clear_caches()
-    planning.clear_caches()
-    return emulator
 
 
 def log_in(page, base, login):

@@ -10,7 +10,6 @@ import time
 import pytest
 
 from app.services import chatter
-from app.services import jobs as jobs_service
 from app.services.odoo_api import OdooAPI
 from tests.browser.test_jobs_flow import draw_signature
 
@@ -30,11 +29,6 @@ JPEG_SMALL = base64.b64decode(
     "5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwDnqKKK8k/QwooooAKKKKACiiigAooooAKKKKAP/9k=")
 
 
-@pytest.fixture
-def fresh(emulator):
-    emulator.reset()
-    jobs_service.clear_stage_cache()
-    return emulator
 
 
 def panel_items(page):

@@ -102,8 +102,12 @@ def test_todays_jobs_and_offline_page_work_offline(tech, live_server):
 
 
 def test_a_post_offline_fails_visibly_and_keeps_the_text(tech):
+    """A form the outbox does not take (here the note form with its data-outbox mark removed)
+    is stopped offline, visibly, its text kept as a draft. Job actions themselves go to the
+    outbox instead (tests/browser/test_outbox.py)."""
     url = job_urls(tech)[0]
     tech.goto(url)
+    tech.evaluate("document.getElementById('note-text').form.removeAttribute('data-outbox')")
     tech.context.set_offline(True)
     tech.fill("#note-text", "Replaced the pump seal")
     tech.get_by_role("button", name="Post note").click()

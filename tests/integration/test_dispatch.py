@@ -9,11 +9,11 @@ import pytest
 
 from app import create_app
 from app.config import TestConfig
-from app.services import dispatch as dispatch_service
 from app.services import jobs as jobs_service
 from app.services import planning
 from app.services import timezone as tzs
 from app.services.odoo_api import OdooAPI
+from tests.conftest import clear_config_caches
 
 NY = "America/New_York"
 
@@ -50,13 +50,6 @@ class Admin:
             ["scheduled_date_start", "scheduled_date_end"])
 
 
-@pytest.fixture
-def fresh(emulator):
-    emulator.reset()
-    jobs_service.clear_stage_cache()
-    dispatch_service.clear_caches()
-    planning.clear_caches()
-    return emulator
 
 
 @pytest.fixture
@@ -118,9 +111,7 @@ def test_technicians_get_403(client, login, fresh, url):
 def test_assign_writes_person_and_window_in_utc(make_emulator, app, login, version):
     emu = make_emulator(version=version)
     app.config["ODOO_URL"] = emu.url
-    jobs_service.clear_stage_cache()
-    dispatch_service.clear_caches()
-    planning.clear_caches()
+    clear_config_caches()
     client = app.test_client()
     login(client, "office")
     admin = Admin(emu.url)

@@ -14,16 +14,8 @@ import requests
 from app import create_app
 from app.config import TestConfig
 from app.services import chatter
-from app.services import jobs as jobs_service
 from app.services.odoo_api import OdooAPI
 from tests.conftest import serving
-
-
-@pytest.fixture
-def fresh(emulator):
-    emulator.reset()
-    jobs_service.clear_stage_cache()
-    return emulator
 
 
 @pytest.fixture

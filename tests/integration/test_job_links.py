@@ -9,19 +9,9 @@ import re
 import pytest
 
 from app.services import chatter, job_links
-from app.services import dispatch as dispatch_service
-from app.services import jobs as jobs_service
 from app.services.odoo_api import OdooAPI
 from app.services.store import get_store
 from tests.integration.test_jobs import JPEG, data_url, make_png
-
-
-@pytest.fixture
-def fresh(emulator):
-    emulator.reset()
-    jobs_service.clear_stage_cache()
-    dispatch_service.clear_caches()
-    return emulator
 
 
 @pytest.fixture
