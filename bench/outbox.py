@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.pages import logged_in_session, start_gunicorn  # noqa: E402
 from odoo_emulator import start_in_thread  # noqa: E402
+from tests.browser.test_outbox import logged_in_page, phone_context  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -36,13 +37,8 @@ def outbox(url, job_path, items):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        context = browser.new_context(viewport={"width": 390, "height": 844})
-        page = context.new_page()
-        page.goto(f"{url}/login")
-        page.fill('input[name="login"]', "tech1")
-        page.fill('input[name="password"]', "tech1")
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(re.compile(r"/jobs/active$"))
+        context = phone_context(browser)
+        page = logged_in_page(context, url)
         page.goto(url + job_path)
         context.set_offline(True)
         for n in range(items):

@@ -259,3 +259,76 @@ function fromCache(event, cached) {
 const isHtml = (response) => (response.headers.get('Content-Type') || '').startsWith('text/html');
 const isFresh = (response, maxAge) => Date.now() - Number(response.headers.get(CACHED_AT) || 0) < maxAge;
 const timeout = (ms) => new Promise((resolve, reject) => setTimeout(() => reject(new Error('timeout')), ms));
+
+// --- Outbox: Background Sync ------------------------------------------------------------------
+// Where the browser has it (Chrome), what static/js/outbox.js queued is sent even with no page
+// open. Only form items are sent here (a signature's JSON needs its Blob turned into a data
+// URL, which the page does); anything not plainly accepted is left for the page, which shows
+// refusals and conflicts. The Idempotency-Key makes a page and this worker sending the same
+// item at once harmless.
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'fieldkit-outbox') event.waitUntil(flushOutbox());
+});
+
+function outboxRequest(store, method, arg) {
+  return new Promise((resolve, reject) => {
+    const request = store[method](arg);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function openOutbox() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open('fieldkit-outbox', 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('items', { keyPath: 'key' });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function flushOutbox() {
+  const db = await openOutbox();
+  const items = (await outboxRequest(db.transaction('items').objectStore('items'), 'getAll'))
+    .sort((a, b) => a.created - b.created || a.seq - b.seq);
+  const blocked = new Set();
+  let waiting = 0;
+  for (const item of items) {
+    const lane = item.job || item.url;
+    if (blocked.has(lane) || item.state !== 'waiting' || item.json || !item.csrf) {
+      blocked.add(lane);
+      waiting += 1;
+      continue;
+    }
+    const body = new FormData();
+    for (const [name, value, filename] of item.fields || []) {
+      if (filename) body.append(name, value, filename); else body.append(name, value);
+    }
+    const headers = { 'X-CSRFToken': item.csrf, 'Idempotency-Key': item.key, Accept: 'application/json' };
+    if (item.version && !item.force) headers['X-Fk-Job-Version'] = item.version;
+    let response = null;
+    try {
+      response = await fetch(item.url, { method: 'POST', body, headers, credentials: 'same-origin',
+                                         redirect: 'manual' });
+    } catch (error) {
+      response = null;
+    }
+    if (response && (response.type === 'opaqueredirect' || response.ok)) {
+      await outboxRequest(db.transaction('items', 'readwrite').objectStore('items'), 'delete', item.key);
+    } else {
+      blocked.add(lane);
+      waiting += 1;
+    }
+  }
+  // Still waiting (no signal yet): the browser tries again later.
+  if (waiting && !(await someoneAnswers())) throw new Error('outbox not empty');
+}
+
+async function someoneAnswers() {
+  try {
+    await fetch('/offline', { method: 'HEAD', cache: 'no-store' });
+    return true;  // online: what is left waits for the page (refusals, conflicts, signatures)
+  } catch (error) {
+    return false;
+  }
+}

@@ -31,20 +31,30 @@ JPEG_SMALL = base64.b64decode(
 
 
 
+def phone_context(browser):
+    return browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                               has_touch=True, device_scale_factor=2)
+
+
+def logged_in_page(context, base, login="tech1"):
+    """A page of `context` logged in as `login`, on its jobs list."""
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill('input[name="login"]', login)
+    page.fill('input[name="password"]', login)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/jobs/active$"))
+    return page
+
+
 def panel_items(page):
     return page.locator("[data-outbox-item]").count()
 
 
 def test_a_job_done_offline_reaches_odoo_once_in_order(browser, live_server, fresh, tmp_path):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = phone_context(browser)
     try:
-        page = context.new_page()
-        page.goto(f"{live_server}/login")
-        page.fill('input[name="login"]', "tech1")
-        page.fill('input[name="password"]', "tech1")
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(re.compile(r"/jobs/active$"))
+        page = logged_in_page(context, live_server)
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         page.wait_for_function("() => document.documentElement.dataset.fkPrecached !== undefined")
         link = page.locator('[data-group="today"] a[data-precache]').first
@@ -112,15 +122,9 @@ def test_a_job_done_offline_reaches_odoo_once_in_order(browser, live_server, fre
 
 
 def test_a_change_made_offline_on_a_job_changed_since_asks_first(browser, live_server, fresh):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True)
+    context = phone_context(browser)
     try:
-        page = context.new_page()
-        page.goto(f"{live_server}/login")
-        page.fill('input[name="login"]', "tech1")
-        page.fill('input[name="password"]', "tech1")
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(re.compile(r"/jobs/active$"))
+        page = logged_in_page(context, live_server)
         job_url = live_server + page.locator('[data-group="today"] a[data-precache]').first \
             .get_attribute("href")
         job_id = int(job_url.rsplit("/", 1)[1])

@@ -9,8 +9,9 @@
  * (app/idempotency.py), so sending again after a lost answer is always safe.
  *
  * Sending: at once, then on page start, when the browser says it is online, when the page
- * becomes visible and every 15 s while items wait (no Background Sync: Safari and Firefox lack
- * it, and the page flushing itself covers every browser). Per job, items go in the order they
+ * becomes visible and every 15 s while items wait; and through Background Sync where the
+ * browser has it (Chrome: sw.js sends form items even with no page open). Safari and Firefox
+ * lack it: the page flushing itself covers them. Per job, items go in the order they
  * were made; a failure stops that job's queue and retries with backoff (2 s doubling, at most
  * 5 min). Answers:
  *   redirect / 2xx ............ done: the item leaves the outbox
@@ -92,6 +93,7 @@
       next: spec.next || (window.location.pathname + window.location.search),
       text: spec.text || '', job: job ? job.id : null, jobName: job ? job.name : '',
       version: job ? job.version : null, created: Date.now(), seq: seq++, attempts: 0,
+      csrf: fk.csrfToken ? fk.csrfToken() : '',  // for the worker's Background Sync only
       state: 'waiting', error: '', due: 0
     };
     // Only the first waiting item of a job is checked against the version the user saw: the
@@ -101,7 +103,15 @@
         item.version = null;
       }
       return save(item);
-    }).then(function () { render(); return item; });
+    }).then(function () { render(); registerSync(); return item; });
+  }
+
+  /** Background Sync (Chrome): the worker sends what is waiting even with no page open. */
+  function registerSync() {
+    if (!navigator.serviceWorker || !window.SyncManager) { return; }
+    navigator.serviceWorker.ready.then(function (registration) {
+      return registration.sync.register('fieldkit-outbox');
+    }).catch(function () { /* not allowed here: the page flushes itself */ });
   }
 
   // --- sending --------------------------------------------------------------------------------
