@@ -61,6 +61,14 @@ def _act(id, action, *args, form=None, **redirect_args):
     )
 
 
+@bp.app_template_global("job_timer")
+def job_timer(job_id):
+    """The viewer's timer on a job, for the job cards (read from the shared store, no RPC)."""
+    if not session.get("user_id"):
+        return None
+    return timer.status(get_odoo(), _viewer(), job_id)
+
+
 @bp.get("/jobs")
 @login_required
 def index():

@@ -17,7 +17,7 @@ import time
 from app.services import jobs
 from app.services import timezone as tzs
 from app.services.odoo_api import OdooError, UserError
-from app.services.store import get_store
+from app.services.store import StoreError, get_store
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,11 @@ def fmt(seconds: int) -> str:
 
 def status(odoo, viewer, job_id) -> dict:
     """For the job page: state (idle | running | paused), seconds so far, and their text."""
-    value = _load(odoo, viewer, job_id)
+    try:
+        value = _load(odoo, viewer, job_id)
+    except StoreError as exc:  # the page still works; the buttons then say what failed
+        log.error("timer of job %s unreadable: %s", job_id, exc)
+        value = None
     state = "idle" if not value else ("running" if value.get("running_since") else "paused")
     seconds = elapsed(value)
     return {"state": state, "seconds": seconds, "text": fmt(seconds)}

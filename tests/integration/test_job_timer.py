@@ -54,6 +54,7 @@ def test_timer_survives_reload_and_restart_and_logs_a_timesheet(app, client, log
     assert 'value="start"' in page.text and "0:00:00" in page.text
     assert press(client, job, "start").status_code == 302
     clock["t"] += 1800
+    assert "Timer running: 0:30:00" in client.get("/jobs/active").text   # on the job list
     page = client.get(f"/jobs/{job}")   # a reload: the server's time, running
     assert "0:30:00" in page.text and "data-timer-running" in page.text
     assert press(client, job, "pause").status_code == 302
