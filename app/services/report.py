@@ -41,7 +41,7 @@ def _latin(text) -> str:
 def _thumbnail(data: bytes, px=THUMB_PX) -> io.BytesIO | None:
     try:
         image = Image.open(io.BytesIO(data))
-        image.thumbnail((px, px))
+        image.thumbnail((px, px))   # (JPEGs are decoded at 1/8 scale: Image.draft)
         out = io.BytesIO()
         if image.mode in ("RGBA", "LA", "P"):
             image.save(out, "PNG", optimize=True)

@@ -1,0 +1,71 @@
+"""Issue 19 on a phone: start the job timer, pause, resume, finish with a signature, preview
+the service report and send it to the customer."""
+import re
+
+import pytest
+
+from app.services import jobs as jobs_service
+from app.services import timer
+from tests.browser.test_jobs_flow import draw_signature
+
+pytestmark = pytest.mark.browser
+
+
+def test_timer_signature_and_report_on_a_phone(page, live_server, emulator):
+    emulator.reset()
+    jobs_service.clear_stage_cache()
+    timer.clear_cache()
+    page.goto(f"{live_server}/login")
+    page.fill('input[name="login"]', "tech1")
+    page.fill('input[name="password"]', "tech1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/jobs/active")
+    page.locator('[data-group="today"] .job-card__link').first.click()
+    page.wait_for_url(re.compile(r"/jobs/\d+$"))
+    job_url = page.url
+
+    page.get_by_role("button", name="Start timer").click()
+    page.locator(".banner", has_text="Timer started.").wait_for()
+    clock = page.locator(".job-timer__clock")
+    first = clock.text_content()
+    page.wait_for_function(
+        "t => document.querySelector('.job-timer__clock').textContent !== t", arg=first)
+    box = page.get_by_role("button", name="Pause").bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44      # a gloved thumb's target
+    page.get_by_role("button", name="Pause").click()
+    page.locator(".banner", has_text="Timer paused").wait_for()
+    page.get_by_role("button", name="Resume").click()
+    page.locator(".banner", has_text="Timer resumed.").wait_for()
+
+    pad = page.locator("[data-signature-pad]")
+    pad.locator('input[name="signer_name"]').fill("Ann Customer")
+    canvas = pad.locator("canvas")
+    canvas.scroll_into_view_if_needed()
+    draw_signature(page, canvas)
+    pad.locator('[data-action="save"]').click()
+    page.wait_for_function(
+        "() => /saved/i.test("
+        "document.querySelector('[data-signature-pad] [data-status]').textContent)")
+
+    page.goto(job_url)
+    page.fill("#resolution", "Replaced the compressor bearings")
+    page.get_by_role("button", name="Finish job").click()
+    page.locator(".banner", has_text="Job finished").wait_for()
+    # Finish stopped the timer (under a minute here: nothing to write to Odoo).
+    assert "Timer stopped" in page.locator(".banner").first.text_content()
+    assert page.get_by_role("button", name="Pause").count() == 0
+
+    preview = page.locator("a", has_text="Preview the report")
+    answer = page.request.get(live_server + preview.get_attribute("href"))
+    assert answer.ok and answer.headers["content-type"] == "application/pdf"
+    assert answer.body().startswith(b"%PDF")
+
+    report = page.locator("#report")
+    assert report.locator('input[name="email"]').is_checked()
+    report.get_by_role("button", name="Attach the report to the order").click()
+    page.locator(".banner", has_text="Report attached and sent to the customer.").wait_for()
+    download = page.locator(".job-reports a").first
+    assert download.text_content().startswith("Service report")
+    assert any("service report" in t.lower()
+               for t in page.locator(".history__item").all_text_contents())
