@@ -2,6 +2,7 @@
 import gzip
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -161,6 +162,26 @@ def cache_static(response):
     return response
 
 
+_COMMENT_LINE = re.compile(rb"^[ \t]*//[^\n]*\n", re.M)
+_COMMENT_BLOCK = re.compile(rb"^[ \t]*/\*.*?\*/[ \t]*\n", re.M | re.S)
+
+
+def lean_js(body: bytes) -> bytes:
+    """Our JavaScript without its whole-line comments, as sent to browsers.
+
+    The sources stay commented for people; phones on weak signal need not download the
+    comments (a third of the gzipped bytes). Only comments that fill whole lines go: a
+    comment after code stays, so strings and code are never touched (the files use no
+    multi-line string or template literal, which tests/unit/test_pwa.py checks).
+    """
+    return _COMMENT_LINE.sub(b"", _COMMENT_BLOCK.sub(b"", body))
+
+
+def _is_our_js(response):
+    return response.mimetype == "text/javascript" and request.endpoint in ("static",
+                                                                           "pwa.service_worker")
+
+
 def compress(response):
     """Gzip text responses for clients that accept it, except small, encoded or streamed ones."""
     if response.mimetype not in GZIP_TYPES:
@@ -181,7 +202,10 @@ def compress(response):
     elif response.is_streamed:
         return response
     body = response.get_data()
+    if _is_our_js(response):
+        body = lean_js(body)
     if len(body) < GZIP_MIN_BYTES:
+        response.set_data(body)
         return response
     response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
     response.headers["Content-Encoding"] = "gzip"

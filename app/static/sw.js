@@ -260,12 +260,8 @@ const isHtml = (response) => (response.headers.get('Content-Type') || '').starts
 const isFresh = (response, maxAge) => Date.now() - Number(response.headers.get(CACHED_AT) || 0) < maxAge;
 const timeout = (ms) => new Promise((resolve, reject) => setTimeout(() => reject(new Error('timeout')), ms));
 
-// --- Outbox: Background Sync ------------------------------------------------------------------
-// Where the browser has it (Chrome), what static/js/outbox.js queued is sent even with no page
-// open. Only form items are sent here (a signature's JSON needs its Blob turned into a data
-// URL, which the page does); anything not plainly accepted is left for the page, which shows
-// refusals and conflicts. The Idempotency-Key makes a page and this worker sending the same
-// item at once harmless.
+// --- Outbox: Background Sync (Chrome): send the outbox's waiting form items with no page open;
+// the rest (refusals, conflicts, signatures) waits for the page. See docs/architecture.md.
 self.addEventListener('sync', (event) => {
   if (event.tag === 'fieldkit-outbox') event.waitUntil(flushOutbox());
 });

@@ -90,8 +90,11 @@ def test_board_drag_by_mouse_and_keyboard_stays_after_reload(browser, fresh, app
         log_in(page, live_server, "office")
         page.goto(f"{live_server}/jobs/board")
         columns = page.locator("[data-dropzone]")
-        source = next(i for i in range(columns.count())
-                      if columns.nth(i).locator("[data-draggable][tabindex]").count())
+        kinds = [columns.nth(i).get_attribute("data-kind") for i in range(columns.count())]
+        # A column with a movable card and two open columns after it (mouse, then keyboard).
+        source = next(i for i in range(columns.count() - 2)
+                      if columns.nth(i).locator("[data-draggable][tabindex]").count()
+                      and kinds[i + 1] == kinds[i + 2] == "open")
         card = columns.nth(source).locator("[data-draggable][tabindex]").first
         job_id = int(card.get_attribute("data-id"))
         target = columns.nth(source + 1)

@@ -3,7 +3,9 @@ and icons. No Odoo is needed: none of these pages call it."""
 import gzip
 import json
 import re
+import shutil
 import struct
+import subprocess
 import zlib
 from datetime import datetime
 from pathlib import Path
@@ -110,7 +112,8 @@ def test_static_css_and_js_are_gzipped(app, client):
         url = pwa.asset_url("js/pwa.js")
     response = gzip_get(client, url)
     assert response.headers["Content-Encoding"] == "gzip"
-    assert gzip.decompress(response.get_data()) == (STATIC / "js" / "pwa.js").read_bytes()
+    assert gzip.decompress(response.get_data()) == pwa.lean_js(
+        (STATIC / "js" / "pwa.js").read_bytes())
     assert "immutable" in response.headers["Cache-Control"]
 
 
@@ -269,3 +272,47 @@ def test_precache_holds_every_icon(app):
         files = set(pwa.precached_files())
     assert {"icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png",
             "icons/apple-touch-icon.png", "manifest.json", "css/app.css", "js/app.js"} <= files
+
+
+# --- lean JavaScript ----------------------------------------------------------------------------
+
+STATIC_JS = sorted((Path(__file__).resolve().parents[2] / "app" / "static").rglob("*.js"))
+
+
+def test_lean_js_drops_whole_line_comments_only():
+    from app.pwa import lean_js
+
+    source = (b"/* Header\n * more\n */\n'use strict';\n  // a note\nvar a = 'http://x'; // kept\n"
+              b"  /* one line */\nvar b = 1; /* after code: kept */\n")
+    assert lean_js(source) == (b"'use strict';\nvar a = 'http://x'; // kept\n"
+                               b"var b = 1; /* after code: kept */\n")
+
+
+@pytest.mark.parametrize("path", STATIC_JS, ids=lambda p: p.name)
+def test_static_js_is_safe_to_lean(path):
+    """No multi-line template literal (a comment-looking line inside one would be cut)."""
+    source = path.read_text(encoding="utf-8")
+    for literal in re.findall(r"`[^`]*`", source):
+        assert "\n" not in literal, f"{path.name}: a multi-line template literal"
+
+
+@pytest.mark.skipif(shutil.which("node") is None,
+                    reason="node is not installed: the browser tests run the lean files instead")
+@pytest.mark.parametrize("path", STATIC_JS, ids=lambda p: p.name)
+def test_lean_static_js_still_parses(path, tmp_path):
+    from app.pwa import lean_js
+
+    lean = tmp_path / path.name
+    lean.write_bytes(lean_js(path.read_bytes()))
+    result = subprocess.run(["node", "--check", str(lean)], capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 0, result.stderr
+
+
+def test_javascript_is_sent_lean_and_gzipped(client):
+    response = client.get("/static/js/outbox.js", headers={"Accept-Encoding": "gzip"})
+    body = gzip.decompress(response.data)
+    source = (Path(__file__).resolve().parents[2] / "app/static/js/outbox.js").read_bytes()
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(body) < len(source) and b"(function () {" in body
+    assert not re.search(rb"(?m)^\s*//", body)

@@ -1,28 +1,7 @@
-/* The outbox: work done without signal is kept on the phone and sent when the signal is back,
- * exactly once and in order per job.
- *
- * Forms marked data-outbox (job actions: start, stage, finish, cancel, note) are sent by this
- * script; photo-upload.js and signature.js hand their work over when the network fails. Every
- * item is written to IndexedDB *before* it is sent, with a client-made Idempotency-Key, the
- * job and the version of the job the user saw (its write_date); photos and signatures are kept
- * as Blobs. The server answers a repeated key with its first answer and never writes twice
- * (app/idempotency.py), so sending again after a lost answer is always safe.
- *
- * Sending: at once, then on page start, when the browser says it is online, when the page
- * becomes visible and every 15 s while items wait; and through Background Sync where the
- * browser has it (Chrome: sw.js sends form items even with no page open). Safari and Firefox
- * lack it: the page flushing itself covers them. Per job, items go in the order they
- * were made; a failure stops that job's queue and retries with backoff (2 s doubling, at most
- * 5 min). Answers:
- *   redirect / 2xx ............ done: the item leaves the outbox
- *   network error, 5xx, 429 ... kept, retried later
- *   401 ....................... kept until the user logs in again (the same user only)
- *   409 conflict .............. the job changed in Odoo since: the user sees what changed and
- *                               chooses "Send anyway" or "Discard"
- *   other 4xx ................. refused for good: shown with the reason, "Copy" and "Discard"
- * The CSRF token is the page's own at sending time, so an item made yesterday still goes
- * through after logging in again today.
- */
+/* The outbox: job actions made without signal are kept in IndexedDB (photos and signatures
+ * as Blobs) with an Idempotency-Key, sent in order per job when the signal is back, exactly
+ * once (app/idempotency.py). Answers, states and markup: docs/architecture.md ("Offline
+ * outbox"). Every page is small on a phone's first visit, so this file explains itself there. */
 (function () {
   'use strict';
   if (!window.indexedDB || !window.fetch || !window.Promise) { return; }
