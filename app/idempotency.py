@@ -38,11 +38,14 @@ KEPT_HEADERS = ("Content-Type", "Location", "Retry-After", "X-Fk-Version")
 
 
 def _scope():
+    """Whose keys these are: the user, or an anonymous browser (a subcontractor's link) by its
+    session's CSRF secret. None for a caller with neither (a signed webhook, which has its own
+    idempotency by event id): its keys could not be told apart from another's."""
     user = session.get("user_id")
     if user:
         return f"u{user}"
-    # Anonymous callers (subcontractor links) are told apart by their session's CSRF secret.
-    return "a" + str(session.get("csrf_token", "none"))[:16]
+    secret = session.get("csrf_token")
+    return "a" + str(secret)[:16] if secret else None
 
 
 def _store_key(key):
@@ -54,7 +57,7 @@ def _refuse(status, message):
 
 
 def before_request():
-    if request.method not in _UNSAFE or HEADER not in request.headers:
+    if request.method not in _UNSAFE or HEADER not in request.headers or _scope() is None:
         return None
     key = request.headers[HEADER]
     if not _KEY_RE.match(key):
