@@ -20,6 +20,22 @@
   var moveUrl = root.getAttribute('data-move-url');
   var SNAP_MINUTES = 15;
   var drag = null;     // pointer drag in progress
+
+  /* The day timeline: the CSP allows no style attributes in the markup, so the positions travel
+   * as data-left/data-width (percent of the day shown) and are set here through the CSSOM.
+   * Without this script the cards simply stay in a list. */
+  function layout() {
+    var lanes = document.querySelector('.dispatch-lanes[data-hours]');
+    if (!lanes) { return; }
+    lanes.style.setProperty('--hours', lanes.getAttribute('data-hours'));
+    Array.prototype.forEach.call(lanes.querySelectorAll('[data-left]'), function (card) {
+      card.style.setProperty('--left', card.getAttribute('data-left') + '%');
+      card.style.setProperty('--width', card.getAttribute('data-width') + '%');
+    });
+    lanes.classList.add('is-timeline');
+  }
+  layout();
+  document.addEventListener('fieldkit:updated', layout);
   var picked = null;   // keyboard pick-up in progress
 
   function announce(text) {
