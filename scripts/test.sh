@@ -14,4 +14,5 @@ fi
 export CHROMIUM_PATH
 setup_venv requirements-dev.txt
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+# One worker per core (PYTEST_WORKERS=0 runs in this process, e.g. to use a debugger).
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" "$@"
