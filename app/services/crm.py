@@ -21,8 +21,6 @@ configuration, read once every few minutes per Odoo database.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -36,6 +34,7 @@ from app.services.jobs import Viewer
 from app.services.listing import Filter, ListQuery, ListSpec, parse_list_args, search_domain
 from app.services.odoo_api import UserError
 from app.services.sanitize import sanitize_html, text_to_html
+from app.services.ttl_cache import TTLCache, server_key
 
 PIPELINE_LIMIT = 1000
 LOOKUP_CACHE_SECONDS = 300
@@ -86,26 +85,15 @@ def _int(value):
 
 # --------------------------------------------------------------------------- lookups (cached)
 
-_cache_lock = threading.Lock()
-_cache: dict = {}
+_lookups = TTLCache(LOOKUP_CACHE_SECONDS)
 
 
 def _cached(odoo, name, fetch):
-    key = (getattr(odoo, "base_url", None), getattr(odoo, "db", None), name)
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit and now - hit[0] < LOOKUP_CACHE_SECONDS:
-        return hit[1]
-    value = fetch()
-    with _cache_lock:
-        _cache[key] = (now, value)
-    return value
+    return _lookups.get(server_key(odoo, name), fetch)
 
 
 def clear_cache():
-    with _cache_lock:
-        _cache.clear()
+    _lookups.clear()
 
 
 def get_tags(odoo) -> list[dict]:

@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,6 +39,7 @@ from app.services import timezone as tzs
 from app.services.actions import ActionRefused
 from app.services.listing import Filter, ListSpec
 from app.services.odoo_api import AccessError, MissingError, OdooCall, UserError
+from app.services.ttl_cache import TTLCache, server_key
 
 logger = logging.getLogger(__name__)
 
@@ -195,29 +194,19 @@ def parse_quantity(text, label="Quantity") -> float:
 
 # --------------------------------------------------------------------------- per-process caches
 
-_cache: dict = {}
-_cache_lock = threading.Lock()
+_cache = TTLCache(CACHE_SECONDS)
 
 
 def _cached(key, loader):
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    value = loader()
-    with _cache_lock:
-        _cache[key] = (now, value)
-    return value
+    return _cache.get(key, loader)
 
 
 def clear_caches():
-    with _cache_lock:
-        _cache.clear()
+    _cache.clear()
 
 
 def _server_key(odoo):
-    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None))
+    return server_key(odoo)
 
 
 def model_fields(odoo, model: str, names: list[str]) -> frozenset:
@@ -310,8 +299,7 @@ def get_van(odoo, viewer) -> Van:
 
 
 def van_is_cached(odoo, viewer) -> bool:
-    hit = _cache.get((*_server_key(odoo), "van", viewer.user_id))
-    return bool(hit) and time.monotonic() - hit[0] < CACHE_SECONDS
+    return _cache.has((*_server_key(odoo), "van", viewer.user_id))
 
 
 # --------------------------------------------------------------------------- list

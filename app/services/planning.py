@@ -20,8 +20,6 @@ store so every process sees it; publishing writes each change as the office user
 from __future__ import annotations
 
 import json
-import threading
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -29,6 +27,7 @@ from app.services import dispatch, jobs
 from app.services import timezone as tzs
 from app.services.jobs import JobActionError, Viewer, _m2o_id
 from app.services.odoo_api import AccessError, MissingError, UserError
+from app.services.ttl_cache import TTLCache, server_key
 from app.validation import InvalidInput
 
 ORDER_FIELDS = ["name", "stage_id", "priority", "scheduled_date_start", "scheduled_date_end",
@@ -90,17 +89,16 @@ def build_working_hours(attendances, tz: str) -> WorkingHours:
 
 DEFAULT_WORKING_HOURS = WorkingHours(tz="", periods={d: list(DEFAULT_HOURS) for d in range(5)})
 
-_calendar_cache: dict = {}
-_calendar_lock = threading.Lock()
+_calendar_cache = TTLCache(CALENDAR_CACHE_SECONDS)
 
 
 def get_working_hours(odoo, viewer: Viewer) -> WorkingHours:
     """The company's working hours, read once every few minutes per company (configuration)."""
-    key = (getattr(odoo, "base_url", None), getattr(odoo, "db", None), viewer.company_id)
-    with _calendar_lock:
-        hit = _calendar_cache.get(key)
-    if hit and time.monotonic() - hit[0] < CALENDAR_CACHE_SECONDS:
-        return hit[1]
+    return _calendar_cache.get(server_key(odoo, viewer.company_id),
+                               lambda: _load_working_hours(odoo, viewer))
+
+
+def _load_working_hours(odoo, viewer: Viewer) -> WorkingHours:
     domain = [("calendar_id.company_id", "=", viewer.company_id)] if viewer.company_id else []
     rows = odoo.search_read("resource.calendar.attendance", domain,
                             ["dayofweek", "hour_from", "hour_to", "day_period", "calendar_id"])
@@ -112,14 +110,11 @@ def get_working_hours(odoo, viewer: Viewer) -> WorkingHours:
     hours = build_working_hours(best, viewer.tz) if best else DEFAULT_WORKING_HOURS
     if not hours.tz:
         hours = WorkingHours(tz=viewer.tz, periods=hours.periods)
-    with _calendar_lock:
-        _calendar_cache[key] = (time.monotonic(), hours)
     return hours
 
 
 def clear_caches():
-    with _calendar_lock:
-        _calendar_cache.clear()
+    _calendar_cache.clear()
 
 
 # --------------------------------------------------------------------------- the plan view
