@@ -48,7 +48,7 @@ def detail(id):
                            **customers.customer_detail(get_odoo(), _viewer(), id))
 
 
-@bp.get("/customers/<int:id>/<any(quotes, opportunities, equipment, tickets, assets):section>")
+@bp.get("/customers/<int:id>/<section>")
 @login_required
 def section(id, section):
     """One section of the customer on its own page (2 RPCs), linked from the customer page."""
