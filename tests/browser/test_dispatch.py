@@ -2,6 +2,7 @@
 within 5 s without a reload (one app instance, and two instances sharing one Redis); the jobs
 board moves a card by mouse and by keyboard, and the move stays after a reload."""
 
+import contextlib
 import re
 import time
 
@@ -136,6 +137,19 @@ def test_board_drag_by_mouse_and_keyboard_stays_after_reload(browser, fresh, app
         context.close()
 
 
+@contextlib.contextmanager
+def office_page(browser, base, path):
+    """A desktop page of `path`, logged in as the office user, closed afterwards."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        log_in(page, base, "office")
+        page.goto(f"{base}{path}")
+        yield page
+    finally:
+        context.close()
+
+
 def zone_of(page, job_id):
     """Where a card is: its zone's data-value and its index among that zone's cards."""
     return page.evaluate("""id => { const card = document.querySelector(`[data-id="${id}"]`);
@@ -149,11 +163,7 @@ def test_dispatch_timeline_drag_and_keyboard_cancel(browser, fresh, live_server)
     keyboard carries a card to a lane and Escape, or leaving the card, puts it back without a
     write; a mouse drop on a lane assigns the job at the time under the pointer."""
     api = admin_api(fresh.url)
-    context = browser.new_context(viewport=DESKTOP)
-    try:
-        page = context.new_page()
-        log_in(page, live_server, "office")
-        page.goto(f"{live_server}/dispatch")
+    with office_page(browser, live_server, "/dispatch") as page:
         assert page.locator(".dispatch-lanes.is-timeline").count() == 1
         placed = page.locator(".lane__cell [data-left]")
         assert placed.count() > 0
@@ -172,7 +182,7 @@ def test_dispatch_timeline_drag_and_keyboard_cancel(browser, fresh, live_server)
             assert zone_of(page, job_id)[0] != ""  # the card travels with the arrow key
             page.keyboard.press(leave)
             page.locator("[data-announce]", has_text="Move cancelled").wait_for(state="attached")
-            page.wait_for_function("id => !document.querySelector('[data-picked]')", arg=job_id)
+            page.wait_for_function("() => !document.querySelector('[data-picked]')")
             assert zone_of(page, job_id) == home
             page.locator("[data-announce]").evaluate("el => { el.textContent = ''; }")
         assert api.read("fsm.order", [int(job_id)],
@@ -196,21 +206,14 @@ def test_dispatch_timeline_drag_and_keyboard_cancel(browser, fresh, live_server)
         assert f"{minutes // 60:02d}:{minutes % 60:02d}" in announced.text_content()
         assert api.read("fsm.order", [int(job_id)], ["person_id"])[0]["person_id"][0] == person
         assert page.url.endswith("/dispatch")  # the drag did not open the card's page
-    finally:
-        context.close()
 
 
 def test_board_refusal_and_question_put_the_card_back(browser, fresh, live_server):
     """The jobs board's completed column asks for the resolution: backing out of the question
     cancels, an empty answer is refused and the card goes back with the reason on it."""
-    context = browser.new_context(viewport=DESKTOP)
-    try:
-        page = context.new_page()
-        log_in(page, live_server, "office")
-        page.goto(f"{live_server}/jobs/board")
+    with office_page(browser, live_server, "/jobs/board") as page:
         zones = page.locator("[data-dropzone]")
-        kinds = [zones.nth(i).get_attribute("data-kind") for i in range(zones.count())]
-        done = kinds.index("completed")
+        done = zones.evaluate_all("els => els.map(z => z.dataset.kind)").index("completed")
         source = next(i for i in range(done)
                       if zones.nth(i).locator("[data-draggable][tabindex]").count())
         card = zones.nth(source).locator("[data-draggable][tabindex]").first
@@ -229,5 +232,3 @@ def test_board_refusal_and_question_put_the_card_back(browser, fresh, live_serve
             assert zone_of(page, job_id) == home
         assert "resolution" in card.locator(".plan-card__error").text_content()
         assert card.locator(".plan-card__error").is_visible()
-    finally:
-        context.close()
