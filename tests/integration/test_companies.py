@@ -120,6 +120,10 @@ def test_lists_name_the_company_when_both_are_active(client, login):
     customers = client.get("/customers?q=Mile+High")
     assert customers.status_code == 200 and "Mile High Dental" in customers.text
     assert WEST in customers.text
+    board = client.get("/jobs/board")
+    assert board.status_code == 200 and f"Unassigned · {WEST}" in board.text
+    plan = client.get("/dispatch")
+    assert plan.status_code == 200 and f"Denver · {WEST}" in plan.text
     # One company again: no company named anywhere, the other company's records gone.
     switch(client, main_id(client), next_url="/sales")
     sales = client.get("/sales?q=Aspen")
