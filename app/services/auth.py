@@ -5,7 +5,7 @@ import time
 from flask import current_app, session
 
 from app.services import companies as company_choice
-from app.services import two_factor
+from app.services import currency, two_factor
 from app.services.odoo_api import (
     OdooError,
     OdooUnavailable,
@@ -172,6 +172,7 @@ def _user(odoo, info, login):
     context = info.get("user_context") or {}
     companies, company_id = company_choice.from_session_info(info)
     log.info("login %s (uid %s) on Odoo %s", login, info["uid"], odoo.version)
+    currency.remember(odoo, info.get("currencies"))  # amounts shown as Odoo does, no call
     return {
         "odoo_sid": odoo.session_id,
         "user_id": info["uid"],
