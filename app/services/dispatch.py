@@ -58,7 +58,7 @@ _person_cache = TTLCache(PERSON_CACHE_SECONDS, shared="fsm-persons")
 
 
 def _person_key(odoo, viewer):
-    return server_key(odoo, viewer.company_id)
+    return server_key(odoo, viewer.companies_key)
 
 
 def persons_cached(odoo, viewer) -> bool:
@@ -239,7 +239,8 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
     domain = table_domain(filters, viewer.tz, today)
     extra = config_calls(odoo, viewer)
     results = odoo.parallel([
-        OdooCall("search_read", "fsm.order", domain, jobs.list_fields(viewer.version),
+        OdooCall("search_read", "fsm.order", domain,
+                 jobs.list_fields(viewer.version) + jobs.company_fields(viewer),
                  limit=filters.query.limit, offset=filters.query.offset,
                  order=filters.query.order()),
         OdooCall("search_count", "fsm.order", domain),
