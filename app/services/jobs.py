@@ -34,6 +34,7 @@ from app.services import chatter, inventory, media
 from app.services import timezone as tzs
 from app.services.actions import ActionRefused
 from app.services.odoo_api import OdooCall
+from app.services.s3_service import get_storage
 from app.services.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
 from app.services.uploads import check_signature_png
 from app.validation import check_text
@@ -585,8 +586,21 @@ def _html_or_text(value, version: int) -> Markup:
     return text_to_html(value)
 
 
-def finish_checks(order: dict, viewer: Viewer) -> list[dict]:
-    """What Odoo checks when the job is completed, so the technician sees it before finishing."""
+def signature_on_file(job_id: int, value, storage=None) -> bool:
+    """Whether ``value`` (``x_signature_url``) is a signature Fieldkit bound to this job.
+
+    The same test as the page's link (:func:`media.unbind`): a value typed into Odoo, or copied
+    from another job, is no signature, so it can neither show nor satisfy a required signature.
+    ``storage`` reads the reference (default: the app's storage).
+    """
+    if not value:
+        return False
+    return media.unbind(media.record(MODEL, job_id), value, storage or get_storage()) is not None
+
+
+def finish_checks(order: dict, viewer: Viewer, *, signed: bool) -> list[dict]:
+    """What Odoo checks when the job is completed, so the technician sees it before finishing
+    (``signed``: :func:`signature_on_file`)."""
     checks = [
         {
             "label": "Resolution: what was done",
@@ -600,7 +614,7 @@ def finish_checks(order: dict, viewer: Viewer) -> list[dict]:
         checks.append(
             {
                 "label": "Customer signature (required by your company)",
-                "ok": bool(order.get("x_signature_url")),
+                "ok": signed,
                 "note": "collect it below first",
             }
         )
@@ -608,17 +622,25 @@ def finish_checks(order: dict, viewer: Viewer) -> list[dict]:
 
 
 def job_detail(
-    odoo, viewer: Viewer, job_id: int, *, storage=None, now: datetime | None = None
+    odoo,
+    viewer: Viewer,
+    job_id: int,
+    *,
+    storage=None,
+    now: datetime | None = None,
+    extra_fields=(),
 ) -> dict:
     """Everything needed on site for one job. ≤ 3 RPCs: order, chatter, stages or equipment.
 
     Stages are cached per company (see :func:`get_stage_map`); the equipment names are read only
     when the order has equipment and the stages are already known, so the budget holds.
+    ``extra_fields`` are read with the order (no extra RPC) and returned under ``"extra"``, for
+    the partials of other services (e.g. the timer's ``timesheet_ids``).
 
     :raises JobNotFound: / :raises JobForbidden: see :func:`fetch_order`.
     """
     now = now or tzs.now_utc()
-    order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version))
+    order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version) + list(extra_fields))
     equipment_ids = order.get("equipment_ids") or []
     stages_cached = stage_map_is_cached(odoo, viewer)
     stage_map = get_stage_map(odoo, viewer)
@@ -633,11 +655,12 @@ def job_detail(
         equipment = [f"Equipment #{eid}" for eid in equipment_ids]
     row = summarize_order(order, stage_map, viewer.tz, now)
     stage_id = row["stage"]["id"]
-    files, signature_url = {"photos": [], "videos": []}, None
+    files, signature_url, signed = {"photos": [], "videos": []}, None, False
     if storage is not None:
         rec = media.record(MODEL, job_id)
         files = media.collect(messages, rec, storage)
         signature_url = media.link(rec, order.get("x_signature_url"), storage)
+        signed = signature_on_file(job_id, order.get("x_signature_url"), storage)
     chatter.present(messages, tz=viewer.tz, partner_id=viewer.partner_id, now=now)
     closed = row["is_closed"]
     en_route = stage_map.en_route
@@ -671,12 +694,13 @@ def job_detail(
         "is_started": bool(order.get("date_start")),
         "is_ended": bool(order.get("date_end")),
         "signature_url": signature_url,
-        "has_signature": bool(order.get("x_signature_url")),
+        "has_signature": signed,
         "require_signature": bool(order.get("require_signature")),
         "messages": messages,
         "photos": files["photos"],
         "videos": files["videos"],
-        "finish_checks": finish_checks(order, viewer),
+        "finish_checks": finish_checks(order, viewer, signed=signed),
+        "extra": {name: order.get(name) for name in extra_fields},
         "actions": {
             "can_act": not closed,
             "start": not closed and not order.get("date_start"),
@@ -734,11 +758,19 @@ def set_job_stage(odoo, viewer: Viewer, job_id: int, stage_id) -> str:
 
 
 def finish_job(
-    odoo, viewer: Viewer, job_id: int, resolution: str, *, now: datetime | None = None
+    odoo,
+    viewer: Viewer,
+    job_id: int,
+    resolution: str,
+    *,
+    now: datetime | None = None,
+    storage=None,
 ) -> str:
     """Write the resolution and end time, then ``action_complete`` (a stage write is refused).
 
-    :raises JobActionError: without a resolution, or without a signature the company requires.
+    ``storage`` reads the signature's reference (default: the app's storage).
+    :raises JobActionError: without a resolution, or without a signature the company requires
+        (one Fieldkit bound to this job: :func:`signature_on_file`).
     :raises UserError: / ValidationError when Odoo refuses; nothing is completed then.
     """
     resolution = check_text(resolution, "The resolution")
@@ -750,7 +782,9 @@ def finish_job(
     order = fetch_order(odoo, viewer, job_id, fields)
     if order.get("is_closed"):
         raise JobActionError("This job is already closed.")
-    if order.get("require_signature") and not order.get("x_signature_url"):
+    if order.get("require_signature") and not signature_on_file(
+        job_id, order.get("x_signature_url"), storage
+    ):
         raise JobActionError(
             "Your company requires the customer's signature: collect it before finishing."
         )
