@@ -1,7 +1,9 @@
 """Section navigation: a bottom tab bar on phones, a side rail on desktops (same markup, CSS).
 
 A section shows when its blueprint is registered and the user's role may open it; a section
-adds itself with one line in SECTIONS.
+adds itself with one line in SECTIONS. A phone's bar holds at most PHONE_TABS tabs: when the user
+has more sections, the PHONE_TABS - 1 most relevant for their role stay (PHONE_PRIORITY) and the
+rest go under "More", a `<details>` sheet; the desktop rail always lists every section.
 """
 from dataclasses import dataclass
 
@@ -37,6 +39,29 @@ class NavItem:
     section: Section
     url: str
     active: bool
+    overflow: bool = False  # under "More" on a phone (still in the desktop rail)
+
+
+@dataclass(frozen=True)
+class Nav:
+    """What base.html draws: every item in SECTIONS order, and the phone's "More" part."""
+
+    items: tuple
+
+    @property
+    def more(self) -> tuple:
+        return tuple(item for item in self.items if item.overflow)
+
+    @property
+    def more_active(self):
+        """The active section when it sits under "More" (the More tab then shows as current)."""
+        return next((item for item in self.more if item.active), None)
+
+    def __bool__(self):
+        return bool(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
 
 
 SECTIONS = (
@@ -49,6 +74,40 @@ SECTIONS = (
     Section("dispatch.index", "Dispatch", "dispatch", roles=OFFICE_ROLES),
     Section("assets.index", "Assets", "assets", roles=OFFICE_ROLES),
 )
+
+
+# Tabs a phone's bottom bar holds: five fit 360 px with whole labels at 44 px or more each.
+PHONE_TABS = 5
+
+# The sections that stay on a phone's bar when they don't all fit, most relevant first, by
+# blueprint. The office plans and follows the day from a phone (dashboard, jobs, dispatch) and
+# looks customers up; a section not listed here goes under "More".
+PHONE_PRIORITY = {
+    "technician": ("jobs", "customers", "inventory", "sales", "crm"),
+    "office": ("dashboard", "jobs", "dispatch", "customers", "sales", "crm", "inventory",
+               "assets"),
+}
+
+
+def _phone_rank(role, blueprint):
+    ranked = PHONE_PRIORITY["office" if role in OFFICE_ROLES else "technician"]
+    return ranked.index(blueprint) if blueprint in ranked else len(ranked)
+
+
+def with_overflow(items, role, limit=PHONE_TABS) -> Nav:
+    """`items` with those that do not fit a phone's bar marked `overflow`, order kept."""
+    if len(items) <= limit:
+        return Nav(tuple(items))
+    ranked = sorted(range(len(items)),
+                    key=lambda i: (_phone_rank(role, items[i].section.blueprint), i))
+    keep = set(ranked[:limit - 1])  # one place goes to "More"
+    return Nav(tuple(NavItem(item.section, item.url, item.active, overflow=i not in keep)
+                     for i, item in enumerate(items)))
+
+
+def nav_menu() -> Nav:
+    """This user's sections for the tab bar and rail, with the phone's overflow marked."""
+    return with_overflow(nav_sections(), session.get("role"))
 
 
 def nav_sections():
@@ -89,5 +148,6 @@ def link_if(endpoint, **params):
 
 def init_app(app):
     app.jinja_env.globals["nav_sections"] = nav_sections
+    app.jinja_env.globals["nav_menu"] = nav_menu
     app.jinja_env.globals["link_if"] = link_if
     app.jinja_env.filters["role_label"] = role_label

@@ -85,10 +85,30 @@
     });
   });
 
-  // Close the user menu when tapping elsewhere.
+  // Close the user menu and the tab bar's "More" sheet when tapping elsewhere (the sheet's
+  // dimmed backdrop is the <details> itself, so only its summary and links count as inside).
   document.addEventListener('click', function (event) {
-    document.querySelectorAll('details.usermenu[open]').forEach(function (menu) {
-      if (!menu.contains(event.target)) { menu.removeAttribute('open'); }
+    document.querySelectorAll('details.usermenu[open], details[data-more-menu][open]').forEach(function (menu) {
+      var inside = menu.hasAttribute('data-more-menu')
+        ? event.target.closest('summary, .more-sheet') && menu.contains(event.target)
+        : menu.contains(event.target);
+      if (!inside) { menu.removeAttribute('open'); }
+    });
+  });
+
+  // Escape closes an open menu and gives the focus back to its button, as a menu should.
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Escape') { return; }
+    document.querySelectorAll('details.usermenu[open], details[data-more-menu][open]').forEach(function (menu) {
+      menu.removeAttribute('open');
+      menu.querySelector('summary').focus();
+    });
+  });
+
+  // A page restored from the back/forward cache opens with its menus closed.
+  window.addEventListener('pageshow', function () {
+    document.querySelectorAll('details[data-more-menu][open]').forEach(function (menu) {
+      menu.removeAttribute('open');
     });
   });
 })();
