@@ -18,7 +18,6 @@ from flask import (
 )
 
 from app.routes.helpers import REFUSALS, act
-from app.routes.jobs import _render_detail as render_job
 from app.security import login_required
 from app.services import inventory, jobs
 from app.services.listing import parse_list_args
@@ -154,6 +153,20 @@ def _job_for_parts(job_id):
     return jobs.fetch_order(get_odoo(), _viewer(), job_id, ["name", "is_closed", "location_id"])
 
 
+def _render_parts(job_id, *, error=None, form=None, status=200):
+    """The job's parts page (2 RPCs: the job, its parts); refusals come back here with what
+    was typed."""
+    job = inventory.parts_job(_job_for_parts(job_id))
+    return render_template("inventory/job_parts.html", job=job, used=_job_parts_for_template(job),
+                           error=error, form=form or {}), status
+
+
+@bp.get("/inventory/jobs/<int:job_id>/parts")
+@login_required
+def job_parts_page(job_id):
+    return _render_parts(job_id)
+
+
 @bp.post("/inventory/jobs/<int:job_id>/parts")
 @login_required
 def add_part(job_id):
@@ -166,12 +179,12 @@ def add_part(job_id):
             version=_viewer().version,
         )
     except inventory.PartChoice as exc:
-        return render_job(job_id, error=exc.user_message, status=422,
-                          form={**form, "part_choices": exc.products})
+        return _render_parts(job_id, error=exc.user_message, status=422,
+                             form={**form, "part_choices": exc.products})
     except REFUSALS as exc:
-        return render_job(job_id, error=exc.user_message, form=form, status=422)
+        return _render_parts(job_id, error=exc.user_message, form=form, status=422)
     flash(message, "success")
-    return redirect(url_for("jobs.detail", id=job_id, _anchor="parts"))
+    return redirect(url_for("inventory.job_parts_page", job_id=job_id, _anchor="parts"))
 
 
 @bp.post("/inventory/jobs/<int:job_id>/parts/<int:move_id>/remove")
@@ -179,8 +192,8 @@ def add_part(job_id):
 def remove_part(job_id, move_id):
     return act(
         lambda: inventory.remove_part(get_odoo(), _viewer(), _job_for_parts(job_id), move_id),
-        lambda message, status: render_job(job_id, error=message, status=status),
-        url_for("jobs.detail", id=job_id, _anchor="parts"),
+        lambda message, status: _render_parts(job_id, error=message, status=status),
+        url_for("inventory.job_parts_page", job_id=job_id, _anchor="parts"),
     )
 
 

@@ -1,10 +1,12 @@
 """The office dashboard: the day at a glance, from Odoo's own aggregates.
 
-At most 6 reads (`read_group` and `search_count`), sent together through `OdooAPI.parallel`, so
-the page costs about one Odoo round trip:
+At most 6 reads (`read_group` and `search_count`; 7 while the order stages are not cached),
+sent together through `OdooAPI.parallel`, so the page costs about one Odoo round trip:
 
 1. today's field service orders by stage, technician and actual end (count, scheduled
-   hours): gives the jobs by stage and each technician's day (jobs, hours, done);
+   hours): gives the jobs by stage and each technician's day (jobs, hours, done; a cancelled
+   job is no work: it counts in its stage only, known from the order stages that
+   `jobs.get_stage_map` caches, read in the same round trip when not cached: a 7th read);
 2. open unassigned orders; 3. open overdue orders (scheduled before the user's midnight);
 4. quotations waiting for confirmation (draft and sent) and their value;
 5. the CRM pipeline's expected revenue by stage; 6. late transfers (as Odoo's "Late" filter).
@@ -19,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.services import dispatch
+from app.services import dispatch, jobs
 from app.services import timezone as tzs
 from app.services.odoo_api import AccessError, OdooCall, OdooError
 
@@ -56,8 +58,9 @@ def _count(group, groupby, lazy):
     return group.get(f"{groupby}_count", group.get("__count", 0)) or 0
 
 
-def calls(viewer, access: Access, now: datetime) -> dict[str, OdooCall]:
-    """The dashboard's reads by name; built here, before the threads (no request context)."""
+def calls(viewer, access: Access, now: datetime, *, stages=False) -> dict[str, OdooCall]:
+    """The dashboard's reads by name; built here, before the threads (no request context).
+    `stages`: also read the order stages (when the stage map is not cached)."""
     today = tzs.today(viewer.tz, now)
     start, end = tzs.day_range_utc(today, viewer.tz)
     out = {
@@ -79,14 +82,17 @@ def calls(viewer, access: Access, now: datetime) -> dict[str, OdooCall]:
         out["late"] = OdooCall("search_count", "stock.picking", [
             ("scheduled_date", "<", tzs.to_odoo_datetime(now)),
             ("state", "in", LATE_PICKING_STATES)])
+    if stages:
+        out["stages"] = jobs.stage_call()
     return out
 
 
-def today_summary(groups) -> tuple[list[dict], list[dict]]:
+def today_summary(groups, cancelled_id=None) -> tuple[list[dict], list[dict]]:
     """(jobs by stage, each technician's day) from the today read_group.
 
     A job counts as done when it has an actual end (`date_end`), which Odoo requires to
-    complete it; that needs no stage configuration, so the page stays within its 6 reads.
+    complete it. Jobs in the cancelled stage (`cancelled_id`) count in their stage only: a
+    job cancelled on site has an end too, but it is neither work planned nor work done.
     """
     by_stage, people = {}, {}
     for group in groups or []:
@@ -98,6 +104,8 @@ def today_summary(groups) -> tuple[list[dict], list[dict]]:
         entry = by_stage.setdefault(stage_id, {"id": stage_id, "name": stage_name or "No stage",
                                                "count": 0})
         entry["count"] += count
+        if cancelled_id is not None and stage_id == cancelled_id:
+            continue
         person_id, person_name = _m2o(group.get("person_id"))
         person = people.setdefault(person_id, {
             "id": person_id, "name": person_name or "Unassigned", "jobs": 0, "done": 0,
@@ -134,13 +142,14 @@ def pipeline_summary(groups) -> list[dict]:
 
 
 def load_dashboard(odoo, viewer, access: Access, *, now: datetime | None = None) -> dict:
-    """Every number of the dashboard: ≤ 6 RPCs in one parallel round trip.
+    """Every number of the dashboard: ≤ 6 RPCs in one parallel round trip (7 with the stages).
 
     A part Odoo refuses (AccessError) is None ("not available"); other errors fail the page
     as usual (503 for Odoo unreachable, login again for an expired session).
     """
     now = now or tzs.now_utc()
-    named = calls(viewer, access, now)
+    need_stages = not jobs.stage_map_is_cached(odoo, viewer)
+    named = calls(viewer, access, now, stages=need_stages)
     results = dict(zip(named, odoo.parallel(list(named.values()), return_errors=True),
                        strict=True))
     for value in results.values():
@@ -151,7 +160,13 @@ def load_dashboard(odoo, viewer, access: Access, *, now: datetime | None = None)
         value = results.get(name)
         return None if value is None or isinstance(value, OdooError) else summarize(value)
 
-    stages, technicians = part("today", today_summary) or ([], [])
+    if not need_stages:
+        stage_map = jobs.get_stage_map(odoo, viewer)
+    else:
+        stage_map = part("stages", lambda found: jobs.remember_stage_map(odoo, viewer, found))
+    cancelled = stage_map.cancelled.id if stage_map and stage_map.cancelled else None
+    stages, technicians = part("today", lambda groups: today_summary(groups, cancelled)) \
+        or ([], [])
     today = tzs.today(viewer.tz, now)
     return {
         "today": today,

@@ -773,6 +773,14 @@ def parts_domain(job_name: str) -> list:
     ]
 
 
+def parts_job(order: dict) -> dict:
+    """The job as its parts page shows it, from :func:`app.services.jobs.fetch_order`'s read of
+    ``name``, ``is_closed`` and ``location_id``."""
+    return {"id": order["id"], "name": order.get("name") or f"#{order['id']}",
+            "location": _m2o_name(order.get("location_id")),
+            "actions": {"can_act": not order.get("is_closed")}}
+
+
 def job_parts(odoo, job: dict) -> dict:
     """The parts used on a job (its delivery's moves): one RPC."""
     moves = odoo.search_read("stock.move", parts_domain(job["name"]), PART_FIELDS,

@@ -36,6 +36,7 @@ from app.services.actions import ActionRefused
 from app.services.odoo_api import OdooCall
 from app.services.s3_service import get_storage
 from app.services.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
+from app.services.ttl_cache import TTLCache, server_key
 from app.services.uploads import check_signature_png
 from app.validation import check_text
 
@@ -45,6 +46,7 @@ PRIORITY_LABELS = {"0": "Normal", "1": "Low", "2": "High", "3": "Urgent"}
 LIST_LIMIT = 300
 MODEL = "fsm.order"
 STAGE_CACHE_SECONDS = 300
+EQUIPMENT_CACHE_SECONDS = 300
 ETA_CHOICES = (10, 20, 30, 45)
 NO_EMAIL_MESSAGE = chatter.NO_EMAIL_MESSAGE
 
@@ -332,8 +334,10 @@ def stage_map_is_cached(odoo, viewer) -> bool:
 
 
 def clear_stage_cache():
+    """Forget the cached stages (and equipment names): after a reset, ids may differ."""
     with _stage_lock:
         _stage_cache.clear()
+    _equipment_cache.clear()
 
 
 # --------------------------------------------------------------------------- links
@@ -621,6 +625,20 @@ def finish_checks(order: dict, viewer: Viewer, *, signed: bool) -> list[dict]:
     return checks
 
 
+_equipment_cache = TTLCache(EQUIPMENT_CACHE_SECONDS)
+
+
+def equipment_names(odoo, equipment_ids) -> list[str]:
+    """The names of an order's equipment, read once every few minutes per set of ids (equipment
+    is renamed rarely): 1 RPC the first time, none after; none without equipment."""
+    if not equipment_ids:
+        return []
+    ids = tuple(equipment_ids)
+    return _equipment_cache.get(server_key(odoo, "equipment", ids), lambda: [
+        e.get("display_name") or e.get("name") or f"Equipment #{e['id']}"
+        for e in odoo.read("fsm.equipment", list(ids), ["display_name"])])
+
+
 def job_detail(
     odoo,
     viewer: Viewer,
@@ -630,10 +648,11 @@ def job_detail(
     now: datetime | None = None,
     extra_fields=(),
 ) -> dict:
-    """Everything needed on site for one job. ≤ 3 RPCs: order, chatter, stages or equipment.
+    """Everything needed on site for one job. 2 RPCs: the order and its history.
 
-    Stages are cached per company (see :func:`get_stage_map`); the equipment names are read only
-    when the order has equipment and the stages are already known, so the budget holds.
+    The stages are cached per company (see :func:`get_stage_map`) and the equipment names per
+    set (:func:`equipment_names`): a cold cache adds one call each. The parts used and the
+    reports attached earlier have their own pages (inventory.job_parts_page, jobs.reports).
     ``extra_fields`` are read with the order (no extra RPC) and returned under ``"extra"``, for
     the partials of other services (e.g. the timer's ``timesheet_ids``).
 
@@ -641,18 +660,9 @@ def job_detail(
     """
     now = now or tzs.now_utc()
     order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version) + list(extra_fields))
-    equipment_ids = order.get("equipment_ids") or []
-    stages_cached = stage_map_is_cached(odoo, viewer)
     stage_map = get_stage_map(odoo, viewer)
     messages = fetch_messages(odoo, viewer, order)
-    equipment = []
-    if equipment_ids and stages_cached:
-        equipment = [
-            e.get("display_name") or e.get("name") or ""
-            for e in odoo.read("fsm.equipment", equipment_ids, ["display_name"])
-        ]
-    elif equipment_ids:
-        equipment = [f"Equipment #{eid}" for eid in equipment_ids]
+    equipment = equipment_names(odoo, order.get("equipment_ids") or [])
     row = summarize_order(order, stage_map, viewer.tz, now)
     stage_id = row["stage"]["id"]
     files, signature_url, signed = {"photos": [], "videos": []}, None, False

@@ -217,6 +217,16 @@ def reports(odoo, viewer, job_id) -> list[dict]:
                             ["name", "create_date"], order="id desc", limit=10)
 
 
+def reports_page(odoo, viewer, job_id) -> dict:
+    """The job (ownership checked) and its attached reports: 2 RPCs.
+
+    :raises JobNotFound: / :raises JobForbidden: see :func:`jobs.fetch_order`."""
+    order = jobs.fetch_order(odoo, viewer, job_id, ["name", "is_closed"])
+    return {"job": {"id": job_id, "name": order.get("name") or f"#{job_id}",
+                    "is_closed": bool(order.get("is_closed"))},
+            "reports": reports(odoo, viewer, job_id)}
+
+
 def download(odoo, viewer, job_id, attachment_id) -> tuple[bytes, str]:
     jobs.fetch_order(odoo, viewer, job_id, ["name"])
     rows = odoo.search_read("ir.attachment", [("id", "=", attachment_id),

@@ -94,6 +94,11 @@ def test_delivery_validated_by_scanning_then_parts_on_a_job(page, live_server, a
     parts = page.locator("[data-part]")
     assert parts.count() == 2
     assert second["display_name"] in parts.nth(1).text_content()
+    # Adding from the job page lands on the job's parts page (its list costs the job page
+    # nothing); back on the job to finish it.
+    assert page.url.split("#")[0].endswith(f"/inventory/jobs/{job['id']}/parts")
+    page.get_by_role("link", name="Back to the job").click()
+    page.wait_for_load_state()
 
     page.fill("#resolution", "Replaced two parts")
     page.get_by_role("button", name="Finish job").click()

@@ -65,7 +65,9 @@ def test_timer_signature_and_report_on_a_phone(page, live_server, emulator):
     assert report.locator('input[name="email"]').is_checked()
     report.get_by_role("button", name="Attach the report to the order").click()
     page.locator(".banner", has_text="Report attached and sent to the customer.").wait_for()
-    download = page.locator(".job-reports a").first
-    assert download.text_content().startswith("Service report")
     assert any("service report" in t.lower()
                for t in page.locator(".history__item").all_text_contents())
+    # The reports attached earlier have their own page (the job page stays within 2 RPCs).
+    report.get_by_role("link", name="Reports attached earlier").click()
+    download = page.locator(".job-reports a").first
+    assert download.text_content().startswith("Service report")

@@ -348,14 +348,17 @@ def test_parts_used_on_a_job_leave_the_van_when_the_job_is_finished(tech1, admin
     before = {p[0]: admin.van_quantity("tech1", p[0])[0] for p in (first, second)}
 
     page = tech1.get(f"/jobs/{job['id']}").get_data(as_text=True)
-    assert 'id="parts"' in page and "None yet." in page
+    assert 'id="parts"' in page and "data-parts-form" in page
+    parts_page = tech1.get(f"/inventory/jobs/{job['id']}/parts")
+    assert parts_page.status_code == 200 and rpc_count(parts_page) <= 2
+    assert "None yet." in parts_page.get_data(as_text=True)
     assert tech1.post(f"/inventory/jobs/{job['id']}/parts",
                       data={"product": code, "quantity": "2"}).status_code == 302
     assert tech1.post(f"/inventory/jobs/{job['id']}/parts",
                       data={"product": ref, "quantity": "1"}).status_code == 302
     bad = tech1.post(f"/inventory/jobs/{job['id']}/parts", data={"product": ref, "quantity": "x"})
     assert bad.status_code == 422 and "is not a number" in bad.get_data(as_text=True)
-    page = tech1.get(f"/jobs/{job['id']}").get_data(as_text=True)
+    page = tech1.get(f"/inventory/jobs/{job['id']}/parts").get_data(as_text=True)
     assert page.count("data-part=") == 2
     deliveries = admin.pickings([("origin", "=", job["name"])])
     assert len(deliveries) == 1 and deliveries[0]["state"] == "draft"
@@ -367,7 +370,7 @@ def test_parts_used_on_a_job_leave_the_van_when_the_job_is_finished(tech1, admin
     assert delivery["location_id"][0] == van
     assert admin.van_quantity("tech1", first[0])[0] == before[first[0]] - 2
     assert admin.van_quantity("tech1", second[0])[0] == before[second[0]] - 1
-    page = tech1.get(f"/jobs/{job['id']}").get_data(as_text=True)
+    page = tech1.get(f"/inventory/jobs/{job['id']}/parts").get_data(as_text=True)
     assert page.count("Delivered</span>") == 2
 
 
@@ -419,10 +422,11 @@ def test_a_part_added_by_mistake_can_be_removed_before_the_job_is_finished(tech1
     job = [o for o in jobs_service_orders(admin, "tech1") if not o["is_closed"]][-1]
     assert tech1.post(f"/inventory/jobs/{job['id']}/parts",
                       data={"product": "HVAC-TSTAT", "quantity": "1"}).status_code == 302
-    move = re.search(r'data-part="(\d+)"', tech1.get(f"/jobs/{job['id']}").get_data(as_text=True))
+    parts_url = f"/inventory/jobs/{job['id']}/parts"
+    move = re.search(r'data-part="(\d+)"', tech1.get(parts_url).get_data(as_text=True))
     removed = tech1.post(f"/inventory/jobs/{job['id']}/parts/{move.group(1)}/remove")
-    assert removed.status_code == 302
-    assert "data-part=" not in tech1.get(f"/jobs/{job['id']}").get_data(as_text=True)
+    assert removed.status_code == 302 and removed.headers["Location"].startswith(parts_url)
+    assert "data-part=" not in tech1.get(parts_url).get_data(as_text=True)
     again = tech1.post(f"/inventory/jobs/{job['id']}/parts/{move.group(1)}/remove")
     assert again.status_code == 422 and "not on this job" in again.get_data(as_text=True)
 

@@ -31,6 +31,24 @@ def test_today_summary_gives_stages_in_odoo_order_and_each_technicians_day():
     assert by_name["Tina"]["done_bar"] == round(100 / 3, 1) and by_name["Abe"]["done_bar"] == 50
 
 
+def test_a_cancelled_job_counts_in_its_stage_but_not_in_anyones_day():
+    # Cancelled on site: it has an actual end, like a completed job.
+    cancelled = {"stage_id": [9, "Cancelled"], "person_id": [2, "Tina"],
+                 "date_end:day": "30 Nov 2026", "__count": 1, "scheduled_duration": 4.0}
+    only = {"stage_id": [9, "Cancelled"], "person_id": [4, "Cy"], "date_end:day": False,
+            "__count": 1, "scheduled_duration": 1.0}
+    stages, people = dashboard.today_summary(TODAY + [cancelled, only], cancelled_id=9)
+    assert ("Cancelled", 2) in [(s["name"], s["count"]) for s in stages]
+    by_name = {p["name"]: p for p in people}
+    assert (by_name["Tina"]["jobs"], by_name["Tina"]["hours"], by_name["Tina"]["done"]) \
+        == (3, 4.0, 1)
+    assert "Cy" not in by_name  # nothing left to do today
+    assert by_name["Tina"]["bar"] == 100.0  # the busiest day is counted without it
+    # Without a known cancelled stage nothing is left out (as before).
+    _, people = dashboard.today_summary(TODAY + [cancelled])
+    assert {p["name"]: p["jobs"] for p in people}["Tina"] == 4
+
+
 def test_summaries_of_lazy_groups_and_empty_answers():
     quotes = [{"state": "draft", "state_count": 3, "amount_total": 100.5},
               {"state": "sent", "state_count": 1, "amount_total": 20.0}]
@@ -54,6 +72,8 @@ def test_access_levels_leave_out_reads(monkeypatch):
     assert list(full) == ["today", "unassigned", "overdue", "quotes", "pipeline", "late"]
     none = dashboard.calls(Viewer, dashboard.Access(sales=False, crm=False, stock=False), now)
     assert list(none) == ["today", "unassigned", "overdue"]
+    with_stages = dashboard.calls(Viewer, dashboard.Access(), now, stages=True)
+    assert with_stages["stages"].args[0] == "fsm.stage"
     assert all(c.method in ("read_group", "search_count") for c in full.values())
 
 
