@@ -487,13 +487,14 @@ def test_detail_is_three_rpcs_and_sanitises_html():
     assert [c["label"] for c in job["finish_checks"]][:1] == ["Resolution: what was done"]
 
 
-def test_detail_with_equipment_stays_within_three_rpcs():
+def test_detail_with_equipment_in_two_rpcs_once_its_names_are_cached():
+    jobs.clear_stage_cache()
     odoo = FakeOdoo(orders=[order(1, "2026-11-23 14:00:00", equipment_ids=[4])], stages=STAGES_18)
-    jobs.job_detail(odoo, tech(version=18), 1)  # cold stage cache: equipment names skipped
-    assert odoo.rpc_count == 3
+    jobs.job_detail(odoo, tech(version=18), 1)  # cold: order, stages, chatter, equipment
+    assert odoo.rpc_count == 4
     odoo.rpc_count = 0
-    jobs.job_detail(odoo, tech(version=18), 1)  # warm: order, chatter, equipment
-    assert odoo.rpc_count == 3
+    jobs.job_detail(odoo, tech(version=18), 1)  # warm: order, chatter
+    assert odoo.rpc_count == 2
 
 
 def test_note_without_email_is_explained(monkeypatch):
