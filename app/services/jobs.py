@@ -33,7 +33,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from app.services import chatter, inventory, media
 from app.services import timezone as tzs
 from app.services.actions import ActionRefused
-from app.services.odoo_api import OdooCall
+from app.services.odoo_api import AccessError, OdooCall
 from app.services.s3_service import get_storage
 from app.services.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
 from app.services.ttl_cache import TTLCache, server_key
@@ -543,8 +543,40 @@ def version_conflict(odoo, viewer: Viewer, job_id: int, seen: str) -> dict | Non
     }
 
 
-def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
+# The order's x2many fields Fieldkit reads (their ids, as `read` gives them); see _web_spec.
+X2MANY_FIELDS = frozenset({"person_ids", "equipment_ids", "message_ids", "tag_ids"})
+
+
+def _web_spec(fields: list[str], nested: dict) -> dict:
+    """A ``web_read`` specification giving what ``read`` gives (many2one as ``[id, name]``
+    after :func:`_from_web`, x2many as ids), plus ``nested``: x2many -> fields of its records."""
+    spec = {
+        name: {} if name in X2MANY_FIELDS else {"fields": {"display_name": {}}} for name in fields
+    }
+    spec.update({name: {"fields": {sub: {} for sub in subs}} for name, subs in nested.items()})
+    return spec
+
+
+def _from_web(row: dict, nested: dict) -> dict:
+    """A ``web_read`` row as ``read`` gives it (``nested`` fields stay lists of dicts)."""
+    for name, value in row.items():
+        if name in nested:
+            continue
+        if isinstance(value, dict) and "id" in value:
+            row[name] = [value["id"], value.get("display_name") or ""]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            row[name] = [item["id"] for item in value]
+    return row
+
+
+def fetch_order(
+    odoo, viewer: Viewer, job_id: int, fields: list[str], *, nested: dict | None = None
+) -> dict:
     """Read one order the viewer may act on (1 RPC; 2 when refusing).
+
+    ``nested`` (17+, where Odoo has ``web_read``): x2many field -> fields of its records, read
+    in the same call (e.g. the hours of the order's timesheet lines); their values are lists
+    of dicts. Other fields come as ``read`` gives them.
 
     :raises JobNotFound: when there is no such order.
     :raises JobForbidden: when a technician asks for another technician's order.
@@ -552,6 +584,11 @@ def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
     # Odoo answers a read of ["id"] alone with [{"id": job_id}] even when no such record exists
     # (nothing is fetched), so existence is always probed with a real field.
     fields = [name for name in fields if name != "id"] or [EXISTENCE_FIELD]
+    if nested and viewer.version >= 17:
+        try:
+            return _fetch_order_nested(odoo, viewer, job_id, fields, nested)
+        except AccessError:  # e.g. the nested records are not readable for this user
+            logger.info("order %s read without %s (access refused)", job_id, sorted(nested))
     if viewer.is_technician:
         found = odoo.search_read(
             "fsm.order", [("id", "=", job_id)] + own_domain(viewer.partner_id), fields
@@ -566,6 +603,22 @@ def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
     if not found:
         raise JobNotFound()
     return found[0]
+
+
+def _fetch_order_nested(odoo, viewer: Viewer, job_id: int, fields: list[str], nested: dict):
+    spec = _web_spec(fields, nested)
+    if viewer.is_technician:
+        domain = [("id", "=", job_id)] + own_domain(viewer.partner_id)
+        found = odoo.call("fsm.order", "web_search_read", domain, specification=spec)["records"]
+        if found:
+            return _from_web(found[0], nested)
+        if odoo.read("fsm.order", [job_id], [EXISTENCE_FIELD]):
+            raise JobForbidden()
+        raise JobNotFound()
+    found = odoo.call("fsm.order", "web_read", [job_id], spec)
+    if not found:
+        raise JobNotFound()
+    return _from_web(found[0], nested)
 
 
 # --------------------------------------------------------------------------- history
@@ -646,20 +699,20 @@ def job_detail(
     *,
     storage=None,
     now: datetime | None = None,
-    extra_fields=(),
+    nested: dict | None = None,
 ) -> dict:
     """Everything needed on site for one job. 2 RPCs: the order and its history.
 
     The stages are cached per company (see :func:`get_stage_map`) and the equipment names per
     set (:func:`equipment_names`): a cold cache adds one call each. The parts used and the
     reports attached earlier have their own pages (inventory.job_parts_page, jobs.reports).
-    ``extra_fields`` are read with the order (no extra RPC) and returned under ``"extra"``, for
-    the partials of other services (e.g. the timer's ``timesheet_ids``).
+    ``nested`` (see :func:`fetch_order`) is read with the order (no extra RPC) and returned
+    under ``"extra"``, for the partials of other services (the timer's ``timesheet_ids``).
 
     :raises JobNotFound: / :raises JobForbidden: see :func:`fetch_order`.
     """
     now = now or tzs.now_utc()
-    order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version) + list(extra_fields))
+    order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version), nested=nested)
     stage_map = get_stage_map(odoo, viewer)
     messages = fetch_messages(odoo, viewer, order)
     equipment = equipment_names(odoo, order.get("equipment_ids") or [])
@@ -710,7 +763,7 @@ def job_detail(
         "photos": files["photos"],
         "videos": files["videos"],
         "finish_checks": finish_checks(order, viewer, signed=signed),
-        "extra": {name: order.get(name) for name in extra_fields},
+        "extra": {name: order[name] for name in nested or {} if name in order},
         "actions": {
             "can_act": not closed,
             "start": not closed and not order.get("date_start"),

@@ -169,26 +169,22 @@ def _line_names_order(odoo) -> bool:
     return _fields.get(server_key(odoo, LINE_MODEL), load)
 
 
-def detail_fields(odoo) -> list[str]:
-    """Fields the job page reads with the order for :func:`logged_hours` (no RPC: known only
-    once a timer action has asked the server, so the page's budget never pays for it)."""
+def detail_nested(odoo) -> dict:
+    """What the job page reads with the order for :func:`logged_hours` (no RPC: known only once
+    a timer action has asked the server, so the page's budget never pays for it)."""
     key = server_key(odoo, "fsm.order")
     if _fields.has(key) and "timesheet_ids" in _order_fields(odoo):
-        return ["timesheet_ids"]
-    return []
+        return {"timesheet_ids": ["unit_amount"]}
+    return {}
 
 
-def logged_hours(odoo, job) -> float | None:
+def logged_hours(job) -> float | None:
     """The hours logged on the order in Odoo (fieldservice_timesheet's ``timesheet_ids``, read
-    with the order: 1 RPC when it has lines, none without), or None when unknown."""
-    extra = job.get("extra") or {}
-    if "timesheet_ids" not in extra:
+    with the order through :func:`detail_nested`: no RPC of its own), or None when unknown."""
+    lines = (job.get("extra") or {}).get("timesheet_ids")
+    if lines is None:
         return None
-    ids = extra.get("timesheet_ids") or []
-    if not ids:
-        return 0.0
-    return sum(line.get("unit_amount") or 0.0 for line in odoo.read(LINE_MODEL, ids,
-                                                                      ["unit_amount"]))
+    return sum(line.get("unit_amount") or 0.0 for line in lines)
 
 
 def worked_text(minutes: int) -> str:
