@@ -76,7 +76,8 @@ def handle_session_expired(error):
 
 def handle_unavailable(error):
     log.warning("odoo unavailable on %s %s: %s", request.method, request.path, error.message)
-    response = error_response(503, error.user_message, retry_url=_retry_url())
+    response = error_response(503, error.user_message, retry_url=_retry_url(),
+                              outcome_unknown=getattr(error, "outcome_unknown", False))
     response.headers["Retry-After"] = "10"
     return response
 

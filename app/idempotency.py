@@ -13,6 +13,10 @@ several times (a lost answer, a retry after a timeout, two tabs flushing at once
 * answers that say nothing was done are not kept, so the same key can be sent again: 5xx
   (Odoo or storage down: the outbox retries), 401 (log in again), 409 (a stale job: the user
   decides). A refused CSRF token never gets here: CSRF is checked before this hook runs.
+* one 5xx is different: a write that reached Odoo and whose answer was lost (a read or gateway
+  timeout; `OdooAPI` flags it). Odoo may have applied it, so a repeat with the key gets
+  409 `{"unknown": true}` for as long as answers are kept: the outbox then asks the user to
+  check the record and send it again under a new key, or to discard it.
 
 Keys are scoped by user (and by the anonymous session's CSRF secret for job links), so one
 user's key can never return another user's answer. A key is 8 to 100 characters of
@@ -25,6 +29,7 @@ import time
 
 from flask import current_app, g, jsonify, make_response, request, session
 
+from app.services.odoo_api import OUTCOME_UNKNOWN
 from app.services.store import StoreError, get_store
 
 HEADER = "Idempotency-Key"
@@ -99,6 +104,10 @@ def after_request(response):
     if store_key is None:
         return response
     try:
+        if g.pop("odoo_outcome_unknown", False) and response.status_code >= 500:
+            get_store().set(store_key, json.dumps(_unknown_answer()),
+                            current_app.config["IDEMPOTENCY_TTL"])
+            return response
         if response.status_code >= 500 or response.status_code in NOT_KEPT \
                 or response.direct_passthrough:
             get_store().delete(store_key)
@@ -110,6 +119,13 @@ def after_request(response):
     except StoreError:
         current_app.logger.warning("idempotency: could not keep the answer", exc_info=True)
     return response
+
+
+def _unknown_answer():
+    body = json.dumps({"success": False, "conflict": True, "unknown": True,
+                       "error": OUTCOME_UNKNOWN}).encode()
+    return {"status": 409, "headers": {"Content-Type": "application/json"},
+            "body": base64.b64encode(body).decode()}
 
 
 def teardown_request(error):

@@ -3,13 +3,15 @@
     handle = start_in_thread(port=0, data_path=None, version=17, latency_ms=0, today=None,
                              quiet=True)
     handle.url, handle.port, handle.version, handle.stop(), handle.reset(),
-    handle.fail_next(count, mode="502"|"hang", hang_seconds=30), handle.api_keys,
+    handle.fail_next(count, mode="502"|"hang"|"applied", hang_seconds=30, path=""), handle.api_keys,
     handle.set_sms_credit(True|False)
 """
 
 import datetime as dt
 import logging
 import threading
+
+from .state import FAULT_MODES
 
 __all__ = ["start_in_thread", "EmulatorHandle"]
 
@@ -43,12 +45,15 @@ class EmulatorHandle:
         """Wipe the data file and re-seed the demo data."""
         self.state.reset()
 
-    def fail_next(self, count, mode="502", hang_seconds=30):
-        """Make the next ``count`` requests fail with a 502, or hang then answer 504."""
-        if mode not in ("502", "hang"):
-            raise ValueError("mode must be '502' or 'hang'")
+    def fail_next(self, count, mode="502", hang_seconds=30, path=""):
+        """Make the next ``count`` requests (whose path contains ``path``) fail with a 502, or
+        hang then answer 504, or ("applied") be carried out and then answer 504 after
+        ``hang_seconds``: the answer lost."""
+        if mode not in FAULT_MODES:
+            raise ValueError("mode must be one of " + ", ".join(FAULT_MODES))
         with self.state.lock:
-            self.state.faults.update(count=count, mode=mode, hang_seconds=hang_seconds)
+            self.state.faults.update(count=count, mode=mode, hang_seconds=hang_seconds,
+                                     path=path)
 
     def set_sms_credit(self, enabled=True):
         """With credit, SMS leave (state 'sent', 17+: 'pending'); without (the default, as

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 from . import totp
 from .exceptions import AccessDenied, NotFound, OdooException, SessionExpired
 from .session_info import session_info
-from .state import DB_NAME, SERVER_VERSIONS, SESSION_MAX_AGE
+from .state import DB_NAME, FAULT_MODES, SERVER_VERSIONS, SESSION_MAX_AGE
 
 log = logging.getLogger("odoo_emulator")
 
@@ -83,7 +83,12 @@ class EmulatorApp:
         except HTTPException as e:
             return e.get_response(request.environ)
         if not endpoint.startswith(("faults", "reset", "info", "health")):
-            fault = self._take_fault()
+            fault = self._take_fault(request.path)
+            if fault == "applied":
+                # Odoo did the work, then the answer was lost on the way back (a proxy's
+                # gateway timeout): the caller can't tell it from a failure.
+                getattr(self, "on_" + endpoint)(request, **values)
+                return self._gateway_timeout(self.state.faults["hang_seconds"])
             if fault:
                 return fault
             if self.state.latency_ms:
@@ -91,18 +96,24 @@ class EmulatorApp:
         handler = getattr(self, "on_" + endpoint)
         return handler(request, **values)
 
-    def _take_fault(self):
+    def _take_fault(self, path):
         faults = self.state.faults
         with self.state.lock:
-            if faults["count"] <= 0:
+            if faults["count"] <= 0 or faults.get("path", "") not in path:
                 return None
             faults["count"] -= 1
             mode, hang = faults["mode"], faults["hang_seconds"]
+        if mode == "applied":
+            return mode
         if mode == "hang":
-            time.sleep(hang)
-            return Response("Gateway Timeout", status=504, content_type="text/html")
+            return self._gateway_timeout(hang)
         return Response("<html><body><h1>502 Bad Gateway</h1></body></html>", status=502,
                         content_type="text/html")
+
+    @staticmethod
+    def _gateway_timeout(hang):
+        time.sleep(hang)
+        return Response("Gateway Timeout", status=504, content_type="text/html")
 
     # -- JSON-RPC plumbing --------------------------------------------------------------------
     def _read_json(self, request):
@@ -587,11 +598,13 @@ class EmulatorApp:
             body = {}
         params = body.get("params", body) if isinstance(body, dict) else {}
         mode = params.get("mode", "502")
-        if mode not in ("502", "hang"):
-            return self._json_response({"error": "mode must be '502' or 'hang'"}, 400)
+        if mode not in FAULT_MODES:
+            return self._json_response({"error": "mode must be one of " + ", ".join(FAULT_MODES)},
+                                       400)
         with self.state.lock:
             self.state.faults.update(count=int(params.get("count", 1)), mode=mode,
-                                     hang_seconds=float(params.get("hang_seconds", 30)))
+                                     hang_seconds=float(params.get("hang_seconds", 30)),
+                                     path=str(params.get("path", "")))
         return self._json_response({"ok": True, "faults": self.state.faults})
 
     def on_reset(self, request):

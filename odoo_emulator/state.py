@@ -34,6 +34,9 @@ SERVER_VERSIONS = {
 SESSION_MAX_AGE = 604800
 
 
+# Injected faults (tests): a 502, a hang then 504, or the call applied and its answer lost.
+FAULT_MODES = ("502", "hang", "applied")
+
 class SessionStore(dict):
     """Web sessions by id, written through to the data file: real Odoo keeps its sessions
     across restarts (on disk), so a restart must not log everyone out. Only logged-in sessions
@@ -92,7 +95,7 @@ class EmulatorState:
         oca_fieldservice.install(self.registry, self.addons)
         self.storage = Storage(data_path)
         self.sessions = SessionStore(self.storage, self.lock)
-        self.faults = {"count": 0, "mode": "502", "hang_seconds": 30}
+        self.faults = {"count": 0, "mode": "502", "hang_seconds": 30, "path": ""}
         self.sms_credit = False      # as recorded: no IAP credit, so every SMS fails
         # Odoo's login cooldown (res.users._assert_can_auth): failures per source address since
         # its last success, kept in memory. New databases get the system parameters

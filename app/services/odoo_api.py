@@ -43,6 +43,10 @@ class OdooError(Exception):
 
 NOT_ANSWERING = ("Odoo is not answering right now (Fieldkit is reachable, the Odoo server "
                  "behind it is not). Your work is safe: please try again in a moment.")
+# A change sent to Odoo whose answer never came: Odoo may have saved it, so "try again" could
+# save it twice. The user checks first (see `_rpc` and app/idempotency.py).
+OUTCOME_UNKNOWN = ("Odoo did not answer in time, so Fieldkit can't tell whether this change "
+                   "was saved. Check the record before sending it again.")
 
 
 class OdooUnavailable(OdooError):
@@ -50,9 +54,13 @@ class OdooUnavailable(OdooError):
 
     default_user_message = "Odoo can't be reached right now. Please try again in a moment."
 
-    def __init__(self, message="", *, should_retry=False, **kwargs):
+    def __init__(self, message="", *, should_retry=False, reached=False, **kwargs):
         super().__init__(message, **kwargs)
         self.should_retry = should_retry
+        # The request reached Odoo and no answer came back (read timeout, gateway timeout).
+        self.reached = reached
+        # Set by `_rpc` for a write that `reached` Odoo: it may or may not have been applied.
+        self.outcome_unknown = False
 
 
 class SessionExpired(OdooError):
@@ -308,6 +316,8 @@ class OdooAPI:
             raise OdooUnavailable(
                 f"HTTP {response.status_code} from Odoo", code=response.status_code,
                 should_retry=response.status_code in RETRYABLE_STATUSES,
+                # A gateway timeout: the proxy gave up waiting, Odoo may still apply the call.
+                reached=response.status_code == 504,
             )
         return response
 
@@ -320,7 +330,7 @@ class OdooAPI:
             raise OdooUnavailable(f"connect timeout: {exc}", should_retry=True) from exc
         except requests.ReadTimeout as exc:
             # Odoo may still be working on it; retrying would double the wait on a slow server.
-            raise OdooUnavailable(f"read timeout: {exc}", should_retry=False,
+            raise OdooUnavailable(f"read timeout: {exc}", should_retry=False, reached=True,
                                   user_message=NOT_ANSWERING) from exc
         except requests.ConnectionError as exc:
             raise OdooUnavailable(f"connection failed: {exc}", should_retry=True) from exc
@@ -341,6 +351,8 @@ class OdooAPI:
                 response = self._send(path, params, timeout)
                 result = self._parse(response)
             except OdooUnavailable as exc:
+                if exc.reached and not quick:
+                    self._outcome_unknown(exc)
                 if not (idempotent and exc.should_retry and attempt < self.max_retries):
                     raise
                 delay = self._sleep_seconds(attempt)
@@ -355,6 +367,15 @@ class OdooAPI:
                 self.rpc_count += 1
                 self.rpc_seconds += elapsed
                 log.debug("odoo rpc %s %.1fms", path, elapsed * 1000)
+
+    @staticmethod
+    def _outcome_unknown(exc):
+        """A write reached Odoo and its answer was lost: say so rather than "try again", and
+        tell the idempotency layer to keep the key (a repeat must not write twice)."""
+        exc.outcome_unknown = True
+        exc.user_message = OUTCOME_UNKNOWN
+        if has_request_context():
+            g.odoo_outcome_unknown = True
 
     def _sleep_seconds(self, attempt):
         """Exponential backoff with jitter; tests patch this to return 0."""

@@ -2,6 +2,7 @@
 within 5 s without a reload (one app instance, and two instances sharing one Redis); the jobs
 board moves a card by mouse and by keyboard, and the move stays after a reload."""
 
+import contextlib
 import re
 import time
 
@@ -134,3 +135,100 @@ def test_board_drag_by_mouse_and_keyboard_stays_after_reload(browser, fresh, app
                             f'[data-id="{job_id}"]').count() == 1
     finally:
         context.close()
+
+
+@contextlib.contextmanager
+def office_page(browser, base, path):
+    """A desktop page of `path`, logged in as the office user, closed afterwards."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        log_in(page, base, "office")
+        page.goto(f"{base}{path}")
+        yield page
+    finally:
+        context.close()
+
+
+def zone_of(page, job_id):
+    """Where a card is: its zone's data-value and its index among that zone's cards."""
+    return page.evaluate("""id => { const card = document.querySelector(`[data-id="${id}"]`);
+        const zone = card.closest('[data-dropzone]');
+        return [zone.getAttribute('data-value'),
+                [...zone.querySelectorAll('[data-draggable]')].indexOf(card)]; }""", job_id)
+
+
+def test_dispatch_timeline_drag_and_keyboard_cancel(browser, fresh, live_server):
+    """Dispatch's day view: cards sit on the timeline (positions set through the CSSOM); the
+    keyboard carries a card to a lane and Escape, or leaving the card, puts it back without a
+    write; a mouse drop on a lane assigns the job at the time under the pointer."""
+    api = admin_api(fresh.url)
+    with office_page(browser, live_server, "/dispatch") as page:
+        assert page.locator(".dispatch-lanes.is-timeline").count() == 1
+        placed = page.locator(".lane__cell [data-left]")
+        assert placed.count() > 0
+        assert placed.first.evaluate("el => el.style.getPropertyValue('--left')") == \
+            placed.first.get_attribute("data-left") + "%"
+
+        card = page.locator(".plan-pool [data-draggable][tabindex]").first
+        job_id = card.get_attribute("data-id")
+        home = zone_of(page, job_id)
+        assert home[0] == ""  # the unassigned pool
+        written = api.read("fsm.order", [int(job_id)], ["person_id", "scheduled_date_start"])
+        for leave in ("Escape", "Tab"):
+            card.focus()
+            page.keyboard.press("Space")
+            page.keyboard.press("ArrowRight")
+            assert zone_of(page, job_id)[0] != ""  # the card travels with the arrow key
+            page.keyboard.press(leave)
+            page.locator("[data-announce]", has_text="Move cancelled").wait_for(state="attached")
+            page.wait_for_function("() => !document.querySelector('[data-picked]')")
+            assert zone_of(page, job_id) == home
+            page.locator("[data-announce]").evaluate("el => { el.textContent = ''; }")
+        assert api.read("fsm.order", [int(job_id)],
+                        ["person_id", "scheduled_date_start"]) == written
+
+        # The mouse: drop at two hours into the day shown on the first technician's lane.
+        lane = page.locator(".lane[data-lane]").first
+        person = int(lane.get_attribute("data-lane"))
+        cell = lane.locator("[data-dropzone]")
+        span_start = float(cell.get_attribute("data-span-start"))
+        span_end = float(cell.get_attribute("data-span-end"))
+        box, goal = card.bounding_box(), cell.bounding_box()
+        x = goal["x"] + goal["width"] * 2 / (span_end - span_start) + 1
+        page.mouse.move(box["x"] + 20, box["y"] + 15)
+        page.mouse.down()
+        page.mouse.move(x, goal["y"] + goal["height"] / 2, steps=10)
+        page.mouse.up()
+        announced = page.locator("[data-announce]", has_text="assigned to")
+        announced.wait_for(state="attached")
+        minutes = int(round(span_start * 60)) + 120
+        assert f"{minutes // 60:02d}:{minutes % 60:02d}" in announced.text_content()
+        assert api.read("fsm.order", [int(job_id)], ["person_id"])[0]["person_id"][0] == person
+        assert page.url.endswith("/dispatch")  # the drag did not open the card's page
+
+
+def test_board_refusal_and_question_put_the_card_back(browser, fresh, live_server):
+    """The jobs board's completed column asks for the resolution: backing out of the question
+    cancels, an empty answer is refused and the card goes back with the reason on it."""
+    with office_page(browser, live_server, "/jobs/board") as page:
+        zones = page.locator("[data-dropzone]")
+        done = zones.evaluate_all("els => els.map(z => z.dataset.kind)").index("completed")
+        source = next(i for i in range(done)
+                      if zones.nth(i).locator("[data-draggable][tabindex]").count())
+        card = zones.nth(source).locator("[data-draggable][tabindex]").first
+        job_id = card.get_attribute("data-id")
+        home = zone_of(page, job_id)
+        for answer, said in ((None, "Move cancelled"), ("", "Not moved")):
+            page.once("dialog", lambda d, a=answer: d.dismiss() if a is None else d.accept(a))
+            card.focus()
+            page.keyboard.press("Space")
+            for _ in range(done - source):
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("Enter")
+            page.locator("[data-announce]", has_text=said).wait_for(state="attached")
+            page.wait_for_function(
+                "id => !document.querySelector(`[data-id=\"${id}\"][aria-busy]`)", arg=job_id)
+            assert zone_of(page, job_id) == home
+        assert "resolution" in card.locator(".plan-card__error").text_content()
+        assert card.locator(".plan-card__error").is_visible()

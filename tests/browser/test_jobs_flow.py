@@ -5,16 +5,7 @@ import re
 
 import pytest
 
-from app.services import jobs as jobs_service
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def fresh(emulator):
-    emulator.reset()
-    jobs_service.clear_stage_cache()
-    return emulator
 
 
 def draw_signature(page, canvas):

@@ -157,3 +157,45 @@ def test_a_change_made_offline_on_a_job_changed_since_asks_first(browser, live_s
                     if "before the office moved" in m["text"]]) == 1
     finally:
         context.close()
+
+
+def test_a_change_whose_answer_was_lost_is_checked_before_it_is_sent_again(browser, live_server,
+                                                                           fresh):
+    """A note reached Odoo and the answer was lost (a gateway timeout; here Odoo had not saved
+    it): the outbox must not send it again by itself. It says "maybe saved"; the user checks,
+    finds nothing and sends it again (under a new key)."""
+    context = phone_context(browser)
+    try:
+        page = logged_in_page(context, live_server)
+        job_url = live_server + page.locator('[data-group="today"] a[data-precache]').first \
+            .get_attribute("href")
+        job_id = int(job_url.rsplit("/", 1)[1])
+        page.goto(job_url)
+        fresh.fail_next(1, "hang", hang_seconds=0, path="/message_post")  # not applied
+        page.fill("#note-text", "Sent while the gateway timed out")
+        with page.expect_response(lambda r: r.url.endswith("/notes") and r.status == 503):
+            page.get_by_role("button", name="Post note").click()
+        # Kept, waiting (or already sent again by the outbox's 15 s round and marked unknown).
+        page.locator(".outbox__item--waiting, .outbox__item--unknown").first.wait_for()
+        context.set_offline(True)
+        context.set_offline(False)  # back online: the outbox sends what waits, same key
+        item = page.locator(".outbox__item--unknown")
+        item.wait_for(timeout=30000)
+        assert "maybe saved" in item.inner_text() and "can't tell whether" in item.inner_text()
+
+        odoo = OdooAPI(fresh.url, "fieldkit")
+        odoo.authenticate("admin", "admin")
+
+        def posted():
+            result = odoo.json_route("/mail/thread/messages", {
+                "thread_model": "fsm.order", "thread_id": job_id, "limit": 50})
+            return [m for m in chatter.normalize_messages(result)
+                    if "gateway timed out" in m["text"]]
+
+        assert not posted()  # the user looks: not there
+        page.get_by_role("button", name="Send again").click()
+        page.wait_for_function("() => !document.querySelector('[data-outbox-item]')",
+                               timeout=30000)
+        assert len(posted()) == 1
+    finally:
+        context.close()

@@ -98,6 +98,60 @@ def test_an_answer_that_wrote_nothing_frees_the_key(tech1, admin, fresh):
     assert len(notes(admin, job["id"], "after odoo came back")) == 1
 
 
+def test_a_write_whose_answer_was_lost_keeps_its_key_and_says_it_may_be_saved(tech1, admin,
+                                                                              fresh):
+    """Odoo applied the note, then the answer was lost (a gateway timeout): "try again" would
+    post it twice. The user is told it may be saved, and a repeat of the key gets 409
+    `unknown` (the outbox then asks the user to check), never a second note."""
+    job = own_open_job(admin)
+    headers = {"Idempotency-Key": "lost-answer-001"}
+    fresh.fail_next(1, "applied", hang_seconds=0, path="/message_post")
+    first = tech1.post(f"/jobs/{job['id']}/notes", data={"note": "answer lost"},
+                       headers=headers)
+    fresh.fail_next(0)
+    assert first.status_code == 503
+    page = first.get_data(as_text=True)
+    assert "can&#39;t tell whether this change was saved" in page
+    assert "Your work is safe" not in page
+    again = tech1.post(f"/jobs/{job['id']}/notes", data={"note": "answer lost"},
+                       headers=headers)
+    assert again.status_code == 409 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["unknown"] is True
+    assert len(notes(admin, job["id"], "answer lost")) == 1
+
+
+def test_a_write_past_the_timeout_is_reported_as_maybe_saved(tech1, admin, fresh, app):
+    """Odoo slower than the write timeout: Fieldkit gives up, Odoo carries on and saves."""
+    job = own_open_job(admin)
+    app.config.update(ODOO_WRITE_TIMEOUT=0.5)
+    fresh.state.latency_ms = 900
+    try:
+        first = tech1.post(f"/jobs/{job['id']}/notes", data={"note": "slow odoo saved it"},
+                           headers={"Idempotency-Key": "slow-write-0001"})
+    finally:
+        fresh.state.latency_ms = 0
+    assert first.status_code == 503
+    assert "can&#39;t tell whether" in first.get_data(as_text=True)
+    again = tech1.post(f"/jobs/{job['id']}/notes", data={"note": "slow odoo saved it"},
+                       headers={"Idempotency-Key": "slow-write-0001"})
+    assert again.status_code == 409 and again.get_json()["unknown"] is True
+
+
+def test_a_read_that_times_out_still_frees_the_key(tech1, admin, fresh):
+    """Only a lost answer to a write is "maybe saved"; a 502 or a hung read wrote nothing."""
+    job = own_open_job(admin)
+    headers = {"Idempotency-Key": "hung-read-0001"}
+    fresh.fail_next(10, "hang", hang_seconds=0, path="/search_read")  # past the read retries
+    first = tech1.post(f"/jobs/{job['id']}/notes", data={"note": "after a hung read"},
+                       headers=headers)
+    fresh.fail_next(0)
+    assert first.status_code == 503 and "Your work is safe" in first.get_data(as_text=True)
+    again = tech1.post(f"/jobs/{job['id']}/notes", data={"note": "after a hung read"},
+                       headers=headers)
+    assert again.status_code == 302 and "Idempotent-Replayed" not in again.headers
+    assert len(notes(admin, job["id"], "after a hung read")) == 1
+
+
 def logged_in(url, login):
     http = requests.Session()
     page = http.get(f"{url}/login", timeout=10).text
@@ -190,8 +244,11 @@ def test_an_action_on_an_older_version_of_the_job_shows_what_changed(tech1, admi
 
 def test_randomized_sends_with_failures_and_lost_answers(fresh, admin, redis_url, tmp_path):
     """200 notes, each sent as the outbox does (retry until done, same key), to one of two
-    instances sharing Redis at random, with Odoo failing (502), hanging (504) or the answer
-    lost on the way back. Every note arrives exactly once, in order."""
+    instances sharing Redis at random, with Odoo failing (502), hanging (504), the note's
+    write applied or not with its answer lost (504 from the gateway), or Fieldkit's answer
+    lost on the way back. A "maybe saved" (409 unknown) is handled as the user does: look at
+    the job, and send again under a new key only if the note is not there. Every note arrives
+    exactly once, in order."""
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()
@@ -203,11 +260,11 @@ def test_randomized_sends_with_failures_and_lost_answers(fresh, admin, redis_url
     with serving(apps[0]) as first_url, serving(apps[1]) as second_url:
         urls = [first_url, second_url]
         http = logged_in(first_url, "tech1")
-        faults = {"502": 0, "hang": 0, "lost": 0}
+        faults = {"502": 0, "hang": 0, "lost": 0, "applied": 0, "write-hang": 0, "unknown": 0}
         for n in range(200):
             key = f"random-note-{n:04d}"
             done = False
-            for _attempt in range(20):
+            for attempt in range(20):
                 roll = rng.random()
                 if roll < 0.15:
                     fresh.fail_next(1, "502")
@@ -215,12 +272,25 @@ def test_randomized_sends_with_failures_and_lost_answers(fresh, admin, redis_url
                 elif roll < 0.2:
                     fresh.fail_next(1, "hang", hang_seconds=0.05)
                     faults["hang"] += 1
+                elif roll < 0.23:
+                    fresh.fail_next(1, "applied", hang_seconds=0, path="/message_post")
+                    faults["applied"] += 1
+                elif roll < 0.26:
+                    fresh.fail_next(1, "hang", hang_seconds=0, path="/message_post")
+                    faults["write-hang"] += 1
                 answer = http.post(f"{rng.choice(urls)}/jobs/{job['id']}/notes",
                                    data={"note": f"randomized note {n:04d}"},
                                    headers={"Idempotency-Key": key},
                                    allow_redirects=False, timeout=30)
                 fresh.fail_next(0)
                 assert answer.status_code < 500 or answer.status_code == 503, answer.status_code
+                if answer.status_code == 409 and answer.json().get("unknown"):
+                    faults["unknown"] += 1
+                    if notes(admin, job["id"], f"randomized note {n:04d}"):
+                        done = True
+                        break
+                    key = f"random-note-{n:04d}-{attempt}"  # "Send again": a new key
+                    continue
                 if answer.status_code == 302 and rng.random() < 0.25:
                     faults["lost"] += 1  # the answer never reached the phone: send again
                     continue

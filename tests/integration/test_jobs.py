@@ -137,13 +137,6 @@ def group_ids(html, key):
 
 
 @pytest.fixture
-def fresh(emulator):
-    emulator.reset()
-    jobs_service.clear_stage_cache()
-    return emulator
-
-
-@pytest.fixture
 def admin(fresh):
     return Admin(fresh.url)
 

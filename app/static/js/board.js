@@ -1,63 +1,38 @@
-/* Drag and drop for boards: the jobs board (columns by stage) and dispatch (lanes per
- * technician, a time on the day's timeline). Progressive enhancement: every card also works
- * through its own form or link, which is what phones use.
+/* Drag and drop for every board: the jobs board (columns by stage), dispatch (lanes per
+ * technician, a time on the day's timeline) and the CRM pipeline (columns by stage, each with
+ * a card count and an expected-revenue sum). Progressive enhancement: every card also works
+ * through its own "Move to…" form or link, which is what phones use.
  *
- * Markup: a root [data-board="stages"|"dispatch"][data-move-url]; drop zones [data-dropzone]
- * with data-value (stage or person id, "" for the unassigned pool), data-zone-label, and on
- * dispatch data-day (+ data-span-start/-end on the day timeline); cards [data-draggable]
- * with data-id (and data-start, data-duration on dispatch).
+ * Markup: a root [data-board="stages"|"dispatch"|"crm"][data-move-url]; drop zones
+ * [data-dropzone] with data-value (stage or person id, "" for the unassigned pool) and
+ * data-zone-label (or aria-label); cards go into the zone's [data-cards] list, or the zone
+ * itself. Cards [data-draggable][tabindex], named by data-label or their first link. A zone
+ * may hold a [data-count] badge, a [data-sum] total of its cards' data-revenue and a
+ * [data-empty] note, kept right as cards move. Tabs [data-stage-tab="<zone value>"] show one
+ * zone at a time on phones. Announcements go to [data-announce]. A card's refusal shows in
+ * its .plan-card__error, or in a banner above the board.
  *
  * Mouse and pen drag with pointer events (touch scrolls the page instead). Keyboard: Space or
- * Enter picks the focused card up, arrow keys move it between zones, Enter drops it, Escape
- * puts it back; each step is announced in [data-announce]. The move is posted with fetch; a
- * refusal puts the card back where it was and shows why on the card.
+ * Enter picks the focused card up, arrow keys choose a zone, Enter drops, Escape (or leaving
+ * the card) puts it back; each step is announced. The move is posted with fetch, shown at
+ * once; a refusal puts the card back where it was and says why.
+ *
+ * What differs per board is in KINDS: the form fields a move posts (and where), whether a
+ * drop in the card's own zone counts (dispatch: a new time), where a card lands in a zone,
+ * whether the keyboard carries the card along (and wraps round) or only marks the target.
  */
 (function () {
   'use strict';
   var root = document.querySelector('[data-board]');
   if (!root || !window.fieldkit) { return; }
-  var kind = root.getAttribute('data-board');
   var moveUrl = root.getAttribute('data-move-url');
   var SNAP_MINUTES = 15;
-  var drag = null;     // pointer drag in progress
-
-  /* The day timeline: the CSP allows no style attributes in the markup, so the positions travel
-   * as data-left/data-width (percent of the day shown) and are set here through the CSSOM.
-   * Without this script the cards simply stay in a list. */
-  function layout() {
-    var lanes = document.querySelector('.dispatch-lanes[data-hours]');
-    if (!lanes) { return; }
-    lanes.style.setProperty('--hours', lanes.getAttribute('data-hours'));
-    Array.prototype.forEach.call(lanes.querySelectorAll('[data-left]'), function (card) {
-      card.style.setProperty('--left', card.getAttribute('data-left') + '%');
-      card.style.setProperty('--width', card.getAttribute('data-width') + '%');
-    });
-    lanes.classList.add('is-timeline');
-  }
-  layout();
-  document.addEventListener('fieldkit:updated', layout);
-  var picked = null;   // keyboard pick-up in progress
-
-  function announce(text) {
-    var live = document.querySelector('[data-announce]');
-    if (!live) { return; }
-    live.textContent = '';
-    window.setTimeout(function () { live.textContent = text; }, 30);
-  }
-
-  function zones() { return Array.prototype.slice.call(document.querySelectorAll('[data-dropzone]')); }
-  function zoneOf(card) { return card.closest('[data-dropzone]'); }
-  function zoneName(zone) { return zone.getAttribute('aria-label') || zone.getAttribute('data-zone-label') || 'there'; }
-  function cardName(card) { return card.getAttribute('data-label') || 'The job'; }
-
-  function showError(card, message) {
-    var box = card.querySelector('.plan-card__error');
-    if (box) { box.textContent = message; box.hidden = false; }
-  }
+  var PICK_KEYS = [' ', 'Spacebar', 'Enter'];
+  var money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
   function pad(n) { return (n < 10 ? '0' : '') + n; }
 
-  /** The local start for a drop at x on a day timeline, snapped to 15 minutes. */
+  /** Dispatch: the local start for a drop at x on a day timeline, snapped to 15 minutes. */
   function startAt(zone, x, card) {
     var day = zone.getAttribute('data-day');
     var current = card.getAttribute('data-start') || '';
@@ -74,72 +49,207 @@
     return day + 'T' + pad(Math.floor(minutes / 60)) + ':' + pad(minutes % 60);
   }
 
-  /** The form fields of a move, or null when the user backs out of a question. */
-  function moveFields(card, zone, x) {
-    var data = new FormData();
-    data.append('job_id', card.getAttribute('data-id'));
-    if (kind === 'stages') {
-      data.append('stage_id', zone.getAttribute('data-value'));
-      var target = zone.getAttribute('data-kind');
-      if (target === 'completed') {
-        var resolution = window.prompt('Finishing ' + cardName(card) + ': what was done (the resolution)?');
-        if (resolution === null) { return null; }
-        data.append('resolution', resolution);
-      } else if (target === 'cancelled' && !window.confirm('Cancel ' + cardName(card) + '?')) {
-        return null;
-      }
-    } else {
-      data.append('person_id', zone.getAttribute('data-value'));
-      var start = startAt(zone, x, card);
-      if (start) { data.append('start', start); }
-      if (card.getAttribute('data-duration')) { data.append('duration', card.getAttribute('data-duration')); }
-    }
-    return data;
+  /* Dispatch's day timeline: the CSP allows no style attributes in the markup, so the
+   * positions travel as data-left/data-width (percent of the day shown) and are set here
+   * through the CSSOM. Without this script the cards simply stay in a list. */
+  function layoutTimeline() {
+    var lanes = document.querySelector('.dispatch-lanes[data-hours]');
+    if (!lanes) { return; }
+    lanes.style.setProperty('--hours', lanes.getAttribute('data-hours'));
+    Array.prototype.forEach.call(lanes.querySelectorAll('[data-left]'), function (card) {
+      card.style.setProperty('--left', card.getAttribute('data-left') + '%');
+      card.style.setProperty('--width', card.getAttribute('data-width') + '%');
+    });
+    lanes.classList.add('is-timeline');
   }
 
+  /* Each kind: fields(card, zone, x) gives the FormData of a move (null when the user backs
+   * out of a question); url(card) where to post it (default data-move-url); sameZone: a drop
+   * in the card's own zone is a move too; top: a moved card goes first in its zone; carry:
+   * the arrow keys take the card along and wrap round; setup() runs once and after a live
+   * update. */
+  var KINDS = {
+    stages: {
+      fields: function (card, zone) {
+        var data = new FormData();
+        data.append('job_id', card.getAttribute('data-id'));
+        data.append('stage_id', zone.getAttribute('data-value'));
+        var target = zone.getAttribute('data-kind');
+        if (target === 'completed') {
+          var resolution = window.prompt('Finishing ' + cardName(card) + ': what was done (the resolution)?');
+          if (resolution === null) { return null; }
+          data.append('resolution', resolution);
+        } else if (target === 'cancelled' && !window.confirm('Cancel ' + cardName(card) + '?')) {
+          return null;
+        }
+        return data;
+      },
+      carry: true
+    },
+    dispatch: {
+      fields: function (card, zone, x) {
+        var data = new FormData();
+        data.append('job_id', card.getAttribute('data-id'));
+        data.append('person_id', zone.getAttribute('data-value'));
+        var start = startAt(zone, x, card);
+        if (start) { data.append('start', start); }
+        if (card.getAttribute('data-duration')) { data.append('duration', card.getAttribute('data-duration')); }
+        return data;
+      },
+      sameZone: true,
+      carry: true,
+      setup: layoutTimeline
+    },
+    crm: {
+      fields: function (card, zone) {
+        var data = new FormData();
+        data.append('stage_id', zone.getAttribute('data-value'));
+        return data;
+      },
+      // data-move-url is the route of lead 0 (".../crm/0/stage"): a board can hold 500 cards.
+      url: function (card) { return moveUrl.replace('/0/', '/' + card.getAttribute('data-lead') + '/'); },
+      top: true
+    }
+  };
+  var kind = KINDS[root.getAttribute('data-board')];
+  if (!kind) { return; }
+  root.setAttribute('data-enhanced', '');
+  if (kind.setup) {
+    kind.setup();
+    document.addEventListener('fieldkit:updated', kind.setup);
+  }
+
+  function announce(text) {
+    var live = document.querySelector('[data-announce]');
+    if (!live) { return; }
+    // Re-set the text so that the same message twice is announced twice.
+    live.textContent = '';
+    window.setTimeout(function () { live.textContent = text; }, 30);
+  }
+
+  function zones() { return Array.prototype.slice.call(root.querySelectorAll('[data-dropzone]')); }
+  function zoneOf(el) { return el && el.closest ? el.closest('[data-dropzone]') : null; }
+  function zoneName(zone) { return zone.getAttribute('aria-label') || zone.getAttribute('data-zone-label') || 'there'; }
+  function cardName(card) {
+    var link = card.querySelector('a');
+    return card.getAttribute('data-label') || (link && link.textContent.trim()) || 'The card';
+  }
+  function cardsIn(zone, except) {
+    return Array.prototype.filter.call(zone.querySelectorAll('[data-draggable]'), function (c) { return c !== except; }).length;
+  }
+  function mark(zone) {
+    Array.prototype.forEach.call(root.querySelectorAll('.is-over'), function (z) { z.classList.remove('is-over'); });
+    if (zone) { zone.classList.add('is-over'); }
+  }
+
+  function place(card, zone) {
+    var list = zone.querySelector('[data-cards]') || zone;
+    list.insertBefore(card, kind.top ? list.firstChild : null);
+  }
   function restore(card, origin) {
-    if (origin.next && origin.next.parentNode === origin.parent) {
-      origin.parent.insertBefore(card, origin.next);
-    } else {
-      origin.parent.appendChild(card);
-    }
+    origin.parent.insertBefore(card, origin.next && origin.next.parentNode === origin.parent ? origin.next : null);
   }
 
-  function submitMove(card, zone, x, origin) {
-    var data = moveFields(card, zone, x);
+  /** A zone's count badge, revenue sum and "no cards" note after a card came (+1) or went (-1). */
+  function tally(zone, delta, card) {
+    var badge = zone.querySelector('[data-count]');
+    if (badge) { badge.textContent = String(Math.max(0, parseInt(badge.textContent, 10) + delta)); }
+    var sum = zone.querySelector('[data-sum]');
+    if (sum) {
+      var total = parseFloat(sum.getAttribute('data-sum')) + delta * (parseFloat(card.getAttribute('data-revenue')) || 0);
+      sum.setAttribute('data-sum', String(total));
+      sum.textContent = money.format(total);
+    }
+    var empty = zone.querySelector('[data-empty]');
+    if (empty) { empty.hidden = zone.querySelector('[data-draggable]') !== null; }
+  }
+
+  function showRefusal(card, message) {
+    card.classList.add('is-refused');
+    window.setTimeout(function () { card.classList.remove('is-refused'); }, 800);
+    var box = card.querySelector('.plan-card__error');
+    if (!box) {
+      box = document.querySelector('[data-board-error]');
+      if (!box) {
+        box = document.createElement('p');
+        box.className = 'banner banner--error';
+        box.setAttribute('role', 'alert');
+        box.setAttribute('data-board-error', '');
+        root.parentNode.insertBefore(box, root);
+      }
+      message = 'Not moved: ' + message;
+    }
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  /** Show the move at once, post it, and undo it with Odoo's reason when refused. */
+  function move(card, zone, x, origin) {
+    var from = zoneOf(origin.parent);
+    if (zoneOf(card) !== zone) { place(card, zone); }
+    var data = kind.fields(card, zone, x);
     if (!data) { restore(card, origin); announce('Move cancelled.'); return; }
+    tally(from, -1, card);
+    tally(zone, +1, card);
     card.setAttribute('aria-busy', 'true');
-    window.fieldkit.fetchJSON(moveUrl, { method: 'POST', body: data }).then(function (answer) {
+    window.fieldkit.fetchJSON(kind.url ? kind.url(card) : moveUrl, { method: 'POST', body: data }).then(function (answer) {
       announce((answer && answer.message) || (cardName(card) + ' moved to ' + zoneName(zone) + '.'));
       document.dispatchEvent(new CustomEvent('fieldkit:refresh'));
     }, function (error) {
       restore(card, origin);
-      showError(card, error.message);
+      tally(zone, -1, card);
+      tally(from, +1, card);
+      showRefusal(card, error.message);
       announce('Not moved: ' + error.message);
-    }).then(function () { card.removeAttribute('aria-busy'); });
+    }).then(function () {
+      card.removeAttribute('aria-busy');
+      card.focus({ preventScroll: true });
+    });
+  }
+
+  // --- phones: one zone at a time, chosen from the tabs (links that work without JS too) ------
+  var tabs = Array.prototype.slice.call(document.querySelectorAll('[data-stage-tab]'));
+  tabs.forEach(function (tab) {
+    tab.addEventListener('click', function (event) {
+      event.preventDefault();
+      var value = tab.getAttribute('data-stage-tab');
+      tabs.forEach(function (t) {
+        t.classList.toggle('is-current', t === tab);
+        if (t === tab) { t.setAttribute('aria-current', 'true'); } else { t.removeAttribute('aria-current'); }
+      });
+      zones().forEach(function (z) { z.classList.toggle('is-current', z.getAttribute('data-value') === value); });
+      window.history.replaceState(null, '', tab.href);
+    });
+  });
+  /** A zone hidden behind its tab (a phone) is shown, so that a card dropped there stays in view. */
+  function reveal(zone) {
+    var tab = document.querySelector('[data-stage-tab="' + zone.getAttribute('data-value') + '"]');
+    if (tab && tab.offsetParent !== null && zone.offsetParent === null) { tab.click(); }
   }
 
   // --- pointer (mouse, pen) ------------------------------------------------------------------
+  var drag = null;
   // Links and images are natively draggable: the browser's own drag would cancel ours.
   root.addEventListener('dragstart', function (event) {
     if (event.target.closest && event.target.closest('[data-draggable]')) { event.preventDefault(); }
   });
   root.addEventListener('pointerdown', function (event) {
     var card = event.target.closest('[data-draggable][tabindex]');
-    if (!card || event.pointerType === 'touch' || event.button !== 0) { return; }
-    if (event.target.closest('input, select, textarea, button, label')) { return; }
-    drag = { card: card, x: event.clientX, y: event.clientY, started: false,
-             origin: { parent: card.parentNode, next: card.nextSibling }, zone: null, ghost: null };
+    if (!card || (drag && drag.ghost) || event.pointerType === 'touch' || event.button !== 0) { return; }
+    if (event.target.closest('input, select, textarea, button, label, summary, details[open]')) { return; }
+    drag = { card: card, id: event.pointerId, x: event.clientX, y: event.clientY, ghost: null,
+             origin: { parent: card.parentNode, next: card.nextSibling }, zone: null };
   });
 
   document.addEventListener('pointermove', function (event) {
-    if (!drag) { return; }
-    if (!drag.started) {
+    if (!drag || event.pointerId !== drag.id) { return; }
+    if (!drag.ghost) {
       if (Math.abs(event.clientX - drag.x) + Math.abs(event.clientY - drag.y) < 6) { return; }
-      drag.started = true;
       var rect = drag.card.getBoundingClientRect();
       drag.ghost = drag.card.cloneNode(true);
       drag.ghost.classList.add('drag-ghost');
+      drag.ghost.removeAttribute('tabindex');
+      drag.ghost.setAttribute('aria-hidden', 'true');
       drag.ghost.style.width = rect.width + 'px';
       drag.dx = event.clientX - rect.left;
       drag.dy = event.clientY - rect.top;
@@ -148,78 +258,94 @@
     }
     event.preventDefault();
     drag.ghost.style.transform = 'translate(' + (event.clientX - drag.dx) + 'px,' + (event.clientY - drag.dy) + 'px)';
-    var under = document.elementFromPoint(event.clientX, event.clientY);
-    var zone = under && under.closest('[data-dropzone]');
-    if (zone !== drag.zone) {
-      if (drag.zone) { drag.zone.classList.remove('is-over'); }
-      if (zone) { zone.classList.add('is-over'); }
-      drag.zone = zone;
-    }
+    var zone = zoneOf(document.elementFromPoint(event.clientX, event.clientY));
+    if (zone !== drag.zone) { mark(zone); drag.zone = zone; }
   });
 
   function endDrag(event, cancelled) {
-    if (!drag) { return; }
+    if (!drag || event.pointerId !== drag.id) { return; }
     var current = drag;
     drag = null;
-    if (!current.started) { return; }
+    if (!current.ghost) { return; }
     current.ghost.remove();
     current.card.classList.remove('is-dragging');
-    if (current.zone) { current.zone.classList.remove('is-over'); }
+    mark(null);
     // The click that ends a drag must not follow the card's link.
-    document.addEventListener('click', function stop(e) { e.preventDefault(); e.stopPropagation(); }, { capture: true, once: true });
-    window.setTimeout(function () { document.dispatchEvent(new Event('click')); }, 0);
+    var swallow = function (e) { e.preventDefault(); e.stopPropagation(); };
+    current.card.addEventListener('click', swallow, true);
+    window.setTimeout(function () { current.card.removeEventListener('click', swallow, true); }, 0);
     if (cancelled || !current.zone) { return; }
-    var sameZone = current.zone === current.origin.parent;
-    if (sameZone && kind === 'stages') { return; }
-    current.zone.appendChild(current.card);
-    submitMove(current.card, current.zone, event.clientX, current.origin);
+    if (current.zone === zoneOf(current.card) && !kind.sameZone) { return; }
+    move(current.card, current.zone, event.clientX, current.origin);
   }
   document.addEventListener('pointerup', function (event) { endDrag(event, false); });
   document.addEventListener('pointercancel', function (event) { endDrag(event, true); });
 
   // --- keyboard -------------------------------------------------------------------------------
+  var picked = null;   // { card, origin, home: its zone, target: the zone chosen }
+
+  function choose(step) {
+    var list = zones();
+    var i = list.indexOf(picked.target) + step;
+    var target = kind.carry ? list[(i + list.length) % list.length] : list[Math.min(Math.max(i, 0), list.length - 1)];
+    picked.target = target;
+    mark(target);
+    if (kind.carry) {
+      place(picked.card, target);
+      picked.card.focus();
+    }
+    var n = cardsIn(target, picked.card);
+    announce(zoneName(target) + (target === picked.home ? ', where it is' : ', ' + n + (n === 1 ? ' card' : ' cards')) + '.');
+  }
+
+  function finish(cancel) {
+    var p = picked;
+    picked = null;
+    mark(null);
+    p.card.removeAttribute('data-picked');
+    p.card.removeAttribute('aria-grabbed');
+    if (cancel || p.target === p.home) {
+      restore(p.card, p.origin);
+      p.card.focus();
+      announce(cancel ? 'Move cancelled.' : cardName(p.card) + ' stays in ' + zoneName(p.home) + '.');
+      return;
+    }
+    reveal(p.target);
+    move(p.card, p.target, null, p.origin);
+    p.card.focus();
+  }
+
   root.addEventListener('keydown', function (event) {
     var card = event.target.closest('[data-draggable][tabindex]');
     if (!card || event.target !== card) { return; }
     var key = event.key;
     if (!picked) {
-      if (key === ' ' || key === 'Enter') {
+      if (PICK_KEYS.indexOf(key) !== -1) {
         event.preventDefault();
-        picked = { card: card, origin: { parent: card.parentNode, next: card.nextSibling } };
+        var home = zoneOf(card);
+        picked = { card: card, origin: { parent: card.parentNode, next: card.nextSibling }, home: home, target: home };
         card.setAttribute('data-picked', '');
         card.setAttribute('aria-grabbed', 'true');
-        announce(cardName(card) + ' picked up, in ' + zoneName(zoneOf(card)) + '. Arrow keys choose where, Enter drops, Escape cancels.');
+        announce(cardName(card) + ' picked up from ' + zoneName(home) + '. Arrow keys choose where, Enter drops, Escape cancels.');
       }
       return;
     }
     if (picked.card !== card) { return; }
-    var list = zones();
-    var index = list.indexOf(zoneOf(card));
     if (key === 'ArrowRight' || key === 'ArrowDown' || key === 'ArrowLeft' || key === 'ArrowUp') {
       event.preventDefault();
-      var step = (key === 'ArrowRight' || key === 'ArrowDown') ? 1 : -1;
-      var target = list[(index + step + list.length) % list.length];
-      target.appendChild(card);
-      card.focus();
-      announce(zoneName(target));
-    } else if (key === 'Enter' || key === ' ') {
+      choose(key === 'ArrowRight' || key === 'ArrowDown' ? 1 : -1);
+    } else if (PICK_KEYS.indexOf(key) !== -1) {
       event.preventDefault();
-      var zone = zoneOf(card);
-      var current = picked;
-      picked = null;
-      card.removeAttribute('data-picked');
-      card.removeAttribute('aria-grabbed');
-      card.focus();
-      if (zone === current.origin.parent) { announce('Dropped where it was.'); return; }
-      submitMove(card, zone, null, current.origin);
+      finish(false);
     } else if (key === 'Escape') {
       event.preventDefault();
-      restore(card, picked.origin);
-      picked = null;
-      card.removeAttribute('data-picked');
-      card.removeAttribute('aria-grabbed');
-      card.focus();
-      announce('Move cancelled.');
+      finish(true);
+    }
+  });
+  // Leaving a picked-up card (Tab, a click elsewhere) cancels the move.
+  root.addEventListener('focusout', function (event) {
+    if (picked && event.target === picked.card) {
+      window.setTimeout(function () { if (picked && document.activeElement !== picked.card) { finish(true); } }, 0);
     }
   });
 }());

@@ -139,6 +139,8 @@
         if (response.ok && !(data && data.success === false)) { return { outcome: 'done', data: data }; }
         var reason = (data && data.error) || bannerText(text) || ('The server answered ' + status + '.');
         if (status === 401) { return { outcome: 'login', reason: reason }; }
+        // Odoo got an earlier send of this item and its answer was lost: it may be saved already.
+        if (status === 409 && data && data.unknown) { return { outcome: 'unknown', reason: reason }; }
         if (status === 409 && data && data.conflict) { return { outcome: 'conflict', reason: reason, data: data }; }
         if (status >= 500 || status === 429 || status === 409) { return { outcome: 'retry', reason: reason }; }
         if (status === 400 && /expired/i.test(reason)) { return { outcome: 'retry', reason: reason, token: true }; }
@@ -179,7 +181,7 @@
         chain = chain.then(function () {
           var lane = item.job || item.url;
           if (blocked[lane]) { return; }
-          if (item.state === 'refused' || item.state === 'conflict') { blocked[lane] = true; return; }
+          if (item.state !== 'waiting' && item.state !== 'login') { blocked[lane] = true; return; }
           if (!options.force && item.due > Date.now()) { blocked[lane] = true; return; }
           return send(item, item.attempts > 0).then(function (result) {
             if (result.outcome === 'done') {
@@ -287,7 +289,8 @@
     waiting: 'waiting to send',
     login: 'waiting: log in again to send',
     refused: 'refused',
-    conflict: 'the job changed in Odoo since'
+    conflict: 'the job changed in Odoo since',
+    unknown: 'maybe saved'
   };
 
   function render() {
@@ -363,7 +366,17 @@
           save(item).then(function () { return flush({ force: true }); });
         }));
       }
-      if (item.state === 'refused' || item.state === 'conflict') {
+      if (item.state === 'unknown') {
+        // The same key would only get the same answer: a new key sends it as a new change.
+        row.appendChild(button('Send again', function () {
+          var old = item.key;
+          item.key = newKey();
+          item.state = 'waiting';
+          item.due = 0;
+          drop(old).then(function () { return save(item); }).then(function () { return flush({ force: true }); });
+        }));
+      }
+      if (item.state === 'refused' || item.state === 'conflict' || item.state === 'unknown') {
         if (item.text) {
           row.appendChild(button('Copy text', function () {
             if (navigator.clipboard) { navigator.clipboard.writeText(item.text); }
