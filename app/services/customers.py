@@ -88,7 +88,8 @@ def search_customers(odoo, viewer, q: str = "", *, archived: bool = False, page:
     """One page of customers matching `q` (1 RPC)."""
     page = max(1, page)
     rows = odoo.search_read("res.partner", search_domain(q, archived=archived),
-                            list_fields(viewer.version), limit=PAGE_SIZE + 1,
+                            list_fields(viewer.version) + jobs.company_fields(viewer),
+                            limit=PAGE_SIZE + 1,
                             offset=(page - 1) * PAGE_SIZE, order="complete_name asc, id desc")
     return {"customers": [summarize(r) for r in rows[:PAGE_SIZE]], "q": q or "",
             "archived": archived, "page": page, "has_next": len(rows) > PAGE_SIZE}
@@ -103,6 +104,7 @@ def summarize(row: dict) -> dict:
         "email": row.get("email") or "", "ref": row.get("ref") or "",
         "city": row.get("city") or "", "archived": row.get("active") is False,
         "tel_url": jobs.tel_url(mobile or phone), "sms_url": jobs.sms_url(mobile or phone),
+        "company": jobs._m2o_name(row.get("company_id")),  # read with several companies only
     }
 
 

@@ -59,7 +59,7 @@ _person_lock = threading.Lock()
 
 
 def _person_key(odoo, viewer):
-    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None), viewer.company_id)
+    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None), viewer.companies_key)
 
 
 def persons_cached(odoo, viewer) -> bool:
@@ -242,7 +242,8 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
     domain = table_domain(filters, viewer.tz, today)
     extra = config_calls(odoo, viewer)
     results = odoo.parallel([
-        OdooCall("search_read", "fsm.order", domain, jobs.list_fields(viewer.version),
+        OdooCall("search_read", "fsm.order", domain,
+                 jobs.list_fields(viewer.version) + jobs.company_fields(viewer),
                  limit=filters.query.limit, offset=filters.query.offset,
                  order=filters.query.order()),
         OdooCall("search_count", "fsm.order", domain),

@@ -74,6 +74,9 @@ class Viewer:
     name: str = ""
     company_id: int | None = None
     lang: str = "en_US"
+    # The active companies (allowed_company_ids), the current one first: caches of what
+    # Odoo's company rules filter are kept per set of companies.
+    company_ids: tuple = ()
 
     @classmethod
     def from_session(cls, session) -> Viewer:
@@ -87,7 +90,19 @@ class Viewer:
             name=session.get("user_name") or session.get("username") or "",
             company_id=session.get("company_id"),
             lang=session.get("lang") or "en_US",
+            company_ids=tuple(session.get("company_ids") or (
+                [session["company_id"]] if session.get("company_id") else [])),
         )
+
+    @property
+    def companies_key(self) -> tuple:
+        """The active companies as a cache key part (what Odoo's company rules let through)."""
+        return tuple(sorted(self.company_ids)) or (self.company_id,)
+
+    @property
+    def several_companies(self) -> bool:
+        """True when lists say which company each record belongs to."""
+        return len(self.company_ids) > 1
 
     @property
     def is_technician(self) -> bool:
@@ -142,6 +157,12 @@ def list_fields(version: int) -> list[str]:
     if version <= 18:
         fields.append("mobile")
     return fields
+
+
+def company_fields(viewer: Viewer) -> list[str]:
+    """`company_id` when several companies are active: lists then name each record's company,
+    read in the same call (no extra RPC)."""
+    return ["company_id"] if viewer.several_companies else []
 
 
 def detail_fields(version: int) -> list[str]:
@@ -293,7 +314,7 @@ _stage_lock = threading.Lock()
 
 
 def _stage_cache_key(odoo, viewer):
-    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None), viewer.company_id)
+    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None), viewer.companies_key)
 
 
 def get_stage_map(odoo, viewer: Viewer, *, refresh=False) -> StageMap:
@@ -402,6 +423,7 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "id": order["id"],
         "name": order.get("name") or f"#{order['id']}",
         "customer": _m2o_name(order.get("location_id")),
+        "company": _m2o_name(order.get("company_id")),  # read with several companies only
         "location_id": _m2o_id(order.get("location_id")),
         "address": address,
         "maps_url": maps_url(address),
@@ -493,7 +515,7 @@ def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | N
     orders = odoo.search_read(
         "fsm.order",
         active_domain(viewer, tzs.day_range_utc(today, viewer.tz)[0]),
-        list_fields(viewer.version),
+        list_fields(viewer.version) + company_fields(viewer),
         limit=LIST_LIMIT,
         order="scheduled_date_start, id",
     )

@@ -9,6 +9,7 @@ match is unambiguous. Nothing here knows about click; the command in app/cli.py 
 from dataclasses import dataclass, field
 
 from app.services import auth
+from app.services import companies as company_choice
 from app.services.odoo_api import (
     AccessDenied,
     AccessError,
@@ -168,6 +169,13 @@ def _check_user(odoo, report, info, login):
                    f"{login} has none: notes and photos fail on Odoo 18 and earlier")
     report.add("ok" if user.get("tz") else "warning", "time zone",
                user.get("tz") or "none: times shown in the company's (or DEFAULT_TZ)")
+    companies, current = company_choice.from_session_info(info)
+    if len(companies) > 1:
+        names = ", ".join(name + (" (current)" if cid == current else "")
+                          for cid, name in companies)
+        report.add("info", "companies", f"{names}: the user menu offers a company switcher")
+    elif companies:
+        report.add("info", "companies", companies[0][1])
     allowed = []
     for label, model, operations in ACCESS_CHECKS:
         rights = [op for op in operations if _may(odoo, model, op)]

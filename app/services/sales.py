@@ -229,6 +229,7 @@ def summarize(order: dict, info: ModelInfo, tz: str, now, currencies: dict) -> d
         "total": money(order.get("amount_total"), currency_of(order, currencies)),
         "salesperson": _m2o_name(order.get("user_id")),
         "validity": order.get("validity_date") or "",
+        "company": _m2o_name(order.get("company_id")),  # read with several companies only
     }
 
 
@@ -253,7 +254,8 @@ def list_orders(odoo, viewer: SalesViewer, query, *, now=None) -> dict:
     info = model_info(odoo)
     domain = list_domain(viewer, info, query.filter, query.q)
     orders, total = odoo.parallel([
-        OdooCall("search_read", MODEL, domain, info.order_read_fields(ORDER_LIST_FIELDS),
+        OdooCall("search_read", MODEL, domain,
+                 info.order_read_fields(ORDER_LIST_FIELDS + jobs.company_fields(viewer)),
                  limit=query.limit, offset=query.offset, order=query.order()),
         OdooCall("search_count", MODEL, domain),
     ])

@@ -64,6 +64,14 @@ def test_office_user_role_is_reported(fresh_odoo):
     result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--login", "office"],
                                         input="office\n")
     assert "role of office: office (sales all, CRM all, stock user)" in result.output
+    assert "companies: Fieldkit Services Inc.\n" in result.output
+
+
+def test_the_users_companies_are_reported(fresh_odoo):
+    result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--login", "office2co"],
+                                        input="office2co\n")
+    assert "companies: Fieldkit Services Inc. (current), Fieldkit Services West: the user " \
+        "menu offers a company switcher" in result.output
 
 
 def test_a_database_without_the_signature_field_fails(fresh_odoo):
