@@ -474,7 +474,8 @@ class EmulatorApp:
             msg = error_message(exc)
             payload = {"name": error_name(exc), "message": msg,
                        "arguments": [a for a in exc.args if isinstance(a, (str, int))],
-                       "context": {}, "debug": f"{error_name(exc)}: {msg}"}
+                       "context": getattr(exc, "context", None) or {},
+                       "debug": f"{error_name(exc)}: {msg}"}
             return self._json_response(payload, status)
         finally:
             log.info("json2 %s.%s %.1f ms", model, method,

@@ -5,6 +5,7 @@ tech2co), customers, quote and lead are seeded apart from the main company's."""
 import re
 
 import pytest
+import requests
 
 from app.services import crm, dispatch, jobs, planning
 from odoo_emulator import start_in_thread
@@ -72,6 +73,7 @@ def test_technician_switches_and_sees_the_other_companys_jobs(client, login, odo
     warm_before = rpc(client.get("/jobs/active"))
     done = switch(client, west_id(client))
     assert done.status_code == 302 and done.headers["Location"].endswith("/jobs/active")
+    assert rpc(done) == 0  # the companies came with the login: a switch asks Odoo nothing
     assert company_ids(client)[1] == [west_id(client)]
     page = client.get("/jobs/active")
     assert page.status_code == 200
@@ -143,6 +145,35 @@ def test_a_forged_company_is_refused_with_a_clear_message(client, login):
     done = client.post("/company", data={"company_id": str(west_id(client)),
                                          "next": "https://evil.example.com/"})
     assert done.status_code == 302 and "evil" not in done.headers["Location"]
+
+
+def admin_call(odoo, model, method, *args):
+    http = requests.Session()
+    http.post(f"{odoo.url}/web/session/authenticate", timeout=10, json={
+        "jsonrpc": "2.0", "method": "call",
+        "params": {"db": "fieldkit", "login": "admin", "password": "admin"}})
+    answer = http.post(f"{odoo.url}/web/dataset/call_kw", timeout=10, json={
+        "jsonrpc": "2.0", "method": "call",
+        "params": {"model": model, "method": method, "args": list(args), "kwargs": {}}}).json()
+    assert "error" not in answer, answer
+    return answer["result"]
+
+
+def test_a_company_taken_away_in_odoo_asks_for_a_new_login(client, login, odoo):
+    login(client, "office2co")
+    west = west_id(client)
+    switch(client, west, next_url="/jobs")
+    uid = admin_call(odoo, "res.users", "search", [["login", "=", "office2co"]])[0]
+    admin_call(odoo, "res.users", "write", [uid], {"company_ids": [[3, west]]})
+    try:
+        page = client.get("/jobs")
+        assert page.status_code == 302 and "/login" in page.headers["Location"]
+        login(client, "office2co")
+        names, active = company_ids(client)
+        assert list(names.values()) == [MAIN] and active == [main_id(client)]
+        assert 'action="/company"' not in client.get("/jobs").text
+    finally:
+        admin_call(odoo, "res.users", "write", [uid], {"company_ids": [[4, west]]})
 
 
 def test_switch_needs_the_csrf_token(client, login):
