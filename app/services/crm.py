@@ -85,7 +85,8 @@ def _int(value):
 
 # --------------------------------------------------------------------------- lookups (cached)
 
-_lookups = TTLCache(LOOKUP_CACHE_SECONDS)
+# Shared through the store (see ttl_cache): a new worker process opens a lead in 2 RPCs.
+_lookups = TTLCache(LOOKUP_CACHE_SECONDS, shared="crm-lookups")
 
 
 def _cached(odoo, name, fetch):
