@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlencode
@@ -310,22 +308,21 @@ def build_stage_map(records) -> StageMap:
     )
 
 
-_stage_cache: dict = {}
-_stage_lock = threading.Lock()
+# The stage records (JSON) per server, database and company, in every worker process through
+# the shared store (see ttl_cache): a new process does not read them again.
+_stage_cache = TTLCache(STAGE_CACHE_SECONDS, shared="fsm-stages")
 
 
 def _stage_cache_key(odoo, viewer):
-    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None), viewer.companies_key)
+    return server_key(odoo, viewer.companies_key)
 
 
 def get_stage_map(odoo, viewer: Viewer, *, refresh=False) -> StageMap:
     """The order stages, read once every few minutes per Odoo company (they are configuration)."""
     key = _stage_cache_key(odoo, viewer)
-    now = time.monotonic()
-    with _stage_lock:
-        hit = _stage_cache.get(key)
-    if hit and not refresh and now - hit[0] < STAGE_CACHE_SECONDS:
-        return hit[1]
+    records = None if refresh else _stage_cache.peek(key)
+    if records is not None:
+        return build_stage_map(records)
     call = stage_call()
     return remember_stage_map(odoo, viewer, getattr(odoo, call.method)(*call.args, **call.kwargs))
 
@@ -342,22 +339,18 @@ def stage_call() -> OdooCall:
 
 
 def remember_stage_map(odoo, viewer: Viewer, records) -> StageMap:
-    """Build the stage map from the records of :func:`stage_call` and cache it."""
-    stage_map = build_stage_map(records)
-    with _stage_lock:
-        _stage_cache[_stage_cache_key(odoo, viewer)] = (time.monotonic(), stage_map)
-    return stage_map
+    """Build the stage map from the records of :func:`stage_call` and cache them."""
+    _stage_cache.put(_stage_cache_key(odoo, viewer), list(records))
+    return build_stage_map(records)
 
 
 def stage_map_is_cached(odoo, viewer) -> bool:
-    hit = _stage_cache.get(_stage_cache_key(odoo, viewer))
-    return bool(hit) and time.monotonic() - hit[0] < STAGE_CACHE_SECONDS
+    return _stage_cache.has(_stage_cache_key(odoo, viewer))
 
 
 def clear_stage_cache():
-    """Forget the cached stages (and equipment names): after a reset, ids may differ."""
-    with _stage_lock:
-        _stage_cache.clear()
+    """Forget this process's stages (and equipment names): after a reset, ids may differ."""
+    _stage_cache.clear()
     _equipment_cache.clear()
 
 
