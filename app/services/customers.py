@@ -21,7 +21,7 @@ import re
 import phonenumbers
 from werkzeug.exceptions import NotFound
 
-from app.services import jobs
+from app.services import jobs, sales
 from app.services.odoo_api import AccessError, OdooError, OdooUnavailable
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,8 @@ def _sections(commercial: int, viewer) -> dict[str, tuple]:
                  ["name", "stage_id", "scheduled_date_start", "is_closed"],
                  "scheduled_date_start desc, id desc"),
         "quotes": ("sale.order", [("partner_id", "child_of", commercial)],
-                   ["name", "state", "amount_total", "date_order"], "date_order desc, id desc"),
+                   ["name", "state", "amount_total", "currency_id", "date_order"],
+                   "date_order desc, id desc"),
         "opportunities": ("crm.lead", [("partner_id", "child_of", commercial)],
                           ["name", "stage_id", "expected_revenue", "probability"], "id desc"),
         "equipment": ("fsm.equipment", [("owner_id", "child_of", commercial)],
@@ -204,9 +205,11 @@ def customer_section(odoo, viewer, customer_id: int, key: str) -> dict:
         raise NotFound("This customer does not exist (any more).")
     commercial = jobs._m2o_id(rows[0].get("commercial_partner_id")) or customer_id
     spec = _sections(commercial, viewer).get(key)
+    found = _read_section(odoo, key, spec) if spec else None
+    # Quotes say their state and total as the quotes list does ("Sales Order · $ 1,234.50").
+    metas = sales.brief_lines(odoo, found) if key == "quotes" and found else None
     return {"customer": {"id": customer_id, "name": rows[0].get("display_name") or ""},
-            "key": key, "title": MORE_SECTIONS[key],
-            "rows": _rows(key, _read_section(odoo, key, spec)) if spec else None}
+            "key": key, "title": MORE_SECTIONS[key], "rows": _rows(key, found, metas)}
 
 
 def _customer(row, customer_id, commercial) -> dict:
@@ -233,16 +236,17 @@ def _contact(row):
             "email": row.get("email") or ""}
 
 
-def _rows(key, rows):
-    """A section as list items {id, title, meta}; None stays None (not available)."""
+def _rows(key, rows, metas=None):
+    """A section as list items {id, title, meta}; None stays None (not available). `metas`:
+    the meta line of each row by id, when a section's service makes it."""
     if rows is None:
         return None
     out = []
     for r in rows:
         if key == "jobs":
             meta = jobs._m2o_name(r.get("stage_id"))
-        elif key == "quotes":
-            meta = f"{(r.get('state') or '').title()} · {r.get('amount_total') or 0:,.2f}"
+        elif metas and r["id"] in metas:
+            meta = metas[r["id"]]
         elif key == "opportunities":
             meta = f"{jobs._m2o_name(r.get('stage_id'))} · {r.get('probability') or 0:.0f}%"
         elif key == "equipment":

@@ -9,6 +9,7 @@ import pytest
 from app import create_app
 from app.config import TestConfig
 from app.services import customers as customers_service
+from app.services.odoo_api import OdooAPI
 from tests.conftest import CSRFClient
 
 
@@ -119,6 +120,20 @@ def test_customer_page_in_two_rpcs_and_its_sections_in_two_each(tech, app):
     for endpoint, url, page in (("crm.new", f"/crm/new?partner_id={cid}", opportunities),
                                 ("sales.new", f"/sales/new?partner_id={cid}", quotes)):
         assert (url in page) == (endpoint in app.view_functions)
+
+
+def test_a_customers_quotes_say_state_and_total_as_the_quotes_list_does(client, login,
+                                                                        emulator):
+    admin = OdooAPI(emulator.url, "fieldkit")
+    admin.authenticate("admin", "admin")
+    quote = admin.search_read("sale.order", [("state", "=", "sale")],
+                              ["partner_id", "amount_total", "name"], limit=1)[0]
+    login(client, "office")
+    page = client.get(f"/customers/{quote['partner_id'][0]}/quotes")
+    assert page.status_code == 200 and rpc_count(page) == 2  # the currency came with the login
+    text = names(page)
+    assert f"Sales Order · $\u00a0{quote['amount_total']:,.2f}" in text
+    assert "Sale ·" not in text
 
 
 @pytest.mark.parametrize("version", [16, 18, 19])
