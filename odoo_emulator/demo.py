@@ -141,7 +141,8 @@ class Seeder:
         self.states = {code: self.create("res.country.state", {"name": name, "code": code,
                                                                "country_id": self.us})
                        for code, name in STATES.items()}
-        self.usd = self.create("res.currency", {"name": "USD", "symbol": "$"}, "base.USD")
+        self.usd = self.create("res.currency", {"name": "USD", "symbol": "$",
+                                                   "position": "before"}, "base.USD")
         cpartner = self.create("res.partner", {
             "name": "Fieldkit Services Inc.", "is_company": True, "street": "100 Main St",
             "city": "Hartford", "zip": "06103", "state_id": self.states["CT"],

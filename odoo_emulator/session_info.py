@@ -57,10 +57,16 @@ def session_info(state, uid, base_url):
     info["user_companies"] = {"current_company": 1, "allowed_companies": {"1": company_entry}}
     if version >= 17:
         info["user_companies"]["disallowed_ancestor_companies"] = {}
-    currency = {"symbol": "$", "position": "before", "digits": [69, 2]}
-    if version >= 19:
-        currency = {"name": "USD", **currency}
-    info["currencies"] = {"1": currency}
+    # The active currencies, as res.currency.get_all_currencies (19 adds the name).
+    currencies = {}
+    for cid, row in sorted(data["res.currency"].items()):
+        if not row.get("active", True):
+            continue
+        currency = {"symbol": row.get("symbol"), "position": row.get("position") or "after",
+                    "digits": [69, row.get("decimal_places", 2)]}
+        currencies[str(cid)] = {"name": row.get("name"), **currency} if version >= 19 \
+            else currency
+    info["currencies"] = currencies
     if isinstance(info.get("user_settings"), dict):
         info["user_settings"]["user_id"] = {"id": uid}
     store = info.get("storeData", {}).get("Store") if isinstance(info.get("storeData"), dict) \

@@ -4,7 +4,7 @@ import time
 
 from flask import current_app, session
 
-from app.services import two_factor
+from app.services import currency, two_factor
 from app.services.odoo_api import (
     OdooError,
     OdooUnavailable,
@@ -174,6 +174,7 @@ def _user(odoo, info, login):
     if isinstance(company_id, list):  # very old servers answer [id, name]
         company_id = company_id[0]
     log.info("login %s (uid %s) on Odoo %s", login, info["uid"], odoo.version)
+    currency.remember(odoo, info.get("currencies"))  # amounts shown as Odoo does, no call
     return {
         "odoo_sid": odoo.session_id,
         "user_id": info["uid"],

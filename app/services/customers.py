@@ -237,8 +237,11 @@ def find_duplicates(odoo, viewer, vals) -> list[dict]:
     for key in ("phone", "mobile"):
         digits = re.sub(r"\D", "", vals.get(key) or "")
         if len(digits) >= 7:
-            # the national part: "+1 804-555-0116" finds "(804) 555-0116" too
-            leaves.append(("phone_mobile_search", "ilike", digits[-10:]))
+            # The national part, without the country code (of any length) or a trunk "0":
+            # "+1 804-555-0116" finds "(804) 555-0116", "+32 470 12 34 56" finds
+            # "0470 12 34 56". `clean_form` has made the number international.
+            national = _national_digits("+" + digits) or digits[-10:]
+            leaves.append(("phone_mobile_search", "ilike", national))
     if vals.get("email"):
         leaves.append(("email", "=ilike", vals["email"]))
     if not leaves:

@@ -21,17 +21,19 @@ from dataclasses import dataclass
 from markupsafe import Markup
 from werkzeug.exceptions import Forbidden, NotFound
 
-from app.services import chatter, jobs, media
+from app.services import chatter, currency, jobs, media
 from app.services import timezone as tzs
 from app.services.actions import ActionRefused
 from app.services.listing import Filter, ListSpec, page_info, search_domain
-from app.services.odoo_api import OdooCall
+from app.services.odoo_api import AccessError, OdooCall
 from app.services.sanitize import is_blank_html, sanitize_html, text_to_html
+from app.services.ttl_cache import TTLCache, server_key
 from app.services.uploads import check_signature_png
 from app.validation import check_text
 
 MODEL = "sale.order"
 LINE_MODEL = "sale.order.line"
+TAX_MODEL = "account.tax"
 MAX_LINES = 40
 SEARCH_LIMIT = 8
 STATE_TONES = {"draft": "", "sent": "info", "sale": "success", "done": "success",
@@ -160,6 +162,29 @@ def info_is_cached(odoo) -> bool:
 def clear_caches():
     with _info_lock:
         _info_cache.clear()
+    _tax_names.clear()
+
+
+# Tax names ("15%", "VAT 20%") are configuration: read once per process for the ids a quote
+# has that were not seen yet, so a quote page costs no call for them once they are known.
+_tax_names = TTLCache(seconds=3600)
+
+
+def tax_names(odoo, lines, info: ModelInfo) -> dict:
+    """``{tax id: name}`` for the taxes of these line records (0 RPCs when all are cached,
+    else 1); a user Odoo does not let read taxes gets no names, the amounts still show."""
+    ids = sorted({t for r in lines for t in (r.get(info.tax_field) or [])
+                  if isinstance(t, int)})
+    missing = [t for t in ids if not _tax_names.has(server_key(odoo, t))]
+    if missing:
+        try:
+            found = odoo.read(TAX_MODEL, missing, ["name"])
+        except AccessError:
+            found = []
+        for tax in found:
+            _tax_names.put(server_key(odoo, tax["id"]), tax.get("name") or "")
+    return {t: _tax_names.get(server_key(odoo, t), lambda: "") for t in ids
+            if _tax_names.has(server_key(odoo, t))}
 
 
 # --------------------------------------------------------------------------- formatting
@@ -173,10 +198,13 @@ def _m2o_name(value):
     return value[1] if isinstance(value, (list, tuple)) and len(value) > 1 else ""
 
 
-def money(amount, currency) -> str:
-    """``1,234.50 USD``: the amount Odoo computed, in the order's currency (no symbol lookup)."""
-    code = _m2o_name(currency) or ""
-    return f"{float(amount or 0):,.2f} {code}".strip()
+def money(amount, order_currency: currency.Currency | None) -> str:
+    """``$ 1,234.50``: the amount Odoo computed, shown in the order's currency as Odoo does."""
+    return (order_currency or currency.Currency(symbol="")).format(amount)
+
+
+def currency_of(order: dict, currencies: dict):
+    return currencies.get(_m2o_id(order.get("currency_id")))
 
 
 def state_of(order: dict, info: ModelInfo) -> dict:
@@ -188,7 +216,8 @@ def state_of(order: dict, info: ModelInfo) -> dict:
     return {"key": key, "label": label, "tone": STATE_TONES.get(key, "")}
 
 
-def summarize(order: dict, info: ModelInfo, tz: str, now) -> dict:
+def summarize(order: dict, info: ModelInfo, tz: str, now, currencies: dict) -> dict:
+    """A quote's list row; `currencies` from :func:`currency.lookup`."""
     return {
         "id": order["id"],
         "name": order.get("name") or f"#{order['id']}",
@@ -197,7 +226,7 @@ def summarize(order: dict, info: ModelInfo, tz: str, now) -> dict:
         "date": tzs.relative_day(order.get("date_order"), tz, now) if order.get("date_order")
         else "",
         "state": state_of(order, info),
-        "total": money(order.get("amount_total"), order.get("currency_id")),
+        "total": money(order.get("amount_total"), currency_of(order, currencies)),
         "salesperson": _m2o_name(order.get("user_id")),
         "validity": order.get("validity_date") or "",
     }
@@ -228,7 +257,9 @@ def list_orders(odoo, viewer: SalesViewer, query, *, now=None) -> dict:
                  limit=query.limit, offset=query.offset, order=query.order()),
         OdooCall("search_count", MODEL, domain),
     ])
-    rows = [summarize(o, info, viewer.tz, now) for o in orders]
+    # The currencies came with the login: no call here once this process has seen them.
+    currencies = currency.lookup(odoo, [o.get("currency_id") for o in orders])
+    rows = [summarize(o, info, viewer.tz, now, currencies) for o in orders]
     return {"rows": rows, "query": query, "info": page_info(query, total, len(rows)),
             "tz": str(tzs.get_tz(viewer.tz))}
 
@@ -249,7 +280,9 @@ def fetch_order(odoo, viewer: SalesViewer, order_id: int, fields) -> dict:
     return found[0]
 
 
-def _lines(records, info: ModelInfo, currency) -> list[dict]:
+def _lines(records, info: ModelInfo, order_currency, taxes=None) -> list[dict]:
+    """Line rows; `taxes` ``{id: name}`` names each line's taxes (Odoo's Taxes column)."""
+    taxes = taxes or {}
     out = []
     for r in records:
         if r.get("display_type"):  # sections and notes: shown as headings
@@ -263,24 +296,27 @@ def _lines(records, info: ModelInfo, currency) -> list[dict]:
             "description": r.get("name") or "",
             "qty": r.get("product_uom_qty") or 0,
             "qty_text": f"{r.get('product_uom_qty') or 0:g}",
-            "price_unit": money(r.get("price_unit"), currency),
+            "price_unit": money(r.get("price_unit"), order_currency),
             "discount": r.get("discount") or 0,
-            "subtotal": money(r.get("price_subtotal"), currency),
-            "tax": money(r.get("price_tax"), currency),
+            "subtotal": money(r.get("price_subtotal"), order_currency),
+            "tax": money(r.get("price_tax"), order_currency),
             "has_tax": bool(r.get(info.tax_field)),
+            "tax_names": ", ".join(taxes[t] for t in r.get(info.tax_field) or [] if taxes.get(t)),
         })
     return out
 
 
 def quote_detail(odoo, viewer: SalesViewer, order_id: int, *, storage=None, now=None) -> dict:
-    """Everything on one quote: ≤ 3 RPCs when warm (order, lines, history)."""
+    """Everything on one quote: ≤ 3 RPCs when warm (order, lines, history; the currency and
+    tax names from caches)."""
     now = now or tzs.now_utc()
     info = model_info(odoo)
     fields = info.order_read_fields(ORDER_DETAIL_FIELDS)
     if not chatter.needs_message_ids(viewer.version):
         fields = [f for f in fields if f != "message_ids"]
     order = fetch_order(odoo, viewer, order_id, fields)
-    currency = order.get("currency_id")
+    currencies = currency.lookup(odoo, [order.get("currency_id")])
+    order_currency = currency_of(order, currencies)
     line_ids = order.get("order_line") or []
     lines = odoo.read(LINE_MODEL, line_ids, info.line_read_fields()) if line_ids else []
     messages = chatter.fetch_messages(odoo, viewer.version, MODEL, order_id,
@@ -289,15 +325,15 @@ def quote_detail(odoo, viewer: SalesViewer, order_id: int, *, storage=None, now=
     if storage is not None:
         files = media.collect(messages, media.record(MODEL, order_id), storage)
     chatter.present(messages, tz=viewer.tz, partner_id=viewer.partner_id, now=now)
-    row = summarize(order, info, viewer.tz, now)
+    row = summarize(order, info, viewer.tz, now, currencies)
     state = row["state"]["key"]
     locked = bool(order.get("locked")) or state == "done"
     editable = state in ("draft", "sent")
     return {
         **row,
-        "lines": _lines(lines, info, currency),
-        "untaxed": money(order.get("amount_untaxed"), currency),
-        "taxes": money(order.get("amount_tax"), currency),
+        "lines": _lines(lines, info, order_currency, tax_names(odoo, lines, info)),
+        "untaxed": money(order.get("amount_untaxed"), order_currency),
+        "taxes": money(order.get("amount_tax"), order_currency),
         "note": sanitize_html(order.get("note")) if not is_blank_html(order.get("note"))
         else Markup(""),
         "origin": order.get("origin") or "",

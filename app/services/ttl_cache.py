@@ -25,6 +25,11 @@ class TTLCache:
             self._items[key] = (now, value)
         return value
 
+    def put(self, key, value):
+        """Keep `value` for `key` from now (what a caller learned without asking for it)."""
+        with self._lock:
+            self._items[key] = (time.monotonic(), value)
+
     def has(self, key) -> bool:
         """True when `key` holds a value still fresh (no loading)."""
         with self._lock:

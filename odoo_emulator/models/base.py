@@ -10,6 +10,7 @@ from ..orm import (
     Binary,
     Boolean,
     Char,
+    Float,
     Html,
     Integer,
     Many2many,
@@ -64,6 +65,11 @@ class Currency(BaseModel):
     name = Char("Currency", required=True)
     symbol = Char("Symbol")
     active = Boolean("Active", default=True)
+    # As Odoo: the symbol's side of the amount, and decimals (computed from rounding in Odoo).
+    position = Selection([["after", "After Amount"], ["before", "Before Amount"]],
+                         "Symbol Position", default="after")
+    rounding = Float("Rounding Factor", default=0.01)
+    decimal_places = Integer("Decimal Places", default=2)
 
 
 class Company(BaseModel):

@@ -141,6 +141,22 @@ def test_create_warns_about_duplicates_first(tech, emulator):
     assert record["phone_sanitized"] == "+18045550116"
 
 
+def test_duplicates_are_found_by_the_national_number_of_any_country(tech, emulator):
+    """A Belgian mobile stored the way people write it at home ("0470 12 34 56") is found when
+    the same number is typed internationally: the country code is not cut at 10 digits."""
+    env = emulator.state.env(1, su=True)
+    belgium = env["res.country"].search([("code", "=", "BE")])[0]
+    env["res.partner"]._create_one({"name": "Brasserie Dupont", "phone": "0470 12 34 56",
+                                    "country_id": belgium})
+    response = tech.post("/customers/new", data={"name": "Dupont again",
+                                                  "phone": "+32 470 12 34 56"})
+    assert response.status_code == 409
+    assert "Brasserie Dupont" in names(response)
+    other = tech.post("/customers/new", data={"name": "Not Dupont",
+                                               "phone": "+32 470 99 88 77"})
+    assert other.status_code == 302
+
+
 def test_create_refuses_bad_input_and_keeps_it(tech):
     response = tech.post("/customers/new", data={"name": "Zed", "phone": "call me maybe"})
     assert response.status_code == 422

@@ -150,11 +150,44 @@ def test_quote_from_a_job_with_two_lines(app, admin):
     assert record["state"] == "draft" and len(record["order_line"]) == 2
     assert record["user_id"][0] == uid_of(admin, "tech1") and record["origin"]
     page = tech.get(f"/sales/{oid}")
+    assert page.status_code == 200 and rpc_count(page) <= 4  # + the tax names, read once
+    page = tech.get(f"/sales/{oid}")
     assert page.status_code == 200 and rpc_count(page) <= 3
     html = page.get_data(as_text=True)
     assert f"{record['amount_total']:,.2f}" in html  # Odoo's total, not Fieldkit's
     history = tech.get(f"/jobs/{job}").get_data(as_text=True)
     assert "written for this job" in history and f"/sales/{oid}" in history
+
+
+def test_amounts_show_the_currency_symbol_as_odoo_does_and_each_lines_taxes(app, admin):
+    office = as_user(app, "office")  # the login brought the active currencies along
+    office.get("/sales")  # the first page of a process also reads fields_get
+    listed = office.get("/sales?filter=all")
+    assert rpc_count(listed) <= 2
+    html = listed.get_data(as_text=True)
+    assert re.search(r"\$\u00a0[\d,]+\.\d\d<", html) and " USD<" not in html
+
+    oid = new_quote(office, admin)
+    euro = admin.search_read("res.currency", [("name", "=", "EUR")], ["id"]) or \
+        [{"id": admin.create("res.currency", {"name": "EUR", "symbol": "€",
+                                              "position": "after"})}]
+    admin.write("sale.order", [oid], {"currency_id": euro[0]["id"]})
+    record = order(admin, oid, ("name", "amount_total", "amount_untaxed", "amount_tax",
+                                "order_line"))
+    lines = admin.read("sale.order.line", record["order_line"], ["price_tax"])
+    first = office.get(f"/sales/{oid}")  # EUR came after the login: read once, with the taxes
+    assert first.status_code == 200 and rpc_count(first) <= 5
+    page = office.get(f"/sales/{oid}")
+    assert rpc_count(page) <= 3
+    html = page.get_data(as_text=True)
+    for key in ("amount_total", "amount_untaxed", "amount_tax"):
+        assert f"{record[key]:,.2f}\u00a0€" in html, key
+    assert "$" not in re.search(r'<table class="quote-lines-table">.*?</dl>', html, re.S).group(0)
+    taxes = re.findall(r"<span class=\"muted\" data-line-tax>([^<]*)</span>", html)
+    assert taxes == [f"Taxes: 15% ({line['price_tax']:,.2f}\u00a0€)" for line in lines]
+
+    row = office.get(f"/sales?filter=all&q={record['name']}").get_data(as_text=True)
+    assert f"{record['amount_total']:,.2f}\u00a0€" in row
 
 
 def test_new_quote_from_customer_and_opportunity(app, admin):

@@ -4,6 +4,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.services import sales
+from app.services.currency import Currency
 from app.services.sales import ModelInfo, QuoteRefused, SalesViewer
 
 INFO_16 = ModelInfo(states={"draft": "Quotation", "sent": "Quotation Sent", "sale": "Sales Order",
@@ -50,7 +51,23 @@ def test_list_domains():
 
 
 def test_money_is_odoos_amount_in_the_order_currency():
-    assert sales.money(1234.5, [2, "EUR"]) == "1,234.50 EUR"
+    euro = Currency(symbol="€", position="after", digits=2)
+    assert sales.money(1234.5, euro) == "1,234.50\u00a0€"
+    assert sales.money(1234.5, None) == "1,234.50"
+
+
+def test_lines_name_their_taxes_and_amounts():
+    records = [{"id": 1, "product_id": [5, "Filter"], "name": "Filter", "product_uom_qty": 2,
+                "price_unit": 10.0, "price_subtotal": 20.0, "price_tax": 3.0, "tax_id": [7, 8]},
+               {"id": 2, "product_id": [6, "Labour"], "name": "Labour", "product_uom_qty": 1,
+                "price_unit": 50.0, "price_subtotal": 50.0, "price_tax": 0.0, "tax_id": []}]
+    dollar = Currency(symbol="$", position="before")
+    first, second = sales._lines(records, INFO_16, dollar, {7: "15%", 8: "Eco 1%"})
+    assert first["tax_names"] == "15%, Eco 1%" and first["tax"] == "$\u00a03.00"
+    assert first["has_tax"] and first["price_unit"] == "$\u00a010.00"
+    assert not second["has_tax"] and second["tax_names"] == ""
+    # A tax whose name could not be read: the amount alone.
+    assert sales._lines(records[:1], INFO_16, dollar, {7: "15%"})[0]["tax_names"] == "15%"
 
 
 def test_viewer_without_sales_rights_is_refused():
