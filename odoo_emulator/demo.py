@@ -772,6 +772,7 @@ class Seeder:
         self.seed_totp()
         self.seed_timesheets()
         self.seed_second_company()
+        self.seed_oca_addons()
 
     def seed_archived(self):
         """Archived records every real database has (OdooBot's partner, the public user, the
@@ -831,6 +832,30 @@ class Seeder:
             return
         for rid in list(orders.records):
             orders._write_one(rid, {"project_id": project})
+
+    def seed_oca_addons(self):
+        """The OCA add-ons the emulator runs with (models/oca_fieldservice.py) listed as
+        installed, hr_timesheet too under fieldservice_timesheet; with
+        fieldservice_account_analytic every location has its own analytic account (as its
+        demo data does). Last, so the ids seeded before stay the same."""
+        from .models import oca_fieldservice as oca
+        addons = self.state.addons
+        modules = self.env["ir.module.module"]
+        for name in addons:
+            self.create("ir.module.module", {
+                "name": name, "shortdesc": oca.TITLES[name], "state": "installed",
+                "latest_version": f"{self.version}.0.1.0.0"}, f"base.module_{name}")
+        if oca.TIMESHEET in addons:
+            for rid, rec in list(modules.records.items()):
+                if rec.get("name") == "hr_timesheet":
+                    modules._write_one(rid, {"state": "installed"})
+        if oca.ANALYTIC in addons:
+            locations = self.env["fsm.location"]
+            for rid, rec in list(locations.records.items()):
+                account = self.create("account.analytic.account", {
+                    "name": rec.get("name") or f"Location {rid}",
+                    "company_id": rec.get("company_id") or self.company})
+                locations._write_one(rid, {"analytic_account_id": account})
 
     def seed_totp(self):
         """tech2fa (password tech2fa): a technician with two-factor login (auth_totp), its

@@ -30,6 +30,10 @@ OPTIONAL_MODULES = {
     "helpdesk_mgmt": "helpdesk tickets", "hr_timesheet": "timesheets",
     "auth_totp": "two-factor login", "stock_sms": "delivery text messages",
     "sale_management": "quotation templates", "fieldservice_sale": "jobs from sales orders",
+    # OCA add-ons the job timer writes through (app/services/timer.py)
+    "fieldservice_project": "job time on the order's project",
+    "fieldservice_timesheet": "job time linked to the order, total on the job page",
+    "fieldservice_account_analytic": "job time on the location's analytic account",
 }
 TECHNICIAN_GROUP = "fieldservice.group_fsm_user_own"
 # (label, model, operations) a user is checked against; each a yes/no per operation.

@@ -65,6 +65,8 @@ ARG_VALUES = {
     # A job link's token and id: without a valid signed token every /t/ route refuses.
     ("links", "token"): "not-a-valid-link",
     ("links", "link_id"): "no-such-link",
+    # A customer's section on its own page (the customer is the <id> record).
+    ("customers", "section"): "quotes",
 }
 
 
