@@ -42,7 +42,11 @@ MESSAGES = {
     503: "Odoo can't be reached right now.",
 }
 AUTH_KEYS = ("odoo_sid", "user_id", "username", "user_name", "partner_id", "tz", "lang",
-             "role", "odoo_version", "company_id")
+             "role", "odoo_version", "company_id", "companies", "company_ids")
+# Odoo's refusal of an allowed_company_ids the user no longer belongs to (odoo.api
+# Environment.companies): a company was taken from the user after the login.
+UNAUTHORIZED_COMPANIES = "Access to unauthorized or invalid companies."
+COMPANIES_CHANGED = "Your companies changed in Odoo. Log in again to see them."
 
 
 def error_response(status, message=None, **extra):
@@ -66,11 +70,16 @@ def _back_with_message(message):
 def handle_session_expired(error):
     log.info("odoo session ended for %s on %s: %s", session.get("username"), request.path,
              error.message)
+    return _log_in_again(error.user_message)
+
+
+def _log_in_again(message):
+    """Forget the login and send the user to the login page (JSON callers: 401)."""
     for key in AUTH_KEYS:
         session.pop(key, None)
     if wants_json():
-        return jsonify(success=False, error=error.user_message, login_url=login_url()), 401
-    flash(error.user_message, "warning")
+        return jsonify(success=False, error=message, login_url=login_url()), 401
+    flash(message, "warning")
     return redirect(login_url(current_location()))
 
 
@@ -91,6 +100,10 @@ def _retry_url():
 def handle_access_error(error):
     log.info("odoo access error for %s on %s: %s", session.get("username"), request.path,
              error.message)
+    if UNAUTHORIZED_COMPANIES in (error.message or ""):
+        # Every call of this session would be refused the same way: a new login reads the
+        # user's companies again.
+        return _log_in_again(COMPANIES_CHANGED)
     return error_response(403, error.user_message)
 
 

@@ -48,6 +48,7 @@ ERROR_TEXT = {400: "The body or a parameter is not what the endpoint accepts (th
                                                          "configured; try again later."}
 SESSION = [{"session": [], "csrf": []}]
 SIGNATURE = [{"rmmSignature": [], "rmmTimestamp": []}]
+TWILIO_SIGNATURE = [{"twilioSignature": []}]
 PUBLIC = []
 
 
@@ -339,6 +340,11 @@ def build_spec(app):
                 "rmmTimestamp": {"type": "apiKey", "in": "header", "name": "X-RMM-Timestamp",
                                  "description": "Unix seconds; refused when more than 5 "
                                                 "minutes off."},
+                "twilioSignature": {"type": "apiKey", "in": "header",
+                                    "name": "X-Twilio-Signature",
+                                    "description": "Twilio's signature: base64 HMAC-SHA1 of "
+                                                   "the URL and the sorted form parameters "
+                                                   "with the Twilio auth token."},
             },
         },
     }

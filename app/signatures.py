@@ -16,6 +16,7 @@ Signature scheme (Stripe's): headers `X-RMM-Timestamp: <unix seconds>` and
 under the signature is what makes the 5-minute limit hold: an old event can't be replayed
 with a fresh timestamp.
 """
+import base64
 import hashlib
 import hmac
 import logging
@@ -81,6 +82,37 @@ def signature_required(secret_setting, *, max_age_setting=None, default_max_age=
         wrapped.authenticated_by_signature = True
         return wrapped
     return decorator
+
+
+TWILIO_HEADER = "X-Twilio-Signature"
+
+
+def twilio_signature(auth_token, url, params):
+    """Twilio's request signature: base64 HMAC-SHA1 of the full URL followed by each POST
+    parameter's name and value, sorted by name (twilio.com/docs/usage/security)."""
+    message = url + "".join(f"{name}{value}" for name, value in sorted(params))
+    digest = hmac.new(auth_token.encode(), message.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def twilio_signature_required(view):
+    """Accept a Twilio callback only with a valid `X-Twilio-Signature` made with
+    TWILIO_AUTH_TOKEN (401 otherwise, 503 when Twilio is not configured); no CSRF, as above.
+    Twilio signs no timestamp: callbacks carry their own one-time token in the URL instead."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        token = current_app.config.get("TWILIO_AUTH_TOKEN")
+        if not token:
+            return jsonify(success=False, error="This webhook is not configured."), 503
+        params = list(request.form.items(multi=True))
+        expected = twilio_signature(token, request.url, params)
+        given = request.headers.get(TWILIO_HEADER, "")
+        if not hmac.compare_digest(expected.encode(), given.encode()):
+            log.warning("webhook %s refused: bad Twilio signature", request.path)
+            return jsonify(success=False, error="The signature does not match."), 401
+        return view(*args, **kwargs)
+    wrapped.authenticated_by_signature = True
+    return wrapped
 
 
 def init_app(app, csrf):

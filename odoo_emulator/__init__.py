@@ -74,15 +74,18 @@ def _parse_today(today):
     return dt.date.fromisoformat(str(today))
 
 
-def build_state(data_path=None, version=17, latency_ms=0, today=None, fieldservice_project=False):
+def build_state(data_path=None, version=17, latency_ms=0, today=None, fieldservice_project=False,
+                addons=()):
     from .state import EmulatorState
     return EmulatorState(data_path=data_path, version=int(version), today=_parse_today(today),
-                         latency_ms=latency_ms, fieldservice_project=fieldservice_project)
+                         latency_ms=latency_ms, fieldservice_project=fieldservice_project,
+                         addons=addons)
 
 
 def start_in_thread(port=0, data_path=None, version=17, latency_ms=0, today=None, quiet=True,
-                    host="127.0.0.1", fieldservice_project=False):
-    """Start the emulator in a daemon thread and return its handle."""
+                    host="127.0.0.1", fieldservice_project=False, addons=()):
+    """Start the emulator in a daemon thread and return its handle (`addons`: OCA add-ons to
+    install, see odoo_emulator/models/oca_fieldservice.py)."""
     from werkzeug.serving import make_server
 
     from .server import EmulatorApp
@@ -90,7 +93,7 @@ def start_in_thread(port=0, data_path=None, version=17, latency_ms=0, today=None
     if quiet:
         logger.setLevel(logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    state = build_state(data_path, version, latency_ms, today, fieldservice_project)
+    state = build_state(data_path, version, latency_ms, today, fieldservice_project, addons)
     server = make_server(host, port, EmulatorApp(state), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="odoo-emulator", daemon=True)
     thread.start()

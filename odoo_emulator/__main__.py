@@ -1,5 +1,6 @@
 """python -m odoo_emulator --port 8069 --data FILE.sqlite3 [--host 127.0.0.1]
-[--odoo-version 15..19] [--latency-ms N] [--today YYYY-MM-DD] [--quiet]"""
+[--odoo-version 15..19] [--latency-ms N] [--today YYYY-MM-DD] [--quiet]
+[--fieldservice-project] [--fieldservice-account-analytic] [--fieldservice-timesheet]"""
 
 import argparse
 import logging
@@ -21,6 +22,12 @@ def main(argv=None):
     parser.add_argument("--fieldservice-project", action="store_true",
                         help="emulate OCA fieldservice_project (orders have a project, so the "
                              "job timer writes timesheet lines)")
+    parser.add_argument("--fieldservice-account-analytic", action="store_true",
+                        help="emulate OCA fieldservice_account_analytic (15-17): locations "
+                             "have an analytic account, lines link to their order")
+    parser.add_argument("--fieldservice-timesheet", action="store_true",
+                        help="emulate OCA fieldservice_timesheet (18-19): orders list their "
+                             "timesheet lines")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -31,7 +38,11 @@ def main(argv=None):
     started = time.perf_counter()
     handle = start_in_thread(port=args.port, data_path=args.data, version=args.odoo_version,
                              latency_ms=args.latency_ms, today=args.today, quiet=args.quiet,
-                             host=args.host, fieldservice_project=args.fieldservice_project)
+                             host=args.host, fieldservice_project=args.fieldservice_project,
+                             addons=[name for name, on in (
+                                 ("fieldservice_account_analytic",
+                                  args.fieldservice_account_analytic),
+                                 ("fieldservice_timesheet", args.fieldservice_timesheet)) if on])
     keys = handle.api_keys
     lines = [f"Odoo emulator (Odoo {handle.version}) listening on {handle.url}",
              f"  database: {handle.db}   data: {handle.data_path}   "

@@ -771,6 +771,8 @@ class Seeder:
         self.seed_archived()
         self.seed_totp()
         self.seed_timesheets()
+        self.seed_second_company()
+        self.seed_oca_addons()
 
     def seed_archived(self):
         """Archived records every real database has (OdooBot's partner, the public user, the
@@ -831,6 +833,30 @@ class Seeder:
         for rid in list(orders.records):
             orders._write_one(rid, {"project_id": project})
 
+    def seed_oca_addons(self):
+        """The OCA add-ons the emulator runs with (models/oca_fieldservice.py) listed as
+        installed, hr_timesheet too under fieldservice_timesheet; with
+        fieldservice_account_analytic every location has its own analytic account (as its
+        demo data does). Last, so the ids seeded before stay the same."""
+        from .models import oca_fieldservice as oca
+        addons = self.state.addons
+        modules = self.env["ir.module.module"]
+        for name in addons:
+            self.create("ir.module.module", {
+                "name": name, "shortdesc": oca.TITLES[name], "state": "installed",
+                "latest_version": f"{self.version}.0.1.0.0"}, f"base.module_{name}")
+        if oca.TIMESHEET in addons:
+            for rid, rec in list(modules.records.items()):
+                if rec.get("name") == "hr_timesheet":
+                    modules._write_one(rid, {"state": "installed"})
+        if oca.ANALYTIC in addons:
+            locations = self.env["fsm.location"]
+            for rid, rec in list(locations.records.items()):
+                account = self.create("account.analytic.account", {
+                    "name": rec.get("name") or f"Location {rid}",
+                    "company_id": rec.get("company_id") or self.company})
+                locations._write_one(rid, {"analytic_account_id": account})
+
     def seed_totp(self):
         """tech2fa (password tech2fa): a technician with two-factor login (auth_totp), its
         secret `totp.demo_secret("tech2fa")` (last, so the ids seeded before stay the same)."""
@@ -845,6 +871,88 @@ class Seeder:
             gfield: [(6, 0, [self.gids[g] for g in security.TECH_GROUPS])]},
             f"fieldkit.user_{login}")
         self.users[login] = uid
+
+    def seed_second_company(self):
+        """A second company, "Fieldkit Services West", with its own customers, locations and
+        orders (some for today, assigned to tech2co), a quote and a lead. tech2co and office2co
+        (passwords as their logins) belong to both companies, the main one being current.
+        No warehouse: 18 and 19 create none for a new company (s_co_warehouses_allowed_second).
+        Last, so the ids seeded before stay the same and the main company's data is untouched."""
+        v = self.version
+        cpartner = self.create("res.partner", {
+            "name": "Fieldkit Services West", "is_company": True, "street": "1200 Larimer St",
+            "city": "Denver", "zip": "80204", "country_id": self.us, "tz": COMPANY_TZ,
+            "phone": "+1 303-555-0100", "email": "west@fieldkit.example.com"})
+        west = self.create("res.company", {"name": "Fieldkit Services West", "partner_id": cpartner,
+                                           "currency_id": self.usd, "sequence": 10},
+                           "fieldkit.company_west")
+        self.env["res.partner"]._write_one(cpartner, {"company_id": west})
+        self.west = west
+        gfield = "groups_id" if v <= 18 else "group_ids"
+        for login, name, groups in (("tech2co", "Wes Walker", security.TECH_GROUPS),
+                                    ("office2co", "Opal Ortega", security.OFFICE_GROUPS)):
+            pid = self.create("res.partner", {"name": name, "tz": COMPANY_TZ,
+                                              "email": f"{login}@fieldkit.example.com"})
+            uid = self.create("res.users", {
+                "login": login, "password": login, "partner_id": pid,
+                "company_id": self.company, "company_ids": [(6, 0, [self.company, west])],
+                gfield: [(6, 0, [self.gids[g] for g in groups])]}, f"fieldkit.user_{login}")
+            self.users[login] = uid
+            self.create("res.users.apikeys", {"name": "Fieldkit demo key", "user_id": uid,
+                                              "key": api_key_for(login), "scope": "rpc"})
+        self.state.invalidate_groups()
+        tech_partner = self.state.storage.data["res.users"][self.users["tech2co"]]["partner_id"]
+        person = self.create("fsm.person", {"partner_id": tech_partner, "company_id": False},
+                             "fieldkit.person_tech2co")
+        env = self.state.env(self.users["office2co"], su=True).with_context(
+            allowed_company_ids=[west])
+        customers, locations = [], []
+        for name, street in (("Aspen Ridge Lodge", "40 Aspen Way"),
+                             ("Front Range Brewing", "2210 Blake St"),
+                             ("Mile High Dental", "915 Colfax Ave")):
+            cid = env["res.partner"]._create_one({
+                "name": name, "is_company": True, "street": street, "city": "Denver",
+                "zip": "80202", "country_id": self.us, "company_id": west,
+                "phone": "+1 303-555-01" + str(20 + len(customers)),
+                "email": "info@" + name.lower().replace(" ", "") + ".example.com"})
+            customers.append(cid)
+            lid = env["fsm.location"]._create_one({
+                "name": f"{name} - Main", "owner_id": cid, "contact_id": cid, "street": street,
+                "city": "Denver", "zip": "80202", "country_id": self.us, "company_id": west})
+            # In Odoo the location's company is its partner's (_inherits); here both hold it.
+            env["res.partner"]._write_one(env["fsm.location"].records[lid]["partner_id"],
+                                          {"company_id": west})
+            locations.append(lid)
+        today = self.local_today(COMPANY_TZ)
+        open_key = self._open_stages(True)[0] if v <= 17 else "new"
+        for n, (days, hour, assigned, kind) in enumerate((
+                (0, 8, True, "open"), (0, 10, True, "open"), (0, 13, True, "open"),
+                (1, 9, True, "open"), (0, 15, False, "open"), (-1, 9, True, "completed"))):
+            start = _utc(today + dt.timedelta(days=days), hour, 0, COMPANY_TZ)
+            problem = PROBLEMS[(n + 3) % len(PROBLEMS)]
+            vals = {"location_id": locations[n % len(locations)], "company_id": west,
+                    "person_id": person if assigned else False, "scheduled_date_start": start,
+                    "scheduled_duration": 1.5, "priority": "0",
+                    "description": problem if v <= 17 else f"<p>{problem}</p>",
+                    "stage_id": self.stage[open_key if assigned else "new"]}
+            if kind == "completed":
+                end = (dt.datetime.strptime(start, "%Y-%m-%d %H:%M:%S") + dt.timedelta(hours=1))
+                vals.update(date_start=start, date_end=end.strftime("%Y-%m-%d %H:%M:%S"),
+                            stage_id=self.stage["completed"],
+                            resolution=RESOLUTIONS[0] if v <= 17 else f"<p>{RESOLUTIONS[0]}</p>")
+            env["fsm.order"]._create_one(vals)
+        reg = self.state.registry.classes
+        if "sale.order" in reg:
+            env["sale.order"]._create_one({
+                "partner_id": customers[0], "user_id": self.users["office2co"],
+                "company_id": west, "order_line": [(0, 0, {"product_id": self.products[0],
+                                                           "product_uom_qty": 2.0})]})
+        if "crm.lead" in reg:
+            env["crm.lead"]._create_one({
+                "name": "Front Range Brewing: Walk-in cooler service", "type": "opportunity",
+                "partner_id": customers[1], "user_id": self.users["office2co"],
+                "company_id": west, "expected_revenue": 2400.0, "probability": 30.0,
+                "stage_id": self.state.xmlids["crm.stage_lead1"][1]})
 
     def seed_countries(self):
         """More countries for phone numbers read in another country's format (last, so the

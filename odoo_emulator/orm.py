@@ -176,6 +176,7 @@ class Env:
         self.context = dict(context or {})
         self.su = su
         self._groups = None
+        self._companies = None
 
     def __getitem__(self, name):
         cls = self.registry.classes.get(name)
@@ -217,6 +218,36 @@ class Env:
     @property
     def is_admin(self):
         return "base.group_system" in self.groups
+
+    @property
+    def company_ids(self):
+        """env.companies: the context's allowed_company_ids (the first is env.company), each
+        among the user's companies; without the key every company of the user (Odoo's
+        Environment.companies).
+
+        :raises AccessError: an id the user does not belong to (not for the superuser).
+        """
+        if self._companies is None:
+            user = self.user
+            mine = list(user.get("company_ids") or [user.get("company_id") or 1])
+            allowed = self.context.get("allowed_company_ids")
+            if allowed:
+                if not isinstance(allowed, list) or not all(
+                        isinstance(c, int) and not isinstance(c, bool) for c in allowed):
+                    raise AccessError("Access to unauthorized or invalid companies.")
+                if not self.su and set(allowed) - set(mine):
+                    raise AccessError("Access to unauthorized or invalid companies.")
+                self._companies = list(allowed)
+            else:
+                self._companies = mine
+        return self._companies
+
+    @property
+    def company_id(self):
+        """env.company: the first allowed company, else the user's current one."""
+        if self.context.get("allowed_company_ids"):
+            return self.company_ids[0]
+        return self.user.get("company_id") or 1
 
     def ref(self, xmlid):
         model, rid = self.state.xmlids.get(xmlid, (None, None))
@@ -390,6 +421,8 @@ class BaseModel:
             return ids
         global_preds = [p for g, p in rules if g is None]
         group_preds = [p for g, p in rules if g is not None and g in env.groups]
+        if any(getattr(p, "company_rule", False) for p in global_preds):
+            env.company_ids  # noqa: B018 (Odoo evaluates company_ids with the rule: may raise)
         out = []
         for rid in ids:
             if any(not p(env, self, rid) for p in global_preds):
@@ -402,7 +435,33 @@ class BaseModel:
     def _check_rules(self, ids, operation="read"):
         allowed = set(self._rule_filter(ids))
         if len(allowed) != len(set(ids)):
-            raise AccessError(self._rule_message(operation))
+            denied = [rid for rid in ids if rid not in allowed]
+            error = AccessError(self._rule_message(operation))
+            suggested = self._suggested_company(denied) if self.version >= 17 else None
+            if suggested:
+                # 17+ name the company to switch to, in the message and the error's context
+                # (recorded on 18 and 19: s_co_read_other_company_main_only).
+                cid, name = suggested
+                note = ("This seems to be a multi-company issue, you might be able to access "
+                        f"the record by switching to the company: {name}.")
+                error = AccessError(f"{error.message}\n\n{note}")
+                error.context = {"suggested_company": {"id": cid, "display_name": name}}
+            raise error
+
+    def _suggested_company(self, denied):
+        """(id, name) of the one company of the user that would show these records, when only
+        the allowed companies hide them."""
+        env = self.env
+        user = env.user
+        mine = list(user.get("company_ids") or [user.get("company_id") or 1])
+        wider = type(self)(env.with_context(allowed_company_ids=mine))
+        if set(wider._rule_filter(denied)) != set(denied):
+            return None
+        companies = {self.records[rid].get("company_id") for rid in denied} - {False, None}
+        if len(companies) != 1:
+            return None
+        cid = companies.pop()
+        return cid, env.store.data["res.company"].get(cid, {}).get("name")
 
     def _rule_message(self, operation):
         v = self.version
@@ -504,6 +563,61 @@ class BaseModel:
     @api_model
     def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
         return self.search_read(domain, field_names, offset, limit, order)
+
+    @api_model
+    def web_search_read(self, domain=None, specification=None, offset=0, limit=None, order=None,
+                        count_limit=None, **kwargs):
+        """The web client's search: ``{"length", "records"}``. 17+ read the records with
+        :meth:`web_read`'s specification; 15/16 take a list of fields (``fields``) instead."""
+        if self.version <= 16:
+            fields = kwargs.pop("fields", None) if specification is None else specification
+            records = self.search_read(domain, fields, offset, limit, order)
+        else:
+            ids = self._search(domain, offset, limit, order)
+            records = self._web_read(ids, specification or {}, check_rules=False)
+        length = len(records) + (offset or 0)
+        if limit and len(records) == limit:
+            length = self.search_count(domain, limit=count_limit)
+        return {"length": length, "records": records}
+
+    def web_read(self, ids, specification):
+        """Odoo 17+'s read with a specification (odoo/models.py ``web_read``): a many2one is
+        its id, or ``{"id", ...}`` with the co-record's ``fields`` (display_name read as
+        superuser); an x2many its ids, or a list of ``{"id", ...}`` with ``fields``."""
+        if self.version <= 16:
+            raise no_such_method(self._name, "web_read", self.version)
+        return self._web_read(ids, specification)
+
+    def _web_read(self, ids, specification, check_rules=True):
+        names = [name for name in specification if name != "id"]
+        if names:
+            rows = self._read(ids, names, "_classic_write", check_rules=check_rules)
+        else:
+            rows = [{"id": rid} for rid in _as_ids(ids)]
+        for name, spec in specification.items():
+            field = self.fields.get(name)
+            sub = (spec or {}).get("fields")
+            if field is None or sub is None or not field.relation:
+                continue  # other fields ignore a sub-specification, as in Odoo
+            co_model = self.env[field.relation]
+            extra = {k: v for k, v in sub.items() if k != "display_name"}
+            if field.type == "many2one":
+                linked = sorted({row[name] for row in rows if row[name]})
+                data = {vals["id"]: vals for vals in co_model._web_read(linked, extra)}
+                if "display_name" in sub:
+                    for rid in data:
+                        data[rid]["display_name"] = co_model.sudo_display_name(rid)
+                for row in rows:
+                    row[name] = data.get(row[name], {"id": row[name]}) if row[name] else False
+            elif field.type in ("one2many", "many2many"):
+                linked = sorted({rid for row in rows for rid in row[name]})
+                data = {vals["id"]: vals for vals in co_model._web_read(linked, sub)}
+                for row in rows:
+                    row[name] = [data.get(rid) or {"id": rid} for rid in row[name]]
+        return rows
+
+    def sudo_display_name(self, rid):
+        return self.env.sudo()[self._name].display_name_of(rid)
 
     # -- read -------------------------------------------------------------------------------
     def read(self, ids, fields=None, load="_classic_read"):
@@ -633,6 +747,10 @@ class BaseModel:
         f = self.fields.get(fname)
         if f is None or f.default is None:
             return None
+        if f.type == "many2one" and f.relation == "res.company" and f.default == 1:
+            # Odoo's models default their company to env.company (the first allowed company);
+            # the emulator's models write default=1 (the main company) for it.
+            return self.env.company_id
         return f.default(self) if callable(f.default) else f.default
 
     # -- create -----------------------------------------------------------------------------

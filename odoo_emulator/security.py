@@ -202,6 +202,62 @@ def _true(env, model, rid):
     return True
 
 
+def _company(or_false=True):
+    """Odoo's multi-company rule: ``[('company_id', 'in', company_ids)]``, with
+    ``'|', ('company_id', '=', False)`` in front where the module writes it (company_ids =
+    env.companies: the context's allowed_company_ids, else all the user's companies)."""
+    def pred(env, model, rid):
+        company = model.records[rid].get("company_id")
+        return (or_false and not company) or company in env.company_ids
+    pred.company_rule = True  # evaluated (and refused for foreign ids) even for no records
+    return pred
+
+
+def _partner_company(env, model, rid):
+    """base's res_partner_rule: ``['|', '|', ('partner_share', '=', False), ('company_id',
+    'parent_of', company_ids), ('company_id', '=', False)]``: internal users' partners are
+    seen from every company; without company hierarchies parent_of is `in`."""
+    company = model.records[rid].get("company_id")
+    if not company or company in env.company_ids:
+        return True
+    return rid in _internal_partners(env)
+
+
+_partner_company.company_rule = True
+
+
+def _internal_partners(env):
+    return {u.get("partner_id") for uid, u in env.store.data["res.users"].items()
+            if u.get("active", True) and USER in env.state.user_groups(uid)}
+
+
+def _sale_line_company(env, model, rid):
+    """sale's sale_order_line_comp_rule; the line's company is its order's (a related field)."""
+    order = env.store.data["sale.order"].get(model.records[rid].get("order_id"), {})
+    return order.get("company_id") in env.company_ids
+
+
+_sale_line_company.company_rule = True
+
+
+# Global (every user) multi-company rules of the models Fieldkit reads, as the modules ship
+# them: base (res.partner), OCA fieldservice security/ir_rule.xml (fsm.order and its
+# configuration; fsm.location and fsm.person have none: they inherit res.partner's company
+# field without its rule), sale, crm, stock, helpdesk_mgmt, hr_timesheet.
+COMPANY_RULES = {
+    "res.partner": _partner_company,
+    "fsm.order": _company(), "fsm.stage": _company(), "fsm.team": _company(),
+    "fsm.tag": _company(), "fsm.category": _company(), "fsm.equipment": _company(),
+    "fsm.template": _company(),
+    "sale.order": _company(or_false=False), "sale.order.line": _sale_line_company,
+    "crm.lead": _company(),
+    "stock.picking": _company(or_false=False), "stock.warehouse": _company(or_false=False),
+    "stock.location": _company(), "stock.quant": _company(),
+    "helpdesk.ticket": _company(),
+    "account.analytic.line": _company(),
+}
+
+
 def rules_for(version):
     rules = {
         "sale.order": [(SALE_OWN, _owner_field("user_id")), (SALE_ALL, _true)],
@@ -211,4 +267,6 @@ def rules_for(version):
     }
     if version <= 17:
         rules["fsm.order"] = [(FSM_OWN, _fsm_own), (FSM_USER, _true)]
+    for model, pred in COMPANY_RULES.items():
+        rules[model] = [(None, pred), *rules.get(model, [])]
     return rules

@@ -150,12 +150,13 @@ class EmulatorApp:
             exc = ValueError(message)
         arguments = [] if isinstance(exc, NotFound) else [
             a for a in (exc.args or (message,)) if isinstance(a, (str, int, float))]
+        context = getattr(exc, "context", None) or {}  # e.g. AccessError's suggested_company
         if self.version >= 19:
-            data = {"name": name, "message": message, "arguments": arguments, "context": {},
-                    "debug": debug}
+            data = {"name": name, "message": message, "arguments": arguments,
+                    "context": context, "debug": debug}
         else:
             data = {"name": name, "debug": debug, "message": message, "arguments": arguments,
-                    "context": {}}
+                    "context": context}
         payload = {"jsonrpc": "2.0", "id": req_id,
                    "error": {"code": code, "message": top, "data": data}}
         status = 404 if isinstance(exc, NotFound) and self.version <= 16 else 200
@@ -473,7 +474,8 @@ class EmulatorApp:
             msg = error_message(exc)
             payload = {"name": error_name(exc), "message": msg,
                        "arguments": [a for a in exc.args if isinstance(a, (str, int))],
-                       "context": {}, "debug": f"{error_name(exc)}: {msg}"}
+                       "context": getattr(exc, "context", None) or {},
+                       "debug": f"{error_name(exc)}: {msg}"}
             return self._json_response(payload, status)
         finally:
             log.info("json2 %s.%s %.1f ms", model, method,

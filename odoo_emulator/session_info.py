@@ -31,7 +31,6 @@ def session_info(state, uid, base_url):
     env = state.env(uid, su=True)
     groups = state.user_groups(uid)
     is_system = "base.group_system" in groups
-    company = data["res.company"][user.get("company_id") or 1]
     server_version, version_info = SERVER_VERSIONS[version]
     user_context = env["res.users"].context_get()
     values = {
@@ -41,7 +40,7 @@ def session_info(state, uid, base_url):
         "server_version": server_version, "server_version_info": version_info,
         "name": partner.get("name"), "username": user.get("login"),
         "partner_display_name": env["res.partner"].display_name_of(user["partner_id"]),
-        "partner_id": user["partner_id"], "company_id": company and user.get("company_id") or 1,
+        "partner_id": user["partner_id"], "company_id": user.get("company_id") or 1,
         "web.base.url": base_url.rstrip("/"), "user_id": [uid],
         "partner_write_date": partner.get("write_date"),
         "home_action_id": False,
@@ -49,12 +48,23 @@ def session_info(state, uid, base_url):
     for key, value in values.items():
         if key in info:
             info[key] = value
-    company_entry = {"id": 1, "name": company.get("name"), "sequence": company.get("sequence", 0)}
-    if version >= 17:
-        company_entry.update(child_ids=[], parent_id=False)
-    if version >= 19:
-        company_entry["currency_id"] = company.get("currency_id") or 1
-    info["user_companies"] = {"current_company": 1, "allowed_companies": {"1": company_entry}}
+    # Every company of the user, the current one being res.users.company_id (recorded with
+    # several companies: s_co_session_info_two_companies on 16, 18 and 19).
+    current = user.get("company_id") or 1
+    allowed = {}
+    for cid in user.get("company_ids") or [current]:
+        row = data["res.company"].get(cid)
+        if row is None:
+            continue
+        entry = {"id": cid, "name": row.get("name"), "sequence": row.get("sequence", 10)}
+        if version >= 17:
+            entry.update(child_ids=[], parent_id=False)
+        if version >= 19:
+            entry["currency_id"] = row.get("currency_id") or 1
+        allowed[str(cid)] = entry
+    info["user_companies"] = {"current_company": current, "allowed_companies": allowed}
+    if "display_switch_company_menu" in info:
+        info["display_switch_company_menu"] = len(allowed) > 1
     if version >= 17:
         info["user_companies"]["disallowed_ancestor_companies"] = {}
     # The active currencies, as res.currency.get_all_currencies (19 adds the name).

@@ -12,7 +12,7 @@ import time
 
 from . import security
 from .exceptions import AccessDenied, AccessError, NotFound, no_such_method
-from .models import all_models
+from .models import all_models, oca_fieldservice
 from .orm import INTERNAL, Env, Field, Registry, domain_lib
 from .storage import Storage
 
@@ -74,7 +74,7 @@ class SessionStore(dict):
 
 class EmulatorState:
     def __init__(self, data_path=None, version=17, today=None, latency_ms=0,
-                 fieldservice_project=False):
+                 fieldservice_project=False, addons=()):
         if version not in SERVER_VERSIONS:
             raise ValueError(f"unsupported Odoo version {version}")
         self.version = version
@@ -89,12 +89,10 @@ class EmulatorState:
         self.registry = Registry(version, all_models())
         self.registry.acl = security.acl_for(version)
         self.registry.rules = security.rules_for(version)
-        if fieldservice_project:
-            # OCA fieldservice_project (not on the recorded servers): the order's project,
-            # where its timesheets go.
-            field = Field("many2one", "Project", relation="project.project")
-            field.name = "project_id"
-            self.registry.fields["fsm.order"]["project_id"] = field
+        # OCA add-ons the recorded servers lack (models/oca_fieldservice.py), on demand
+        self.addons = oca_fieldservice.resolve(
+            (*addons, *(["fieldservice_project"] if fieldservice_project else [])), version)
+        oca_fieldservice.install(self.registry, self.addons)
         self.storage = Storage(data_path)
         self.sessions = SessionStore(self.storage, self.lock)
         self.faults = {"count": 0, "mode": "502", "hang_seconds": 30, "path": ""}

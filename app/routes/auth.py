@@ -15,14 +15,16 @@ from werkzeug.routing import BuildError
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Regexp
 
-from app.navigation import OFFICE_ROLES
+from app.navigation import OFFICE_ROLES, nav_sections
 from app.security import (
     INSECURE_COOKIE_MESSAGE,
     insecure_cookie_transport,
     is_logged_in,
+    login_required,
     safe_next,
 )
 from app.services import auth, login_throttle, two_factor
+from app.services import companies as company_choice
 from app.services.odoo_api import AccessDenied, OdooError, TwoFactorExpired
 from app.validation import HTMLForm
 
@@ -154,3 +156,49 @@ def logout():
     # Pages of this user may sit in the HTTP cache; the service worker clears its own caches.
     response.headers["Clear-Site-Data"] = '"cache"'
     return response
+
+
+@bp.app_template_global("company_menu")
+def company_menu():
+    """The user menu's company switcher (None with one company), and where a switch returns:
+    this page, or its section's list when the page shows one record (which the other company
+    may not see)."""
+    menu = company_choice.menu(session)
+    if menu is None:
+        return None
+    back = request.full_path.rstrip("?") if request.method == "GET" else home_url()
+    if request.view_args:
+        back = next((item.url for item in nav_sections() if item.active), home_url())
+    return {**menu, "back": back}
+
+
+@bp.app_template_global("several_companies")
+def several_companies():
+    """True when lists name each record's company (several companies active)."""
+    return company_choice.several_active(session)
+
+
+@bp.app_template_global("company_column")
+def company_column():
+    """The Company column of a list table, when several companies are active (else none)."""
+    return [{"key": "company", "label": "Company"}] if several_companies() else []
+
+
+@bp.route("/company", methods=("GET", "POST"))
+@login_required
+def company():
+    """Switch companies like Odoo's switcher: one current company (first in
+    allowed_company_ids, the default of new records), others shown beside it."""
+    back = safe_next(request.values.get("next"), home_url())
+    if request.method == "POST":
+        try:
+            ids = company_choice.choose(session, request.form.get("company_id"),
+                                        request.form.getlist("company_ids"))
+        except company_choice.CompanyChoiceError as exc:
+            return render_template("auth/company.html", error=str(exc), switch_back=back), 422
+        company_choice.switch(session, ids)
+        flash(f"Now working in {company_choice.label(session)}.", "success")
+        return redirect(back)
+    if company_choice.menu(session) is None:
+        return redirect(back)
+    return render_template("auth/company.html", switch_back=back)

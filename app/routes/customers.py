@@ -48,6 +48,14 @@ def detail(id):
                            **customers.customer_detail(get_odoo(), _viewer(), id))
 
 
+@bp.get("/customers/<int:id>/<section>")
+@login_required
+def section(id, section):
+    """One section of the customer on its own page (2 RPCs), linked from the customer page."""
+    return render_template("customers/section.html", endpoints=current_app.view_functions,
+                           **customers.customer_section(get_odoo(), _viewer(), id, section))
+
+
 @bp.route("/customers/new", methods=["GET", "POST"])
 @login_required
 def new():

@@ -22,7 +22,9 @@ def _viewer():
 
 
 def _render_detail(id, *, error=None, form=None, status=200):
-    job = jobs.job_detail(get_odoo(), _viewer(), id, storage=get_storage())
+    odoo = get_odoo()
+    job = jobs.job_detail(odoo, _viewer(), id, storage=get_storage(),
+                          nested=timer.detail_nested(odoo))
     page = render_template(
         "jobs/detail.html",
         job=job,
@@ -30,7 +32,7 @@ def _render_detail(id, *, error=None, form=None, status=200):
         error=error,
         form=form or {},
         eta=request.args.get("eta", type=int),
-        timer=timer.status(get_odoo(), _viewer(), id),
+        timer=timer.status(odoo, _viewer(), id, timer.logged_hours(job)),
     )
     # The worker keeps this page offline and refetches it only when the list shows another
     # version of the job (sw.js, PAGE_VERSION).

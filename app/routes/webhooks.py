@@ -2,16 +2,17 @@
 
 `POST /webhooks/rmm` receives the RMM's events (see app/services/rmm.py for the events and
 app/signatures.py for the signature and why CSRF does not apply here).
+`POST /webhooks/twilio/<token>` receives Twilio's delivery reports of a text (app/services/sms.py).
 """
 from flask import Blueprint, jsonify, request
 
-from app.openapi import SIGNATURE, document
-from app.services import rmm
+from app.openapi import SIGNATURE, TWILIO_SIGNATURE, document
+from app.services import rmm, sms
 from app.services.assets import AssetError
 from app.services.odoo_api import OdooError, OdooUnavailable, UserError
 from app.services.odoo_integration import IntegrationConfigError, integration_client
 from app.services.store import StoreError, get_store
-from app.signatures import signature_required
+from app.signatures import signature_required, twilio_signature_required
 from app.validation import InvalidInput
 
 bp = Blueprint("webhooks", __name__)
@@ -40,6 +41,28 @@ def rmm_event():
         return jsonify(success=False, error=exc.user_message), 400
     except (UserError, AssetError) as exc:
         return jsonify(success=False, error=exc.user_message), 422
+    except (OdooUnavailable, StoreError, IntegrationConfigError):
+        return _unavailable()
+    except OdooError as exc:
+        return jsonify(success=False, error=exc.user_message), 502
+    return jsonify(success=True, **result)
+
+
+@bp.post("/webhooks/twilio/<token>")
+@document(
+    summary="Receive a Twilio delivery report", tags=["Webhooks"], security=TWILIO_SIGNATURE,
+    description="Twilio's status callback for one text (form-encoded `MessageStatus`, "
+                "`ErrorCode`, ...). The URL's token was made when the text was sent. A final "
+                "status (delivered, undelivered, failed) is noted once on the job or customer "
+                "the text was sent from; other statuses are ignored.",
+    responses={200: {"action": {"enum": ["noted", "ignored", "duplicate"]}}},
+    errors=(401, 404, 502, 503))
+@twilio_signature_required
+def twilio_status(token):
+    try:
+        result = sms.delivery_report(token, request.form, integration_client)
+    except sms.SmsError as exc:
+        return jsonify(success=False, error=str(exc)), exc.status
     except (OdooUnavailable, StoreError, IntegrationConfigError):
         return _unavailable()
     except OdooError as exc:

@@ -4,6 +4,7 @@ import time
 
 from flask import current_app, session
 
+from app.services import companies as company_choice
 from app.services import currency, two_factor
 from app.services.odoo_api import (
     OdooError,
@@ -169,10 +170,7 @@ def _adopt(odoo, sid):
 
 def _user(odoo, info, login):
     context = info.get("user_context") or {}
-    companies = info.get("user_companies") or {}
-    company_id = companies.get("current_company") or info.get("company_id")
-    if isinstance(company_id, list):  # very old servers answer [id, name]
-        company_id = company_id[0]
+    companies, company_id = company_choice.from_session_info(info)
     log.info("login %s (uid %s) on Odoo %s", login, info["uid"], odoo.version)
     currency.remember(odoo, info.get("currencies"))  # amounts shown as Odoo does, no call
     return {
@@ -185,6 +183,9 @@ def _user(odoo, info, login):
         "lang": context.get("lang") or "en_US",
         "odoo_version": odoo.version,
         "company_id": company_id,
+        # Every company of the user, for the switcher; the current one alone is active.
+        "companies": companies,
+        "company_ids": [company_id] if company_id else [],
         **fetch_access(odoo, info["uid"]),
     }
 

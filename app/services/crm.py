@@ -212,6 +212,7 @@ def _card(row, tags_by_id, today: date) -> dict:
         "revenue_text": money(row.get("expected_revenue")),
         "probability": round(float(row.get("probability") or 0)),
         "user": _m2o_name(row.get("user_id")),
+        "company": _m2o_name(row.get("company_id")),  # read with several companies only
         "tags": [tags_by_id[t] for t in row.get("tag_ids") or [] if t in tags_by_id],
         "stars": PRIORITY_STARS.get(str(row.get("priority") or "0"), 0),
         "activity_state": row.get("activity_state") or "",
@@ -226,7 +227,8 @@ def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None 
     domain = flt.domain(viewer)
     groups = odoo.read_group("crm.lead", domain, ["expected_revenue:sum", "stage_id"],
                              ["stage_id"], orderby="stage_id")
-    rows = odoo.search_read("crm.lead", domain, CARD_FIELDS, limit=PIPELINE_LIMIT,
+    rows = odoo.search_read("crm.lead", domain, CARD_FIELDS + jobs.company_fields(viewer),
+                            limit=PIPELINE_LIMIT,
                             order="priority desc, id desc")
     tags = get_tags(odoo)
     tags_by_id = {t["id"]: t["name"] for t in tags}

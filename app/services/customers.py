@@ -4,10 +4,11 @@
   ``phone_mobile_search``, Odoo's own search field that ignores formatting (spaces, dashes,
   parentheses, "+"), which a plain ``ilike`` on ``phone`` does not (see the recordings). A query
   in E.164 also matches numbers stored in national format by its national digits.
-* The customer page reads the partner and then its sections (contacts, jobs, quotes,
-  opportunities, equipment, open tickets) together in one parallel round (`OdooAPI.parallel`),
-  all filtered on the commercial partner so a contact shows their company's records. A section
-  Odoo refuses (no sales rights, helpdesk not installed) is left out, not an error.
+* The customer page reads the partner with its company's contacts (one call), then its jobs
+  (one call); quotes, opportunities, equipment, open tickets and assets each have their own
+  page (two calls), all filtered on the commercial partner so a contact shows their company's
+  records. A section Odoo refuses (no sales rights, helpdesk not installed) says so, not an
+  error.
 * Creating warns about possible duplicates (same phone by any formatting, same email) first.
 * Odoo's access rules decide who may create and edit; a refusal is shown on the form.
 """
@@ -20,8 +21,8 @@ import re
 import phonenumbers
 from werkzeug.exceptions import NotFound
 
-from app.services import jobs
-from app.services.odoo_api import AccessError, OdooCall, OdooError, OdooUnavailable
+from app.services import jobs, sales
+from app.services.odoo_api import AccessError, OdooError, OdooUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,8 @@ def search_customers(odoo, viewer, q: str = "", *, archived: bool = False, page:
     """One page of customers matching `q` (1 RPC)."""
     page = max(1, page)
     rows = odoo.search_read("res.partner", search_domain(q, archived=archived),
-                            list_fields(viewer.version), limit=PAGE_SIZE + 1,
+                            list_fields(viewer.version) + jobs.company_fields(viewer),
+                            limit=PAGE_SIZE + 1,
                             offset=(page - 1) * PAGE_SIZE, order="complete_name asc, id desc")
     return {"customers": [summarize(r) for r in rows[:PAGE_SIZE]], "q": q or "",
             "archived": archived, "page": page, "has_next": len(rows) > PAGE_SIZE}
@@ -103,60 +105,114 @@ def summarize(row: dict) -> dict:
         "email": row.get("email") or "", "ref": row.get("ref") or "",
         "city": row.get("city") or "", "archived": row.get("active") is False,
         "tel_url": jobs.tel_url(mobile or phone), "sms_url": jobs.sms_url(mobile or phone),
+        "company": jobs._m2o_name(row.get("company_id")),  # read with several companies only
     }
 
 
 # --------------------------------------------------------------------------- detail
 
 
-def _sections(commercial: int, viewer) -> list[tuple]:
-    """(key, model, domain, fields, order) of each section of the customer page."""
+def _sections(commercial: int, viewer) -> dict[str, tuple]:
+    """key -> (model, domain, fields, order) of each section of the customer."""
     mine = jobs.own_domain(viewer.partner_id) if viewer.is_technician else []
-    return [
-        ("contacts", "res.partner", [("parent_id", "=", commercial)],
-         ["name", "function", "phone", "email"], "name asc"),
-        ("jobs", "fsm.order", [("location_id.owner_id", "child_of", commercial), *mine],
-         ["name", "stage_id", "scheduled_date_start", "is_closed"],
-         "scheduled_date_start desc, id desc"),
-        ("quotes", "sale.order", [("partner_id", "child_of", commercial)],
-         ["name", "state", "amount_total", "date_order"], "date_order desc, id desc"),
-        ("opportunities", "crm.lead", [("partner_id", "child_of", commercial)],
-         ["name", "stage_id", "expected_revenue", "probability"], "id desc"),
-        ("equipment", "fsm.equipment", [("owner_id", "child_of", commercial)],
-         ["name", "serial", "location_id"], "name asc"),
-        ("tickets", "helpdesk.ticket",
-         [("partner_id", "child_of", commercial), ("stage_id.closed", "=", False)],
-         ["name", "stage_id", "priority"], "id desc"),
-    ]
+    return {
+        "jobs": ("fsm.order", [("location_id.owner_id", "child_of", commercial), *mine],
+                 ["name", "stage_id", "scheduled_date_start", "is_closed"],
+                 "scheduled_date_start desc, id desc"),
+        "quotes": ("sale.order", [("partner_id", "child_of", commercial)],
+                   ["name", "state", "amount_total", "currency_id", "date_order"],
+                   "date_order desc, id desc"),
+        "opportunities": ("crm.lead", [("partner_id", "child_of", commercial)],
+                          ["name", "stage_id", "expected_revenue", "probability"], "id desc"),
+        "equipment": ("fsm.equipment", [("owner_id", "child_of", commercial)],
+                      ["name", "serial", "location_id"], "name asc"),
+        "tickets": ("helpdesk.ticket",
+                    [("partner_id", "child_of", commercial), ("stage_id.closed", "=", False)],
+                    ["name", "stage_id", "priority"], "id desc"),
+    }
 
 
-def _section_rows(outcome, model):
+# The sections on their own pages (/customers/<id>/<key>), each 2 RPCs: the customer page
+# itself reads only the partner with its contacts and the jobs (issue: page RPC budgets).
+MORE_SECTIONS = {"quotes": "Quotes", "opportunities": "Opportunities",
+                 "equipment": "Equipment", "tickets": "Open tickets", "assets": "Assets"}
+# The partner and its company's contacts come in one search_read; a company with more people
+# than this gets its partner read on its own (one call more) when the partner falls outside.
+PEOPLE_LIMIT = 80
+
+
+def _read_section(odoo, key, spec):
     """A section's rows, or None when Odoo refused it (rights, module not installed): the page
     shows what the user may see. A transport failure still fails the page (503 with retry)."""
-    if isinstance(outcome, OdooUnavailable):
-        raise outcome
-    if isinstance(outcome, OdooError):  # AccessError, "Object helpdesk.ticket doesn't exist"
-        log.info("customer section %s left out: %s", model, outcome.message)
+    model, domain, fields, order = spec
+    try:
+        return odoo.search_read(model, domain, fields, limit=SECTION_LIMIT, order=order)
+    except OdooUnavailable:
+        raise
+    except OdooError as exc:  # AccessError, "Object helpdesk.ticket doesn't exist"
+        log.info("customer section %s left out: %s", model, exc.message)
         return None
-    return outcome
+
+
+def _partner_and_people(odoo, viewer, customer_id: int):
+    """The partner and the contacts of its company, in one call: the partner, its children and
+    its siblings (the children of its parent), archived ones included so that an archived
+    customer still opens; the contacts are then picked as before (active children of the
+    commercial partner). When the commercial partner is further up than the parent (nested
+    companies), its contacts take a call of their own.
+    :raises NotFound: when the partner does not exist."""
+    rows = odoo.call("res.partner", "search_read",
+                     ["|", "|", ("id", "=", customer_id), ("parent_id", "=", customer_id),
+                      ("parent_id.child_ids", "in", [customer_id])],
+                     fields=detail_fields(viewer.version), limit=PEOPLE_LIMIT, order="name asc",
+                     context={"active_test": False})
+    row = next((r for r in rows if r["id"] == customer_id), None)
+    if row is None:  # over PEOPLE_LIMIT people, sorted before it by name
+        found = odoo.read("res.partner", [customer_id], detail_fields(viewer.version))
+        if not found:
+            raise NotFound("This customer does not exist (any more).")
+        row = found[0]
+    commercial = jobs._m2o_id(row.get("commercial_partner_id")) or customer_id
+    if commercial not in (customer_id, jobs._m2o_id(row.get("parent_id"))):
+        rows = odoo.search_read("res.partner", [("parent_id", "=", commercial)],
+                                ["name", "function", "phone", "email", "parent_id", "active"],
+                                limit=SECTION_LIMIT + 1, order="name asc")
+    contacts = [r for r in rows if r["id"] != customer_id and r.get("active") is not False
+                and jobs._m2o_id(r.get("parent_id")) == commercial][:SECTION_LIMIT]
+    return row, commercial, contacts
 
 
 def customer_detail(odoo, viewer, customer_id: int) -> dict:
-    """The customer page: the partner (1 RPC), then its six sections read together in one
-    parallel round (6 RPCs, about one round trip).
+    """The customer page: the partner with its company's contacts (1 RPC), then its jobs
+    (1 RPC). Quotes, opportunities, equipment, tickets and assets are a link each to their own
+    page (:func:`customer_section`).
     :raises NotFound: when the partner does not exist."""
-    rows = odoo.read("res.partner", [customer_id], detail_fields(viewer.version))
+    row, commercial, contacts = _partner_and_people(odoo, viewer, customer_id)
+    job_rows = _read_section(odoo, "jobs", _sections(commercial, viewer)["jobs"])
+    return {"customer": _customer(row, customer_id, commercial),
+            "contacts": [_contact(c) for c in contacts], "jobs": _rows("jobs", job_rows),
+            "more": MORE_SECTIONS}
+
+
+def customer_section(odoo, viewer, customer_id: int, key: str) -> dict:
+    """One section of a customer on its own page: the partner (1 RPC), then the section (1 RPC;
+    the assets through their partial's global).
+    :raises NotFound: when the partner does not exist or `key` is no section."""
+    if key not in MORE_SECTIONS:
+        raise NotFound("No such section.")
+    rows = odoo.read("res.partner", [customer_id], ["display_name", "commercial_partner_id"])
     if not rows:
         raise NotFound("This customer does not exist (any more).")
-    row = rows[0]
-    commercial = jobs._m2o_id(row.get("commercial_partner_id")) or customer_id
-    specs = _sections(commercial, viewer)
-    outcomes = odoo.parallel(
-        [OdooCall("search_read", model, domain, fields, limit=SECTION_LIMIT, order=order)
-         for _key, model, domain, fields, order in specs], return_errors=True)
-    sections = {spec[0]: _section_rows(outcome, spec[1])
-                for spec, outcome in zip(specs, outcomes, strict=True)}
-    contacts = [c for c in sections.pop("contacts") or [] if c["id"] != customer_id]
+    commercial = jobs._m2o_id(rows[0].get("commercial_partner_id")) or customer_id
+    spec = _sections(commercial, viewer).get(key)
+    found = _read_section(odoo, key, spec) if spec else None
+    # Quotes say their state and total as the quotes list does ("Sales Order · $ 1,234.50").
+    metas = sales.brief_lines(odoo, found) if key == "quotes" and found else None
+    return {"customer": {"id": customer_id, "name": rows[0].get("display_name") or ""},
+            "key": key, "title": MORE_SECTIONS[key], "rows": _rows(key, found, metas)}
+
+
+def _customer(row, customer_id, commercial) -> dict:
     address = ", ".join(p for p in (row.get("street"), row.get("street2"), row.get("city"),
                                     jobs._m2o_name(row.get("state_id")), row.get("zip")) if p)
     customer = summarize(row)
@@ -171,8 +227,7 @@ def customer_detail(odoo, viewer, customer_id: int) -> dict:
         "numbers": [{"field": f, "label": label, "number": row[f]}
                     for f, label in (("mobile", "Mobile"), ("phone", "Phone")) if row.get(f)],
     })
-    return {"customer": customer, "contacts": [_contact(c) for c in contacts],
-            **{key: _rows(key, value) for key, value in sections.items()}}
+    return customer
 
 
 def _contact(row):
@@ -181,16 +236,17 @@ def _contact(row):
             "email": row.get("email") or ""}
 
 
-def _rows(key, rows):
-    """A section as list items {id, title, meta}; None stays None (not available)."""
+def _rows(key, rows, metas=None):
+    """A section as list items {id, title, meta}; None stays None (not available). `metas`:
+    the meta line of each row by id, when a section's service makes it."""
     if rows is None:
         return None
     out = []
     for r in rows:
         if key == "jobs":
             meta = jobs._m2o_name(r.get("stage_id"))
-        elif key == "quotes":
-            meta = f"{(r.get('state') or '').title()} · {r.get('amount_total') or 0:,.2f}"
+        elif metas and r["id"] in metas:
+            meta = metas[r["id"]]
         elif key == "opportunities":
             meta = f"{jobs._m2o_name(r.get('stage_id'))} · {r.get('probability') or 0:.0f}%"
         elif key == "equipment":

@@ -8,7 +8,8 @@ sent together through `OdooAPI.parallel`, so the page costs about one Odoo round
    job is no work: it counts in its stage only, known from the order stages that
    `jobs.get_stage_map` caches, read in the same round trip when not cached: a 7th read);
 2. open unassigned orders; 3. open overdue orders (scheduled before the user's midnight);
-4. quotations waiting for confirmation (draft and sent) and their value;
+4. quotations waiting for confirmation (draft and sent) and their value per currency (shown
+   with its symbol, as Odoo does; the currencies come with the login);
 5. the CRM pipeline's expected revenue by stage; 6. late transfers (as Odoo's "Late" filter).
 
 The sales, CRM and stock reads are left out for a user whose access to that app is "none"
@@ -18,10 +19,10 @@ than failing the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from app.services import dispatch, jobs
+from app.services import currency, dispatch, jobs
 from app.services import timezone as tzs
 from app.services.odoo_api import AccessError, OdooCall, OdooError
 
@@ -74,7 +75,7 @@ def calls(viewer, access: Access, now: datetime, *, stages=False) -> dict[str, O
     }
     if access.sales:
         out["quotes"] = OdooCall("read_group", "sale.order", [("state", "in", QUOTE_STATES)],
-                                 ["amount_total:sum"], ["state"], lazy=True)
+                                 ["amount_total:sum"], ["currency_id"], lazy=True)
     if access.crm:
         out["pipeline"] = OdooCall("read_group", "crm.lead", [("type", "=", "opportunity")],
                                    ["expected_revenue:sum"], ["stage_id"], lazy=True)
@@ -125,10 +126,17 @@ def today_summary(groups, cancelled_id=None) -> tuple[list[dict], list[dict]]:
     return list(by_stage.values()), technicians
 
 
-def quotes_summary(groups) -> dict:
-    count = sum(_count(g, "state", lazy=True) for g in groups or [])
+def quotes_summary(groups, currencies=None) -> dict:
+    """Count and value of the quotes to confirm; `values`: the value per currency as Odoo
+    shows it, whole units (amounts in different currencies are never added up)."""
+    count = sum(_count(g, "currency_id", lazy=True) for g in groups or [])
     value = sum(g.get("amount_total") or 0.0 for g in groups or [])
-    return {"count": count, "value": round(value, 2)}
+    values = []
+    for group in groups or []:
+        currency_id, code = _m2o(group.get("currency_id"))
+        shown = (currencies or {}).get(currency_id) or currency.Currency(symbol=code)
+        values.append(replace(shown, digits=0).format(group.get("amount_total") or 0.0))
+    return {"count": count, "value": round(value, 2), "values": values}
 
 
 def pipeline_summary(groups) -> list[dict]:
@@ -176,7 +184,8 @@ def load_dashboard(odoo, viewer, access: Access, *, now: datetime | None = None)
         "technicians": technicians,
         "unassigned": part("unassigned"),
         "overdue": part("overdue"),
-        "quotes": part("quotes", quotes_summary),
+        "quotes": part("quotes", lambda groups: quotes_summary(
+            groups, currency.lookup(odoo, [g.get("currency_id") for g in groups]))),
         "pipeline": part("pipeline", pipeline_summary),
         "late_transfers": part("late"),
         "access": access,

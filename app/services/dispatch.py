@@ -10,8 +10,6 @@ every few minutes per company and shared by every page that needs them.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -25,6 +23,7 @@ from app.services.listing import (
     search_domain,
 )
 from app.services.odoo_api import OdooCall
+from app.services.ttl_cache import TTLCache, server_key
 
 PAGE_SIZE = 50
 PERSON_CACHE_SECONDS = 300
@@ -54,17 +53,16 @@ class AssignError(jobs.JobActionError):
 # --------------------------------------------------------------------------- technicians
 
 
-_person_cache: dict = {}
-_person_lock = threading.Lock()
+# Per server, database and company, in every worker process through the shared store.
+_person_cache = TTLCache(PERSON_CACHE_SECONDS, shared="fsm-persons")
 
 
 def _person_key(odoo, viewer):
-    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None), viewer.company_id)
+    return server_key(odoo, viewer.companies_key)
 
 
 def persons_cached(odoo, viewer) -> bool:
-    hit = _person_cache.get(_person_key(odoo, viewer))
-    return bool(hit) and time.monotonic() - hit[0] < PERSON_CACHE_SECONDS
+    return _person_cache.has(_person_key(odoo, viewer))
 
 
 def _person_call():
@@ -74,21 +72,20 @@ def _person_call():
 def _keep_persons(odoo, viewer, records):
     persons = sorted(({"id": r["id"], "name": r.get("name") or f"#{r['id']}"} for r in records),
                      key=lambda p: (p["name"].lower(), p["id"]))
-    with _person_lock:
-        _person_cache[_person_key(odoo, viewer)] = (time.monotonic(), persons)
+    _person_cache.put(_person_key(odoo, viewer), persons)
     return persons
 
 
 def get_technicians(odoo, viewer) -> list[dict]:
     """Active field service workers `{id, name}` by name, cached per company for 5 minutes."""
-    if persons_cached(odoo, viewer):
-        return _person_cache[_person_key(odoo, viewer)][1]
+    persons = _person_cache.peek(_person_key(odoo, viewer))
+    if persons is not None:
+        return persons
     return _keep_persons(odoo, viewer, odoo.parallel([_person_call()])[0])
 
 
 def clear_caches():
-    with _person_lock:
-        _person_cache.clear()
+    _person_cache.clear()
 
 
 def config_calls(odoo, viewer):
@@ -242,7 +239,8 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
     domain = table_domain(filters, viewer.tz, today)
     extra = config_calls(odoo, viewer)
     results = odoo.parallel([
-        OdooCall("search_read", "fsm.order", domain, jobs.list_fields(viewer.version),
+        OdooCall("search_read", "fsm.order", domain,
+                 jobs.list_fields(viewer.version) + jobs.company_fields(viewer),
                  limit=filters.query.limit, offset=filters.query.offset,
                  order=filters.query.order()),
         OdooCall("search_count", "fsm.order", domain),

@@ -294,7 +294,8 @@ def _load_van(odoo, viewer) -> Van:
 
 def get_van(odoo, viewer) -> Van:
     """The viewer's van (see the module docstring), read once every few minutes per user."""
-    key = (*_server_key(odoo), "van", viewer.user_id)
+    # per user and active companies: the van's warehouse is seen through Odoo's company rules
+    key = (*_server_key(odoo), "van", viewer.user_id, viewer.companies_key)
     return _cached(key, lambda: _load_van(odoo, viewer))
 
 
@@ -369,6 +370,7 @@ def summarize_picking(rec: dict, tz_name: str, now: datetime) -> dict:
         "responsible": _m2o_name(rec.get("user_id")),
         "scheduled": tzs.relative_day(scheduled, tz_name, now) if scheduled else "Not scheduled",
         "urgent": rec.get("priority") == "1",
+        "company": _m2o_name(rec.get("company_id")),  # read with several companies only
     }
 
 
@@ -383,7 +385,7 @@ def list_transfers(odoo, viewer, query, *, kind="all", now=None) -> dict:
     rows = odoo.search_read(
         "stock.picking",
         domain,
-        PICKING_LIST_FIELDS,
+        PICKING_LIST_FIELDS + (["company_id"] if viewer.several_companies else []),
         limit=query.limit + 1,
         offset=query.offset,
         order=query.order(),

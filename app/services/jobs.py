@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlencode
@@ -33,7 +31,8 @@ from werkzeug.exceptions import Forbidden, NotFound
 from app.services import chatter, inventory, media
 from app.services import timezone as tzs
 from app.services.actions import ActionRefused
-from app.services.odoo_api import OdooCall
+from app.services.odoo_api import AccessError, OdooCall
+from app.services.s3_service import get_storage
 from app.services.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
 from app.services.ttl_cache import TTLCache, server_key
 from app.services.uploads import check_signature_png
@@ -74,6 +73,9 @@ class Viewer:
     name: str = ""
     company_id: int | None = None
     lang: str = "en_US"
+    # The active companies (allowed_company_ids), the current one first: caches of what
+    # Odoo's company rules filter are kept per set of companies.
+    company_ids: tuple = ()
 
     @classmethod
     def from_session(cls, session) -> Viewer:
@@ -87,7 +89,19 @@ class Viewer:
             name=session.get("user_name") or session.get("username") or "",
             company_id=session.get("company_id"),
             lang=session.get("lang") or "en_US",
+            company_ids=tuple(session.get("company_ids") or (
+                [session["company_id"]] if session.get("company_id") else [])),
         )
+
+    @property
+    def companies_key(self) -> tuple:
+        """The active companies as a cache key part (what Odoo's company rules let through)."""
+        return tuple(sorted(self.company_ids)) or (self.company_id,)
+
+    @property
+    def several_companies(self) -> bool:
+        """True when lists say which company each record belongs to."""
+        return len(self.company_ids) > 1
 
     @property
     def is_technician(self) -> bool:
@@ -142,6 +156,12 @@ def list_fields(version: int) -> list[str]:
     if version <= 18:
         fields.append("mobile")
     return fields
+
+
+def company_fields(viewer: Viewer) -> list[str]:
+    """`company_id` when several companies are active: lists then name each record's company,
+    read in the same call (no extra RPC)."""
+    return ["company_id"] if viewer.several_companies else []
 
 
 def detail_fields(version: int) -> list[str]:
@@ -288,22 +308,21 @@ def build_stage_map(records) -> StageMap:
     )
 
 
-_stage_cache: dict = {}
-_stage_lock = threading.Lock()
+# The stage records (JSON) per server, database and company, in every worker process through
+# the shared store (see ttl_cache): a new process does not read them again.
+_stage_cache = TTLCache(STAGE_CACHE_SECONDS, shared="fsm-stages")
 
 
 def _stage_cache_key(odoo, viewer):
-    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None), viewer.company_id)
+    return server_key(odoo, viewer.companies_key)
 
 
 def get_stage_map(odoo, viewer: Viewer, *, refresh=False) -> StageMap:
     """The order stages, read once every few minutes per Odoo company (they are configuration)."""
     key = _stage_cache_key(odoo, viewer)
-    now = time.monotonic()
-    with _stage_lock:
-        hit = _stage_cache.get(key)
-    if hit and not refresh and now - hit[0] < STAGE_CACHE_SECONDS:
-        return hit[1]
+    records = None if refresh else _stage_cache.peek(key)
+    if records is not None:
+        return build_stage_map(records)
     call = stage_call()
     return remember_stage_map(odoo, viewer, getattr(odoo, call.method)(*call.args, **call.kwargs))
 
@@ -320,22 +339,18 @@ def stage_call() -> OdooCall:
 
 
 def remember_stage_map(odoo, viewer: Viewer, records) -> StageMap:
-    """Build the stage map from the records of :func:`stage_call` and cache it."""
-    stage_map = build_stage_map(records)
-    with _stage_lock:
-        _stage_cache[_stage_cache_key(odoo, viewer)] = (time.monotonic(), stage_map)
-    return stage_map
+    """Build the stage map from the records of :func:`stage_call` and cache them."""
+    _stage_cache.put(_stage_cache_key(odoo, viewer), list(records))
+    return build_stage_map(records)
 
 
 def stage_map_is_cached(odoo, viewer) -> bool:
-    hit = _stage_cache.get(_stage_cache_key(odoo, viewer))
-    return bool(hit) and time.monotonic() - hit[0] < STAGE_CACHE_SECONDS
+    return _stage_cache.has(_stage_cache_key(odoo, viewer))
 
 
 def clear_stage_cache():
-    """Forget the cached stages (and equipment names): after a reset, ids may differ."""
-    with _stage_lock:
-        _stage_cache.clear()
+    """Forget this process's stages (and equipment names): after a reset, ids may differ."""
+    _stage_cache.clear()
     _equipment_cache.clear()
 
 
@@ -402,6 +417,7 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "id": order["id"],
         "name": order.get("name") or f"#{order['id']}",
         "customer": _m2o_name(order.get("location_id")),
+        "company": _m2o_name(order.get("company_id")),  # read with several companies only
         "location_id": _m2o_id(order.get("location_id")),
         "address": address,
         "maps_url": maps_url(address),
@@ -493,7 +509,7 @@ def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | N
     orders = odoo.search_read(
         "fsm.order",
         active_domain(viewer, tzs.day_range_utc(today, viewer.tz)[0]),
-        list_fields(viewer.version),
+        list_fields(viewer.version) + company_fields(viewer),
         limit=LIST_LIMIT,
         order="scheduled_date_start, id",
     )
@@ -542,8 +558,40 @@ def version_conflict(odoo, viewer: Viewer, job_id: int, seen: str) -> dict | Non
     }
 
 
-def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
+# The order's x2many fields Fieldkit reads (their ids, as `read` gives them); see _web_spec.
+X2MANY_FIELDS = frozenset({"person_ids", "equipment_ids", "message_ids", "tag_ids"})
+
+
+def _web_spec(fields: list[str], nested: dict) -> dict:
+    """A ``web_read`` specification giving what ``read`` gives (many2one as ``[id, name]``
+    after :func:`_from_web`, x2many as ids), plus ``nested``: x2many -> fields of its records."""
+    spec = {
+        name: {} if name in X2MANY_FIELDS else {"fields": {"display_name": {}}} for name in fields
+    }
+    spec.update({name: {"fields": {sub: {} for sub in subs}} for name, subs in nested.items()})
+    return spec
+
+
+def _from_web(row: dict, nested: dict) -> dict:
+    """A ``web_read`` row as ``read`` gives it (``nested`` fields stay lists of dicts)."""
+    for name, value in row.items():
+        if name in nested:
+            continue
+        if isinstance(value, dict) and "id" in value:
+            row[name] = [value["id"], value.get("display_name") or ""]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            row[name] = [item["id"] for item in value]
+    return row
+
+
+def fetch_order(
+    odoo, viewer: Viewer, job_id: int, fields: list[str], *, nested: dict | None = None
+) -> dict:
     """Read one order the viewer may act on (1 RPC; 2 when refusing).
+
+    ``nested`` (17+, where Odoo has ``web_read``): x2many field -> fields of its records, read
+    in the same call (e.g. the hours of the order's timesheet lines); their values are lists
+    of dicts. Other fields come as ``read`` gives them.
 
     :raises JobNotFound: when there is no such order.
     :raises JobForbidden: when a technician asks for another technician's order.
@@ -551,6 +599,11 @@ def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
     # Odoo answers a read of ["id"] alone with [{"id": job_id}] even when no such record exists
     # (nothing is fetched), so existence is always probed with a real field.
     fields = [name for name in fields if name != "id"] or [EXISTENCE_FIELD]
+    if nested and viewer.version >= 17:
+        try:
+            return _fetch_order_nested(odoo, viewer, job_id, fields, nested)
+        except AccessError:  # e.g. the nested records are not readable for this user
+            logger.info("order %s read without %s (access refused)", job_id, sorted(nested))
     if viewer.is_technician:
         found = odoo.search_read(
             "fsm.order", [("id", "=", job_id)] + own_domain(viewer.partner_id), fields
@@ -565,6 +618,22 @@ def fetch_order(odoo, viewer: Viewer, job_id: int, fields: list[str]) -> dict:
     if not found:
         raise JobNotFound()
     return found[0]
+
+
+def _fetch_order_nested(odoo, viewer: Viewer, job_id: int, fields: list[str], nested: dict):
+    spec = _web_spec(fields, nested)
+    if viewer.is_technician:
+        domain = [("id", "=", job_id)] + own_domain(viewer.partner_id)
+        found = odoo.call("fsm.order", "web_search_read", domain, specification=spec)["records"]
+        if found:
+            return _from_web(found[0], nested)
+        if odoo.read("fsm.order", [job_id], [EXISTENCE_FIELD]):
+            raise JobForbidden()
+        raise JobNotFound()
+    found = odoo.call("fsm.order", "web_read", [job_id], spec)
+    if not found:
+        raise JobNotFound()
+    return _from_web(found[0], nested)
 
 
 # --------------------------------------------------------------------------- history
@@ -589,8 +658,21 @@ def _html_or_text(value, version: int) -> Markup:
     return text_to_html(value)
 
 
-def finish_checks(order: dict, viewer: Viewer) -> list[dict]:
-    """What Odoo checks when the job is completed, so the technician sees it before finishing."""
+def signature_on_file(job_id: int, value, storage=None) -> bool:
+    """Whether ``value`` (``x_signature_url``) is a signature Fieldkit bound to this job.
+
+    The same test as the page's link (:func:`media.unbind`): a value typed into Odoo, or copied
+    from another job, is no signature, so it can neither show nor satisfy a required signature.
+    ``storage`` reads the reference (default: the app's storage).
+    """
+    if not value:
+        return False
+    return media.unbind(media.record(MODEL, job_id), value, storage or get_storage()) is not None
+
+
+def finish_checks(order: dict, viewer: Viewer, *, signed: bool) -> list[dict]:
+    """What Odoo checks when the job is completed, so the technician sees it before finishing
+    (``signed``: :func:`signature_on_file`)."""
     checks = [
         {
             "label": "Resolution: what was done",
@@ -604,7 +686,7 @@ def finish_checks(order: dict, viewer: Viewer) -> list[dict]:
         checks.append(
             {
                 "label": "Customer signature (required by your company)",
-                "ok": bool(order.get("x_signature_url")),
+                "ok": signed,
                 "note": "collect it below first",
             }
         )
@@ -626,28 +708,37 @@ def equipment_names(odoo, equipment_ids) -> list[str]:
 
 
 def job_detail(
-    odoo, viewer: Viewer, job_id: int, *, storage=None, now: datetime | None = None
+    odoo,
+    viewer: Viewer,
+    job_id: int,
+    *,
+    storage=None,
+    now: datetime | None = None,
+    nested: dict | None = None,
 ) -> dict:
     """Everything needed on site for one job. 2 RPCs: the order and its history.
 
     The stages are cached per company (see :func:`get_stage_map`) and the equipment names per
     set (:func:`equipment_names`): a cold cache adds one call each. The parts used and the
     reports attached earlier have their own pages (inventory.job_parts_page, jobs.reports).
+    ``nested`` (see :func:`fetch_order`) is read with the order (no extra RPC) and returned
+    under ``"extra"``, for the partials of other services (the timer's ``timesheet_ids``).
 
     :raises JobNotFound: / :raises JobForbidden: see :func:`fetch_order`.
     """
     now = now or tzs.now_utc()
-    order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version))
+    order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version), nested=nested)
     stage_map = get_stage_map(odoo, viewer)
     messages = fetch_messages(odoo, viewer, order)
     equipment = equipment_names(odoo, order.get("equipment_ids") or [])
     row = summarize_order(order, stage_map, viewer.tz, now)
     stage_id = row["stage"]["id"]
-    files, signature_url = {"photos": [], "videos": []}, None
+    files, signature_url, signed = {"photos": [], "videos": []}, None, False
     if storage is not None:
         rec = media.record(MODEL, job_id)
         files = media.collect(messages, rec, storage)
         signature_url = media.link(rec, order.get("x_signature_url"), storage)
+        signed = signature_on_file(job_id, order.get("x_signature_url"), storage)
     chatter.present(messages, tz=viewer.tz, partner_id=viewer.partner_id, now=now)
     closed = row["is_closed"]
     en_route = stage_map.en_route
@@ -681,12 +772,13 @@ def job_detail(
         "is_started": bool(order.get("date_start")),
         "is_ended": bool(order.get("date_end")),
         "signature_url": signature_url,
-        "has_signature": bool(order.get("x_signature_url")),
+        "has_signature": signed,
         "require_signature": bool(order.get("require_signature")),
         "messages": messages,
         "photos": files["photos"],
         "videos": files["videos"],
-        "finish_checks": finish_checks(order, viewer),
+        "finish_checks": finish_checks(order, viewer, signed=signed),
+        "extra": {name: order[name] for name in nested or {} if name in order},
         "actions": {
             "can_act": not closed,
             "start": not closed and not order.get("date_start"),
@@ -744,11 +836,19 @@ def set_job_stage(odoo, viewer: Viewer, job_id: int, stage_id) -> str:
 
 
 def finish_job(
-    odoo, viewer: Viewer, job_id: int, resolution: str, *, now: datetime | None = None
+    odoo,
+    viewer: Viewer,
+    job_id: int,
+    resolution: str,
+    *,
+    now: datetime | None = None,
+    storage=None,
 ) -> str:
     """Write the resolution and end time, then ``action_complete`` (a stage write is refused).
 
-    :raises JobActionError: without a resolution, or without a signature the company requires.
+    ``storage`` reads the signature's reference (default: the app's storage).
+    :raises JobActionError: without a resolution, or without a signature the company requires
+        (one Fieldkit bound to this job: :func:`signature_on_file`).
     :raises UserError: / ValidationError when Odoo refuses; nothing is completed then.
     """
     resolution = check_text(resolution, "The resolution")
@@ -760,7 +860,9 @@ def finish_job(
     order = fetch_order(odoo, viewer, job_id, fields)
     if order.get("is_closed"):
         raise JobActionError("This job is already closed.")
-    if order.get("require_signature") and not order.get("x_signature_url"):
+    if order.get("require_signature") and not signature_on_file(
+        job_id, order.get("x_signature_url"), storage
+    ):
         raise JobActionError(
             "Your company requires the customer's signature: collect it before finishing."
         )

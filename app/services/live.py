@@ -46,7 +46,8 @@ def scope_of(viewer: Viewer) -> str:
 def _key(odoo, viewer: Viewer) -> str:
     server = hashlib.sha1(  # noqa: S324 (a short cache key, not security)
         f"{getattr(odoo, 'base_url', '')}|{getattr(odoo, 'db', '')}".encode()).hexdigest()[:12]
-    return f"live:{server}:{viewer.company_id or 0}:{scope_of(viewer)}"
+    companies = "-".join(str(c or 0) for c in viewer.companies_key)
+    return f"live:{server}:{companies}:{scope_of(viewer)}"
 
 
 def check_odoo(odoo, now: float | None = None) -> str:

@@ -579,8 +579,12 @@ def user_context():
                "tz": session.get("tz") or current_app.config["DEFAULT_TZ"]}
     if session.get("user_id"):
         context["uid"] = session["user_id"]
-    if session.get("company_id"):
-        context["allowed_company_ids"] = [session["company_id"]]
+    # The active companies, the current one first (app/services/companies.py): Odoo's rules
+    # show their records, and new records default to the first.
+    companies = session.get("company_ids") or (
+        [session["company_id"]] if session.get("company_id") else [])
+    if companies:
+        context["allowed_company_ids"] = list(companies)
     return context
 
 

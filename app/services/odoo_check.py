@@ -9,6 +9,7 @@ match is unambiguous. Nothing here knows about click; the command in app/cli.py 
 from dataclasses import dataclass, field
 
 from app.services import auth
+from app.services import companies as company_choice
 from app.services.odoo_api import (
     AccessDenied,
     AccessError,
@@ -29,6 +30,10 @@ OPTIONAL_MODULES = {
     "helpdesk_mgmt": "helpdesk tickets", "hr_timesheet": "timesheets",
     "auth_totp": "two-factor login", "stock_sms": "delivery text messages",
     "sale_management": "quotation templates", "fieldservice_sale": "jobs from sales orders",
+    # OCA add-ons the job timer writes through (app/services/timer.py)
+    "fieldservice_project": "job time on the order's project",
+    "fieldservice_timesheet": "job time linked to the order, total on the job page",
+    "fieldservice_account_analytic": "job time on the location's analytic account",
 }
 TECHNICIAN_GROUP = "fieldservice.group_fsm_user_own"
 # (label, model, operations) a user is checked against; each a yes/no per operation.
@@ -168,6 +173,13 @@ def _check_user(odoo, report, info, login):
                    f"{login} has none: notes and photos fail on Odoo 18 and earlier")
     report.add("ok" if user.get("tz") else "warning", "time zone",
                user.get("tz") or "none: times shown in the company's (or DEFAULT_TZ)")
+    companies, current = company_choice.from_session_info(info)
+    if len(companies) > 1:
+        names = ", ".join(name + (" (current)" if cid == current else "")
+                          for cid, name in companies)
+        report.add("info", "companies", f"{names}: the user menu offers a company switcher")
+    elif companies:
+        report.add("info", "companies", companies[0][1])
     allowed = []
     for label, model, operations in ACCESS_CHECKS:
         rights = [op for op in operations if _may(odoo, model, op)]

@@ -190,8 +190,9 @@ def load_plan(odoo, viewer: Viewer, day: date, *, view="day", draft=None,
     first, days = (week_start(day), 7) if view == "week" else (day, 1)
     start_utc, end_utc = _range_utc(first, days, viewer.tz)
     persons = dispatch.get_technicians(odoo, viewer)
-    orders = odoo.search_read("fsm.order", plan_domain(start_utc, end_utc), ORDER_FIELDS,
-                              limit=PLAN_LIMIT, order="scheduled_date_start, id")
+    orders = odoo.search_read("fsm.order", plan_domain(start_utc, end_utc),
+                              ORDER_FIELDS + jobs.company_fields(viewer), limit=PLAN_LIMIT,
+                              order="scheduled_date_start, id")
     stage_map = jobs.get_stage_map(odoo, viewer)
     hours = get_working_hours(odoo, viewer)
     cards = [card_from_order(o, stage_map, viewer, now) for o in orders]
@@ -516,7 +517,7 @@ def load_board(odoo, viewer: Viewer, *, now: datetime | None = None) -> dict:
     today = tzs.today(viewer.tz, now)
     orders = odoo.search_read(
         "fsm.order", jobs.active_domain(viewer, tzs.day_range_utc(today, viewer.tz)[0]),
-        jobs.list_fields(viewer.version), limit=jobs.LIST_LIMIT,
+        jobs.list_fields(viewer.version) + jobs.company_fields(viewer), limit=jobs.LIST_LIMIT,
         order="scheduled_date_start, id")
     stage_map = jobs.get_stage_map(odoo, viewer)
     rows = [jobs.summarize_order(o, stage_map, viewer.tz, now) for o in orders]

@@ -207,6 +207,23 @@ def currency_of(order: dict, currencies: dict):
     return currencies.get(_m2o_id(order.get("currency_id")))
 
 
+# Odoo's labels of sale.order.state (16-19, English), for pages that show a quote's state
+# without reading fields_get; the server's own (model_info) win when this process has them.
+STATE_LABELS = {"draft": "Quotation", "sent": "Quotation Sent", "sale": "Sales Order",
+                "done": "Locked", "cancel": "Cancelled"}
+
+
+def brief_lines(odoo, orders) -> dict:
+    """``{order id: "Sales Order · $ 1,234.50"}`` for lists of quotes on other pages (the
+    customer's quotes): Odoo's state label and the total in its currency. Needs ``state``,
+    ``amount_total`` and ``currency_id``; 0 RPCs once the currencies are known."""
+    labels = model_info(odoo).states if info_is_cached(odoo) else STATE_LABELS
+    currencies = currency.lookup(odoo, [o.get("currency_id") for o in orders])
+    return {o["id"]: f"{labels.get(o.get('state'), o.get('state') or '')} · "
+                     f"{money(o.get('amount_total'), currency_of(o, currencies))}"
+            for o in orders}
+
+
 def state_of(order: dict, info: ModelInfo) -> dict:
     """The badge: key, label (Odoo's own, per version) and tone; a locked 17+ order says so."""
     key = order.get("state") or "draft"
@@ -229,6 +246,7 @@ def summarize(order: dict, info: ModelInfo, tz: str, now, currencies: dict) -> d
         "total": money(order.get("amount_total"), currency_of(order, currencies)),
         "salesperson": _m2o_name(order.get("user_id")),
         "validity": order.get("validity_date") or "",
+        "company": _m2o_name(order.get("company_id")),  # read with several companies only
     }
 
 
@@ -253,7 +271,8 @@ def list_orders(odoo, viewer: SalesViewer, query, *, now=None) -> dict:
     info = model_info(odoo)
     domain = list_domain(viewer, info, query.filter, query.q)
     orders, total = odoo.parallel([
-        OdooCall("search_read", MODEL, domain, info.order_read_fields(ORDER_LIST_FIELDS),
+        OdooCall("search_read", MODEL, domain,
+                 info.order_read_fields(ORDER_LIST_FIELDS + jobs.company_fields(viewer)),
                  limit=query.limit, offset=query.offset, order=query.order()),
         OdooCall("search_count", MODEL, domain),
     ])

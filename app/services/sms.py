@@ -11,19 +11,25 @@
   "not delivered" and keep the text.
 * Twilio (when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are set): the REST API
   through `requests` with timeouts, then the sent text is posted as a note on the record.
+  Twilio's "accepted" is not "delivered": with an integration user configured, each text asks
+  Twilio for delivery reports (`StatusCallback` to `/webhooks/twilio/<token>`, a one-time token
+  kept in the store with the record it was sent from), and the final status (delivered,
+  undelivered, failed with Twilio's error) is noted on that record as the integration user.
 * Limits: 10 messages per user per minute and 200 per day, counted in the shared store.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import secrets
 import threading
 import time
 from dataclasses import dataclass
 
 import phonenumbers
 import requests
-from flask import current_app
+from flask import current_app, url_for
 
 from app.services import jobs
 from app.services.store import StoreError, get_store
@@ -273,7 +279,7 @@ def send(odoo, viewer, payload: dict) -> dict:
     check_rate(viewer.user_id)
     config = current_app.config
     if twilio_configured(config):
-        sent = _send_twilio(config, to, body)
+        sent = _send_twilio(config, to, body, _status_callback(config, target, to))
         note = f"SMS to {to} (Twilio {sent}):\n{body}"
         odoo.message_post(target.model, target.id, note, message_type="comment",
                           subtype_xmlid="mail.mt_note")
@@ -315,14 +321,17 @@ _TWILIO_ERRORS = {
 }
 
 
-def _send_twilio(config, to: str, body: str) -> str:
+def _send_twilio(config, to: str, body: str, callback: str | None = None) -> str:
     """POST the message to Twilio; returns its status ("queued", "sent"...).
     :raises NotDelivered: timeout, network failure or a refusal (with Twilio's error code)."""
     sid = config["TWILIO_ACCOUNT_SID"]
+    data = {"To": to, "From": config["TWILIO_FROM"], "Body": body}
+    if callback:
+        data["StatusCallback"] = callback
     try:
         response = requests.post(
             TWILIO_URL.format(sid=sid),
-            data={"To": to, "From": config["TWILIO_FROM"], "Body": body},
+            data=data,
             auth=(sid, config["TWILIO_AUTH_TOKEN"]), timeout=TWILIO_TIMEOUT)
     except requests.Timeout:
         raise NotDelivered("Not delivered: Twilio did not answer in time. Try again.",
@@ -342,3 +351,63 @@ def _send_twilio(config, to: str, body: str) -> str:
         suffix = f" (Twilio error {code})" if code else f" (HTTP {response.status_code})"
         raise NotDelivered(f"Not delivered: {reason.rstrip('.')}{suffix}.", code=code)
     return str(data.get("status") or "queued")
+
+
+# --------------------------------------------------------------------------- delivery reports
+
+CALLBACK_TTL = 7 * 24 * 3600  # Twilio reports within hours; a week covers a phone kept off
+FINAL_STATUSES = ("delivered", "undelivered", "failed")
+_DELIVERY_ERRORS = {
+    30003: "the phone is off or out of reach",
+    30004: "the number blocks texts",
+    30005: "the number is unknown or no longer in service",
+    30006: "it is a landline or the carrier can't take texts",
+    30007: "the carrier filtered it",
+    30008: "an unknown error at the carrier",
+}
+
+
+def _status_callback(config, target: Target, to: str) -> str | None:
+    """The URL Twilio reports this text's delivery to, or None when the report could not be
+    noted anywhere (no integration user: nobody is logged in when Twilio calls)."""
+    if not (config.get("ODOO_INTEGRATION_LOGIN") and config.get("ODOO_INTEGRATION_KEY")):
+        return None
+    token = secrets.token_urlsafe(24)
+    record = json.dumps({"model": target.model, "id": target.id, "to": to})
+    try:
+        get_store().set(f"sms:cb:{token}", record, CALLBACK_TTL)
+    except StoreError:
+        log.warning("sms: no delivery report for this text (store unavailable)")
+        return None
+    return url_for("webhooks.twilio_status", token=token, _external=True)
+
+
+def delivery_report(token: str, form, odoo_factory) -> dict:
+    """Note a Twilio delivery report on the record the text was sent from, once per final
+    status. Returns {"action": "noted"|"ignored"|"duplicate"}.
+    :raises SmsError: 404 for an unknown or expired token. Odoo and store errors propagate."""
+    store = get_store()
+    kept = store.get(f"sms:cb:{token}")
+    if not kept:
+        raise SmsError("No text is waiting for this report (unknown or expired).", status=404)
+    record = json.loads(kept)
+    status = form.get("MessageStatus") or form.get("SmsStatus") or ""
+    if status not in FINAL_STATUSES:
+        return {"action": "ignored"}
+    done_key = f"sms:cb:{token}:done"
+    if not store.set(done_key, status, CALLBACK_TTL, nx=True):
+        return {"action": "duplicate"}
+    if status == "delivered":
+        note = f"SMS to {record['to']} delivered."
+    else:
+        code = form.get("ErrorCode") or ""
+        reason = _DELIVERY_ERRORS.get(int(code) if code.isdigit() else 0, "")
+        why = f": {reason}" if reason else ""
+        suffix = f" (Twilio error {code})" if code else ""
+        note = f"SMS to {record['to']} not delivered{why}{suffix}."
+    try:
+        odoo_factory().message_post(record["model"], record["id"], note)
+    except BaseException:
+        store.delete(done_key)  # not noted: a report sent again may try again
+        raise
+    return {"action": "noted"}

@@ -3,9 +3,18 @@
 The running timer lives in the shared store (app/services/store.py), keyed by database, job and
 user, so it survives a reload, a lost connection and an app restart, and every worker sees it;
 the server's clock is the truth, never the phone's. Stopping it writes the time to Odoo as the
-technician: a timesheet line (hr_timesheet's account.analytic.line) on the order's project
-(OCA fieldservice_project's `project_id`) when there is one, else (no project, no timesheets,
-or Odoo refuses the line, e.g. no employee for the user) a note on the order with the time.
+technician, as a line of hr_timesheet's account.analytic.line, using OCA's field-service add-ons
+when the database has them (found with fields_get, cached per server):
+
+* fieldservice_project (15-19): the line goes on the order's project (``project_id``);
+* fieldservice_timesheet (18-19): the line also names the order (``fsm_order_id``), and the
+  order lists its lines (``timesheet_ids``): the job page shows the time logged in Odoo;
+* fieldservice_account_analytic (15-17): the line names the order (``fsm_order_id``) and Odoo
+  fills its analytic account from the order's location; without a project this is how the time
+  reaches the books.
+
+Without any of them, or when Odoo refuses the line (no analytic account on the location, no
+employee for the user), the time is written as a note on the order, with Odoo's reason.
 """
 from __future__ import annotations
 
@@ -16,16 +25,20 @@ import time
 
 from app.services import jobs
 from app.services import timezone as tzs
-from app.services.odoo_api import OdooError, UserError
+from app.services.odoo_api import OdooError, OdooUnavailable, UserError
 from app.services.store import StoreError, get_store
+from app.services.ttl_cache import TTLCache, server_key
 
 log = logging.getLogger(__name__)
 
 PREFIX = "timer:"
 KEEP_SECONDS = 14 * 86400   # a timer forgotten for two weeks is dropped, not logged
 MIN_SECONDS = 60            # Odoo counts hours: less than a minute is not worth a line
-# (odoo url, db) -> does fsm.order have project_id (fieldservice_project installed)?
-_project_field = {}
+LINE_MODEL = "account.analytic.line"
+# The optional fields the add-ons give orders and lines; installing an add-on is rare, so a
+# server's answer is kept for hours (a restart or `clear_cache()` forgets it).
+ORDER_FIELDS = ("project_id", "timesheet_ids")
+_fields = TTLCache(6 * 3600)
 
 
 def _key(odoo, viewer, job_id):
@@ -60,8 +73,9 @@ def fmt(seconds: int) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def status(odoo, viewer, job_id) -> dict:
-    """For the job page: state (idle | running | paused), seconds so far, and their text."""
+def status(odoo, viewer, job_id, logged_hours=None) -> dict:
+    """For the job page: state (idle | running | paused), seconds so far, and their text;
+    ``logged``: the text of the order's time in Odoo (:func:`logged_hours`), when known."""
     try:
         value = _load(odoo, viewer, job_id)
     except StoreError as exc:  # the page still works; the buttons then say what failed
@@ -69,10 +83,12 @@ def status(odoo, viewer, job_id) -> dict:
         value = None
     state = "idle" if not value else ("running" if value.get("running_since") else "paused")
     seconds = elapsed(value)
-    return {"state": state, "seconds": seconds, "text": fmt(seconds)}
+    logged = None if logged_hours is None else worked_text(round(logged_hours * 60))
+    return {"state": state, "seconds": seconds, "text": fmt(seconds), "logged": logged}
 
 
 def _open_job(odoo, viewer, job_id):
+    _order_fields(odoo)  # learn the add-ons now, so the job page can show the logged time
     order = jobs.fetch_order(odoo, viewer, job_id, ["name", "is_closed"])
     if order.get("is_closed"):
         raise jobs.JobActionError("This job is closed: its time can no longer be tracked.")
@@ -103,7 +119,8 @@ def pause(odoo, viewer, job_id) -> str:
 
 def stop(odoo, viewer, job_id) -> str:
     """Stop the timer and write its time to Odoo (see the module doc)."""
-    order = jobs.fetch_order(odoo, viewer, job_id, _order_fields(odoo))
+    fields = ["name"] + (["project_id"] if "project_id" in _order_fields(odoo) else [])
+    order = jobs.fetch_order(odoo, viewer, job_id, fields)
     value = _load(odoo, viewer, job_id)
     if not value:
         raise jobs.JobActionError("The timer is not running.")
@@ -131,46 +148,93 @@ def finish_job(odoo, viewer, job_id, resolution) -> str:
     return f"{message} {stopped}".strip()
 
 
-def _order_fields(odoo):
-    return ["name", "project_id"] if _has_project(odoo) else ["name"]
+def _order_fields(odoo) -> frozenset:
+    """Which of ORDER_FIELDS fsm.order has on this server (1 fields_get, then cached)."""
+    return _fields.get(server_key(odoo, "fsm.order"), lambda: frozenset(
+        odoo.call("fsm.order", "fields_get", list(ORDER_FIELDS), attributes=["type"]) or {}))
 
 
-def _has_project(odoo) -> bool:
-    key = (odoo.base_url, odoo.db)
-    if key not in _project_field:
-        fields = odoo.call("fsm.order", "fields_get", ["project_id"], attributes=["type"])
-        _project_field[key] = "project_id" in (fields or {})
-    return _project_field[key]
+def _line_names_order(odoo) -> bool:
+    """Whether timesheet lines have ``fsm_order_id`` (fieldservice_timesheet or
+    fieldservice_account_analytic): 1 fields_get, then cached."""
+    def load():
+        try:
+            found = odoo.call(LINE_MODEL, "fields_get", ["fsm_order_id"], attributes=["type"])
+        except OdooUnavailable:
+            raise  # not an answer: ask again next time
+        except OdooError as exc:  # no analytic lines here (hr_timesheet missing), or not ours
+            log.info("no timesheet lines on this server: %s", exc)
+            return False
+        return "fsm_order_id" in (found or {})
+    return _fields.get(server_key(odoo, LINE_MODEL), load)
+
+
+def detail_nested(odoo) -> dict:
+    """What the job page reads with the order for :func:`logged_hours` (no RPC: known only once
+    a timer action has asked the server, so the page's budget never pays for it)."""
+    key = server_key(odoo, "fsm.order")
+    if _fields.has(key) and "timesheet_ids" in _order_fields(odoo):
+        return {"timesheet_ids": ["unit_amount"]}
+    return {}
+
+
+def logged_hours(job) -> float | None:
+    """The hours logged on the order in Odoo (fieldservice_timesheet's ``timesheet_ids``, read
+    with the order through :func:`detail_nested`: no RPC of its own), or None when unknown."""
+    lines = (job.get("extra") or {}).get("timesheet_ids")
+    if lines is None:
+        return None
+    return sum(line.get("unit_amount") or 0.0 for line in lines)
+
+
+def worked_text(minutes: int) -> str:
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def _line_target(odoo, order) -> dict | None:
+    """What links the line to the job: the order's project and/or the order itself (see the
+    module doc); None when this server gives neither."""
+    project = order.get("project_id")
+    project = project[0] if isinstance(project, list) else project
+    names_order = _line_names_order(odoo)
+    if project:
+        return {"project_id": project, **({"fsm_order_id": order["id"]} if names_order else {})}
+    if names_order and "timesheet_ids" not in _order_fields(odoo):
+        # fieldservice_account_analytic: Odoo takes the location's analytic account
+        # (fieldservice_timesheet's lines need a project: its fsm_order_id domain says so)
+        return {"fsm_order_id": order["id"]}
+    return None
 
 
 def log_time(odoo, viewer, order, seconds) -> str:
-    """A timesheet line on the order's project, or a note on the order. Returns the message."""
+    """A timesheet line for the order, or a note on the order. Returns the message."""
     minutes = max(1, round(seconds / 60)) if seconds >= MIN_SECONDS else 0
     if not minutes:
         return "Timer stopped (less than a minute: nothing written to Odoo)."
     hours = math.ceil(minutes / 60 * 100) / 100   # two decimals, never under the time worked
-    worked = f"{minutes // 60} h {minutes % 60:02d} min"
-    project = order.get("project_id")
-    if project:
+    worked = worked_text(minutes)
+    target = _line_target(odoo, order)
+    refused = ""
+    if target is not None:
         try:
-            odoo.create("account.analytic.line", {
+            odoo.create(LINE_MODEL, {
                 "name": f"{order.get('name')}: work on site",
-                "project_id": project[0] if isinstance(project, list) else project,
                 "unit_amount": hours,
                 "date": tzs.today(viewer.tz).isoformat(),
+                **target,
             })
-        except UserError as exc:  # e.g. no employee for this user: keep the time as a note
+        except UserError as exc:  # e.g. no employee, no analytic account: keep it as a note
             log.info("timesheet refused for job %s: %s", order.get("id"), exc)
+            refused = f" Odoo refused the timesheet line: {exc.user_message}"
         else:
             return f"Timer stopped: {worked} written to the timesheet."
     jobs.post_text_note(odoo, viewer, order["id"], f"Time worked on site: {worked} "
-                                                   f"(timer of {viewer.name}).")
-    return f"Timer stopped: {worked} noted on the job."
+                                                   f"(timer of {viewer.name}).{refused}")
+    return f"Timer stopped: {worked} noted on the job.{refused}"
 
 
 def clear_cache():
-    _project_field.clear()
-
+    _fields.clear()
 
 
 ACTIONS = {"start": start, "resume": start, "pause": pause, "stop": stop}

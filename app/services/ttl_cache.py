@@ -1,44 +1,100 @@
 """A small per-process cache with a lifetime, for Odoo configuration that changes rarely
 (stages, tags, lost reasons, working hours, a technician's van): read once every few minutes
-per server and key, shared by every request of the process."""
+per server and key, shared by every request of the process.
+
+A cache made with `shared="<name>"` also keeps its values (JSON) in the shared store
+(app/services/store.py) for the same lifetime, so a new or restarted worker process finds the
+configuration another one read instead of asking Odoo again: with gunicorn's several workers
+and every restart, "cold" caches otherwise cost each page its configuration reads again.
+A value's age travels with it, so it is never kept longer than `seconds` in all."""
+import hashlib
+import json
+import logging
 import threading
 import time
+
+from flask import has_app_context
+
+log = logging.getLogger(__name__)
+
+SHARED_PREFIX = "cfg:"
 
 
 class TTLCache:
     """`get(key, loader)` returns the cached value younger than `seconds`, else calls
     `loader()` and keeps its result. Thread-safe; a loader's error is not cached."""
 
-    def __init__(self, seconds):
+    def __init__(self, seconds, shared=None):
         self.seconds = seconds
+        self.shared = shared
         self._items = {}
         self._lock = threading.Lock()
 
     def get(self, key, loader):
+        found, value = self._lookup(key)
+        if found:
+            return value
+        value = loader()
+        self.put(key, value)
+        return value
+
+    def put(self, key, value):
+        """Keep `value` (read elsewhere, e.g. in a parallel batch) as fresh."""
+        with self._lock:
+            self._items[key] = (time.monotonic(), value)
+        if self._shared_ok():
+            try:
+                from app.services.store import get_store
+
+                get_store().set(self._store_key(key),
+                                json.dumps({"at": time.time(), "value": value}), self.seconds)
+            except (RuntimeError, TypeError, ValueError) as exc:  # StoreError is a RuntimeError
+                log.warning("shared cache %s not written: %s", self.shared, exc)
+
+    def has(self, key) -> bool:
+        """True when `key` holds a value still fresh (no loading)."""
+        return self._lookup(key)[0]
+
+    def peek(self, key):
+        """The fresh value of `key`, or None (no loading)."""
+        return self._lookup(key)[1]
+
+    def clear(self):
+        """Forget this process's values (the shared store's expire on their own)."""
+        with self._lock:
+            self._items.clear()
+
+    def _lookup(self, key):
         now = time.monotonic()
         with self._lock:
             hit = self._items.get(key)
         if hit and now - hit[0] < self.seconds:
-            return hit[1]
-        value = loader()
-        with self._lock:
-            self._items[key] = (now, value)
-        return value
+            return True, hit[1]
+        if not self._shared_ok():
+            return False, None
+        try:
+            from app.services.store import get_store
 
-    def put(self, key, value):
-        """Keep `value` for `key` from now (what a caller learned without asking for it)."""
+            raw = get_store().get(self._store_key(key))
+            stored = json.loads(raw) if raw else None
+        except (RuntimeError, ValueError) as exc:  # a store down: read Odoo as without it
+            log.warning("shared cache %s not read: %s", self.shared, exc)
+            return False, None
+        if not isinstance(stored, dict) or "value" not in stored:
+            return False, None
+        age = max(0.0, time.time() - float(stored.get("at") or 0))
+        if age >= self.seconds:
+            return False, None
         with self._lock:
-            self._items[key] = (time.monotonic(), value)
+            self._items[key] = (now - age, stored["value"])
+        return True, stored["value"]
 
-    def has(self, key) -> bool:
-        """True when `key` holds a value still fresh (no loading)."""
-        with self._lock:
-            hit = self._items.get(key)
-        return bool(hit) and time.monotonic() - hit[0] < self.seconds
+    def _shared_ok(self):
+        return bool(self.shared) and has_app_context()
 
-    def clear(self):
-        with self._lock:
-            self._items.clear()
+    def _store_key(self, key):
+        digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+        return f"{SHARED_PREFIX}{self.shared}:{digest}"
 
 
 def server_key(odoo, *parts) -> tuple:

@@ -9,7 +9,7 @@
  *   GET /api/*         network first; the cached copy, up to 1 hour old, when it fails
  *   pages (GET)        network first (navigation preload, 3 s timeout if a copy exists),
  *                      then the cached copy, then /offline
- *   everything else    network only, never cached: POST/PUT/DELETE, /login, /logout
+ *   everything else    network only, never cached: POST/PUT/DELETE, /login, /logout, /company
  *
  * Offline copies of the day's job pages (PRECACHE_PAGES from pwa.js) are fetched again only
  * when the list shows another version of the job (its write_date, in data-precache) than the
@@ -29,7 +29,10 @@ const CACHES = {
 };
 const USER_CACHE = /^fieldkit-(api|pages)-/;
 const OFFLINE_URL = '/offline';
-const NEVER_CACHED = ['/login', '/logout', OFFLINE_URL]; // /offline lives in the static cache
+const NEVER_CACHED = ['/login', '/logout', '/company', OFFLINE_URL]; // /offline: static cache
+// A POST to these starts another session or shows other records (a company switch): the copies
+// kept so far belong to the last one.
+const CLEARS_USER_CACHES = ['/login', '/logout', '/company'];
 // "/" only redirects (to the day's jobs, or the login): offline it opens the cached start page.
 const OFFLINE_ALIASES = { '/': '/jobs/active' };
 const HOUR = 3600 * 1000;
@@ -78,8 +81,8 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return; // not ours: the browser handles it
   if (request.method !== 'GET') {
-    // Network only. A login or logout starts another session: the last user's copies go.
-    if (url.pathname === '/login' || url.pathname === '/logout') event.waitUntil(clearUserCaches());
+    // Network only. A login, logout or company switch: the last session's copies go.
+    if (CLEARS_USER_CACHES.includes(url.pathname)) event.waitUntil(clearUserCaches());
     return;
   }
   if (request.mode === 'navigate') event.respondWith(navigation(event, url));

@@ -6,6 +6,7 @@ employee for the user it is a ValidationError."""
 
 from ..exceptions import ValidationError
 from ..orm import BaseModel, Boolean, Char, Date, Float, Many2one
+from . import oca_fieldservice
 
 NO_EMPLOYEE = "Timesheets must be created with an active employee in the selected companies."
 
@@ -68,6 +69,7 @@ class AnalyticLine(BaseModel):
     company_id = Many2one("res.company", "Company", default=1)
 
     def _prepare_create(self, vals):
+        vals = oca_fieldservice.prepare_line(self, vals)
         if vals.get("project_id"):
             sudo = self.env.sudo()
             if not vals.get("employee_id"):
@@ -82,6 +84,7 @@ class AnalyticLine(BaseModel):
             project = sudo["project.project"].records.get(vals["project_id"], {})
             vals.setdefault("account_id", project.get(
                 sudo["project.project"]._account_field()) or False)
+        vals.setdefault("user_id", self.env.uid)  # analytic's default: the current user
         return vals
 
 

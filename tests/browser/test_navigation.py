@@ -50,6 +50,10 @@ def test_office_phone_has_four_tabs_and_more(live_server, phone):
         assert tab["fits"], tab
         assert tab["width"] >= 44 and tab["height"] >= 44, tab
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    for width in (360, 320):  # smaller phones: the labels still whole
+        page.set_viewport_size({"width": width, "height": 740})
+        assert all(t["fits"] and t["width"] >= 44 for t in page.evaluate(VISIBLE_TABS)), width
+    page.set_viewport_size(PHONE)
 
     more = page.locator(".tabbar__more > summary")
     sheet = page.locator(".more-sheet")
@@ -110,6 +114,8 @@ def test_technician_phone_keeps_five_tabs_without_more(live_server, phone):
     tabs = page.evaluate(VISIBLE_TABS)
     assert [t["text"] for t in tabs] == ["Jobs", "Sales", "CRM", "Stock", "Customers"]
     assert all(t["fits"] and t["height"] >= 44 for t in tabs)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert all(t["fits"] for t in page.evaluate(VISIBLE_TABS))
     assert page.locator(".tabbar__more").count() == 0
 
 

@@ -41,8 +41,11 @@ def test_critical_alert_reaches_customer_and_asset_pages(page, live_server, emul
     assert response.json()["action"] == "ticket_opened"
 
     page.goto(f"{live_server}/customers/{asset['x_partner_id'][0]}")
+    page.locator("[data-more-sections]").get_by_role("link", name="Open tickets").click()
     tickets = page.locator('[data-section="tickets"]')
     assert f"Alert: {header}" in tickets.inner_text()
+    page.goto(f"{live_server}/customers/{asset['x_partner_id'][0]}")
+    page.locator("[data-more-sections]").get_by_role("link", name="Assets").click()
     page.locator(".customer-assets").get_by_role("link", name=asset["x_name"]).click()
     page.wait_for_url(re.compile(rf"/assets/{asset['id']}$"))
     ticket = page.locator(".asset-ticket", has_text=f"Alert: {header}")

@@ -63,6 +63,11 @@ def test_quote_from_a_job_signed_on_a_phone(page, live_server, emulator):
     lines = page.locator("[data-line-id]").all_text_contents()
     assert len(lines) == 2 and first.split("] ")[-1] in lines[0] + lines[1]
     assert second.split("] ")[-1] in " ".join(lines)
+    # The product has the card's width on a phone; amounts as Odoo shows them, taxes per line.
+    product = page.locator("[data-line-id] td").first.bounding_box()
+    assert product["width"] >= 280
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert re.search(r"Taxes: 15% \(\$\u00a0[\d,]+\.\d\d\)", lines[0])
 
     page.set_input_files("#photo-input", files=[
         {"name": "leak.png", "mimeType": "image/png", "buffer": png_bytes()}])

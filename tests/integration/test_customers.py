@@ -9,6 +9,7 @@ import pytest
 from app import create_app
 from app.config import TestConfig
 from app.services import customers as customers_service
+from app.services.odoo_api import OdooAPI
 from tests.conftest import CSRFClient
 
 
@@ -92,24 +93,68 @@ def test_phone_search_leaf_only_for_numbers():
     assert ("phone_mobile_search", "ilike", "8045550116") in domain
 
 
-def test_customer_page_sections_in_few_rpcs(tech, app):
+def test_customer_page_in_two_rpcs_and_its_sections_in_two_each(tech, app):
     cid = result_ids(tech.get("/customers?q=bluewater"))[0]
     response = tech.get(f"/customers/{cid}")
     assert response.status_code == 200
     text = names(response)
-    # partner + contacts, jobs, quotes, opportunities, equipment, tickets: one call each;
-    # plus the client assets section (issue 18, assets/_customer_assets.html): one call
-    assert rpc_count(response) <= 8
-    for section in ("jobs", "equipment"):
-        assert f'data-section="{section}"' in text
+    # the partner with its company's contacts, then the jobs
+    assert rpc_count(response) == 2
+    assert 'data-section="jobs"' in text and "Ava Miller" in text  # a contact
     assert 'href="tel:+18045550116"' in text
     assert "Navigate" in text and "mailto:" in text
     assert "data-sms-sheet" in text
     assert len(response.data) < 20_000
+    # quotes, opportunities, equipment, tickets and assets: one link each to their own page
+    for key in ("quotes", "opportunities", "equipment", "tickets", "assets"):
+        assert f'href="/customers/{cid}/{key}"' in text
+        page = tech.get(f"/customers/{cid}/{key}")
+        assert page.status_code == 200 and rpc_count(page) == 2, key
+    equipment = names(tech.get(f"/customers/{cid}/equipment"))
+    assert 'data-section="equipment"' in equipment
+    assert tech.get(f"/customers/{cid}/nothing").status_code == 404
+    assert tech.get("/customers/999999/quotes").status_code == 404
     # links to sections that land separately appear only once those exist
-    for endpoint, url in (("crm.new", f"/crm/new?partner_id={cid}"),
-                          ("sales.new", f"/sales/new?partner_id={cid}")):
-        assert (url in text) == (endpoint in app.view_functions)
+    quotes = names(tech.get(f"/customers/{cid}/quotes"))
+    opportunities = names(tech.get(f"/customers/{cid}/opportunities"))
+    for endpoint, url, page in (("crm.new", f"/crm/new?partner_id={cid}", opportunities),
+                                ("sales.new", f"/sales/new?partner_id={cid}", quotes)):
+        assert (url in page) == (endpoint in app.view_functions)
+
+
+def test_a_customers_quotes_say_state_and_total_as_the_quotes_list_does(client, login,
+                                                                        emulator):
+    admin = OdooAPI(emulator.url, "fieldkit")
+    admin.authenticate("admin", "admin")
+    quote = admin.search_read("sale.order", [("state", "=", "sale")],
+                              ["partner_id", "amount_total", "name"], limit=1)[0]
+    login(client, "office")
+    page = client.get(f"/customers/{quote['partner_id'][0]}/quotes")
+    assert page.status_code == 200 and rpc_count(page) == 2  # the currency came with the login
+    text = names(page)
+    assert f"Sales Order · $\u00a0{quote['amount_total']:,.2f}" in text
+    assert "Sale ·" not in text
+
+
+@pytest.mark.parametrize("version", [16, 18, 19])
+def test_customer_page_in_two_rpcs_on_every_wire_format(make_emulator, tmp_path, login,
+                                                        version):
+    emulator = make_emulator(version=version)
+    app = create_app(TestConfig)
+    app.config.update(ODOO_URL=emulator.url, STORE_PATH=str(tmp_path / "store.sqlite3"),
+                      STORAGE_LOCAL_DIR=str(tmp_path / "storage"))
+    app.test_client_class = CSRFClient
+    client = app.test_client()
+    login(client, "office")
+    cid = result_ids(client.get("/customers?q=bluewater"))[0]
+    company = client.get(f"/customers/{cid}")
+    assert company.status_code == 200 and rpc_count(company) == 2
+    contact = int(re.search(r'<a href="/customers/(\d+)">', names(company)).group(1))
+    page = client.get(f"/customers/{contact}")  # a contact: its company's people and jobs
+    assert page.status_code == 200 and rpc_count(page) == 2
+    assert f'href="/customers/{cid}"' in names(page) and 'data-section="jobs"' in names(page)
+    tickets = client.get(f"/customers/{cid}/tickets")
+    assert tickets.status_code == 200 and rpc_count(tickets) == 2
 
 
 def test_customer_page_of_a_contact_shows_the_company(tech):

@@ -4,6 +4,7 @@ technician's 403 and admin seeing what a manager sees."""
 import html
 import re
 from collections import Counter, defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -98,7 +99,9 @@ def direct_counts(url):
         "overdue": sum(1 for o in orders if not o["is_closed"] and o["scheduled_date_start"]
                        and o["scheduled_date_start"] < start),
         "quotes": len(quotes),
-        "quotes_value": money(sum(q["amount_total"] for q in quotes)),
+        # All USD in the demo: "$ 12,346", whole dollars rounded half up as Odoo rounds.
+        "quotes_value": "$\u00a0" + money(Decimal(repr(sum(q["amount_total"] for q in quotes)))
+                                          .quantize(Decimal(1), rounding=ROUND_HALF_UP)),
         "pipeline": {k: money(v) for k, v in pipeline.items()},
         "late": sum(1 for p in pickings if p["state"] in ("assigned", "waiting", "confirmed")
                     and p["scheduled_date"] < now_odoo),

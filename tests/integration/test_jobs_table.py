@@ -10,6 +10,7 @@ from app.services import dispatch
 from app.services import jobs as jobs_service
 from app.services import timezone as tzs
 from app.services.odoo_api import OdooAPI
+from tests.conftest import clear_config_caches
 
 NY = "America/New_York"
 FIELDS = ["name", "scheduled_date_start", "stage_id", "person_id", "priority", "is_closed",
@@ -83,6 +84,22 @@ def test_first_page_is_50_rows_of_all_jobs_in_2_rpcs_when_warm(office, admin):
     second = office.get("/jobs?page=2")
     assert not set(row_ids(second)) & set(row_ids(warm))
     assert 'rel="prev"' in second.get_data(as_text=True)
+
+
+def test_a_new_worker_process_finds_the_configuration_in_the_shared_store(office):
+    """Stages and technicians live in the shared store too: a new or restarted gunicorn worker
+    (here: the process caches emptied) serves the table and a job page in 2 RPCs."""
+    assert rpcs(office.get("/jobs")) == 4  # the first read anywhere: orders, count, config
+    clear_config_caches()
+    table = office.get("/jobs")
+    assert table.status_code == 200 and rpcs(table) == 2
+    job = row_ids(table)[0]
+    clear_config_caches()
+    page = office.get(f"/jobs/{job}")
+    assert page.status_code == 200 and rpcs(page) == 2
+    technicians = re.search(r'id="assign-person"[^>]*>(.*?)</select>',
+                            page.get_data(as_text=True), re.S).group(1)
+    assert technicians.count("<option") > 2  # the technicians, from the store
 
 
 def test_filter_by_technician_and_date_range(office, admin):

@@ -64,6 +64,14 @@ def test_office_user_role_is_reported(fresh_odoo):
     result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--login", "office"],
                                         input="office\n")
     assert "role of office: office (sales all, CRM all, stock user)" in result.output
+    assert "companies: Fieldkit Services Inc.\n" in result.output
+
+
+def test_the_users_companies_are_reported(fresh_odoo):
+    result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--login", "office2co"],
+                                        input="office2co\n")
+    assert "companies: Fieldkit Services Inc. (current), Fieldkit Services West: the user " \
+        "menu offers a company switcher" in result.output
 
 
 def test_a_database_without_the_signature_field_fails(fresh_odoo):
@@ -118,14 +126,17 @@ def test_an_unreachable_server_says_so_and_exits_1():
     assert "MISSING  Odoo server: cannot reach http://127.0.0.1:9" in result.output
 
 
-@pytest.mark.parametrize("version", (16, 19))
-def test_other_versions(make_emulator, version):
-    handle = make_emulator(version=version)
+@pytest.mark.parametrize("version, addon", ((16, "fieldservice_account_analytic"),
+                                            (19, "fieldservice_timesheet")))
+def test_other_versions_and_the_timers_oca_addons(make_emulator, version, addon):
+    handle = make_emulator(version=version, addons=[addon])
     result = cli(handle.url).invoke(args=["odoo-check", "--login", "manager"],
                                     input="manager\n")
     assert result.exit_code == 0, result.output
     assert f"version {version}" in result.output
     assert "role of manager: manager" in result.output
+    optional = next(line for line in result.output.splitlines() if "optional modules" in line)
+    assert f"{addon} (job time" in optional
 
 
 def test_a_user_without_email_fails_up_to_18(fresh_odoo):

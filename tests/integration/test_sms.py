@@ -9,6 +9,7 @@ import requests
 import responses
 
 from app.services import sms as sms_service
+from app.signatures import twilio_signature
 
 
 def rpc_count(response):
@@ -190,6 +191,79 @@ def test_twilio_timeout(tech, job, twilio):
     response = send(tech, target="job", id=job_id, number=number, message="Slow text")
     assert response.status_code == 504
     assert "did not answer in time" in response.get_json()["error"]
+
+
+# --- Twilio delivery reports ------------------------------------------------------------------
+
+@pytest.fixture
+def reporting(app, emulator, twilio):
+    """Twilio with an integration user: texts ask for delivery reports."""
+    app.config.update(ODOO_INTEGRATION_LOGIN="integration",
+                      ODOO_INTEGRATION_KEY=emulator.api_keys["integration"])
+    return twilio
+
+
+def sent_with_callback(tech, job, reporting, text):
+    job_id, number = job
+    reporting.add(responses.POST, TWILIO, status=201, json={"sid": "SM9", "status": "queued"})
+    response = send(tech, target="job", id=job_id, number=number, message=text)
+    assert response.status_code == 200, response.get_json()
+    body = [c for c in reporting.calls if c.request.url == TWILIO][-1].request.body
+    callback = re.search(r"StatusCallback=([^&]+)", body)
+    assert callback, "no StatusCallback asked for"
+    return requests.utils.unquote(callback.group(1))
+
+
+def report(client, url, auth_token="secret", **form):  # noqa: S107 (the test token)
+    params = {"MessageSid": "SM9", "AccountSid": "AC123", **form}
+    signature = twilio_signature(auth_token, url, list(params.items()))
+    return client.post(url, data=params, headers={"X-Twilio-Signature": signature})
+
+
+def test_delivery_reports_are_noted_once_on_the_record(tech, job, reporting, client):
+    job_id, _number = job
+    url = sent_with_callback(tech, job, reporting, "Reported text")
+    assert url.startswith("http://localhost/webhooks/twilio/")
+    assert report(client, url, MessageStatus="sent").get_json()["action"] == "ignored"
+    answer = report(client, url, MessageStatus="delivered")
+    assert answer.status_code == 200 and answer.get_json()["action"] == "noted"
+    assert report(client, url, MessageStatus="delivered").get_json()["action"] == "duplicate"
+    page = history(tech, job_id)
+    assert page.count("delivered.") == 1 and "not delivered" not in page
+
+
+def test_an_undelivered_text_is_noted_with_the_reason(tech, job, reporting, client):
+    job_id, _number = job
+    url = sent_with_callback(tech, job, reporting, "Text to a dead phone")
+    answer = report(client, url, MessageStatus="undelivered", ErrorCode="30003")
+    assert answer.get_json()["action"] == "noted"
+    assert "not delivered: the phone is off or out of reach (Twilio error 30003)" in \
+        history(tech, job_id)
+
+
+def test_reports_without_a_valid_signature_or_token_are_refused(tech, job, reporting, client):
+    url = sent_with_callback(tech, job, reporting, "Forged report")
+    before = history(tech, job[0]).count("not delivered")
+    assert report(client, url, auth_token="wrong", MessageStatus="failed").status_code == 401
+    unsigned = client.post(url, data={"MessageStatus": "failed"})
+    assert unsigned.status_code == 401
+    unknown = url.rsplit("/", 1)[0] + "/not-a-token-we-made"
+    assert report(client, unknown, MessageStatus="failed").status_code == 404
+    assert history(tech, job[0]).count("not delivered") == before
+
+
+def test_without_an_integration_user_no_report_is_asked_for(tech, job, twilio):
+    job_id, number = job
+    twilio.add(responses.POST, TWILIO, status=201, json={"sid": "SM2", "status": "queued"})
+    assert send(tech, target="job", id=job_id, number=number,
+                message="No reports").status_code == 200
+    body = [c for c in twilio.calls if c.request.url == TWILIO][-1].request.body
+    assert "StatusCallback" not in body
+
+
+def test_a_report_when_twilio_is_not_configured_is_503(client):
+    assert client.post("/webhooks/twilio/abc", data={"MessageStatus": "delivered"}) \
+        .status_code == 503
 
 
 # --- Other Odoo versions ----------------------------------------------------------------------

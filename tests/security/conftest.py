@@ -42,6 +42,8 @@ PUBLIC = {
     "api_docs.docs": "the same description as a page",
     "webhooks.rmm_event": "machine to machine, authenticated by an HMAC signature "
                           "(app/signatures.py), not a session",
+    "webhooks.twilio_status": "Twilio's delivery reports, authenticated by Twilio's signature "
+                              "and a one-time token (tests/integration/test_sms.py)",
     # Subcontractor job links: the signed, revocable token is the key to one job
     # (refusals tested in tests/integration/test_job_links.py).
     "links.job": "a subcontractor's job link, opened with its signed token",
@@ -58,9 +60,13 @@ ARG_VALUES = {
     ("files", "key"): "jobs/1/photos/none.jpg",
     # A part on a job: whose it is follows the job (<job_id>), which RECORDS covers.
     ("inventory", "move_id"): 1,
+    # A delivery report's one-time token (made when a text is sent; unknown ones are 404).
+    ("webhooks", "token"): "not-a-token-we-made",
     # A job link's token and id: without a valid signed token every /t/ route refuses.
     ("links", "token"): "not-a-valid-link",
     ("links", "link_id"): "no-such-link",
+    # A customer's section on its own page (the customer is the <id> record).
+    ("customers", "section"): "quotes",
 }
 
 
@@ -293,7 +299,8 @@ VIEW_ROLES = {
 
 # Settings that switch optional integrations on, so their routes answer as in production (an
 # unconfigured webhook answers 503 on purpose).
-APP_CONFIG = {"RMM_WEBHOOK_SECRET": "access-matrix-secret"}
+APP_CONFIG = {"RMM_WEBHOOK_SECRET": "access-matrix-secret",
+              "TWILIO_AUTH_TOKEN": "access-matrix-twilio"}
 
 ROLES = {"anonymous": None, "technician": "tech1", "office": "office", "manager": "manager"}
 

@@ -5,6 +5,7 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from app.services import dashboard, dispatch
+from app.services.currency import Currency
 
 # lazy=False groups by stage, person and actual end, as Odoo answers them (`__count`).
 TODAY = [
@@ -50,10 +51,13 @@ def test_a_cancelled_job_counts_in_its_stage_but_not_in_anyones_day():
 
 
 def test_summaries_of_lazy_groups_and_empty_answers():
-    quotes = [{"state": "draft", "state_count": 3, "amount_total": 100.5},
-              {"state": "sent", "state_count": 1, "amount_total": 20.0}]
-    assert dashboard.quotes_summary(quotes) == {"count": 4, "value": 120.5}
-    assert dashboard.quotes_summary([]) == {"count": 0, "value": 0}
+    quotes = [{"currency_id": [1, "USD"], "currency_id_count": 3, "amount_total": 1100.5},
+              {"currency_id": [3, "EUR"], "currency_id_count": 1, "amount_total": 20.0}]
+    summary = dashboard.quotes_summary(quotes, {1: Currency("$", "before")})
+    assert (summary["count"], summary["value"]) == (4, 1120.5)
+    # Each currency on its own, as Odoo shows it; one not known shows its code.
+    assert summary["values"] == ["$\u00a01,101", "20\u00a0EUR"]  # whole units, half up
+    assert dashboard.quotes_summary([]) == {"count": 0, "value": 0, "values": []}
     pipeline = [{"stage_id": [1, "New"], "stage_id_count": 2, "expected_revenue": 500.0},
                 {"stage_id": False, "stage_id_count": 1, "expected_revenue": False}]
     assert dashboard.pipeline_summary(pipeline) == [

@@ -53,3 +53,15 @@ def test_templates():
     assert sms.render_template("eta", 15) == "On my way, arriving in about 15 minutes."
     assert sms.render_template("done") == "Your job is done. Thank you!"
     assert sms.render_template("nope") == ""
+
+
+def test_twilio_signature_matches_twilios_documented_example():
+    """The worked example of twilio.com/docs/usage/security (auth token 12345)."""
+    from app.signatures import twilio_signature
+
+    params = [("To", "+18005551212"), ("CallSid", "CA1234567890ABCDE"),
+              ("Caller", "+12349013030"), ("Digits", "1234"), ("From", "+12349013030")]
+    assert twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
+                            params) == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+    assert twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=3",
+                            params) != "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
