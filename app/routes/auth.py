@@ -197,7 +197,7 @@ def company():
         except company_choice.CompanyChoiceError as exc:
             return render_template("auth/company.html", error=str(exc), switch_back=back), 422
         company_choice.switch(session, ids)
-        flash(f"Now working in {company_choice.menu(session)['label']}.", "success")
+        flash(f"Now working in {company_choice.label(session)}.", "success")
         return redirect(back)
     if company_choice.menu(session) is None:
         return redirect(back)

@@ -73,18 +73,23 @@ def switch(session, ids: list[int]) -> None:
     session["company_id"] = ids[0]
 
 
+def label(session) -> str:
+    """The active companies' names, the current one first ("A + B")."""
+    names = {c.id: c.name for c in allowed(session)}
+    return " + ".join(names[cid] for cid in active_ids(session) if cid in names)
+
+
 def menu(session) -> dict | None:
     """What the user menu's switcher shows; None with a single company."""
     companies = allowed(session)
     if len(companies) < 2:
         return None
     active = active_ids(session)
-    names = {c.id: c.name for c in companies}
     return {
         "companies": companies,
         "current": active[0] if active else None,
         "active": set(active),
-        "label": " + ".join(names[cid] for cid in active if cid in names),
+        "label": label(session),
     }
 
 

@@ -99,9 +99,7 @@ def lookup(odoo, values) -> dict:
         currency_id, code = _m2o(value)
         if currency_id is None or currency_id in out:
             continue
-        key = server_key(odoo, currency_id)
-        known = _cache.get(key, lambda: None) if _cache.has(key) else None
-        out[currency_id] = known or Currency(symbol=code)
+        out[currency_id] = _cache.peek(server_key(odoo, currency_id)) or Currency(symbol=code)
     return out
 
 

@@ -183,8 +183,8 @@ def tax_names(odoo, lines, info: ModelInfo) -> dict:
             found = []
         for tax in found:
             _tax_names.put(server_key(odoo, tax["id"]), tax.get("name") or "")
-    return {t: _tax_names.get(server_key(odoo, t), lambda: "") for t in ids
-            if _tax_names.has(server_key(odoo, t))}
+    names = {t: _tax_names.peek(server_key(odoo, t)) for t in ids}
+    return {t: name for t, name in names.items() if name}
 
 
 # --------------------------------------------------------------------------- formatting

@@ -42,8 +42,13 @@ def test_switch_company_from_the_user_menu(live_server, page):
     assert label.bounding_box()["height"] >= 44  # a gloved thumb's target
     box = panel.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    also = panel.locator("fieldset").nth(1)
+    assert also.get_by_role("checkbox", name="Fieldkit Services Inc.").is_disabled()
     label.click()
     assert west.is_checked()
+    # The company worked in is always shown: its own "Also show" box is off.
+    assert also.get_by_role("checkbox", name="Fieldkit Services West").is_disabled()
+    assert also.get_by_role("checkbox", name="Fieldkit Services Inc.").is_enabled()
     button = panel.get_by_role("button", name="Switch company")
     assert button.bounding_box()["height"] >= 44
     with page.expect_navigation(url=f"{live_server}/jobs/active"):

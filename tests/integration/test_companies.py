@@ -189,6 +189,8 @@ def test_a_one_company_user_sees_no_switcher(client, login):
     assert page.status_code == 200 and 'action="/company"' not in page.text
     assert client.get("/company").status_code == 302
     assert switch(client, 2).status_code == 422
+    # Their one company is a valid (if useless) choice.
+    assert switch(client, main_id(client)).status_code == 302
 
 
 def test_session_info_of_19_lists_both_companies(app, login):

@@ -77,6 +77,21 @@
     });
   });
 
+  // The company switcher: the company worked in is always shown, so its own "Also show" box
+  // is switched off (without JavaScript the server ignores it, as it does now).
+  function syncCompanyBoxes(form) {
+    var current = form.querySelector('input[name="company_id"]:checked');
+    Array.prototype.forEach.call(form.querySelectorAll('input[name="company_ids"]'), function (box) {
+      var same = current && box.value === current.value;
+      box.disabled = same;
+      if (same) { box.checked = false; }
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('form[data-company-switch]'), function (form) {
+    syncCompanyBoxes(form);
+    form.addEventListener('change', function () { syncCompanyBoxes(form); });
+  });
+
   // Pages restored from the back/forward cache must not keep buttons disabled.
   window.addEventListener('pageshow', function () {
     document.querySelectorAll('button[aria-busy="true"]').forEach(function (button) {
