@@ -25,13 +25,6 @@ def fresh(app, project_emulator):
     return project_emulator
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    now = {"t": 1_800_000_000.0}
-    monkeypatch.setattr(timer, "_now", lambda: now["t"])
-    return now
-
-
 def open_job(emulator, login):
     data = emulator.state.storage.data
     uid = next(u for u, r in data["res.users"].items() if r["login"] == login)

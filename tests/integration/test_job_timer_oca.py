@@ -38,13 +38,6 @@ def _use(app, handle):
     return handle
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    now = {"t": 1_800_000_000.0}
-    monkeypatch.setattr(timer, "_now", lambda: now["t"])
-    return now
-
-
 def uid_of(handle, login):
     return next(u for u, r in handle.state.storage.data["res.users"].items()
                 if r["login"] == login)
