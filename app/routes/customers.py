@@ -40,12 +40,19 @@ def index():
     return render_template(template, **data)
 
 
+# The Odoo app behind a section: no link to it for a user without rights there.
+SECTION_ACCESS = {"quotes": "sales_access", "opportunities": "crm_access"}
+
+
 @bp.get("/customers/<int:id>")
 @login_required
 def detail(id):
     # Quotes and opportunities link to their sections only where those are installed.
+    data = customers.customer_detail(get_odoo(), _viewer(), id)
+    data["more"] = {key: title for key, title in data["more"].items()
+                    if session.get(SECTION_ACCESS.get(key, "")) != "none"}
     return render_template("customers/detail.html", endpoints=current_app.view_functions,
-                           **customers.customer_detail(get_odoo(), _viewer(), id))
+                           **data)
 
 
 @bp.get("/customers/<int:id>/<section>")

@@ -122,6 +122,16 @@ def test_customer_page_in_two_rpcs_and_its_sections_in_two_each(tech, app):
         assert (url in page) == (endpoint in app.view_functions)
 
 
+def test_no_links_to_sections_of_odoo_apps_the_user_has_no_rights_in(tech):
+    cid = result_ids(tech.get("/customers?q=bluewater"))[0]
+    with tech.session_transaction() as flask_session:
+        flask_session.update(sales_access="none", crm_access="none")
+    text = names(tech.get(f"/customers/{cid}"))
+    assert f'href="/customers/{cid}/quotes"' not in text
+    assert f'href="/customers/{cid}/opportunities"' not in text
+    assert f'href="/customers/{cid}/equipment"' in text
+
+
 def test_a_customers_quotes_say_state_and_total_as_the_quotes_list_does(client, login,
                                                                         emulator):
     admin = OdooAPI(emulator.url, "fieldkit")
