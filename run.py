@@ -11,7 +11,8 @@ from dotenv import load_dotenv
 
 HOST, PORT = "127.0.0.1", int(os.environ.get("PORT", 5000))
 EMULATOR_PORT = 8069
-DEMO_LOGINS = "admin, office, manager, tech1 … tech6 (password = login)"
+DEMO_LOGINS = ("admin, office, manager, tech1 … tech6, tech2fa (two-factor), tech2co and "
+               "office2co (two companies); password = login")
 FAKE_RMM_PORT = 8180
 DEMO_WEBHOOK_SECRET = "demo-webhook-secret"  # noqa: S105 (the local demo only)
 
