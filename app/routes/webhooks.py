@@ -34,18 +34,15 @@ bp = Blueprint("webhooks", __name__)
     errors=(400, 401, 422, 502, 503))
 @signature_required("RMM_WEBHOOK_SECRET", max_age_setting="RMM_WEBHOOK_MAX_AGE")
 def rmm_event():
-    try:
-        event = rmm.parse_event(request.get_data(cache=True))
-        result = rmm.receive(event, get_store(), integration_client)
-    except InvalidInput as exc:
-        return jsonify(success=False, error=exc.user_message), 400
-    except (UserError, AssetError) as exc:
-        return jsonify(success=False, error=exc.user_message), 422
-    except (OdooUnavailable, StoreError, IntegrationConfigError):
-        return _unavailable()
-    except OdooError as exc:
-        return jsonify(success=False, error=exc.user_message), 502
-    return jsonify(success=True, **result)
+    def act():
+        try:
+            event = rmm.parse_event(request.get_data(cache=True))
+            return rmm.receive(event, get_store(), integration_client)
+        except InvalidInput as exc:
+            raise Refused(exc.user_message, 400) from None
+        except (UserError, AssetError) as exc:
+            raise Refused(exc.user_message, 422) from None
+    return _answer(act)
 
 
 @bp.post("/webhooks/twilio/<token>")
@@ -59,17 +56,33 @@ def rmm_event():
     errors=(401, 404, 502, 503))
 @twilio_signature_required
 def twilio_status(token):
+    def act():
+        try:
+            return sms.delivery_report(token, request.form, integration_client)
+        except sms.SmsError as exc:
+            raise Refused(str(exc), exc.status) from None
+    return _answer(act)
+
+
+class Refused(Exception):
+    """The caller's event is refused for good: its reason and HTTP status."""
+
+    def __init__(self, message, status):
+        super().__init__(message)
+        self.status = status
+
+
+def _answer(act):
+    """Run a webhook's action and answer as every webhook does: its result, a refusal, 503 when
+    Odoo, the store or the integration user is unavailable (the sender may send it again), or
+    502 with Odoo's message."""
     try:
-        result = sms.delivery_report(token, request.form, integration_client)
-    except sms.SmsError as exc:
+        result = act()
+    except Refused as exc:
         return jsonify(success=False, error=str(exc)), exc.status
     except (OdooUnavailable, StoreError, IntegrationConfigError):
-        return _unavailable()
+        return jsonify(success=False, error="Fieldkit can't act on this event right now; "
+                                            "please send it again later."), 503
     except OdooError as exc:
         return jsonify(success=False, error=exc.user_message), 502
     return jsonify(success=True, **result)
-
-
-def _unavailable():
-    return jsonify(success=False, error="Fieldkit can't act on this event right now; "
-                                        "please send it again later."), 503
