@@ -195,7 +195,8 @@ def company():
             ids = company_choice.choose(session, request.form.get("company_id"),
                                         request.form.getlist("company_ids"))
         except company_choice.CompanyChoiceError as exc:
-            return render_template("auth/company.html", error=str(exc), switch_back=back), 422
+            return render_template("auth/company.html", error=exc.user_message,
+                                   switch_back=back), 422
         company_choice.switch(session, ids)
         flash(f"Now working in {company_choice.label(session)}.", "success")
         return redirect(back)

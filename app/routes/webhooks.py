@@ -60,15 +60,16 @@ def twilio_status(token):
         try:
             return sms.delivery_report(token, request.form, integration_client)
         except sms.SmsError as exc:
-            raise Refused(str(exc), exc.status) from None
+            raise Refused(exc.user_message, exc.status) from None
     return _answer(act)
 
 
 class Refused(Exception):
     """The caller's event is refused for good: its reason and HTTP status."""
 
-    def __init__(self, message, status):
-        super().__init__(message)
+    def __init__(self, user_message, status):
+        super().__init__(user_message)
+        self.user_message = user_message
         self.status = status
 
 
@@ -79,7 +80,7 @@ def _answer(act):
     try:
         result = act()
     except Refused as exc:
-        return jsonify(success=False, error=str(exc)), exc.status
+        return jsonify(success=False, error=exc.user_message), exc.status
     except (OdooUnavailable, StoreError, IntegrationConfigError):
         return jsonify(success=False, error="Fieldkit can't act on this event right now; "
                                             "please send it again later."), 503

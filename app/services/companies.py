@@ -15,6 +15,10 @@ from dataclasses import dataclass
 class CompanyChoiceError(ValueError):
     """A switch naming a company the user does not belong to (or none)."""
 
+    def __init__(self, user_message):
+        super().__init__(user_message)
+        self.user_message = user_message
+
 
 @dataclass(frozen=True)
 class Company:

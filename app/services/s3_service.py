@@ -244,6 +244,7 @@ class S3Storage(Storage):
         buffer = bytearray()
         upload_id = None
         parts = []
+        completed = False
         try:
             for chunk in chunks:
                 buffer += chunk
@@ -263,10 +264,11 @@ class S3Storage(Storage):
                     Bucket=self.bucket, Key=key, UploadId=upload_id,
                     MultipartUpload={"Parts": parts},
                 )
-        except BaseException:
-            if upload_id is not None:
+            completed = True
+        finally:
+            # Whatever stopped it (a storage error, a client gone mid-upload), no parts linger.
+            if not completed and upload_id is not None:
                 self._abort_multipart(key, upload_id)
-            raise
         return key
 
     def _start_multipart(self, key, content_type):
@@ -403,9 +405,8 @@ class LocalStorage(Storage):
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        finally:
+            Path(tmp).unlink(missing_ok=True)  # gone already when the rename happened
 
     def open_object(self, key):
         """Return ``(path, content_type)`` of a stored object.

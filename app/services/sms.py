@@ -32,6 +32,8 @@ import requests
 from flask import current_app, url_for
 
 from app.services import jobs
+from app.services.odoo_api import OdooError
+from app.services.odoo_integration import IntegrationConfigError
 from app.services.store import StoreError, get_store
 
 log = logging.getLogger(__name__)
@@ -407,7 +409,7 @@ def delivery_report(token: str, form, odoo_factory) -> dict:
         note = f"SMS to {record['to']} not delivered{why}{suffix}."
     try:
         odoo_factory().message_post(record["model"], record["id"], note)
-    except BaseException:
+    except (OdooError, IntegrationConfigError):
         store.delete(done_key)  # not noted: a report sent again may try again
         raise
     return {"action": "noted"}
