@@ -18,19 +18,36 @@ def draw_signature(page, canvas):
     page.mouse.up()
 
 
-def test_technician_day_on_a_phone(page, live_server, fresh):
-    page.goto(f"{live_server}/login")
-    page.fill('input[name="login"]', "tech1")
-    page.fill('input[name="password"]', "tech1")
+def open_first_job_of_today(page, base, login="tech1"):
+    """Log in on the phone page and open the first of today's jobs; returns its URL."""
+    page.goto(f"{base}/login")
+    page.fill('input[name="login"]', login)
+    page.fill('input[name="password"]', login)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
-    page.goto(f"{live_server}/jobs/active")
-    assert page.viewport_size == {"width": 390, "height": 844}
-    me = page.locator(".usermenu__panel strong").first.text_content().strip()
-
+    page.goto(f"{base}/jobs/active")
     page.locator('[data-group="today"] .job-card__link').first.click()
     page.wait_for_url(re.compile(r"/jobs/\d+$"))
-    job_url = page.url
+    return page.url
+
+
+def sign_on_the_pad(page, signer):
+    """Type the signer's name, draw a signature and save it; returns when it says saved."""
+    pad = page.locator("[data-signature-pad]")
+    pad.locator('input[name="signer_name"]').fill(signer)
+    canvas = pad.locator("canvas")
+    canvas.scroll_into_view_if_needed()
+    draw_signature(page, canvas)
+    pad.locator('[data-action="save"]').click()
+    page.wait_for_function(
+        "() => /saved/i.test("
+        "document.querySelector('[data-signature-pad] [data-status]').textContent)")
+
+
+def test_technician_day_on_a_phone(page, live_server, fresh):
+    job_url = open_first_job_of_today(page, live_server)
+    assert page.viewport_size == {"width": 390, "height": 844}
+    me = page.locator(".usermenu__panel strong").first.text_content().strip()
 
     page.get_by_role("button", name="Start job").click()
     page.locator(".banner", has_text="Job started.").wait_for()
@@ -39,16 +56,7 @@ def test_technician_day_on_a_phone(page, live_server, fresh):
     page.get_by_role("button", name="Post note").click()
     page.locator(".banner", has_text="Note added.").wait_for()
 
-    pad = page.locator("[data-signature-pad]")
-    pad.locator('input[name="signer_name"]').fill("Ann Customer")
-    canvas = pad.locator("canvas")
-    canvas.scroll_into_view_if_needed()
-    draw_signature(page, canvas)
-    pad.locator('[data-action="save"]').click()
-    page.wait_for_function(
-        "() => /saved/i.test("
-        "document.querySelector('[data-signature-pad] [data-status]').textContent)"
-    )
+    sign_on_the_pad(page, "Ann Customer")
     # the stored signature is shown at once, loaded from storage, without a reload
     page.wait_for_function(
         "() => { const img = document.querySelector('[data-signature-image]');"

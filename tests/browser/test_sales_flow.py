@@ -11,7 +11,7 @@ import pytest
 from app.services import jobs as jobs_service
 from app.services import sales as sales_service
 from app.services.odoo_api import OdooAPI
-from tests.browser.test_jobs_flow import draw_signature
+from tests.browser.test_jobs_flow import draw_signature, open_first_job_of_today
 
 pytestmark = pytest.mark.browser
 
@@ -40,15 +40,7 @@ def test_quote_from_a_job_signed_on_a_phone(page, live_server, emulator):
     emulator.reset()
     jobs_service.clear_stage_cache()
     sales_service.clear_caches()
-    page.goto(f"{live_server}/login")
-    page.fill('input[name="login"]', "tech1")
-    page.fill('input[name="password"]', "tech1")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-    page.goto(f"{live_server}/jobs/active")
-    page.locator('[data-group="today"] .job-card__link').first.click()
-    page.wait_for_url(re.compile(r"/jobs/\d+$"))
-    job_id = int(page.url.rsplit("/", 1)[1])
+    job_id = int(open_first_job_of_today(page, live_server).rsplit("/", 1)[1])
 
     page.get_by_role("link", name="New quote for this customer").click()
     page.wait_for_url(re.compile(r"/sales/new\?job_id="))

@@ -1,12 +1,11 @@
 """Issue 19 on a phone: start the job timer, pause, resume, finish with a signature, preview
 the service report and send it to the customer."""
-import re
 
 import pytest
 
 from app.services import jobs as jobs_service
 from app.services import timer
-from tests.browser.test_jobs_flow import draw_signature
+from tests.browser.test_jobs_flow import open_first_job_of_today, sign_on_the_pad
 
 pytestmark = pytest.mark.browser
 
@@ -15,15 +14,7 @@ def test_timer_signature_and_report_on_a_phone(page, live_server, emulator):
     emulator.reset()
     jobs_service.clear_stage_cache()
     timer.clear_cache()
-    page.goto(f"{live_server}/login")
-    page.fill('input[name="login"]', "tech1")
-    page.fill('input[name="password"]', "tech1")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-    page.goto(f"{live_server}/jobs/active")
-    page.locator('[data-group="today"] .job-card__link').first.click()
-    page.wait_for_url(re.compile(r"/jobs/\d+$"))
-    job_url = page.url
+    job_url = open_first_job_of_today(page, live_server)
 
     page.get_by_role("button", name="Start timer").click()
     page.locator(".banner", has_text="Timer started.").wait_for()
@@ -38,16 +29,7 @@ def test_timer_signature_and_report_on_a_phone(page, live_server, emulator):
     page.get_by_role("button", name="Resume").click()
     page.locator(".banner", has_text="Timer resumed.").wait_for()
 
-    pad = page.locator("[data-signature-pad]")
-    pad.locator('input[name="signer_name"]').fill("Ann Customer")
-    canvas = pad.locator("canvas")
-    canvas.scroll_into_view_if_needed()
-    draw_signature(page, canvas)
-    pad.locator('[data-action="save"]').click()
-    page.wait_for_function(
-        "() => /saved/i.test("
-        "document.querySelector('[data-signature-pad] [data-status]').textContent)")
-
+    sign_on_the_pad(page, "Ann Customer")
     page.goto(job_url)
     page.fill("#resolution", "Replaced the compressor bearings")
     page.get_by_role("button", name="Finish job").click()
