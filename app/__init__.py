@@ -51,7 +51,7 @@ def load_config(app, config):
 def init_logging(app):
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from app import request_log
+    from app.platform import request_log
 
     request_log.init_app(app)
 
@@ -65,7 +65,7 @@ def init_extensions(app):
     # CSRF runs from our own hook, which skips only views that verify a webhook signature.
     signatures.init_app(app, csrf)
     # After CSRF: a repeated Idempotency-Key gets the first answer, never a second write.
-    from app import idempotency
+    from app.platform import idempotency
 
     idempotency.init_app(app)
 
@@ -77,14 +77,15 @@ def init_security(app):
 
 
 def init_odoo(app):
-    from app.services import odoo_api
+    from app.odoo import client as odoo_api
 
     odoo_api.init_app(app)
 
 
 def init_templates(app):
     from app import navigation, pwa
-    from app.services import timezone
+    from app.odoo import versions
+    from app.platform import timezone
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -92,6 +93,7 @@ def init_templates(app):
     pwa.init_app(app)
     timezone.init_app(app)
     navigation.init_app(app)
+    versions.init_app(app)
 
 
 def init_blueprints(app):

@@ -11,9 +11,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from app.odoo.client import OdooError
+from app.odoo.integration import IntegrationConfigError, integration_client
 from app.services import rmm_api, seats
-from app.services.odoo_api import OdooError
-from app.services.odoo_integration import IntegrationConfigError, integration_client
 
 psa = AppGroup("psa", help="Integrations: the RMM and seat billing.")
 

@@ -66,7 +66,7 @@ class Config:
     # Videos are streamed to storage in chunks, so they may pass MAX_CONTENT_LENGTH.
     MAX_VIDEO_BYTES = int(_env("MAX_VIDEO_MB", 100)) * 1024 * 1024
     # Show files referenced without a media tag (jobs' photos and signatures from before tags)
-    # when they lie in the record's own folder; see app/services/media.py.
+    # when they lie in the record's own folder; see app/platform/media.py.
     MEDIA_ACCEPT_UNTAGGED = _env_bool("MEDIA_ACCEPT_UNTAGGED", True)
     MEDIA_SIGNING_KEY = _env("MEDIA_SIGNING_KEY")
     # Extra origins allowed for images (e.g. a CDN in front of the bucket), space-separated.
@@ -84,7 +84,7 @@ class Config:
     # REDIS_URL is set (several hosts), else a SQLite file (default:
     # instance/fieldkit-store.sqlite3).
     # Failed logins allowed per account and per client address in the window (seconds); see
-    # app/services/login_throttle.py for why these must stay below Odoo's own cooldown.
+    # app/platform/login_throttle.py for why these must stay below Odoo's own cooldown.
     LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
     LOGIN_FAILURE_WINDOW = int(_env("LOGIN_FAILURE_WINDOW", 15 * 60))
     REDIS_URL = _env("REDIS_URL")

@@ -9,15 +9,7 @@ from flask import flash, jsonify, make_response, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.security import (
-    INSECURE_COOKIE_MESSAGE,
-    current_location,
-    insecure_cookie_transport,
-    is_safe_redirect,
-    login_url,
-    wants_json,
-)
-from app.services.odoo_api import (
+from app.odoo.client import (
     AccessDenied,
     AccessError,
     MissingError,
@@ -25,6 +17,14 @@ from app.services.odoo_api import (
     OdooUnavailable,
     SessionExpired,
     UserError,
+)
+from app.security import (
+    INSECURE_COOKIE_MESSAGE,
+    current_location,
+    insecure_cookie_transport,
+    is_safe_redirect,
+    login_url,
+    wants_json,
 )
 from app.validation import InvalidInput
 

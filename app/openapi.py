@@ -207,7 +207,8 @@ def _resolve(fields):
     return fields
 
 
-# Every state-changing request may carry one (app/idempotency.py): a repeat gets the first answer.
+# Every state-changing request may carry one (app/platform/idempotency.py): a repeat gets
+# the first answer.
 IDEMPOTENCY_PARAMETER = {
     "name": "Idempotency-Key", "in": "header", "required": False,
     "description": "Sent again with the same key, the request gets the first answer back and is "

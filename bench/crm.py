@@ -18,7 +18,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.services.odoo_api import OdooAPI  # noqa: E402
+from app.odoo.client import OdooAPI  # noqa: E402
 from bench.pages import logged_in_session, rpc_count, server_ms, start_gunicorn  # noqa: E402
 from odoo_emulator import start_in_thread  # noqa: E402
 

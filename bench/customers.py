@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from pages import logged_in_session, rpc_count, server_ms  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.services import odoo_api  # noqa: E402
+from app.odoo import client as odoo_api  # noqa: E402
 from odoo_emulator import start_in_thread  # noqa: E402
 from tests.conftest import serving  # noqa: E402
 

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
-from app.services.odoo_api import OdooAPI, OdooError  # noqa: E402
+from app.odoo.client import OdooAPI, OdooError  # noqa: E402
 from odoo_emulator import start_in_thread  # noqa: E402
 
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
-from app.services import login_throttle  # noqa: E402
+from app.platform import login_throttle  # noqa: E402
 from odoo_emulator import start_in_thread  # noqa: E402
 
 

@@ -15,8 +15,8 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.config import TestConfig
+from app.odoo.client import OdooAPI
 from app.services import auth as auth_service
-from app.services.odoo_api import OdooAPI
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}

@@ -8,11 +8,11 @@ its RPC budget and the technician is one tap from the devices on site.
 from flask import Blueprint, render_template, request, url_for
 
 from app.config import ConfigError
+from app.odoo.client import get_odoo
+from app.platform.listing import parse_list_args
 from app.routes.helpers import act
 from app.security import login_required, role_required
 from app.services import assets
-from app.services.listing import parse_list_args
-from app.services.odoo_api import get_odoo
 
 bp = Blueprint("assets", __name__)
 

@@ -16,6 +16,8 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Regexp
 
 from app.navigation import OFFICE_ROLES, nav_sections
+from app.odoo.client import AccessDenied, OdooError, TwoFactorExpired
+from app.platform import login_throttle
 from app.security import (
     INSECURE_COOKIE_MESSAGE,
     insecure_cookie_transport,
@@ -23,9 +25,8 @@ from app.security import (
     login_required,
     safe_next,
 )
-from app.services import auth, login_throttle, two_factor
+from app.services import auth, two_factor
 from app.services import companies as company_choice
-from app.services.odoo_api import AccessDenied, OdooError, TwoFactorExpired
 from app.validation import HTMLForm
 
 log = logging.getLogger(__name__)

@@ -21,10 +21,10 @@ from flask import (
     url_for,
 )
 
+from app.odoo.client import AccessError, MissingError, get_odoo
 from app.routes.helpers import REFUSALS, act
 from app.security import login_required, safe_next, wants_json
 from app.services import crm
-from app.services.odoo_api import AccessError, MissingError, get_odoo
 
 bp = Blueprint("crm", __name__)
 

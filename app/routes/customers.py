@@ -14,10 +14,10 @@ from flask import (
     url_for,
 )
 
+from app.odoo.client import get_odoo
 from app.security import login_required
 from app.services import customers, sms
-from app.services.jobs import Viewer
-from app.services.odoo_api import get_odoo
+from app.services.viewer import Viewer
 
 bp = Blueprint("customers", __name__)
 

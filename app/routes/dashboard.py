@@ -3,9 +3,10 @@ from flask import Blueprint, render_template, session
 
 from app.errors import error_response
 from app.navigation import OFFICE_ROLES
+from app.odoo.client import get_odoo
 from app.security import login_required
-from app.services import dashboard, jobs
-from app.services.odoo_api import get_odoo
+from app.services import dashboard
+from app.services.viewer import Viewer
 
 bp = Blueprint("dashboard", __name__)
 
@@ -17,6 +18,6 @@ TECHNICIAN_MESSAGE = "The dashboard is for office staff and managers. Your jobs 
 def index():
     if session.get("role") not in OFFICE_ROLES:
         return error_response(403, TECHNICIAN_MESSAGE)
-    data = dashboard.load_dashboard(get_odoo(), jobs.Viewer.from_session(session),
+    data = dashboard.load_dashboard(get_odoo(), Viewer.from_session(session),
                                     dashboard.Access.from_session(session))
     return render_template("dashboard/index.html", **data)

@@ -20,11 +20,11 @@ from flask import (
 )
 
 from app.errors import error_response
+from app.odoo.client import get_odoo
+from app.platform.store import get_store
 from app.security import is_safe_redirect, login_required, role_required, wants_json
 from app.services import live, planning
-from app.services.jobs import Viewer
-from app.services.odoo_api import get_odoo
-from app.services.store import get_store
+from app.services.viewer import Viewer
 
 bp = Blueprint("dispatch", __name__)
 

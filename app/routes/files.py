@@ -1,7 +1,7 @@
 """Downloads from LocalStorage through signed, expiring URLs (S3 serves its own pre-signed URLs)."""
 from flask import Blueprint, abort, request, send_file
 
-from app.services.s3_service import LocalStorage, StorageError, get_storage
+from app.platform.s3_service import LocalStorage, StorageError, get_storage
 
 bp = Blueprint("files", __name__)
 

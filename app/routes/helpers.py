@@ -4,10 +4,10 @@ and the JSON signature endpoint's body handling.
 
 from flask import flash, jsonify, redirect
 
-from app.services.actions import ActionRefused
-from app.services.odoo_api import UserError
-from app.services.s3_service import StorageError
-from app.services.uploads import UploadRejected, decode_data_url
+from app.odoo.client import UserError
+from app.platform.actions import ActionRefused
+from app.platform.s3_service import StorageError
+from app.platform.uploads import UploadRejected, decode_data_url
 from app.validation import InvalidInput, Text, json_body
 
 # Refusals shown on the record's page itself, with what was typed kept in the form.

@@ -17,17 +17,18 @@ from flask import (
     url_for,
 )
 
+from app.odoo.client import AccessError, get_odoo
+from app.platform.listing import parse_list_args
 from app.routes.helpers import REFUSALS, act
 from app.security import login_required
 from app.services import inventory, jobs
-from app.services.listing import parse_list_args
-from app.services.odoo_api import AccessError, get_odoo
+from app.services.viewer import Viewer
 
 bp = Blueprint("inventory", __name__)
 
 
 def _viewer():
-    return jobs.Viewer.from_session(session)
+    return Viewer.from_session(session)
 
 
 # --------------------------------------------------------------------------- pages

@@ -7,18 +7,19 @@ message and the text the technician typed, so nothing is lost.
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
+from app.odoo.client import get_odoo
+from app.platform.s3_service import get_storage
 from app.routes.helpers import act, signature_endpoint
 from app.security import login_required, role_required
 from app.services import dispatch, jobs, report, timer
-from app.services.odoo_api import get_odoo
-from app.services.s3_service import get_storage
+from app.services.viewer import Viewer
 
 bp = Blueprint("jobs", __name__)
 OFFICE = ("office", "manager")
 
 
 def _viewer():
-    return jobs.Viewer.from_session(session)
+    return Viewer.from_session(session)
 
 
 def _render_detail(id, *, error=None, form=None, status=200):

@@ -15,14 +15,15 @@ from flask import (
     url_for,
 )
 
+from app.odoo.client import get_odoo
+from app.odoo.integration import integration_client
 from app.openapi import document
+from app.platform.s3_service import get_storage
+from app.platform.store import get_store
 from app.routes.helpers import SIGNATURE_BODY, act, signature_endpoint
 from app.security import role_required
 from app.services import job_links, jobs
-from app.services.odoo_api import get_odoo
-from app.services.odoo_integration import integration_client
-from app.services.s3_service import get_storage
-from app.services.store import get_store
+from app.services.viewer import Viewer
 from app.validation import InvalidInput
 
 bp = Blueprint("links", __name__)
@@ -45,7 +46,7 @@ def _tz():
 def create(id):
     try:
         link = job_links.create_link(get_store(), current_app.secret_key, _server(), get_odoo(),
-                                     jobs.Viewer.from_session(session), id,
+                                     Viewer.from_session(session), id,
                                      request.form.get("name"), request.form.get("days"))
     except (jobs.JobActionError, InvalidInput) as exc:
         flash(exc.user_message, "error")

@@ -9,14 +9,14 @@ from urllib.parse import unquote
 
 from flask import Blueprint, jsonify, render_template, request, session, url_for
 
+from app.odoo.client import get_odoo
+from app.platform.listing import parse_list_args
+from app.platform.media import VideoTooLarge, oversize_message
+from app.platform.s3_service import StorageError, get_storage
+from app.platform.uploads import UploadRejected, max_video_bytes
 from app.routes.helpers import act, signature_endpoint
 from app.security import login_required
 from app.services import sales
-from app.services.listing import parse_list_args
-from app.services.media import VideoTooLarge, oversize_message
-from app.services.odoo_api import get_odoo
-from app.services.s3_service import StorageError, get_storage
-from app.services.uploads import UploadRejected, max_video_bytes
 
 bp = Blueprint("sales", __name__)
 VIDEO_ENDPOINT = "sales.video"

@@ -5,10 +5,10 @@ and customer pages; without JavaScript their "Text" links open the phone's own S
 """
 from flask import Blueprint, jsonify, session
 
+from app.odoo.client import UserError, get_odoo
 from app.security import login_required
 from app.services import sms
-from app.services.jobs import Viewer
-from app.services.odoo_api import UserError, get_odoo
+from app.services.viewer import Viewer
 from app.validation import Integer, Text, json_body
 
 bp = Blueprint("sms", __name__)

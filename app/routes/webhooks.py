@@ -6,12 +6,12 @@ app/signatures.py for the signature and why CSRF does not apply here).
 """
 from flask import Blueprint, jsonify, request
 
+from app.odoo.client import OdooError, OdooUnavailable, UserError
+from app.odoo.integration import IntegrationConfigError, integration_client
 from app.openapi import SIGNATURE, TWILIO_SIGNATURE, document
+from app.platform.store import StoreError, get_store
 from app.services import rmm, sms
 from app.services.assets import AssetError
-from app.services.odoo_api import OdooError, OdooUnavailable, UserError
-from app.services.odoo_integration import IntegrationConfigError, integration_client
-from app.services.store import StoreError, get_store
 from app.signatures import signature_required, twilio_signature_required
 from app.validation import InvalidInput
 

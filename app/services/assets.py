@@ -19,10 +19,10 @@ from dataclasses import dataclass, replace
 
 from flask import current_app
 
-from app.services import listing
-from app.services.actions import ActionRefused
-from app.services.listing import Filter, ListSpec
-from app.services.odoo_api import AccessError, MissingError
+from app.odoo.client import AccessError, MissingError
+from app.platform import listing
+from app.platform.actions import ActionRefused
+from app.platform.listing import Filter, ListSpec
 
 TICKET_MODEL = "helpdesk.ticket"
 JOB_MODEL = "fsm.order"

@@ -4,9 +4,8 @@ import time
 
 from flask import current_app, session
 
-from app.services import companies as company_choice
-from app.services import currency, two_factor
-from app.services.odoo_api import (
+from app.odoo import versions
+from app.odoo.client import (
     OdooError,
     OdooUnavailable,
     SessionExpired,
@@ -14,6 +13,9 @@ from app.services.odoo_api import (
     _major_version,
     get_odoo,
 )
+from app.platform import currency
+from app.services import companies as company_choice
+from app.services import two_factor
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ def fetch_access(odoo, uid):
     """The user's role and app access levels, from their Odoo groups (1 RPC, 2 the first time
     a set of groups is seen). When the groups can't be read the user gets the least
     privileged levels rather than an error."""
-    groups_field = "group_ids" if (odoo.version or 0) >= 19 else "groups_id"
+    groups_field = versions.pick_field(odoo.version or 0, "res.users", "group_ids", "groups_id")
     try:
         users = odoo.read("res.users", [uid], [groups_field])
         group_ids = users[0][groups_field] if users else []

@@ -1,7 +1,7 @@
 """CRM (``crm.lead``, ``crm.stage``, ``crm.tag``, ``crm.lost.reason``, ``mail.activity``): what
 Fieldkit knows about Odoo's pipeline.
 
-Routes hand in the request's ``OdooAPI`` and a :class:`~app.services.jobs.Viewer` and get back
+Routes hand in the request's ``OdooAPI`` and a :class:`~app.services.viewer.Viewer` and get back
 plain dicts. Version differences live here:
 
 * the lost wizard ``crm.lead.lost`` reads the leads from the context's ``active_ids`` up to 16
@@ -27,14 +27,16 @@ from datetime import date, datetime
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
-from app.services import chatter, jobs
-from app.services import timezone as tzs
-from app.services.actions import ActionRefused
-from app.services.jobs import Viewer
-from app.services.listing import Filter, ListQuery, ListSpec, parse_list_args, search_domain
-from app.services.odoo_api import UserError
-from app.services.sanitize import sanitize_html, text_to_html
-from app.services.ttl_cache import TTLCache, server_key
+from app.odoo import versions
+from app.odoo.client import UserError
+from app.platform import chatter
+from app.platform import timezone as tzs
+from app.platform.actions import ActionRefused
+from app.platform.listing import Filter, ListQuery, ListSpec, parse_list_args, search_domain
+from app.platform.sanitize import sanitize_html, text_to_html
+from app.platform.ttl_cache import TTLCache, server_key
+from app.services import jobs
+from app.services.viewer import Viewer
 
 PIPELINE_LIMIT = 1000
 LOOKUP_CACHE_SECONDS = 300
@@ -269,7 +271,7 @@ def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None 
 
 def lost_field(version: int) -> str:
     """16 renamed ``crm.lead.lost_reason`` to ``lost_reason_id``."""
-    return "lost_reason_id" if version >= 16 else "lost_reason"
+    return versions.pick_field(version, "crm.lead", "lost_reason_id", "lost_reason")
 
 
 def fetch_lead(odoo, lead_id: int, fields: list[str], *, archived=True) -> dict:
@@ -398,15 +400,15 @@ def mark_lost(odoo, viewer: Viewer, lead_id: int, reason_id, feedback: str = "")
         raise CrmActionError("This lead is already lost.")
     context = {"active_model": "crm.lead", "active_id": lead_id, "active_ids": [lead_id]}
     vals = {"lost_reason_id": reason_id}
-    if feedback and viewer.version >= 16:
+    if feedback and versions.has_field(viewer.version, "crm.lead.lost", "lost_feedback"):
         vals["lost_feedback"] = str(text_to_html(feedback))
-    if viewer.version >= 17:
+    if versions.has_field(viewer.version, "crm.lead.lost", "lead_ids"):
         vals["lead_ids"] = [(6, 0, [lead_id])]
     wizard = odoo.call("crm.lead.lost", "create", vals, context=context)
     if isinstance(wizard, list):
         wizard = wizard[0]
     odoo.call("crm.lead.lost", "action_lost_reason_apply", [wizard], context=context)
-    if feedback and viewer.version <= 15:
+    if feedback and not versions.has_field(viewer.version, "crm.lead.lost", "lost_feedback"):
         # 15's wizard has no closing note: log it on the lead's history instead.
         _post_note(odoo, viewer, "crm.lead", lead_id,
                    Markup("<p>Lost: {}</p>").format(feedback))

@@ -21,8 +21,9 @@ import re
 import phonenumbers
 from werkzeug.exceptions import NotFound
 
+from app.odoo import versions
+from app.odoo.client import AccessError, OdooError, OdooUnavailable
 from app.services import jobs, sales
-from app.services.odoo_api import AccessError, OdooError, OdooUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class CustomerError(Exception):
 def list_fields(version: int) -> list[str]:
     fields = ["name", "display_name", "is_company", "parent_id", "phone", "email", "ref",
               "city", "active"]
-    if version <= 18:
+    if versions.has_field(version, "res.partner", "mobile"):
         fields.append("mobile")
     return fields
 
@@ -317,7 +318,8 @@ def create_customer(odoo, viewer, form, region, *, confirmed=False) -> dict:
         duplicates = find_duplicates(odoo, viewer, vals)
         if duplicates:
             return {"duplicates": duplicates}
-    create = {k: v for k, v in vals.items() if v and (k != "mobile" or viewer.version <= 18)}
+    create = {k: v for k, v in vals.items()
+              if v and versions.has_field(viewer.version, "res.partner", k)}
     if form.get("is_company"):
         create["is_company"] = True
     try:
@@ -332,7 +334,7 @@ def update_customer(odoo, viewer, customer_id, form, region) -> None:
     """Write phone, email and address. :raises CustomerError: invalid or refused by Odoo."""
     vals = clean_form({**form, "name": "x"}, region)
     vals.pop("name")
-    if viewer.version >= 19:
+    if not versions.has_field(viewer.version, "res.partner", "mobile"):
         vals.pop("mobile", None)
     try:
         odoo.write("res.partner", [customer_id], {k: v or False for k, v in vals.items()})
@@ -343,7 +345,7 @@ def update_customer(odoo, viewer, customer_id, form, region) -> None:
 
 def edit_values(odoo, viewer, customer_id) -> dict:
     """The current values for the edit form (1 RPC)."""
-    fields = ["name", *[f for f in EDITABLE if f != "mobile" or viewer.version <= 18]]
+    fields = ["name", *versions.fields_for(viewer.version, "res.partner", list(EDITABLE))]
     rows = odoo.read("res.partner", [customer_id], fields)
     if not rows:
         raise NotFound("This customer does not exist (any more).")

@@ -22,9 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from app.services import currency, dispatch, jobs
-from app.services import timezone as tzs
-from app.services.odoo_api import AccessError, OdooCall, OdooError
+from app.odoo.client import AccessError, OdooCall, OdooError
+from app.platform import currency
+from app.platform import timezone as tzs
+from app.services import dispatch, jobs
 
 QUOTE_STATES = ("draft", "sent")
 LATE_PICKING_STATES = ("assigned", "waiting", "confirmed")

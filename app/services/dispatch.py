@@ -13,17 +13,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from app.services import jobs
-from app.services import timezone as tzs
-from app.services.listing import (
+from app.odoo.client import OdooCall
+from app.platform import timezone as tzs
+from app.platform.listing import (
     ListQuery,
     ListSpec,
     page_info,
     parse_list_args,
     search_domain,
 )
-from app.services.odoo_api import OdooCall
-from app.services.ttl_cache import TTLCache, server_key
+from app.platform.ttl_cache import TTLCache, server_key
+from app.services import jobs
 
 PAGE_SIZE = 50
 PERSON_CACHE_SECONDS = 300
@@ -136,7 +136,7 @@ def _parse_int(value, label, errors):
 @dataclass(frozen=True)
 class JobFilters:
     """What the office asked to see: the shared list query (search, sort, page; see
-    app/services/listing.py) plus the jobs' own filters, parsed from the query string."""
+    app/platform/listing.py) plus the jobs' own filters, parsed from the query string."""
 
     query: ListQuery
     date_from: date | None = None

@@ -7,7 +7,7 @@ job and start it, add notes and photos, take the customer's signature and finish
   revocable and expiring (``expires_at``, also the record's lifetime plus a week so an expired
   link says "expired", not "unknown").
 * Actions go to Odoo as the configured integration user (API key; JSON-2 on 19, ``/jsonrpc``
-  before: :mod:`app.services.odoo_integration`) with the job rules of :mod:`app.services.jobs`,
+  before: :mod:`app.odoo.integration`) with the job rules of :mod:`app.services.jobs`,
   and every history entry Fieldkit writes names the subcontractor. Odoo's own tracking lines
   (a stage changed) are authored by the integration user, so each action also leaves a note.
 * Every use is logged (the app log, and the last uses on the link record for the office).
@@ -23,9 +23,10 @@ import time
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import Forbidden, Gone, NotFound
 
+from app.platform import timezone as tzs
 from app.services import jobs
-from app.services import timezone as tzs
-from app.services.jobs import JobActionError, Viewer
+from app.services.jobs import JobActionError
+from app.services.viewer import Viewer
 from app.validation import check_text
 
 logger = logging.getLogger(__name__)

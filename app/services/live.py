@@ -3,7 +3,7 @@ change made anywhere (another user, Odoo itself) within a few seconds, without a
 
 How it stays cheap: watchers poll `/api/live` (ETag / If-None-Match, 304 when nothing changed).
 The answer is a *change token* (the newest ``write_date`` of ``fsm.order`` and its id) kept in the
-shared store (app/services/store.py), so every worker, process and host reads the same one.
+shared store (app/platform/store.py), so every worker, process and host reads the same one.
 When the token is older than the interval, the first watcher to take the store's lock (a key set
 only-if-absent for one interval) asks Odoo once; the others keep answering from the store. So
 however many users watch, Odoo is asked at most once per interval per company and scope.
@@ -25,9 +25,10 @@ import json
 import logging
 import time
 
-from app.services import timezone as tzs
-from app.services.jobs import Viewer
-from app.services.store import StoreError
+from app.odoo import versions
+from app.platform import timezone as tzs
+from app.platform.store import StoreError
+from app.services.viewer import Viewer
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ SETTLE_SECONDS = 2
 
 def scope_of(viewer: Viewer) -> str:
     """Who shares a check: the whole company, or one technician where Odoo's rules narrow it."""
-    if not viewer.is_technician or viewer.version >= 18:
+    if not viewer.is_technician or not versions.reads_own_technician_orders(viewer.version):
         return "company"
     return f"partner{viewer.partner_id}"
 

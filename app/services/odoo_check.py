@@ -8,15 +8,16 @@ match is unambiguous. Nothing here knows about click; the command in app/cli.py 
 """
 from dataclasses import dataclass, field
 
-from app.services import auth
-from app.services import companies as company_choice
-from app.services.odoo_api import (
+from app.odoo import versions
+from app.odoo.client import (
     AccessDenied,
     AccessError,
     OdooAPI,
     OdooError,
     OdooUnavailable,
 )
+from app.services import auth
+from app.services import companies as company_choice
 
 SIGNATURE_FIELD = "x_signature_url"
 SIGNATURE_TYPES = ("char", "text")
@@ -98,7 +99,7 @@ def check(base_url, db, login=None, password=None, *, timeout=(5, 20)):
     except OdooError as exc:
         report.add("missing", "Odoo server", str(exc))
         raise CheckAborted(report) from exc
-    report.add("ok" if odoo.version and 15 <= odoo.version <= 19 else "warning",
+    report.add("ok" if versions.supported(odoo.version) else "warning",
                "Odoo server", f"version {odoo.version} at {base_url}, database {odoo.db}")
     if not login:
         report.add("info", "user", "no --login given: modules, fields and the user not checked")
@@ -169,7 +170,8 @@ def _check_user(odoo, report, info, login):
         report.add("ok", "email", user["email"])
     else:
         # Up to 18 Odoo refuses to post a message by an author without an email.
-        report.add("missing" if (odoo.version or 0) <= 18 else "warning", "email",
+        report.add("warning" if versions.posts_without_email(odoo.version or 0) else "missing",
+                   "email",
                    f"{login} has none: notes and photos fail on Odoo 18 and earlier")
     report.add("ok" if user.get("tz") else "warning", "time zone",
                user.get("tz") or "none: times shown in the company's (or DEFAULT_TZ)")
@@ -202,7 +204,7 @@ def _workers_of(odoo, partner_id):
 def _may(odoo, model, operation):
     """ACL check without raising: check_access_rights up to 17, has_access from 18."""
     try:
-        if (odoo.version or 0) >= 18:
+        if versions.access_check_method(odoo.version or 0) == "has_access":
             return bool(odoo.call(model, "has_access", [], operation))
         return bool(odoo.call(model, "check_access_rights", operation, raise_exception=False))
     except AccessError:
@@ -237,7 +239,7 @@ def _link_workers(odoo):
     group_ids = list(_group_ids(odoo, [TECHNICIAN_GROUP]))
     if not group_ids:
         return []
-    users_field = "user_ids" if (odoo.version or 0) >= 19 else "users"
+    users_field = versions.pick_field(odoo.version or 0, "res.groups", "user_ids", "users")
     group = odoo.read("res.groups", group_ids, [users_field])[0]
     users = odoo.read("res.users", group[users_field], ["name", "login", "email", "partner_id",
                                                         "share"])

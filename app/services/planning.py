@@ -23,11 +23,12 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from app.odoo.client import AccessError, MissingError, UserError
+from app.platform import timezone as tzs
+from app.platform.ttl_cache import TTLCache, server_key
 from app.services import dispatch, jobs
-from app.services import timezone as tzs
-from app.services.jobs import JobActionError, Viewer, _m2o_id
-from app.services.odoo_api import AccessError, MissingError, UserError
-from app.services.ttl_cache import TTLCache, server_key
+from app.services.jobs import JobActionError, _m2o_id
+from app.services.viewer import Viewer
 from app.validation import InvalidInput
 
 ORDER_FIELDS = ["name", "stage_id", "priority", "scheduled_date_start", "scheduled_date_end",

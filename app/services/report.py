@@ -18,9 +18,10 @@ import re
 from fpdf import FPDF
 from PIL import Image, UnidentifiedImageError
 
-from app.services import inventory, jobs, media
-from app.services.odoo_api import OdooError
-from app.services.sanitize import html_to_text
+from app.odoo.client import OdooError
+from app.platform import media
+from app.platform.sanitize import html_to_text
+from app.services import inventory, jobs
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 
 from markupsafe import escape
 
+from app.odoo.client import OdooError
 from app.services import assets as assets_service
-from app.services.odoo_api import OdooError
 from app.validation import InvalidInput, Text, check_object
 
 log = logging.getLogger(__name__)

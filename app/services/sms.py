@@ -31,10 +31,11 @@ import phonenumbers
 import requests
 from flask import current_app, url_for
 
+from app.odoo import versions
+from app.odoo.client import OdooError
+from app.odoo.integration import IntegrationConfigError
+from app.platform.store import StoreError, get_store
 from app.services import jobs
-from app.services.odoo_api import OdooError
-from app.services.odoo_integration import IntegrationConfigError
-from app.services.store import StoreError, get_store
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +196,7 @@ NUMBER_LABELS = {"mobile": "Mobile", "phone": "Phone"}
 
 def number_fields(version: int) -> list[str]:
     """`mobile` is gone in Odoo 19; mobile first, as Odoo picks it first for SMS."""
-    return ["mobile", "phone"] if version <= 18 else ["phone"]
+    return versions.fields_for(version, "res.partner", ["mobile", "phone"])
 
 
 def load_target(odoo, viewer, kind: str, record_id) -> Target:

@@ -1,6 +1,6 @@
 """The job timer: start, pause, resume, stop; the worked time goes to Odoo.
 
-The running timer lives in the shared store (app/services/store.py), keyed by database, job and
+The running timer lives in the shared store (app/platform/store.py), keyed by database, job and
 user, so it survives a reload, a lost connection and an app restart, and every worker sees it;
 the server's clock is the truth, never the phone's. Stopping it writes the time to Odoo as the
 technician, as a line of hr_timesheet's account.analytic.line, using OCA's field-service add-ons
@@ -23,11 +23,11 @@ import logging
 import math
 import time
 
+from app.odoo.client import OdooError, OdooUnavailable, UserError
+from app.platform import timezone as tzs
+from app.platform.store import StoreError, get_store
+from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs
-from app.services import timezone as tzs
-from app.services.odoo_api import OdooError, OdooUnavailable, UserError
-from app.services.store import StoreError, get_store
-from app.services.ttl_cache import TTLCache, server_key
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, request, session
 
-from app.services.odoo_api import (
+from app.odoo.client import (
     AccessDenied,
     LoginCooldown,
     OdooUnavailable,

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from app.odoo.client import OdooAPI
 from app.services import crm as crm_service
-from app.services.odoo_api import OdooAPI
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1366, "height": 900}

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.services import timezone as tzs
+from app.platform import timezone as tzs
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 
 from app import create_app
 from app.config import TestConfig
-from app.services.odoo_api import OdooAPI
+from app.odoo.client import OdooAPI
 from tests.conftest import serving
 
 pytestmark = pytest.mark.browser

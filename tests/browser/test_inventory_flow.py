@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from app.odoo.client import OdooAPI
 from app.services import inventory
 from app.services import jobs as jobs_service
-from app.services.odoo_api import OdooAPI
 
 pytestmark = pytest.mark.browser
 

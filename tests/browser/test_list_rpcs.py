@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from app.services.odoo_api import OdooAPI
+from app.odoo.client import OdooAPI
 from tests.conftest import serving
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from app.services import chatter
-from app.services.odoo_api import OdooAPI
+from app.odoo.client import OdooAPI
+from app.platform import chatter
 from tests.browser.test_jobs_flow import draw_signature
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from app.services.odoo_api import OdooAPI
+from app.odoo.client import OdooAPI
 
 pytestmark = pytest.mark.browser
 SECRET = "browser-webhook-secret"  # noqa: S105 (tests only)

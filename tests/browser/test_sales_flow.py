@@ -8,9 +8,9 @@ import zlib
 
 import pytest
 
+from app.odoo.client import OdooAPI
 from app.services import jobs as jobs_service
 from app.services import sales as sales_service
-from app.services.odoo_api import OdooAPI
 from tests.browser.test_jobs_flow import draw_signature, open_first_job_of_today
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, jsonify, request
 
-from app.services.uploads import check_signature_png, decode_data_url
+from app.platform.uploads import check_signature_png, decode_data_url
 from tests.conftest import serving
 
 sync_api = pytest.importorskip("playwright.sync_api")

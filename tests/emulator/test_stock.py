@@ -4,7 +4,7 @@ SMS questions can follow), and a van per technician as the user's Default Wareho
 
 import pytest
 
-from app.services.odoo_api import OdooAPI
+from app.odoo.client import OdooAPI
 from odoo_emulator import start_in_thread
 
 

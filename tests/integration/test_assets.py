@@ -5,7 +5,7 @@ import re
 import pytest
 from flask import render_template_string
 
-from app.services.odoo_api import OdooAPI
+from app.odoo.client import OdooAPI
 
 
 def rpc(response):

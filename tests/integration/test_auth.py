@@ -4,8 +4,8 @@ import re
 import pytest
 from flask import Blueprint, jsonify, redirect, render_template_string
 
+from app.odoo.client import OdooAPI, SessionExpired, get_odoo
 from app.security import login_required, role_required
-from app.services.odoo_api import OdooAPI, SessionExpired, get_odoo
 
 PAGE = '{% extends "base.html" %}{% block title %}Probe{% endblock %}' \
        '{% block content %}<p id="who">{{ who }}</p>{% endblock %}'

@@ -6,8 +6,8 @@ from html import unescape
 
 import pytest
 
+from app.odoo.client import OdooAPI
 from app.services import crm as crm_service
-from app.services.odoo_api import OdooAPI
 from odoo_emulator import start_in_thread
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from app import create_app
 from app.config import TestConfig
+from app.odoo.client import OdooAPI
 from app.services import customers as customers_service
-from app.services.odoo_api import OdooAPI
 from tests.conftest import CSRFClient
 
 

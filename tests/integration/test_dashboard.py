@@ -10,10 +10,10 @@ import pytest
 
 from app import create_app
 from app.config import TestConfig
+from app.odoo.client import AccessError, OdooAPI
+from app.platform import timezone as tzs
 from app.services import auth as auth_service
 from app.services import jobs
-from app.services import timezone as tzs
-from app.services.odoo_api import AccessError, OdooAPI
 from odoo_emulator import start_in_thread
 from tests.conftest import CSRFClient
 

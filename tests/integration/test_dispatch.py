@@ -9,10 +9,10 @@ import pytest
 
 from app import create_app
 from app.config import TestConfig
+from app.odoo.client import OdooAPI
+from app.platform import timezone as tzs
 from app.services import jobs as jobs_service
 from app.services import planning
-from app.services import timezone as tzs
-from app.services.odoo_api import OdooAPI
 from tests.conftest import clear_config_caches
 
 NY = "America/New_York"

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from app.odoo.client import OdooAPI
 from app.services import jobs as jobs_service
-from app.services.odoo_api import OdooAPI
 from app.validation import MAX_TEXT_CHARS
 
 

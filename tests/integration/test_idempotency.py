@@ -13,8 +13,8 @@ import requests
 
 from app import create_app
 from app.config import TestConfig
-from app.services import chatter
-from app.services.odoo_api import OdooAPI
+from app.odoo.client import OdooAPI
+from app.platform import chatter
 from tests.conftest import serving
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from app import create_app
 from app.config import TestConfig
+from app.odoo.client import OdooAPI
 from app.services import inventory
 from app.services import jobs as jobs_service
-from app.services.odoo_api import OdooAPI
 from tests.conftest import CSRFClient
 
 VERSIONS = (15, 16, 17)

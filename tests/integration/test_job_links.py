@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from app.services import chatter, job_links
-from app.services.odoo_api import OdooAPI
-from app.services.store import get_store
+from app.odoo.client import OdooAPI
+from app.platform import chatter
+from app.platform.store import get_store
+from app.services import job_links
 from tests.integration.test_jobs import JPEG, data_url, make_png
 
 

@@ -11,11 +11,11 @@ from datetime import datetime
 import pytest
 import pytz
 
-from app.services import chatter
+from app.odoo.client import OdooAPI, ValidationError
+from app.platform import chatter
+from app.platform import timezone as tzs
+from app.platform.s3_service import LocalStorage, StorageError
 from app.services import jobs as jobs_service
-from app.services import timezone as tzs
-from app.services.odoo_api import OdooAPI, ValidationError
-from app.services.s3_service import LocalStorage, StorageError
 from tests.conftest import clear_config_caches
 
 NY = "America/New_York"

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from app.odoo.client import OdooAPI
+from app.platform import timezone as tzs
 from app.services import dispatch
 from app.services import jobs as jobs_service
-from app.services import timezone as tzs
-from app.services.odoo_api import OdooAPI
 from tests.conftest import clear_config_caches
 
 NY = "America/New_York"

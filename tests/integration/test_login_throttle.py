@@ -9,9 +9,9 @@ import sys
 import pytest
 import requests
 
-from app.services import login_throttle
-from app.services.odoo_api import OdooAPI
-from app.services.store import get_store
+from app.odoo.client import OdooAPI
+from app.platform import login_throttle
+from app.platform.store import get_store
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from app.services import chatter, media
+from app.odoo.client import OdooAPI
+from app.platform import chatter, media
+from app.platform.s3_service import get_storage
 from app.services import jobs as jobs_service
-from app.services.odoo_api import OdooAPI
-from app.services.s3_service import get_storage
 from tests.integration.test_jobs import JPEG, Admin, data_url, make_png
 
 

@@ -4,8 +4,8 @@ import pytest
 
 from app import create_app
 from app.config import TestConfig
+from app.odoo.client import OdooAPI
 from app.services import auth as auth_service
-from app.services.odoo_api import OdooAPI
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """`flask psa sync-seats` and `flask psa sync-clients` against the emulator and the fake RMM."""
 import pytest
 
-from app.services.odoo_api import OdooAPI
+from app.odoo.client import OdooAPI
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from app.services.odoo_api import OdooAPI
+from app.odoo.client import OdooAPI
 from app.signatures import sign
 
 SECRET = "test-webhook-secret"  # noqa: S105 (tests only)

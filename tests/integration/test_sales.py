@@ -9,9 +9,9 @@ import pytest
 
 from app import create_app
 from app.config import TestConfig
+from app.odoo.client import OdooAPI
 from app.services import jobs as jobs_service
 from app.services import sales as sales_service
-from app.services.odoo_api import OdooAPI
 from odoo_emulator import start_in_thread
 from tests.conftest import CSRFClient
 from tests.integration.test_jobs import JPEG, data_url, make_png, rpc_count

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.services.odoo_api import IDEMPOTENT_METHODS, OdooAPI
+from app.odoo.client import IDEMPOTENT_METHODS, OdooAPI
 
 # endpoint -> why anyone may open it
 PUBLIC = {

@@ -1,10 +1,10 @@
-"""Amounts as Odoo shows them (app/services/currency.py): symbol side, decimals, no-break space;
+"""Amounts as Odoo shows them (app/platform/currency.py): symbol side, decimals, no-break space;
 currencies from the login's session info, read only when missing, kept per server."""
 import pytest
 
-from app.services import currency
-from app.services.currency import NBSP, Currency
-from app.services.odoo_api import AccessError
+from app.odoo.client import AccessError
+from app.platform import currency
+from app.platform.currency import NBSP, Currency
 
 
 class FakeOdoo:

@@ -4,8 +4,8 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
+from app.platform.currency import Currency
 from app.services import dashboard, dispatch
-from app.services.currency import Currency
 
 # lazy=False groups by stage, person and actual end, as Odoo answers them (`__count`).
 TODAY = [
@@ -70,7 +70,7 @@ def test_access_levels_leave_out_reads(monkeypatch):
     class Viewer:
         tz = "America/New_York"
 
-    from app.services import timezone as tzs
+    from app.platform import timezone as tzs
     now = tzs.now_utc()
     full = dashboard.calls(Viewer, dashboard.Access(), now)
     assert list(full) == ["today", "unassigned", "overdue", "quotes", "pipeline", "late"]

@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 
+from app.platform.s3_service import get_storage
 from app.routes.files import bp
-from app.services.s3_service import get_storage
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 

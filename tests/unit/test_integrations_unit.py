@@ -6,9 +6,9 @@ import pytest
 import requests
 import responses
 
+from app.odoo.client import AccessError, OdooUnavailable, UserError
+from app.odoo.integration import IntegrationAPI
 from app.services import rmm_api
-from app.services.odoo_api import AccessError, OdooUnavailable, UserError
-from app.services.odoo_integration import IntegrationAPI
 from app.signatures import check_signature, sign
 
 RMM = "https://rmm.test/api/v2"

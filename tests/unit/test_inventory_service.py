@@ -5,7 +5,7 @@ fieldservice_stock installed (fields the emulator does not have)."""
 import pytest
 
 from app.services import inventory
-from app.services.jobs import Viewer
+from app.services.viewer import Viewer
 
 
 class FakeOdoo:

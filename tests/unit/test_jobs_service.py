@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from app.services import chatter, jobs
-from app.services.actions import ActionRefused
-from app.services.jobs import Viewer
+from app.platform import chatter
+from app.platform.actions import ActionRefused
+from app.services import jobs
+from app.services.viewer import Viewer
 
 RECORDINGS = Path(__file__).resolve().parents[1] / "fixtures" / "odoo-recordings"
 NY = "America/New_York"
@@ -498,7 +499,7 @@ def test_detail_with_equipment_in_two_rpcs_once_its_names_are_cached():
 
 
 def test_note_without_email_is_explained(monkeypatch):
-    from app.services import odoo_api
+    from app.odoo import client as odoo_api
 
     class NoEmail(FakeOdoo):
         def message_post(self, *a, **k):

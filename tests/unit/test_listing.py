@@ -3,7 +3,7 @@
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from app.services.listing import Filter, ListSpec, page_info, parse_list_args, search_domain
+from app.platform.listing import Filter, ListSpec, page_info, parse_list_args, search_domain
 
 SPEC = ListSpec(
     filters=(Filter("mine", "Mine"), Filter("all", "All")),

@@ -5,9 +5,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from app.services import media
-from app.services.s3_service import LocalStorage, S3Storage
-from app.services.uploads import sniff_video_type
+from app.platform import media
+from app.platform.s3_service import LocalStorage, S3Storage
+from app.platform.uploads import sniff_video_type
 from tests.unit.test_s3_service import BUCKET, aws_env  # noqa: F401 (fixture)
 
 MB = 1024 * 1024

@@ -7,8 +7,8 @@ import requests
 import responses
 from responses import matchers
 
-from app.services import odoo_api
-from app.services.odoo_api import (
+from app.odoo import client as odoo_api
+from app.odoo.client import (
     AccessDenied,
     AccessError,
     MissingError,

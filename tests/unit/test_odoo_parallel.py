@@ -6,7 +6,7 @@ import threading
 import pytest
 import responses
 
-from app.services.odoo_api import (
+from app.odoo.client import (
     AccessError,
     OdooAPI,
     OdooCall,

@@ -9,8 +9,8 @@ from botocore.stub import Stubber
 from flask import Flask
 from moto import mock_aws
 
-from app.services import s3_service
-from app.services.s3_service import (
+from app.platform import s3_service
+from app.platform.s3_service import (
     LocalStorage,
     S3Storage,
     StorageError,

@@ -3,8 +3,8 @@
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from app.platform.currency import Currency
 from app.services import sales
-from app.services.currency import Currency
 from app.services.sales import ModelInfo, QuoteRefused, SalesViewer
 
 INFO_16 = ModelInfo(states={"draft": "Quotation", "sent": "Quotation Sent", "sale": "Sales Order",

@@ -1,4 +1,4 @@
-"""The shared store (app/services/store.py): the same contract on SQLite and on a real Redis,
+"""The shared store (app/platform/store.py): the same contract on SQLite and on a real Redis,
 and counters that stay exact when several processes increment them at once."""
 import multiprocessing
 import socket
@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from app.services import store as store_module
-from app.services.store import RedisStore, SQLiteStore, StoreError
+from app.platform import store as store_module
+from app.platform.store import RedisStore, SQLiteStore, StoreError
 
 
 @pytest.fixture(params=["sqlite", "redis"])

@@ -4,7 +4,7 @@ from datetime import date, datetime
 import pytest
 import pytz
 
-from app.services import timezone as tz
+from app.platform import timezone as tz
 
 NY = "America/New_York"
 LA = "America/Los_Angeles"

@@ -1,14 +1,14 @@
-"""The per-process TTL cache and its shared-store layer (app/services/ttl_cache.py): a value
+"""The per-process TTL cache and its shared-store layer (app/platform/ttl_cache.py): a value
 read by one process serves another, never longer than its lifetime in all; without an app or
 with the store down it is a plain per-process cache."""
 import json
 
 from flask import Flask
 
-from app.services import store as store_module
-from app.services import ttl_cache
-from app.services.store import StoreError
-from app.services.ttl_cache import TTLCache
+from app.platform import store as store_module
+from app.platform import ttl_cache
+from app.platform.store import StoreError
+from app.platform.ttl_cache import TTLCache
 
 
 def make_app(tmp_path):

@@ -6,7 +6,7 @@ import zlib
 import pytest
 from flask import Flask
 
-from app.services.uploads import (
+from app.platform.uploads import (
     UploadRejected,
     check_photo,
     check_signature_png,

@@ -1,6 +1,6 @@
 /* The outbox: job actions made without signal are kept in IndexedDB (photos and signatures
  * as Blobs) with an Idempotency-Key, sent in order per job when the signal is back, exactly
- * once (app/idempotency.py). Answers, states and markup: docs/architecture.md ("Offline
+ * once (app/platform/idempotency.py). Answers, states and markup: docs/architecture.md ("Offline
  * outbox"). Every page is small on a phone's first visit, so this file explains itself there. */
 (function () {
   'use strict';

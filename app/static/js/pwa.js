@@ -72,7 +72,7 @@
   }
 
   // --- Offline notice ---
-  // As the server writes times (app/services/timezone.py): 24-hour, in the user's zone
+  // As the server writes times (app/platform/timezone.py): 24-hour, in the user's zone
   // (fk-tz), not the device's: "today 14:30", "yesterday 17:45", "Wed 11 Mar 08:00".
   function timeParts(date, zone) {
     var out = {};

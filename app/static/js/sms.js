@@ -62,7 +62,7 @@
     return checked ? checked.value : '';
   }
 
-  // An Idempotency-Key (app/idempotency.py) per text: sending the same text again after a lost
+  // An Idempotency-Key (app/platform/idempotency.py) per text: sending the same text again after a lost
   // answer (no signal) returns the first answer instead of texting the customer twice. A new
   // key once the server has answered, or when the text or number changes.
   var attempt = { key: null, text: null, number: null };

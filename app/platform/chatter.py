@@ -11,7 +11,7 @@ place:
   text; a user without an e-mail address is refused by Odoo with a ``UserError``.
 
 Messages come back in one shape (see :func:`normalize_messages`); files named in Fieldkit's own
-notes are recognised afterwards by :mod:`app.services.media`, which checks they are bound to the
+notes are recognised afterwards by :mod:`app.platform.media`, which checks they are bound to the
 record.
 """
 
@@ -21,10 +21,11 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 
-from app.services import timezone as tzs
-from app.services.actions import ActionRefused
-from app.services.odoo_api import UserError
-from app.services.sanitize import html_to_text, is_blank_html, sanitize_html
+from app.odoo import versions
+from app.odoo.client import UserError
+from app.platform import timezone as tzs
+from app.platform.actions import ActionRefused
+from app.platform.sanitize import html_to_text, is_blank_html, sanitize_html
 
 MESSAGE_LIMIT = 40
 NO_EMAIL_MESSAGE = (
@@ -35,7 +36,7 @@ NO_EMAIL_MESSAGE = (
 
 def needs_message_ids(version: int) -> bool:
     """True when the record's ``message_ids`` must be read with it (Odoo 15: no JSON route)."""
-    return version <= 15
+    return versions.needs_message_ids(version)
 
 
 def _m2o_id(value):
@@ -215,9 +216,10 @@ def post_note(odoo, version: int, model: str, res_id: int, html: Markup) -> int:
     """
     kwargs = {"message_type": "comment", "subtype_xmlid": "mail.mt_note"}
     body = str(html)
-    if version >= 17:
+    shape = versions.note_body_shape(version)
+    if shape == "flag":
         kwargs["body_is_html"] = True
-    elif version == 16:
+    elif shape == "text":
         # 16 escapes a str body; Markup has no wire form, so send the plain text.
         body = html_to_text(html)
     try:

@@ -12,7 +12,8 @@ arguments of the usual methods are named through `JSON2_ARGS`.
 """
 from flask import current_app
 
-from app.services.odoo_api import (
+from app.odoo import versions
+from app.odoo.client import (
     ERROR_CLASSES,
     IDEMPOTENT_METHODS,
     RETRYABLE_STATUSES,
@@ -63,7 +64,7 @@ class IntegrationAPI(OdooAPI):
         """Learn the server version, and the uid where execute_kw needs it (once)."""
         if self.version is None:
             self.version_info()
-        if self.version < 19 and self.uid is None:
+        if versions.execute_needs_uid(self.version) and self.uid is None:
             uid = self._rpc("/jsonrpc", {"service": "common", "method": "login",
                                          "args": [self.db, self.login, self.api_key]},
                             idempotent=True)
@@ -76,7 +77,7 @@ class IntegrationAPI(OdooAPI):
         self._ready()
         context = {**self.context, **(kwargs.pop("context", None) or {})}
         idempotent = method in IDEMPOTENT_METHODS
-        if self.version >= 19:
+        if not versions.execute_needs_uid(self.version):
             body = self._json2_body(method, args, kwargs)
             body["context"] = context
             return self._rpc(f"/json/2/{model}/{method}", body, idempotent=idempotent)

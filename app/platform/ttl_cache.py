@@ -3,7 +3,7 @@
 per server and key, shared by every request of the process.
 
 A cache made with `shared="<name>"` also keeps its values (JSON) in the shared store
-(app/services/store.py) for the same lifetime, so a new or restarted worker process finds the
+(app/platform/store.py) for the same lifetime, so a new or restarted worker process finds the
 configuration another one read instead of asking Odoo again: with gunicorn's several workers
 and every restart, "cold" caches otherwise cost each page its configuration reads again.
 A value's age travels with it, so it is never kept longer than `seconds` in all."""
@@ -44,7 +44,7 @@ class TTLCache:
             self._items[key] = (time.monotonic(), value)
         if self._shared_ok():
             try:
-                from app.services.store import get_store
+                from app.platform.store import get_store
 
                 get_store().set(self._store_key(key),
                                 json.dumps({"at": time.time(), "value": value}), self.seconds)
@@ -73,7 +73,7 @@ class TTLCache:
         if not self._shared_ok():
             return False, None
         try:
-            from app.services.store import get_store
+            from app.platform.store import get_store
 
             raw = get_store().get(self._store_key(key))
             stored = json.loads(raw) if raw else None

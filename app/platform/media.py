@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from flask import current_app, has_app_context
 from markupsafe import Markup
 
-from app.services import chatter
-from app.services.actions import ActionRefused
-from app.services.odoo_api import OdooError
-from app.services.s3_service import StorageError, make_key
-from app.services.uploads import UploadRejected, check_photo, sniff_video_type
+from app.odoo.client import OdooError
+from app.platform import chatter
+from app.platform.actions import ActionRefused
+from app.platform.s3_service import StorageError, make_key
+from app.platform.uploads import UploadRejected, check_photo, sniff_video_type
 
 logger = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ import time
 
 from flask import current_app, g, jsonify, make_response, request, session
 
-from app.services.odoo_api import OUTCOME_UNKNOWN
-from app.services.store import StoreError, get_store
+from app.odoo.client import OUTCOME_UNKNOWN
+from app.platform.store import StoreError, get_store
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"

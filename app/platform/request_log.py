@@ -4,7 +4,7 @@ import time
 
 from flask import current_app, g, request
 
-from app.services.odoo_api import rpc_stats
+from app.odoo.client import rpc_stats
 
 log = logging.getLogger("fieldkit.request")
 

@@ -12,8 +12,8 @@ import contextlib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.services.odoo_api import AccessError
-from app.services.ttl_cache import TTLCache, server_key
+from app.odoo.client import AccessError
+from app.platform.ttl_cache import TTLCache, server_key
 
 MODEL = "res.currency"
 FIELDS = ["name", "symbol", "position", "decimal_places"]

@@ -28,13 +28,13 @@ import time
 
 from flask import current_app
 
-from app.services.odoo_api import (
+from app.odoo.client import (
     AccessDenied,
     LoginCooldown,
     TwoFactorExpired,
     TwoFactorRequired,
 )
-from app.services.store import StoreError, get_store
+from app.platform.store import StoreError, get_store
 
 log = logging.getLogger(__name__)
 

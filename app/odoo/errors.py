@@ -1,0 +1,134 @@
+"""Odoo's errors, typed: one class per kind, mapped from the envelope's ``data.name``.
+
+`message` and `debug` are the server's and for logs; `user_message` is safe to show.
+"""
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+class OdooError(Exception):
+    """An error from Odoo or on the way to it.
+
+    `message` and `debug` come from the server and are for logs only; `user_message` is safe
+    to show to people.
+    """
+
+    default_user_message = "Odoo could not complete this request."
+
+    def __init__(self, message="", *, code=None, odoo_name=None, debug=None, user_message=None):
+        super().__init__(message or self.default_user_message)
+        self.message = message
+        self.code = code
+        self.odoo_name = odoo_name
+        self.debug = debug
+        self.user_message = user_message or self.default_user_message
+
+
+NOT_ANSWERING = ("Odoo is not answering right now (Fieldkit is reachable, the Odoo server "
+                 "behind it is not). Your work is safe: please try again in a moment.")
+# A change sent to Odoo whose answer never came: Odoo may have saved it, so "try again" could
+# save it twice. The user checks first (see `_rpc` and app/idempotency.py).
+OUTCOME_UNKNOWN = ("Odoo did not answer in time, so Fieldkit can't tell whether this change "
+                   "was saved. Check the record before sending it again.")
+
+
+class OdooUnavailable(OdooError):
+    """Odoo can't be reached or answered garbage: refused, timeout, 5xx, non-JSON."""
+
+    default_user_message = "Odoo can't be reached right now. Please try again in a moment."
+
+    def __init__(self, message="", *, should_retry=False, reached=False, **kwargs):
+        super().__init__(message, **kwargs)
+        self.should_retry = should_retry
+        # The request reached Odoo and no answer came back (read timeout, gateway timeout).
+        self.reached = reached
+        # Set by `_rpc` for a write that `reached` Odoo: it may or may not have been applied.
+        self.outcome_unknown = False
+
+
+class SessionExpired(OdooError):
+    default_user_message = "Your Odoo session has expired. Please log in again."
+
+
+class AccessDenied(OdooError):
+    """Wrong login or password (or credentials no longer valid)."""
+
+    default_user_message = "Wrong login or password"
+
+
+class TwoFactorRequired(AccessDenied):
+    """Odoo answered `uid: null`: the password was right, the account needs a second factor
+    (auth_totp), which only Odoo's browser login (/web/login/totp) takes."""
+
+    default_user_message = (
+        "This Odoo account uses two-factor authentication: enter the 6-digit code from your "
+        "authenticator app."
+    )
+
+
+class WrongTwoFactorCode(AccessDenied):
+    """Odoo refused the 6-digit code (wrong, or of a time step already gone)."""
+
+    default_user_message = (
+        "Wrong or expired code. Type the 6-digit code your authenticator app shows now "
+        "(it changes every 30 seconds).")
+
+
+class TwoFactorCodeReused(WrongTwoFactorCode):
+    """19 refuses a code of a time step already used for a login."""
+
+    default_user_message = (
+        "This code was already used. Wait for the next 6-digit code in your authenticator "
+        "app and type that one.")
+
+
+class TwoFactorExpired(AccessDenied):
+    """The half-done login (password given, code not yet) is gone: too old, or Odoo forgot it."""
+
+    default_user_message = ("Your login took too long and has expired. Please enter your "
+                            "password again.")
+
+
+class LoginCooldown(AccessDenied):
+    """Odoo refuses every login from our address for a while after repeated failures
+    (res.users._assert_can_auth); the password was not even checked."""
+
+    default_user_message = (
+        "Odoo is pausing logins for a minute after too many failed attempts. "
+        "Please wait a minute and try again."
+    )
+
+
+class AccessError(OdooError):
+    default_user_message = "You don't have access to this in Odoo."
+
+
+class MissingError(OdooError):
+    default_user_message = "This record doesn't exist in Odoo (any more)."
+
+
+class UserError(OdooError):
+    """A business rule refused the request. Odoo writes its message for people: show it."""
+
+    def __init__(self, message="", **kwargs):
+        kwargs.setdefault("user_message", message or None)
+        super().__init__(message, **kwargs)
+
+
+class ValidationError(UserError):
+    pass
+
+
+# data.name -> exception class; anything else (builtins.ValueError, werkzeug NotFound...) is a
+# programming error on our side and stays a plain OdooError.
+ERROR_CLASSES = {
+    "odoo.http.SessionExpiredException": SessionExpired,
+    "odoo.exceptions.AccessDenied": AccessDenied,
+    "odoo.exceptions.AccessError": AccessError,
+    "odoo.exceptions.MissingError": MissingError,
+    "odoo.exceptions.UserError": UserError,
+    "odoo.exceptions.ValidationError": ValidationError,
+    "odoo.exceptions.RedirectWarning": UserError,
+    "odoo.exceptions.Warning": UserError,
+}
+SESSION_EXPIRED_CODE = 100

@@ -1,0 +1,213 @@
+"""Inventory: states, wizards, errors, quantity parsing and the per-process field caches."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+from werkzeug.exceptions import Forbidden, NotFound
+
+from app.platform.actions import ActionRefused
+from app.platform.listing import Filter, ListSpec
+from app.platform.ttl_cache import TTLCache, server_key
+
+logger = logging.getLogger(__name__)
+
+LIST_LIMIT = 30
+MOVE_LIMIT = 200
+VAN_LIMIT = 300
+LOW_QUANTITY = 2.0
+CACHE_SECONDS = 300
+MAX_QUANTITY = 1_000_000
+QUESTION_MAX_AGE = 3600
+OPEN_STATES = ["assigned", "confirmed", "waiting"]
+STATE_LABELS = {
+    "draft": "Draft",
+    "waiting": "Waiting another operation",
+    "confirmed": "Waiting",
+    "partially_available": "Partially available",
+    "assigned": "Ready",
+    "done": "Done",
+    "cancel": "Cancelled",
+}
+STATE_TONES = {"assigned": "success", "done": "info", "cancel": "danger", "draft": None}
+STATUS_FILTERS = {
+    "todo": [("state", "in", OPEN_STATES)],
+    "ready": [("state", "=", "assigned")],
+    "waiting": [("state", "in", ["confirmed", "waiting"])],
+    "late": None,  # needs "now": see list_domain
+}
+LIST_SPEC = ListSpec(
+    filters=(Filter("todo", "To do"), Filter("ready", "Ready"), Filter("waiting", "Waiting"),
+             Filter("late", "Late")),
+    default_filter="todo",
+    sorts={"scheduled": "scheduled_date", "ref": "name", "state": "state"},
+    default_sort=("scheduled", "asc"),
+    page_size=LIST_LIMIT,
+    search_label="Scan a transfer or product, or search",
+)
+KIND_FILTERS = {
+    "all": "All",
+    "incoming": "Receipts",
+    "outgoing": "Deliveries",
+    "internal": "Internal",
+    "van": "My van",
+}
+PICKING_LIST_FIELDS = [
+    "name",
+    "state",
+    "picking_type_id",
+    "picking_type_code",
+    "partner_id",
+    "scheduled_date",
+    "origin",
+    "location_id",
+    "location_dest_id",
+    "user_id",
+    "priority",
+]
+PICKING_DETAIL_FIELDS = PICKING_LIST_FIELDS + ["date_done", "backorder_id", "note"]
+
+# The wizards Odoo answers button_validate with, the buttons Fieldkit offers for each (method,
+# label, style) and the question in the words of Odoo's own dialog.
+WIZARDS = {
+    "stock.immediate.transfer": {
+        "title": "Immediate transfer?",
+        "text": "You have not recorded done quantities yet. Odoo will process everything "
+        "that is reserved as done.",
+        "answers": [("process", "Apply: all reserved is done", "primary")],
+    },
+    "stock.backorder.confirmation": {
+        "title": "Create a backorder?",
+        "text": "You have processed less than the initial demand. Create a backorder if you "
+        "expect to process the remaining quantities later; no backorder if you will not.",
+        "answers": [
+            ("process", "Create backorder", "primary"),
+            ("process_cancel_backorder", "No backorder", None),
+        ],
+    },
+    "confirm.stock.sms": {
+        "title": "Send an SMS to the customer?",
+        "text": "Odoo can text customers when their delivery is validated. This question is "
+        "asked once for the company; the answer applies to every later delivery.",
+        "answers": [
+            ("send_sms", "Yes, send SMS", "primary"),
+            ("dont_send_sms", "No SMS", None),
+        ],
+    },
+}
+# When Fieldkit validates on its own (parts, at the end of a job), it answers like this: the
+# parts were used, so nothing is left to deliver later; the company-wide SMS question is left
+# for a person (``skip_sms`` is stock_sms's own switch for validations without a user).
+AUTO_ANSWERS = {
+    "stock.immediate.transfer": "process",
+    "stock.backorder.confirmation": "process_cancel_backorder",
+}
+AUTO_CONTEXT = {"skip_sms": True}
+
+
+class InventoryError(ActionRefused):
+    """Something Fieldkit refuses before (or instead of) asking Odoo; the message is for people."""
+
+    def __init__(self, user_message, *, field=None):
+        super().__init__(user_message)
+        self.field = field
+
+
+class TransferNotFound(NotFound):
+    description = "This transfer does not exist, or it was deleted."
+
+
+class TransferForbidden(Forbidden):
+    description = "This transfer is assigned to someone else."
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _m2o_id(value):
+    return value[0] if isinstance(value, (list, tuple)) and value else (value or None)
+
+
+def _m2o_name(value):
+    return value[1] if isinstance(value, (list, tuple)) and len(value) > 1 else ""
+
+
+def format_quantity(value) -> str:
+    """2.0 -> "2", 1.5 -> "1.5" (Odoo floats, without trailing zeros)."""
+    value = float(value or 0.0)
+    return f"{value:.3f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
+
+
+def parse_quantity(text, label="Quantity") -> float:
+    """A quantity typed by a person: a non-negative number ("2", "1.5", "1,5").
+
+    :raises InventoryError: for anything else, with a message naming the line.
+    """
+    raw = (text or "").strip().replace(",", ".") if isinstance(text, str) else text
+    if isinstance(raw, str) and len(raw) > 20:
+        raise InventoryError(f"{label}: that is not a number.")
+    if raw in ("", None):
+        raise InventoryError(f"{label}: type a number (0 or more).")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise InventoryError(f"{label}: “{text}” is not a number.") from None
+    if not math.isfinite(value):
+        raise InventoryError(f"{label}: “{text}” is not a number.")
+    if value < 0:
+        raise InventoryError(f"{label}: a quantity can't be negative.")
+    if value > MAX_QUANTITY:
+        raise InventoryError(f"{label}: {text} is more than Fieldkit accepts.")
+    return value
+
+
+# --------------------------------------------------------------------------- per-process caches
+
+_cache = TTLCache(CACHE_SECONDS)
+
+
+def _cached(key, loader):
+    return _cache.get(key, loader)
+
+
+def clear_caches():
+    _cache.clear()
+
+
+def _server_key(odoo):
+    return server_key(odoo)
+
+
+def model_fields(odoo, model: str, names: list[str]) -> frozenset:
+    """Which of `names` the model has on this server (``fields_get`` leaves the others out)."""
+    key = (*_server_key(odoo), "fields", model, tuple(names))
+    return _cached(
+        key, lambda: frozenset(odoo.call(model, "fields_get", list(names), attributes=["type"]))
+    )
+
+
+@dataclass(frozen=True)
+class QuantityFields:
+    """The move fields of this server's version for "how many were done"."""
+
+    done: str  # quantity_done (15, 16) | quantity (17+)
+    picked: str | None  # None (15, 16) | "picked" (17+)
+    reserved: str | None  # reserved_availability (15, 16) | None (17+: quantity is reserved)
+
+    def values(self, quantity: float) -> dict:
+        vals = {self.done: quantity}
+        if self.picked:
+            vals[self.picked] = True
+        return vals
+
+
+def quantity_fields(odoo) -> QuantityFields:
+    present = model_fields(
+        odoo, "stock.move", ["quantity_done", "quantity", "picked", "reserved_availability"]
+    )
+    if "quantity_done" in present:
+        reserved = "reserved_availability" if "reserved_availability" in present else None
+        return QuantityFields("quantity_done", None, reserved)
+    return QuantityFields("quantity", "picked" if "picked" in present else None, None)

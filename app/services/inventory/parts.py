@@ -1,0 +1,247 @@
+"""Inventory: the van's stock and the parts used on a job."""
+
+from __future__ import annotations
+
+from app.odoo import versions
+from app.odoo.client import AccessError, MissingError, UserError
+from app.services.inventory.common import (
+    LOW_QUANTITY,
+    MOVE_LIMIT,
+    VAN_LIMIT,
+    InventoryError,
+    _m2o_id,
+    _m2o_name,
+    format_quantity,
+    logger,
+    model_fields,
+    parse_quantity,
+    quantity_fields,
+)
+from app.services.inventory.detail import fetch_moves
+from app.services.inventory.van import Van, get_van
+from app.services.inventory.work import validate_unattended
+
+# --------------------------------------------------------------------------- van stock
+
+
+def van_stock(odoo, viewer) -> dict:
+    """What is on hand in the viewer's van, low quantities first flagged (≤ 1 RPC warm)."""
+    van = get_van(odoo, viewer)
+    quants = []
+    if van.location_id:
+        quants = odoo.search_read(
+            "stock.quant",
+            [("location_id", "child_of", van.location_id)],
+            ["product_id", "quantity", "product_uom_id", "location_id"],
+            limit=VAN_LIMIT,
+        )
+    rows = {}
+    for q in quants:
+        pid = _m2o_id(q.get("product_id"))
+        row = rows.setdefault(pid, {"product_id": pid, "product": _m2o_name(q.get("product_id")),
+                                    "quantity": 0.0, "unit": _m2o_name(q.get("product_uom_id"))})
+        row["quantity"] += float(q.get("quantity") or 0.0)
+    items = sorted(rows.values(), key=lambda r: r["product"].lower())
+    for row in items:
+        row["quantity_text"] = format_quantity(row["quantity"])
+        row["low"] = row["quantity"] <= LOW_QUANTITY
+    return {"van": van, "items": items, "low_count": sum(1 for r in items if r["low"]),
+            "low_threshold": format_quantity(LOW_QUANTITY)}
+
+
+# --------------------------------------------------------------------------- parts used on a job
+
+
+PART_FIELDS = ["product_id", "product_uom_qty", "product_uom", "state", "picking_id"]
+
+
+def parts_domain(job_name: str) -> list:
+    return [
+        ("picking_id.origin", "=", job_name),
+        ("picking_id.picking_type_code", "=", "outgoing"),
+        ("state", "!=", "cancel"),
+    ]
+
+
+def parts_job(order: dict) -> dict:
+    """The job as its parts page shows it, from :func:`app.services.jobs.fetch_order`'s read of
+    ``name``, ``is_closed`` and ``location_id``."""
+    return {"id": order["id"], "name": order.get("name") or f"#{order['id']}",
+            "location": _m2o_name(order.get("location_id")),
+            "actions": {"can_act": not order.get("is_closed")}}
+
+
+def job_parts(odoo, job: dict) -> dict:
+    """The parts used on a job (its delivery's moves): one RPC."""
+    moves = odoo.search_read("stock.move", parts_domain(job["name"]), PART_FIELDS,
+                             limit=MOVE_LIMIT, order="id")
+    parts = [
+        {
+            "id": m["id"],
+            "product": _m2o_name(m.get("product_id")),
+            "quantity_text": format_quantity(m.get("product_uom_qty")),
+            "unit": _m2o_name(m.get("product_uom")),
+            "done": m.get("state") == "done",
+            "delivery": _m2o_name(m.get("picking_id")),
+        }
+        for m in moves
+    ]
+    return {"parts": parts, "validated": bool(parts) and all(p["done"] for p in parts)}
+
+
+def find_products(odoo, text: str, limit=8) -> list[dict]:
+    """Products matching a scan (barcode, internal reference: exact) or a search (name)."""
+    text = (text or "").strip()[:100]
+    if not text:
+        return []
+    fields = ["display_name", "barcode", "default_code", "uom_id"]
+    exact = odoo.search_read(
+        "product.product",
+        ["|", ("barcode", "=", text), ("default_code", "=ilike", text)],
+        fields,
+        limit=2,
+    )
+    if exact:
+        return exact
+    return odoo.search_read(
+        "product.product",
+        ["|", ("name", "ilike", text), ("default_code", "ilike", text)],
+        fields,
+        limit=limit,
+    )
+
+
+def _job_delivery(odoo, job_name: str):
+    rows = odoo.search_read(
+        "stock.picking",
+        [("origin", "=", job_name), ("picking_type_code", "=", "outgoing"),
+         ("state", "not in", ["done", "cancel"])],
+        ["location_id", "location_dest_id", "state"],
+        limit=1,
+        order="id desc",
+    )
+    return rows[0] if rows else None
+
+
+def _new_delivery_vals(odoo, viewer, order: dict, van: Van) -> dict:
+    has = model_fields(odoo, "fsm.location", ["inventory_location_id", "partner_id"])
+    location = odoo.read("fsm.location", [_m2o_id(order["location_id"])],
+                         [f for f in ("partner_id", "inventory_location_id") if f in has])
+    location = location[0] if location else {}
+    dest = _m2o_id(location.get("inventory_location_id"))
+    if not dest:
+        rows = odoo.search_read("stock.location", [("usage", "=", "customer")], ["id"], limit=1)
+        dest = rows[0]["id"] if rows else False
+    if not van.out_type_id or not van.location_id:
+        raise InventoryError("No warehouse or van is set up in Odoo for parts. Ask the office.")
+    vals = {
+        "picking_type_id": van.out_type_id,
+        "location_id": van.location_id,
+        "location_dest_id": dest,
+        "partner_id": _m2o_id(location.get("partner_id")) or False,
+        "origin": order["name"],
+        "user_id": viewer.user_id,
+    }
+    if "fsm_order_id" in model_fields(odoo, "stock.picking", ["fsm_order_id"]):
+        vals["fsm_order_id"] = order["id"]  # OCA fieldservice_stock links it to the order
+    return vals
+
+
+def add_part(odoo, viewer, order: dict, product_text: str, quantity_text, *, product_id=None,
+             version=17) -> str:
+    """Add a part used on the job: a move in the job's delivery (created on the first part).
+
+    `order` is the job as :func:`app.services.jobs.fetch_order` returns it (ownership checked).
+    :raises InventoryError: for a bad quantity, no or several matching products, a closed job.
+    """
+    quantity = parse_quantity(quantity_text, "Quantity")
+    if quantity <= 0:
+        raise InventoryError("Quantity: use at least 1.", field="quantity")
+    if order.get("is_closed"):
+        raise InventoryError("This job is closed: parts can't be added any more.")
+    if product_id:
+        products = odoo.read("product.product", [int(product_id)],
+                             ["display_name", "barcode", "default_code", "uom_id"])
+    else:
+        products = find_products(odoo, product_text)
+    if not products:
+        raise InventoryError(f"No product matches “{(product_text or '').strip()}”.",
+                             field="product")
+    if len(products) > 1:
+        raise PartChoice(products)
+    product = products[0]
+    delivery = _job_delivery(odoo, order["name"])
+    move = {
+        "product_id": product["id"],
+        "product_uom_qty": quantity,
+        "product_uom": _m2o_id(product.get("uom_id")) or False,
+    }
+    if versions.has_field(version, "stock.move", "name"):
+        move["name"] = product.get("display_name") or ""  # 19's stock.move has no name
+    if delivery:
+        move.update(location_id=_m2o_id(delivery.get("location_id")),
+                    location_dest_id=_m2o_id(delivery.get("location_dest_id")))
+        odoo.write("stock.picking", [delivery["id"]], {"move_ids": [(0, 0, move)]})
+    else:
+        vals = _new_delivery_vals(odoo, viewer, order, get_van(odoo, viewer))
+        move.update(location_id=vals["location_id"], location_dest_id=vals["location_dest_id"])
+        vals["move_ids"] = [(0, 0, move)]
+        odoo.create("stock.picking", vals)
+    return f"Added {format_quantity(quantity)} × {product.get('display_name')}."
+
+
+class PartChoice(InventoryError):
+    """Several products match: the page offers them to pick from."""
+
+    def __init__(self, products):
+        super().__init__("Several products match: pick one.", field="product")
+        self.products = [{"id": p["id"], "name": p.get("display_name") or ""} for p in products]
+
+
+def remove_part(odoo, viewer, order: dict, move_id: int) -> str:
+    """Take back a part added by mistake (only while the job's delivery is not validated)."""
+    rows = odoo.search_read("stock.move", parts_domain(order["name"]) + [("id", "=", move_id)],
+                            ["state", "product_id"], limit=1)
+    if not rows:
+        raise InventoryError("That part is not on this job any more.")
+    if rows[0].get("state") == "done":
+        raise InventoryError("That part is already delivered: the office can return it in Odoo.")
+    odoo.call("stock.move", "unlink", [move_id])
+    return f"Removed {_m2o_name(rows[0].get('product_id'))}."
+
+
+def validate_job_parts(odoo, job_name: str) -> str | None:
+    """The job is finished: confirm, reserve and validate its delivery of parts, all used.
+
+    Returns a message for the technician, or None when the job used no parts. Odoo's refusals
+    propagate (UserError), so the caller decides whether finishing still counts.
+    """
+    delivery = _job_delivery(odoo, job_name)
+    if delivery is None:
+        return None
+    qf = quantity_fields(odoo)
+    pid = delivery["id"]
+    if delivery.get("state") == "draft":
+        odoo.call("stock.picking", "action_confirm", [pid])
+    moves = fetch_moves(odoo, pid, qf)
+    by_value: dict[float, list[int]] = {}
+    for m in moves:
+        by_value.setdefault(float(m.get("product_uom_qty") or 0.0), []).append(m["id"])
+    for value, ids in by_value.items():
+        odoo.write("stock.move", ids, qf.values(value))
+    if validate_unattended(odoo, pid):
+        return "Parts delivered from your van."
+    return "Parts recorded; the office will confirm the delivery in Odoo."
+
+
+def safe_validate_job_parts(odoo, job_name: str) -> str | None:
+    """As :func:`validate_job_parts`, but a refusal does not undo the finished job: it is
+    logged and said, and the delivery stays open for the office."""
+    if not job_name:
+        return None
+    try:
+        return validate_job_parts(odoo, job_name)
+    except (UserError, AccessError, MissingError, InventoryError) as exc:
+        logger.warning("parts of %s not validated: %s", job_name, exc)
+        return "The parts were recorded but Odoo did not validate the delivery; the office " \
+               "will finish it."

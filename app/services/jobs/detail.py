@@ -1,0 +1,298 @@
+"""Jobs: one order, read with ownership checks, its history and the job page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from markupsafe import Markup
+
+from app.odoo import versions
+from app.odoo.client import AccessError
+from app.platform import chatter, media
+from app.platform import timezone as tzs
+from app.platform.s3_service import get_storage
+from app.platform.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
+from app.platform.ttl_cache import server_key
+from app.services.jobs.common import (
+    ETA_CHOICES,
+    MODEL,
+    JobForbidden,
+    JobNotFound,
+    _equipment_cache,
+    _m2o_name,
+    detail_fields,
+    eta_text,
+    get_stage_map,
+    logger,
+    own_domain,
+    sms_url,
+)
+from app.services.jobs.listing import summarize_order
+from app.services.viewer import Viewer
+
+# --------------------------------------------------------------------------- ownership
+
+
+EXISTENCE_FIELD = "name"
+# The version of the job an offline action was made on (its write_date), sent by the outbox.
+VERSION_HEADER = "X-Fk-Job-Version"
+
+
+def version_conflict(odoo, viewer: Viewer, job_id: int, seen: str) -> dict | None:
+    """What changed in Odoo since the version `seen` (the job's write_date), or None.
+
+    1 RPC. An action queued offline carries the version the technician saw; when someone (or
+    Odoo) changed the job since, the action is not applied blindly: the user sees this and
+    decides (the outbox's "Send anyway" sends it without a version).
+    """
+    order = fetch_order(odoo, viewer, job_id, ["write_date", "write_uid", "stage_id",
+                                               "person_id", "scheduled_date_start", "is_closed"])
+    if (order.get("write_date") or "") == seen:
+        return None
+    return {
+        "Changed": tzs.format_datetime(order.get("write_date"), viewer.tz)
+        + (f" by {_m2o_name(order.get('write_uid'))}" if order.get("write_uid") else ""),
+        "Stage": _m2o_name(order.get("stage_id")) or "none",
+        "Technician": _m2o_name(order.get("person_id")) or "unassigned",
+        "Scheduled": tzs.format_datetime(order.get("scheduled_date_start"), viewer.tz)
+        if order.get("scheduled_date_start") else "not scheduled",
+        "Closed": "yes" if order.get("is_closed") else "no",
+    }
+
+
+# The order's x2many fields Fieldkit reads (their ids, as `read` gives them); see _web_spec.
+X2MANY_FIELDS = frozenset({"person_ids", "equipment_ids", "message_ids", "tag_ids"})
+
+
+def _web_spec(fields: list[str], nested: dict) -> dict:
+    """A ``web_read`` specification giving what ``read`` gives (many2one as ``[id, name]``
+    after :func:`_from_web`, x2many as ids), plus ``nested``: x2many -> fields of its records."""
+    spec = {
+        name: {} if name in X2MANY_FIELDS else {"fields": {"display_name": {}}} for name in fields
+    }
+    spec.update({name: {"fields": {sub: {} for sub in subs}} for name, subs in nested.items()})
+    return spec
+
+
+def _from_web(row: dict, nested: dict) -> dict:
+    """A ``web_read`` row as ``read`` gives it (``nested`` fields stay lists of dicts)."""
+    for name, value in row.items():
+        if name in nested:
+            continue
+        if isinstance(value, dict) and "id" in value:
+            row[name] = [value["id"], value.get("display_name") or ""]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            row[name] = [item["id"] for item in value]
+    return row
+
+
+def fetch_order(
+    odoo, viewer: Viewer, job_id: int, fields: list[str], *, nested: dict | None = None
+) -> dict:
+    """Read one order the viewer may act on (1 RPC; 2 when refusing).
+
+    ``nested`` (17+, where Odoo has ``web_read``): x2many field -> fields of its records, read
+    in the same call (e.g. the hours of the order's timesheet lines); their values are lists
+    of dicts. Other fields come as ``read`` gives them.
+
+    :raises JobNotFound: when there is no such order.
+    :raises JobForbidden: when a technician asks for another technician's order.
+    """
+    # Odoo answers a read of ["id"] alone with [{"id": job_id}] even when no such record exists
+    # (nothing is fetched), so existence is always probed with a real field.
+    fields = [name for name in fields if name != "id"] or [EXISTENCE_FIELD]
+    if nested and versions.has_web_read(viewer.version):
+        try:
+            return _fetch_order_nested(odoo, viewer, job_id, fields, nested)
+        except AccessError:  # e.g. the nested records are not readable for this user
+            logger.info("order %s read without %s (access refused)", job_id, sorted(nested))
+    if viewer.is_technician:
+        found = odoo.search_read(
+            "fsm.order", [("id", "=", job_id)] + own_domain(viewer.partner_id), fields
+        )
+        if found:
+            return found[0]
+        # Not one of theirs: tell "missing" from "someone else's" (16/17 raise AccessError here).
+        if odoo.read("fsm.order", [job_id], [EXISTENCE_FIELD]):
+            raise JobForbidden()
+        raise JobNotFound()
+    found = odoo.read("fsm.order", [job_id], fields)
+    if not found:
+        raise JobNotFound()
+    return found[0]
+
+
+def _fetch_order_nested(odoo, viewer: Viewer, job_id: int, fields: list[str], nested: dict):
+    spec = _web_spec(fields, nested)
+    if viewer.is_technician:
+        domain = [("id", "=", job_id)] + own_domain(viewer.partner_id)
+        found = odoo.call("fsm.order", "web_search_read", domain, specification=spec)["records"]
+        if found:
+            return _from_web(found[0], nested)
+        if odoo.read("fsm.order", [job_id], [EXISTENCE_FIELD]):
+            raise JobForbidden()
+        raise JobNotFound()
+    found = odoo.call("fsm.order", "web_read", [job_id], spec)
+    if not found:
+        raise JobNotFound()
+    return _from_web(found[0], nested)
+
+
+# --------------------------------------------------------------------------- history
+
+
+def fetch_messages(odoo, viewer: Viewer, order: dict) -> list[dict]:
+    """The order's history with tracking, newest first (1 RPC; none on 15 without messages)."""
+    return chatter.fetch_messages(
+        odoo, viewer.version, MODEL, order["id"], message_ids=order.get("message_ids")
+    )
+
+
+# --------------------------------------------------------------------------- detail
+
+
+def _html_or_text(value, version: int) -> Markup:
+    """description/resolution are text up to 17 and HTML from 18; todo is HTML everywhere."""
+    if not value:
+        return Markup("")
+    if versions.html_text_fields(version) or str(value).lstrip().startswith("<"):
+        return sanitize_html(value)
+    return text_to_html(value)
+
+
+def signature_on_file(job_id: int, value, storage=None) -> bool:
+    """Whether ``value`` (``x_signature_url``) is a signature Fieldkit bound to this job.
+
+    The same test as the page's link (:func:`media.unbind`): a value typed into Odoo, or copied
+    from another job, is no signature, so it can neither show nor satisfy a required signature.
+    ``storage`` reads the reference (default: the app's storage).
+    """
+    if not value:
+        return False
+    return media.unbind(media.record(MODEL, job_id), value, storage or get_storage()) is not None
+
+
+def finish_checks(order: dict, viewer: Viewer, *, signed: bool) -> list[dict]:
+    """What Odoo checks when the job is completed, so the technician sees it before finishing
+    (``signed``: :func:`signature_on_file`)."""
+    checks = [
+        {
+            "label": "Resolution: what was done",
+            "ok": not is_blank_html(order.get("resolution")),
+            "note": "asked for below",
+        },
+        {"label": "Start time", "ok": bool(order.get("date_start")), "note": "set now if missing"},
+        {"label": "End time", "ok": bool(order.get("date_end")), "note": "set when you finish"},
+    ]
+    if order.get("require_signature"):
+        checks.append(
+            {
+                "label": "Customer signature (required by your company)",
+                "ok": signed,
+                "note": "collect it below first",
+            }
+        )
+    return checks
+
+
+
+
+def equipment_names(odoo, equipment_ids) -> list[str]:
+    """The names of an order's equipment, read once every few minutes per set of ids (equipment
+    is renamed rarely): 1 RPC the first time, none after; none without equipment."""
+    if not equipment_ids:
+        return []
+    ids = tuple(equipment_ids)
+    return _equipment_cache.get(server_key(odoo, "equipment", ids), lambda: [
+        e.get("display_name") or e.get("name") or f"Equipment #{e['id']}"
+        for e in odoo.read("fsm.equipment", list(ids), ["display_name"])])
+
+
+def job_detail(
+    odoo,
+    viewer: Viewer,
+    job_id: int,
+    *,
+    storage=None,
+    now: datetime | None = None,
+    nested: dict | None = None,
+) -> dict:
+    """Everything needed on site for one job. 2 RPCs: the order and its history.
+
+    The stages are cached per company (see :func:`get_stage_map`) and the equipment names per
+    set (:func:`equipment_names`): a cold cache adds one call each. The parts used and the
+    reports attached earlier have their own pages (inventory.job_parts_page, jobs.reports).
+    ``nested`` (see :func:`fetch_order`) is read with the order (no extra RPC) and returned
+    under ``"extra"``, for the partials of other services (the timer's ``timesheet_ids``).
+
+    :raises JobNotFound: / :raises JobForbidden: see :func:`fetch_order`.
+    """
+    now = now or tzs.now_utc()
+    order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version), nested=nested)
+    stage_map = get_stage_map(odoo, viewer)
+    messages = fetch_messages(odoo, viewer, order)
+    equipment = equipment_names(odoo, order.get("equipment_ids") or [])
+    row = summarize_order(order, stage_map, viewer.tz, now)
+    stage_id = row["stage"]["id"]
+    files, signature_url, signed = {"photos": [], "videos": []}, None, False
+    if storage is not None:
+        rec = media.record(MODEL, job_id)
+        files = media.collect(messages, rec, storage)
+        signature_url = media.link(rec, order.get("x_signature_url"), storage)
+        signed = signature_on_file(job_id, order.get("x_signature_url"), storage)
+    chatter.present(messages, tz=viewer.tz, partner_id=viewer.partner_id, now=now)
+    closed = row["is_closed"]
+    en_route = stage_map.en_route
+    offer_en_route = (
+        bool(en_route) and not closed and stage_id != en_route.id and not order.get("date_start")
+    )
+    # The technician's way forward has its own buttons (on my way, start, finish); every other
+    # open stage, earlier or later (office steps such as Assigned -> Scheduled), sits behind
+    # one "Change stage" control, so no button ever reads like a step backwards.
+    other_stages = [
+        s
+        for s in stage_map.stages
+        if not s.is_closed and s.id != stage_id and s not in (stage_map.started, stage_map.en_route)
+    ]
+    return {
+        **row,
+        "location": _m2o_name(order.get("location_id")),
+        "access_notes": _html_or_text(order.get("location_directions"), 18),
+        "description": _html_or_text(order.get("description"), viewer.version),
+        "todo": sanitize_html(order.get("todo"))
+        if not is_blank_html(order.get("todo"))
+        else Markup(""),
+        "resolution": _html_or_text(order.get("resolution"), viewer.version),
+        "resolution_text": html_to_text(order.get("resolution")),
+        "equipment": equipment,
+        "team": _m2o_name(order.get("team_id")),
+        "technician_phone": order.get("person_phone") or "",
+        "duration_hours": order.get("scheduled_duration") or 0,
+        "started_at": tzs.relative_day(order.get("date_start"), viewer.tz, now),
+        "ended_at": tzs.relative_day(order.get("date_end"), viewer.tz, now),
+        "is_started": bool(order.get("date_start")),
+        "is_ended": bool(order.get("date_end")),
+        "signature_url": signature_url,
+        "has_signature": signed,
+        "require_signature": bool(order.get("require_signature")),
+        "messages": messages,
+        "photos": files["photos"],
+        "videos": files["videos"],
+        "finish_checks": finish_checks(order, viewer, signed=signed),
+        "extra": {name: order[name] for name in nested or {} if name in order},
+        "actions": {
+            "can_act": not closed,
+            "start": not closed and not order.get("date_start"),
+            "en_route": en_route if offer_en_route else None,
+            "other_stages": [] if closed else other_stages,
+            "finish": not closed,
+            "cancel": not closed and stage_map.cancelled is not None,
+        },
+        "eta_minutes": ETA_CHOICES,
+        "eta_choices": [
+            {"minutes": n, "sms_url": sms_url(row["phone"], eta_text(n, viewer.name))}
+            for n in ETA_CHOICES
+        ]
+        if row["phone"]
+        else [],
+    }

@@ -1,0 +1,140 @@
+"""Sales: one quote or order, and the product and customer pickers."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from app.platform import chatter, currency, media
+from app.platform import timezone as tzs
+from app.platform.sanitize import is_blank_html, sanitize_html
+from app.services.sales.common import (
+    LINE_MODEL,
+    MODEL,
+    ORDER_DETAIL_FIELDS,
+    SEARCH_LIMIT,
+    ModelInfo,
+    QuoteNotFound,
+    SalesViewer,
+    _m2o_id,
+    _m2o_name,
+    currency_of,
+    model_info,
+    money,
+    require_access,
+    summarize,
+    tax_names,
+)
+
+# --------------------------------------------------------------------------- detail
+
+
+def fetch_order(odoo, viewer: SalesViewer, order_id: int, fields) -> dict:
+    """One order the viewer may see (Odoo's rules decide; 1 RPC).
+
+    :raises QuoteNotFound: when it does not exist (or a record rule hides it on read).
+    :raises SalesForbidden: for a user without sales rights.
+    """
+    require_access(viewer)
+    found = odoo.read(MODEL, [order_id], list(fields) or ["id"])
+    if not found:
+        raise QuoteNotFound()
+    return found[0]
+
+
+def _lines(records, info: ModelInfo, order_currency, taxes=None) -> list[dict]:
+    """Line rows; `taxes` ``{id: name}`` names each line's taxes (Odoo's Taxes column)."""
+    taxes = taxes or {}
+    out = []
+    for r in records:
+        if r.get("display_type"):  # sections and notes: shown as headings
+            out.append({"id": r["id"], "heading": r.get("name") or ""})
+            continue
+        out.append({
+            "id": r["id"],
+            "heading": "",
+            "product": _m2o_name(r.get("product_id")),
+            "product_id": _m2o_id(r.get("product_id")),
+            "description": r.get("name") or "",
+            "qty": r.get("product_uom_qty") or 0,
+            "qty_text": f"{r.get('product_uom_qty') or 0:g}",
+            "price_unit": money(r.get("price_unit"), order_currency),
+            "discount": r.get("discount") or 0,
+            "subtotal": money(r.get("price_subtotal"), order_currency),
+            "tax": money(r.get("price_tax"), order_currency),
+            "has_tax": bool(r.get(info.tax_field)),
+            "tax_names": ", ".join(taxes[t] for t in r.get(info.tax_field) or [] if taxes.get(t)),
+        })
+    return out
+
+
+def quote_detail(odoo, viewer: SalesViewer, order_id: int, *, storage=None, now=None) -> dict:
+    """Everything on one quote: ≤ 3 RPCs when warm (order, lines, history; the currency and
+    tax names from caches)."""
+    now = now or tzs.now_utc()
+    info = model_info(odoo)
+    fields = info.order_read_fields(ORDER_DETAIL_FIELDS)
+    if not chatter.needs_message_ids(viewer.version):
+        fields = [f for f in fields if f != "message_ids"]
+    order = fetch_order(odoo, viewer, order_id, fields)
+    currencies = currency.lookup(odoo, [order.get("currency_id")])
+    order_currency = currency_of(order, currencies)
+    line_ids = order.get("order_line") or []
+    lines = odoo.read(LINE_MODEL, line_ids, info.line_read_fields()) if line_ids else []
+    messages = chatter.fetch_messages(odoo, viewer.version, MODEL, order_id,
+                                      message_ids=order.get("message_ids"))
+    files = {"photos": [], "videos": []}
+    if storage is not None:
+        files = media.collect(messages, media.record(MODEL, order_id), storage)
+    chatter.present(messages, tz=viewer.tz, partner_id=viewer.partner_id, now=now)
+    row = summarize(order, info, viewer.tz, now, currencies)
+    state = row["state"]["key"]
+    locked = bool(order.get("locked")) or state == "done"
+    editable = state in ("draft", "sent")
+    return {
+        **row,
+        "lines": _lines(lines, info, order_currency, tax_names(odoo, lines, info)),
+        "untaxed": money(order.get("amount_untaxed"), order_currency),
+        "taxes": money(order.get("amount_tax"), order_currency),
+        "note": sanitize_html(order.get("note")) if not is_blank_html(order.get("note"))
+        else Markup(""),
+        "origin": order.get("origin") or "",
+        "signed_by": order.get("signed_by") or "",
+        "signed_on": tzs.relative_day(order.get("signed_on"), viewer.tz, now)
+        if order.get("signed_on") else "",
+        "messages": messages,
+        "photos": files["photos"],
+        "videos": files["videos"],
+        "actions": {
+            "edit": editable,
+            "confirm": editable,
+            "sign": editable,
+            "send": editable,
+            "cancel": state in ("draft", "sent", "sale") and not locked,
+            "draft": state == "cancel",
+            "upload": state != "cancel",
+        },
+    }
+
+
+# --------------------------------------------------------------------------- searching
+
+
+def search_products(odoo, viewer: SalesViewer, q: str) -> list[dict]:
+    """Products by name, internal reference or barcode (Odoo's name_search: 1 RPC)."""
+    require_access(viewer)
+    q = " ".join((q or "").split())[:100]
+    if len(q) < 2:
+        return []
+    found = odoo.call("product.product", "name_search", name=q,
+                      domain=[("sale_ok", "=", True)], limit=SEARCH_LIMIT)
+    return [{"id": pid, "name": name} for pid, name in found]
+
+
+def search_customers(odoo, viewer: SalesViewer, q: str) -> list[dict]:
+    """Customers by name (name_search on res.partner: 1 RPC)."""
+    require_access(viewer)
+    q = " ".join((q or "").split())[:100]
+    if len(q) < 2:
+        return []
+    found = odoo.call("res.partner", "name_search", name=q, limit=SEARCH_LIMIT)
+    return [{"id": pid, "name": name} for pid, name in found]

@@ -1,0 +1,296 @@
+"""Sales: writing quotes and their lines, the actions on them, and their files."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from app.odoo import versions
+from app.platform import chatter, media
+from app.platform import timezone as tzs
+from app.platform.actions import ActionRefused
+from app.platform.sanitize import text_to_html
+from app.platform.uploads import check_signature_png
+from app.services import jobs
+from app.services.sales.common import (
+    MAX_LINES,
+    MODEL,
+    QuoteNotFound,
+    QuoteRefused,
+    SalesViewer,
+    _m2o_id,
+    _m2o_name,
+    model_info,
+    require_access,
+)
+from app.services.sales.detail import fetch_order
+from app.validation import check_text
+
+# --------------------------------------------------------------------------- writing quotes
+
+
+@dataclass(frozen=True)
+class LineInput:
+    line_id: int | None
+    product_id: int | None
+    product_text: str
+    qty: float
+    remove: bool = False
+
+
+def _number(value, label, *, minimum=0.0, maximum=1e6):
+    text = (value or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise QuoteRefused(f"{label} must be a number.") from None
+    if not minimum <= number <= maximum or number != number:
+        raise QuoteRefused(f"{label} must be between {minimum:g} and {maximum:g}.")
+    return number
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_lines(form) -> list[LineInput]:
+    """Lines from the form's ``line-<n>-*`` fields (product, product_id, qty, id, remove)."""
+    lines = []
+    for n in range(MAX_LINES):
+        prefix = f"line-{n}-"
+        if not any(k.startswith(prefix) for k in form):
+            continue
+        text = check_text(form.get(prefix + "product"), "A product name", max_chars=200)
+        qty = _number(form.get(prefix + "qty"), f"The quantity on line {n + 1}",
+                      maximum=100000)
+        line = LineInput(_int(form.get(prefix + "id")), _int(form.get(prefix + "product_id")),
+                         text, 1.0 if qty is None else qty, bool(form.get(prefix + "remove")))
+        if line.line_id or line.product_id or line.product_text:
+            lines.append(line)
+    return lines
+
+
+def _resolve_product(odoo, line: LineInput) -> int:
+    """The product a line names: its chosen id, or the only match of what was typed."""
+    if line.product_id:
+        return line.product_id
+    found = odoo.call("product.product", "name_search", name=line.product_text,
+                      domain=[("sale_ok", "=", True)], limit=2)
+    if len(found) == 1:
+        return found[0][0]
+    if not found:
+        raise QuoteRefused(f"No product matches “{line.product_text}”.")
+    raise QuoteRefused(f"Several products match “{line.product_text}”: pick one from the list.")
+
+
+def _resolve_customer(odoo, partner_id, text) -> int:
+    if partner_id:
+        return partner_id
+    if not text:
+        raise QuoteRefused("Please choose the customer.")
+    found = odoo.call("res.partner", "name_search", name=text, limit=2)
+    if len(found) == 1:
+        return found[0][0]
+    if not found:
+        raise QuoteRefused(f"No customer matches “{text}”.")
+    raise QuoteRefused(f"Several customers match “{text}”: pick one from the list.")
+
+
+def new_quote_prefill(odoo, viewer: SalesViewer, *, job_id=None, partner_id=None,
+                      opportunity_id=None) -> dict:
+    """What the new-quote form starts with, from a job, a customer or an opportunity."""
+    require_access(viewer)
+    out = {"partner_id": None, "customer": "", "job_id": None, "job_name": "",
+           "opportunity_id": None}
+    if job_id:
+        job = jobs.fetch_order(odoo, viewer, job_id, ["name", "location_id"])
+        out.update(job_id=job_id, job_name=job.get("name") or "")
+        location = _m2o_id(job.get("location_id"))
+        if location:
+            found = odoo.read("fsm.location", [location], ["owner_id"])
+            owner = found[0].get("owner_id") if found else None
+            out.update(partner_id=_m2o_id(owner), customer=_m2o_name(owner))
+    elif opportunity_id:
+        found = odoo.read("crm.lead", [opportunity_id], ["partner_id"])
+        if not found:
+            raise QuoteNotFound()
+        partner = found[0].get("partner_id")
+        out.update(opportunity_id=opportunity_id, partner_id=_m2o_id(partner),
+                   customer=_m2o_name(partner))
+    elif partner_id:
+        found = odoo.read("res.partner", [partner_id], ["display_name"])
+        if not found:
+            raise QuoteNotFound()
+        out.update(partner_id=partner_id, customer=found[0].get("display_name") or "")
+    return out
+
+
+def create_quote(odoo, viewer: SalesViewer, form, *, quote_url=None) -> tuple[int, str]:
+    """Create a quote from the form: customer, lines, note, and the job or opportunity it is for.
+
+    Odoo fills prices and taxes. With a job, the job's history gets a note linking the quote
+    (``quote_url(order_id)`` gives the link).
+    :returns: ``(order_id, message)``
+    :raises QuoteRefused: / UserError / InvalidInput: the form is shown again as typed.
+    """
+    require_access(viewer)
+    info = model_info(odoo)
+    note = check_text(form.get("note"), "The note")
+    lines = [line for line in parse_lines(form) if not line.remove]
+    if not lines:
+        raise QuoteRefused("Add at least one product.")
+    partner = _resolve_customer(odoo, _int(form.get("partner_id")),
+                                check_text(form.get("customer"), "The customer", max_chars=200))
+    vals = {
+        "partner_id": partner,
+        "user_id": viewer.user_id,
+        "order_line": [(0, 0, {"product_id": _resolve_product(odoo, line),
+                               "product_uom_qty": line.qty}) for line in lines],
+    }
+    if note:
+        vals["note"] = str(text_to_html(note))
+    job_id = _int(form.get("job_id"))
+    job = None
+    if job_id:
+        job = jobs.fetch_order(odoo, viewer, job_id, ["name"])
+        vals["origin"] = job.get("name") or ""
+    opportunity_id = _int(form.get("opportunity_id"))
+    if opportunity_id and "opportunity_id" in info.order_fields:
+        vals["opportunity_id"] = opportunity_id
+    order_id = odoo.create(MODEL, vals)
+    name = odoo.read(MODEL, [order_id], ["name"])[0].get("name") or f"#{order_id}"
+    if job is not None:
+        link = quote_url(order_id) if quote_url else ""
+        if link and versions.note_body_shape(viewer.version) != "flag":
+            # 16 receives notes as plain text (see chatter.post_note): the path stays readable.
+            html = Markup("<p>Quote {} written for this job: {}</p>").format(name, link)
+        elif link:
+            html = Markup('<p>Quote <a href="{}">{}</a> written for this job.</p>')
+            html = html.format(link, name)
+        else:
+            html = Markup("<p>Quote {} written for this job.</p>").format(name)
+        try:
+            chatter.post_note(odoo, viewer.version, jobs.MODEL, job_id, html)
+        except ActionRefused:
+            return order_id, f"Quote {name} created (the job's history could not note it)."
+    return order_id, f"Quote {name} created."
+
+
+def _editable(odoo, viewer, order_id):
+    order = fetch_order(odoo, viewer, order_id, ["state", "order_line"])
+    if order.get("state") not in ("draft", "sent"):
+        raise QuoteRefused("Only a quote that is not confirmed yet can be changed.")
+    return order
+
+
+def update_lines(odoo, viewer: SalesViewer, order_id: int, form) -> str:
+    """Change quantities, remove lines and add products on a draft quote; Odoo reprices."""
+    order = _editable(odoo, viewer, order_id)
+    existing = set(order.get("order_line") or [])
+    commands = []
+    for line in parse_lines(form):
+        if line.line_id:
+            if line.line_id not in existing:
+                raise QuoteRefused("A line of this quote was changed elsewhere. Please reload.")
+            commands.append((2, line.line_id) if line.remove
+                            else (1, line.line_id, {"product_uom_qty": line.qty}))
+        elif not line.remove:
+            commands.append((0, 0, {"product_id": _resolve_product(odoo, line),
+                                    "product_uom_qty": line.qty}))
+    remaining = len(existing) - sum(1 for c in commands if c[0] == 2) + \
+        sum(1 for c in commands if c[0] == 0)
+    if remaining <= 0:
+        raise QuoteRefused("A quote needs at least one line; cancel it instead.")
+    if commands:
+        odoo.write(MODEL, [order_id], {"order_line": commands})
+    return "Quote updated."
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def confirm_quote(odoo, viewer, order_id) -> str:
+    fetch_order(odoo, viewer, order_id, ["state"])
+    odoo.call(MODEL, "action_confirm", [order_id])
+    return "Quote confirmed: it is now a sales order."
+
+
+def cancel_quote(odoo, viewer, order_id) -> str:
+    fetch_order(odoo, viewer, order_id, ["state"])
+    odoo.call(MODEL, "action_cancel", [order_id])
+    return "Quote cancelled."
+
+
+def draft_quote(odoo, viewer, order_id) -> str:
+    fetch_order(odoo, viewer, order_id, ["state"])
+    odoo.call(MODEL, "action_draft", [order_id])
+    return "Quote set back to draft."
+
+
+def send_quote(odoo, viewer, order_id) -> str:
+    """E-mail the quote as Odoo's Send button does: follow the composer action it returns.
+
+    ``action_quotation_send`` answers a ``mail.compose.message`` window action; the composer is
+    created with only that action's context (Odoo's defaults fill template, subject, body) and
+    ``action_send_mail`` posts and mails it, marking a draft quote as sent.
+    """
+    fetch_order(odoo, viewer, order_id, ["state"])
+    action = odoo.call(MODEL, "action_quotation_send", [order_id])
+    if not isinstance(action, dict) or action.get("res_model") != "mail.compose.message":
+        raise QuoteRefused("Odoo did not offer to e-mail this quote.")
+    context = dict(action.get("context") or {})
+    wizard = odoo.call("mail.compose.message", "create", [{}], context=context)
+    wizard_id = wizard[0] if isinstance(wizard, list) else wizard
+    odoo.call("mail.compose.message", "action_send_mail", [wizard_id], context=context)
+    return "Quote sent to the customer by e-mail."
+
+
+def sign_and_confirm(odoo, viewer, order_id, png: bytes, signer_name: str, *, now=None) -> dict:
+    """The customer's signature into Odoo's own fields (as the portal does), then confirm.
+
+    :raises UploadRejected: for a bad image; :raises QuoteRefused: without a name or when the
+        quote is no longer a quote; UserError when Odoo refuses to confirm (signature kept).
+    """
+    check_signature_png(png)
+    signer_name = (signer_name or "").strip()
+    if not signer_name:
+        raise QuoteRefused("Please type the name of the person signing.")
+    order = fetch_order(odoo, viewer, order_id, ["state", "name"])
+    if order.get("state") not in ("draft", "sent"):
+        raise QuoteRefused("This quote is no longer waiting for a signature.")
+    moment = now or tzs.now_utc()
+    odoo.write(MODEL, [order_id], {
+        "signature": base64.b64encode(png).decode(),
+        "signed_by": signer_name,
+        "signed_on": tzs.to_odoo_datetime(moment),
+    })
+    odoo.call(MODEL, "action_confirm", [order_id])
+    warning = None
+    try:
+        chatter.post_note(odoo, viewer.version, MODEL, order_id,
+                          Markup("<p>Signed on site by {} and confirmed.</p>").format(signer_name))
+    except ActionRefused as exc:
+        warning = "Signed and confirmed, but the history could not note it: " + exc.user_message
+    return {"warning": warning, "message": f"Signed by {signer_name}: quote confirmed."}
+
+
+# --------------------------------------------------------------------------- files
+
+
+def add_photos(odoo, viewer, order_id, files, storage) -> str:
+    checked = media.check_photos(files)
+    fetch_order(odoo, viewer, order_id, ["id"])
+    return media.add_photos(odoo, viewer.version, media.record(MODEL, order_id), checked, storage)
+
+
+def add_video(odoo, viewer, order_id, name, stream, storage, *, max_bytes) -> str:
+    fetch_order(odoo, viewer, order_id, ["id"])
+    return media.add_video(odoo, viewer.version, media.record(MODEL, order_id), name, stream,
+                           storage, max_bytes=max_bytes)
