@@ -23,3 +23,13 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Trust X-Forwarded-* only from the proxy in front (set PROXY_COUNT for the app as well).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Before a new (or recycled) worker takes requests: compile the templates, so its first
+    request of each page does not pay for it (app.compile_templates)."""
+    from app import compile_templates
+
+    app = worker.wsgi
+    count = compile_templates(app)
+    worker.log.info("worker %s: %d templates compiled", worker.pid, count)
