@@ -26,6 +26,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     init_logging(app)
+    init_operations(app)
     init_extensions(app)
     init_security(app)
     init_odoo(app)
@@ -54,6 +55,13 @@ def init_logging(app):
     from app.platform import request_log
 
     request_log.init_app(app)
+
+
+def init_operations(app):
+    """Metrics first: their clock starts before any other hook may answer the request."""
+    from app.platform import metrics
+
+    metrics.init_app(app)
 
 
 def init_extensions(app):

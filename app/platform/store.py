@@ -9,6 +9,7 @@ Values are strings; every key has a lifetime (nothing is kept forever). Callers 
 keys (`throttle:`, `idem:`, `sms:` ...). A store that cannot be reached raises `StoreError`:
 the caller decides whether to fail open or closed.
 """
+import functools
 import os
 import random
 import sqlite3
@@ -16,6 +17,8 @@ import threading
 import time
 
 from flask import current_app
+
+from app.platform.metrics import timed_store_operation
 
 _EXTENSION_KEY = "fieldkit_store"
 
@@ -25,7 +28,19 @@ class StoreError(RuntimeError):
 
 
 class Store:
-    """The interface. `ttl_seconds` are whole seconds, at least 1."""
+    """The interface. `ttl_seconds` are whole seconds, at least 1.
+
+    Every implementation's interface methods are timed and their failures counted
+    (`fieldkit_store_*` metrics) without a line of their own: `__init_subclass__` wraps them.
+    """
+
+    OPERATIONS = ("incr", "ttl", "get", "set", "delete")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.OPERATIONS:
+            if name in cls.__dict__:
+                setattr(cls, name, _timed(name, cls.__dict__[name]))
 
     def incr(self, key, ttl_seconds):
         """Add one to the counter `key` and return the new value. The counter's lifetime
@@ -48,6 +63,14 @@ class Store:
     def delete(self, key):
         """Remove `key` (absent keys are fine)."""
         raise NotImplementedError
+
+
+def _timed(name, method):
+    @functools.wraps(method)
+    def timed(self, *args, **kwargs):
+        with timed_store_operation(name):
+            return method(self, *args, **kwargs)
+    return timed
 
 
 class SQLiteStore(Store):
