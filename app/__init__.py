@@ -85,13 +85,13 @@ def init_odoo(app):
 def init_templates(app):
     from app import navigation, pwa
     from app.odoo import versions
-    from app.platform import timezone
+    from app.platform import formatting
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["url_with"] = url_with
     pwa.init_app(app)
-    timezone.init_app(app)
+    formatting.init_app(app)
     navigation.init_app(app)
     versions.init_app(app)
 
