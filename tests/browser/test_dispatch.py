@@ -256,7 +256,7 @@ def test_dispatch_timeline_reads_at_a_desk(browser, fresh, live_server):
                              or a["y"] + a["h"] <= b["y"] + 0.5 or b["y"] + b["h"] <= a["y"] + 0.5)
                     assert apart, f"{a['name']} and {b['name']} are drawn on top of each other"
         for c in cards:
-            assert c["ref"] == c["name"] and c["refFits"], f"{c['name']} shows no readable reference"
+            assert c["ref"] == c["name"] and c["refFits"], f"{c['name']}: no readable reference"
         assert page.locator(".plan-legend").is_visible()
         assert "Overlaps" in page.locator(".plan-legend").inner_text()
         first_lane = page.locator(".lane[data-lane]").first.bounding_box()
@@ -296,7 +296,8 @@ def test_vertical_drag_keeps_the_time_and_offers_undo(browser, fresh, live_serve
         after = api.read("fsm.order", [job_id], ["person_id", "scheduled_date_start"])[0]
         assert after["person_id"][0] == person
         assert after["scheduled_date_start"] == before["scheduled_date_start"]
-        assert toast.inner_text().startswith(f"{name} → {target.locator('.lane__name').inner_text().splitlines()[0]}, {start}")
+        technician = target.locator(".lane__name").inner_text().splitlines()[0]
+        assert toast.inner_text().startswith(f"{name} → {technician}, {start}")
         assert ghost_when.startswith(start)
 
         toast.get_by_role("button", name="Undo").click()
