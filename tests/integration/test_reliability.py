@@ -1,5 +1,11 @@
-"""Reliability round 2 (issue 25): forms shown again with what was typed never 500."""
+"""Reliability round 2 (issue 25): forms shown again with what was typed never 500; a logout
+ends the session whatever Odoo does; the session cookie holds no secret the browser can read."""
+import base64
+import zlib
+
 import pytest
+
+from app.odoo.client import OdooAPI, SessionExpired
 
 
 @pytest.fixture
@@ -17,3 +23,57 @@ def test_a_job_id_that_is_not_a_number_shows_the_form_again(office, url, data):
     response = office.post(url, data=data)
     assert response.status_code in (400, 422), response.status_code
     assert "/jobs/abc" not in response.get_data(as_text=True)
+
+
+# --- sessions (items 3 and 4) -----------------------------------------------------------------
+
+def session_cookie(app, client):
+    return client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+
+
+def replayed(app, cookie):
+    client = app.test_client()
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+    return client
+
+
+def test_logout_while_odoo_is_down_ends_the_session_anyway(app, fresh, client, login):
+    login(client, "tech1")
+    with client.session_transaction() as flask_session:
+        sid = flask_session["odoo_sid"]
+    cookie = session_cookie(app, client)
+    fresh.state.faults.update(count=5, mode="502", path="/web/session/destroy")
+    try:
+        assert client.post("/logout").headers["Location"] == "/login"
+    finally:
+        fresh.state.faults.update(count=0, path="")
+    assert OdooAPI(fresh.url, "fieldkit", session_id=sid).session_info()["uid"]  # still alive
+    response = replayed(app, cookie).get("/jobs/active")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    # Odoo is back: the replay ended Odoo's session too.
+    with pytest.raises(SessionExpired):
+        OdooAPI(fresh.url, "fieldkit", session_id=sid).session_info()
+
+
+def test_the_session_cookie_holds_no_odoo_session_id(app, client, login):
+    login(client, "tech1")
+    with client.session_transaction() as flask_session:
+        sid = flask_session["odoo_sid"]
+    cookie = session_cookie(app, client)
+    assert sid not in cookie
+    payload = cookie.lstrip(".").split(".")[0]
+    try:
+        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        raw = zlib.decompress(raw) if cookie.startswith(".") else raw
+    except (ValueError, zlib.error):
+        raw = b""  # not Flask's signed JSON any more
+    assert sid.encode() not in raw and b"odoo_sid" not in raw
+    assert client.get("/jobs/active").status_code == 200  # and the app still reads it
+
+
+def test_a_cookie_that_does_not_decrypt_is_no_session(app, client, login):
+    login(client, "tech1")
+    cookie = session_cookie(app, client)
+    tampered = cookie[:-3] + ("AAA" if not cookie.endswith("AAA") else "BBB")
+    response = replayed(app, tampered).get("/jobs/active")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
