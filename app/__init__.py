@@ -16,8 +16,8 @@ csrf = CSRFProtect()
 # Blueprints by module under app/routes/, in tab order; parts land independently, so a module
 # that does not exist yet is skipped. A module exposes `bp`, or `init_app(app)` when it needs
 # more set-up than registering its blueprint.
-BLUEPRINTS = ("auth", "jobs", "sales", "crm", "inventory", "customers", "dashboard", "dispatch",
-              "links", "sms", "files", "assets", "webhooks", "api_docs", "ops")
+BLUEPRINTS = ("auth", "jobs", "sales", "crm", "inventory", "customers", "dashboard", "team",
+              "dispatch", "links", "sms", "files", "assets", "webhooks", "api_docs", "ops")
 
 
 def create_app(config=None):
