@@ -121,6 +121,8 @@ def end(key):
 
 
 def _drop_ended_session():
+    if request.endpoint in NO_REFRESH_ENDPOINTS:  # static files never read the session
+        return
     key = session.get("session_key")
     if not key:
         return

@@ -1,11 +1,14 @@
 """Reliability round 2 (issue 25): forms shown again with what was typed never 500; a logout
 ends the session whatever Odoo does; the session cookie holds no secret the browser can read."""
 import base64
+import signal
 import zlib
 
 import pytest
 
 from app.odoo.client import OdooAPI, SessionExpired
+from app.platform.store import get_store
+from tests.conftest import start_redis
 
 
 @pytest.fixture
@@ -77,3 +80,67 @@ def test_a_cookie_that_does_not_decrypt_is_no_session(app, client, login):
     tampered = cookie[:-3] + ("AAA" if not cookie.endswith("AAA") else "BBB")
     response = replayed(app, tampered).get("/jobs/active")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+# --- a store that may fail (item 5) -------------------------------------------------------------
+
+@pytest.fixture
+def own_redis(app, tmp_path):
+    """This test's own redis-server (it gets hung or killed), as the app's store."""
+    process, url = start_redis(tmp_path)
+    app.config.update(REDIS_URL=url)
+    yield process
+    if process.poll() is None:
+        process.send_signal(signal.SIGCONT)
+        process.kill()
+        process.wait(timeout=5)
+
+
+@pytest.fixture
+def admin_api(fresh):
+    api = OdooAPI(fresh.url, "fieldkit")
+    api.authenticate("admin", "admin")
+    return api
+
+
+def open_job_of(admin_api, login):
+    user = admin_api.search_read("res.users", [("login", "=", login)], ["partner_id"])[0]
+    return admin_api.search_read("fsm.order", [("person_id.partner_id", "=", user["partner_id"][0]),
+                                               ("is_closed", "=", False)], ["id"], limit=1)[0]["id"]
+
+
+def test_a_hung_store_is_tried_once_then_skipped_not_once_per_job_card(
+        app, fresh, client, login, own_redis):
+    login(client, "tech1")
+    with app.app_context():
+        store = get_store()
+    tries = []
+    execute = store.client.execute_command
+    store.client.execute_command = lambda *a, **k: tries.append(a[0]) or execute(*a, **k)
+    own_redis.send_signal(signal.SIGSTOP)  # hung: connections open, nothing answers
+    response = client.get("/jobs/active")
+    assert response.status_code == 200
+    assert "data-job-id" in response.get_data(as_text=True) or "job" in response.text
+    assert len(tries) == 1, tries  # one short attempt, then skipped for a while
+
+
+def test_a_dead_store_breaks_no_page_and_writes_say_nothing_changed(
+        app, fresh, client, login, own_redis, admin_api):
+    job_id = open_job_of(admin_api, "tech1")
+    login(client, "manager")
+    own_redis.kill()
+    own_redis.wait(timeout=5)
+    assert client.get("/dispatch").status_code == 200
+    page = client.get(f"/jobs/{job_id}")
+    assert page.status_code == 200
+    assert "links can't be listed right now" in page.get_data(as_text=True)
+    tech = app.test_client()
+    login(tech, "tech1")
+    refused = tech.post(f"/jobs/{job_id}/timer", data={"do": "start"},
+                        headers={"Referer": f"http://localhost/jobs/{job_id}"})
+    assert refused.status_code < 500
+    assert "Nothing was changed" in tech.get(f"/jobs/{job_id}").get_data(as_text=True)
+    as_json = tech.post(f"/jobs/{job_id}/timer", data={"do": "start"},
+                        headers={"Accept": "application/json"})
+    assert as_json.get_json()["success"] is False
+    assert "Nothing was changed" in as_json.get_json()["error"]
