@@ -131,6 +131,10 @@ class Config:
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))
     # Operations (app/routes/ops.py): the deadline of each /readyz check, in seconds.
     HEALTH_TIMEOUT = _env_float("HEALTH_TIMEOUT", 2)
+    # /metrics answers the bearer token METRICS_TOKEN, or clients in METRICS_ALLOW (addresses
+    # or networks, space-separated: "10.0.0.0/8 127.0.0.1"); with neither it is 404.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+    METRICS_ALLOW = _env("METRICS_ALLOW", "")
     LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
 
     REQUIRED = ("SECRET_KEY", "ODOO_URL")

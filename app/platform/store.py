@@ -9,6 +9,7 @@ Values are strings; every key has a lifetime (nothing is kept forever). Callers 
 keys (`throttle:`, `idem:`, `sms:` ...). A store that cannot be reached raises `StoreError`:
 the caller decides whether to fail open or closed.
 """
+import functools
 import logging
 import os
 import random
@@ -17,6 +18,8 @@ import threading
 import time
 
 from flask import current_app
+
+from app.platform.metrics import timed_store_operation
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +31,19 @@ class StoreError(RuntimeError):
 
 
 class Store:
-    """The interface. `ttl_seconds` are whole seconds, at least 1."""
+    """The interface. `ttl_seconds` are whole seconds, at least 1.
+
+    Every implementation's interface methods are timed and their failures counted
+    (`fieldkit_store_*` metrics) without a line of their own: `__init_subclass__` wraps them.
+    """
+
+    OPERATIONS = ("incr", "ttl", "get", "set", "delete")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.OPERATIONS:
+            if name in cls.__dict__:
+                setattr(cls, name, _timed(name, cls.__dict__[name]))
 
     def incr(self, key, ttl_seconds):
         """Add one to the counter `key` and return the new value. The counter's lifetime
@@ -51,6 +66,14 @@ class Store:
     def delete(self, key):
         """Remove `key` (absent keys are fine)."""
         raise NotImplementedError
+
+
+def _timed(name, method):
+    @functools.wraps(method)
+    def timed(self, *args, **kwargs):
+        with timed_store_operation(name):
+            return method(self, *args, **kwargs)
+    return timed
 
 
 class SQLiteStore(Store):
@@ -164,7 +187,10 @@ class SQLiteStore(Store):
 
 class MemoryStore(Store):
     """This process's own memory: what a caller falls back to while the shared store is out
-    (the login throttle: counts per process rather than none). Thread-safe; nothing shared."""
+    (the login throttle: counts per process rather than none). Thread-safe; nothing shared.
+    Not timed: the store metrics are about the shared store."""
+
+    OPERATIONS = ()
 
     def __init__(self):
         self._data = {}
