@@ -104,14 +104,22 @@ class EmulatorState:
         self.login_cooldown_after = 10
         self.login_cooldown_duration = 60
         self.login_failures = {}
+        # Odoo started with --proxy-mode: the source address is the last X-Forwarded-For entry,
+        # but only on requests that carry X-Forwarded-Host (odoo/http.py applies ProxyFix then).
+        self.proxy_mode = False
         self.seeded_now = False
         self._group_cache = {}
         with self.lock:
             meta_version = self.storage.get_meta("odoo_version")
-            if meta_version is None or meta_version != version:
+            # a file seeded with other add-ons lacks (or has) their models: seed it again
+            meta_addons = self.storage.get_meta("addons")
+            other_addons = meta_version is not None and sorted(meta_addons or []) != sorted(
+                self.addons)
+            if meta_version is None or meta_version != version or other_addons:
                 if meta_version is not None:
-                    log.warning("data file was seeded for Odoo %s; re-seeding for %s",
-                                meta_version, version)
+                    log.warning("data file was seeded for Odoo %s (add-ons %s); re-seeding for "
+                                "%s (add-ons %s)", meta_version, meta_addons, version,
+                                list(self.addons))
                 self._seed()
                 self.sessions.clear()  # sessions of another version's data
             self._load_indexes()
@@ -126,6 +134,7 @@ class EmulatorState:
         self._group_cache = {}
         seed(self)
         self.storage.set_meta("odoo_version", self.version)
+        self.storage.set_meta("addons", sorted(self.addons))
         self.storage.set_meta("seeded_today", self.demo_today().isoformat())
         self.storage.commit()
         self.seeded_now = True
@@ -274,6 +283,14 @@ class EmulatorState:
                     return uid
                 return None
         return None
+
+    def auth_source(self, request):
+        """The address Odoo counts a login against: the peer, or with --proxy-mode and an
+        X-Forwarded-Host header, the address ProxyFix(x_for=1) takes from X-Forwarded-For."""
+        forwarded = request.headers.get("X-Forwarded-For")
+        if self.proxy_mode and forwarded and request.headers.get("X-Forwarded-Host"):
+            return forwarded.split(",")[-1].strip()
+        return request.remote_addr
 
     @contextlib.contextmanager
     def assert_can_auth(self, source, login=None):
