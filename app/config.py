@@ -38,6 +38,9 @@ class Config:
 
     ODOO_URL = _env("ODOO_URL")
     ODOO_DB = _env("ODOO_DB")
+    # Where customers reach Odoo's portal (its web.base.url), for invoice payment links and
+    # their QR codes; ODOO_URL when unset (Fieldkit may reach Odoo on an internal address).
+    ODOO_PUBLIC_URL = _env("ODOO_PUBLIC_URL")
     # (connect, read) seconds for page loads, reads and login: a hung Odoo should cost a
     # technician seconds, not half a minute, before the "Odoo is not answering" page.
     ODOO_TIMEOUT = (_env_float("ODOO_CONNECT_TIMEOUT", 5), _env_float("ODOO_READ_TIMEOUT", 8))
