@@ -45,9 +45,15 @@ ACCESS_GROUPS = {
         ("manager", ("stock.group_stock_manager",)),
         ("user", ("stock.group_stock_user",)),
     ),
+    # Posting invoices, payments, the send wizard: Invoicing / Billing (16), Invoicing (18+);
+    # the accounting groups above it imply it (i_pay_wizard_create_office1).
+    "invoice_access": (
+        ("billing", ("account.group_account_invoice", "account.group_account_user",
+                     "account.group_account_manager")),
+    ),
 }
 ACCESS_DEFAULTS = {"role": "technician", "sales_access": "none", "crm_access": "none",
-                   "stock_access": "none"}
+                   "stock_access": "none", "invoice_access": "none"}
 DEFAULT_ROLE = ACCESS_DEFAULTS["role"]
 CACHE_SECONDS = 3600
 
