@@ -23,14 +23,26 @@ def start_emulator():
 
     Path("instance").mkdir(exist_ok=True)
     try:
-        handle = start_in_thread(port=EMULATOR_PORT, data_path="instance/emulator.sqlite3")
+        # OCA fieldservice_activity on by default: the demo's jobs have checklists
+        handle = start_in_thread(port=EMULATOR_PORT, data_path="instance/emulator.sqlite3",
+                                 addons=["fieldservice_activity"])
     except OSError as exc:
         sys.exit(f"Could not start the Odoo emulator on port {EMULATOR_PORT}: {exc}\n"
                  "Stop whatever uses that port, or set ODOO_URL to a running Odoo.")
     os.environ["ODOO_URL"] = handle.url
     os.environ["ODOO_DB"] = "fieldkit"
     print(f"Odoo emulator (Odoo {handle.version}) at {handle.url}, database 'fieldkit'")
+    grant_checklist_rights(handle)
     return handle
+
+
+def grant_checklist_rights(handle):
+    """The demo's administrator agrees to what `flask odoo-check --fix` offers for checklists
+    (odoo_check.ACTIVITY_GRANT), so the demo technicians tick their jobs' activities."""
+    from app.services import odoo_check
+
+    for change in odoo_check.grant_activity_rights(handle.url, "fieldkit", "admin", "admin"):
+        print(f"Demo: {change} (as `flask odoo-check --fix` offers)")
 
 
 def start_fake_rmm(emulator):
