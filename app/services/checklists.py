@@ -26,6 +26,7 @@ import re
 
 from app.odoo import versions
 from app.odoo.client import AccessError, OdooCall, OdooError, OdooUnavailable
+from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
 from app.platform.sanitize import list_items
@@ -132,7 +133,7 @@ def _item(row: dict, tz: str, now) -> dict:
         "state": state,
         "state_label": STATES.get(state, state),
         "open": state == "todo",
-        "completed_on": tzs.relative_day(row.get("completed_on"), tz, now)
+        "completed_on": fmt.relative_day(row.get("completed_on"), tz, now)
         if row.get("completed_on") else "",
         "completed_by": _m2o_name(row.get("completed_by")),
         "sequence": row.get("sequence") or 0,
