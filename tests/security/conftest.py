@@ -162,6 +162,16 @@ def quote_of(login):
     return find
 
 
+def invoice_of(login):
+    """A customer invoice of the salesperson (the demo data invoices tech1's and tech2's
+    first confirmed orders)."""
+    def find(odoo):
+        uid = first_id(odoo, "res.users", [("login", "=", login)])
+        return first_id(odoo, "account.move", [("invoice_user_id", "=", uid),
+                                               ("move_type", "=", "out_invoice")])
+    return find
+
+
 def nth(model, n):
     def find(odoo):
         rows = odoo.search_read(model, [], ["id"], limit=n + 1, order="id")
@@ -204,6 +214,16 @@ RECORDS = {
     ("inventory", "job_id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
     # Salespeople (technicians) see their own quotations through Odoo's rules.
     ("sales", "id"): Records(own=quote_of("tech1"), other=quote_of("tech2")),
+    # Getting paid: a job's invoice steps take the job; invoices are seen through sale's rules
+    # (a salesman sees the invoices of his own orders only).
+    ("invoices.job", "id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
+    ("invoices.invoice_job", "id"): Records(own=open_job_of("tech1"),
+                                            other=open_job_of("tech2")),
+    ("invoices.hand_to_office", "id"): Records(own=open_job_of("tech1"),
+                                               other=open_job_of("tech2")),
+    ("invoices.job_status", "id"): Records(own=open_job_of("tech1"),
+                                           other=open_job_of("tech2")),
+    ("invoices", "id"): Records(own=invoice_of("tech1"), other=invoice_of("tech2")),
 }
 
 
@@ -278,6 +298,10 @@ BODIES = {
     "inventory.scan": lambda odoo: {"data": {"code": "NO-SUCH-CODE"}},
     "inventory.add_part": lambda odoo: {"data": {"product": "Filter", "quantity": "1"}},
     "inventory.remove_part": lambda odoo: {"data": {}},
+    "invoices.invoice_job": lambda odoo: {"data": {}},
+    "invoices.hand_to_office": lambda odoo: {"data": {}},
+    "invoices.pay": lambda odoo: {"data": {"amount": "1", "journal_id": "1", "reference": ""}},
+    "invoices.post": lambda odoo: {"data": {}},
     "sales.lines": lambda odoo: {"data": {}},
     "sales.confirm": lambda odoo: {"data": {}},
     "sales.cancel": lambda odoo: {"data": {}},
