@@ -209,14 +209,15 @@ def fetch_messages(
 
 
 def read_with_history(odoo, version: int, model: str, res_id: int, read, *, others=(),
-                      limit=MESSAGE_LIMIT):
+                      limit=MESSAGE_LIMIT, keep_errors=False):
     """`read` (an ``OdooCall`` of the record), the record's history and ``others`` (more
     reads) sent together: one round trip where reading the record first took two.
 
     Returns ``(read's result, messages, [others' results])``; ``messages`` is None when the
     read found nothing (the caller refuses) or on 15 (call :func:`fetch_messages` with the
     record's ``message_ids``). Errors: the read's first; the history's only when the read
-    found the record (a record the user may not see has no history to show).
+    found the record (a record the user may not see has no history to show); the others'
+    then, or (``keep_errors``) left in their places for the caller to judge.
     """
     history = messages_call(odoo, version, model, res_id, limit=limit)
     calls = [read, *([history] if history is not None else []), *others]
@@ -232,7 +233,7 @@ def read_with_history(odoo, version: int, model: str, res_id: int, read, *, othe
                 raise result
             messages = normalize_messages(result)
     for result in rest:
-        if isinstance(result, Exception):
+        if isinstance(result, Exception) and not keep_errors:
             raise result
     return found, messages, rest
 

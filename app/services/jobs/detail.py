@@ -7,7 +7,7 @@ from datetime import datetime
 from markupsafe import Markup
 
 from app.odoo import versions
-from app.odoo.client import AccessError, OdooCall
+from app.odoo.client import AccessError, OdooCall, OdooError
 from app.platform import chatter, media
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
@@ -74,7 +74,9 @@ def _web_spec(fields: list[str], nested: dict) -> dict:
     spec = {
         name: {} if name in X2MANY_FIELDS else {"fields": {"display_name": {}}} for name in fields
     }
-    spec.update({name: {"fields": {sub: {} for sub in subs}} for name, subs in nested.items()})
+    # subs: field names, or a web_read specification of the nested records' fields
+    spec.update({name: {"fields": subs if isinstance(subs, dict) else {sub: {} for sub in subs}}
+                 for name, subs in nested.items()})
     return spec
 
 
@@ -91,13 +93,22 @@ def _from_web(row: dict, nested: dict) -> dict:
 
 
 def fetch_order(
-    odoo, viewer: Viewer, job_id: int, fields: list[str], *, nested: dict | None = None
+    odoo,
+    viewer: Viewer,
+    job_id: int,
+    fields: list[str],
+    *,
+    nested: dict | None = None,
+    alongside: OdooCall | None = None,
 ) -> dict:
     """Read one order the viewer may act on (1 RPC; 2 when refusing).
 
     ``nested`` (17+, where Odoo has ``web_read``): x2many field -> fields of its records, read
     in the same call (e.g. the hours of the order's timesheet lines); their values are lists
     of dicts. Other fields come as ``read`` gives them.
+    ``alongside``: one more read sent at the same time as the order's (one round trip, e.g.
+    the order's activities on 15/16, which have no ``web_read``); its result, or its OdooError,
+    is returned under the order's key ``"alongside"`` and only after the order was found.
 
     :raises JobNotFound: when there is no such order.
     :raises JobForbidden: when a technician asks for another technician's order.
@@ -109,7 +120,15 @@ def fetch_order(
             return _found_order(odoo, viewer, job_id, call.run(odoo), nested)
         except AccessError:  # e.g. the nested records are not readable for this user
             logger.info("order %s read without %s (access refused)", job_id, sorted(nested))
-    return _found_order(odoo, viewer, job_id, _order_call(viewer, job_id, fields).run(odoo))
+    call = _order_call(viewer, job_id, fields)
+    if alongside is None:
+        return _found_order(odoo, viewer, job_id, call.run(odoo))
+    found, side = odoo.parallel([call, alongside], return_errors=True)
+    if isinstance(found, OdooError):
+        raise found
+    order = _found_order(odoo, viewer, job_id, found)
+    order["alongside"] = side
+    return order
 
 
 def _probed(fields):
@@ -143,26 +162,33 @@ def _found_order(odoo, viewer: Viewer, job_id: int, result, nested: dict | None 
 
 
 def _order_with_history(odoo, viewer: Viewer, job_id: int, fields: list[str],
-                        nested: dict | None):
-    """The order, its history and the stage map for the job page, sent together (1 round
-    trip: 2 calls, 3 with the stages not cached); 15 reads the history after the order (its
-    message_ids first)."""
+                        nested: dict | None, alongside: OdooCall | None = None):
+    """The order, its history, the stage map (when not cached) and ``alongside`` (see
+    :func:`fetch_order`) for the job page, sent together: one round trip. 15 reads the
+    history after the order (its message_ids first)."""
     fields = _probed(fields)
     nested = nested if nested and versions.has_web_read(viewer.version) else None
     stages_cached = stage_map_is_cached(odoo, viewer)
+    others = ([] if stages_cached else [stage_call()]) + ([alongside] if alongside else [])
     try:
         result, messages, rest = chatter.read_with_history(
             odoo, viewer.version, MODEL, job_id, _order_call(viewer, job_id, fields, nested),
-            others=() if stages_cached else (stage_call(),))
+            others=others, keep_errors=True)
     except AccessError:
         if not nested:
             raise
         logger.info("order %s read without %s (access refused)", job_id, sorted(nested))
-        order = fetch_order(odoo, viewer, job_id, fields)
+        order = fetch_order(odoo, viewer, job_id, fields, alongside=alongside)
         return order, fetch_messages(odoo, viewer, order), get_stage_map(odoo, viewer)
     order = _found_order(odoo, viewer, job_id, result, nested)
-    stage_map = get_stage_map(odoo, viewer) if stages_cached else \
-        remember_stage_map(odoo, viewer, rest[0])
+    if stages_cached:
+        stage_map = get_stage_map(odoo, viewer)
+    else:
+        if isinstance(rest[0], Exception):
+            raise rest[0]
+        stage_map = remember_stage_map(odoo, viewer, rest.pop(0))
+    if alongside is not None:
+        order["alongside"] = rest[0]  # its result or its error: the caller decides
     if messages is None:
         messages = fetch_messages(odoo, viewer, order)
     return order, messages, stage_map
@@ -246,6 +272,7 @@ def job_detail(
     storage=None,
     now: datetime | None = None,
     nested: dict | None = None,
+    alongside: OdooCall | None = None,
 ) -> dict:
     """Everything needed on site for one job. 2 RPCs sent together: the order and its history
     (with the stages when they are not cached: 3, still one round trip).
@@ -254,13 +281,14 @@ def job_detail(
     set (:func:`equipment_names`): a cold cache adds one call each. The parts used and the
     reports attached earlier have their own pages (inventory.job_parts_page, jobs.reports).
     ``nested`` (see :func:`fetch_order`) is read with the order (no extra RPC) and returned
-    under ``"extra"``, for the partials of other services (the timer's ``timesheet_ids``).
+    under ``"extra"``, for the partials of other services (the timer's ``timesheet_ids``), as is
+    the result of ``alongside`` (see :func:`fetch_order`; under ``"alongside"``).
 
     :raises JobNotFound: / :raises JobForbidden: see :func:`fetch_order`.
     """
     now = now or tzs.now_utc()
     order, messages, stage_map = _order_with_history(
-        odoo, viewer, job_id, detail_fields(viewer.version), nested)
+        odoo, viewer, job_id, detail_fields(viewer.version), nested, alongside)
     equipment = equipment_names(odoo, order.get("equipment_ids") or [])
     row = summarize_order(order, stage_map, viewer.tz, now)
     stage_id = row["stage"]["id"]
@@ -309,7 +337,7 @@ def job_detail(
         "photos": files["photos"],
         "videos": files["videos"],
         "finish_checks": finish_checks(order, viewer, signed=signed),
-        "extra": {name: order[name] for name in nested or {} if name in order},
+        "extra": {name: order[name] for name in [*(nested or {}), "alongside"] if name in order},
         "actions": {
             "can_act": not closed,
             "start": not closed and not order.get("date_start"),
