@@ -11,11 +11,13 @@ invoice), ``detail`` (one invoice, QR, payments, the link for other sections), `
 from app.services.invoices.common import (  # noqa: F401
     MODEL,
     OFFICE_WILL_INVOICE,
+    RECEIPT_PREFIX,
     InvoiceNotFound,
     InvoiceRefused,
     InvoicesForbidden,
     InvoiceViewer,
     portal_link,
+    receipts,
 )
 from app.services.invoices.detail import (  # noqa: F401
     clear_caches,
