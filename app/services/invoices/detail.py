@@ -19,12 +19,12 @@ from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs
 from app.services.invoices.common import (
     INVOICE_FIELDS,
-    RECEIPT_PREFIX,
     JOURNAL_MODEL,
     LINE_FIELDS,
     LINE_MODEL,
     MODEL,
     PAID_STATES,
+    RECEIPT_PREFIX,
     REGISTER,
     InvoiceNotFound,
     InvoiceRefused,
