@@ -141,6 +141,22 @@ def pay(id):
                url_for("invoices.detail", id=id, job=job_id))
 
 
+@bp.post("/invoices/<int:id>/sms")
+@login_required
+def text_link(id):
+    return act(lambda: invoices.text_link(get_odoo(), _viewer(), id, base_url=portal_base_url()),
+               lambda message, status: _render_detail(id, error=message, status=status),
+               url_for("invoices.detail", id=id, job=_job_arg()))
+
+
+@bp.post("/invoices/<int:id>/email")
+@login_required
+def email(id):
+    return act(lambda: invoices.email_invoice(get_odoo(), _viewer(), id),
+               lambda message, status: _render_detail(id, error=message, status=status),
+               url_for("invoices.detail", id=id, job=_job_arg()))
+
+
 @bp.post("/invoices/<int:id>/post")
 @role_required(*OFFICE)
 def post(id):

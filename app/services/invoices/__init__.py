@@ -43,3 +43,4 @@ from app.services.invoices.listing import (  # noqa: F401
     list_invoices,
     require_office,
 )
+from app.services.invoices.sending import email_invoice, text_link  # noqa: F401

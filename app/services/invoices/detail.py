@@ -94,7 +94,7 @@ def invoice_detail(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: st
         "total": money(invoice.get("amount_total"), invoice, currencies),
         "residual": money(invoice.get("amount_residual"), invoice, currencies),
         "amount_total": invoice.get("amount_total") or 0.0,
-        "amount_due": _amount_due(invoice),
+        "amount_due": amount_due(invoice),
         "currency": m2o_name(invoice.get("currency_id")),
         "payment": payment_badge(state),
         "paid": state in PAID_STATES,
@@ -109,6 +109,7 @@ def invoice_detail(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: st
         "may_pay": viewer.may_post and invoice.get("state") == "posted"
         and state not in PAID_STATES,
         "may_post": viewer.may_post and invoice.get("state") == "draft",
+        "may_send": viewer.may_post and invoice.get("state") == "posted",
         "journals": journals(odoo, viewer) if viewer.may_post else [],
     }
 
@@ -122,7 +123,7 @@ def _ensure_token(odoo, invoice_id) -> str | None:
     return token or None
 
 
-def _amount_due(invoice) -> float:
+def amount_due(invoice) -> float:
     """What is left to pay: 18+ leave ``amount_residual`` untouched by a cash payment without
     outstanding accounts (i_pay_invoice_after_office1), so a paid state means nothing is due."""
     if (invoice.get("payment_state") or "") in PAID_STATES:
@@ -206,7 +207,7 @@ def register_payment(odoo, viewer: InvoiceViewer, invoice_id: int, form, *,
         raise InvoiceRefused("The invoice must be posted before a payment is recorded.")
     if (invoice.get("payment_state") or "") in PAID_STATES:
         raise InvoiceRefused("This invoice is already paid.")
-    payment = parse_payment(form, journals(odoo, viewer), _amount_due(invoice))
+    payment = parse_payment(form, journals(odoo, viewer), amount_due(invoice))
     context = {"active_model": MODEL, "active_ids": [invoice_id], "active_id": invoice_id}
     vals = {"journal_id": payment["journal"]["id"], "amount": payment["amount"]}
     if payment["reference"]:
