@@ -4,6 +4,7 @@ import time
 
 from flask import current_app, session
 
+from app import sessions
 from app.odoo import versions
 from app.odoo.client import (
     OdooError,
@@ -201,17 +202,19 @@ def _user(odoo, info, login):
 def start_session(user):
     """Replace whatever the session held (no fixation) with the logged-in user."""
     session.clear()
-    session.update(user)
+    session.update(user, session_key=sessions.new_key())
     session.permanent = True
 
 
 def log_out():
-    """Destroy the Odoo session, then the Flask one, even when Odoo can't be told."""
+    """Destroy the Odoo session, then the Flask one, even when Odoo can't be told: the
+    session is marked ended, so its cookie sent again is no session (app/sessions.py)."""
     if session.get("odoo_sid"):
         try:
             get_odoo().logout()
         except OdooError as exc:
             log.info("odoo logout of %s failed: %s", session.get("username"), exc)
+    sessions.end(session.get("session_key"))
     session.clear()
 
 

@@ -25,6 +25,7 @@ from app.platform.listing import (
 )
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs
+from app.validation import whole_number
 
 PAGE_SIZE = 50
 PERSON_CACHE_SECONDS = 300
@@ -326,9 +327,9 @@ def check_assignment(odoo, viewer, job_id: int, form: dict) -> tuple[dict, dict]
     raw_person = (form.get("person_id") or "").strip()
     person_id = None
     if raw_person:
-        if not raw_person.isdigit():
+        person_id = whole_number(raw_person)
+        if person_id is None:
             raise AssignError("Please choose a technician from the list.")
-        person_id = int(raw_person)
         if person_id not in {p["id"] for p in get_technicians(odoo, viewer)}:
             raise AssignError("That technician is not available any more. Please choose again.")
     start = _parse_local(form.get("start"), "Start", viewer.tz)
