@@ -49,9 +49,12 @@ def _posted_with_link(odoo, invoice_id: int, base_url: str) -> dict:
     return invoice
 
 
-def text_link(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: str) -> str:
+def text_link(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: str
+              ) -> tuple[str, bool]:
     """Text the payment link to the customer's mobile (else phone), as the SMS sheet does:
-    through Odoo's SMS (or Twilio when configured), noted on the customer's history."""
+    through Odoo's SMS (or Twilio when configured), noted on the customer's history.
+    Returns ``(message, delivered)``: a text Odoo kept but could not deliver (no credit, a
+    provider's refusal) was still sent off and logged, so it is said, not refused."""
     invoice = _posted_with_link(odoo, invoice_id, base_url)
     partner_id = m2o_id(invoice.get("partner_id"))
     if not partner_id:
@@ -67,9 +70,11 @@ def text_link(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: str) ->
             "target": "customer", "id": partner_id, "number": numbers[0]["number"],
             "message": SMS_TEXT.format(name=invoice.get("name"), total=total,
                                        link=invoice["link"])})
+    except sms.NotDelivered as exc:
+        return exc.user_message, False
     except sms.SmsError as exc:
         raise InvoiceRefused(exc.user_message) from None
-    return f"{result.get('message') or 'Text sent.'} ({numbers[0]['label']} {result['to']})"
+    return f"{result.get('message') or 'Text sent.'} ({numbers[0]['label']} {result['to']})", True
 
 
 def email_invoice(odoo, viewer: InvoiceViewer, invoice_id: int) -> str:
