@@ -83,10 +83,14 @@ class Config:
     # State shared by every process (throttles, idempotency keys, rate limits): Redis when
     # REDIS_URL is set (several hosts), else a SQLite file (default:
     # instance/fieldkit-store.sqlite3).
-    # Failed logins allowed per account and per client address in the window (seconds); see
-    # app/platform/login_throttle.py for why these must stay below Odoo's own cooldown.
+    # Failed logins allowed per account (strict) and per client address (generous: an office
+    # or a carrier puts many people behind one address) in the window (seconds); and how many
+    # logins may be open at Odoo at once, below Odoo's base.login_cooldown_after (10). See
+    # app/platform/login_throttle.py.
     LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
+    LOGIN_ADDRESS_MAX_FAILURES = int(_env("LOGIN_ADDRESS_MAX_FAILURES", 100))
     LOGIN_FAILURE_WINDOW = int(_env("LOGIN_FAILURE_WINDOW", 15 * 60))
+    LOGIN_ODOO_SLOTS = int(_env("LOGIN_ODOO_SLOTS", 8))
     REDIS_URL = _env("REDIS_URL")
     # Idempotency keys (the offline outbox): answers kept this long, and how long a repeat
     # waits for the first request still running before it gets 409.
@@ -124,6 +128,10 @@ class Config:
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))
     # Operations (app/routes/ops.py): the deadline of each /readyz check, in seconds.
     HEALTH_TIMEOUT = _env_float("HEALTH_TIMEOUT", 2)
+    # /metrics answers the bearer token METRICS_TOKEN, or clients in METRICS_ALLOW (addresses
+    # or networks, space-separated: "10.0.0.0/8 127.0.0.1"); with neither it is 404.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+    METRICS_ALLOW = _env("METRICS_ALLOW", "")
     LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
 
     REQUIRED = ("SECRET_KEY", "ODOO_URL")

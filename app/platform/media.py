@@ -35,7 +35,7 @@ from flask import current_app, has_app_context
 from markupsafe import Markup
 
 from app.odoo.client import OdooError
-from app.platform import chatter
+from app.platform import chatter, metrics
 from app.platform.actions import ActionRefused
 from app.platform.s3_service import StorageError, make_key
 from app.platform.uploads import UploadRejected, check_photo, sniff_video_type
@@ -254,6 +254,7 @@ def add_photos(odoo, version: int, rec: RecordRef, checked, storage, *, by=None)
         for name, data, content_type in checked:
             key = make_key(f"{rec.folder}/photos", name or "photo", content_type)
             storage.put_object(key, data, content_type)
+            metrics.UPLOAD_BYTES.labels("photo").inc(len(data))
             keys.append(key)
         summary = f"{_plural(len(keys), 'photo')} added" + (f" by {by}" if by else "")
         refs = [bind(rec, storage.reference(k)) for k in keys]
@@ -312,6 +313,7 @@ def _limited(chunks, max_bytes):
         total += len(chunk)
         if total > max_bytes:
             raise VideoTooLarge(max_bytes)
+        metrics.UPLOAD_BYTES.labels("video").inc(len(chunk))
         yield chunk
 
 
@@ -323,6 +325,7 @@ def store_signature(rec: RecordRef, png: bytes, storage) -> tuple[str, str]:
     """
     key = make_key(f"{rec.folder}/signatures", "signature.png", "image/png")
     storage.put_object(key, png, "image/png")
+    metrics.UPLOAD_BYTES.labels("signature").inc(len(png))
     return key, bind(rec, storage.reference(key))
 
 

@@ -9,6 +9,7 @@ Values are strings; every key has a lifetime (nothing is kept forever). Callers 
 keys (`throttle:`, `idem:`, `sms:` ...). A store that cannot be reached raises `StoreError`:
 the caller decides whether to fail open or closed.
 """
+import functools
 import os
 import random
 import sqlite3
@@ -16,6 +17,8 @@ import threading
 import time
 
 from flask import current_app
+
+from app.platform.metrics import timed_store_operation
 
 _EXTENSION_KEY = "fieldkit_store"
 
@@ -25,7 +28,19 @@ class StoreError(RuntimeError):
 
 
 class Store:
-    """The interface. `ttl_seconds` are whole seconds, at least 1."""
+    """The interface. `ttl_seconds` are whole seconds, at least 1.
+
+    Every implementation's interface methods are timed and their failures counted
+    (`fieldkit_store_*` metrics) without a line of their own: `__init_subclass__` wraps them.
+    """
+
+    OPERATIONS = ("incr", "ttl", "get", "set", "delete")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.OPERATIONS:
+            if name in cls.__dict__:
+                setattr(cls, name, _timed(name, cls.__dict__[name]))
 
     def incr(self, key, ttl_seconds):
         """Add one to the counter `key` and return the new value. The counter's lifetime
@@ -48,6 +63,14 @@ class Store:
     def delete(self, key):
         """Remove `key` (absent keys are fine)."""
         raise NotImplementedError
+
+
+def _timed(name, method):
+    @functools.wraps(method)
+    def timed(self, *args, **kwargs):
+        with timed_store_operation(name):
+            return method(self, *args, **kwargs)
+    return timed
 
 
 class SQLiteStore(Store):
@@ -157,6 +180,57 @@ class SQLiteStore(Store):
                 db.execute("DELETE FROM kv WHERE key = ?", (key,))
         except sqlite3.Error as exc:
             raise StoreError(f"store operation failed: {exc}") from exc
+
+
+class MemoryStore(Store):
+    """This process's own memory: what a caller falls back to while the shared store is out
+    (the login throttle: counts per process rather than none). Thread-safe; nothing shared."""
+
+    def __init__(self):
+        self._data = {}
+        self._lock = threading.Lock()
+
+    def _live(self, key, now):
+        item = self._data.get(key)
+        if item is not None and item[1] <= now:
+            del self._data[key]
+            return None
+        return item
+
+    def incr(self, key, ttl_seconds):
+        with self._lock:
+            now = time.time()
+            item = self._live(key, now)
+            value, expires = (1, now + ttl_seconds) if item is None else (int(item[0]) + 1,
+                                                                           item[1])
+            self._data[key] = (str(value), expires)
+            if len(self._data) > 10_000:  # a bound: drop what has expired
+                for stale in [k for k, (_, t) in self._data.items() if t <= now]:
+                    del self._data[stale]
+            return value
+
+    def ttl(self, key):
+        with self._lock:
+            now = time.time()
+            item = self._live(key, now)
+            return None if item is None else max(1, round(item[1] - now))
+
+    def get(self, key):
+        with self._lock:
+            item = self._live(key, time.time())
+            return None if item is None else item[0]
+
+    def set(self, key, value, ttl_seconds, nx=False):
+        with self._lock:
+            now = time.time()
+            if nx and self._live(key, now) is not None:
+                return False
+            self._data[key] = (str(value), now + ttl_seconds)
+            return True
+
+    def delete(self, key):
+        with self._lock:
+            self._data.pop(key, None)
 
 
 class RedisStore(Store):

@@ -41,6 +41,8 @@ PUBLIC = {
     "api_docs.spec": "describes the JSON endpoints, not anyone's data",
     "api_docs.docs": "the same description as a page",
     "ops.healthz": "the liveness probe of a load balancer or Docker: says only 'ok'",
+    "ops.prometheus": "metrics: 404 unless METRICS_TOKEN or METRICS_ALLOW is set, then only "
+                      "for the token or those addresses (tests/integration/test_ops.py)",
     "ops.readyz": "the readiness probe: each part's state and time, no configuration "
                   "(tests/integration/test_ops.py)",
     "webhooks.rmm_event": "machine to machine, authenticated by an HMAC signature "
