@@ -35,7 +35,7 @@ def open_group(page, key):
     """Open a group of the job page (About the job, Work, Finish, More) as a person does."""
     group = page.locator(f"#group-{key}")
     if group.get_attribute("open") is None:
-        group.locator("summary").click()
+        group.locator("> summary").click()
 
 
 def sign_on_the_pad(page, signer):
