@@ -58,10 +58,11 @@ def init_logging(app):
 
 def init_operations(app):
     """Metrics first: their clock starts before any other hook may answer the request."""
-    from app.platform import error_tracking, metrics
+    from app.platform import audit, error_tracking, metrics
 
     metrics.init_app(app)
     error_tracking.init_app(app)
+    audit.init_app(app)
 
 
 def init_extensions(app):

@@ -50,6 +50,12 @@ IDEMPOTENT_METHODS = frozenset({
     "web_search_read", "web_read", "name_get",
 })
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
+# Methods that change nothing though they are not retried as reads: not writes for the audit
+# trail (RpcEvent.write). message_format and get_portal_url only read; the others ask rights.
+READ_ONLY_METHODS = IDEMPOTENT_METHODS | frozenset({
+    "get_external_id", "has_access", "check_access_rights", "check_access_rule",
+    "message_format", "get_portal_url", "has_group",
+})
 
 
 # Client methods `parallel()` may run: reads only, so a failure leaves nothing half done.
@@ -351,6 +357,7 @@ class OdooAPI:
         self.rpc_seconds += seconds
         if _observers:
             model, method, ids = describe_call(path, params, result)
+            write = write and method not in READ_ONLY_METHODS
             _notify(RpcEvent(model, method, seconds, error, write, ids if write else (),
                              self.request_id))
 

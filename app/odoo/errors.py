@@ -2,7 +2,7 @@
 
 `message` and `debug` are the server's and for logs; `user_message` is safe to show.
 """
-
+import re
 
 # --- Errors -----------------------------------------------------------------------------------
 
@@ -114,7 +114,9 @@ class UserError(OdooError):
     """A business rule refused the request. Odoo writes its message for people: show it."""
 
     def __init__(self, message="", **kwargs):
-        kwargs.setdefault("user_message", message or None)
+        # Runs of spaces come from the source's line continuations (fieldservice_activity's
+        # "before<21 spaces>completing this order."): one space for people.
+        kwargs.setdefault("user_message", re.sub(r"[ \t]{2,}", " ", message) if message else None)
         super().__init__(message, **kwargs)
 
 

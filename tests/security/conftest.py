@@ -72,6 +72,8 @@ ARG_VALUES = {
     ("links", "link_id"): "no-such-link",
     # A customer's section on its own page (the customer is the <id> record).
     ("customers", "section"): "quotes",
+    # A checklist step (fsm.activity) of the job: the route checks it is on the <id> job.
+    ("jobs.checklist_tick", "activity_id"): 1,
 }
 
 
@@ -261,6 +263,9 @@ BODIES = {
     "jobs.stage": lambda odoo: {"data": {"stage_id": str(first_open_stage(odoo))}},
     "jobs.start": lambda odoo: {"data": {}},
     "jobs.timer_action": lambda odoo: {"data": {"do": "start"}},
+    "jobs.checklist_tick": lambda odoo: {"data": {"do": "done"}},
+    "jobs.checklist_photo": lambda odoo: {"data": {
+        "step": "t0", "photos": (io.BytesIO(tiny_png()), "matrix.png")}},
     "jobs.report_attach": lambda odoo: {"data": {}},
     "crm.stage": lambda odoo: {"data": {"stage_id": str(first_id(
         odoo, "crm.stage", [("is_won", "=", False)], order="sequence desc, id"))}},
