@@ -212,3 +212,26 @@ def test_a_link_to_a_job_the_integration_user_cannot_see_is_refused_with_the_rea
     assert response.status_code == 302
     page = office.get(response.location).get_data(as_text=True)
     assert "integration user" in page and "/t/" not in page
+
+
+def rpc_figures(response):
+    """(all calls, the integration user's) from X-Odoo-RPC: "5; 12.3ms; integration=4"."""
+    header = response.headers["X-Odoo-RPC"]
+    return int(header.split(";")[0]), int(header.rsplit("integration=", 1)[1])
+
+
+def test_the_integration_users_calls_are_counted_and_its_session_reused(linked_app, login,
+                                                                         job_id):
+    """The subcontractor's page is read by the integration user: its calls count in the
+    request's figures (they were 0), and the second visit logs in no more (one session)."""
+    _, token = make_link(linked_app, login, job_id)
+    sub = linked_app.test_client()
+    first = sub.get(f"/t/{token}")
+    calls, integration = rpc_figures(first)
+    assert first.status_code == 200 and integration > 0 and calls == integration
+    assert "odoo-integration;" in first.headers["Server-Timing"]
+    again = sub.get(f"/t/{token}")
+    calls_again, integration_again = rpc_figures(again)
+    # version_info and common.login were the first visit's alone
+    assert integration_again <= integration - 2
+    assert calls_again <= 2
