@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from app.odoo import integration as integration_module
 from app.odoo.client import OdooAPI
 from app.platform import chatter
 from app.platform.store import get_store
@@ -225,6 +226,7 @@ def test_the_integration_users_calls_are_counted_and_its_session_reused(linked_a
     """The subcontractor's page is read by the integration user: its calls count in the
     request's figures (they were 0), and the second visit logs in no more (one session)."""
     _, token = make_link(linked_app, login, job_id)
+    integration_module._sessions.clear()  # making the link checked the integration user
     sub = linked_app.test_client()
     first = sub.get(f"/t/{token}")
     calls, integration = rpc_figures(first)
