@@ -21,7 +21,7 @@ from PIL import Image, UnidentifiedImageError
 from app.odoo.client import OdooError
 from app.platform import media
 from app.platform.sanitize import html_to_text
-from app.services import inventory, jobs
+from app.services import checklists, inventory, invoices, jobs
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,9 @@ def _files(job, rec, storage):
 
 def report_data(odoo, viewer, job_id, storage) -> dict:
     """Everything the report shows (job page data + parts + the files' bytes)."""
-    job = jobs.job_detail(odoo, viewer, job_id, storage=storage)
+    job = jobs.job_detail(odoo, viewer, job_id, storage=storage,
+                          **checklists.detail_reads(odoo, viewer, job_id))
+    job["checklist_lines"] = checklists.report_lines(odoo, viewer, job)
     order = jobs.fetch_order(odoo, viewer, job_id, ["x_signature_url", "location_id"])
     job["signature_ref"] = order.get("x_signature_url")
     job["location_ref"] = order.get("location_id")
@@ -133,6 +135,11 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
     para(html_to_text(str(job.get("description") or "")))
     heading("Resolution")
     para(job.get("resolution_text") or "")
+    paid = invoices.receipts(job.get("messages"))
+    if paid:
+        heading("Payments")
+        for line in paid:
+            para(line)
     heading("Parts used")
     parts = job.get("parts") or []
     if parts:
@@ -140,6 +147,7 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
             para(f"{part.get('quantity_text')} {part.get('unit') or ''} x {part.get('product')}")
     else:
         para("None")
+    _checklist_block(job, heading, para)
     photos = [t for t in (_thumbnail(p) for p in job.get("photo_bytes") or []) if t]
     if photos:
         heading(f"Photos ({len(photos)})")
@@ -165,6 +173,14 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
     else:
         para("Not signed.")
     return bytes(pdf.output())
+
+
+def _checklist_block(job, heading, para):
+    """The job's checklist (app/services/checklists.py): each step with its state."""
+    lines = job.get("checklist_lines") or []
+    if lines:
+        heading("Checklist")
+        para("\n".join(lines))
 
 
 def file_name(job) -> str:

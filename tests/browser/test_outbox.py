@@ -11,7 +11,7 @@ import pytest
 
 from app.odoo.client import OdooAPI
 from app.platform import chatter
-from tests.browser.test_jobs_flow import draw_signature
+from tests.browser.test_jobs_flow import draw_signature, open_group
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +45,17 @@ def logged_in_page(context, base, login="tech1"):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/jobs/active$"))
     return page
+
+
+def go_offline_and_back(page, context):
+    """Cut the network, wait until the page knows it, then bring it back: the page gets its
+    `online` event, on which the outbox sends what waits at once. (Toggling both ways without
+    waiting may give the page no event at all; the outbox then only tries on its 15 s round,
+    which a busy machine can stretch past any wait.)"""
+    context.set_offline(True)
+    page.wait_for_function("() => navigator.onLine === false")
+    context.set_offline(False)
+    page.wait_for_function("() => navigator.onLine === true")
 
 
 def panel_items(page):
@@ -130,6 +141,7 @@ def test_a_change_made_offline_on_a_job_changed_since_asks_first(browser, live_s
         job_id = int(job_url.rsplit("/", 1)[1])
         page.goto(job_url)
         context.set_offline(True)
+        open_group(page, "work")
         page.fill("#note-text", "Written before the office moved the job")
         page.get_by_role("button", name="Post note").click()
         page.locator("[data-outbox-item]").first.wait_for()
@@ -172,15 +184,15 @@ def test_a_change_whose_answer_was_lost_is_checked_before_it_is_sent_again(brows
         job_id = int(job_url.rsplit("/", 1)[1])
         page.goto(job_url)
         fresh.fail_next(1, "hang", hang_seconds=0, path="/message_post")  # not applied
+        open_group(page, "work")
         page.fill("#note-text", "Sent while the gateway timed out")
         with page.expect_response(lambda r: r.url.endswith("/notes") and r.status == 503):
             page.get_by_role("button", name="Post note").click()
         # Kept, waiting (or already sent again by the outbox's 15 s round and marked unknown).
         page.locator(".outbox__item--waiting, .outbox__item--unknown").first.wait_for()
-        context.set_offline(True)
-        context.set_offline(False)  # back online: the outbox sends what waits, same key
+        go_offline_and_back(page, context)  # the outbox sends what waits, same key
         item = page.locator(".outbox__item--unknown")
-        item.wait_for(timeout=30000)
+        item.wait_for()
         assert "maybe saved" in item.inner_text() and "can't tell whether" in item.inner_text()
 
         odoo = OdooAPI(fresh.url, "fieldkit")
