@@ -28,7 +28,7 @@ from app.platform import formatting, media
 from app.platform import timezone as tzs
 from app.platform.sanitize import html_to_text
 from app.platform.ttl_cache import TTLCache, server_key
-from app.services import checklists, inventory, jobs
+from app.services import checklists, inventory, invoices, jobs
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ LABELS = {"en": {
     "technician": "Technician", "started": "Started", "ended": "Finished",
     "on_site": "Time on site", "zone": "Times are local to the site: {zone}",
     "problem": "The problem", "work_done": "Work done", "parts": "Parts used",
+    "payments": "Payments",
     "qty": "Qty", "unit": "Unit", "product": "Product", "none": "None",
     "checklist": "Checklist", "photos": "Photos ({n})", "signature": "Customer signature",
     "signed": "Signed by {name} on {when}", "signed_no_time": "Signed by {name}",
@@ -300,6 +301,11 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
     para(html_to_text(str(job.get("description") or "")))
     heading(words["work_done"])
     para(job.get("resolution_text") or "")
+    paid = invoices.receipts(job.get("messages"))
+    if paid:
+        heading(words["payments"])
+        for line in paid:
+            para(line)
     heading(words["parts"])
     parts = job.get("parts") or []
     if parts:
