@@ -62,15 +62,23 @@ def installed(odoo) -> bool:
     def load():
         found = odoo.call("fsm.order", "fields_get", [ORDER_FIELD], attributes=["type"])
         return ORDER_FIELD in (found or {})
-    return _addon.get(server_key(odoo, "fsm.order", ORDER_FIELD), load)
+    return _addon.get(_addon_key(odoo), load)
+
+
+def _addon_key(odoo):
+    return server_key(odoo, "fsm.order", ORDER_FIELD)
 
 
 def _refused_key(odoo, viewer: Viewer):
     return server_key(odoo, "activities-refused", viewer.user_id)
 
 
-def available(odoo, viewer: Viewer) -> bool:
-    """The add-on is there and Odoo did not refuse this user the activities lately."""
+def available(odoo, viewer: Viewer, *, detect=True) -> bool:
+    """The add-on is there and Odoo did not refuse this user the activities lately.
+    ``detect=False``: only when the add-on is known already (no RPC: a page whose budget has
+    no room for the detection, as the jobs table; a job page detects it)."""
+    if not detect and not _addon.has(_addon_key(odoo)):
+        return False
     try:
         return installed(odoo) and not _refused.has(_refused_key(odoo, viewer))
     except OdooUnavailable:
@@ -247,6 +255,72 @@ def _report_line(item: dict) -> str:
     if item["photos"]:
         line += f" ({len(item['photos'])} photo{'s' if len(item['photos']) > 1 else ''})"
     return line
+
+
+# --------------------------------------------------------------------------- the jobs table
+
+
+def _on_orders(domain) -> list:
+    """An fsm.order domain as a domain on their activities (each leaf through fsm_order_id)."""
+    out = [("fsm_order_id", "!=", False)]
+    for leaf in domain:
+        if isinstance(leaf, (list, tuple)) and len(leaf) == 3 and isinstance(leaf[0], str):
+            out.append((f"fsm_order_id.{leaf[0]}", leaf[1], leaf[2]))
+        else:
+            out.append(leaf)
+    return out
+
+
+def table_reads(odoo, viewer: Viewer, domain, fields, *, limit, offset, order):
+    """The office's jobs table with each order's "3/5 steps done", in the table's 2 calls: the
+    orders and their count come from one ``web_search_read`` (``length``); on 17+ it nests the
+    activities' states, on 15/16 a ``read_group`` of the activities (by order and state, for
+    the table's domain) goes with it. None without the add-on, or before a job page found it
+    (the table reads as before).
+
+    :returns: (calls, unpack) where ``unpack(results)`` gives (orders, total); each order has
+        ``steps`` (the progress text, "" without steps).
+    """
+    if not available(odoo, viewer, detect=False):
+        return None
+    page = {"limit": limit, "offset": offset, "order": order}
+    if versions.has_web_read(viewer.version):
+        nested = {ORDER_FIELD: {"state": {}}}
+        spec = jobs._web_spec(list(fields), nested)
+        calls = [OdooCall("call", "fsm.order", "web_search_read", domain, specification=spec,
+                          **page)]
+
+        def unpack(results):
+            found = results[0]
+            orders = [jobs._from_web(row, nested) for row in found["records"]]
+            for row in orders:
+                states = [a.get("state") for a in row.pop(ORDER_FIELD, None) or []]
+                row["steps"] = _steps_text(states.count("done"), states.count("cancel"),
+                                           len(states))
+            return orders, found["length"]
+        return calls, unpack
+    calls = [OdooCall("call", "fsm.order", "web_search_read", domain, fields=list(fields),
+                      **page),
+             OdooCall("read_group", MODEL, _on_orders(domain), ["fsm_order_id", "state"],
+                      ["fsm_order_id", "state"], lazy=False)]
+
+    def unpack_groups(results):
+        found, groups = results
+        counts = {}
+        for group in groups:
+            order_id = _m2o_id(group.get("fsm_order_id"))
+            counts.setdefault(order_id, {})[group.get("state")] = group.get("__count", 0)
+        orders = found["records"]
+        for row in orders:
+            by_state = counts.get(row["id"], {})
+            row["steps"] = _steps_text(by_state.get("done", 0), by_state.get("cancel", 0),
+                                       sum(by_state.values()))
+        return orders, found["length"]
+    return calls, unpack_groups
+
+
+def _steps_text(done: int, cancelled: int, total: int) -> str:
+    return progress_text(done, total - cancelled)
 
 
 # --------------------------------------------------------------------------- ticks

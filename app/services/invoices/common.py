@@ -46,6 +46,15 @@ PAID_STATES = ("paid", "in_payment")
 UNPAID_STATES = ("not_paid", "partial")
 INVOICE_TYPES = ("out_invoice",)
 OFFICE_WILL_INVOICE = "The office will invoice this job."
+# The job's history note of a payment taken on site starts so; the service report lists them.
+RECEIPT_PREFIX = "Payment received:"
+
+
+def receipts(messages) -> list[str]:
+    """The payment receipts among a job's history messages (as chatter.present gives them),
+    oldest first."""
+    found = [str(m.get("text") or "").strip() for m in messages or []]
+    return [text for text in reversed(found) if text.startswith(RECEIPT_PREFIX)]
 
 
 class InvoiceRefused(ActionRefused):
@@ -65,13 +74,16 @@ class InvoiceViewer(Viewer):
     """Who is looking, and whether Odoo lets them post invoices and register payments."""
 
     invoice_access: str = "none"
+    sales_access: str = "none"  # "all": sees every sales order (no order hidden from them)
 
     @classmethod
     def from_session(cls, session) -> InvoiceViewer:
         base = Viewer.from_session(session)
         access = session.get("invoice_access")
+        sales = session.get("sales_access")
         return cls(**{**base.__dict__,
-                      "invoice_access": access if access in ("none", "billing") else "none"})
+                      "invoice_access": access if access in ("none", "billing") else "none",
+                      "sales_access": sales if sales in ("none", "own", "all") else "none"})
 
     @property
     def may_post(self) -> bool:
