@@ -72,6 +72,18 @@ def invoice_job(id):
                lambda: url_for("invoices.detail", id=made["id"], job=id))
 
 
+@bp.post("/jobs/<int:id>/invoice/quote")
+@login_required
+def quote_from_job(id):
+    made = {}
+
+    def run():
+        made["id"], message = invoices.quote_from_job(get_odoo(), _viewer(), id)
+        return message
+    return act(run, lambda message, status: _render_job(id, error=message, status=status),
+               lambda: url_for("sales.detail", id=made["id"]))
+
+
 @bp.post("/jobs/<int:id>/invoice/office")
 @login_required
 def hand_to_office(id):

@@ -29,9 +29,9 @@ def png_bytes(width=64, height=48):
 def pick(page, field_selector, text, choice_index=0):
     field = page.locator(field_selector)
     field.fill(text)
-    options = field.locator("xpath=..").locator("[data-autocomplete-list] button")
+    options = field.locator("xpath=..").locator("[data-combobox-list] [role=option]")
     options.first.wait_for()
-    label = options.nth(choice_index).text_content()
+    label = options.nth(choice_index).locator(".combobox__name").text_content()
     options.nth(choice_index).click()
     return label
 

@@ -144,3 +144,16 @@ def test_a_dead_store_breaks_no_page_and_writes_say_nothing_changed(
                         headers={"Accept": "application/json"})
     assert as_json.get_json()["success"] is False
     assert "Nothing was changed" in as_json.get_json()["error"]
+
+
+# --- JSON answers under /webhooks/ and /api/ (item 9) -------------------------------------------
+
+@pytest.mark.parametrize("url", ["/webhooks/rmm", "/webhooks/twilio/abc",
+                                 "/api/jobs/1/signature", "/webhooks/nothing-here"])
+def test_webhook_and_api_answers_are_json_413_included(app, client, url):
+    app.config.update(MAX_CONTENT_LENGTH=1024, RMM_WEBHOOK_SECRET="s", TWILIO_ACCOUNT_SID="AC1",
+                      TWILIO_AUTH_TOKEN="t", TWILIO_FROM="+15550001111")  # noqa: S106
+    response = client.post(url, data=b"x" * 4096, content_type="application/json")
+    assert response.status_code in (404, 413), response.status_code
+    assert response.is_json, (url, response.status_code, response.content_type)
+    assert response.get_json()["success"] is False
