@@ -55,3 +55,27 @@ def test_one_next_action_before_the_start_and_the_time_starts_with_the_job(page,
     page.get_by_role("link", name="Finish the job").click()
     assert page.locator("#resolution").is_visible()
     assert re.search(r"#finish$", page.url)
+
+
+def test_a_photo_is_chosen_and_uploaded_in_one_step_with_a_thumbnail(page, live_server, fresh,
+                                                                      tmp_path):
+    from tests.browser.test_outbox import JPEG_SMALL
+
+    open_first_job_of_today(page, live_server)
+    page.get_by_role("button", name="Start job").click()
+    page.locator(".banner", has_text="Job started").wait_for()
+    pick = page.locator("label.media-pick", has_text="Add photos")
+    assert pick.is_visible() and pick.bounding_box()["height"] >= 44
+    # no native "Choose Files / No file chosen" and no second step
+    assert page.locator("#photo-input").evaluate("el => el.offsetWidth <= 1")
+    assert page.get_by_role("button", name="Upload photos").is_hidden()
+    photo = tmp_path / "leak.jpg"
+    photo.write_bytes(JPEG_SMALL)
+    with page.expect_response(lambda r: r.url.endswith("/photos")):
+        page.set_input_files("#photo-input", str(photo))
+        # the thumbnail shows at once, before the server answers
+        page.locator("[data-previews] img").wait_for()
+        assert page.locator("[data-preview-state]").first.text_content()
+    page.locator(".banner", has_text="photo").wait_for()
+    assert page.url.endswith("#photos")
+    assert page.locator('#photos > .media-grid img[src*="/photos/"]').count() == 1
