@@ -79,3 +79,25 @@ def test_a_photo_is_chosen_and_uploaded_in_one_step_with_a_thumbnail(page, live_
     page.locator(".banner", has_text="photo").wait_for()
     assert page.url.endswith("#photos")
     assert page.locator('#photos > .media-grid img[src*="/photos/"]').count() == 1
+
+
+def test_after_signing_one_signature_shows_and_replace_looks_active(page, live_server, fresh):
+    from tests.browser.test_jobs_flow import sign_on_the_pad
+
+    open_first_job_of_today(page, live_server)
+    page.get_by_role("button", name="Start job").click()
+    page.locator(".banner", has_text="Job started").wait_for()
+    sign_on_the_pad(page, "Ann Customer")
+    page.wait_for_function(
+        "() => { const img = document.querySelector('[data-signature-image]');"
+        " return img && img.complete && img.naturalWidth > 0; }")
+    assert page.locator("[data-signature-image]").count() == 1
+    assert page.locator("[data-signature-pad] canvas").is_hidden()  # not the drawing as well
+    replace = page.get_by_role("button", name="Replace signature")
+    assert replace.is_visible() and replace.is_enabled()
+    assert replace.evaluate("b => getComputedStyle(b).opacity") == "1"
+    # after a reload: the stored image, the pad folded, the history's thumbnail whole
+    page.reload()
+    assert page.locator("[data-signature-pad] canvas").is_hidden()
+    thumb = page.locator(".history .media-grid__img--signature").first
+    assert thumb.evaluate("i => getComputedStyle(i).objectFit") == "contain"
