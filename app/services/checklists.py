@@ -49,6 +49,10 @@ REFUSED_SECONDS = 300
 _refused = TTLCache(REFUSED_SECONDS, shared="fsm-activity-refused")
 
 
+# The templates' activities are configuration: read once every few minutes per server.
+_templates = TTLCache(600, shared="fsm-activity-templates")
+
+
 class ChecklistError(ActionRefused):
     """A tick Fieldkit refuses (unknown step, not on this job, already done)."""
 
@@ -96,6 +100,7 @@ def _remember_refusal(odoo, viewer: Viewer, exc=None):
 def clear_cache():
     _addon.clear()
     _refused.clear()
+    _templates.clear()
 
 
 # --------------------------------------------------------------------------- the job page
@@ -255,6 +260,44 @@ def _report_line(item: dict) -> str:
     if item["photos"]:
         line += f" ({len(item['photos'])} photo{'s' if len(item['photos']) > 1 else ''})"
     return line
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def template_steps(odoo, viewer: Viewer) -> dict:
+    """``{template id (str): [{"name", "required"}]}``: the activities each template gives its
+    orders, for planning (1 RPC every few minutes per server; nothing before a job page found
+    the add-on, so a planning page never pays for the detection)."""
+    if not available(odoo, viewer, detect=False):
+        return {}
+
+    def load():
+        rows = odoo.search_read(MODEL, [("fsm_template_id", "!=", False)],
+                                ["name", "required", "fsm_template_id"], order="sequence, id")
+        out = {}
+        for row in rows:
+            out.setdefault(str(_m2o_id(row["fsm_template_id"])), []).append(
+                {"name": row.get("name") or "", "required": bool(row.get("required"))})
+        return out
+    try:
+        return _templates.get(server_key(odoo, "fsm-activity-templates"), load)
+    except AccessError as exc:  # a user without the activities: planning goes without them
+        log.info("template activities refused: %s", exc)
+        return {}
+
+
+def template_summary(order: dict, steps: dict) -> dict:
+    """What a plan card and the assign page show of the order's template: its name and the
+    steps it gives (``{"template", "steps", "required", "text"}``; empty without one)."""
+    template = order.get("template_id")
+    if not isinstance(template, list) or not template:
+        return {"template": "", "steps": [], "required": 0, "text": ""}
+    mine = steps.get(str(template[0]), [])
+    required = sum(1 for step in mine if step["required"])
+    text = template[1] + (f": {len(mine)} steps" if mine else "") + (
+        f", {required} required" if required else "")
+    return {"template": template[1], "steps": mine, "required": required, "text": text}
 
 
 # --------------------------------------------------------------------------- the jobs table

@@ -238,3 +238,26 @@ def test_without_the_addon_the_todo_ticks_become_one_note_at_finish(app, client,
     text = pdf_text(client.get(f"/jobs/{job}/report.pdf").data)
     assert ("Checklist Check in with the customer: done Photograph the work: done "
             "Inspect the unit: not done") in text
+
+
+def test_planning_shows_the_templates_steps(app, client, login, servers):
+    handle = _use(app, servers(18))
+    job = boiler_job(handle)
+    login(client, "office")
+    client.get(f"/jobs/{job}")   # a job page finds the add-on (planning never detects it)
+    assign = client.get(f"/dispatch/jobs/{job}")
+    assert assign.status_code == 200
+    section = assign.text.split('id="steps-title"')[1].split("</section>")[0]
+    assert "Boiler service" in section and section.count("<li>") == 5
+    assert section.count("Required") == 3
+    data = handle.state.storage.data
+    safety = next(t for t, r in data["fsm.template"].items() if r["name"] == "Safety inspection")
+    env = handle.state.env(uid_of(handle, "admin"), su=True)
+    env["fsm.order"].create({"location_id": min(data["fsm.location"]), "template_id": safety})
+    handle.state.storage.commit()
+    plan = client.get("/dispatch")
+    assert plan.status_code == 200
+    # the unassigned pool's card names the template and its steps
+    assert "Safety inspection: 4 steps, 2 required" in plan.text
+    # every card's title lists them (the day timeline's cards are small)
+    assert "Boiler service: Check the flue and ventilation, Test the gas pressure" in plan.text

@@ -193,14 +193,19 @@ def test_without_invoicing_rights_the_office_invoices(app, admin, odoo):
     assert admin.read("account.move", [draft_id], ["state"])[0]["state"] == "posted"
 
 
-def test_bad_payment_input_keeps_the_form(app, admin, odoo):
+def invoiced_job(app, admin):
+    """A job of tech1, finished, whose order (the manager's) the manager invoiced and posted:
+    (the manager's client, the invoice id)."""
     manager = as_user(app, "manager")
-    tech = as_user(app, "tech1")
     job = open_job(admin, "tech1")
-    finish(tech, job["id"])
+    finish(as_user(app, "tech1"), job["id"])
     confirmed_order(admin, job, uid_of(admin, "manager"))
     response = manager.post(f"/jobs/{job['id']}/invoice")
-    invoice_id = int(re.search(r"/invoices/(\d+)", response.headers["Location"]).group(1))
+    return manager, int(re.search(r"/invoices/(\d+)", response.headers["Location"]).group(1))
+
+
+def test_bad_payment_input_keeps_the_form(app, admin, odoo):
+    manager, invoice_id = invoiced_job(app, admin)
     for form, message in (({"amount": "abc", "journal_id": "1"}, "must be a number"),
                           ({"amount": "-5", "journal_id": "1"}, "more than zero"),
                           ({"amount": "999999", "journal_id": "1"}, "more than what is due"),
@@ -215,13 +220,7 @@ def test_bad_payment_input_keeps_the_form(app, admin, odoo):
 
 
 def test_the_link_by_text_and_the_invoice_by_email(app, admin, odoo):
-    manager = as_user(app, "manager")
-    tech = as_user(app, "tech1")
-    job = open_job(admin, "tech1")
-    finish(tech, job["id"])
-    confirmed_order(admin, job, uid_of(admin, "manager"))
-    response = manager.post(f"/jobs/{job['id']}/invoice")
-    invoice_id = int(re.search(r"/invoices/(\d+)", response.headers["Location"]).group(1))
+    manager, invoice_id = invoiced_job(app, admin)
     move = admin.read("account.move", [invoice_id], ["partner_id", "access_token", "name"])[0]
     admin.write("res.partner", [move["partner_id"][0]], {"phone": "+1 860-555-0142"})
     page = manager.get(f"/invoices/{invoice_id}").get_data(as_text=True)

@@ -105,6 +105,12 @@ def money(amount, record: dict, currencies: dict) -> str:
     return (found or currency.Currency(symbol=m2o_name(record.get("currency_id")))).format(amount)
 
 
+def number_of(record: dict) -> str:
+    """The invoice's number; "Draft" while Odoo names it "/" (a later draft of its journal)."""
+    name = record.get("name")
+    return name if name not in (None, False, "", "/") else "Draft"
+
+
 def payment_badge(state) -> dict:
     return {"key": state or "not_paid", "label": PAYMENT_LABELS.get(state, state or "Not paid"),
             "tone": PAYMENT_TONES.get(state, "")}
