@@ -92,7 +92,12 @@ def build_working_hours(attendances, tz: str) -> WorkingHours:
 
 DEFAULT_WORKING_HOURS = WorkingHours(tz="", periods={d: list(DEFAULT_HOURS) for d in range(5)})
 
-_calendar_cache = TTLCache(CALENDAR_CACHE_SECONDS)
+_calendar_cache = TTLCache(
+    CALENDAR_CACHE_SECONDS, shared="working-hours",
+    encode=lambda hours: {"tz": hours.tz, "periods": [
+        [day, [list(period) for period in periods]] for day, periods in hours.periods.items()]},
+    decode=lambda value: WorkingHours(tz=value["tz"], periods={
+        int(day): [tuple(period) for period in periods] for day, periods in value["periods"]}))
 
 
 def get_working_hours(odoo, viewer: Viewer) -> WorkingHours:

@@ -23,7 +23,7 @@ import re
 from fpdf import FPDF
 from PIL import Image, UnidentifiedImageError
 
-from app.odoo.client import OdooError
+from app.odoo.client import OdooCall, OdooError
 from app.platform import formatting, media
 from app.platform import timezone as tzs
 from app.platform.sanitize import html_to_text
@@ -155,6 +155,7 @@ def _site_and_customer(odoo, location) -> tuple[dict, dict]:
 
 def report_data(odoo, viewer, job_id, storage) -> dict:
     """Everything the report shows (job page data + parts + the files' bytes)."""
+    # The job page's reads (one round trip) give the location and signature refs too.
     job = jobs.job_detail(odoo, viewer, job_id, storage=storage,
                           **checklists.detail_reads(odoo, viewer, job_id))
     job["checklist_lines"] = checklists.report_lines(odoo, viewer, job)
@@ -408,26 +409,33 @@ def preview(odoo, viewer, job_id, storage) -> tuple[bytes, str]:
 
 def reports(odoo, viewer, job_id) -> list[dict]:
     """The reports attached to the order (newest first), for downloading later."""
-    return odoo.search_read("ir.attachment", [("res_model", "=", MODEL), ("res_id", "=", job_id),
-                                              ("name", "=like", f"{NAME_PREFIX}%")],
-                            ["name", "create_date"], order="id desc", limit=10)
+    return _reports_call(job_id).run(odoo)
+
+
+def _reports_call(job_id) -> OdooCall:
+    return OdooCall("search_read", "ir.attachment",
+                    [("res_model", "=", MODEL), ("res_id", "=", job_id),
+                     ("name", "=like", f"{NAME_PREFIX}%")],
+                    ["name", "create_date"], order="id desc", limit=10)
 
 
 def reports_page(odoo, viewer, job_id) -> dict:
-    """The job (ownership checked) and its attached reports: 2 RPCs.
+    """The job (ownership checked) and its attached reports: 2 RPCs sent together.
 
     :raises JobNotFound: / :raises JobForbidden: see :func:`jobs.fetch_order`."""
-    order = jobs.fetch_order(odoo, viewer, job_id, ["name", "is_closed"])
+    order, (rows,) = jobs.fetch_order_with(odoo, viewer, job_id, ["name", "is_closed"],
+                                           [_reports_call(job_id)])
     return {"job": {"id": job_id, "name": order.get("name") or f"#{job_id}",
                     "is_closed": bool(order.get("is_closed"))},
-            "reports": reports(odoo, viewer, job_id)}
+            "reports": rows}
 
 
 def download(odoo, viewer, job_id, attachment_id) -> tuple[bytes, str]:
-    jobs.fetch_order(odoo, viewer, job_id, ["name"])
-    rows = odoo.search_read("ir.attachment", [("id", "=", attachment_id),
-                                              ("res_model", "=", MODEL), ("res_id", "=", job_id)],
-                            ["name", "datas"], limit=1)
+    """A report attached earlier: the job (ownership checked) and the file read together."""
+    _order, (rows,) = jobs.fetch_order_with(odoo, viewer, job_id, ["name"], [OdooCall(
+        "search_read", "ir.attachment",
+        [("id", "=", attachment_id), ("res_model", "=", MODEL), ("res_id", "=", job_id)],
+        ["name", "datas"], limit=1)])
     if not rows or not rows[0].get("datas"):
         raise jobs.JobNotFound()
     return base64.b64decode(rows[0]["datas"]), rows[0]["name"]

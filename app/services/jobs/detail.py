@@ -120,15 +120,32 @@ def fetch_order(
             return _found_order(odoo, viewer, job_id, call.run(odoo), nested)
         except AccessError:  # e.g. the nested records are not readable for this user
             logger.info("order %s read without %s (access refused)", job_id, sorted(nested))
-    call = _order_call(viewer, job_id, fields)
     if alongside is None:
-        return _found_order(odoo, viewer, job_id, call.run(odoo))
-    found, side = odoo.parallel([call, alongside], return_errors=True)
-    if isinstance(found, OdooError):
-        raise found
-    order = _found_order(odoo, viewer, job_id, found)
+        return _found_order(odoo, viewer, job_id, _order_call(viewer, job_id, fields).run(odoo))
+    order, (side,) = _order_and(odoo, viewer, job_id, fields, [alongside])
     order["alongside"] = side
     return order
+
+
+def fetch_order_with(odoo, viewer: Viewer, job_id: int, fields: list[str], others) -> tuple:
+    """:func:`fetch_order` and ``others`` (reads that need only the job's id) sent together:
+    one round trip. Returns ``(order, [others' results])``; the others count only once the
+    order is the viewer's (else its refusal is raised, whatever they answered)."""
+    order, outcomes = _order_and(odoo, viewer, job_id, _probed(fields), others)
+    for outcome in outcomes:
+        if isinstance(outcome, OdooError):
+            raise outcome
+    return order, outcomes
+
+
+def _order_and(odoo, viewer: Viewer, job_id: int, fields: list[str], others) -> tuple:
+    """The order's read and ``others`` in one round trip: (the order, the others' results or
+    errors); the order's refusal or error is raised first."""
+    found, *outcomes = odoo.parallel([_order_call(viewer, job_id, fields), *others],
+                                     return_errors=True)
+    if isinstance(found, OdooError):
+        raise found
+    return _found_order(odoo, viewer, job_id, found), outcomes
 
 
 def _probed(fields):
@@ -315,6 +332,9 @@ def job_detail(
     return {
         **row,
         "location": _m2o_name(order.get("location_id")),
+        # As Odoo has them, for the service report (no second read of the order).
+        "location_ref": order.get("location_id"),
+        "signature_ref": order.get("x_signature_url"),
         "access_notes": _html_or_text(order.get("location_directions"), 18),
         "description": _html_or_text(order.get("description"), viewer.version),
         "todo": sanitize_html(order.get("todo"))
