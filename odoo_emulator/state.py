@@ -10,7 +10,7 @@ import tempfile
 import threading
 import time
 
-from . import security
+from . import security, signatures
 from .exceptions import AccessDenied, AccessError, NotFound, no_such_method
 from .models import all_models, oca_fieldservice
 from .orm import INTERNAL, Env, Field, Registry, domain_lib
@@ -374,6 +374,7 @@ class EmulatorState:
                 raise no_such_method(model, method, self.version)
             try:
                 if getattr(func, "_api_model", False):
+                    signatures.check(model, method, self.version, args, kwargs)
                     result = func(*args, **kwargs)
                 else:
                     if not args and "ids" not in kwargs:
@@ -383,6 +384,7 @@ class EmulatorState:
                         ids, rest = args[0], args[1:]
                     else:
                         ids, rest = kwargs.pop("ids"), []
+                    signatures.check(model, method, self.version, rest, kwargs)
                     if isinstance(ids, int) and not isinstance(ids, bool):
                         ids = [ids]
                     result = func(ids or [], *rest, **kwargs)

@@ -59,13 +59,14 @@ def detail_fields(version: int) -> list[str]:
 # --------------------------------------------------------------------------- search
 
 
-def search_domain(q: str, *, archived: bool = False) -> list:
+def search_domain(q: str, version: int, *, archived: bool = False) -> list:
     """Odoo domain for the search box; empty `q` lists top-level contacts."""
     q = (q or "").strip()
     domain = [("active", "in", [True, False])] if archived else []
     if not q:
         return domain + [("parent_id", "=", False)]
-    leaves = [("complete_name", "ilike", q), ("email", "ilike", q), ("ref", "ilike", q)]
+    leaves = [(versions.partner_name_field(version), "ilike", q), ("email", "ilike", q),
+              ("ref", "ilike", q)]
     digits = re.sub(r"\D", "", q)
     if len(digits) >= MIN_PHONE_DIGITS and re.fullmatch(r"[\d\s+().\-/]+", q):
         leaves.append(("phone_mobile_search", "ilike", q))
@@ -89,10 +90,11 @@ def _national_digits(q: str) -> str:
 def search_customers(odoo, viewer, q: str = "", *, archived: bool = False, page: int = 1):
     """One page of customers matching `q` (1 RPC)."""
     page = max(1, page)
-    rows = odoo.search_read("res.partner", search_domain(q, archived=archived),
+    name = versions.partner_name_field(viewer.version)
+    rows = odoo.search_read("res.partner", search_domain(q, viewer.version, archived=archived),
                             list_fields(viewer.version) + jobs.company_fields(viewer),
                             limit=PAGE_SIZE + 1,
-                            offset=(page - 1) * PAGE_SIZE, order="complete_name asc, id desc")
+                            offset=(page - 1) * PAGE_SIZE, order=f"{name} asc, id desc")
     return {"customers": [summarize(r) for r in rows[:PAGE_SIZE]], "q": q or "",
             "archived": archived, "page": page, "has_next": len(rows) > PAGE_SIZE}
 

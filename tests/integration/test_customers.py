@@ -87,9 +87,9 @@ def test_search_paging(tech):
 
 def test_phone_search_leaf_only_for_numbers():
     assert not any("phone_mobile_search" in str(leaf)
-                   for leaf in customers_service.search_domain("Maple"))
-    assert ("phone_mobile_search", "ilike", "80") not in customers_service.search_domain("80")
-    domain = customers_service.search_domain("+1 (804) 555-0116")
+                   for leaf in customers_service.search_domain("Maple", 17))
+    assert ("phone_mobile_search", "ilike", "80") not in customers_service.search_domain("80", 16)
+    domain = customers_service.search_domain("+1 (804) 555-0116", 18)
     assert ("phone_mobile_search", "ilike", "8045550116") in domain
 
 

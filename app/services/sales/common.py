@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from werkzeug.exceptions import Forbidden, NotFound
 
+from app.odoo import versions
 from app.odoo.client import AccessError, OdooCall
 from app.platform import currency
 from app.platform import timezone as tzs
@@ -172,6 +173,15 @@ def tax_names(odoo, lines, info: ModelInfo) -> dict:
 
 
 # --------------------------------------------------------------------------- formatting
+
+
+def find_products(odoo, version: int, text: str, limit: int) -> list:
+    """Sellable products whose name, internal reference or barcode matches ``text``: Odoo's
+    ``name_search`` (1 RPC) with the domain under the keyword this version takes (``args`` up
+    to 18, ``domain`` from 19: the other one is a TypeError). ``[[id, name], ...]``."""
+    keyword = versions.name_search_domain_keyword(version)
+    return odoo.call("product.product", "name_search", name=text, limit=limit,
+                     **{keyword: [("sale_ok", "=", True)]})
 
 
 def _m2o_id(value):

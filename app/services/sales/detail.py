@@ -18,6 +18,7 @@ from app.services.sales.common import (
     _m2o_id,
     _m2o_name,
     currency_of,
+    find_products,
     model_info,
     money,
     require_access,
@@ -125,8 +126,7 @@ def search_products(odoo, viewer: SalesViewer, q: str) -> list[dict]:
     q = " ".join((q or "").split())[:100]
     if len(q) < 2:
         return []
-    found = odoo.call("product.product", "name_search", name=q,
-                      domain=[("sale_ok", "=", True)], limit=SEARCH_LIMIT)
+    found = find_products(odoo, viewer.version, q, SEARCH_LIMIT)
     return [{"id": pid, "name": name} for pid, name in found]
 
 

@@ -22,6 +22,7 @@ from app.services.sales.common import (
     SalesViewer,
     _m2o_id,
     _m2o_name,
+    find_products,
     model_info,
     require_access,
 )
@@ -77,12 +78,11 @@ def parse_lines(form) -> list[LineInput]:
     return lines
 
 
-def _resolve_product(odoo, line: LineInput) -> int:
+def _resolve_product(odoo, viewer: SalesViewer, line: LineInput) -> int:
     """The product a line names: its chosen id, or the only match of what was typed."""
     if line.product_id:
         return line.product_id
-    found = odoo.call("product.product", "name_search", name=line.product_text,
-                      domain=[("sale_ok", "=", True)], limit=2)
+    found = find_products(odoo, viewer.version, line.product_text, 2)
     if len(found) == 1:
         return found[0][0]
     if not found:
@@ -151,7 +151,7 @@ def create_quote(odoo, viewer: SalesViewer, form, *, quote_url=None) -> tuple[in
     vals = {
         "partner_id": partner,
         "user_id": viewer.user_id,
-        "order_line": [(0, 0, {"product_id": _resolve_product(odoo, line),
+        "order_line": [(0, 0, {"product_id": _resolve_product(odoo, viewer, line),
                                "product_uom_qty": line.qty}) for line in lines],
     }
     if note:
@@ -202,7 +202,7 @@ def update_lines(odoo, viewer: SalesViewer, order_id: int, form) -> str:
             commands.append((2, line.line_id) if line.remove
                             else (1, line.line_id, {"product_uom_qty": line.qty}))
         elif not line.remove:
-            commands.append((0, 0, {"product_id": _resolve_product(odoo, line),
+            commands.append((0, 0, {"product_id": _resolve_product(odoo, viewer, line),
                                     "product_uom_qty": line.qty}))
     remaining = len(existing) - sum(1 for c in commands if c[0] == 2) + \
         sum(1 for c in commands if c[0] == 0)
