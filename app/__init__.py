@@ -17,7 +17,7 @@ csrf = CSRFProtect()
 # that does not exist yet is skipped. A module exposes `bp`, or `init_app(app)` when it needs
 # more set-up than registering its blueprint.
 BLUEPRINTS = ("auth", "jobs", "sales", "crm", "inventory", "customers", "dashboard", "dispatch",
-              "links", "sms", "files", "assets", "webhooks", "api_docs")
+              "links", "sms", "files", "assets", "webhooks", "api_docs", "ops")
 
 
 def create_app(config=None):

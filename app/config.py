@@ -122,6 +122,8 @@ class Config:
     TWILIO_FROM = _env("TWILIO_FROM")
 
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))
+    # Operations (app/routes/ops.py): the deadline of each /readyz check, in seconds.
+    HEALTH_TIMEOUT = _env_float("HEALTH_TIMEOUT", 2)
     LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
 
     REQUIRED = ("SECRET_KEY", "ODOO_URL")

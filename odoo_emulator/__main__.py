@@ -1,6 +1,7 @@
 """python -m odoo_emulator --port 8069 --data FILE.sqlite3 [--host 127.0.0.1]
 [--odoo-version 15..19] [--latency-ms N] [--today YYYY-MM-DD] [--quiet]
-[--fieldservice-project] [--fieldservice-account-analytic] [--fieldservice-timesheet]"""
+[--fieldservice-project] [--fieldservice-account-analytic] [--fieldservice-timesheet]
+[--fieldservice-activity]"""
 
 import argparse
 import logging
@@ -28,6 +29,9 @@ def main(argv=None):
     parser.add_argument("--fieldservice-timesheet", action="store_true",
                         help="emulate OCA fieldservice_timesheet (18-19): orders list their "
                              "timesheet lines")
+    parser.add_argument("--fieldservice-activity", action="store_true",
+                        help="emulate OCA fieldservice_activity (15-19): orders get the "
+                             "activities (checklist) of their template")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -42,7 +46,8 @@ def main(argv=None):
                              addons=[name for name, on in (
                                  ("fieldservice_account_analytic",
                                   args.fieldservice_account_analytic),
-                                 ("fieldservice_timesheet", args.fieldservice_timesheet)) if on])
+                                 ("fieldservice_timesheet", args.fieldservice_timesheet),
+                                 ("fieldservice_activity", args.fieldservice_activity)) if on])
     keys = handle.api_keys
     lines = [f"Odoo emulator (Odoo {handle.version}) listening on {handle.url}",
              f"  database: {handle.db}   data: {handle.data_path}   "

@@ -111,6 +111,24 @@ def api_key_for(login):
     return "fkdemo_" + hashlib.sha256(f"fieldkit-demo-{login}".encode()).hexdigest()[:32]
 
 
+# fieldservice_activity's demo templates: (name, instructions, [(step, required, reference)])
+ACTIVITY_TEMPLATES = (
+    ("Boiler service", "Annual boiler service", [
+        ("Check the flue and ventilation", True, "FLUE"),
+        ("Test the gas pressure", True, "GAS"),
+        ("Clean the burner", False, False),
+        ("Check the safety valve", True, "PRV"),
+        ("Photograph the data plate", False, False),
+    ]),
+    ("Safety inspection", "Site safety inspection", [
+        ("Smoke and CO alarms work", True, "CO"),
+        ("Electrical panel labelled", False, False),
+        ("Fire extinguisher in date", True, "FIRE"),
+        ("Escape routes clear", False, False),
+    ]),
+)
+
+
 def _utc(day, hour, minute, tz):
     local = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(tz))
     return local.astimezone(dt.UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S")
@@ -849,6 +867,8 @@ class Seeder:
             for rid, rec in list(modules.records.items()):
                 if rec.get("name") == "hr_timesheet":
                     modules._write_one(rid, {"state": "installed"})
+        if oca.activity.ADDON in addons:
+            self.seed_activity_templates()
         if oca.ANALYTIC in addons:
             locations = self.env["fsm.location"]
             for rid, rec in list(locations.records.items()):
@@ -856,6 +876,26 @@ class Seeder:
                     "name": rec.get("name") or f"Location {rid}",
                     "company_id": rec.get("company_id") or self.company})
                 locations._write_one(rid, {"analytic_account_id": account})
+
+    def seed_activity_templates(self):
+        """fieldservice_activity: two templates with their activities (a checklist), and each
+        technician's first two orders of today (9:00 boiler service, 11:30 safety inspection)
+        made from them, so they carry copies of the activities (sequence 0, as Odoo copies)."""
+        from .models import oca_fieldservice_activity as act
+        templates = []
+        for name, instructions, steps in ACTIVITY_TEMPLATES:
+            templates.append(self.create("fsm.template", {
+                "name": name, "instructions": instructions,
+                "temp_activity_ids": [(0, 0, {"name": step, "required": required, "ref": ref,
+                                              "sequence": n})
+                                      for n, (step, required, ref) in enumerate(steps, 1)]}))
+        orders = self.env["fsm.order"]
+        for person in self.persons.values():
+            first = sorted(rid for rid, rec in orders.records.items()
+                           if rec.get("person_id") == person)[:len(templates)]
+            for rid, template in zip(first, templates, strict=False):
+                orders._write_one(rid, {"template_id": template})
+                act.copy_template(orders, rid, template)
 
     def seed_totp(self):
         """tech2fa (password tech2fa): a technician with two-factor login (auth_totp), its

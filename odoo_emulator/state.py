@@ -108,10 +108,15 @@ class EmulatorState:
         self._group_cache = {}
         with self.lock:
             meta_version = self.storage.get_meta("odoo_version")
-            if meta_version is None or meta_version != version:
+            # a file seeded with other add-ons lacks (or has) their models: seed it again
+            meta_addons = self.storage.get_meta("addons")
+            other_addons = meta_version is not None and sorted(meta_addons or []) != sorted(
+                self.addons)
+            if meta_version is None or meta_version != version or other_addons:
                 if meta_version is not None:
-                    log.warning("data file was seeded for Odoo %s; re-seeding for %s",
-                                meta_version, version)
+                    log.warning("data file was seeded for Odoo %s (add-ons %s); re-seeding for "
+                                "%s (add-ons %s)", meta_version, meta_addons, version,
+                                list(self.addons))
                 self._seed()
                 self.sessions.clear()  # sessions of another version's data
             self._load_indexes()
@@ -126,6 +131,7 @@ class EmulatorState:
         self._group_cache = {}
         seed(self)
         self.storage.set_meta("odoo_version", self.version)
+        self.storage.set_meta("addons", sorted(self.addons))
         self.storage.set_meta("seeded_today", self.demo_today().isoformat())
         self.storage.commit()
         self.seeded_now = True

@@ -137,10 +137,9 @@ def login():
 
 # --- Shared store -----------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    """A real redis-server (Debian's package) on a free port for the session; yields its URL.
-    Apps use it with `app.config["REDIS_URL"] = redis_url` before their first `get_store()`."""
+def start_redis(workdir):
+    """A real redis-server (Debian's package) on a free port; returns (process, URL). The caller
+    terminates it (or kills it, to see what Fieldkit does without its store)."""
     server = shutil.which("redis-server")
     if server is None:
         pytest.fail("redis-server is not installed: `bash scripts/test.sh` installs it "
@@ -148,7 +147,6 @@ def redis_url(tmp_path_factory):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -162,7 +160,15 @@ def redis_url(tmp_path_factory):
                 process.kill()
                 pytest.fail("redis-server did not start")
             time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
+    return process, f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server for the session; yields its URL.
+    Apps use it with `app.config["REDIS_URL"] = redis_url` before their first `get_store()`."""
+    process, url = start_redis(tmp_path_factory.mktemp("redis"))
+    yield url
     process.terminate()
     process.wait(timeout=5)
 

@@ -124,6 +124,13 @@ class Storage(abc.ABC):
         :raises StorageError: when the store cannot be reached.
         """
 
+    def ping(self):
+        """Nothing when the store answers (the readiness probe, /readyz).
+
+        :raises StorageError: when it does not.
+        """
+        return None  # local files: nothing to reach
+
     @abc.abstractmethod
     def reference(self, key) -> str:
         """A stable string naming the object, to keep in Odoo (never an expiring URL)."""
@@ -308,6 +315,10 @@ class S3Storage(Storage):
         check_key(key)
         with self._errors("delete", key):
             self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def ping(self):
+        with self._errors("head", ""):
+            self.client.head_bucket(Bucket=self.bucket)
 
     def reference(self, key) -> str:
         return f"s3://{self.bucket}/{check_key(key)}"

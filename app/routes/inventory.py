@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -20,6 +21,7 @@ from flask import (
 from app.odoo.client import AccessError, get_odoo
 from app.platform.listing import parse_list_args
 from app.routes.helpers import REFUSALS, act
+from app.routes.jobs import render_job_page
 from app.security import login_required
 from app.services import inventory, jobs
 from app.services.viewer import Viewer
@@ -168,11 +170,25 @@ def job_parts_page(job_id):
     return _render_parts(job_id)
 
 
+@bp.get("/api/inventory/products")
+@login_required
+def products():
+    """Suggestions for the parts picker (combobox.js): name, reference or barcode, what the
+    van holds first."""
+    if session.get("stock_access") == "none":
+        return jsonify(success=False, error="You have no access to stock."), 403
+    return jsonify(success=True, results=inventory.suggest_parts(
+        get_odoo(), _viewer(), request.args.get("q", "")))
+
+
 @bp.post("/inventory/jobs/<int:job_id>/parts")
 @login_required
 def add_part(job_id):
+    """Add a part; from the job page (``back=job``) the technician stays on the job page."""
+    on_job = request.form.get("back") == "job"
     form = {"part_product": request.form.get("product", ""),
             "part_quantity": request.form.get("quantity", "1")}
+    render = render_job_page if on_job else _render_parts
     try:
         message = inventory.add_part(
             get_odoo(), _viewer(), _job_for_parts(job_id), form["part_product"],
@@ -180,11 +196,13 @@ def add_part(job_id):
             version=_viewer().version,
         )
     except inventory.PartChoice as exc:
-        return _render_parts(job_id, error=exc.user_message, status=422,
-                             form={**form, "part_choices": exc.products})
+        return render(job_id, error=exc.user_message, status=422,
+                      form={**form, "part_choices": exc.products})
     except REFUSALS as exc:
-        return _render_parts(job_id, error=exc.user_message, form=form, status=422)
+        return render(job_id, error=exc.user_message, form=form, status=422)
     flash(message, "success")
+    if on_job:
+        return redirect(url_for("jobs.detail", id=job_id, _anchor="parts"))
     return redirect(url_for("inventory.job_parts_page", job_id=job_id, _anchor="parts"))
 
 

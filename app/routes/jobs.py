@@ -22,7 +22,8 @@ def _viewer():
     return Viewer.from_session(session)
 
 
-def _render_detail(id, *, error=None, form=None, status=200):
+def render_job_page(id, *, error=None, form=None, status=200):
+    """The job page, with a refusal and what was typed (other blueprints' job actions too)."""
     odoo = get_odoo()
     job = jobs.job_detail(odoo, _viewer(), id, storage=get_storage(),
                           nested=timer.detail_nested(odoo))
@@ -58,7 +59,7 @@ def _act(id, action, *args, form=None, **redirect_args):
         return stale
     return act(
         lambda: action(get_odoo(), _viewer(), id, *args),
-        lambda message, status: _render_detail(id, error=message, form=form, status=status),
+        lambda message, status: render_job_page(id, error=message, form=form, status=status),
         url_for("jobs.detail", id=id, **redirect_args),
     )
 
@@ -98,7 +99,7 @@ def active():
 @bp.get("/jobs/<int:id>")
 @login_required
 def detail(id):
-    return _render_detail(id)
+    return render_job_page(id)
 
 
 @bp.post("/jobs/<int:id>/stage")

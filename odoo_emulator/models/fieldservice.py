@@ -18,6 +18,7 @@ from ..orm import (
     Selection,
     Text,
 )
+from . import oca_fieldservice_activity as activities
 from .mail import MailThread
 
 ISP = (None, 17)   # fieldservice_isp_flow is installed up to 17 (no port for 18/19 recorded)
@@ -308,6 +309,11 @@ class FsmOrder(MailThread):
 
     def _after_create(self, rid, vals):
         self._after_create_message(rid, "Field Service Order created")
+        activities.after_create(self, rid, vals)
+
+    def _after_write(self, ids, vals):
+        super()._after_write(ids, vals)
+        activities.after_write(self, ids, vals)
 
     def _before_write(self, ids, vals):
         if vals.get("stage_id") and not self.env.context.get("_fsm_button") \
@@ -351,7 +357,9 @@ class FsmOrder(MailThread):
                 if rid in self.records and not self.records[rid].get("date_end"):
                     raise ValidationError(
                         "Cannot move to Complete until 'Actual End' is filled in")
-        return self._move(ids, "completed")
+        result = self._move(ids, "completed")
+        activities.check_complete(self, ids)  # OCA fieldservice_activity, after super()
+        return result
 
     def action_cancel(self, ids):
         return self._move(ids, "cancel")

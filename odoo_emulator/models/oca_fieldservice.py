@@ -1,6 +1,7 @@
 """OCA field-service add-ons that the recorded servers do not have, installed on demand
 (`python -m odoo_emulator --fieldservice-project --fieldservice-account-analytic
---fieldservice-timesheet`, or `start_in_thread(addons=...)`). Each adds the fields and the
+--fieldservice-timesheet`, or `start_in_thread(addons=...)`; fieldservice_activity has its own
+module, oca_fieldservice_activity.py). Each adds the fields and the
 create behaviour of its source (github.com/OCA/field-service, the branch of each version):
 
 fieldservice_project (15-19)
@@ -19,15 +20,17 @@ fieldservice_timesheet (18.0 Camptocamp, depends on fieldservice_project; 19.0 G
 
 from ..exceptions import ValidationError
 from ..orm import Field
+from . import oca_fieldservice_activity as activity
 
 PROJECT = "fieldservice_project"
 ANALYTIC = "fieldservice_account_analytic"
 TIMESHEET = "fieldservice_timesheet"
 # add-on -> (first, last) Odoo version it exists for on OCA's branches
-VERSIONS = {PROJECT: (15, 19), ANALYTIC: (15, 17), TIMESHEET: (18, 19)}
+VERSIONS = {PROJECT: (15, 19), ANALYTIC: (15, 17), TIMESHEET: (18, 19),
+            activity.ADDON: activity.VERSIONS}
 TITLES = {PROJECT: "Field Service - Project",
           ANALYTIC: "Field Service - Analytic Accounting",
-          TIMESHEET: "Field Service - Timesheet"}
+          TIMESHEET: "Field Service - Timesheet", activity.ADDON: activity.TITLE}
 NO_LOCATION_ACCOUNT = "No analytic account set on the order's Location."
 
 
@@ -57,6 +60,8 @@ def _add(registry, model, name, field):
 def install(registry, addons):
     """Add the fields of `addons` (from :func:`resolve`) to the registry's models."""
     registry.addons = frozenset(addons)
+    if activity.ADDON in addons:
+        activity.install(registry)  # models/oca_fieldservice_activity.py
     if PROJECT in addons or TIMESHEET in addons:
         _add(registry, "fsm.order", "project_id",
              Field("many2one", "Project", relation="project.project"))

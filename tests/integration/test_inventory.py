@@ -387,6 +387,37 @@ def test_several_matching_products_are_offered_to_pick(tech1, admin):
 
 
 @ONCE
+def test_parts_are_picked_from_suggestions_on_the_job_page_and_text_never_guesses(tech1, admin):
+    job = [o for o in jobs_service_orders(admin, "tech1") if not o["is_closed"]][0]
+    van = admin.van_quantity("tech1", None)[1]
+    held = admin.api.search_read("stock.quant", [("location_id", "=", van), ("quantity", ">", 0)],
+                                 ["product_id"])
+    product = admin.api.read("product.product", [held[0]["product_id"][0]],
+                             ["name", "display_name"])[0]
+    word = max(product["name"].split(), key=len)
+    found = tech1.get(f"/api/inventory/products?q={word}").get_json()["results"]
+    assert found and found[0]["id"] == product["id"] and "in your van" in found[0]["detail"]
+    empty = tech1.get("/api/inventory/products?q=").get_json()["results"]
+    assert empty and all("in your van" in s["detail"] for s in empty)
+
+    page = tech1.get(f"/jobs/{job['id']}").get_data(as_text=True)
+    assert 'role="combobox"' in page and 'name="back" value="job"' in page
+    # the technician's text is a part of a name: asked, on the job page, never guessed
+    asked = tech1.post(f"/inventory/jobs/{job['id']}/parts",
+                       data={"product": word[:-1].lower(), "quantity": "1", "back": "job"})
+    assert asked.status_code == 422
+    html = asked.get_data(as_text=True)
+    assert f'data-job-id="{job["id"]}"' in html and "job-parts__choice" in html
+    assert admin.pickings([("origin", "=", job["name"])]) == []
+    # picked from the suggestions (the id): added, and back on the job where the parts are
+    added = tech1.post(f"/inventory/jobs/{job['id']}/parts",
+                       data={"product": product["display_name"], "product_id": product["id"],
+                             "quantity": "1", "back": "job"})
+    assert added.status_code == 302
+    assert added.headers["Location"].endswith(f"/jobs/{job['id']}#parts")
+
+
+@ONCE
 def test_parts_on_another_technicians_job_are_refused(tech1, admin):
     theirs = next(o for o in jobs_service_orders(admin, "tech2") if not o["is_closed"])
     mine = {o["id"] for o in jobs_service_orders(admin, "tech1")}

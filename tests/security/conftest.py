@@ -40,6 +40,9 @@ PUBLIC = {
                         "(signatures checked in tests/unit/test_files_route.py)",
     "api_docs.spec": "describes the JSON endpoints, not anyone's data",
     "api_docs.docs": "the same description as a page",
+    "ops.healthz": "the liveness probe of a load balancer or Docker: says only 'ok'",
+    "ops.readyz": "the readiness probe: each part's state and time, no configuration "
+                  "(tests/integration/test_ops.py)",
     "webhooks.rmm_event": "machine to machine, authenticated by an HMAC signature "
                           "(app/signatures.py), not a session",
     "webhooks.twilio_status": "Twilio's delivery reports, authenticated by Twilio's signature "

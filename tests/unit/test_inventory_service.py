@@ -168,3 +168,58 @@ def test_without_any_default_warehouse_the_company_stock_stands_in():
     assert (van.location_id, van.is_set) == (8, False)
     search = next(c for c in odoo.calls if c[:2] == ("stock.warehouse", "search_read"))
     assert search[2][0] == [("company_id", "=", 1)]
+
+
+def products_odoo(exact, contains, quants=()):
+    """An Odoo whose product search answers `exact` to the exact query (barcode, reference or
+    the whole name) and `contains` to the partial one; the van is WH/Stock (location 8)."""
+    def products(domain, **kwargs):
+        return exact if ("name", "=ilike", domain[-1][2]) in domain else contains
+    return FakeOdoo({
+        ("fsm.person", "fields_get"): {},
+        ("res.users", "fields_get"): {},
+        ("stock.warehouse", "search_read"): [{"id": 1, "name": "WH",
+                                              "lot_stock_id": [8, "WH/Stock"],
+                                              "out_type_id": [2, "WH: Delivery Orders"]}],
+        ("product.product", "search_read"): products,
+        ("product.product", "read"): lambda ids, fields: [p for p in contains if p["id"] in ids],
+        ("stock.quant", "search_read"): list(quants),
+    })
+
+
+COILS = [{"id": 1, "display_name": "Coil cleaner", "default_code": "CC-1", "barcode": "111",
+          "uom_id": [1, "Units"]},
+         {"id": 2, "display_name": "Evaporator coil", "default_code": "EC-2", "barcode": False,
+          "uom_id": [3, "m"]}]
+
+
+def test_a_partial_name_is_never_taken_for_the_product_even_when_only_one_matches():
+    odoo = products_odoo(exact=[], contains=COILS[1:])
+    order = {"id": 5, "name": "FO005", "is_closed": False, "location_id": [8, "Acme"]}
+    with pytest.raises(inventory.PartChoice) as asked:
+        inventory.add_part(odoo, TECH, order, "coil", "1")
+    assert asked.value.products == [{"id": 2, "name": "Evaporator coil"}]
+    assert "Pick it" in asked.value.user_message
+    assert not any(c[1] in ("create", "write") for c in odoo.calls)  # nothing added
+
+
+def test_part_suggestions_put_what_the_van_holds_first_with_its_quantity():
+    odoo = products_odoo(exact=[], contains=COILS,
+                         quants=[{"product_id": [2, "Evaporator coil"], "quantity": 2.5},
+                                 {"product_id": [2, "Evaporator coil"], "quantity": 1}])
+    found = inventory.suggest_parts(odoo, TECH, "  coil ")
+    assert [s["name"] for s in found] == ["Evaporator coil", "Coil cleaner"]
+    assert found[0]["detail"] == "EC-2 · 3.5 m in your van"
+    assert found[1]["detail"] == "CC-1 · 111 · not in your van"
+    search = next(c for c in odoo.calls if c[:2] == ("product.product", "search_read"))
+    assert ("barcode", "ilike", "coil") in search[2][0]  # name, reference or barcode
+    quant = next(c for c in odoo.calls if c[:2] == ("stock.quant", "search_read"))
+    assert ("location_id", "child_of", 8) in quant[2][0]
+
+
+def test_with_an_empty_field_the_suggestions_are_what_the_van_holds():
+    odoo = products_odoo(exact=[], contains=COILS,
+                         quants=[{"product_id": [1, "Coil cleaner"], "quantity": 4}])
+    found = inventory.suggest_parts(odoo, TECH, "")
+    assert [(s["id"], s["detail"]) for s in found] == [(1, "CC-1 · 111 · 4 Units in your van")]
+    assert not any(c[:2] == ("product.product", "search_read") for c in odoo.calls)

@@ -90,6 +90,7 @@ from app.services.inventory.parts import (  # noqa: F401
     parts_job,
     remove_part,
     safe_validate_job_parts,
+    suggest_parts,
     validate_job_parts,
     van_stock,
 )

@@ -89,26 +89,72 @@ def job_parts(odoo, job: dict) -> dict:
     return {"parts": parts, "validated": bool(parts) and all(p["done"] for p in parts)}
 
 
-def find_products(odoo, text: str, limit=8) -> list[dict]:
-    """Products matching a scan (barcode, internal reference: exact) or a search (name)."""
-    text = (text or "").strip()[:100]
+PRODUCT_FIELDS = ["display_name", "barcode", "default_code", "uom_id"]
+
+
+def find_products(odoo, text: str, limit=8) -> tuple[list[dict], bool]:
+    """Products matching a scan or a typed text, and whether the match is exact.
+
+    Exact (a barcode, an internal reference or the whole name, any case) comes first; otherwise
+    the products whose name, reference or barcode contain the text: those are only suggestions
+    (the caller asks, even for one, so "Coil" never silently becomes the first coil).
+    """
+    text = " ".join((text or "").split())[:100]
     if not text:
-        return []
-    fields = ["display_name", "barcode", "default_code", "uom_id"]
+        return [], False
     exact = odoo.search_read(
         "product.product",
-        ["|", ("barcode", "=", text), ("default_code", "=ilike", text)],
-        fields,
+        ["|", "|", ("barcode", "=", text), ("default_code", "=ilike", text),
+         ("name", "=ilike", text)],
+        PRODUCT_FIELDS,
         limit=2,
     )
     if exact:
-        return exact
-    return odoo.search_read(
-        "product.product",
-        ["|", ("name", "ilike", text), ("default_code", "ilike", text)],
-        fields,
-        limit=limit,
-    )
+        return exact, True
+    return odoo.search_read("product.product", _contains(text), PRODUCT_FIELDS, limit=limit), False
+
+
+def _contains(text: str) -> list:
+    return ["|", "|", ("name", "ilike", text), ("default_code", "ilike", text),
+            ("barcode", "ilike", text)]
+
+
+def suggest_parts(odoo, viewer, text: str, limit=8) -> list[dict]:
+    """Suggestions for the parts picker (the combobox): products whose name, internal reference
+    or barcode contain `text`, those the viewer's van holds first, each with what it holds.
+    An empty text lists what the van holds. 2 RPCs (the van is cached, see :func:`get_van`).
+    """
+    text = " ".join((text or "").split())[:100]
+    van = get_van(odoo, viewer)
+    where = [("location_id", "child_of", van.location_id), ("quantity", ">", 0)]
+    if text:
+        products = odoo.search_read("product.product", _contains(text), PRODUCT_FIELDS,
+                                    limit=limit * 3)
+        ids = [p["id"] for p in products]
+        quants = odoo.search_read("stock.quant", where + [("product_id", "in", ids)],
+                                  ["product_id", "quantity"], limit=VAN_LIMIT) \
+            if van.location_id and ids else []
+    else:
+        quants = odoo.search_read("stock.quant", where, ["product_id", "quantity"],
+                                  limit=VAN_LIMIT) if van.location_id else []
+        ids = list(dict.fromkeys(_m2o_id(q.get("product_id")) for q in quants))[:limit * 3]
+        products = odoo.read("product.product", ids, PRODUCT_FIELDS) if ids else []
+    held: dict[int, float] = {}
+    for q in quants:
+        pid = _m2o_id(q.get("product_id"))
+        held[pid] = held.get(pid, 0.0) + float(q.get("quantity") or 0.0)
+    products.sort(key=lambda p: (p["id"] not in held, (p.get("display_name") or "").lower()))
+    return [_suggestion(p, held.get(p["id"])) for p in products[:limit]]
+
+
+def _suggestion(product: dict, held: float | None) -> dict:
+    name = product.get("display_name") or ""
+    code = product.get("default_code")
+    bits = [code if code and code not in name else None, product.get("barcode")]
+    unit = _m2o_name(product.get("uom_id"))
+    bits.append(f"{format_quantity(held)} {unit} in your van".replace("  ", " ")
+                if held else "not in your van")
+    return {"id": product["id"], "name": name, "detail": " · ".join(b for b in bits if b)}
 
 
 def _job_delivery(odoo, job_name: str):
@@ -160,14 +206,13 @@ def add_part(odoo, viewer, order: dict, product_text: str, quantity_text, *, pro
     if order.get("is_closed"):
         raise InventoryError("This job is closed: parts can't be added any more.")
     if product_id:
-        products = odoo.read("product.product", [int(product_id)],
-                             ["display_name", "barcode", "default_code", "uom_id"])
+        products, exact = odoo.read("product.product", [int(product_id)], PRODUCT_FIELDS), True
     else:
-        products = find_products(odoo, product_text)
+        products, exact = find_products(odoo, product_text)
     if not products:
         raise InventoryError(f"No product matches “{(product_text or '').strip()}”.",
                              field="product")
-    if len(products) > 1:
+    if len(products) > 1 or not exact:
         raise PartChoice(products)
     product = products[0]
     delivery = _job_delivery(odoo, order["name"])
@@ -194,7 +239,8 @@ class PartChoice(InventoryError):
     """Several products match: the page offers them to pick from."""
 
     def __init__(self, products):
-        super().__init__("Several products match: pick one.", field="product")
+        super().__init__("Several products match: pick one." if len(products) > 1 else
+                         "Is this the product? Pick it to add it.", field="product")
         self.products = [{"id": p["id"], "name": p.get("display_name") or ""} for p in products]
 
 

@@ -8,7 +8,7 @@
  *
  * The camera: where the browser has BarcodeDetector (Chrome on Android) a Camera button shows;
  * it reads codes from the back camera and hands them over exactly as a scanner would. Where it
- * hasn't (Safari, most desktops), the status line says so and the typed field stays.
+ * hasn't (Safari, most desktops), nothing is said: the typed field (and a scanner) just work.
  */
 (function () {
   'use strict';
@@ -109,8 +109,6 @@
     if (canScan) {
       button.hidden = false;
       button.addEventListener('click', function () { startCamera(form, input, button); });
-    } else if (!form.querySelector('[data-scan-status]').textContent) {
-      setStatus(form, "This browser can't read barcodes with the camera: type the code, or use a scanner.");
     }
   }
 
