@@ -97,6 +97,7 @@ class EmulatorState:
         self.sessions = SessionStore(self.storage, self.lock)
         self.faults = {"count": 0, "mode": "502", "hang_seconds": 30, "path": ""}
         self.sms_credit = False      # as recorded: no IAP credit, so every SMS fails
+        self.mail_server = "sent"    # see models/mail.py MAIL_SERVER_MODES
         # Odoo's login cooldown (res.users._assert_can_auth): failures per source address since
         # its last success, kept in memory. New databases get the system parameters
         # base.login_cooldown_after = 10 and base.login_cooldown_duration = 60 (seconds);

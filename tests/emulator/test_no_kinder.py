@@ -127,3 +127,60 @@ def test_19_groups_name_direct_and_implied_members_apart(emulators, client_for):
                                      fields=["full_name"]))
     assert name == "builtins.ValueError"
     assert message == f"Invalid field res.groups.users in condition ('users', 'in', [{uid}])"
+
+
+# ------------------------------------------------------------------- mail.mail
+
+
+def _post_report(c, order_id, partner_id):
+    attachment = c.ok("ir.attachment", "create", {
+        "name": "Service report.pdf", "datas": "JVBERi0=", "res_model": "fsm.order",
+        "res_id": order_id, "mimetype": "application/pdf"})
+    mid = c.ok("fsm.order", "message_post", [order_id], body="<p>Your report</p>",
+               message_type="comment", subtype_xmlid="mail.mt_comment",
+               partner_ids=[partner_id], attachment_ids=[attachment])
+    return mid, attachment
+
+
+def _customer(c):
+    return c.ok("res.partner", "search", [["is_company", "=", True], ["email", "!=", False],
+                                          ["user_ids", "=", False]], limit=1)[0]
+
+
+@pytest.mark.parametrize("mode, state, reason", (("queue", "outgoing", False),
+                                                 ("refused", "exception",
+                                                  "111\nConnection refused")))
+def test_posting_to_a_customer_makes_a_mail_mail(fresh, client_for, mode, state, reason):
+    # mail._notify_thread_by_email: one mail.mail per customer recipient, with the message's
+    # attachments, sent at once; without an SMTP server it ends in exception with the reason
+    # (recordings i_*: state "exception", failure_reason "111\nConnection refused").
+    fresh.set_mail_server(mode)
+    tech = client_for(fresh, "tech1")
+    admin = client_for(fresh, "admin")
+    order_id = tech.ok("fsm.order", "search", [], limit=1)[0]
+    mid, attachment = _post_report(tech, order_id, _customer(admin))
+    mails = admin.ok("mail.mail", "search_read", [["mail_message_id", "=", mid]],
+                     fields=["state", "failure_reason", "attachment_ids"])
+    assert [(m["state"], m["failure_reason"], m["attachment_ids"]) for m in mails] == [
+        (state, reason, [attachment])]
+    notes = tech.ok("mail.notification", "search_read",
+                    [["mail_message_id", "=", mid], ["notification_type", "=", "email"]],
+                    fields=["notification_status", "failure_reason"])
+    assert [(n["notification_status"], n["failure_reason"]) for n in notes] == [
+        ("ready" if mode == "queue" else "exception", reason)]
+    # mail.mail is for administrators only
+    name, message = _error(tech.call("mail.mail", "search_read", [], fields=["state"]))
+    assert name == "odoo.exceptions.AccessError"
+
+
+def test_a_sent_notification_email_is_deleted(fresh, client_for):
+    fresh.set_mail_server("sent")
+    tech = client_for(fresh, "tech1")
+    admin = client_for(fresh, "admin")
+    order_id = tech.ok("fsm.order", "search", [], limit=1)[0]
+    mid, _ = _post_report(tech, order_id, _customer(admin))
+    assert admin.ok("mail.mail", "search", [["mail_message_id", "=", mid]]) == []
+    notes = tech.ok("mail.notification", "search_read",
+                    [["mail_message_id", "=", mid], ["notification_type", "=", "email"]],
+                    fields=["notification_status"])
+    assert [n["notification_status"] for n in notes] == ["sent"]
