@@ -6,7 +6,7 @@ a few processes for CPU and isolation, many threads for the waiting.
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT') or '8000'}")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2, 8)))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 8))

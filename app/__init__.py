@@ -16,8 +16,8 @@ csrf = CSRFProtect()
 # Blueprints by module under app/routes/, in tab order; parts land independently, so a module
 # that does not exist yet is skipped. A module exposes `bp`, or `init_app(app)` when it needs
 # more set-up than registering its blueprint.
-BLUEPRINTS = ("auth", "jobs", "sales", "crm", "inventory", "customers", "dashboard", "dispatch",
-              "links", "sms", "files", "assets", "webhooks", "api_docs", "ops")
+BLUEPRINTS = ("auth", "jobs", "sales", "crm", "inventory", "customers", "dashboard", "team",
+              "dispatch", "links", "sms", "files", "assets", "webhooks", "api_docs", "ops")
 
 
 def create_app(config=None):
@@ -85,13 +85,13 @@ def init_odoo(app):
 def init_templates(app):
     from app import navigation, pwa
     from app.odoo import versions
-    from app.platform import timezone
+    from app.platform import formatting
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["url_with"] = url_with
     pwa.init_app(app)
-    timezone.init_app(app)
+    formatting.init_app(app)
     navigation.init_app(app)
     versions.init_app(app)
 

@@ -85,8 +85,9 @@ def odoo_check_command(login, fix, admin_login):
     config = current_app.config
     url, db = config["ODOO_URL"], config.get("ODOO_DB")
     password = click.prompt(f"Password of {login}", hide_input=True) if login else None
+    integration = (config.get("ODOO_INTEGRATION_LOGIN"), config.get("ODOO_INTEGRATION_KEY"))
     try:
-        report = odoo_check.check(url, db, login, password)
+        report = odoo_check.check(url, db, login, password, integration=integration)
     except odoo_check.CheckAborted as exc:
         _print_report(exc.report)
         raise SystemExit(1) from None
@@ -105,7 +106,7 @@ def odoo_check_command(login, fix, admin_login):
         if changes:  # what is there now, as the user sees it
             click.echo("")
             try:
-                report = odoo_check.check(url, db, login, password)
+                report = odoo_check.check(url, db, login, password, integration=integration)
             except odoo_check.CheckAborted as exc:
                 report = exc.report
             _print_report(report)

@@ -83,10 +83,14 @@ class Config:
     # State shared by every process (throttles, idempotency keys, rate limits): Redis when
     # REDIS_URL is set (several hosts), else a SQLite file (default:
     # instance/fieldkit-store.sqlite3).
-    # Failed logins allowed per account and per client address in the window (seconds); see
-    # app/platform/login_throttle.py for why these must stay below Odoo's own cooldown.
+    # Failed logins allowed per account (strict) and per client address (generous: an office
+    # or a carrier puts many people behind one address) in the window (seconds); and how many
+    # logins may be open at Odoo at once, below Odoo's base.login_cooldown_after (10). See
+    # app/platform/login_throttle.py.
     LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
+    LOGIN_ADDRESS_MAX_FAILURES = int(_env("LOGIN_ADDRESS_MAX_FAILURES", 100))
     LOGIN_FAILURE_WINDOW = int(_env("LOGIN_FAILURE_WINDOW", 15 * 60))
+    LOGIN_ODOO_SLOTS = int(_env("LOGIN_ODOO_SLOTS", 8))
     REDIS_URL = _env("REDIS_URL")
     # Idempotency keys (the offline outbox): answers kept this long, and how long a repeat
     # waits for the first request still running before it gets 409.

@@ -11,6 +11,8 @@ from flask import current_app, request, session, url_for
 
 # Roles that see what the office sees (an administrator sees what a manager sees).
 OFFICE_ROLES = ("office", "manager", "admin")
+# Roles that see the technicians' scorecard.
+MANAGER_ROLES = ("manager", "admin")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ SECTIONS = (
     Section("inventory.index", "Stock", "stock", access="stock_access"),
     Section("customers.index", "Customers", "customers"),
     Section("dashboard.index", "Dashboard", "dashboard", roles=OFFICE_ROLES),
+    Section("team.technicians", "Team", "team", roles=MANAGER_ROLES),
     Section("dispatch.index", "Dispatch", "dispatch", roles=OFFICE_ROLES),
     Section("assets.index", "Assets", "assets", roles=OFFICE_ROLES),
 )
@@ -84,8 +87,8 @@ PHONE_TABS = 5
 # looks customers up; a section not listed here goes under "More".
 PHONE_PRIORITY = {
     "technician": ("jobs", "customers", "inventory", "sales", "crm"),
-    "office": ("dashboard", "jobs", "dispatch", "customers", "sales", "crm", "inventory",
-               "assets"),
+    "office": ("dashboard", "team", "jobs", "dispatch", "customers", "sales", "crm",
+               "inventory", "assets"),
 }
 
 

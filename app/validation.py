@@ -21,6 +21,8 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import BadRequest
 
+from app.platform import formatting as fmt
+
 # Free text longer than this is refused: notes and resolutions are sent to everyone who opens
 # the record, and a phone on weak signal pays for every byte. 20,000 characters is about ten
 # pages of typed text, far more than a technician writes.
@@ -50,7 +52,8 @@ def check_text(value, label="The text", *, max_chars=MAX_TEXT_CHARS, required=Fa
         raise InvalidInput(f"{label} is empty.")
     if text and max_chars is not None and len(text) > max_chars:
         raise InvalidInput(
-            f"{label} is too long: {len(text):,} characters, at most {max_chars:,} are "
+            f"{label} is too long: {fmt.format_number(len(text))} characters, at most "
+            f"{fmt.format_number(max_chars)} are "
             "accepted. Please shorten it."
         )
     return text

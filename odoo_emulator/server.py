@@ -234,8 +234,8 @@ class EmulatorApp:
             if not self.state.check_db(db):
                 from .exceptions import AccessError
                 raise AccessError("Database not found.")
-            with self.state.lock, self.state.assert_can_auth(req.remote_addr,
-                                                             params.get("login")):
+            source = self.state.auth_source(req)
+            with self.state.lock, self.state.assert_can_auth(source, params.get("login")):
                 uid = self.state.login(params.get("login"), params.get("password"),
                                        api_key_ok=False)
                 if not uid:
@@ -355,7 +355,7 @@ class EmulatorApp:
     def on_jsonrpc(self, request):
         return self._json_route(request, lambda params, req: self.dispatch_rpc(
             params.get("service"), params.get("method"), params.get("args") or [],
-            source=req.remote_addr))
+            source=self.state.auth_source(req)))
 
     def dispatch_rpc(self, service, method, args, source=None):
         state = self.state
@@ -408,7 +408,8 @@ class EmulatorApp:
     def on_xmlrpc(self, request, service):
         try:
             params, method = xmlrpc.client.loads(request.get_data())
-            result = self.dispatch_rpc(service, method, list(params), source=request.remote_addr)
+            result = self.dispatch_rpc(service, method, list(params),
+                                       source=self.state.auth_source(request))
             if result is None:
                 result = False
             body = xmlrpc.client.dumps((result,), methodresponse=True, allow_none=False)
@@ -538,7 +539,8 @@ class EmulatorApp:
             return refused
         login = request.form.get("login")
         try:
-            with self.state.lock, self.state.assert_can_auth(request.remote_addr, login):
+            source = self.state.auth_source(request)
+            with self.state.lock, self.state.assert_can_auth(source, login):
                 uid = self.state.login(login, request.form.get("password"), api_key_ok=False)
                 if not uid:
                     raise AccessDenied()

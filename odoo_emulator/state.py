@@ -105,6 +105,9 @@ class EmulatorState:
         self.login_cooldown_after = 10
         self.login_cooldown_duration = 60
         self.login_failures = {}
+        # Odoo started with --proxy-mode: the source address is the last X-Forwarded-For entry,
+        # but only on requests that carry X-Forwarded-Host (odoo/http.py applies ProxyFix then).
+        self.proxy_mode = False
         self.seeded_now = False
         self._group_cache = {}
         with self.lock:
@@ -281,6 +284,14 @@ class EmulatorState:
                     return uid
                 return None
         return None
+
+    def auth_source(self, request):
+        """The address Odoo counts a login against: the peer, or with --proxy-mode and an
+        X-Forwarded-Host header, the address ProxyFix(x_for=1) takes from X-Forwarded-For."""
+        forwarded = request.headers.get("X-Forwarded-For")
+        if self.proxy_mode and forwarded and request.headers.get("X-Forwarded-Host"):
+            return forwarded.split(",")[-1].strip()
+        return request.remote_addr
 
     @contextlib.contextmanager
     def assert_can_auth(self, source, login=None):

@@ -13,9 +13,10 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import requests
-from flask import current_app, g, has_request_context, session
+from flask import current_app, g, has_request_context, request, session
 from requests.adapters import HTTPAdapter
 
 from app.odoo.errors import (  # noqa: F401  (callers import them from the client too)
@@ -198,11 +199,11 @@ class OdooAPI:
 
     # -- transport -----------------------------------------------------------------------------
 
-    def _send(self, path, params, timeout=None):
+    def _send(self, path, params, timeout=None, headers=None):
         """POST one envelope; classify transport failures into OdooUnavailable."""
         cookies = {"session_id": self.session_id} if self.session_id else None
         response = self._post(self.base_url + path, timeout=timeout,
-                              json=self._envelope(params), cookies=cookies)
+                              json=self._envelope(params), cookies=cookies, headers=headers)
         if response.status_code >= 500:
             raise OdooUnavailable(
                 f"HTTP {response.status_code} from Odoo", code=response.status_code,
@@ -228,7 +229,7 @@ class OdooAPI:
         except requests.RequestException as exc:
             raise OdooUnavailable(f"request failed: {exc}") from exc
 
-    def _rpc(self, path, params, *, idempotent=False, quick=None):
+    def _rpc(self, path, params, *, idempotent=False, quick=None, headers=None):
         """One RPC with retries (reads only), counted and timed for this request.
 
         `quick` (default: `idempotent`) calls wait the short read timeout; others (writes)
@@ -239,7 +240,7 @@ class OdooAPI:
         for attempt in itertools.count():
             started = time.perf_counter()
             try:
-                response = self._send(path, params, timeout)
+                response = self._send(path, params, timeout, headers=headers)
                 result = self._parse(response)
             except OdooUnavailable as exc:
                 if exc.reached and not quick:
@@ -289,7 +290,8 @@ class OdooAPI:
         """
         self.session_id = None
         info = self._rpc("/web/session/authenticate",
-                         {"db": self.db, "login": login, "password": password}, quick=True)
+                         {"db": self.db, "login": login, "password": password}, quick=True,
+                         headers=self.client_address_headers())
         if not isinstance(info, dict):
             self.session_id = None
             raise OdooError(f"authenticate answered {type(info).__name__}, not session info")
@@ -306,7 +308,9 @@ class OdooAPI:
         """One request to Odoo's browser login pages (HTML forms, auth_totp's second step):
         redirects are not followed, cookies are only those given (the shared HTTP session
         keeps none). Transport failures and 5xx answers raise OdooUnavailable."""
-        headers = {"User-Agent": user_agent} if user_agent else None
+        headers = self.client_address_headers()
+        if user_agent:
+            headers["User-Agent"] = user_agent
         started = time.perf_counter()
         try:
             response = http_session().request(
@@ -329,6 +333,19 @@ class OdooAPI:
     def session_info(self):
         """The current session's info (uid, user_context, server_version_info, ...)."""
         return self._rpc("/web/session/get_session_info", {}, idempotent=True)
+
+    def client_address_headers(self):
+        """Whose login this is, for an Odoo started with --proxy-mode: its login cooldown
+        (res.users._assert_can_auth) then counts failures per person's address instead of
+        Fieldkit's. Odoo applies X-Forwarded-For only on requests with X-Forwarded-Host
+        (odoo/http.py); that one names Odoo's own host, so nothing else changes (an admin's
+        login sets web.base.url from the request's host). Without --proxy-mode Odoo ignores
+        them; Fieldkit's login guard (app/platform/login_throttle.py) covers that case."""
+        if not has_request_context() or not request.remote_addr:
+            return {}
+        parts = urlsplit(self.base_url)
+        return {"X-Forwarded-For": request.remote_addr, "X-Forwarded-Host": parts.netloc,
+                "X-Forwarded-Proto": parts.scheme}
 
     def logout(self):
         """Destroy the Odoo session server-side."""

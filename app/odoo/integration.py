@@ -65,12 +65,22 @@ class IntegrationAPI(OdooAPI):
         if self.version is None:
             self.version_info()
         if versions.execute_needs_uid(self.version) and self.uid is None:
-            uid = self._rpc("/jsonrpc", {"service": "common", "method": "login",
-                                         "args": [self.db, self.login, self.api_key]},
-                            idempotent=True)
-            if not uid:
-                raise AccessDenied(f"the integration user {self.login!r} was refused")
-            self.uid = uid
+            self.check_login()
+
+    def check_login(self):
+        """common.login with the API key; the integration user's uid. Being a success from
+        Fieldkit's address, it also clears Odoo's count of failed logins from that address
+        (res.users._assert_can_auth), which the login guard relies on.
+
+        :raises AccessDenied: the key is refused, or Odoo's login cooldown is on.
+        """
+        uid = self._rpc("/jsonrpc", {"service": "common", "method": "login",
+                                     "args": [self.db, self.login, self.api_key]},
+                        idempotent=True)
+        if not uid:
+            raise AccessDenied(f"the integration user {self.login!r} was refused")
+        self.uid = uid
+        return uid
 
     def call(self, model, method, *args, **kwargs):
         """`model.method(*args, **kwargs)` as the integration user."""
@@ -97,9 +107,9 @@ class IntegrationAPI(OdooAPI):
 
     # -- JSON-2 transport: the body is the arguments, the answer is the result ---------------
 
-    def _send(self, path, params, timeout=None):
+    def _send(self, path, params, timeout=None, headers=None):
         if not path.startswith("/json/2/"):
-            return super()._send(path, params, timeout)
+            return super()._send(path, params, timeout, headers=headers)
         response = self._post(self.base_url + path, timeout=timeout, json=params, headers={
             "Authorization": f"bearer {self.api_key}", "X-Odoo-Database": self.db or ""})
         if response.status_code >= 500 and not _json2_error(response):

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from app.odoo import versions
 from app.odoo.client import UserError
+from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
 from app.platform.sanitize import html_to_text, is_blank_html, sanitize_html
@@ -202,7 +203,7 @@ def present(messages: list[dict], *, tz: str, partner_id=None, now=None) -> list
     """Add what the ``_history.html`` partial shows: ``when`` (user's zone) and ``is_me``."""
     now = now or tzs.now_utc()
     for msg in messages:
-        msg["when"] = tzs.relative_day(msg["date"], tz, now) if msg["date"] else ""
+        msg["when"] = fmt.relative_day(msg["date"], tz, now) if msg["date"] else ""
         msg["is_me"] = partner_id is not None and msg["author_id"] == partner_id
         msg.setdefault("media", [])
     return messages

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from app.odoo.client import AccessError
+from app.platform import formatting as fmt
 from app.platform.ttl_cache import TTLCache, server_key
 
 MODEL = "res.currency"
 FIELDS = ["name", "symbol", "position", "decimal_places"]
-NBSP = "\N{NO-BREAK SPACE}"
+NBSP = fmt.NBSP
 
 # Symbols and decimals change about never; a login refreshes them anyway.
 _cache = TTLCache(seconds=6 * 3600)
@@ -32,15 +32,7 @@ class Currency:
     def format(self, amount) -> str:
         """As Odoo's formatLang: the amount rounded to the currency's decimals, grouped, and
         the symbol before or after it, joined by a no-break space."""
-        # Half up, as Odoo's float_round (Python's format rounds half to even).
-        exact = Decimal(repr(float(amount or 0))).quantize(Decimal(1).scaleb(-self.digits),
-                                                           rounding=ROUND_HALF_UP)
-        number = f"{exact:,.{self.digits}f}"
-        if not self.symbol:
-            return number
-        if self.position == "before":
-            return f"{self.symbol}{NBSP}{number}"
-        return f"{number}{NBSP}{self.symbol}"
+        return fmt.format_money(amount, self.symbol, self.position, self.digits)
 
 
 def _m2o(value):

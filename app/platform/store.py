@@ -159,6 +159,57 @@ class SQLiteStore(Store):
             raise StoreError(f"store operation failed: {exc}") from exc
 
 
+class MemoryStore(Store):
+    """This process's own memory: what a caller falls back to while the shared store is out
+    (the login throttle: counts per process rather than none). Thread-safe; nothing shared."""
+
+    def __init__(self):
+        self._data = {}
+        self._lock = threading.Lock()
+
+    def _live(self, key, now):
+        item = self._data.get(key)
+        if item is not None and item[1] <= now:
+            del self._data[key]
+            return None
+        return item
+
+    def incr(self, key, ttl_seconds):
+        with self._lock:
+            now = time.time()
+            item = self._live(key, now)
+            value, expires = (1, now + ttl_seconds) if item is None else (int(item[0]) + 1,
+                                                                           item[1])
+            self._data[key] = (str(value), expires)
+            if len(self._data) > 10_000:  # a bound: drop what has expired
+                for stale in [k for k, (_, t) in self._data.items() if t <= now]:
+                    del self._data[stale]
+            return value
+
+    def ttl(self, key):
+        with self._lock:
+            now = time.time()
+            item = self._live(key, now)
+            return None if item is None else max(1, round(item[1] - now))
+
+    def get(self, key):
+        with self._lock:
+            item = self._live(key, time.time())
+            return None if item is None else item[0]
+
+    def set(self, key, value, ttl_seconds, nx=False):
+        with self._lock:
+            now = time.time()
+            if nx and self._live(key, now) is not None:
+                return False
+            self._data[key] = (str(value), now + ttl_seconds)
+            return True
+
+    def delete(self, key):
+        with self._lock:
+            self._data.pop(key, None)
+
+
 class RedisStore(Store):
     """Redis (REDIS_URL), shared by every host. Short socket timeouts: a slow store must not
     hold a page for long."""

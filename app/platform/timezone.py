@@ -1,7 +1,7 @@
 """Odoo stores datetimes as naive UTC strings; people live in time zones with DST.
 
-Everything here converts between the two; the Jinja filters format for the logged-in user's
-zone (`session["tz"]`, falling back to DEFAULT_TZ).
+Everything here converts between the two, in the logged-in user's zone (`session["tz"]`,
+falling back to DEFAULT_TZ). Writing dates and times for people is app.platform.formatting.
 """
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -98,54 +98,3 @@ def day_range_utc(day, tz_name=None):
     start = localize(datetime.combine(day, time.min), tz_name)
     end = localize(datetime.combine(day + timedelta(days=1), time.min), tz_name)
     return to_odoo_datetime(start), to_odoo_datetime(end)
-
-
-# --- Jinja filters ----------------------------------------------------------------------------
-
-def format_time(value, tz_name=None):
-    """'14:30' in the user's zone."""
-    moment = to_local(value, tz_name)
-    return moment.strftime("%H:%M") if moment else ""
-
-
-def format_date(value, tz_name=None):
-    """'Mon 9 Mar' (date or Odoo datetime) in the user's zone; the year only if not this one."""
-    date_only = (isinstance(value, str) and len(value) == 10) or (
-        isinstance(value, date) and not isinstance(value, datetime))
-    if date_only:
-        day = parse_odoo_date(value)
-    else:
-        moment = to_local(value, tz_name)
-        day = moment.date() if moment else None
-    if day is None:
-        return ""
-    text = f"{day:%a} {day.day} {day:%b}"
-    return text if day.year == today(tz_name).year else f"{text} {day.year}"
-
-
-def format_datetime(value, tz_name=None):
-    """'Mon 9 Mar 14:30' in the user's zone."""
-    if not value:
-        return ""
-    return f"{format_date(value, tz_name)} {format_time(value, tz_name)}"
-
-
-def relative_day(value, tz_name=None, now=None):
-    """'Today 14:30', 'Tomorrow 09:00', 'Yesterday 17:45', else 'Wed 11 Mar 08:00'."""
-    moment = to_local(value, tz_name)
-    if moment is None:
-        return ""
-    offset = (moment.date() - today(tz_name, now)).days
-    label = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}.get(offset)
-    if label is None:
-        return format_datetime(value, tz_name)
-    return f"{label} {moment:%H:%M}"
-
-
-def init_app(app):
-    app.jinja_env.filters.update(
-        local_time=format_time,
-        local_date=format_date,
-        local_datetime=format_datetime,
-        relative_day=relative_day,
-    )

@@ -35,6 +35,8 @@ bp = Blueprint("auth", __name__)
 HOME_ENDPOINT = "jobs.active"
 HOME_PATH = "/jobs/active"
 OFFICE_HOME_ENDPOINT = "dashboard.index"
+# Managers land on the technicians' scorecard, the page the office does not have.
+MANAGER_HOME_ENDPOINT = "team.technicians"
 
 
 class LoginForm(HTMLForm):
@@ -67,7 +69,9 @@ class CodeForm(HTMLForm):
 
 def home_url():
     """Where a logged-in user lands: the office its dashboard, technicians their day (even
-    before the jobs blueprint is there)."""
+    before the jobs blueprint is there); managers the technicians' scorecard."""
+    if session.get("role") == "manager" and MANAGER_HOME_ENDPOINT in current_app.view_functions:
+        return url_for(MANAGER_HOME_ENDPOINT)
     if session.get("role") in OFFICE_ROLES and OFFICE_HOME_ENDPOINT in current_app.view_functions:
         return url_for(OFFICE_HOME_ENDPOINT)
     try:

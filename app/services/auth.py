@@ -13,7 +13,7 @@ from app.odoo.client import (
     _major_version,
     get_odoo,
 )
-from app.platform import currency
+from app.platform import currency, login_throttle
 from app.services import companies as company_choice
 from app.services import two_factor
 
@@ -109,7 +109,7 @@ def fetch_role(odoo, uid):
     return fetch_access(odoo, uid)["role"]
 
 
-class CodeNeeded(Exception):
+class CodeNeeded(login_throttle.PasswordAccepted):
     """The password was right; Odoo wants the 6-digit code (auth_totp). `pending` is what the
     code step needs (keep it with `two_factor.hold`)."""
 

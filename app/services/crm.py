@@ -30,6 +30,7 @@ from werkzeug.exceptions import NotFound
 from app.odoo import versions
 from app.odoo.client import UserError
 from app.platform import chatter
+from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
 from app.platform.listing import Filter, ListQuery, ListSpec, parse_list_args, search_domain
@@ -200,7 +201,7 @@ class PipelineFilter:
 
 def money(value) -> str:
     value = float(value or 0)
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    return fmt.format_number(value, 0 if value == int(value) else 2)
 
 
 def _card(row, tags_by_id, today: date) -> dict:

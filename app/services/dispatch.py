@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from app.odoo.client import OdooCall
+from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.listing import (
     ListQuery,
@@ -253,7 +254,7 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
         row = jobs.summarize_order(order, stage_map, viewer.tz, now)
         row["overdue"] = not row["is_closed"] and row["local_day"] is not None \
             and row["local_day"] < today
-        row["scheduled"] = tzs.format_datetime(order.get("scheduled_date_start"), viewer.tz) \
+        row["scheduled"] = fmt.format_datetime(order.get("scheduled_date_start"), viewer.tz) \
             if order.get("scheduled_date_start") else "Not scheduled"
         rows.append(row)
     return {
@@ -274,7 +275,7 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
 
 def _local_input(value) -> str:
     """An aware datetime as the value of an <input type=datetime-local>."""
-    return value.strftime("%Y-%m-%dT%H:%M") if value else ""
+    return fmt.input_value(value)
 
 
 def assign_form(odoo, viewer, job: dict, form=None) -> dict | None:

@@ -23,7 +23,7 @@ import time
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import Forbidden, Gone, NotFound
 
-from app.platform import timezone as tzs
+from app.platform import formatting as fmt
 from app.services import jobs, report
 from app.services.jobs import JobActionError
 from app.services.viewer import Viewer
@@ -168,10 +168,10 @@ def links_for_job(store, server, job_id: int, tz_name: str, now=None) -> list[di
             "expired" if now_ts >= record["expires_at"] else "active"
         uses = record.get("uses") or []
         out.append({"id": link_id, "name": record["name"], "state": state,
-                    "expires": tzs.format_datetime(_utc(record["expires_at"]), tz_name),
+                    "expires": fmt.format_datetime(_utc(record["expires_at"]), tz_name),
                     "created_by": record.get("created_by") or "",
                     "uses": len(uses),
-                    "last_use": tzs.format_datetime(_utc(uses[-1]["at"]), tz_name) if uses
+                    "last_use": fmt.format_datetime(_utc(uses[-1]["at"]), tz_name) if uses
                     else ""})
     return out
 

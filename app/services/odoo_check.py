@@ -16,6 +16,7 @@ from app.odoo.client import (
     OdooError,
     OdooUnavailable,
 )
+from app.odoo.integration import IntegrationAPI
 from app.services import auth
 from app.services import companies as company_choice
 
@@ -91,8 +92,9 @@ def connect(base_url, db, timeout=(5, 20)):
     return odoo
 
 
-def check(base_url, db, login=None, password=None, *, timeout=(5, 20)):
-    """Check the server, and with a login the user Fieldkit would log in as."""
+def check(base_url, db, login=None, password=None, *, timeout=(5, 20), integration=None):
+    """Check the server, and with a login the user Fieldkit would log in as; `integration`
+    is (ODOO_INTEGRATION_LOGIN, ODOO_INTEGRATION_KEY)."""
     report = Report()
     try:
         odoo = connect(base_url, db, timeout)
@@ -104,6 +106,7 @@ def check(base_url, db, login=None, password=None, *, timeout=(5, 20)):
         raise CheckAborted(report) from exc
     report.add("ok" if versions.supported(odoo.version) else "warning",
                "Odoo server", f"version {odoo.version} at {base_url}, database {odoo.db}")
+    _check_login_guard(odoo, report, integration)
     if not login:
         report.add("info", "user", "no --login given: modules, fields and the user not checked")
         return report
@@ -116,6 +119,31 @@ def check(base_url, db, login=None, password=None, *, timeout=(5, 20)):
     _check_signature_field(odoo, report)
     _check_user(odoo, report, info, login)
     return report
+
+
+def _check_login_guard(odoo, report, integration):
+    """Whether Fieldkit can reset Odoo's count of failed logins from its address
+    (app/platform/login_throttle.py): the integration user's login does it."""
+    subject = "login lockout guard"
+    if not integration or not all(integration):
+        report.add("warning", subject, (
+            "no integration user (ODOO_INTEGRATION_LOGIN/KEY): Fieldkit cannot reset Odoo's "
+            "count of failed logins from its address, so strangers' wrong passwords may pause "
+            "logins for up to a minute. Set the integration user, or start Odoo with "
+            "--proxy-mode: Fieldkit sends each person's address (X-Forwarded-For with "
+            "X-Forwarded-Host), which Odoo then counts instead; this check can't see whether "
+            "Odoo does."))
+        return
+    client = IntegrationAPI(odoo.base_url, odoo.db, *integration, timeout=odoo.timeout,
+                            version=odoo.version, max_retries=0)
+    try:
+        client.check_login()
+    except OdooError as exc:
+        report.add("missing", subject, f"the integration user {integration[0]!r} can't log in "
+                   f"with its API key ({exc}): a failed login can't reset Odoo's count")
+    else:
+        report.add("ok", subject, "after a failed login the integration user's login resets "
+                   "Odoo's count of failures from Fieldkit's address")
 
 
 def _check_modules(odoo, report):

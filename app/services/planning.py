@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.odoo.client import AccessError, MissingError, UserError
+from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import dispatch, jobs, report
@@ -146,21 +147,15 @@ def card_from_order(order, stage_map, viewer: Viewer, now) -> dict:
     duration = float(order.get("scheduled_duration") or 0) or 1.0
     row.update(
         duration=duration,
-        duration_label=format_duration(duration),
+        duration_label=fmt.format_duration(duration),
         start_local=start,
         end_local=start + timedelta(hours=duration) if start else None,
-        start_input=start.strftime("%Y-%m-%dT%H:%M") if start else "",
+        start_input=fmt.input_value(start),
         city=order.get("city") or "",
         overlap=False,
         draft=False,
     )
     return row
-
-
-def format_duration(hours: float) -> str:
-    minutes = round(hours * 60)
-    h, m = divmod(minutes, 60)
-    return f"{h} h {m:02d}" if h and m else (f"{h} h" if h else f"{m} min")
 
 
 def _range_utc(first: date, days: int, tz_name: str) -> tuple[str, str]:
@@ -250,10 +245,11 @@ def build_lanes(persons, cards, days, hours: WorkingHours) -> list[dict]:
                                 if c["start_local"].date() == day),
                                key=lambda c: (c["start_local"], c["id"]))
             flag_overlaps(day_cards)
+            rows = stack_rows(day_cards)
             planned = sum(c["duration"] for c in day_cards if not c["is_closed"])
             capacity = hours.hours_on(day)
-            cells.append({"day": day, "cards": day_cards, "planned": planned,
-                          "planned_label": format_duration(planned) if planned else "0 h",
+            cells.append({"day": day, "cards": day_cards, "planned": planned, "rows": rows,
+                          "planned_label": fmt.format_duration(planned) if planned else "0 h",
                           "capacity": capacity,
                           "overfull": planned > capacity + 1e-6,
                           "free": capacity - planned})
@@ -271,6 +267,22 @@ def flag_overlaps(day_cards: list[dict]) -> None:
             if second["start_local"] < first["end_local"] and \
                     first["start_local"] < second["end_local"]:
                 first["overlap"] = second["overlap"] = True
+
+
+def stack_rows(day_cards: list[dict]) -> int:
+    """Give each card of a lane's day a row (card["row"], from 0) so that cards whose windows
+    overlap sit one under the other, never on top of each other: each card takes the first row
+    whose last card has ended (cards sorted by start). Returns the number of rows (at least 1).
+    """
+    ends: list = []   # per row, when its last card ends
+    for card in day_cards:
+        row = next((i for i, end in enumerate(ends) if end <= card["start_local"]), len(ends))
+        if row == len(ends):
+            ends.append(card["end_local"])
+        else:
+            ends[row] = card["end_local"]
+        card["row"] = row
+    return max(len(ends), 1)
 
 
 # --------------------------------------------------------------------------- assigning
@@ -298,7 +310,7 @@ def assign_form(person, start, duration) -> dict:
     except ValueError:
         begin = None  # check_assignment explains a bad start
     if begin:
-        form["end"] = (begin + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")
+        form["end"] = fmt.input_value(begin + timedelta(hours=hours))
     return form
 
 
@@ -309,7 +321,7 @@ def assign(odoo, viewer: Viewer, job_id: int, form: dict) -> str:
     who = dispatch.technician_name(odoo, viewer, vals["person_id"]) or "nobody (unassigned)"
     when = ""
     if vals["scheduled_date_start"]:
-        when = " · " + tzs.format_datetime(vals["scheduled_date_start"], viewer.tz)
+        when = " · " + fmt.format_datetime(vals["scheduled_date_start"], viewer.tz)
     return f"{order.get('name')} assigned to {who}{when}."
 
 
@@ -387,7 +399,7 @@ def suggest_slots(odoo, viewer: Viewer, job_id: int, *, count=3,
     return {
         "persons": [{"id": p["id"], "name": p.get("name") or ""} for p in persons],
         "job": {"id": job_id, "name": order.get("name") or f"#{job_id}",
-                "duration_label": format_duration(duration_h), "duration": duration_h,
+                "duration_label": fmt.format_duration(duration_h), "duration": duration_h,
                 "is_closed": bool(order.get("is_closed"))},
         "slots": [_slot(start, name, pid, duration, viewer.tz, now)
                   for start, name, pid in slots[:count]],
@@ -398,8 +410,8 @@ def _slot(start, name, person_id, duration, tz_name, now) -> dict:
     local = tzs.to_local(start, tz_name)
     end = tzs.to_local(start + duration, tz_name)
     return {"person_id": person_id, "person_name": name,
-            "start_input": local.strftime("%Y-%m-%dT%H:%M"),
-            "label": f"{tzs.relative_day(start, tz_name, now)} – {end.strftime('%H:%M')}"}
+            "start_input": fmt.input_value(local),
+            "label": f"{fmt.relative_day(start, tz_name, now)} – {fmt.format_time(end)}"}
 
 
 # --------------------------------------------------------------------------- planning mode
@@ -459,10 +471,10 @@ def discard_draft(odoo, viewer: Viewer, store) -> str:
 
 def describe_draft(changes, viewer: Viewer) -> list[dict]:
     """The draft as rows for the review list."""
-    return [{**c, "when": tzs.format_datetime(c["start_utc"], viewer.tz) if c.get("start_utc")
+    return [{**c, "when": fmt.format_datetime(c["start_utc"], viewer.tz) if c.get("start_utc")
              else "time unchanged",
              "who": c.get("person_name") or "Unassigned",
-             "duration_label": format_duration(c["duration"]) if c.get("duration") else ""}
+             "duration_label": fmt.format_duration(c["duration"]) if c.get("duration") else ""}
             for c in changes]
 
 
@@ -479,11 +491,11 @@ def apply_draft(cards, changes, names, viewer: Viewer) -> None:
         card["unassigned"] = not change.get("person_id")
         if change.get("duration"):
             card["duration"] = change["duration"]
-            card["duration_label"] = format_duration(change["duration"])
+            card["duration_label"] = fmt.format_duration(change["duration"])
         if change.get("start_utc"):
             start = tzs.to_local(change["start_utc"], viewer.tz)
             card["start_local"] = start
-            card["start_input"] = start.strftime("%Y-%m-%dT%H:%M")
+            card["start_input"] = fmt.input_value(start)
         if card["start_local"]:
             card["end_local"] = card["start_local"] + timedelta(hours=card["duration"])
 

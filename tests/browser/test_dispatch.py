@@ -161,7 +161,7 @@ def zone_of(page, job_id):
 def test_dispatch_timeline_drag_and_keyboard_cancel(browser, fresh, live_server):
     """Dispatch's day view: cards sit on the timeline (positions set through the CSSOM); the
     keyboard carries a card to a lane and Escape, or leaving the card, puts it back without a
-    write; a mouse drop on a lane assigns the job at the time under the pointer."""
+    write; a mouse drop on a lane assigns the job at the time where the card's left edge lies."""
     api = admin_api(fresh.url)
     with office_page(browser, live_server, "/dispatch") as page:
         assert page.locator(".dispatch-lanes.is-timeline").count() == 1
@@ -188,14 +188,15 @@ def test_dispatch_timeline_drag_and_keyboard_cancel(browser, fresh, live_server)
         assert api.read("fsm.order", [int(job_id)],
                         ["person_id", "scheduled_date_start"]) == written
 
-        # The mouse: drop at two hours into the day shown on the first technician's lane.
+        # The mouse: the card held 20 px from its left edge, dropped with that edge two hours
+        # into the day shown on the first technician's lane.
         lane = page.locator(".lane[data-lane]").first
         person = int(lane.get_attribute("data-lane"))
         cell = lane.locator("[data-dropzone]")
         span_start = float(cell.get_attribute("data-span-start"))
         span_end = float(cell.get_attribute("data-span-end"))
         box, goal = card.bounding_box(), cell.bounding_box()
-        x = goal["x"] + goal["width"] * 2 / (span_end - span_start) + 1
+        x = goal["x"] + goal["width"] * 2 / (span_end - span_start) + 20 + 1
         page.mouse.move(box["x"] + 20, box["y"] + 15)
         page.mouse.down()
         page.mouse.move(x, goal["y"] + goal["height"] / 2, steps=10)
@@ -232,3 +233,75 @@ def test_board_refusal_and_question_put_the_card_back(browser, fresh, live_serve
             assert zone_of(page, job_id) == home
         assert "resolution" in card.locator(".plan-card__error").text_content()
         assert card.locator(".plan-card__error").is_visible()
+
+
+def test_dispatch_timeline_reads_at_a_desk(browser, fresh, live_server):
+    """At 1366x900: no two cards of a lane overlap (overlapping jobs sit in rows), each shows
+    its reference, the legend explains the borders and the first lane starts above the fold."""
+    with office_page(browser, live_server, "/dispatch") as page:
+        page.wait_for_selector(".dispatch-lanes.is-timeline")
+        lanes = page.locator(".lane[data-lane]").evaluate_all("""lanes => lanes.map(lane =>
+            [...lane.querySelectorAll('.lane__cell .plan-card')].map(card => {
+                const r = card.getBoundingClientRect();
+                const ref = card.querySelector('.plan-card__ref');
+                return {name: card.dataset.name, x: r.x, y: r.y, w: r.width, h: r.height,
+                        ref: ref ? ref.innerText.trim() : '',
+                        refFits: ref ? ref.scrollWidth <= ref.clientWidth + 1 : false}; }))""")
+        cards = [c for lane in lanes for c in lane]
+        assert len(cards) > 10
+        for lane in lanes:
+            for i, a in enumerate(lane):
+                for b in lane[i + 1:]:
+                    apart = (a["x"] + a["w"] <= b["x"] + 0.5 or b["x"] + b["w"] <= a["x"] + 0.5
+                             or a["y"] + a["h"] <= b["y"] + 0.5 or b["y"] + b["h"] <= a["y"] + 0.5)
+                    assert apart, f"{a['name']} and {b['name']} are drawn on top of each other"
+        for c in cards:
+            assert c["ref"] == c["name"] and c["refFits"], f"{c['name']}: no readable reference"
+        assert page.locator(".plan-legend").is_visible()
+        assert "Overlaps" in page.locator(".plan-legend").inner_text()
+        first_lane = page.locator(".lane[data-lane]").first.bounding_box()
+        assert first_lane["y"] < 900 - 100  # the schedule starts on the first screen
+        # Unassigned jobs say their day: a job of another day must not look like today's.
+        pool_when = page.locator(".plan-pool .plan-card__when").all_inner_texts()
+        assert pool_when and all(re.match(r"(Today|Tomorrow|Yesterday|\w{3} \d{1,2} \w{3}) ", w)
+                                 for w in pool_when)
+
+
+def test_vertical_drag_keeps_the_time_and_offers_undo(browser, fresh, live_server):
+    """A card dragged straight down to the next technician keeps its start; the page says what
+    changed ("FO045 → Name, 14:00") and Undo puts the job back."""
+    api = admin_api(fresh.url)
+    with office_page(browser, live_server, "/dispatch") as page:
+        page.wait_for_selector(".dispatch-lanes.is-timeline")
+        lanes = page.locator(".lane[data-lane]")
+        source, target = lanes.nth(0), lanes.nth(1)
+        card = source.locator(".lane__cell .plan-card[tabindex]").last
+        job_id = int(card.get_attribute("data-id"))
+        name, start = card.get_attribute("data-name"), card.get_attribute("data-start")[11:16]
+        before = api.read("fsm.order", [job_id], ["person_id", "scheduled_date_start"])[0]
+        person = int(target.get_attribute("data-lane"))
+        box = card.bounding_box()
+        goal = target.locator(".lane__cell").bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        # Straight down, with the small sideways wobble of a hand.
+        page.mouse.move(x + 3, (y + goal["y"] + 20) / 2, steps=6)
+        ghost_when = page.locator(".drag-ghost [data-when]").inner_text()
+        assert "•" not in page.locator(".drag-ghost").inner_text()
+        page.mouse.move(x + 5, goal["y"] + 20, steps=6)
+        page.mouse.up()
+        toast = page.locator("[data-move-toast]")
+        toast.locator("[data-move-text]", has_text="→").wait_for()
+        after = api.read("fsm.order", [job_id], ["person_id", "scheduled_date_start"])[0]
+        assert after["person_id"][0] == person
+        assert after["scheduled_date_start"] == before["scheduled_date_start"]
+        technician = target.locator(".lane__name").inner_text().splitlines()[0]
+        assert toast.inner_text().startswith(f"{name} → {technician}, {start}")
+        assert ghost_when.startswith(start)
+
+        toast.get_by_role("button", name="Undo").click()
+        toast.locator("[data-move-text]", has_text="Undone").wait_for()
+        undone = api.read("fsm.order", [job_id], ["person_id", "scheduled_date_start"])[0]
+        assert undone["person_id"] == before["person_id"]
+        assert undone["scheduled_date_start"] == before["scheduled_date_start"]

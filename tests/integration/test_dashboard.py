@@ -203,7 +203,8 @@ def test_a_part_odoo_refuses_shows_as_not_available(dash_app, monkeypatch):
 
 
 def test_office_roles_land_on_the_dashboard_technicians_on_their_day(dash_app):
-    for user, home in (("office", "/dashboard"), ("admin", "/dashboard"),
+    # Managers (and the administrator, who is one) land on the technicians' scorecard.
+    for user, home in (("office", "/dashboard"), ("admin", "/dashboard/technicians"),
                        ("tech1", "/jobs/active")):
         client = dash_app.test_client()
         response = client.post("/login", data={"login": user, "password": user})

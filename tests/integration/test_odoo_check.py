@@ -6,6 +6,7 @@ from app import create_app
 from app.config import TestConfig
 from app.odoo.client import OdooAPI
 from app.services import auth as auth_service
+from odoo_emulator.demo import api_key_for
 
 
 @pytest.fixture
@@ -13,10 +14,10 @@ def fresh_odoo(make_emulator):
     return make_emulator(version=17)
 
 
-def cli(url):
+def cli(url, **config):
     auth_service._xmlid_cache.clear()
     app = create_app(TestConfig)
-    app.config.update(ODOO_URL=url, ODOO_DB="fieldkit")
+    app.config.update(ODOO_URL=url, ODOO_DB="fieldkit", **config)
     return app.test_cli_runner()
 
 
@@ -176,3 +177,15 @@ def test_office_staff_with_a_worker_get_a_warning(fresh_odoo):
     assert "ok       Field Service worker" not in result.output
     assert "warning  Field Service worker" in result.output
     assert "lane on /dispatch" in result.output
+
+
+def test_the_login_lockout_guard_is_reported(fresh_odoo):
+    """Issue 25: without the integration user Fieldkit can't reset Odoo's login cooldown."""
+    out = cli(fresh_odoo.url).invoke(args=["odoo-check"]).output
+    assert "login lockout guard: no integration user" in out and "--proxy-mode" in out
+    out = cli(fresh_odoo.url, ODOO_INTEGRATION_LOGIN="integration",
+              ODOO_INTEGRATION_KEY=api_key_for("integration")).invoke(args=["odoo-check"]).output
+    assert "ok       login lockout guard: after a failed login" in out
+    out = cli(fresh_odoo.url, ODOO_INTEGRATION_LOGIN="integration",
+              ODOO_INTEGRATION_KEY="wrong").invoke(args=["odoo-check"]).output
+    assert "login lockout guard: the integration user 'integration' can't log in" in out

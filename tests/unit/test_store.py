@@ -7,11 +7,13 @@ import time
 import pytest
 
 from app.platform import store as store_module
-from app.platform.store import RedisStore, SQLiteStore, StoreError
+from app.platform.store import MemoryStore, RedisStore, SQLiteStore, StoreError
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", "redis", "memory"])
 def store(request, tmp_path):
+    if request.param == "memory":
+        return MemoryStore()
     if request.param == "sqlite":
         return SQLiteStore(str(tmp_path / "store.sqlite3"))
     redis_store = RedisStore(request.getfixturevalue("redis_url"))

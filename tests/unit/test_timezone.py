@@ -4,6 +4,7 @@ from datetime import date, datetime
 import pytest
 import pytz
 
+from app.platform import formatting as fmt
 from app.platform import timezone as tz
 
 NY = "America/New_York"
@@ -23,8 +24,8 @@ def test_odoo_utc_string_to_local_in_summer_and_winter():
 def test_empty_values_from_odoo():
     assert tz.to_local(False, NY) is None
     assert tz.parse_odoo_datetime("") is None
-    assert tz.format_time(False, NY) == ""
-    assert tz.relative_day(None, NY) == ""
+    assert fmt.format_time(False, NY) == ""
+    assert fmt.relative_day(None, NY) == ""
     assert tz.to_odoo_datetime(None) is False
 
 
@@ -37,8 +38,8 @@ def test_round_trip_local_to_odoo():
 
 def test_times_across_spring_forward():
     # 2026-03-08: New York clocks jump from 02:00 EST to 03:00 EDT.
-    assert tz.format_time("2026-03-08 06:59:00", NY) == "01:59"
-    assert tz.format_time("2026-03-08 07:00:00", NY) == "03:00"
+    assert fmt.format_time("2026-03-08 06:59:00", NY) == "01:59"
+    assert fmt.format_time("2026-03-08 07:00:00", NY) == "03:00"
 
 
 def test_nonexistent_wall_time_moves_forward():
@@ -49,8 +50,8 @@ def test_nonexistent_wall_time_moves_forward():
 def test_ambiguous_wall_time_takes_the_first_occurrence():
     # 2026-11-01: 01:30 happens twice in New York (EDT, then EST); the first is 05:30 UTC.
     assert tz.to_odoo_datetime(datetime(2026, 11, 1, 1, 30), NY) == "2026-11-01 05:30:00"
-    assert tz.format_time("2026-11-01 05:30:00", NY) == "01:30"
-    assert tz.format_time("2026-11-01 06:30:00", NY) == "01:30"
+    assert fmt.format_time("2026-11-01 05:30:00", NY) == "01:30"
+    assert fmt.format_time("2026-11-01 06:30:00", NY) == "01:30"
 
 
 @pytest.mark.parametrize("day, start, end, hours", [
@@ -73,25 +74,25 @@ def test_today_depends_on_the_zone():
 
 def test_relative_day_labels():
     now = utc(2026, 3, 8, 15, 0)  # 11:00 EDT on Sunday 8 March
-    assert tz.relative_day("2026-03-08 18:30:00", NY, now) == "Today 14:30"
-    assert tz.relative_day("2026-03-09 13:00:00", NY, now) == "Tomorrow 09:00"
-    assert tz.relative_day("2026-03-07 22:00:00", NY, now) == "Yesterday 17:00"
-    later = tz.relative_day("2026-03-11 12:00:00", NY, now)
+    assert fmt.relative_day("2026-03-08 18:30:00", NY, now) == "Today 14:30"
+    assert fmt.relative_day("2026-03-09 13:00:00", NY, now) == "Tomorrow 09:00"
+    assert fmt.relative_day("2026-03-07 22:00:00", NY, now) == "Yesterday 17:00"
+    later = fmt.relative_day("2026-03-11 12:00:00", NY, now)
     assert later.startswith("Wed 11 Mar") and later.endswith("08:00")
 
 
 def test_relative_day_across_midnight_in_another_zone():
     now = utc(2026, 3, 9, 6, 0)  # 9 March in New York (02:00), still 8 March in LA (23:00)
-    assert tz.relative_day("2026-03-09 06:30:00", LA, now) == "Today 23:30"
-    assert tz.relative_day("2026-03-09 06:30:00", NY, now) == "Today 02:30"
+    assert fmt.relative_day("2026-03-09 06:30:00", LA, now) == "Today 23:30"
+    assert fmt.relative_day("2026-03-09 06:30:00", NY, now) == "Today 02:30"
 
 
 def test_date_only_values_are_not_shifted():
-    assert tz.format_date("2026-03-08", "Pacific/Honolulu").startswith("Sun 8 Mar")
+    assert fmt.format_date("2026-03-08", "Pacific/Honolulu").startswith("Sun 8 Mar")
 
 
 def test_unknown_zone_falls_back_to_utc():
-    assert tz.format_time("2026-03-08 18:30:00", "Mars/Olympus") == "18:30"
+    assert fmt.format_time("2026-03-08 18:30:00", "Mars/Olympus") == "18:30"
 
 
 def test_filters_use_the_user_zone_from_the_session(app):

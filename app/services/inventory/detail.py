@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.odoo.client import OdooCall
 from app.platform import chatter
+from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.services.inventory.common import (
     MOVE_LIMIT,
@@ -117,10 +118,10 @@ def transfer_detail(odoo, viewer, picking_id: int, *, now=None) -> dict:
     workable = state not in ("done", "cancel")
     return {
         **row,
-        "scheduled_at": tzs.format_datetime(rec.get("scheduled_date"), viewer.tz)
+        "scheduled_at": fmt.format_datetime(rec.get("scheduled_date"), viewer.tz)
         if rec.get("scheduled_date")
         else "",
-        "done_at": tzs.format_datetime(rec.get("date_done"), viewer.tz)
+        "done_at": fmt.format_datetime(rec.get("date_done"), viewer.tz)
         if rec.get("date_done")
         else "",
         "backorder_of": _m2o_name(rec.get("backorder_id")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.services.inventory.common import (
     KIND_FILTERS,
@@ -81,7 +82,7 @@ def summarize_picking(rec: dict, tz_name: str, now: datetime) -> dict:
         "source": _m2o_name(rec.get("location_id")),
         "destination": _m2o_name(rec.get("location_dest_id")),
         "responsible": _m2o_name(rec.get("user_id")),
-        "scheduled": tzs.relative_day(scheduled, tz_name, now) if scheduled else "Not scheduled",
+        "scheduled": fmt.relative_day(scheduled, tz_name, now) if scheduled else "Not scheduled",
         "urgent": rec.get("priority") == "1",
         "company": _m2o_name(rec.get("company_id")),  # read with several companies only
     }

@@ -13,6 +13,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from app.odoo import versions
 from app.odoo.client import OdooCall
 from app.platform import chatter
+from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
 from app.platform.ttl_cache import TTLCache, server_key
@@ -54,11 +55,11 @@ def format_window(start, end, tz_name, now) -> str:
     """ "Today 09:00 – 10:30" in the user's zone; the day is repeated only when it changes."""
     if not start:
         return "Not scheduled"
-    text = tzs.relative_day(start, tz_name, now)
+    text = fmt.relative_day(start, tz_name, now)
     if end and tzs.parse_odoo_datetime(end) > tzs.parse_odoo_datetime(start):
         same_day = local_day(end, tz_name) == local_day(start, tz_name)
         text += " – " + (
-            tzs.format_time(end, tz_name) if same_day else tzs.relative_day(end, tz_name, now)
+            fmt.format_time(end, tz_name) if same_day else fmt.relative_day(end, tz_name, now)
         )
     return text
 

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from app.odoo import versions
 from app.odoo.client import AccessError
 from app.platform import chatter, media
+from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.s3_service import get_storage
 from app.platform.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
@@ -50,11 +51,11 @@ def version_conflict(odoo, viewer: Viewer, job_id: int, seen: str) -> dict | Non
     if (order.get("write_date") or "") == seen:
         return None
     return {
-        "Changed": tzs.format_datetime(order.get("write_date"), viewer.tz)
+        "Changed": fmt.format_datetime(order.get("write_date"), viewer.tz)
         + (f" by {_m2o_name(order.get('write_uid'))}" if order.get("write_uid") else ""),
         "Stage": _m2o_name(order.get("stage_id")) or "none",
         "Technician": _m2o_name(order.get("person_id")) or "unassigned",
-        "Scheduled": tzs.format_datetime(order.get("scheduled_date_start"), viewer.tz)
+        "Scheduled": fmt.format_datetime(order.get("scheduled_date_start"), viewer.tz)
         if order.get("scheduled_date_start") else "not scheduled",
         "Closed": "yes" if order.get("is_closed") else "no",
     }
@@ -268,8 +269,8 @@ def job_detail(
         "team": _m2o_name(order.get("team_id")),
         "technician_phone": order.get("person_phone") or "",
         "duration_hours": order.get("scheduled_duration") or 0,
-        "started_at": tzs.relative_day(order.get("date_start"), viewer.tz, now),
-        "ended_at": tzs.relative_day(order.get("date_end"), viewer.tz, now),
+        "started_at": fmt.relative_day(order.get("date_start"), viewer.tz, now),
+        "ended_at": fmt.relative_day(order.get("date_end"), viewer.tz, now),
         "is_started": bool(order.get("date_start")),
         "is_ended": bool(order.get("date_end")),
         "signature_url": signature_url,

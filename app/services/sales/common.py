@@ -10,7 +10,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from app.odoo import versions
 from app.odoo.client import AccessError, OdooCall
 from app.platform import currency
-from app.platform import timezone as tzs
+from app.platform import formatting as fmt
 from app.platform.actions import ActionRefused
 from app.platform.listing import Filter, ListSpec
 from app.platform.ttl_cache import TTLCache, server_key
@@ -234,7 +234,7 @@ def summarize(order: dict, info: ModelInfo, tz: str, now, currencies: dict) -> d
         "name": order.get("name") or f"#{order['id']}",
         "customer": _m2o_name(order.get("partner_id")),
         "partner_id": _m2o_id(order.get("partner_id")),
-        "date": tzs.relative_day(order.get("date_order"), tz, now) if order.get("date_order")
+        "date": fmt.relative_day(order.get("date_order"), tz, now) if order.get("date_order")
         else "",
         "state": state_of(order, info),
         "total": money(order.get("amount_total"), currency_of(order, currencies)),

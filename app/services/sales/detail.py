@@ -5,6 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from app.platform import chatter, currency, media
+from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.sanitize import is_blank_html, sanitize_html
 from app.services.sales.common import (
@@ -100,7 +101,7 @@ def quote_detail(odoo, viewer: SalesViewer, order_id: int, *, storage=None, now=
         else Markup(""),
         "origin": order.get("origin") or "",
         "signed_by": order.get("signed_by") or "",
-        "signed_on": tzs.relative_day(order.get("signed_on"), viewer.tz, now)
+        "signed_on": fmt.relative_day(order.get("signed_on"), viewer.tz, now)
         if order.get("signed_on") else "",
         "messages": messages,
         "photos": files["photos"],

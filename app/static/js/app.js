@@ -45,6 +45,22 @@
     });
   };
 
+  /**
+   * A number as the server writes it (app/platform/formatting.py: grouped, the decimals of
+   * `el`'s data-digits, else none for whole amounts and 2 otherwise), with the currency
+   * symbol of `el`'s data-symbol on the side its data-position says. For totals kept right in
+   * the page after a drag; the page's next load writes them from the server again.
+   */
+  fieldkit.formatNumber = function (value, el) {
+    var attr = function (name) { return el ? el.getAttribute(name) : null; };
+    var digits = attr('data-digits') !== null ? parseInt(attr('data-digits'), 10) : (value === Math.round(value) ? 0 : 2);
+    var text = new Intl.NumberFormat(document.documentElement.lang || 'en',
+      { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+    var symbol = attr('data-symbol');
+    if (!symbol) { return text; }
+    return attr('data-position') === 'after' ? text + '\u00a0' + symbol : symbol + '\u00a0' + text;
+  };
+
   // Confirm before submitting forms (or buttons) marked data-confirm="Question?".
   document.addEventListener('submit', function (event) {
     var form = event.target;

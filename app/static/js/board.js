@@ -28,11 +28,14 @@
   var moveUrl = root.getAttribute('data-move-url');
   var SNAP_MINUTES = 15;
   var PICK_KEYS = [' ', 'Spacebar', 'Enter'];
-  var money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
   function pad(n) { return (n < 10 ? '0' : '') + n; }
 
-  /** Dispatch: the local start for a drop at x on a day timeline, snapped to 15 minutes. */
+  var SIDEWAYS_PX = 16;   // a drag that moves the card less than this sideways keeps its time
+
+  /** Dispatch: the local start of a card dropped on a day. `x`: where the card's left edge
+   * lies on a day timeline, snapped to 15 minutes; null (the keyboard, the week, a drag that
+   * went up or down only): the card keeps its time, on the zone's day. */
   function startAt(zone, x, card) {
     var day = zone.getAttribute('data-day');
     var current = card.getAttribute('data-start') || '';
@@ -59,6 +62,10 @@
     Array.prototype.forEach.call(lanes.querySelectorAll('[data-left]'), function (card) {
       card.style.setProperty('--left', card.getAttribute('data-left') + '%');
       card.style.setProperty('--width', card.getAttribute('data-width') + '%');
+      card.style.setProperty('--row', card.getAttribute('data-row') || '0');
+    });
+    Array.prototype.forEach.call(lanes.querySelectorAll('[data-rows]'), function (cell) {
+      cell.style.setProperty('--rows', cell.getAttribute('data-rows'));
     });
     lanes.classList.add('is-timeline');
   }
@@ -98,7 +105,21 @@
       },
       sameZone: true,
       carry: true,
-      setup: layoutTimeline
+      setup: layoutTimeline,
+      // "FO045 → Wes Walker, 14:00", and how to put it back (not in planning mode, where the
+      // draft itself is the undo).
+      done: function (card, zone, data, before) {
+        var start = data.get('start') || '';
+        var text = (card.getAttribute('data-name') || cardName(card)) + ' \u2192 ' + (zone.getAttribute('data-zone-label') || zoneName(zone)) +
+          (start ? ', ' + start.slice(11, 16) : '');
+        if (root.hasAttribute('data-planning')) { return { text: text + ' (draft)' }; }
+        var back = new FormData();
+        back.append('job_id', card.getAttribute('data-id'));
+        back.append('person_id', before.zone.getAttribute('data-value'));
+        if (before.start) { back.append('start', before.start); }
+        if (before.duration) { back.append('duration', before.duration); }
+        return { text: text, undo: back };
+      }
     },
     crm: {
       fields: function (card, zone) {
@@ -158,7 +179,7 @@
     if (sum) {
       var total = parseFloat(sum.getAttribute('data-sum')) + delta * (parseFloat(card.getAttribute('data-revenue')) || 0);
       sum.setAttribute('data-sum', String(total));
-      sum.textContent = money.format(total);
+      sum.textContent = window.fieldkit.formatNumber(total, sum);
     }
     var empty = zone.querySelector('[data-empty]');
     if (empty) { empty.hidden = zone.querySelector('[data-draggable]') !== null; }
@@ -187,6 +208,7 @@
   function move(card, zone, x, origin) {
     var from = zoneOf(origin.parent);
     if (zoneOf(card) !== zone) { place(card, zone); }
+    var before = { zone: from, start: card.getAttribute('data-start'), duration: card.getAttribute('data-duration') };
     var data = kind.fields(card, zone, x);
     if (!data) { restore(card, origin); announce('Move cancelled.'); return; }
     tally(from, -1, card);
@@ -194,6 +216,7 @@
     card.setAttribute('aria-busy', 'true');
     window.fieldkit.fetchJSON(kind.url ? kind.url(card) : moveUrl, { method: 'POST', body: data }).then(function (answer) {
       announce((answer && answer.message) || (cardName(card) + ' moved to ' + zoneName(zone) + '.'));
+      if (kind.done) { toast(kind.done(card, zone, data, before)); }
       document.dispatchEvent(new CustomEvent('fieldkit:refresh'));
     }, function (error) {
       restore(card, origin);
@@ -205,6 +228,34 @@
       card.removeAttribute('aria-busy');
       card.focus({ preventScroll: true });
     });
+  }
+
+  /** The confirmation of a drop ([data-move-toast]), with Undo when the move can be put back. */
+  var toastTimer = null;
+  function toast(what) {
+    var box = document.querySelector('[data-move-toast]');
+    if (!box || !what) { return; }
+    box.querySelector('[data-move-text]').textContent = what.text;
+    var undo = box.querySelector('[data-move-undo]');
+    undo.hidden = !what.undo;
+    undo.disabled = false;
+    undo.onclick = what.undo ? function () {
+      undo.disabled = true;
+      window.fieldkit.fetchJSON(moveUrl, { method: 'POST', body: what.undo }).then(function (answer) {
+        toast({ text: 'Undone: ' + ((answer && answer.message) || 'the job is back.') });
+        announce('Undone.');
+        document.dispatchEvent(new CustomEvent('fieldkit:refresh'));
+      }, function (error) {
+        toast({ text: 'Not undone: ' + error.message });
+      });
+    } : null;
+    box.hidden = false;
+    window.clearTimeout(toastTimer);
+    // Long enough to read and reach Undo; hovering or focusing it keeps it.
+    toastTimer = window.setTimeout(function hide() {
+      if (box.matches(':hover, :focus-within')) { toastTimer = window.setTimeout(hide, 2000); return; }
+      box.hidden = true;
+    }, 10000);
   }
 
   // --- phones: one zone at a time, chosen from the tabs (links that work without JS too) ------
@@ -251,16 +302,58 @@
       drag.ghost.removeAttribute('tabindex');
       drag.ghost.setAttribute('aria-hidden', 'true');
       drag.ghost.style.width = rect.width + 'px';
-      drag.dx = event.clientX - rect.left;
-      drag.dy = event.clientY - rect.top;
+      drag.dx = drag.x - rect.left;   // where the card was taken hold of
+      drag.dy = drag.y - rect.top;
       document.body.appendChild(drag.ghost);
       drag.card.classList.add('is-dragging');
     }
     event.preventDefault();
-    drag.ghost.style.transform = 'translate(' + (event.clientX - drag.dx) + 'px,' + (event.clientY - drag.dy) + 'px)';
-    var zone = zoneOf(document.elementFromPoint(event.clientX, event.clientY));
-    if (zone !== drag.zone) { mark(zone); drag.zone = zone; }
+    drag.clientX = event.clientX;
+    drag.clientY = event.clientY;
+    follow();
+    autoScroll();
   });
+
+  /** Where the dragged card would start: the x of its left edge, or null to keep its time. */
+  function dropX(d) {
+    return Math.abs(d.clientX - d.x) < SIDEWAYS_PX && d.card.getAttribute('data-start') ? null : d.clientX - d.dx;
+  }
+
+  /** Move the ghost to the pointer, mark the zone under it and show the time it would get. */
+  function follow() {
+    drag.ghost.style.transform = 'translate(' + (drag.clientX - drag.dx) + 'px,' + (drag.clientY - drag.dy) + 'px)';
+    var zone = zoneOf(document.elementFromPoint(drag.clientX, drag.clientY));
+    if (zone !== drag.zone) { mark(zone); drag.zone = zone; }
+    var when = drag.ghost.querySelector('[data-when]');
+    if (when && zone && zone.hasAttribute('data-day') && root.getAttribute('data-board') === 'dispatch') {
+      var start = startAt(zone, dropX(drag), drag.card);
+      if (start) {
+        var end = new Date(Date.parse(start + ':00Z') + parseFloat(drag.card.getAttribute('data-duration') || '1') * 3600e3);
+        when.textContent = start.slice(11, 16) + '\u2013' + end.toISOString().slice(11, 16);
+      }
+    } else if (when && zone && zone.getAttribute('data-value') === '') {
+      when.textContent = 'Unassigned';
+    }
+  }
+
+  /** Near the top or bottom of the window, a drag scrolls the page (lanes below the fold). */
+  var EDGE_PX = 56;
+  var scrolling = false;
+  function autoScroll() {
+    if (scrolling) { return; }
+    scrolling = true;
+    window.requestAnimationFrame(function step() {
+      if (!drag || !drag.ghost) { scrolling = false; return; }
+      var y = drag.clientY;
+      var speed = y < EDGE_PX ? -Math.ceil((EDGE_PX - y) / 3) : y > window.innerHeight - EDGE_PX ? Math.ceil((y - window.innerHeight + EDGE_PX) / 3) : 0;
+      if (!speed) { scrolling = false; return; }
+      var before = window.scrollY;
+      window.scrollBy(0, speed);
+      if (window.scrollY === before) { scrolling = false; return; }
+      follow();
+      window.requestAnimationFrame(step);
+    });
+  }
 
   function endDrag(event, cancelled) {
     if (!drag || event.pointerId !== drag.id) { return; }
@@ -276,7 +369,8 @@
     window.setTimeout(function () { current.card.removeEventListener('click', swallow, true); }, 0);
     if (cancelled || !current.zone) { return; }
     if (current.zone === zoneOf(current.card) && !kind.sameZone) { return; }
-    move(current.card, current.zone, event.clientX, current.origin);
+    current.clientX = event.clientX;
+    move(current.card, current.zone, dropX(current), current.origin);
   }
   document.addEventListener('pointerup', function (event) { endDrag(event, false); });
   document.addEventListener('pointercancel', function (event) { endDrag(event, true); });
