@@ -144,6 +144,20 @@ class Partner(BaseModel):
     phone_sanitized = Char("Sanitized Number", compute=True, store=True)
     phone_mobile_search = Char("Phone/Mobile", store=False)
     email_normalized = Char("Normalized Email", compute=True)
+    # OCA fieldservice (models/res_partner.py): fsm.location and fsm.person _inherit the
+    # partner, so every service location and worker is a res.partner; creating one flags its
+    # partner. A location's partner looks like a customer ("Bluewater Marina - Main").
+    fsm_location = Boolean("Is a FS Location")
+    fsm_person = Boolean("Is a FS Worker")
+    service_location_id = Many2one("fsm.location", "Primary Service Location")
+    owned_location_ids = One2many("fsm.location", "owner_id", "Owned Locations")
+    owned_location_count = Integer("# of Owned Locations", compute=True)
+
+    def _compute_owned_location_count(self, rid, rec):
+        locations = self.env["fsm.location"]
+        owners = set(self.env.sudo()["res.partner"]._search([("id", "child_of", [rid])]))
+        return sum(1 for lrec in locations.records.values()
+                   if lrec.get("owner_id") in owners and lrec.get("active", True))
 
     @property
     def order_default(self):

@@ -22,6 +22,7 @@ from app.services.sales.common import (
     SalesViewer,
     _m2o_id,
     _m2o_name,
+    find_customers,
     find_products,
     model_info,
     require_access,
@@ -90,12 +91,12 @@ def _resolve_product(odoo, viewer: SalesViewer, line: LineInput) -> int:
     raise QuoteRefused(f"Several products match “{line.product_text}”: pick one from the list.")
 
 
-def _resolve_customer(odoo, partner_id, text) -> int:
+def _resolve_customer(odoo, viewer: SalesViewer, partner_id, text) -> int:
     if partner_id:
         return partner_id
     if not text:
         raise QuoteRefused("Please choose the customer.")
-    found = odoo.call("res.partner", "name_search", name=text, limit=2)
+    found = find_customers(odoo, viewer.version, text, 2)
     if len(found) == 1:
         return found[0][0]
     if not found:
@@ -146,7 +147,7 @@ def create_quote(odoo, viewer: SalesViewer, form, *, quote_url=None) -> tuple[in
     lines = [line for line in parse_lines(form) if not line.remove]
     if not lines:
         raise QuoteRefused("Add at least one product.")
-    partner = _resolve_customer(odoo, _int(form.get("partner_id")),
+    partner = _resolve_customer(odoo, viewer, _int(form.get("partner_id")),
                                 check_text(form.get("customer"), "The customer", max_chars=200))
     vals = {
         "partner_id": partner,
