@@ -3,8 +3,10 @@
 Fieldkit spends most of a request waiting on Odoo, so each worker runs threads (gthread):
 a few processes for CPU and isolation, many threads for the waiting.
 """
+import glob
 import multiprocessing
 import os
+import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT') or '8000'}")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2, 8)))
@@ -23,3 +25,20 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Trust X-Forwarded-* only from the proxy in front (set PROXY_COUNT for the app as well).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Metrics (prometheus-client's multiprocess mode, app/platform/metrics.py): every worker writes
+# its values to files in this folder and /metrics adds them up. Set here, in the master, before
+# any worker imports prometheus_client.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="fieldkit-metrics-"))
+
+
+def on_starting(server):
+    # Values of an earlier run would be added to this one's.
+    for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(path)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

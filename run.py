@@ -130,7 +130,8 @@ def start_emulator(port):
     data = os.environ.get("EMULATOR_DATA") or (
         EMULATOR_DATA if port == PORTS["EMULATOR_PORT"] else f"instance/emulator-{port}.sqlite3")
     try:
-        handle = start_in_thread(port=port, data_path=data)
+        # OCA fieldservice_activity on by default: the demo's jobs have checklists
+        handle = start_in_thread(port=port, data_path=data, addons=["fieldservice_activity"])
     except OSError as exc:
         sys.exit(f"Could not start the Odoo emulator on port {port}: {exc}\n"
                  "Set EMULATOR_PORT to a free port, or ODOO_URL to a running Odoo.")
@@ -140,7 +141,17 @@ def start_emulator(port):
     credit = "on" if sms_credit_on() else "off: every text fails, as without IAP credit"
     print(f"Odoo emulator (Odoo {handle.version}) at {handle.url}, database 'fieldkit', "
           f"data {data}; SMS credit {credit} (EMULATOR_SMS_CREDIT)", flush=True)
+    grant_checklist_rights(handle)
     return handle
+
+
+def grant_checklist_rights(handle):
+    """The demo's administrator agrees to what `flask odoo-check --fix` offers for checklists
+    (odoo_check.ACTIVITY_GRANT), so the demo technicians tick their jobs' activities."""
+    from app.services import odoo_check
+
+    for change in odoo_check.grant_activity_rights(handle.url, "fieldkit", "admin", "admin"):
+        print(f"Demo: {change} (as `flask odoo-check --fix` offers)")
 
 
 def start_fake_rmm(emulator, port):

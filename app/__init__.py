@@ -3,7 +3,6 @@
 `create_app()` reads as the table of contents of the application.
 """
 import importlib
-import logging
 
 from flask import Flask, request, url_for
 from flask_wtf.csrf import CSRFProtect
@@ -17,7 +16,8 @@ csrf = CSRFProtect()
 # that does not exist yet is skipped. A module exposes `bp`, or `init_app(app)` when it needs
 # more set-up than registering its blueprint.
 BLUEPRINTS = ("auth", "jobs", "sales", "crm", "inventory", "customers", "dashboard", "team",
-              "dispatch", "links", "sms", "files", "assets", "webhooks", "api_docs", "ops")
+              "dispatch", "links", "sms", "files", "assets", "webhooks", "api_docs", "ops",
+              "invoices")
 
 
 def create_app(config=None):
@@ -26,6 +26,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     init_logging(app)
+    init_operations(app)
     init_extensions(app)
     init_security(app)
     init_odoo(app)
@@ -49,11 +50,18 @@ def load_config(app, config):
 
 
 def init_logging(app):
-    logging.basicConfig(level=app.config["LOG_LEVEL"],
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from app.platform import request_log
 
+    request_log.configure(app.config["LOG_LEVEL"], app.config.get("LOG_FORMAT"))
     request_log.init_app(app)
+
+
+def init_operations(app):
+    """Metrics first: their clock starts before any other hook may answer the request."""
+    from app.platform import error_tracking, metrics
+
+    metrics.init_app(app)
+    error_tracking.init_app(app)
 
 
 def init_extensions(app):

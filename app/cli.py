@@ -96,7 +96,12 @@ def odoo_check_command(login, fix, admin_login):
         admin_login = admin_login or click.prompt("Administrator login", default="admin")
         admin_password = click.prompt(f"Password of {admin_login}", hide_input=True)
         try:
-            changes = odoo_check.fix(url, db, admin_login, admin_password)
+            grant = False
+            if odoo_check.activity_rights_needed(url, db, admin_login, admin_password):
+                click.echo(odoo_check.ACTIVITY_GRANT)
+                grant = click.confirm("Grant these rights?", default=False)
+            changes = odoo_check.fix(url, db, admin_login, admin_password,
+                                     grant_activity_rights=grant)
         except OdooError as exc:
             _fail(f"--fix as {admin_login}: {exc.user_message}")
         click.echo("")

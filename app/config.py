@@ -38,6 +38,9 @@ class Config:
 
     ODOO_URL = _env("ODOO_URL")
     ODOO_DB = _env("ODOO_DB")
+    # Where customers reach Odoo's portal (its web.base.url), for invoice payment links and
+    # their QR codes; ODOO_URL when unset (Fieldkit may reach Odoo on an internal address).
+    ODOO_PUBLIC_URL = _env("ODOO_PUBLIC_URL")
     # (connect, read) seconds for page loads, reads and login: a hung Odoo should cost a
     # technician seconds, not half a minute, before the "Odoo is not answering" page.
     ODOO_TIMEOUT = (_env_float("ODOO_CONNECT_TIMEOUT", 5), _env_float("ODOO_READ_TIMEOUT", 8))
@@ -97,7 +100,10 @@ class Config:
     IDEMPOTENCY_TTL = int(_env("IDEMPOTENCY_TTL", 7 * 24 * 3600))
     IDEMPOTENCY_WAIT = _env_float("IDEMPOTENCY_WAIT", 10)
     STORE_PATH = _env("STORE_PATH")
-    STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 2)
+    # Seconds one store operation may take, and how long a process skips Redis after a
+    # failure (pages go on without it meanwhile; see app/platform/store.py).
+    STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 0.5)
+    STORE_RETRY_AFTER = _env_float("STORE_RETRY_AFTER", 30)
 
     # Live updates: seconds between two checks of Odoo for changed jobs, per company (however
     # many pages watch); pages poll about this often.
@@ -131,7 +137,20 @@ class Config:
     PROXY_COUNT = int(_env("PROXY_COUNT", 0))
     # Operations (app/routes/ops.py): the deadline of each /readyz check, in seconds.
     HEALTH_TIMEOUT = _env_float("HEALTH_TIMEOUT", 2)
+    # /metrics answers the bearer token METRICS_TOKEN, or clients in METRICS_ALLOW (addresses
+    # or networks, space-separated: "10.0.0.0/8 127.0.0.1"); with neither it is 404.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+    METRICS_ALLOW = _env("METRICS_ALLOW", "")
+    # Error tracking (app/platform/error_tracking.py): events go to Sentry only when the DSN is
+    # set; the release and environment name them (environment: FIELDKIT_ENV's name by default).
+    SENTRY_DSN = _env("SENTRY_DSN")
+    SENTRY_RELEASE = _env("SENTRY_RELEASE")
+    SENTRY_ENVIRONMENT = _env("SENTRY_ENVIRONMENT")
+    SENTRY_TRACES_SAMPLE_RATE = _env_float("SENTRY_TRACES_SAMPLE_RATE", 0)
     LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
+    # "json": every log line one JSON object (request, Odoo call and audit lines with their
+    # fields as keys); anything else: readable lines.
+    LOG_FORMAT = _env("LOG_FORMAT", "text").lower()
 
     REQUIRED = ("SECRET_KEY", "ODOO_URL")
 

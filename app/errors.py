@@ -18,6 +18,7 @@ from app.odoo.client import (
     SessionExpired,
     UserError,
 )
+from app.platform.store import StoreError
 from app.security import (
     INSECURE_COOKIE_MESSAGE,
     current_location,
@@ -47,6 +48,8 @@ AUTH_KEYS = ("odoo_sid", "user_id", "username", "user_name", "partner_id", "tz",
 # Environment.companies): a company was taken from the user after the login.
 UNAUTHORIZED_COMPANIES = "Access to unauthorized or invalid companies."
 COMPANIES_CHANGED = "Your companies changed in Odoo. Log in again to see them."
+STORE_OUT = ("Fieldkit's shared store can't be reached right now. Nothing was changed; please "
+             "try again in a minute.")
 
 
 def error_response(status, message=None, **extra):
@@ -112,6 +115,16 @@ def handle_missing(error):
     return error_response(404, error.user_message)
 
 
+def handle_store_unavailable(error):
+    """A write that needs the shared store (timer, draft plan, links, idempotency) while it is
+    out: nothing was done. Pages that only read it render without it instead."""
+    log.error("store unavailable on %s %s: %s", request.method, request.path, error)
+    response = _back_with_message(STORE_OUT) or error_response(503, STORE_OUT,
+                                                               retry_url=_retry_url())
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def handle_user_error(error):
     log.info("odoo refused on %s: %s", request.path, error.message)
     return _back_with_message(error.user_message) or error_response(400, error.user_message)
@@ -171,6 +184,7 @@ def init_app(app):
     app.register_error_handler(UserError, handle_user_error)
     app.register_error_handler(OdooError, handle_odoo_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(StoreError, handle_store_unavailable)
     app.register_error_handler(InvalidInput, handle_invalid_input)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

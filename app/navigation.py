@@ -73,6 +73,7 @@ SECTIONS = (
     Section("inventory.index", "Stock", "stock", access="stock_access"),
     Section("customers.index", "Customers", "customers"),
     Section("dashboard.index", "Dashboard", "dashboard", roles=OFFICE_ROLES),
+    Section("invoices.index", "Invoices", "invoices", roles=OFFICE_ROLES),
     Section("team.technicians", "Team", "team", roles=MANAGER_ROLES),
     Section("dispatch.index", "Dispatch", "dispatch", roles=OFFICE_ROLES),
     Section("assets.index", "Assets", "assets", roles=OFFICE_ROLES),

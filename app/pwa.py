@@ -30,6 +30,7 @@ PRECACHE_STATIC = (
     "js/pwa.js",
     "js/form-draft.js",
     "js/outbox.js",
+    "js/checklist.js",
     "manifest.json",
     "icons/icon-192.png",
     "icons/icon-512.png",

@@ -38,6 +38,13 @@ class InvalidInput(BadRequest):
         self.field = field
 
 
+def whole_number(value):
+    """`value` (a form field) as an int when it is plain ASCII digits, else None. Not
+    `str.isdigit()`: "²".isdigit() is True and int("²") raises."""
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def check_text(value, label="The text", *, max_chars=MAX_TEXT_CHARS, required=False):
     """`value` stripped, or InvalidInput when it is too long (or empty and required).
 

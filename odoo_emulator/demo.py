@@ -791,6 +791,42 @@ class Seeder:
         self.seed_timesheets()
         self.seed_second_company()
         self.seed_oca_addons()
+        if "account.move" in self.state.registry.classes:
+            self.seed_accounting()
+
+    def seed_accounting(self):
+        """The main company's chart as l10n_generic_coa leaves it (the recorded 16 database got
+        it installed; 18 had it): the customer invoice journal, Bank and Cash with their manual
+        inbound method. The second company has none (its invoices are refused, as Odoo refuses
+        a company without a sale journal). Last, so the ids seeded before stay the same."""
+        acc = {code: self.create("account.account", {"code": code, "name": name,
+                                                     "account_type": kind})
+               for code, name, kind in (("121000", "Account Receivable", "asset_receivable"),
+                                        ("400000", "Product Sales", "income"),
+                                        ("101401", "Bank", "asset_cash"),
+                                        ("101501", "Cash", "asset_cash"))}
+        self.create("account.journal", {"name": "Customer Invoices", "code": "INV",
+                                        "type": "sale", "sequence": 5,
+                                        "default_account_id": acc["400000"],
+                                        "company_id": self.company})
+        for seq, (name, code, account) in enumerate((("Bank", "BNK1", "101401"),
+                                                     ("Cash", "CSH1", "101501")), 6):
+            journal = self.create("account.journal", {"name": name, "code": code,
+                                                      "type": name.lower(), "sequence": seq,
+                                                      "default_account_id": acc[account],
+                                                      "company_id": self.company})
+            self.create("account.payment.method.line", {"name": "Manual", "journal_id": journal,
+                                                        "payment_type": "inbound"})
+        # Invoices of confirmed orders, made as sale's wizard makes them: tech1's a draft (he
+        # may not post), tech2's and the office's posted (the office's is its oldest order).
+        wizard = self.env["sale.advance.payment.inv"]
+        for login, post in (("tech1", False), ("tech2", True), ("office", True)):
+            found = self.env["sale.order"]._search([("user_id", "=", self.users[login]),
+                                                    ("state", "in", ["sale", "done"])],
+                                                   limit=1, order="id", check=False)
+            move = wizard._invoice_order(found[0]) if found else None
+            if move and post:
+                self.env["account.move"].action_post([move])
 
     def seed_archived(self):
         """Archived records every real database has (OdooBot's partner, the public user, the

@@ -73,10 +73,14 @@ TECH_GROUPS = ["base.group_user", "fieldservice.group_fsm_user_own",
 OFFICE_GROUPS = ["base.group_user", "base.group_partner_manager", "fieldservice.group_fsm_user",
                  "sales_team.group_sale_salesman_all_leads", "stock.group_stock_user",
                  "helpdesk_mgmt.group_helpdesk_user"]
+# The manager invoices (Invoicing / Billing, "Invoicing" from 18); office and technicians do not,
+# like office1 and tech1 of the recordings (i_*).
 MANAGER_GROUPS = ["base.group_user", "base.group_partner_manager",
                   "fieldservice.group_fsm_manager", "sales_team.group_sale_manager",
-                  "stock.group_stock_manager", "helpdesk_mgmt.group_helpdesk_manager"]
-ADMIN_GROUPS = [g for g in GROUPS if not g.startswith("account.")]
+                  "stock.group_stock_manager", "helpdesk_mgmt.group_helpdesk_manager",
+                  "account.group_account_invoice"]
+ADMIN_GROUPS = [g for g in GROUPS if not g.startswith("account.")] + [
+    "account.group_account_invoice"]
 
 USER = "base.group_user"
 SYSTEM = "base.group_system"
@@ -178,7 +182,9 @@ ACL = {
 
 def acl_for(version):
     """The ACL table of a version: 19 lets internal users edit (not create) contacts."""
-    acl = dict(ACL)
+    from .models import account  # its own table (models/account.py), merged here
+
+    acl = {**ACL, **account.ACL}
     if version >= 19:
         acl["res.partner"] = [(USER, "rw")] + ACL["res.partner"][1:]
     return acl
@@ -274,4 +280,7 @@ def rules_for(version):
         rules["fsm.order"] = [(FSM_OWN, _fsm_own), (FSM_USER, _true)]
     for model, pred in COMPANY_RULES.items():
         rules[model] = [(None, pred), *rules.get(model, [])]
+    from .models import account
+
+    rules.update(account.rules())
     return rules

@@ -43,9 +43,10 @@ def emulator():
 def clear_config_caches():
     """Forget what the app caches per process about Odoo's configuration (order stages,
     technicians, working hours): after an emulator reset, ids may differ."""
-    from app.services import dispatch, jobs, planning
+    from app.services import checklists, dispatch, jobs, planning
 
     jobs.clear_stage_cache()
+    checklists.clear_cache()
     dispatch.clear_caches()
     planning.clear_caches()
 

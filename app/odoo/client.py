@@ -37,6 +37,7 @@ from app.odoo.errors import (  # noqa: F401  (callers import them from the clien
     UserError,
     ValidationError,
     WrongTwoFactorCode,
+    error_kind,
 )
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,82 @@ class OdooCall:
                 raise ValueError(f"parallel() runs reads only, not call{self.args[:2]!r}")
         elif self.method not in PARALLEL_METHODS:
             raise ValueError(f"parallel() runs reads only, not {self.method!r}")
+
+
+# --- Observers: every RPC, told to whoever listens (metrics, logs, the audit trail) -------------
+
+@dataclass(frozen=True)
+class RpcEvent:
+    """One RPC attempt as the platform sees it. `model` and `method` name what was called
+    (`model` is "" for a route that is not a model's method, `method` is then the route), never
+    a record; `record_ids` are the records a write named or created (for the audit trail)."""
+
+    model: str
+    method: str
+    seconds: float
+    error: OdooError | None = None
+    write: bool = False
+    record_ids: tuple = ()
+    request_id: str | None = None
+
+    @property
+    def outcome(self):
+        """"ok" or the error's kind (`errors.error_kind`)."""
+        return "ok" if self.error is None else error_kind(self.error)
+
+
+_observers = []
+
+
+def observe(callback):
+    """Call `callback(event: RpcEvent)` after every RPC attempt of every client (once per
+    callback however often it is registered). Callbacks run on the calling thread (a pool
+    thread for `parallel()`): they must be quick and must not raise."""
+    if callback not in _observers:
+        _observers.append(callback)
+
+
+def _notify(event):
+    for callback in _observers:
+        try:
+            callback(event)
+        except Exception:  # noqa: BLE001 (an observer never breaks a call)
+            log.exception("RPC observer %r failed", callback)
+
+
+def _ids(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,)
+    if isinstance(value, list | tuple) and value and all(
+            isinstance(item, int) and not isinstance(item, bool) for item in value):
+        return tuple(value)
+    return ()
+
+
+def describe_call(path, params, result=None):
+    """(model, method, record ids) of one RPC, whichever protocol carried it: the web client's
+    call_kw, /jsonrpc execute_kw, or JSON-2 (`/json/2/<model>/<method>`). Record ids: the first
+    positional argument when it is ids (write, unlink, actions), the answer of a create."""
+    path = path.split("?", 1)[0]
+    model, method, args = "", path, ()
+    if path.startswith("/web/dataset/call_kw/"):
+        model, method, args = params.get("model", ""), params.get("method", ""), \
+            params.get("args") or ()
+    elif path.startswith("/json/2/"):
+        model, _, method = path[len("/json/2/"):].partition("/")
+        args = (params.get("ids"),) if params.get("ids") is not None else ()
+    elif path == "/jsonrpc":
+        service, rpc_method = params.get("service", ""), params.get("method", "")
+        rpc_args = params.get("args") or []
+        if service == "object" and rpc_method in ("execute_kw", "execute") and len(rpc_args) > 4:
+            model, method = rpc_args[3], rpc_args[4]
+            args = rpc_args[5] if len(rpc_args) > 5 else ()
+        else:
+            method = f"{service}.{rpc_method}"
+    ids = _ids(args[0]) if args else ()
+    if method == "create":
+        ids = _ids(result)
+    return str(model), str(method), ids
 
 
 # --- Transport --------------------------------------------------------------------------------
@@ -144,7 +221,7 @@ class OdooAPI:
     _ids = itertools.count(1)
 
     def __init__(self, base_url, db, timeout=(5, 8), session_id=None, context=None,
-                 version=None, max_retries=2, write_timeout=None):
+                 version=None, max_retries=2, write_timeout=None, request_id=None):
         self.base_url = base_url.rstrip("/")
         self.db = db
         # (connect, read) for reads and login; writes wait `write_timeout` for the answer.
@@ -156,6 +233,8 @@ class OdooAPI:
         self.max_retries = max_retries
         self.rpc_count = 0
         self.rpc_seconds = 0.0
+        # Sent to Odoo as X-Request-Id, so one action can be followed in both logs.
+        self.request_id = request_id
 
     # -- envelope ------------------------------------------------------------------------------
 
@@ -209,21 +288,24 @@ class OdooAPI:
                 f"HTTP {response.status_code} from Odoo", code=response.status_code,
                 should_retry=response.status_code in RETRYABLE_STATUSES,
                 # A gateway timeout: the proxy gave up waiting, Odoo may still apply the call.
-                reached=response.status_code == 504,
+                reached=response.status_code == 504, timed_out=response.status_code == 504,
             )
         return response
 
     def _post(self, url, timeout=None, **kwargs):
         """POST with this client's timeouts; the one place transport failures are classified."""
+        if self.request_id:
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), "X-Request-Id": self.request_id}
         try:
             return http_session().post(url, timeout=timeout or self.timeout, **kwargs)
         except requests.ConnectTimeout as exc:
             # The request never reached Odoo: safe to try again.
-            raise OdooUnavailable(f"connect timeout: {exc}", should_retry=True) from exc
+            raise OdooUnavailable(f"connect timeout: {exc}", should_retry=True,
+                                  timed_out=True) from exc
         except requests.ReadTimeout as exc:
             # Odoo may still be working on it; retrying would double the wait on a slow server.
             raise OdooUnavailable(f"read timeout: {exc}", should_retry=False, reached=True,
-                                  user_message=NOT_ANSWERING) from exc
+                                  timed_out=True, user_message=NOT_ANSWERING) from exc
         except requests.ConnectionError as exc:
             raise OdooUnavailable(f"connection failed: {exc}", should_retry=True) from exc
         except requests.RequestException as exc:
@@ -239,10 +321,12 @@ class OdooAPI:
         timeout = self.timeout if quick else (self.timeout[0], self.write_timeout)
         for attempt in itertools.count():
             started = time.perf_counter()
+            result = error = None
             try:
                 response = self._send(path, params, timeout, headers=headers)
                 result = self._parse(response)
             except OdooUnavailable as exc:
+                error = exc
                 if exc.reached and not quick:
                     self._outcome_unknown(exc)
                 if not (idempotent and exc.should_retry and attempt < self.max_retries):
@@ -250,15 +334,25 @@ class OdooAPI:
                 delay = self._sleep_seconds(attempt)
                 log.warning("odoo %s failed (%s), retry %d in %.2fs", path, exc, attempt + 1,
                             delay)
-                time.sleep(delay)
+            except OdooError as exc:
+                error = exc
+                raise
             else:
                 self._adopt_session_cookie(path, response)
                 return result
             finally:
-                elapsed = time.perf_counter() - started
-                self.rpc_count += 1
-                self.rpc_seconds += elapsed
-                log.debug("odoo rpc %s %.1fms", path, elapsed * 1000)
+                self._count(time.perf_counter() - started, path, params, result, error,
+                            write=not idempotent)
+            time.sleep(delay)
+
+    def _count(self, seconds, path, params, result=None, error=None, write=False):
+        """Add one RPC to this client's counters and tell the observers."""
+        self.rpc_count += 1
+        self.rpc_seconds += seconds
+        if _observers:
+            model, method, ids = describe_call(path, params, result)
+            _notify(RpcEvent(model, method, seconds, error, write, ids if write else (),
+                             self.request_id))
 
     @staticmethod
     def _outcome_unknown(exc):
@@ -311,20 +405,26 @@ class OdooAPI:
         headers = self.client_address_headers()
         if user_agent:
             headers["User-Agent"] = user_agent
+        if self.request_id:
+            headers["X-Request-Id"] = self.request_id
         started = time.perf_counter()
+        error = None
         try:
             response = http_session().request(
                 method, self.base_url + path, data=data, cookies=cookies, headers=headers,
                 allow_redirects=False, timeout=(self.timeout[0], self.write_timeout))
         except requests.ConnectTimeout as exc:
-            raise OdooUnavailable(f"connect timeout: {exc}") from exc
+            error = OdooUnavailable(f"connect timeout: {exc}", timed_out=True)
+            raise error from exc
         except requests.ReadTimeout as exc:
-            raise OdooUnavailable(f"read timeout: {exc}", user_message=NOT_ANSWERING) from exc
+            error = OdooUnavailable(f"read timeout: {exc}", user_message=NOT_ANSWERING,
+                                    timed_out=True)
+            raise error from exc
         except requests.RequestException as exc:
-            raise OdooUnavailable(f"request failed: {exc}") from exc
+            error = OdooUnavailable(f"request failed: {exc}")
+            raise error from exc
         finally:
-            self.rpc_count += 1
-            self.rpc_seconds += time.perf_counter() - started
+            self._count(time.perf_counter() - started, path, {}, error=error)
         if response.status_code >= 500:
             raise OdooUnavailable(f"HTTP {response.status_code} from {path}",
                                   code=response.status_code)
@@ -421,7 +521,8 @@ class OdooAPI:
     def _worker(self):
         """A copy bound to the same user and session, with its own counters, for one thread."""
         return OdooAPI(self.base_url, self.db, timeout=self.timeout, session_id=self.session_id,
-                       context=self.context, version=self.version, max_retries=self.max_retries)
+                       context=self.context, version=self.version, max_retries=self.max_retries,
+                       write_timeout=self.write_timeout, request_id=self.request_id)
 
     def parallel(self, calls, *, return_errors=False):
         """Run independent reads at the same time; their results in the order of `calls`.
@@ -502,7 +603,12 @@ def new_client(session_id=None, context=None, version=None):
     return OdooAPI(config["ODOO_URL"], config["ODOO_DB"], timeout=config["ODOO_TIMEOUT"],
                    session_id=session_id, context=context, version=version,
                    max_retries=config["ODOO_MAX_RETRIES"],
-                   write_timeout=config.get("ODOO_WRITE_TIMEOUT"))
+                   write_timeout=config.get("ODOO_WRITE_TIMEOUT"), request_id=current_request_id())
+
+
+def current_request_id():
+    """The id of the request being served (set by app/platform/request_log.py), or None."""
+    return g.get("request_id") if has_request_context() else None
 
 
 def get_odoo():

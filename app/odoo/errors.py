@@ -2,7 +2,7 @@
 
 `message` and `debug` are the server's and for logs; `user_message` is safe to show.
 """
-
+import re
 
 # --- Errors -----------------------------------------------------------------------------------
 
@@ -37,9 +37,12 @@ class OdooUnavailable(OdooError):
 
     default_user_message = "Odoo can't be reached right now. Please try again in a moment."
 
-    def __init__(self, message="", *, should_retry=False, reached=False, **kwargs):
+    def __init__(self, message="", *, should_retry=False, reached=False, timed_out=False,
+                 **kwargs):
         super().__init__(message, **kwargs)
         self.should_retry = should_retry
+        # A connect, read or gateway timeout (rather than a refusal or garbage).
+        self.timed_out = timed_out
         # The request reached Odoo and no answer came back (read timeout, gateway timeout).
         self.reached = reached
         # Set by `_rpc` for a write that `reached` Odoo: it may or may not have been applied.
@@ -111,7 +114,9 @@ class UserError(OdooError):
     """A business rule refused the request. Odoo writes its message for people: show it."""
 
     def __init__(self, message="", **kwargs):
-        kwargs.setdefault("user_message", message or None)
+        # Runs of spaces come from the source's line continuations (fieldservice_activity's
+        # "before<21 spaces>completing this order."): one space for people.
+        kwargs.setdefault("user_message", re.sub(r"[ \t]{2,}", " ", message) if message else None)
         super().__init__(message, **kwargs)
 
 
@@ -132,3 +137,16 @@ ERROR_CLASSES = {
     "odoo.exceptions.Warning": UserError,
 }
 SESSION_EXPIRED_CODE = 100
+
+
+def error_kind(exc):
+    """A short, bounded name for what went wrong (metrics and logs): timeout, unavailable,
+    session, access, missing, user_error or other."""
+    if isinstance(exc, OdooUnavailable):
+        return "timeout" if exc.timed_out else "unavailable"
+    for cls, kind in ((SessionExpired, "session"), (AccessDenied, "access"),
+                      (AccessError, "access"), (MissingError, "missing"),
+                      (UserError, "user_error")):
+        if isinstance(exc, cls):
+            return kind
+    return "other"

@@ -24,6 +24,7 @@ from app.odoo.client import (
     OdooError,
     OdooUnavailable,
     UserError,
+    current_request_id,
 )
 
 # The names JSON-2 expects for positional arguments; "ids" is sent as the record ids.
@@ -53,9 +54,10 @@ class IntegrationAPI(OdooAPI):
     web_session = False
 
     def __init__(self, base_url, db, login, api_key, *, timeout=(5, 20), version=None,
-                 max_retries=2, context=None, write_timeout=None):
+                 max_retries=2, context=None, write_timeout=None, request_id=None):
         super().__init__(base_url, db, timeout=timeout, version=version,
-                         max_retries=max_retries, context=context, write_timeout=write_timeout)
+                         max_retries=max_retries, context=context, write_timeout=write_timeout,
+                         request_id=request_id)
         self.login = login
         self.api_key = api_key
         self.uid = None
@@ -156,4 +158,5 @@ def integration_client():
     return IntegrationAPI(config["ODOO_URL"], config["ODOO_DB"], login, key,
                           timeout=config["ODOO_TIMEOUT"], max_retries=config["ODOO_MAX_RETRIES"],
                           context={"tz": config["DEFAULT_TZ"]},
-                          write_timeout=config.get("ODOO_WRITE_TIMEOUT"))
+                          write_timeout=config.get("ODOO_WRITE_TIMEOUT"),
+                          request_id=current_request_id())

@@ -30,6 +30,7 @@ import time
 from flask import current_app, g, jsonify, make_response, request, session
 
 from app.odoo.client import OUTCOME_UNKNOWN
+from app.platform import metrics
 from app.platform.store import StoreError, get_store
 
 HEADER = "Idempotency-Key"
@@ -58,6 +59,7 @@ def _store_key(key):
 
 
 def _refuse(status, message):
+    metrics.count(metrics.OUTBOX, outcome="conflict" if status == 409 else "refused")
     return make_response(jsonify(success=False, error=message), status)
 
 
@@ -92,6 +94,8 @@ def before_request():
 
 def _replay(kept):
     saved = json.loads(kept)
+    # A kept 409 is the "outcome unknown" answer: a conflict for the user to settle.
+    metrics.count(metrics.OUTBOX, outcome="conflict" if saved["status"] == 409 else "duplicate")
     response = make_response(base64.b64decode(saved["body"]), saved["status"])
     for name, value in saved["headers"].items():
         response.headers[name] = value
@@ -103,6 +107,9 @@ def after_request(response):
     store_key = g.pop("idempotency_key", None)
     if store_key is None:
         return response
+    status = response.status_code
+    metrics.count(metrics.OUTBOX, outcome="applied" if status < 400 else "conflict"
+                  if status == 409 else "refused" if status < 500 else "failed")
     try:
         if g.pop("odoo_outcome_unknown", False) and response.status_code >= 500:
             get_store().set(store_key, json.dumps(_unknown_answer()),

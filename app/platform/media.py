@@ -35,7 +35,7 @@ from flask import current_app, has_app_context
 from markupsafe import Markup
 
 from app.odoo.client import OdooError
-from app.platform import chatter
+from app.platform import chatter, metrics
 from app.platform.actions import ActionRefused
 from app.platform.s3_service import StorageError, make_key
 from app.platform.uploads import UploadRejected, check_photo, sniff_video_type
@@ -176,12 +176,15 @@ def collect(messages: list[dict], rec: RecordRef, storage) -> dict:
     Only references bound to ``rec`` count; their lines are removed from the message's body.
     Anything else (typed text, another record's reference, a guessed key) stays plain text.
     :returns: ``{"photos": [...], "videos": [...], "signatures": [...], "files": [...]}``, each
-        item ``{kind, url, content_type, author, date}``, newest first; unsignable ones skipped.
+        item ``{kind, url, content_type, author, date, caption}`` (``caption``: the note's own
+        text, e.g. "1 photo added for “Clean the burner”"), newest first; unsignable ones
+        skipped.
     """
     found = {f"{k}s": [] for k in KINDS}
     seen = set()
     for msg in messages:
         msg["media"] = []
+        caption = " ".join(MARKER_RE.sub("", msg.get("text") or "").split())
         for kind, token in MARKER_RE.findall(msg.get("text") or ""):
             key = unbind(rec, token, storage)
             if key is None:
@@ -199,6 +202,7 @@ def collect(messages: list[dict], rec: RecordRef, storage) -> dict:
                 "content_type": content_type_of(key),
                 "author": msg.get("author") or "",
                 "date": msg.get("date"),
+                "caption": caption,
             }
             msg["media"].append(item)
             found[f"{kind}s"].append(item)
@@ -242,9 +246,16 @@ def check_photos(files) -> list[tuple[str, bytes, str]]:
     return [(name, data, check_photo(data, name)) for name, data in files]
 
 
-def add_photos(odoo, version: int, rec: RecordRef, checked, storage, *, by=None) -> str:
+def photo_caption(count: int, about: str | None = None) -> str:
+    """The summary of a photo note: "2 photos added", or "1 photo added for “<about>”"."""
+    return f"{_plural(count, 'photo')} added" + (f" for “{about}”" if about else "")
+
+
+def add_photos(odoo, version: int, rec: RecordRef, checked, storage, *, by=None,
+               about=None) -> str:
     """Store photos (from :func:`check_photos`) under ``<folder>/photos/`` and note them
-    (`by`: who added them, when the note's author is not that person).
+    (`by`: who added them, when the note's author is not that person; `about`: what they show,
+    e.g. a checklist step, named in the note as :func:`photo_caption` writes it).
 
     Call after checking the user may change the record. Nothing stays stored if the note fails.
     :raises StorageError: / :raises ActionRefused: / OdooError.
@@ -254,8 +265,9 @@ def add_photos(odoo, version: int, rec: RecordRef, checked, storage, *, by=None)
         for name, data, content_type in checked:
             key = make_key(f"{rec.folder}/photos", name or "photo", content_type)
             storage.put_object(key, data, content_type)
+            metrics.UPLOAD_BYTES.labels("photo").inc(len(data))
             keys.append(key)
-        summary = f"{_plural(len(keys), 'photo')} added" + (f" by {by}" if by else "")
+        summary = photo_caption(len(keys), about) + (f" by {by}" if by else "")
         refs = [bind(rec, storage.reference(k)) for k in keys]
         chatter.post_note(odoo, version, rec.model, rec.res_id, note_html(summary, "photo", refs))
     except (StorageError, ActionRefused, OdooError):
@@ -312,6 +324,7 @@ def _limited(chunks, max_bytes):
         total += len(chunk)
         if total > max_bytes:
             raise VideoTooLarge(max_bytes)
+        metrics.UPLOAD_BYTES.labels("video").inc(len(chunk))
         yield chunk
 
 
@@ -323,6 +336,7 @@ def store_signature(rec: RecordRef, png: bytes, storage) -> tuple[str, str]:
     """
     key = make_key(f"{rec.folder}/signatures", "signature.png", "image/png")
     storage.put_object(key, png, "image/png")
+    metrics.UPLOAD_BYTES.labels("signature").inc(len(png))
     return key, bind(rec, storage.reference(key))
 
 

@@ -91,3 +91,18 @@ def html_to_text(html) -> str:
 def is_blank_html(html) -> bool:
     """True when an HTML field has no visible text (Odoo stores "<p><br></p>" for empty)."""
     return not html_to_text(html)
+
+
+def list_items(html) -> list[str]:
+    """The visible text of each item of the HTML lists in a fragment (nested lists flattened,
+    empty items left out), e.g. the steps of an order's to-do."""
+    if not html or "<li" not in str(html).lower():
+        return []
+    parts = re.split(r"<li\b[^>]*>", str(html), flags=re.IGNORECASE)[1:]
+    items = []
+    for part in parts:
+        part = re.split(r"</li\s*>|<[uo]l\b", part, maxsplit=1, flags=re.IGNORECASE)[0]
+        text = " ".join(html_to_text(part).split())
+        if text:
+            items.append(text)
+    return items

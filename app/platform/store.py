@@ -9,6 +9,8 @@ Values are strings; every key has a lifetime (nothing is kept forever). Callers 
 keys (`throttle:`, `idem:`, `sms:` ...). A store that cannot be reached raises `StoreError`:
 the caller decides whether to fail open or closed.
 """
+import functools
+import logging
 import os
 import random
 import sqlite3
@@ -16,6 +18,10 @@ import threading
 import time
 
 from flask import current_app
+
+from app.platform.metrics import timed_store_operation
+
+log = logging.getLogger(__name__)
 
 _EXTENSION_KEY = "fieldkit_store"
 
@@ -25,7 +31,19 @@ class StoreError(RuntimeError):
 
 
 class Store:
-    """The interface. `ttl_seconds` are whole seconds, at least 1."""
+    """The interface. `ttl_seconds` are whole seconds, at least 1.
+
+    Every implementation's interface methods are timed and their failures counted
+    (`fieldkit_store_*` metrics) without a line of their own: `__init_subclass__` wraps them.
+    """
+
+    OPERATIONS = ("incr", "ttl", "get", "set", "delete")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.OPERATIONS:
+            if name in cls.__dict__:
+                setattr(cls, name, _timed(name, cls.__dict__[name]))
 
     def incr(self, key, ttl_seconds):
         """Add one to the counter `key` and return the new value. The counter's lifetime
@@ -48,6 +66,14 @@ class Store:
     def delete(self, key):
         """Remove `key` (absent keys are fine)."""
         raise NotImplementedError
+
+
+def _timed(name, method):
+    @functools.wraps(method)
+    def timed(self, *args, **kwargs):
+        with timed_store_operation(name):
+            return method(self, *args, **kwargs)
+    return timed
 
 
 class SQLiteStore(Store):
@@ -161,7 +187,10 @@ class SQLiteStore(Store):
 
 class MemoryStore(Store):
     """This process's own memory: what a caller falls back to while the shared store is out
-    (the login throttle: counts per process rather than none). Thread-safe; nothing shared."""
+    (the login throttle: counts per process rather than none). Thread-safe; nothing shared.
+    Not timed: the store metrics are about the shared store."""
+
+    OPERATIONS = ()
 
     def __init__(self):
         self._data = {}
@@ -211,26 +240,34 @@ class MemoryStore(Store):
 
 
 class RedisStore(Store):
-    """Redis (REDIS_URL), shared by every host. Short socket timeouts: a slow store must not
-    hold a page for long."""
+    """Redis (REDIS_URL), shared by every host. A slow or dead store must not hold pages: one
+    short attempt (`timeout`, STORE_TIMEOUT), and after a failure this process skips Redis
+    for `retry_after` seconds (STORE_RETRY_AFTER), raising StoreError at once, so a page
+    reading the store for each of its job cards waits one timeout, not one per card."""
 
     # INCR, and start the window's clock only on the first increment (atomic in Redis).
     _INCR = ("local v = redis.call('INCR', KEYS[1]) "
              "if v == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return v")
 
-    def __init__(self, url, timeout=2.0):
+    def __init__(self, url, timeout=0.5, retry_after=30.0):
         import redis  # imported here: only deployments with REDIS_URL need the package
 
         self._errors = (redis.RedisError,)
+        self.retry_after = retry_after
+        self._skip_until = 0.0
         self.client = redis.Redis.from_url(url, socket_timeout=timeout,
                                            socket_connect_timeout=timeout,
                                            decode_responses=True, health_check_interval=30)
         self._incr = self.client.register_script(self._INCR)
 
     def _run(self, operation, *args, **kwargs):
+        if time.monotonic() < self._skip_until:
+            raise StoreError("Redis store skipped for a while after a failure")
         try:
             return operation(*args, **kwargs)
         except self._errors as exc:
+            self._skip_until = time.monotonic() + self.retry_after
+            log.warning("Redis store failed, skipped for %ss: %s", self.retry_after, exc)
             raise StoreError(f"Redis store operation failed: {exc}") from exc
 
     def incr(self, key, ttl_seconds):
@@ -254,7 +291,8 @@ class RedisStore(Store):
 def create_store(config, instance_path):
     """The store the configuration asks for: Redis when REDIS_URL is set, else SQLite."""
     if config.get("REDIS_URL"):
-        return RedisStore(config["REDIS_URL"], timeout=config.get("STORE_TIMEOUT", 2.0))
+        return RedisStore(config["REDIS_URL"], timeout=config.get("STORE_TIMEOUT", 0.5),
+                          retry_after=config.get("STORE_RETRY_AFTER", 30.0))
     path = config.get("STORE_PATH") or os.path.join(instance_path, "fieldkit-store.sqlite3")
     return SQLiteStore(path, timeout=config.get("STORE_TIMEOUT", 2.0) + 3)
 

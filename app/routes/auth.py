@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired, Regexp
 
 from app.navigation import OFFICE_ROLES, nav_sections
 from app.odoo.client import AccessDenied, OdooError, TwoFactorExpired
-from app.platform import login_throttle
+from app.platform import login_throttle, metrics
 from app.security import (
     INSECURE_COOKIE_MESSAGE,
     insecure_cookie_transport,
@@ -99,17 +99,21 @@ def login():
             with login_throttle.login_attempt(login_name, request.remote_addr):
                 user = auth.log_in(login_name, form.password.data, form.chosen_database)
         except auth.CodeNeeded as exc:
+            metrics.count_login("two_factor")
             two_factor.hold(exc.pending)
             return redirect(url_for("auth.login_code", next=request.args.get("next")))
         except login_throttle.TooManyAttempts as exc:
             log.warning("login throttled for %r from %s", login_name, request.remote_addr)
+            metrics.count_login("throttled")
             form.form_errors.append(exc.user_message)
             status = 429
         except OdooError as exc:  # wrong password, 2FA, Odoo down, unknown database...
+            metrics.count_login(error=exc)
             log.log(logging.INFO if isinstance(exc, AccessDenied) else logging.WARNING,
                     "login refused for %r: %s %s", login_name, exc.odoo_name, exc)
             form.form_errors.append(exc.user_message)
         else:
+            metrics.count_login()
             auth.start_session(user)
             # The home depends on the role, known only now.
             return redirect(safe_next(request.args.get("next"), home_url()))
@@ -139,13 +143,16 @@ def login_code():
             flash(exc.user_message, "warning")
             return redirect(url_for("auth.login", next=request.args.get("next")))
         except login_throttle.TooManyAttempts as exc:
+            metrics.count_login("throttled")
             form.form_errors.append(exc.user_message)
             status = 429
         except OdooError as exc:  # wrong or reused code, Odoo down
+            metrics.count_login(error=exc)
             log.info("two-factor code refused for %r: %s", pending["login"], exc)
             two_factor.hold(pending)  # Odoo may have rotated its half-done session
             form.form_errors.append(exc.user_message)
         else:
+            metrics.count_login()
             auth.start_session(user)
             response = redirect(safe_next(request.args.get("next"), home_url()))
             return two_factor.remember_device(response, pending["login"], device) \

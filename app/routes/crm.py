@@ -184,7 +184,9 @@ def create():
             odoo, viewer, request.form, job=job,
             job_url=url_for("jobs.detail", id=job["id"], _external=True) if job else "")
     except REFUSALS as exc:
-        form = dict(request.form.items(), job=job["name"] if job else "")
+        # The job as found, never as typed: the form links to it (url_for needs a number).
+        form = dict(request.form.items(), job=job["name"] if job else "",
+                    job_id=job["id"] if job else "")
         return render_template("crm/new.html", form=form, error=exc.user_message,
                                error_field=getattr(exc, "field", None)), 422
     if warning:

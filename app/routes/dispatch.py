@@ -21,7 +21,7 @@ from flask import (
 
 from app.errors import error_response
 from app.odoo.client import get_odoo
-from app.platform.store import get_store
+from app.platform.store import StoreError, get_store
 from app.security import is_safe_redirect, login_required, role_required, wants_json
 from app.services import live, planning
 from app.services.viewer import Viewer
@@ -64,7 +64,13 @@ def index():
     viewer = _viewer()
     view = "week" if request.args.get("view") == "week" else "day"
     day = planning.parse_day(request.args.get("day"), viewer.tz)
-    draft = planning.read_draft(get_store(), planning.plan_key(get_odoo(), viewer))
+    try:
+        draft = planning.read_draft(get_store(), planning.plan_key(get_odoo(), viewer))
+    except StoreError:
+        draft = []
+        if _planning():
+            flash("The draft plan can't be read right now (Fieldkit's shared store is out): "
+                  "the published plan is shown.", "warning")
     data = planning.load_plan(get_odoo(), viewer, day, view=view,
                               draft=draft if _planning() else None)
     return render_template("dispatch/plan.html", planning=_planning(), draft_count=len(draft),

@@ -11,7 +11,7 @@ from app.odoo.client import get_odoo
 from app.platform.s3_service import get_storage
 from app.routes.helpers import act, signature_endpoint
 from app.security import login_required, role_required
-from app.services import dispatch, jobs, report, timer
+from app.services import checklists, dispatch, jobs, report, timer
 from app.services.viewer import Viewer
 
 bp = Blueprint("jobs", __name__)
@@ -26,10 +26,13 @@ def render_job_page(id, *, error=None, form=None, status=200):
     """The job page, with a refusal and what was typed (other blueprints' job actions too)."""
     odoo = get_odoo()
     job = jobs.job_detail(odoo, _viewer(), id, storage=get_storage(),
-                          nested=timer.detail_nested(odoo))
+                          **checklists.detail_reads(odoo, _viewer(), id))
+    checklist = checklists.build(odoo, _viewer(), job)
+    job["finish_checks"] += checklists.finish_checks(checklist, url_for("jobs.detail", id=id))
     page = render_template(
         "jobs/detail.html",
         job=job,
+        checklist=checklist,
         assign=dispatch.assign_form(get_odoo(), _viewer(), job, form),
         error=error,
         form=form or {},
@@ -121,7 +124,23 @@ def start(id):
 @login_required
 def finish(id):
     resolution = request.form.get("resolution", "")
-    return _act(id, timer.finish_job, resolution, form={"resolution": resolution})
+    return _act(id, checklists.finish_job, resolution, request.form.get("checklist"),
+                form={"resolution": resolution})
+
+
+@bp.post("/jobs/<int:id>/checklist/<int:activity_id>")
+@login_required
+def checklist_tick(id, activity_id):
+    return _act(id, checklists.tick, activity_id, request.form.get("do", ""),
+                _anchor=f"step-{activity_id}")
+
+
+@bp.post("/jobs/<int:id>/checklist/photo")
+@login_required
+def checklist_photo(id):
+    files = [(f.filename, f.read()) for f in request.files.getlist("photos")]
+    step = request.form.get("step", "")
+    return _act(id, checklists.add_step_photo, step, files, get_storage(), _anchor="checklist")
 
 
 @bp.post("/jobs/<int:id>/timer")

@@ -19,7 +19,7 @@ from app.odoo.client import get_odoo
 from app.odoo.integration import integration_client
 from app.openapi import document
 from app.platform.s3_service import get_storage
-from app.platform.store import get_store
+from app.platform.store import StoreError, get_store
 from app.routes.helpers import SIGNATURE_BODY, act, signature_endpoint
 from app.security import role_required
 from app.services import job_links, jobs
@@ -69,9 +69,13 @@ def revoke(id, link_id):
 
 
 def job_links_for(job_id):
-    """For the job page's partial (office roles): the job's links, from the store only."""
-    return job_links.links_for_job(get_store(), _server(), job_id,
-                                   session.get("tz") or _tz())
+    """For the job page's partial (office roles): the job's links, from the store only;
+    None when the store is out (the page says so and renders)."""
+    try:
+        return job_links.links_for_job(get_store(), _server(), job_id,
+                                       session.get("tz") or _tz())
+    except StoreError:
+        return None
 
 
 # --- the subcontractor --------------------------------------------------------------------------

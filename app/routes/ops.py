@@ -2,10 +2,10 @@
 store and S3 answer) and `/metrics` (Prometheus). No login: a load balancer, Docker and
 Prometheus call them. Neither probe says more than each part's state and time.
 """
-from flask import Blueprint, jsonify
+from flask import Blueprint, abort, jsonify, make_response
 
 from app.openapi import PUBLIC, document
-from app.platform import health
+from app.platform import health, metrics
 
 bp = Blueprint("ops", __name__)
 
@@ -36,5 +36,24 @@ def readyz():
     ready, parts = health.readiness()
     response = jsonify(status="ok" if ready else "unavailable", checks=parts)
     response.status_code = 200 if ready else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/metrics")
+def prometheus():
+    """Prometheus' text format, every gunicorn worker added up. Only for the bearer token
+    METRICS_TOKEN or an address in METRICS_ALLOW; 404 while neither is set."""
+    if not metrics.enabled():
+        abort(404)
+    if not metrics.allowed():
+        response = make_response("Metrics need the token (Authorization: Bearer ...) or an "
+                                 "allowed address.\n", 401)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        response.mimetype = "text/plain"
+        return response
+    body, content_type = metrics.exposition()
+    response = make_response(body)
+    response.headers["Content-Type"] = content_type
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -17,6 +17,7 @@ from app.platform.uploads import UploadRejected, max_video_bytes
 from app.routes.helpers import act, signature_endpoint
 from app.security import login_required
 from app.services import sales
+from app.validation import whole_number
 
 bp = Blueprint("sales", __name__)
 VIDEO_ENDPOINT = "sales.video"
@@ -93,7 +94,7 @@ def create():
         return message
 
     prefill = {"partner_id": form.get("partner_id"), "customer": form.get("customer", ""),
-               "job_id": form.get("job_id"), "job_name": form.get("job_name", ""),
+               "job_id": whole_number(form.get("job_id")), "job_name": form.get("job_name", ""),
                "opportunity_id": form.get("opportunity_id")}
     return act(run, lambda message, status: _render_new(prefill, error=message, form=form,
                                                          status=status),

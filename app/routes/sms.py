@@ -6,6 +6,7 @@ and customer pages; without JavaScript their "Text" links open the phone's own S
 from flask import Blueprint, jsonify, session
 
 from app.odoo.client import UserError, get_odoo
+from app.platform import metrics
 from app.security import login_required
 from app.services import sms
 from app.services.viewer import Viewer
@@ -30,12 +31,16 @@ def send():
     try:
         result = sms.send(get_odoo(), Viewer.from_session(session), payload)
     except sms.SmsError as exc:
+        metrics.count(metrics.SMS, outcome="rate_limited" if isinstance(exc, sms.RateLimited)
+                      else "refused" if exc.status < 500 else "failed")
         response = jsonify(success=False, error=exc.user_message, **exc.extra)
         if isinstance(exc, sms.RateLimited):
             response.headers["Retry-After"] = str(exc.extra.get("retry_after", 60))
         return response, exc.status
     except UserError as exc:  # e.g. Odoo finds the record's number invalid
+        metrics.count(metrics.SMS, outcome="refused")
         return jsonify(success=False, error=exc.user_message), 422
+    metrics.count(metrics.SMS, outcome=result.get("status", "sent"))
     return jsonify(success=True, **result)
 
 

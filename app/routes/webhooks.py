@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify, request
 from app.odoo.client import OdooError, OdooUnavailable, UserError
 from app.odoo.integration import IntegrationConfigError, integration_client
 from app.openapi import SIGNATURE, TWILIO_SIGNATURE, document
+from app.platform import metrics
 from app.platform.store import StoreError, get_store
 from app.services import rmm, sms
 from app.services.assets import AssetError
@@ -77,13 +78,18 @@ def _answer(act):
     """Run a webhook's action and answer as every webhook does: its result, a refusal, 503 when
     Odoo, the store or the integration user is unavailable (the sender may send it again), or
     502 with Odoo's message."""
+    source = {"webhooks.rmm_event": "rmm"}.get(request.endpoint, "twilio")
     try:
         result = act()
     except Refused as exc:
+        metrics.count(metrics.WEBHOOKS, source=source, outcome="refused")
         return jsonify(success=False, error=exc.user_message), exc.status
     except (OdooUnavailable, StoreError, IntegrationConfigError):
+        metrics.count(metrics.WEBHOOKS, source=source, outcome="unavailable")
         return jsonify(success=False, error="Fieldkit can't act on this event right now; "
                                             "please send it again later."), 503
     except OdooError as exc:
+        metrics.count(metrics.WEBHOOKS, source=source, outcome="odoo_error")
         return jsonify(success=False, error=exc.user_message), 502
+    metrics.count(metrics.WEBHOOKS, source=source, outcome=result.get("action", "done"))
     return jsonify(success=True, **result)

@@ -4,6 +4,7 @@ import time
 
 from flask import current_app, session
 
+from app import sessions
 from app.odoo import versions
 from app.odoo.client import (
     OdooError,
@@ -44,9 +45,15 @@ ACCESS_GROUPS = {
         ("manager", ("stock.group_stock_manager",)),
         ("user", ("stock.group_stock_user",)),
     ),
+    # Posting invoices, payments, the send wizard: Invoicing / Billing (16), Invoicing (18+);
+    # the accounting groups above it imply it (i_pay_wizard_create_office1).
+    "invoice_access": (
+        ("billing", ("account.group_account_invoice", "account.group_account_user",
+                     "account.group_account_manager")),
+    ),
 }
 ACCESS_DEFAULTS = {"role": "technician", "sales_access": "none", "crm_access": "none",
-                   "stock_access": "none"}
+                   "stock_access": "none", "invoice_access": "none"}
 DEFAULT_ROLE = ACCESS_DEFAULTS["role"]
 CACHE_SECONDS = 3600
 
@@ -195,17 +202,19 @@ def _user(odoo, info, login):
 def start_session(user):
     """Replace whatever the session held (no fixation) with the logged-in user."""
     session.clear()
-    session.update(user)
+    session.update(user, session_key=sessions.new_key())
     session.permanent = True
 
 
 def log_out():
-    """Destroy the Odoo session, then the Flask one, even when Odoo can't be told."""
+    """Destroy the Odoo session, then the Flask one, even when Odoo can't be told: the
+    session is marked ended, so its cookie sent again is no session (app/sessions.py)."""
     if session.get("odoo_sid"):
         try:
             get_odoo().logout()
         except OdooError as exc:
             log.info("odoo logout of %s failed: %s", session.get("username"), exc)
+    sessions.end(session.get("session_key"))
     session.clear()
 
 

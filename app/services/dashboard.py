@@ -1,6 +1,6 @@
 """The office dashboard: the day at a glance, from Odoo's own aggregates.
 
-At most 6 reads (`read_group` and `search_count`; 7 while the order stages are not cached),
+At most 8 reads (`read_group` and `search_count`; 9 while the order stages are not cached),
 sent together through `OdooAPI.parallel`, so the page costs about one Odoo round trip:
 
 1. today's field service orders by stage, technician and actual end (count, scheduled
@@ -10,7 +10,8 @@ sent together through `OdooAPI.parallel`, so the page costs about one Odoo round
 2. open unassigned orders; 3. open overdue orders (scheduled before the user's midnight);
 4. quotations waiting for confirmation (draft and sent) and their value per currency (shown
    with its symbol, as Odoo does; the currencies come with the login);
-5. the CRM pipeline's expected revenue by stage; 6. late transfers (as Odoo's "Late" filter).
+5. the CRM pipeline's expected revenue by stage; 6. late transfers (as Odoo's "Late" filter);
+7. jobs handed to the office to invoice; 8. unpaid posted customer invoices (issue 32).
 
 The sales, CRM and stock reads are left out for a user whose access to that app is "none"
 (session keys from login), and a refused read (AccessError) shows as "not available" rather
@@ -25,7 +26,7 @@ from datetime import datetime
 from app.odoo.client import AccessError, OdooCall, OdooError
 from app.platform import currency
 from app.platform import timezone as tzs
-from app.services import dispatch, jobs
+from app.services import dispatch, invoices, jobs
 
 QUOTE_STATES = ("draft", "sent")
 LATE_PICKING_STATES = ("assigned", "waiting", "confirmed")
@@ -84,6 +85,10 @@ def calls(viewer, access: Access, now: datetime, *, stages=False) -> dict[str, O
         out["late"] = OdooCall("search_count", "stock.picking", [
             ("scheduled_date", "<", tzs.to_odoo_datetime(now)),
             ("state", "in", LATE_PICKING_STATES)])
+    out["to_invoice"] = OdooCall("search_count", "fsm.order", dispatch.TO_INVOICE_DOMAIN)
+    if access.sales:  # salesmen read customer invoices (sale's rules); others: not available
+        out["unpaid"] = OdooCall("search_count", "account.move",
+                                 invoices.filter_domain(viewer, "unpaid", now=now))
     if stages:
         out["stages"] = jobs.stage_call()
     return out
@@ -151,7 +156,7 @@ def pipeline_summary(groups) -> list[dict]:
 
 
 def load_dashboard(odoo, viewer, access: Access, *, now: datetime | None = None) -> dict:
-    """Every number of the dashboard: ≤ 6 RPCs in one parallel round trip (7 with the stages).
+    """Every number of the dashboard: ≤ 8 RPCs in one parallel round trip (9 with the stages).
 
     A part Odoo refuses (AccessError) is None ("not available"); other errors fail the page
     as usual (503 for Odoo unreachable, login again for an expired session).
@@ -189,5 +194,7 @@ def load_dashboard(odoo, viewer, access: Access, *, now: datetime | None = None)
             groups, currency.lookup(odoo, [g.get("currency_id") for g in groups]))),
         "pipeline": part("pipeline", pipeline_summary),
         "late_transfers": part("late"),
+        "to_invoice": part("to_invoice"),
+        "unpaid": part("unpaid"),
         "access": access,
     }

@@ -25,6 +25,7 @@ from app.platform.listing import (
 )
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs
+from app.validation import whole_number
 
 PAGE_SIZE = 50
 PERSON_CACHE_SECONDS = 300
@@ -148,6 +149,7 @@ class JobFilters:
     overdue: bool = False
     priority: str = ""
     status: str = ""  # "open", "closed" or any
+    to_invoice: bool = False  # jobs handed to the office for invoicing (app/services/invoices)
     errors: tuple = field(default=(), compare=False)
 
     @classmethod
@@ -177,7 +179,7 @@ class JobFilters:
             stage=_parse_int(args.get("stage", ""), "Stage", errors),
             technician=technician, unassigned=unassigned,
             overdue=args.get("overdue") == "1", priority=priority, status=status,
-            errors=tuple(errors),
+            to_invoice=args.get("to_invoice") == "1", errors=tuple(errors),
         )
 
     # The list macros (_macros/lists.html) read these, as from a ListQuery.
@@ -191,7 +193,7 @@ class JobFilters:
         """True when anything narrows the list (for the empty state's wording)."""
         return bool(self.query.active or self.date_from or self.date_to or self.stage
                     or self.technician or self.unassigned or self.overdue or self.priority
-                    or self.status)
+                    or self.status or self.to_invoice)
 
 
 def overdue_domain(today_start_utc: str) -> list:
@@ -201,6 +203,11 @@ def overdue_domain(today_start_utc: str) -> list:
 
 def unassigned_domain() -> list:
     return [("person_id", "=", False)]
+
+
+# A job the technician could not invoice carries an open "To invoice" activity for the office
+# (app/services/invoices/from_job.py hand_to_office); done once the office invoices it.
+TO_INVOICE_DOMAIN = [("activity_ids.summary", "=", "To invoice")]
 
 
 def table_domain(filters: JobFilters, tz_name: str, today: date) -> list:
@@ -225,6 +232,8 @@ def table_domain(filters: JobFilters, tz_name: str, today: date) -> list:
         domain.append(("priority", "=", filters.priority))
     if filters.status:
         domain.append(("is_closed", "=", filters.status == "closed"))
+    if filters.to_invoice:
+        domain += TO_INVOICE_DOMAIN
     domain += search_domain(filters.q, SEARCH_FIELDS)
     return domain
 
@@ -318,9 +327,9 @@ def check_assignment(odoo, viewer, job_id: int, form: dict) -> tuple[dict, dict]
     raw_person = (form.get("person_id") or "").strip()
     person_id = None
     if raw_person:
-        if not raw_person.isdigit():
+        person_id = whole_number(raw_person)
+        if person_id is None:
             raise AssignError("Please choose a technician from the list.")
-        person_id = int(raw_person)
         if person_id not in {p["id"] for p in get_technicians(odoo, viewer)}:
             raise AssignError("That technician is not available any more. Please choose again.")
     start = _parse_local(form.get("start"), "Start", viewer.tz)

@@ -36,11 +36,37 @@ OPTIONAL_MODULES = {
     "fieldservice_project": "job time on the order's project",
     "fieldservice_timesheet": "job time linked to the order, total on the job page",
     "fieldservice_account_analytic": "job time on the location's analytic account",
+    # OCA add-on the job checklist reads and ticks (app/services/checklists.py)
+    "fieldservice_activity": "the job's checklist (activities), ticked on site",
 }
 TECHNICIAN_GROUP = "fieldservice.group_fsm_user_own"
 # "User: All Documents": implied by Dispatcher and Manager. A technician is a member of
 # TECHNICIAN_GROUP and not of this one (their highest Field Service group is Own Documents).
-ABOVE_TECHNICIAN_GROUP = "fieldservice.group_fsm_user"
+FSM_USER_GROUP = "fieldservice.group_fsm_user"
+# What --fix grants on fsm.activity (OCA fieldservice_activity), with the administrator's
+# consent: stock OCA gives the model to Field Service User and Manager only, so a technician
+# (own documents) is refused even the order's order_activity_ids, and completing any order
+# (action_complete reads its activities). Read and write (action_done / action_cancel write
+# the activity; Odoo has no right per method), no create or delete, limited by a rule to the
+# activities of orders assigned to the user's own worker. The second rule keeps Field Service
+# Users to every activity: their group implies the technicians' one, and Odoo ORs group rules.
+ACTIVITY_MODEL = "fsm.activity"
+ACTIVITY_ACCESS = "Fieldkit: fsm.activity for technicians (own orders)"
+ACTIVITY_OWN_RULE = "Fieldkit: activities of the technician's own orders"
+ACTIVITY_OWN_DOMAIN = "[('fsm_order_id.person_id.user_ids', '=', user.id)]"
+ACTIVITY_ALL_RULE = "Fieldkit: activities, every order (Field Service User)"
+ACTIVITY_GRANT = (
+    "On fsm.activity (Field Service Activity, OCA fieldservice_activity) --fix adds:\n"
+    f"  - an access right \"{ACTIVITY_ACCESS}\": group Field Service / User (only own "
+    "documents), read and write (write is what action_done and action_cancel need); no "
+    "create, no delete;\n"
+    f"  - a record rule \"{ACTIVITY_OWN_RULE}\" for that group, read and write: "
+    f"{ACTIVITY_OWN_DOMAIN} (activities of orders assigned to the user's own worker);\n"
+    f"  - a record rule \"{ACTIVITY_ALL_RULE}\" for Field Service / User, read and write: "
+    "[(1, '=', 1)] (office users keep every activity: their group implies the technicians').\n"
+    "Technicians can then read, complete and cancel the activities of their own orders, and "
+    "complete those orders. Write also lets them change an activity's other fields over RPC "
+    "(Odoo has no right per method).")
 # (label, model, operations) a user is checked against; each a yes/no per operation.
 ACCESS_CHECKS = (
     ("jobs", "fsm.order", ("read", "write")),
@@ -226,6 +252,34 @@ def _check_user(odoo, report, info, login):
     job_rights = [op for op in ("read", "write") if _may(odoo, "fsm.order", op)]
     if job_rights != ["read", "write"]:
         report.add("missing", "jobs access", f"{login} may not read and write fsm.order")
+    _check_activity_rights(odoo, report, login, access["role"])
+
+
+def _activities_installed(odoo):
+    found = odoo.call("fsm.order", "fields_get", ["order_activity_ids"], attributes=["type"])
+    return "order_activity_ids" in (found or {})
+
+
+def _check_activity_rights(odoo, report, login, role):
+    """fieldservice_activity: may the user (a technician) read and tick the activities?"""
+    if not _activities_installed(odoo):
+        return
+    rights = [op for op in ("read", "write") if _may(odoo, ACTIVITY_MODEL, op)]
+    if rights == ["read", "write"]:
+        report.add("ok", "checklist access", f"{login} may read and write {ACTIVITY_MODEL}")
+    elif role == "technician":
+        report.add("missing", "checklist access",
+                   f"{login} may not {'write' if rights else 'read'} {ACTIVITY_MODEL} (Field "
+                   "Service Activity): Odoo refuses them the job's checklist and refuses to "
+                   "complete their jobs (completing reads the activities). Stock "
+                   "fieldservice_activity gives the model to Field Service User and Manager "
+                   "only; --fix grants Field Service / User (only own documents) read and "
+                   f"write on {ACTIVITY_MODEL} for the activities of their own orders (asked "
+                   "first). Until then Fieldkit shows the order's to-do as the checklist.")
+    else:
+        report.add("warning", "checklist access",
+                   f"{login} may not {'write' if rights else 'read'} {ACTIVITY_MODEL}: "
+                   "no checklist for them")
 
 
 def _workers_of(odoo, partner_id):
@@ -249,14 +303,77 @@ def _may(odoo, model, operation):
         return False
 
 
-def fix(base_url, db, admin_login, admin_password, *, timeout=(5, 20)):
-    """As an administrator: create the signature field, give technicians a worker.
+def activity_rights_needed(base_url, db, admin_login, admin_password, *, timeout=(5, 20)):
+    """Whether fieldservice_activity is installed and --fix would add the technicians' rights
+    on fsm.activity (:data:`ACTIVITY_GRANT`): the command asks before it does."""
+    odoo = connect(base_url, db, timeout)
+    odoo.authenticate(admin_login, admin_password)
+    return bool(_activity_grant_plan(odoo))
+
+
+def _activity_grant_plan(odoo):
+    """What of the grant is missing: [(model, vals, sentence)] to create, as the admin."""
+    if not _activities_installed(odoo):
+        return []
+    groups = {xmlid: gid for gid, xmlid in _group_ids(odoo, [TECHNICIAN_GROUP,
+                                                             FSM_USER_GROUP]).items()}
+    own, users = groups.get(TECHNICIAN_GROUP), groups.get(FSM_USER_GROUP)
+    model_ids = odoo.call("ir.model", "search", [("model", "=", ACTIVITY_MODEL)])
+    if not own or not users or not model_ids:
+        return []
+    model_id = model_ids[0]
+    plan = []
+    lines = odoo.search_read("ir.model.access", [("model_id", "=", model_id),
+                                                 ("group_id", "=", own)],
+                             ["perm_read", "perm_write"])
+    if not any(line["perm_read"] and line["perm_write"] for line in lines):
+        plan.append(("ir.model.access", {
+            "name": ACTIVITY_ACCESS, "model_id": model_id, "group_id": own,
+            "perm_read": True, "perm_write": True, "perm_create": False,
+            "perm_unlink": False}, f"granted technicians read and write on {ACTIVITY_MODEL}"))
+    rules = {r["name"] for r in odoo.search_read(
+        "ir.rule", [("model_id", "=", model_id)], ["name"])}
+    for name, group, domain, what in (
+            (ACTIVITY_OWN_RULE, own, ACTIVITY_OWN_DOMAIN, "to their own orders' activities"),
+            (ACTIVITY_ALL_RULE, users, "[(1, '=', 1)]", "Field Service Users to every one")):
+        if name not in rules:
+            plan.append(("ir.rule", {
+                "name": name, "model_id": model_id, "groups": [(4, group)],
+                "domain_force": domain, "perm_read": True, "perm_write": True,
+                "perm_create": False, "perm_unlink": False},
+                f"added the record rule \"{name}\" on {ACTIVITY_MODEL} (limits {what})"))
+    return plan
+
+
+def grant_activity_rights(base_url, db, admin_login, admin_password, *, timeout=(5, 20)):
+    """Only the technicians' rights on fsm.activity (:data:`ACTIVITY_GRANT`), as the
+    administrator, who agreed to them: the changes made (none when already there)."""
+    odoo = connect(base_url, db, timeout)
+    odoo.authenticate(admin_login, admin_password)
+    return _grant_activities(odoo)
+
+
+def _grant_activities(odoo):
+    changes = []
+    for model, vals, sentence in _activity_grant_plan(odoo):
+        odoo.create(model, vals)
+        changes.append(sentence)
+    return changes
+
+
+def fix(base_url, db, admin_login, admin_password, *, timeout=(5, 20),
+        grant_activity_rights=False):
+    """As an administrator: create the signature field, give technicians a worker, and with
+    ``grant_activity_rights`` (the administrator agreed to :data:`ACTIVITY_GRANT`) the
+    technicians' rights on fieldservice_activity's fsm.activity.
 
     Returns the list of changes made, one sentence each (empty when nothing was needed).
     """
     odoo = connect(base_url, db, timeout)
     odoo.authenticate(admin_login, admin_password)
     changes = []
+    if grant_activity_rights:
+        changes += _grant_activities(odoo)
     found = odoo.call("fsm.order", "fields_get", [SIGNATURE_FIELD], attributes=["type"])
     if not found.get(SIGNATURE_FIELD):
         model_id = odoo.call("ir.model", "search", [("model", "=", "fsm.order")])[0]
@@ -274,13 +391,13 @@ def technician_ids(odoo) -> list[int]:
     administrator) who are not members of "User: All Documents". Archived users are never
     group members."""
     groups = {xmlid: gid for gid, xmlid in
-              _group_ids(odoo, [TECHNICIAN_GROUP, ABOVE_TECHNICIAN_GROUP]).items()}
+              _group_ids(odoo, [TECHNICIAN_GROUP, FSM_USER_GROUP]).items()}
     if TECHNICIAN_GROUP not in groups:
         return []
     members = versions.group_members_field(odoo.version or 0)
     rows = {r["id"]: set(r[members]) for r in odoo.read("res.groups", list(groups.values()),
                                                          [members])}
-    above = rows.get(groups.get(ABOVE_TECHNICIAN_GROUP), set())
+    above = rows.get(groups.get(FSM_USER_GROUP), set())
     return sorted(rows[groups[TECHNICIAN_GROUP]] - above)
 
 

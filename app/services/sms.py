@@ -36,6 +36,7 @@ from app.odoo.client import OdooError
 from app.odoo.integration import IntegrationConfigError
 from app.platform.store import StoreError, get_store
 from app.services import jobs
+from app.validation import whole_number
 
 log = logging.getLogger(__name__)
 
@@ -404,7 +405,7 @@ def delivery_report(token: str, form, odoo_factory) -> dict:
         note = f"SMS to {record['to']} delivered."
     else:
         code = form.get("ErrorCode") or ""
-        reason = _DELIVERY_ERRORS.get(int(code) if code.isdigit() else 0, "")
+        reason = _DELIVERY_ERRORS.get(whole_number(code) or 0, "")
         why = f": {reason}" if reason else ""
         suffix = f" (Twilio error {code})" if code else ""
         note = f"SMS to {record['to']} not delivered{why}{suffix}."

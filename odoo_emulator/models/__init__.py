@@ -7,7 +7,8 @@ def all_models():
     out = []
     for mod in (base, mail, fieldservice, modules):
         out.extend(mod.MODELS)
-    for name in ("sale", "crm", "stock", "helpdesk", "psa", "resource", "timesheet", "access"):
+    for name in ("sale", "account", "crm", "stock", "helpdesk", "psa", "resource", "timesheet",
+                 "access"):
         try:
             mod = __import__(f"{__name__}.{name}", fromlist=["MODELS"])
         except ImportError:

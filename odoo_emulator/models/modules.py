@@ -10,6 +10,8 @@ INSTALLED = (
     ("sale", "Sales"), ("sale_management", "Sales"), ("crm", "CRM"), ("stock", "Inventory"),
     ("stock_sms", "Stock - SMS"), ("auth_totp", "Two-Factor Authentication (TOTP)"),
     ("fieldservice", "Field Service"), ("helpdesk_mgmt", "Helpdesk Management"),
+    ("account", "Invoicing"), ("account_payment", "Payment - Account"), ("portal", "Portal"),
+    ("l10n_generic_coa", "Generic - Accounting"),
 )
 UNINSTALLED = (
     ("hr_timesheet", "Task Logs"), ("fieldservice_sale", "Field Service - Sales"),

@@ -59,6 +59,10 @@ class ProductTemplate(MailThread):
     description_sale = Text("Sales Description")
     barcode = Char("Barcode")
     priority = Selection([["0", "Normal"], ["1", "Favorite"]], "Favorite", default="0")
+    # sale/models/product_template.py; "order" as recorded (i_products) for goods
+    invoice_policy = Selection([["order", "Ordered quantities"],
+                                ["delivery", "Delivered quantities"]], "Invoicing Policy",
+                               default="order")
     active = Boolean("Active", default=True)
     product_variant_ids = One2many("product.product", "product_tmpl_id", "Products")
     qty_available = Float("Quantity On Hand", compute=True)
@@ -93,7 +97,7 @@ class ProductProduct(BaseModel):
         out = {}
         for fname in ("name", "default_code", "list_price", "standard_price", "type",
                       "is_storable", "sale_ok", "purchase_ok", "uom_id", "categ_id",
-                      "description_sale", "priority"):
+                      "description_sale", "priority", "invoice_policy"):
             f = ProductTemplate.__dict__.get(fname)
             if f is None or not f.in_version(version):
                 continue
@@ -174,6 +178,19 @@ class SaleOrder(MailThread):
     invoice_status = Selection([["upselling", "Upselling Opportunity"], ["invoiced", "Fully Invoiced"],
                                 ["to invoice", "To Invoice"], ["no", "Nothing to Invoice"]],
                                "Invoice Status", compute=True)
+    invoice_ids = Many2many("account.move", "Invoices", compute=True)
+    invoice_count = Integer("Invoice Count", compute=True)
+
+    def _compute_invoice_ids(self, rid, rec):
+        """The customer invoices whose lines come from this order's lines (sale_line_ids)."""
+        lines = {lid for lid, r in self.env.store.data.get("sale.order.line", {}).items()
+                 if r.get("order_id") == rid}
+        moves = self.env.store.data.get("account.move.line", {})
+        return sorted({m.get("move_id") for m in moves.values()
+                       if lines & set(m.get("sale_line_ids") or [])})
+
+    def _compute_invoice_count(self, rid, rec):
+        return len(self._compute_invoice_ids(rid, rec))
 
     def _lines(self, rid):
         return [r for r in self.env.store.data.get("sale.order.line", {}).values()
@@ -191,7 +208,18 @@ class SaleOrder(MailThread):
         return round(self._compute_amount_untaxed(rid, rec) + self._compute_amount_tax(rid, rec), 2)
 
     def _compute_invoice_status(self, rid, rec):
-        return "to invoice" if rec.get("state") in ("sale", "done") else "no"
+        """sale.order._compute_invoice_status: a confirmed order is "to invoice" while a line
+        has a quantity to invoice, "invoiced" once every line is."""
+        if rec.get("state") not in ("sale", "done"):
+            return "no"
+        sol = self.env["sale.order.line"]
+        lines = self._lines(rid)
+        if any(sol._qty_to_invoice(line) > 0 for line in lines):
+            return "to invoice"
+        if lines and all((line.get("qty_invoiced") or 0.0) >= sol._invoiceable_qty(line)
+                         and (line.get("qty_invoiced") or 0.0) > 0 for line in lines):
+            return "invoiced"
+        return "no"
 
     def _prepare_create(self, vals):
         if not vals.get("name") or vals["name"] == "New":
@@ -286,6 +314,25 @@ class SaleOrderLine(BaseModel):
     qty_invoiced = Float("Invoiced Quantity")
     state = Selection(_sale_states, "Order Status", related="order_id.state")
     currency_id = Many2one("res.currency", "Currency", related="order_id.currency_id")
+
+    qty_to_invoice = Float("Quantity To Invoice", compute=True)
+
+    def _invoiceable_qty(self, rec):
+        """What the product's invoicing policy allows: ordered or delivered quantities."""
+        policy = self.env.sudo()["product.product"].raw_value(rec.get("product_id"),
+                                                               "invoice_policy") or "order"
+        if policy == "delivery":
+            return rec.get("qty_delivered") or 0.0
+        return rec.get("product_uom_qty") or 0.0
+
+    def _qty_to_invoice(self, rec):
+        order = self.env.store.data.get("sale.order", {}).get(rec.get("order_id"), {})
+        if order.get("state") not in ("sale", "done"):
+            return 0.0
+        return max(0.0, round(self._invoiceable_qty(rec) - (rec.get("qty_invoiced") or 0.0), 4))
+
+    def _compute_qty_to_invoice(self, rid, rec):
+        return self._qty_to_invoice(rec)
 
     def _tax_field(self):
         return "tax_ids" if self.version >= 19 else "tax_id"

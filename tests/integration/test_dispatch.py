@@ -137,6 +137,7 @@ def test_assign_writes_person_and_window_in_utc(make_emulator, app, login, versi
 
 @pytest.mark.parametrize("fields, message", [
     ({"person_id": "abc"}, "choose a technician from the list"),
+    ({"person_id": "\u00b2"}, "choose a technician from the list"),  # isdigit(), not int()
     ({"start": "tomorrow-ish"}, "is not a date and time"),
     ({"duration": "-2"}, "between 15 minutes and 24 hours"),
     ({"duration": "lots"}, "number of hours"),

@@ -105,6 +105,7 @@ def test_18_timesheet_line_names_the_order_and_the_page_shows_the_total(
         assert line["user_id"] == tech1 and line["create_uid"] == tech1 and line["employee_id"]
     assert (first["unit_amount"], second["unit_amount"]) == (0.75, 0.5)
     client.get("/jobs/active")   # warms the stage cache, as a technician's day does
+    client.get(f"/jobs/{job}")   # and the checklist add-on's detection (once per server)
     page = client.get(f"/jobs/{job}")
     assert "Logged on this job in Odoo: <strong>1 h 15 min</strong>" in page.text
     assert rpc_count(page) <= 2   # the lines' hours come in the order's own read (web_read)

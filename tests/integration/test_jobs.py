@@ -15,6 +15,7 @@ from app.odoo.client import OdooAPI, ValidationError
 from app.platform import chatter
 from app.platform import timezone as tzs
 from app.platform.s3_service import LocalStorage, StorageError
+from app.services import checklists
 from app.services import jobs as jobs_service
 from tests.conftest import clear_config_caches
 
@@ -253,6 +254,9 @@ def test_office_sees_everyone_and_unassigned(client, login, admin):
 
 def test_detail_within_two_rpcs(tech1, first_job):
     tech1.get("/jobs/active")  # warms the stage cache, as a technician's day does
+    # the first job page also learns whether the server has fieldservice_activity (checklists:
+    # one fields_get per server every few hours, like the stages)
+    assert rpc_count(tech1.get(f"/jobs/{first_job}")) == 3
     response = tech1.get(f"/jobs/{first_job}")
     assert response.status_code == 200
     assert rpc_count(response) == 2  # the order and its history
@@ -263,8 +267,13 @@ def test_detail_within_two_rpcs(tech1, first_job):
     assert f'href="/inventory/jobs/{first_job}/parts"' in html and "data-parts-form" in html
 
 
-def test_detail_cold_cache_within_three_rpcs(tech1, first_job):
-    # order, chatter, and the stages once every few minutes per company
+def test_detail_cold_cache_within_three_rpcs(tech1, first_job, app, fresh):
+    # order, chatter, and the stages once every few minutes per company (the checklist
+    # add-on's detection is server configuration too: known here, as after any job page)
+    with app.app_context():
+        api = OdooAPI(fresh.url, "fieldkit")
+        api.authenticate("tech1", "tech1")
+        checklists.installed(api)
     jobs_service.clear_stage_cache()
     response = tech1.get(f"/jobs/{first_job}")
     assert response.status_code == 200 and rpc_count(response) == 3

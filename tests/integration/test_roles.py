@@ -45,7 +45,7 @@ def test_role_and_access_levels_on_each_version(versioned_app, login):
 def test_a_user_without_sales_rights_gets_none(versioned_app):
     levels = auth_service.access_levels({"base.group_user", "fieldservice.group_fsm_user_own"})
     assert levels == {"role": "technician", "sales_access": "none", "crm_access": "none",
-                      "stock_access": "none"}
+                      "stock_access": "none", "invoice_access": "none"}
 
 
 def test_later_logins_reuse_the_known_xml_ids(versioned_app):

@@ -241,6 +241,15 @@ def test_an_undelivered_text_is_noted_with_the_reason(tech, job, reporting, clie
         history(tech, job_id)
 
 
+def test_an_error_code_that_is_not_a_number_is_noted_as_sent(tech, job, reporting, client):
+    """Issue 25: "²".isdigit() is True and int("²") fails; a signed report must not be a 500."""
+    job_id, _number = job
+    url = sent_with_callback(tech, job, reporting, "Text with an odd report")
+    answer = report(client, url, MessageStatus="failed", ErrorCode="\u00b2")
+    assert answer.status_code == 200 and answer.get_json()["action"] == "noted"
+    assert "not delivered (Twilio error" in history(tech, job_id)
+
+
 def test_reports_without_a_valid_signature_or_token_are_refused(tech, job, reporting, client):
     url = sent_with_callback(tech, job, reporting, "Forged report")
     before = history(tech, job[0]).count("not delivered")

@@ -41,6 +41,8 @@ PUBLIC = {
     "api_docs.spec": "describes the JSON endpoints, not anyone's data",
     "api_docs.docs": "the same description as a page",
     "ops.healthz": "the liveness probe of a load balancer or Docker: says only 'ok'",
+    "ops.prometheus": "metrics: 404 unless METRICS_TOKEN or METRICS_ALLOW is set, then only "
+                      "for the token or those addresses (tests/integration/test_ops.py)",
     "ops.readyz": "the readiness probe: each part's state and time, no configuration "
                   "(tests/integration/test_ops.py)",
     "webhooks.rmm_event": "machine to machine, authenticated by an HMAC signature "
@@ -70,6 +72,8 @@ ARG_VALUES = {
     ("links", "link_id"): "no-such-link",
     # A customer's section on its own page (the customer is the <id> record).
     ("customers", "section"): "quotes",
+    # A checklist step (fsm.activity) of the job: the route checks it is on the <id> job.
+    ("jobs.checklist_tick", "activity_id"): 1,
 }
 
 
@@ -158,6 +162,16 @@ def quote_of(login):
     return find
 
 
+def invoice_of(login):
+    """A customer invoice of the salesperson (the demo data invoices tech1's and tech2's
+    first confirmed orders)."""
+    def find(odoo):
+        uid = first_id(odoo, "res.users", [("login", "=", login)])
+        return first_id(odoo, "account.move", [("invoice_user_id", "=", uid),
+                                               ("move_type", "=", "out_invoice")])
+    return find
+
+
 def nth(model, n):
     def find(odoo):
         rows = odoo.search_read(model, [], ["id"], limit=n + 1, order="id")
@@ -200,6 +214,16 @@ RECORDS = {
     ("inventory", "job_id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
     # Salespeople (technicians) see their own quotations through Odoo's rules.
     ("sales", "id"): Records(own=quote_of("tech1"), other=quote_of("tech2")),
+    # Getting paid: a job's invoice steps take the job; invoices are seen through sale's rules
+    # (a salesman sees the invoices of his own orders only).
+    ("invoices.job", "id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
+    ("invoices.invoice_job", "id"): Records(own=open_job_of("tech1"),
+                                            other=open_job_of("tech2")),
+    ("invoices.hand_to_office", "id"): Records(own=open_job_of("tech1"),
+                                               other=open_job_of("tech2")),
+    ("invoices.job_status", "id"): Records(own=open_job_of("tech1"),
+                                           other=open_job_of("tech2")),
+    ("invoices", "id"): Records(own=invoice_of("tech1"), other=invoice_of("tech2")),
 }
 
 
@@ -239,6 +263,9 @@ BODIES = {
     "jobs.stage": lambda odoo: {"data": {"stage_id": str(first_open_stage(odoo))}},
     "jobs.start": lambda odoo: {"data": {}},
     "jobs.timer_action": lambda odoo: {"data": {"do": "start"}},
+    "jobs.checklist_tick": lambda odoo: {"data": {"do": "done"}},
+    "jobs.checklist_photo": lambda odoo: {"data": {
+        "step": "t0", "photos": (io.BytesIO(tiny_png()), "matrix.png")}},
     "jobs.report_attach": lambda odoo: {"data": {}},
     "crm.stage": lambda odoo: {"data": {"stage_id": str(first_id(
         odoo, "crm.stage", [("is_won", "=", False)], order="sequence desc, id"))}},
@@ -271,6 +298,10 @@ BODIES = {
     "inventory.scan": lambda odoo: {"data": {"code": "NO-SUCH-CODE"}},
     "inventory.add_part": lambda odoo: {"data": {"product": "Filter", "quantity": "1"}},
     "inventory.remove_part": lambda odoo: {"data": {}},
+    "invoices.invoice_job": lambda odoo: {"data": {}},
+    "invoices.hand_to_office": lambda odoo: {"data": {}},
+    "invoices.pay": lambda odoo: {"data": {"amount": "1", "journal_id": "1", "reference": ""}},
+    "invoices.post": lambda odoo: {"data": {}},
     "sales.lines": lambda odoo: {"data": {}},
     "sales.confirm": lambda odoo: {"data": {}},
     "sales.cancel": lambda odoo: {"data": {}},

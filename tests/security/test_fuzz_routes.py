@@ -51,7 +51,8 @@ NAMES = field_names()
 NASTY = ["", " ", "0", "-1", "1e309", "NaN", "9" * 40, "null", "[]", "{}", "true",
          "<script>alert(1)</script>", "' OR 1=1 --", "%s%s%n", "{0}{1}", "../../etc/passwd",
          "\x00", "\r\nSet-Cookie: x=1", "é" * 3, "\u202e\ufeff", "x" * 25_000, "//evil.example",
-         "javascript:alert(1)", "2026-13-45T25:61", "🔧" * 10]
+         "javascript:alert(1)", "2026-13-45T25:61", "🔧" * 10,
+         "\u00b2", "\u0663"]  # isdigit() and isdecimal() true, yet not what int() takes
 
 texts = st.one_of(st.sampled_from(NASTY), st.text(max_size=60))
 json_values = st.recursive(

@@ -73,9 +73,10 @@ def test_access_levels_leave_out_reads(monkeypatch):
     from app.platform import timezone as tzs
     now = tzs.now_utc()
     full = dashboard.calls(Viewer, dashboard.Access(), now)
-    assert list(full) == ["today", "unassigned", "overdue", "quotes", "pipeline", "late"]
+    assert list(full) == ["today", "unassigned", "overdue", "quotes", "pipeline", "late",
+                          "to_invoice", "unpaid"]
     none = dashboard.calls(Viewer, dashboard.Access(sales=False, crm=False, stock=False), now)
-    assert list(none) == ["today", "unassigned", "overdue"]
+    assert list(none) == ["today", "unassigned", "overdue", "to_invoice"]
     with_stages = dashboard.calls(Viewer, dashboard.Access(), now, stages=True)
     assert with_stages["stages"].args[0] == "fsm.stage"
     assert all(c.method in ("read_group", "search_count") for c in full.values())

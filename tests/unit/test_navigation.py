@@ -8,7 +8,8 @@ def items(*blueprints, active=""):
     return [NavItem(by_blueprint[b], f"/{b}", b == active) for b in blueprints]
 
 
-OFFICE = ("jobs", "sales", "crm", "inventory", "customers", "dashboard", "dispatch", "assets")
+OFFICE = ("jobs", "sales", "crm", "inventory", "customers", "dashboard", "invoices", "dispatch",
+          "assets")
 TECHNICIAN = ("jobs", "sales", "crm", "inventory", "customers")
 
 
@@ -19,7 +20,7 @@ def labels(nav, overflow):
 def test_office_keeps_four_tabs_and_puts_the_rest_under_more():
     nav = with_overflow(items(*OFFICE), "office")
     assert labels(nav, False) == ["Jobs", "Customers", "Dashboard", "Dispatch"]
-    assert [i.section.label for i in nav.more] == ["Sales", "CRM", "Stock", "Assets"]
+    assert [i.section.label for i in nav.more] == ["Sales", "CRM", "Stock", "Invoices", "Assets"]
     # the rail: all (of the office's; the managers' Team is not one)
     assert [i.section.label for i in nav] == [s.label for s in SECTIONS if s.blueprint in OFFICE]
     assert nav.more_active is None

@@ -130,10 +130,12 @@ def post_text_note(odoo, viewer: Viewer, job_id: int, text: str):
     return _post_note(odoo, viewer, job_id, text_to_html(text))
 
 
-def add_photos(odoo, viewer: Viewer, job_id: int, files, storage, *, by=None) -> str:
+def add_photos(odoo, viewer: Viewer, job_id: int, files, storage, *, by=None,
+               about=None) -> str:
     """Check, store under ``jobs/{id}/photos/`` and list the photos in a history note.
 
     ``files`` are ``(filename, bytes)`` pairs. Nothing is stored unless every file passes.
+    ``about``: what they show (a checklist step), named in the note.
 
     :raises UploadRejected: for a file that is not an accepted photo or is too large.
     :raises StorageError: when the store fails (what was stored is removed again).
@@ -141,7 +143,7 @@ def add_photos(odoo, viewer: Viewer, job_id: int, files, storage, *, by=None) ->
     checked = media.check_photos(files)
     fetch_order(odoo, viewer, job_id, ["id"])
     return media.add_photos(odoo, viewer.version, media.record(MODEL, job_id), checked, storage,
-                            by=by)
+                            by=by, about=about)
 
 
 def save_signature(

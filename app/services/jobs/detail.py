@@ -7,7 +7,7 @@ from datetime import datetime
 from markupsafe import Markup
 
 from app.odoo import versions
-from app.odoo.client import AccessError
+from app.odoo.client import AccessError, OdooCall, OdooError
 from app.platform import chatter, media
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
@@ -71,7 +71,9 @@ def _web_spec(fields: list[str], nested: dict) -> dict:
     spec = {
         name: {} if name in X2MANY_FIELDS else {"fields": {"display_name": {}}} for name in fields
     }
-    spec.update({name: {"fields": {sub: {} for sub in subs}} for name, subs in nested.items()})
+    # subs: field names, or a web_read specification of the nested records' fields
+    spec.update({name: {"fields": subs if isinstance(subs, dict) else {sub: {} for sub in subs}}
+                 for name, subs in nested.items()})
     return spec
 
 
@@ -88,13 +90,22 @@ def _from_web(row: dict, nested: dict) -> dict:
 
 
 def fetch_order(
-    odoo, viewer: Viewer, job_id: int, fields: list[str], *, nested: dict | None = None
+    odoo,
+    viewer: Viewer,
+    job_id: int,
+    fields: list[str],
+    *,
+    nested: dict | None = None,
+    alongside: OdooCall | None = None,
 ) -> dict:
     """Read one order the viewer may act on (1 RPC; 2 when refusing).
 
     ``nested`` (17+, where Odoo has ``web_read``): x2many field -> fields of its records, read
     in the same call (e.g. the hours of the order's timesheet lines); their values are lists
     of dicts. Other fields come as ``read`` gives them.
+    ``alongside``: one more read sent at the same time as the order's (one round trip, e.g.
+    the order's activities on 15/16, which have no ``web_read``); its result, or its OdooError,
+    is returned under the order's key ``"alongside"`` and only after the order was found.
 
     :raises JobNotFound: when there is no such order.
     :raises JobForbidden: when a technician asks for another technician's order.
@@ -108,19 +119,35 @@ def fetch_order(
         except AccessError:  # e.g. the nested records are not readable for this user
             logger.info("order %s read without %s (access refused)", job_id, sorted(nested))
     if viewer.is_technician:
-        found = odoo.search_read(
-            "fsm.order", [("id", "=", job_id)] + own_domain(viewer.partner_id), fields
-        )
+        found, side = _read_with(odoo, OdooCall(
+            "search_read", "fsm.order", [("id", "=", job_id)] + own_domain(viewer.partner_id),
+            fields), alongside)
         if found:
-            return found[0]
+            return _with_side(found[0], alongside, side)
         # Not one of theirs: tell "missing" from "someone else's" (16/17 raise AccessError here).
         if odoo.read("fsm.order", [job_id], [EXISTENCE_FIELD]):
             raise JobForbidden()
         raise JobNotFound()
-    found = odoo.read("fsm.order", [job_id], fields)
+    found, side = _read_with(odoo, OdooCall("read", "fsm.order", [job_id], fields), alongside)
     if not found:
         raise JobNotFound()
-    return found[0]
+    return _with_side(found[0], alongside, side)
+
+
+def _read_with(odoo, call: OdooCall, alongside: OdooCall | None):
+    """The order's read, and ``alongside`` in the same round trip (its error kept, not raised)."""
+    if alongside is None:
+        return getattr(odoo, call.method)(*call.args, **call.kwargs), None
+    found, side = odoo.parallel([call, alongside], return_errors=True)
+    if isinstance(found, OdooError):
+        raise found
+    return found, side
+
+
+def _with_side(order: dict, alongside, side) -> dict:
+    if alongside is not None:
+        order["alongside"] = side
+    return order
 
 
 def _fetch_order_nested(odoo, viewer: Viewer, job_id: int, fields: list[str], nested: dict):
@@ -217,6 +244,7 @@ def job_detail(
     storage=None,
     now: datetime | None = None,
     nested: dict | None = None,
+    alongside: OdooCall | None = None,
 ) -> dict:
     """Everything needed on site for one job. 2 RPCs: the order and its history.
 
@@ -224,12 +252,14 @@ def job_detail(
     set (:func:`equipment_names`): a cold cache adds one call each. The parts used and the
     reports attached earlier have their own pages (inventory.job_parts_page, jobs.reports).
     ``nested`` (see :func:`fetch_order`) is read with the order (no extra RPC) and returned
-    under ``"extra"``, for the partials of other services (the timer's ``timesheet_ids``).
+    under ``"extra"``, for the partials of other services (the timer's ``timesheet_ids``), as is
+    the result of ``alongside`` (see :func:`fetch_order`; under ``"alongside"``).
 
     :raises JobNotFound: / :raises JobForbidden: see :func:`fetch_order`.
     """
     now = now or tzs.now_utc()
-    order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version), nested=nested)
+    order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version), nested=nested,
+                        alongside=alongside)
     stage_map = get_stage_map(odoo, viewer)
     messages = fetch_messages(odoo, viewer, order)
     equipment = equipment_names(odoo, order.get("equipment_ids") or [])
@@ -280,7 +310,7 @@ def job_detail(
         "photos": files["photos"],
         "videos": files["videos"],
         "finish_checks": finish_checks(order, viewer, signed=signed),
-        "extra": {name: order[name] for name in nested or {} if name in order},
+        "extra": {name: order[name] for name in [*(nested or {}), "alongside"] if name in order},
         "actions": {
             "can_act": not closed,
             "start": not closed and not order.get("date_start"),

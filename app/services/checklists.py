@@ -1,0 +1,372 @@
+"""Checklists on the job: the steps ticked on site.
+
+Two sources, one partial (templates/jobs/_checklist.html):
+
+* **OCA fieldservice_activity** (``fsm.activity``, the order's ``order_activity_ids``, copied
+  from its template): found once per server with ``fields_get`` and cached for hours. The job
+  page reads the activities with the order, in the same round trip: nested in ``web_read`` on
+  17+, or one ``search_read`` sent in parallel with the order's read on 15/16. A tap is
+  ``action_done`` or ``action_cancel`` as the user (Odoo writes ``completed_on`` and
+  ``completed_by``), through the outbox with an Idempotency-Key like every job action. Only a
+  step in "todo" can be ticked: a done or cancelled step stays as it is (the add-on's form makes
+  it read-only; RPC would allow writing it, Fieldkit doesn't).
+* **The order's to-do** (``todo``) when it holds an HTML list, for servers without the add-on
+  and for users Odoo refuses the activities to: stock OCA gives ``fsm.activity`` to Field
+  Service User and Manager only, so a technician (own documents) cannot even read them until
+  ``flask odoo-check --fix`` grants them. Ticks are kept per job on the device (JavaScript) and
+  sent with "Finish job"; the order's history then gets one note, "Checklist: 5 of 6 done: …".
+
+A refusal is remembered per user for a few minutes, so the page does not ask Odoo again for
+what it was refused a moment ago.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from app.odoo import versions
+from app.odoo.client import AccessError, OdooCall, OdooError, OdooUnavailable
+from app.platform import formatting as fmt
+from app.platform import timezone as tzs
+from app.platform.actions import ActionRefused
+from app.platform.sanitize import list_items
+from app.platform.ttl_cache import TTLCache, server_key
+from app.services import jobs, timer
+from app.services.viewer import Viewer
+
+log = logging.getLogger(__name__)
+
+MODEL = "fsm.activity"
+ORDER_FIELD = "order_activity_ids"
+TEMPLATE_FIELD = "temp_activity_ids"
+FIELDS = ("name", "ref", "required", "sequence", "state", "completed_on", "completed_by")
+STATES = {"todo": "To do", "done": "Done", "cancel": "Cancelled"}
+ACTIONS = {"done": "action_done", "cancel": "action_cancel"}
+# Installing the add-on is rare: a server's answer is kept for hours (a restart forgets it).
+_addon = TTLCache(6 * 3600, shared="fsm-activity-addon")
+# A user refused the activities: not asked again for a few minutes (until --fix is run).
+REFUSED_SECONDS = 300
+_refused = TTLCache(REFUSED_SECONDS, shared="fsm-activity-refused")
+
+
+class ChecklistError(ActionRefused):
+    """A tick Fieldkit refuses (unknown step, not on this job, already done)."""
+
+
+# --------------------------------------------------------------------------- detection
+
+
+def installed(odoo) -> bool:
+    """Whether fsm.order has ``order_activity_ids`` (fieldservice_activity): 1 fields_get per
+    server, then cached."""
+    def load():
+        found = odoo.call("fsm.order", "fields_get", [ORDER_FIELD], attributes=["type"])
+        return ORDER_FIELD in (found or {})
+    return _addon.get(server_key(odoo, "fsm.order", ORDER_FIELD), load)
+
+
+def _refused_key(odoo, viewer: Viewer):
+    return server_key(odoo, "activities-refused", viewer.user_id)
+
+
+def available(odoo, viewer: Viewer) -> bool:
+    """The add-on is there and Odoo did not refuse this user the activities lately."""
+    try:
+        return installed(odoo) and not _refused.has(_refused_key(odoo, viewer))
+    except OdooUnavailable:
+        raise
+    except OdooError as exc:  # fields_get refused or failed: no add-on for this page
+        log.info("fieldservice_activity not detected: %s", exc)
+        return False
+
+
+def _remember_refusal(odoo, viewer: Viewer, exc=None):
+    log.info("activities refused to user %s: %s", viewer.user_id, exc)
+    _refused.put(_refused_key(odoo, viewer), True)
+
+
+def clear_cache():
+    _addon.clear()
+    _refused.clear()
+
+
+# --------------------------------------------------------------------------- the job page
+
+
+def _spec() -> dict:
+    spec = {name: {} for name in FIELDS}
+    spec["completed_by"] = {"fields": {"display_name": {}}}
+    return spec
+
+
+def page_reads(odoo, viewer: Viewer, job_id: int) -> dict:
+    """What :func:`app.services.jobs.job_detail` reads for the checklist, in the order's round
+    trip: ``{"nested": {...}}`` on 17+, ``{"alongside": OdooCall}`` on 15/16, or nothing."""
+    if not available(odoo, viewer):
+        return {}
+    if versions.has_web_read(viewer.version):
+        return {"nested": {ORDER_FIELD: _spec()}}
+    return {"alongside": OdooCall("search_read", MODEL, [("fsm_order_id", "=", job_id)],
+                                  list(FIELDS), order="sequence, id")}
+
+
+def detail_reads(odoo, viewer: Viewer, job_id: int) -> dict:
+    """The keyword arguments of ``jobs.job_detail`` for the timer and the checklist."""
+    reads = page_reads(odoo, viewer, job_id)
+    return {"nested": {**timer.detail_nested(odoo), **reads.get("nested", {})},
+            "alongside": reads.get("alongside")}
+
+
+def _m2o_name(value):
+    if isinstance(value, dict):
+        return value.get("display_name") or ""
+    return value[1] if isinstance(value, list) and len(value) > 1 else ""
+
+
+def _item(row: dict, tz: str, now) -> dict:
+    state = row.get("state") or "todo"
+    return {
+        "id": row["id"],
+        "name": row.get("name") or "",
+        "ref": row.get("ref") or "",
+        "required": bool(row.get("required")),
+        "state": state,
+        "state_label": STATES.get(state, state),
+        "open": state == "todo",
+        "completed_on": fmt.relative_day(row.get("completed_on"), tz, now)
+        if row.get("completed_on") else "",
+        "completed_by": _m2o_name(row.get("completed_by")),
+        "sequence": row.get("sequence") or 0,
+        "photos": [],
+    }
+
+
+def _activities_of(odoo, viewer: Viewer, job: dict):
+    """The order's activities read with it, or None (not read, or refused: remembered)."""
+    extra = job.get("extra") or {}
+    if ORDER_FIELD in extra:
+        return extra[ORDER_FIELD]
+    side = extra.get("alongside", None)
+    if "alongside" in extra:
+        if isinstance(side, AccessError):
+            _remember_refusal(odoo, viewer, side)
+            return None
+        if isinstance(side, OdooError):
+            log.warning("activities of job %s not read: %s", job.get("id"), side)
+            return None
+        return side
+    if versions.has_web_read(viewer.version) and _asked_nested(odoo, viewer):
+        # the nested read was refused (fetch_order read the order without it)
+        _remember_refusal(odoo, viewer)
+    return None
+
+
+def _asked_nested(odoo, viewer: Viewer) -> bool:
+    try:
+        return available(odoo, viewer)
+    except OdooError:
+        return False
+
+
+def _photo_of(name: str) -> str:
+    return f"for “{name}”"
+
+
+def _attach_photos(items: list[dict], photos: list[dict]):
+    for item in items:
+        mark = _photo_of(item["name"])
+        item["photos"] = [p for p in photos if mark in (p.get("caption") or "")]
+
+
+def build(odoo, viewer: Viewer, job: dict, *, now=None) -> dict | None:
+    """The checklist of the job page (from :func:`detail_reads`' results), or None.
+
+    ``{"source": "activities" | "todo", "items": [...], "done", "total", "progress",
+    "required_open": [...]}``; "todo" items are ``{"index", "name", "photos"}`` whose ticks
+    live on the device.
+    """
+    now = now or tzs.now_utc()
+    rows = _activities_of(odoo, viewer, job)
+    if rows:
+        items = [_item(row, viewer.tz, now) for row in rows]
+        items.sort(key=lambda i: (i["sequence"], i["id"]))
+        _attach_photos(items, job.get("photos") or [])
+        counted = [i for i in items if i["state"] != "cancel"]
+        done = sum(1 for i in counted if i["state"] == "done")
+        return {"source": "activities", "items": items, "done": done, "total": len(counted),
+                "progress": progress_text(done, len(counted)),
+                "required_open": [i for i in items if i["required"] and i["open"]]}
+    steps = todo_steps(job.get("todo"))
+    if not steps:
+        return None
+    items = [{"index": n, "name": name, "photos": []} for n, name in enumerate(steps)]
+    _attach_photos(items, job.get("photos") or [])
+    return {"source": "todo", "items": items, "done": None, "total": len(items),
+            "progress": "", "required_open": []}
+
+
+def todo_steps(todo_html) -> list[str]:
+    return list_items(todo_html)
+
+
+def progress_text(done: int, total: int) -> str:
+    return f"{done}/{total} steps done" if total else ""
+
+
+def finish_checks(checklist: dict | None, job_url: str) -> list[dict]:
+    """The finish section's lines for the required steps still open (Odoo refuses to complete
+    the order until they are done), each linking to its step."""
+    if not checklist:
+        return []
+    return [{"label": f"Step “{item['name']}” (required)", "ok": False,
+             "note": "tick it in the checklist first",
+             "href": f"{job_url}#step-{item['id']}"} for item in checklist["required_open"]]
+
+
+# --------------------------------------------------------------------------- ticks
+
+
+def tick(odoo, viewer: Viewer, job_id: int, activity_id, do: str) -> str:
+    """Complete (``do="done"``) or cancel one of the job's activities, as the user.
+
+    3 RPCs: the order (ownership), the activity, the action. Sending the same tick again is
+    harmless: a step already in the asked state is left as it is.
+    :raises ChecklistError: for an unknown action, a step of another job, a step done already.
+    :raises AccessError: when Odoo refuses the user the activities (see odoo-check --fix).
+    """
+    method = ACTIONS.get(do)
+    if method is None:
+        raise ChecklistError("Unknown checklist action. Please refresh the page.")
+    try:
+        activity_id = int(activity_id)
+    except (TypeError, ValueError):
+        raise ChecklistError("That step does not exist. Please refresh the page.") from None
+    order = jobs.fetch_order(odoo, viewer, job_id, ["is_closed"])
+    if order.get("is_closed"):
+        raise ChecklistError("This job is closed: its checklist can no longer change.")
+    _require_addon(odoo)
+    try:
+        found = odoo.read(MODEL, [activity_id], ["name", "state", "fsm_order_id"])
+    except AccessError as exc:
+        if not _about_activities(exc):
+            raise
+        raise _refused_error(odoo, viewer, exc, "the checklist") from exc
+    if not found or _m2o_id(found[0].get("fsm_order_id")) != job_id:
+        raise ChecklistError("That step is not on this job (any more). Please refresh the page.")
+    step = found[0]
+    if step.get("state") == do:
+        return f"“{step['name']}” was already {STATES[do].lower()}."
+    if step.get("state") != "todo":
+        raise ChecklistError(f"“{step['name']}” is {STATES.get(step.get('state'), '').lower()}"
+                             ": it can no longer be changed.")
+    odoo.call(MODEL, method, [activity_id])
+    return f"“{step['name']}” {'done' if do == 'done' else 'cancelled'}."
+
+
+REFUSED_MESSAGE = ("Odoo refused {what}: with Field Service Activities installed, your account "
+                   "needs rights on the job's activities. Ask your administrator to run "
+                   "“flask odoo-check --fix”.")
+
+
+def _refused_error(odoo, viewer: Viewer, exc: AccessError, what: str) -> ChecklistError:
+    _remember_refusal(odoo, viewer, exc)
+    return ChecklistError(REFUSED_MESSAGE.format(what=what))
+
+
+def _about_activities(exc: AccessError) -> bool:
+    return MODEL in (exc.message or "")
+
+
+def _require_addon(odoo):
+    if not installed(odoo):
+        raise ChecklistError("This Odoo has no checklist activities (Field Service Activities "
+                             "is not installed). Please refresh the page.")
+
+
+def _m2o_id(value):
+    return value[0] if isinstance(value, list) and value else value or None
+
+
+def add_step_photo(odoo, viewer: Viewer, job_id: int, step: str, files, storage) -> str:
+    """A photo of one step, into the order's history named after it (the shared media piece).
+
+    ``step``: ``"a<activity id>"`` or ``"t<index>"`` (a line of the order's to-do). 2 RPCs
+    (the order with its to-do, or the activity) plus the note.
+    """
+    name = _step_name(odoo, viewer, job_id, step)
+    return jobs.add_photos(odoo, viewer, job_id, files, storage, about=name)
+
+
+def _step_name(odoo, viewer: Viewer, job_id: int, step) -> str:
+    match = re.fullmatch(r"([at])(\d{1,9})", str(step or ""))
+    if not match:
+        raise ChecklistError("That step does not exist. Please refresh the page.")
+    kind, number = match.group(1), int(match.group(2))
+    if kind == "a":
+        order = jobs.fetch_order(odoo, viewer, job_id, ["name"])
+        _require_addon(odoo)
+        try:
+            found = odoo.read(MODEL, [number], ["name", "fsm_order_id"])
+        except AccessError as exc:
+            if not _about_activities(exc):
+                raise
+            raise _refused_error(odoo, viewer, exc, "the step's photo") from exc
+        if not found or _m2o_id(found[0].get("fsm_order_id")) != order["id"]:
+            raise ChecklistError("That step is not on this job (any more). Please refresh the "
+                                 "page.")
+        return found[0]["name"]
+    steps = todo_steps(jobs.fetch_order(odoo, viewer, job_id, ["todo"]).get("todo"))
+    if number >= len(steps):
+        raise ChecklistError("That step is not on this job (any more). Please refresh the page.")
+    return steps[number]
+
+
+# --------------------------------------------------------------------------- finish
+
+
+def parse_ticks(raw) -> list[int] | None:
+    """The device's ticks sent with "Finish job": indexes of the to-do's steps ("0,2,3"), or
+    None when the page had no to-do checklist."""
+    if raw is None:
+        return None
+    ticks = []
+    for part in str(raw).split(","):
+        part = part.strip()
+        if part.isdigit() and len(part) < 5:
+            ticks.append(int(part))
+    return sorted(set(ticks))
+
+
+def checklist_note(steps: list[str], ticks: list[int]) -> str:
+    """ "Checklist: 2 of 3 done: ✓ A; ✓ C; ✗ B" (done first, in the to-do's order)."""
+    done = [s for n, s in enumerate(steps) if n in ticks]
+    left = [s for n, s in enumerate(steps) if n not in ticks]
+    lines = [f"✓ {s}" for s in done] + [f"✗ {s}" for s in left]
+    return f"Checklist: {len(done)} of {len(steps)} done: " + "; ".join(lines)
+
+
+def finish_job(odoo, viewer: Viewer, job_id: int, resolution: str, ticks=None) -> str:
+    """Finish the job (timer.finish_job), then, when the page had the to-do checklist, write
+    its ticks into the order's history as one note.
+
+    Odoo's refusals stay Odoo's: a required activity still open is its ValidationError, shown
+    as it words it. A user refused the activities gets, instead of the bare AccessError, what
+    to do about it.
+    """
+    ticks = parse_ticks(ticks)
+    try:
+        message = timer.finish_job(odoo, viewer, job_id, resolution)
+    except AccessError as exc:
+        if not _about_activities(exc):
+            raise
+        raise _refused_error(odoo, viewer, exc, "to complete the job") from exc
+    if ticks is None:
+        return message
+    try:
+        steps = todo_steps(jobs.fetch_order(odoo, viewer, job_id, ["todo"]).get("todo"))
+        if steps:
+            jobs.post_text_note(odoo, viewer, job_id, checklist_note(steps, ticks))
+    except (OdooError, ActionRefused) as exc:  # the job is finished; only the note is missing
+        log.warning("checklist of job %s not noted: %s", job_id, exc)
+        return f"{message} The checklist could not be written to the job's history."
+    return message

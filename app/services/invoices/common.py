@@ -1,0 +1,107 @@
+"""Invoices: what every part shares: who may invoice, fields, labels, errors, money, links.
+
+Odoo decides everything (``account`` and ``sale``, as the ``i_*`` recordings of 16 and 18 show):
+salesmen may create the invoice of an order they may read (sale makes it with sudo), but only
+*Invoicing / Billing* (16) or *Invoicing / Invoicing* (18+) may post it, register a payment or
+open the send wizard. Fieldkit learns the group at login (``invoice_access`` in the session, no
+extra call) and only offers what Odoo would accept; Odoo still checks every call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from werkzeug.exceptions import Forbidden, NotFound
+
+from app.platform import currency
+from app.platform.actions import ActionRefused
+from app.services.viewer import Viewer
+
+MODEL = "account.move"
+LINE_MODEL = "account.move.line"
+ORDER_MODEL = "sale.order"
+JOURNAL_MODEL = "account.journal"
+WIZARD = "sale.advance.payment.inv"
+REGISTER = "account.payment.register"
+
+INVOICE_FIELDS = ["name", "state", "move_type", "amount_untaxed", "amount_tax", "amount_total",
+                  "amount_residual", "payment_state", "invoice_date", "invoice_date_due",
+                  "currency_id", "partner_id", "invoice_origin", "invoice_user_id",
+                  "access_url", "access_token"]
+LIST_FIELDS = ["name", "state", "amount_total", "amount_residual", "payment_state",
+               "invoice_date", "invoice_date_due", "currency_id", "partner_id",
+               "invoice_origin"]
+LINE_FIELDS = ["product_id", "name", "quantity", "price_unit", "price_subtotal", "price_total",
+               "tax_ids"]
+ORDER_FIELDS = ["name", "state", "invoice_status", "invoice_ids", "amount_total", "currency_id",
+                "partner_id", "user_id"]
+
+# account.move.payment_state (16-19, English labels as Odoo shows them)
+PAYMENT_LABELS = {"not_paid": "Not paid", "in_payment": "In payment", "paid": "Paid",
+                  "partial": "Partially paid", "reversed": "Reversed",
+                  "invoicing_legacy": "Invoicing app legacy", "blocked": "Blocked"}
+PAYMENT_TONES = {"paid": "success", "in_payment": "success", "partial": "warning",
+                 "not_paid": "danger", "reversed": "", "invoicing_legacy": "", "blocked": ""}
+PAID_STATES = ("paid", "in_payment")
+UNPAID_STATES = ("not_paid", "partial")
+INVOICE_TYPES = ("out_invoice",)
+OFFICE_WILL_INVOICE = "The office will invoice this job."
+
+
+class InvoiceRefused(ActionRefused):
+    """An invoicing step Fieldkit refuses before asking Odoo (a message for the user)."""
+
+
+class InvoiceNotFound(NotFound):
+    description = "This invoice does not exist, or you may not see it."
+
+
+class InvoicesForbidden(Forbidden):
+    description = "Invoices are for the office."
+
+
+@dataclass(frozen=True)
+class InvoiceViewer(Viewer):
+    """Who is looking, and whether Odoo lets them post invoices and register payments."""
+
+    invoice_access: str = "none"
+
+    @classmethod
+    def from_session(cls, session) -> InvoiceViewer:
+        base = Viewer.from_session(session)
+        access = session.get("invoice_access")
+        return cls(**{**base.__dict__,
+                      "invoice_access": access if access in ("none", "billing") else "none"})
+
+    @property
+    def may_post(self) -> bool:
+        """Posting, payments and the send wizard: Invoicing / Billing (16) or Invoicing (18+)."""
+        return self.invoice_access == "billing"
+
+
+def m2o_id(value):
+    return value[0] if isinstance(value, (list, tuple)) and value else None
+
+
+def m2o_name(value) -> str:
+    return value[1] if isinstance(value, (list, tuple)) and len(value) > 1 else ""
+
+
+def money(amount, record: dict, currencies: dict) -> str:
+    """An amount in the record's currency, as Odoo formats it."""
+    found = currencies.get(m2o_id(record.get("currency_id")))
+    return (found or currency.Currency(symbol=m2o_name(record.get("currency_id")))).format(amount)
+
+
+def payment_badge(state) -> dict:
+    return {"key": state or "not_paid", "label": PAYMENT_LABELS.get(state, state or "Not paid"),
+            "tone": PAYMENT_TONES.get(state, "")}
+
+
+def portal_link(base_url: str, invoice: dict) -> str | None:
+    """The customer's link, as portal.mixin.get_portal_url builds it (access_url +
+    ``?access_token=``); None until the invoice is posted and has its token."""
+    if invoice.get("state") != "posted" or not invoice.get("access_token"):
+        return None
+    path = invoice.get("access_url") or f"/my/invoices/{invoice['id']}"
+    return f"{base_url.rstrip('/')}{path}?access_token={invoice['access_token']}"
