@@ -15,11 +15,6 @@ CUSTOMERS = ["|", ("fsm_location", "=", False), ("owned_location_ids", "!=", Fal
 LOCATION_FIELDS = ["name", "owner_id"]
 
 
-def customers_only(domain: list) -> list:
-    """``domain`` on res.partner, restricted to customers (see :data:`CUSTOMERS`)."""
-    return ["&", *CUSTOMERS, *domain] if domain else list(CUSTOMERS)
-
-
 def group_by_owner(locations: list[dict]) -> dict[int, list[dict]]:
     """{owner id: [{"id", "name"}, ...]} of fsm.location rows (``LOCATION_FIELDS``)."""
     out: dict[int, list[dict]] = {}

@@ -5,43 +5,20 @@ takes `args` up to 18, `domain` from 19), and the customer search answers (res.p
 
 import pytest
 
-from app import create_app
-from app.config import TestConfig
 from app.odoo.client import OdooAPI
-from app.services import jobs as jobs_service
-from app.services import sales as sales_service
 from odoo_emulator import start_in_thread
-from tests.conftest import CSRFClient, clear_config_caches
+from tests.integration.test_sales import app, as_user  # noqa: F401 (fixture, helper)
 
 
 @pytest.fixture(scope="module", params=(15, 16, 17, 18, 19))
 def odoo(request):
+    """An emulator of each supported version (test_sales' `app` talks to it)."""
     handle = start_in_thread(port=0, quiet=True, version=request.param)
     yield handle
     handle.stop()
 
 
-@pytest.fixture
-def app(odoo, tmp_path, monkeypatch):
-    monkeypatch.setattr(OdooAPI, "_sleep_seconds", lambda self, attempt: 0)
-    sales_service.clear_caches()
-    jobs_service.clear_stage_cache()
-    clear_config_caches()
-    app = create_app(TestConfig)
-    app.config.update(ODOO_URL=odoo.url, STORAGE_LOCAL_DIR=str(tmp_path / "storage"),
-                      STORE_PATH=str(tmp_path / "store.sqlite3"))
-    app.test_client_class = CSRFClient
-    return app
-
-
-def as_user(app, login):
-    client = app.test_client()
-    response = client.post("/login", data={"login": login, "password": login})
-    assert response.status_code == 302, f"login as {login} failed"
-    return client
-
-
-def test_a_quote_gets_products_through_the_picker_and_by_typing(app, odoo):
+def test_a_quote_gets_products_through_the_picker_and_by_typing(app, odoo):  # noqa: F811
     office = as_user(app, "office")
     picked = office.get("/api/sales/products?q=filter").get_json()["results"]
     assert [p["name"] for p in picked][:2] == ["[HVAC-FLT-16] Air Filter 16x25x1",
@@ -68,7 +45,7 @@ def test_a_quote_gets_products_through_the_picker_and_by_typing(app, odoo):
         "[HVAC-TSTAT] Smart Thermostat"]
 
 
-def test_customer_search_answers(app):
+def test_customer_search_answers(app):  # noqa: F811
     tech = as_user(app, "tech1")
     for q in ("bluewater", "", "Wilson"):
         response = tech.get("/customers", query_string={"q": q})
