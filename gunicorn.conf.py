@@ -42,3 +42,13 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Before a new (or recycled) worker takes requests: compile the templates, so its first
+    request of each page does not pay for it (app.compile_templates)."""
+    from app import compile_templates
+
+    app = worker.wsgi
+    count = compile_templates(app)
+    worker.log.info("worker %s: %d templates compiled", worker.pid, count)

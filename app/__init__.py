@@ -2,10 +2,12 @@
 
 `create_app()` reads as the table of contents of the application.
 """
+import contextlib
 import importlib
 
 from flask import Flask, request, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as config_module
@@ -58,10 +60,11 @@ def init_logging(app):
 
 def init_operations(app):
     """Metrics first: their clock starts before any other hook may answer the request."""
-    from app.platform import error_tracking, metrics
+    from app.platform import audit, error_tracking, metrics
 
     metrics.init_app(app)
     error_tracking.init_app(app)
+    audit.init_app(app)
 
 
 def init_extensions(app):
@@ -102,6 +105,22 @@ def init_templates(app):
     formatting.init_app(app)
     navigation.init_app(app)
     versions.init_app(app)
+
+
+def compile_templates(app):
+    """Compile every template now, so that a new worker's first request of a page does not
+    (50-630 ms a page, measured in issue 26). gunicorn's `post_worker_init` calls it
+    (gunicorn.conf.py) before the worker takes requests; it also builds the URL map's
+    matcher, the other first-request cost. Returns the number of templates compiled."""
+    names = [name for name in app.jinja_env.list_templates()
+             if name.endswith((".html", ".txt", ".xml", ".js", ".svg"))]
+    with app.app_context():
+        for name in names:
+            app.jinja_env.get_template(name)
+        # A redirect or no route at "/" raises: the matcher is built all the same.
+        with contextlib.suppress(HTTPException):
+            app.url_map.bind("localhost").match("/", method="GET")
+    return len(names)
 
 
 def init_blueprints(app):

@@ -48,7 +48,8 @@ class Config:
     # a while to finish them, and giving up early leaves the user unsure whether it happened.
     ODOO_WRITE_TIMEOUT = _env_float("ODOO_WRITE_TIMEOUT", _env_float("ODOO_TIMEOUT", 20))
     ODOO_MAX_RETRIES = int(_env("ODOO_MAX_RETRIES", 2))
-    # Adds `X-Odoo-RPC: <count>; <ms>` to every response (always on in debug).
+    # Adds `X-Odoo-RPC: <count>; <ms>ms; integration=<n>` and Server-Timing to every response
+    # (always on in debug); the count includes the integration user's calls, also given alone.
     ODOO_RPC_HEADER = _env_bool("ODOO_RPC_HEADER")
 
     DEFAULT_TZ = _env("DEFAULT_TZ", "UTC")

@@ -72,6 +72,31 @@ class SessionStore(dict):
             self.storage.conn.execute(f"DELETE FROM {self.TABLE}")
 
 
+class _Snapshots:
+    """Seeded demo data kept per process, by what it depends on (see `_snapshot_key`): a
+    reset or a new emulator of the same demo restores it instead of seeding again, which is
+    what most tests' setup spent its time on. A few entries at most (versions x add-ons)."""
+
+    MAX = 12
+
+    def __init__(self):
+        self._items = {}
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key, snapshot):
+        with self._lock:
+            if len(self._items) >= self.MAX:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = snapshot
+
+
+_snapshots = _Snapshots()
+
+
 class EmulatorState:
     def __init__(self, data_path=None, version=17, today=None, latency_ms=0,
                  fieldservice_project=False, addons=()):
@@ -127,6 +152,24 @@ class EmulatorState:
 
     # -- seeding ----------------------------------------------------------------------------
     def _seed(self):
+        """Fill the data file with the demo data: from this process's snapshot of the same
+        demo (version, add-ons, "today") when there is one, else by seeding (then saved)."""
+        key = self._snapshot_key()
+        if not self.storage.restore(_snapshots.get(key)):
+            self._seed_demo()
+            _snapshots.put(key, self.storage.snapshot())
+        self.seeded_now = True
+
+    def _snapshot_key(self):
+        """What the demo data depends on. Unpinned, "today" is each demo user's local date,
+        so the key holds the UTC quarter hour (every time zone's date changes on one)."""
+        now = dt.datetime.now(dt.UTC)
+        when = self.today.isoformat() if self.today else \
+            f"{now:%Y-%m-%d %H} {now.minute // 15}"
+        return (self.version, when, tuple(sorted(self.addons)),
+                tuple(sorted(self.registry.classes)))
+
+    def _seed_demo(self):
         from .demo import seed
         self.storage.wipe()
         for name in self.registry.classes:
@@ -138,9 +181,9 @@ class EmulatorState:
         self.storage.set_meta("addons", sorted(self.addons))
         self.storage.set_meta("seeded_today", self.demo_today().isoformat())
         self.storage.commit()
-        self.seeded_now = True
 
     def reset(self):
+        """Back to the demo data (from the snapshot: a test's reset costs a copy, not a seed)."""
         with self.lock:
             self.sessions.clear()
             self.login_failures.clear()

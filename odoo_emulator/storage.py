@@ -5,7 +5,9 @@ and are committed at the end of each RPC (``commit``), so data survives restarts
 """
 
 import json
+import pickle
 import sqlite3
+import threading
 
 
 def _table(model):
@@ -109,6 +111,34 @@ class Storage:
             self._in_tx = False
             self.data = {}
             self._load()
+
+    # -- snapshots (a reset restores the seeded demo instead of seeding again) ----------------
+    def snapshot(self):
+        """The database as committed now, model tables and meta only (no sessions): an
+        in-memory SQLite copy and the records as they are in memory."""
+        self.commit()
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        self.conn.backup(copy)
+        others = [r[0] for r in copy.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name != 'meta' "
+            "AND name NOT LIKE 'm\\_%' ESCAPE '\\'")]
+        for name in others:
+            copy.execute(f'DELETE FROM "{name}"')
+        copy.commit()
+        return {"db": copy, "lock": threading.Lock(),
+                "data": pickle.dumps(self.data, pickle.HIGHEST_PROTOCOL),
+                "next_id": dict(self.next_id)}
+
+    def restore(self, snapshot):
+        """Replace everything with `snapshot` (from `snapshot()`); False when there is none."""
+        if not snapshot:
+            return False
+        self.commit()
+        with snapshot["lock"]:
+            snapshot["db"].backup(self.conn)
+        self.data = pickle.loads(snapshot["data"])  # noqa: S301 (our own bytes, this process)
+        self.next_id = dict(snapshot["next_id"])
+        return True
 
     def close(self):
         self.commit()

@@ -25,6 +25,17 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 # --- Odoo emulator ----------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def _no_remembered_integration_session():
+    """Every test starts without the integration user's remembered session (emulators come
+    and go on reused ports)."""
+    from app.odoo.integration import _sessions
+
+    _sessions.clear()
+    yield
+    _sessions.clear()
+
+
 def _start_emulator(**kwargs):
     # The emulator is part of the repository: a failing import is an error, never a skip.
     from odoo_emulator import start_in_thread

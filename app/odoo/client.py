@@ -50,6 +50,12 @@ IDEMPOTENT_METHODS = frozenset({
     "web_search_read", "web_read", "name_get",
 })
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
+# Methods that change nothing though they are not retried as reads: not writes for the audit
+# trail (RpcEvent.write). message_format and get_portal_url only read; the others ask rights.
+READ_ONLY_METHODS = IDEMPOTENT_METHODS | frozenset({
+    "get_external_id", "has_access", "check_access_rights", "check_access_rule",
+    "message_format", "get_portal_url", "has_group",
+})
 
 
 # Client methods `parallel()` may run: reads only, so a failure leaves nothing half done.
@@ -80,8 +86,16 @@ class OdooCall:
         if self.method == "call":
             if len(self.args) < 2 or self.args[1] not in IDEMPOTENT_METHODS:
                 raise ValueError(f"parallel() runs reads only, not call{self.args[:2]!r}")
+        elif self.method == "json_route":
+            # A JSON route (e.g. /mail/thread/messages) the caller declares a read.
+            if not self.kwargs.get("idempotent"):
+                raise ValueError("parallel() runs json_route only with idempotent=True")
         elif self.method not in PARALLEL_METHODS:
             raise ValueError(f"parallel() runs reads only, not {self.method!r}")
+
+    def run(self, odoo):
+        """Make the call now, on `odoo` (the same read without `parallel()`)."""
+        return getattr(odoo, self.method)(*self.args, **self.kwargs)
 
 
 # --- Observers: every RPC, told to whoever listens (metrics, logs, the audit trail) -------------
@@ -351,6 +365,7 @@ class OdooAPI:
         self.rpc_seconds += seconds
         if _observers:
             model, method, ids = describe_call(path, params, result)
+            write = write and method not in READ_ONLY_METHODS
             _notify(RpcEvent(model, method, seconds, error, write, ids if write else (),
                              self.request_id))
 
@@ -619,10 +634,29 @@ def get_odoo():
     return g.odoo
 
 
-def rpc_stats():
-    """(count, seconds) of the RPCs made during this request."""
-    odoo = g.get("odoo") if has_request_context() else None
-    return (odoo.rpc_count, odoo.rpc_seconds) if odoo else (0, 0.0)
+@dataclass(frozen=True)
+class RPCStats:
+    """The Odoo calls of one request: `count` and `seconds` of all of them, and the share of
+    the integration user's client (app/odoo/integration.py) as its own figure."""
+
+    count: int = 0
+    seconds: float = 0.0
+    integration_count: int = 0
+    integration_seconds: float = 0.0
+
+
+def rpc_stats() -> RPCStats:
+    """The RPCs made during this request: the logged-in user's and the integration user's."""
+    if not has_request_context():
+        return RPCStats()
+    odoo = g.get("odoo")
+    others = g.get("odoo_integration") or ()
+    integration_count = sum(client.rpc_count for client in others)
+    integration_seconds = sum(client.rpc_seconds for client in others)
+    return RPCStats(
+        count=(odoo.rpc_count if odoo else 0) + integration_count,
+        seconds=(odoo.rpc_seconds if odoo else 0.0) + integration_seconds,
+        integration_count=integration_count, integration_seconds=integration_seconds)
 
 
 def _persist_rotated_session(response):

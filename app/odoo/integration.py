@@ -10,7 +10,10 @@ arguments of the usual methods are named through `JSON2_ARGS`.
     odoo = integration_client()          # from ODOO_INTEGRATION_LOGIN / ODOO_INTEGRATION_KEY
     odoo.search_read("res.partner", [("is_company", "=", True)], ["name"])
 """
-from flask import current_app
+import hashlib
+import threading
+
+from flask import current_app, g, has_request_context
 
 from app.odoo import versions
 from app.odoo.client import (
@@ -63,11 +66,21 @@ class IntegrationAPI(OdooAPI):
         self.uid = None
 
     def _ready(self):
-        """Learn the server version, and the uid where execute_kw needs it (once)."""
+        """Learn the server version, and the uid where execute_kw needs it: once per process
+        and user (see `_sessions`), not once per request."""
+        known = _sessions.get(self._session_key())
+        if known:
+            self.version = self.version or known["version"]
+            self.uid = self.uid or known.get("uid")
         if self.version is None:
             self.version_info()
         if versions.execute_needs_uid(self.version) and self.uid is None:
             self.check_login()
+        _sessions.put(self._session_key(), {"version": self.version, "uid": self.uid})
+
+    def _session_key(self):
+        digest = hashlib.sha256(str(self.api_key).encode()).hexdigest()[:16]
+        return (self.base_url, self.db, self.login, digest)
 
     def check_login(self):
         """common.login with the API key; the integration user's uid. Being a success from
@@ -85,7 +98,21 @@ class IntegrationAPI(OdooAPI):
         return uid
 
     def call(self, model, method, *args, **kwargs):
-        """`model.method(*args, **kwargs)` as the integration user."""
+        """`model.method(*args, **kwargs)` as the integration user. A uid remembered from an
+        earlier request that Odoo now refuses (the user or its key changed, the database was
+        restored) is forgotten and the login made again, once."""
+        reused = self.uid is not None or _sessions.get(self._session_key()) is not None
+        try:
+            return self._call(model, method, args, dict(kwargs))
+        except AccessDenied:
+            if not reused:
+                raise
+            _sessions.forget(self._session_key())
+            self.uid = None
+            self.version = None
+            return self._call(model, method, args, dict(kwargs))
+
+    def _call(self, model, method, args, kwargs):
         self._ready()
         context = {**self.context, **(kwargs.pop("context", None) or {})}
         idempotent = method in IDEMPOTENT_METHODS
@@ -97,6 +124,19 @@ class IntegrationAPI(OdooAPI):
         params = {"service": "object", "method": "execute_kw",
                   "args": [self.db, self.uid, self.api_key, model, method, list(args), kwargs]}
         return self._rpc("/jsonrpc", params, idempotent=idempotent)
+
+    def _worker(self):
+        """A copy for one of `parallel()`'s threads: the same user, key, version and uid."""
+        worker = IntegrationAPI(self.base_url, self.db, self.login, self.api_key,
+                                timeout=self.timeout, version=self.version,
+                                max_retries=self.max_retries, context=self.context,
+                                write_timeout=self.write_timeout, request_id=self.request_id)
+        worker.uid = self.uid
+        return worker
+
+    def parallel(self, calls, *, return_errors=False):
+        self._ready()  # once here, not in every thread
+        return super().parallel(calls, return_errors=return_errors)
 
     @staticmethod
     def _json2_body(method, args, kwargs):
@@ -145,8 +185,38 @@ def _json2_error(response):
     return body if isinstance(body, dict) and "name" in body else None
 
 
+class _Sessions:
+    """What the integration user's client learns before its first call (the server version;
+    the uid where execute_kw needs it), per server, database, login and key, for this
+    process: each request builds a new client (its own counters) on the same session."""
+
+    def __init__(self):
+        self._items = {}
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key, value):
+        with self._lock:
+            self._items[key] = dict(value)
+
+    def forget(self, key):
+        with self._lock:
+            self._items.pop(key, None)
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+
+
+_sessions = _Sessions()
+
+
 def integration_client():
-    """The integration user's client, from the app config.
+    """The integration user's client, from the app config, on the process's session with
+    Odoo (`_sessions`). In a request, its calls count in the request's RPCs (`rpc_stats`).
 
     :raises IntegrationConfigError: when ODOO_INTEGRATION_LOGIN or ODOO_INTEGRATION_KEY is unset.
     """
@@ -155,8 +225,15 @@ def integration_client():
     if not login or not key:
         raise IntegrationConfigError(
             "Set ODOO_INTEGRATION_LOGIN and ODOO_INTEGRATION_KEY (an API key of that user).")
-    return IntegrationAPI(config["ODOO_URL"], config["ODOO_DB"], login, key,
-                          timeout=config["ODOO_TIMEOUT"], max_retries=config["ODOO_MAX_RETRIES"],
-                          context={"tz": config["DEFAULT_TZ"]},
-                          write_timeout=config.get("ODOO_WRITE_TIMEOUT"),
-                          request_id=current_request_id())
+    client = IntegrationAPI(config["ODOO_URL"], config["ODOO_DB"], login, key,
+                            timeout=config["ODOO_TIMEOUT"],
+                            max_retries=config["ODOO_MAX_RETRIES"],
+                            context={"tz": config["DEFAULT_TZ"]},
+                            write_timeout=config.get("ODOO_WRITE_TIMEOUT"),
+                            request_id=current_request_id())
+    known = _sessions.get(client._session_key())
+    if known:  # what an earlier request learnt: no version_info, no login
+        client.version, client.uid = known["version"], known.get("uid")
+    if has_request_context():
+        g.setdefault("odoo_integration", []).append(client)
+    return client

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from markupsafe import Markup
 
 from app.odoo import versions
-from app.odoo.client import UserError
+from app.odoo.client import OdooCall, UserError
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
@@ -173,30 +173,69 @@ def normalize_messages(result) -> list[dict]:
     return out
 
 
+def messages_call(odoo, version: int, model: str, res_id: int, *, limit=MESSAGE_LIMIT):
+    """The read behind :func:`fetch_messages` as an ``OdooCall``, to send with other reads
+    (``OdooAPI.parallel``); None on 15, where the record's ``message_ids`` come first.
+
+    A client without a web session (an API key) reads ``mail.message`` (no tracking): an API
+    key opens the ORM, not the web client's JSON routes.
+    """
+    if not getattr(odoo, "web_session", True):
+        return OdooCall(
+            "search_read", "mail.message",
+            [("model", "=", model), ("res_id", "=", res_id),
+             ("message_type", "in", ["comment", "notification", "email"])],
+            ["body", "author_id", "date", "message_type", "subtype_id"],
+            limit=limit, order="id desc")
+    if needs_message_ids(version):
+        return None
+    return OdooCall("json_route", "/mail/thread/messages",
+                    {"thread_model": model, "thread_id": res_id, "limit": limit},
+                    idempotent=True)
+
+
 def fetch_messages(
     odoo, version: int, model: str, res_id: int, *, message_ids=None, limit=MESSAGE_LIMIT
 ) -> list[dict]:
     """A record's history with tracking, newest first (1 RPC; none on 15 without messages).
 
     On 15 pass the record's ``message_ids`` (read with the record, see :func:`needs_message_ids`).
-    A client without a web session (an API key) reads ``mail.message`` instead (no tracking).
     """
-    if not getattr(odoo, "web_session", True):
-        # An API key opens the ORM, not the web client's JSON routes: read the messages.
-        result = odoo.search_read(
-            "mail.message", [("model", "=", model), ("res_id", "=", res_id),
-                             ("message_type", "in", ["comment", "notification", "email"])],
-            ["body", "author_id", "date", "message_type", "subtype_id"],
-            limit=limit, order="id desc")
-    elif needs_message_ids(version):
-        ids = sorted(message_ids or [], reverse=True)[:limit]
-        result = odoo.call("mail.message", "message_format", ids) if ids else []
-    else:
-        result = odoo.json_route(
-            "/mail/thread/messages",
-            {"thread_model": model, "thread_id": res_id, "limit": limit},
-        )
-    return normalize_messages(result)
+    call = messages_call(odoo, version, model, res_id, limit=limit)
+    if call is not None:
+        return normalize_messages(call.run(odoo))
+    ids = sorted(message_ids or [], reverse=True)[:limit]
+    return normalize_messages(odoo.call("mail.message", "message_format", ids) if ids else [])
+
+
+def read_with_history(odoo, version: int, model: str, res_id: int, read, *, others=(),
+                      limit=MESSAGE_LIMIT, keep_errors=False):
+    """`read` (an ``OdooCall`` of the record), the record's history and ``others`` (more
+    reads) sent together: one round trip where reading the record first took two.
+
+    Returns ``(read's result, messages, [others' results])``; ``messages`` is None when the
+    read found nothing (the caller refuses) or on 15 (call :func:`fetch_messages` with the
+    record's ``message_ids``). Errors: the read's first; the history's only when the read
+    found the record (a record the user may not see has no history to show); the others'
+    then, or (``keep_errors``) left in their places for the caller to judge.
+    """
+    history = messages_call(odoo, version, model, res_id, limit=limit)
+    calls = [read, *([history] if history is not None else []), *others]
+    outcomes = odoo.parallel(calls, return_errors=True)
+    found, rest = outcomes[0], outcomes[1:]
+    if isinstance(found, Exception):
+        raise found
+    messages = None
+    if history is not None:
+        result, rest = rest[0], rest[1:]
+        if found.get("records") if isinstance(found, dict) else found:  # web_search_read
+            if isinstance(result, Exception):
+                raise result
+            messages = normalize_messages(result)
+    for result in rest:
+        if isinstance(result, Exception) and not keep_errors:
+            raise result
+    return found, messages, rest
 
 
 def present(messages: list[dict], *, tz: str, partner_id=None, now=None) -> list[dict]:

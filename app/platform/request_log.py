@@ -1,5 +1,6 @@
-"""One log line per request with its Odoo RPC count and time, so N+1 patterns show up; one
-line per Odoo call; and the request id that ties them together.
+"""One log line per request with its Odoo RPC count and time, so N+1 patterns show up (the
+integration user's calls, for subcontractor links and webhooks, in the count and on their
+own); one line per Odoo call; and the request id that ties them together.
 
 The request id is the caller's `X-Request-Id` when it looks like one (a proxy or load balancer
 in front may set it), else a new one. It is returned as `X-Request-Id`, sent to Odoo with every
@@ -70,17 +71,27 @@ def _log_request(response):
     if request.endpoint == "static":
         return response
     elapsed_ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-    count, seconds = rpc_stats()
-    log.info("%s %s %s %.1fms rpc=%d rpc_ms=%.1f id=%s", request.method, request.path,
-             response.status_code, elapsed_ms, count, seconds * 1000, g.request_id,
+    stats = rpc_stats()
+    log.info("%s %s %s %.1fms rpc=%d rpc_ms=%.1f integration_rpc=%d integration_ms=%.1f id=%s",
+             request.method, request.path, response.status_code, elapsed_ms, stats.count,
+             stats.seconds * 1000, stats.integration_count, stats.integration_seconds * 1000,
+             g.request_id,
              extra={"fields": {"request_id": g.request_id, "method": request.method,
                                "path": request.path, "endpoint": request.endpoint,
                                "status": response.status_code, "ms": round(elapsed_ms, 1),
-                               "rpc": count, "rpc_ms": round(seconds * 1000, 1)}})
+                               "rpc": stats.count, "rpc_ms": round(stats.seconds * 1000, 1),
+                               "integration_rpc": stats.integration_count,
+                               "integration_rpc_ms": round(stats.integration_seconds * 1000,
+                                                           1)}})
     if current_app.debug or current_app.config.get("ODOO_RPC_HEADER"):
-        response.headers["X-Odoo-RPC"] = f"{count}; {seconds * 1000:.1f}ms"
+        # All of the request's calls first (what page budgets count), then the integration
+        # user's share: "5; 12.3ms; integration=4".
+        response.headers["X-Odoo-RPC"] = (f"{stats.count}; {stats.seconds * 1000:.1f}ms; "
+                                          f"integration={stats.integration_count}")
         response.headers["Server-Timing"] = (
-            f'app;dur={elapsed_ms:.1f}, odoo;dur={seconds * 1000:.1f};desc="{count} RPC"')
+            f'app;dur={elapsed_ms:.1f}, odoo;dur={stats.seconds * 1000:.1f};'
+            f'desc="{stats.count} RPC", odoo-integration;'
+            f'dur={stats.integration_seconds * 1000:.1f};desc="{stats.integration_count} RPC"')
     return response
 
 

@@ -160,7 +160,8 @@ def publish():
 @role_required("office")
 def board():
     data = planning.load_board(get_odoo(), _viewer())
-    return render_template("dispatch/board.html", **data)
+    return render_template("dispatch/board.html", current_stage=request.args.get("stage", type=int),
+                           **data)
 
 
 @bp.post("/jobs/board/move")

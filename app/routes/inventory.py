@@ -19,6 +19,7 @@ from flask import (
 )
 
 from app.odoo.client import AccessError, get_odoo
+from app.openapi import document
 from app.platform.listing import parse_list_args
 from app.routes.helpers import REFUSALS, act
 from app.routes.jobs import render_job_page
@@ -171,6 +172,11 @@ def job_parts_page(job_id):
 
 
 @bp.get("/api/inventory/products")
+@document(summary="Parts picker suggestions: products by name, reference or barcode",
+          description="What the user's van holds comes first; used by the job page's parts "
+                      "combobox.",
+          tags=["Stock"], query={"q": {"type": "string"}}, errors=(401, 403, 503),
+          responses={200: {"results": {"type": "array", "items": {"type": "object"}}}})
 @login_required
 def products():
     """Suggestions for the parts picker (combobox.js): name, reference or barcode, what the

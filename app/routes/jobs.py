@@ -81,6 +81,9 @@ def index():
     if _viewer().is_technician:
         return redirect(url_for("jobs.active"))
     filters = dispatch.JobFilters.from_args(request.args)
+    if not request.args:
+        # A bare /jobs opens on today, not on the oldest jobs; "All dates" is /jobs?from=.
+        filters = dispatch.opening_on_today(filters, _viewer().tz)
     data = dispatch.list_office_jobs(get_odoo(), _viewer(), filters)
     return render_template("jobs/table.html", **data), 400 if filters.errors else 200
 

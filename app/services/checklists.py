@@ -223,6 +223,32 @@ def finish_checks(checklist: dict | None, job_url: str) -> list[dict]:
              "href": f"{job_url}#step-{item['id']}"} for item in checklist["required_open"]]
 
 
+def report_lines(odoo, viewer: Viewer, job: dict) -> list[str]:
+    """The service report's checklist: each step with its state, time and whether it has a
+    photo; for the to-do checklist, the steps of the note written at finish (newest)."""
+    checklist = build(odoo, viewer, job)
+    if checklist and checklist["source"] == "activities":
+        return [_report_line(item) for item in checklist["items"]]
+    for msg in job.get("messages") or []:   # newest first
+        text = " ".join((msg.get("text") or "").split())
+        if text.startswith(NOTE_PREFIX) and " done: " in text:
+            steps = text.split(" done: ", 1)[1].split("; ")
+            return [f"{step[2:]}: {'done' if step.startswith(DONE) else 'not done'}"
+                    for step in steps if step[:1] in (DONE, LEFT)]
+    return []
+
+
+def _report_line(item: dict) -> str:
+    line = f"{item['name']}{' (required)' if item['required'] else ''}: {item['state_label']}"
+    if item["state"] == "done" and item["completed_on"]:
+        line += f", {item['completed_on']}"
+        if item["completed_by"]:
+            line += f" by {item['completed_by']}"
+    if item["photos"]:
+        line += f" ({len(item['photos'])} photo{'s' if len(item['photos']) > 1 else ''})"
+    return line
+
+
 # --------------------------------------------------------------------------- ticks
 
 
@@ -337,12 +363,15 @@ def parse_ticks(raw) -> list[int] | None:
     return sorted(set(ticks))
 
 
+NOTE_PREFIX, DONE, LEFT = "Checklist:", "✓", "✗"
+
+
 def checklist_note(steps: list[str], ticks: list[int]) -> str:
     """ "Checklist: 2 of 3 done: ✓ A; ✓ C; ✗ B" (done first, in the to-do's order)."""
     done = [s for n, s in enumerate(steps) if n in ticks]
     left = [s for n, s in enumerate(steps) if n not in ticks]
-    lines = [f"✓ {s}" for s in done] + [f"✗ {s}" for s in left]
-    return f"Checklist: {len(done)} of {len(steps)} done: " + "; ".join(lines)
+    lines = [f"{DONE} {s}" for s in done] + [f"{LEFT} {s}" for s in left]
+    return f"{NOTE_PREFIX} {len(done)} of {len(steps)} done: " + "; ".join(lines)
 
 
 def finish_job(odoo, viewer: Viewer, job_id: int, resolution: str, ticks=None) -> str:

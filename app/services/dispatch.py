@@ -10,7 +10,7 @@ every few minutes per company and shared by every page that needs them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from app.odoo.client import OdooCall
@@ -149,6 +149,7 @@ class JobFilters:
     overdue: bool = False
     priority: str = ""
     status: str = ""  # "open", "closed" or any
+    from_today: bool = False  # the default of a bare /jobs (not chosen by the user)
     to_invoice: bool = False  # jobs handed to the office for invoicing (app/services/invoices)
     errors: tuple = field(default=(), compare=False)
 
@@ -191,9 +192,15 @@ class JobFilters:
     @property
     def active(self) -> bool:
         """True when anything narrows the list (for the empty state's wording)."""
-        return bool(self.query.active or self.date_from or self.date_to or self.stage
+        return bool(self.query.active or (self.date_from and not self.from_today) or self.date_to
+                    or self.stage
                     or self.technician or self.unassigned or self.overdue or self.priority
                     or self.status or self.to_invoice)
+
+
+def opening_on_today(filters: JobFilters, tz_name: str, now=None) -> JobFilters:
+    """The filters of a bare /jobs: from the user's today on, marked so the page says so."""
+    return replace(filters, date_from=tzs.today(tz_name, now), from_today=True)
 
 
 def overdue_domain(today_start_utc: str) -> list:

@@ -534,6 +534,9 @@ def load_board(odoo, viewer: Viewer, *, now: datetime | None = None) -> dict:
         order="scheduled_date_start, id")
     stage_map = jobs.get_stage_map(odoo, viewer)
     rows = [jobs.summarize_order(o, stage_map, viewer.tz, now) for o in orders]
+    for row in rows:  # flagged as on the jobs table
+        row["overdue"] = not row["is_closed"] and row["local_day"] is not None \
+            and row["local_day"] < today
     columns = []
     for stage in stage_map.stages:
         cards = [r for r in rows if r["stage"]["id"] == stage.id]

@@ -23,7 +23,7 @@ from app.odoo.client import OdooError, OdooUnavailable
 from app.platform import media
 from app.platform.s3_service import get_storage
 from app.platform.sanitize import html_to_text
-from app.services import inventory, jobs
+from app.services import checklists, inventory, jobs
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,9 @@ def _files(job, rec, storage):
 
 def report_data(odoo, viewer, job_id, storage) -> dict:
     """Everything the report shows (job page data + parts + the files' bytes)."""
-    job = jobs.job_detail(odoo, viewer, job_id, storage=storage)
+    job = jobs.job_detail(odoo, viewer, job_id, storage=storage,
+                          **checklists.detail_reads(odoo, viewer, job_id))
+    job["checklist_lines"] = checklists.report_lines(odoo, viewer, job)
     order = jobs.fetch_order(odoo, viewer, job_id, ["x_signature_url", "location_id"])
     job["signature_ref"] = order.get("x_signature_url")
     job["location_ref"] = order.get("location_id")
@@ -142,6 +144,7 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
             para(f"{part.get('quantity_text')} {part.get('unit') or ''} x {part.get('product')}")
     else:
         para("None")
+    _checklist_block(job, heading, para)
     photos = [t for t in (_thumbnail(p) for p in job.get("photo_bytes") or []) if t]
     if photos:
         heading(f"Photos ({len(photos)})")
@@ -167,6 +170,14 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
     else:
         para("Not signed.")
     return bytes(pdf.output())
+
+
+def _checklist_block(job, heading, para):
+    """The job's checklist (app/services/checklists.py): each step with its state."""
+    lines = job.get("checklist_lines") or []
+    if lines:
+        heading("Checklist")
+        para("\n".join(lines))
 
 
 def file_name(job) -> str:

@@ -5,6 +5,7 @@ keys (each sent twice), a required step still open makes Odoo refuse "Finish job
 message, and a step's photo goes to the history named after it. Without the add-on, the to-do's
 ticks become one history note at finish."""
 import re
+import subprocess
 
 import pytest
 
@@ -153,6 +154,12 @@ def test_after_fix_ticks_reach_odoo_once_in_order_and_required_steps_block_finis
     assert handle.state.storage.data["fsm.stage"][closed]["is_closed"]
 
 
+def pdf_text(pdf: bytes) -> str:
+    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+                          check=True, timeout=30)
+    return " ".join(done.stdout.decode().split())
+
+
 def test_a_steps_photo_goes_to_the_history_named_after_it(app, client, login, servers):
     handle = _use(app, servers(18))
     grant(handle)
@@ -171,6 +178,16 @@ def test_a_steps_photo_goes_to_the_history_named_after_it(app, client, login, se
     bad = client.post(f"/jobs/{job}/checklist/photo", data={"step": "a999999", "photos": [
         (__import__("io").BytesIO(make_png()), "x.png")]}, content_type="multipart/form-data")
     assert bad.status_code == 422
+    # the service report lists every step with its state, time and photo
+    first = activities(handle, job)[0]
+    client.post(f"/jobs/{job}/checklist/{first['id']}", data={"do": "done"})
+    client.post(f"/jobs/{job}/checklist/{activities(handle, job)[2]['id']}", data={"do": "cancel"})
+    text = pdf_text(client.get(f"/jobs/{job}/report.pdf").data)
+    assert "Checklist" in text
+    assert re.search(rf"{first['name']} \(required\): Done, .+ by Tom Technician", text)
+    assert "Clean the burner: Cancelled" in text
+    assert "Test the gas pressure (required): To do" in text
+    assert f"{step['name']}: To do (1 photo)" in text
 
 
 def test_office_sees_the_progress(app, client, login, servers):
@@ -200,3 +217,6 @@ def test_without_the_addon_the_todo_ticks_become_one_note_at_finish(app, client,
     note = next(b for b in notes_of(fresh, job) if "Checklist:" in b)
     assert ("Checklist: 2 of 3 done: ✓ Check in with the customer; ✓ Photograph the work; "
             "✗ Inspect the unit") in note
+    text = pdf_text(client.get(f"/jobs/{job}/report.pdf").data)
+    assert ("Checklist Check in with the customer: done Photograph the work: done "
+            "Inspect the unit: not done") in text

@@ -95,9 +95,9 @@ def read_timeouts(app):
     real_send = OdooAPI._send
     seen = []
 
-    def spy(self, path, params, timeout=None):
+    def spy(self, path, params, timeout=None, **kwargs):
         seen.append((timeout or self.timeout)[1])
-        return real_send(self, path, params, timeout)
+        return real_send(self, path, params, timeout, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(OdooAPI, "_send", spy)
@@ -122,13 +122,13 @@ def test_a_slow_write_gets_the_longer_timeout(app, emulator, client, login, own_
     real_send = OdooAPI._send
     slow = []
 
-    def odoo_slow_on_writes(self, path, params, timeout=None):
+    def odoo_slow_on_writes(self, path, params, timeout=None, **kwargs):
         if not path.endswith("/message_post"):
-            return real_send(self, path, params, timeout)
+            return real_send(self, path, params, timeout, **kwargs)
         emulator.state.latency_ms = 1000  # longer than the read timeout
         try:
             slow.append(path)
-            return real_send(self, path, params, timeout)
+            return real_send(self, path, params, timeout, **kwargs)
         finally:
             emulator.state.latency_ms = 0
 

@@ -143,3 +143,26 @@ def test_technicians_cannot_make_links(linked_app, login, job_id):
     tech = linked_app.test_client()
     login(tech, "tech1")
     assert tech.post(f"/jobs/{job_id}/links", data={"name": "Bob"}).status_code == 403
+
+
+def rpc_figures(response):
+    """(all calls, the integration user's) from X-Odoo-RPC: "5; 12.3ms; integration=4"."""
+    header = response.headers["X-Odoo-RPC"]
+    return int(header.split(";")[0]), int(header.rsplit("integration=", 1)[1])
+
+
+def test_the_integration_users_calls_are_counted_and_its_session_reused(linked_app, login,
+                                                                         job_id):
+    """The subcontractor's page is read by the integration user: its calls count in the
+    request's figures (they were 0), and the second visit logs in no more (one session)."""
+    _, token = make_link(linked_app, login, job_id)
+    sub = linked_app.test_client()
+    first = sub.get(f"/t/{token}")
+    calls, integration = rpc_figures(first)
+    assert first.status_code == 200 and integration > 0 and calls == integration
+    assert "odoo-integration;" in first.headers["Server-Timing"]
+    again = sub.get(f"/t/{token}")
+    calls_again, integration_again = rpc_figures(again)
+    # version_info and common.login were the first visit's alone
+    assert integration_again <= integration - 2
+    assert calls_again <= 2

@@ -74,14 +74,15 @@ def test_technicians_keep_their_day(client, login, odoo):
 
 
 def test_first_page_is_50_rows_of_all_jobs_in_2_rpcs_when_warm(office, admin):
+    """All dates (/jobs?from=; a bare /jobs opens on today, test_list_cards.py)."""
     orders = all_orders(admin)
-    first = office.get("/jobs")
+    first = office.get("/jobs?from=")
     assert first.status_code == 200
     assert rpcs(first) <= 4  # stages and technicians join the same round trip when cold
-    warm = office.get("/jobs")
+    warm = office.get("/jobs?from=")
     assert rpcs(warm) <= 2
     assert total(warm) == len(orders) and len(row_ids(warm)) == dispatch.PAGE_SIZE
-    second = office.get("/jobs?page=2")
+    second = office.get("/jobs?from=&page=2")
     assert not set(row_ids(second)) & set(row_ids(warm))
     assert 'rel="prev"' in second.get_data(as_text=True)
 
@@ -89,9 +90,9 @@ def test_first_page_is_50_rows_of_all_jobs_in_2_rpcs_when_warm(office, admin):
 def test_a_new_worker_process_finds_the_configuration_in_the_shared_store(office):
     """Stages and technicians live in the shared store too: a new or restarted gunicorn worker
     (here: the process caches emptied) serves the table and a job page in 2 RPCs."""
-    assert rpcs(office.get("/jobs")) == 4  # the first read anywhere: orders, count, config
+    assert rpcs(office.get("/jobs?from=")) == 4  # the first read anywhere: orders, count, config
     clear_config_caches()
-    table = office.get("/jobs")
+    table = office.get("/jobs?from=")
     assert table.status_code == 200 and rpcs(table) == 2
     job = row_ids(table)[0]
     clear_config_caches()

@@ -156,3 +156,78 @@ def test_asset_field_overrides():
     assert (mapping.model, mapping.rmm_id, mapping.customer) == ("fsm.equipment", "x_rmm_id",
                                                                  "owner_id")
     assert mapping.active_domain() == [("active", "=", True)]
+
+
+def _jsonrpc_odoo(uids, refuse_uids=()):
+    """A 17 server's /jsonrpc (version info, login answering `uids` in turn, execute_kw that
+    refuses `refuse_uids` as Odoo does a stale uid) recorded in the returned list."""
+    seen = []
+
+    def answer(request):
+        params = json.loads(request.body)["params"]
+        seen.append(params.get("method"))
+        if params["service"] == "common":
+            return 200, {}, json.dumps({"jsonrpc": "2.0", "id": 1, "result": uids.pop(0)})
+        if params["args"][1] in refuse_uids:
+            return 200, {}, json.dumps({"jsonrpc": "2.0", "id": 1, "error": {
+                "code": 200, "message": "Odoo Server Error",
+                "data": {"name": "odoo.exceptions.AccessDenied", "message": "Access Denied"}}})
+        return 200, {}, json.dumps({"jsonrpc": "2.0", "id": 1, "result": 42})
+
+    responses.add_callback(responses.POST, f"{ODOO}/jsonrpc", callback=answer)
+    responses.post(f"{ODOO}/web/webclient/version_info", json={
+        "jsonrpc": "2.0", "id": 1, "result": {"server_version_info": [17, 0, 0, "final", 0]}})
+    return seen
+
+
+def _integration_app():
+    from app import create_app
+    from app.config import TestConfig
+
+    app = create_app(TestConfig)
+    app.config.update(ODOO_URL=ODOO, ODOO_DB="db", ODOO_INTEGRATION_LOGIN="integration",
+                      ODOO_INTEGRATION_KEY="KEY")
+    return app
+
+
+@responses.activate
+def test_one_integration_session_serves_every_request():
+    """Version and uid are learnt once per process, not by every request's new client (each
+    client keeps its own count for its request)."""
+    from app.odoo.client import rpc_stats
+    from app.odoo.integration import integration_client
+
+    seen = _jsonrpc_odoo([7])
+    app = _integration_app()
+    for _ in range(3):
+        with app.test_request_context("/t/x"):
+            assert integration_client().search_count("fsm.order", []) == 42
+            assert rpc_stats().integration_count == rpc_stats().count
+    assert seen == ["login", "execute_kw", "execute_kw", "execute_kw"]
+    assert len(responses.calls) == 5  # + the one version_info
+
+
+@responses.activate
+def test_a_uid_odoo_no_longer_accepts_is_renewed_once():
+    from app.odoo.integration import _sessions, integration_client
+
+    seen = _jsonrpc_odoo([7, 8], refuse_uids={7})
+    app = _integration_app()
+    with app.test_request_context("/t/x"):
+        client = integration_client()
+        client._ready()
+        assert client.uid == 7
+        assert client.write("fsm.order", [1], {"name": "x"}) == 42  # refused, logged in again
+    assert seen == ["login", "execute_kw", "login", "execute_kw"]
+    assert _sessions.get(client._session_key())["uid"] == 8
+
+
+@responses.activate
+def test_a_refused_first_login_is_not_retried():
+    from app.odoo.client import AccessDenied
+    from app.odoo.integration import integration_client
+
+    seen = _jsonrpc_odoo([False])
+    with _integration_app().test_request_context("/t/x"), pytest.raises(AccessDenied):
+        integration_client().search_count("fsm.order", [])
+    assert seen == ["login"]

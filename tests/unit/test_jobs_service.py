@@ -29,10 +29,32 @@ class FakeOdoo:
         self.version = version
         self.calls = []
         self.rpc_count = 0
+        self.round_trips = 0  # a parallel() batch is one: its calls go out together
+        self._batch = False
 
     def _log(self, *call):
         self.calls.append(call)
         self.rpc_count += 1
+        if not self._batch:
+            self.round_trips += 1
+
+    def parallel(self, calls, *, return_errors=False):
+        """OdooAPI.parallel's contract (reads only, results in order), one round trip."""
+        self.round_trips += 1
+        self._batch = True
+        try:
+            outcomes = []
+            for call in calls:
+                call.check()
+                try:
+                    outcomes.append(call.run(self))
+                except Exception as exc:  # noqa: BLE001 (as OdooAPI: the slot holds the error)
+                    if not return_errors:
+                        raise
+                    outcomes.append(exc)
+            return outcomes
+        finally:
+            self._batch = False
 
     def search_read(self, model, domain, fields, **kwargs):
         self._log("search_read", model, domain)
@@ -58,7 +80,7 @@ class FakeOdoo:
         self._log("read", model, ids)
         return [dict(self.orders[i]) for i in ids if i in self.orders]
 
-    def json_route(self, path, params):
+    def json_route(self, path, params, *, idempotent=False):
         self._log("json_route", path, params)
         return self.messages
 
@@ -482,6 +504,7 @@ def test_detail_is_three_rpcs_and_sanitises_html():
     )
     job = jobs.job_detail(odoo, tech(version=18), 1, now=datetime(2026, 11, 23, 12, tzinfo=UTC))
     assert odoo.rpc_count == 3
+    assert odoo.round_trips == 1  # the order, its history and the stages go out together
     assert str(job["description"]) == "<p>Noisy</p>"
     assert "script" not in str(job["todo"]) and 'class="o_checklist"' in str(job["todo"])
     assert job["messages"][0]["author"] == "Tech One"
@@ -493,9 +516,9 @@ def test_detail_with_equipment_in_two_rpcs_once_its_names_are_cached():
     odoo = FakeOdoo(orders=[order(1, "2026-11-23 14:00:00", equipment_ids=[4])], stages=STAGES_18)
     jobs.job_detail(odoo, tech(version=18), 1)  # cold: order, stages, chatter, equipment
     assert odoo.rpc_count == 4
-    odoo.rpc_count = 0
+    odoo.rpc_count = odoo.round_trips = 0
     jobs.job_detail(odoo, tech(version=18), 1)  # warm: order, chatter
-    assert odoo.rpc_count == 2
+    assert odoo.rpc_count == 2 and odoo.round_trips == 1
 
 
 def test_note_without_email_is_explained(monkeypatch):

@@ -76,7 +76,6 @@ from app.services.jobs.detail import (  # noqa: F401
     EXISTENCE_FIELD,
     VERSION_HEADER,
     X2MANY_FIELDS,
-    _fetch_order_nested,
     _from_web,
     _html_or_text,
     _web_spec,

@@ -26,7 +26,10 @@ from app.services.jobs.common import (
     get_stage_map,
     logger,
     own_domain,
+    remember_stage_map,
     sms_url,
+    stage_call,
+    stage_map_is_cached,
 )
 from app.services.jobs.listing import summarize_order
 from app.services.viewer import Viewer
@@ -110,60 +113,85 @@ def fetch_order(
     :raises JobNotFound: when there is no such order.
     :raises JobForbidden: when a technician asks for another technician's order.
     """
-    # Odoo answers a read of ["id"] alone with [{"id": job_id}] even when no such record exists
-    # (nothing is fetched), so existence is always probed with a real field.
-    fields = [name for name in fields if name != "id"] or [EXISTENCE_FIELD]
+    fields = _probed(fields)
     if nested and versions.has_web_read(viewer.version):
         try:
-            return _fetch_order_nested(odoo, viewer, job_id, fields, nested)
+            call = _order_call(viewer, job_id, fields, nested)
+            return _found_order(odoo, viewer, job_id, call.run(odoo), nested)
         except AccessError:  # e.g. the nested records are not readable for this user
             logger.info("order %s read without %s (access refused)", job_id, sorted(nested))
-    if viewer.is_technician:
-        found, side = _read_with(odoo, OdooCall(
-            "search_read", "fsm.order", [("id", "=", job_id)] + own_domain(viewer.partner_id),
-            fields), alongside)
-        if found:
-            return _with_side(found[0], alongside, side)
-        # Not one of theirs: tell "missing" from "someone else's" (16/17 raise AccessError here).
-        if odoo.read("fsm.order", [job_id], [EXISTENCE_FIELD]):
-            raise JobForbidden()
-        raise JobNotFound()
-    found, side = _read_with(odoo, OdooCall("read", "fsm.order", [job_id], fields), alongside)
-    if not found:
-        raise JobNotFound()
-    return _with_side(found[0], alongside, side)
-
-
-def _read_with(odoo, call: OdooCall, alongside: OdooCall | None):
-    """The order's read, and ``alongside`` in the same round trip (its error kept, not raised)."""
+    call = _order_call(viewer, job_id, fields)
     if alongside is None:
-        return getattr(odoo, call.method)(*call.args, **call.kwargs), None
+        return _found_order(odoo, viewer, job_id, call.run(odoo))
     found, side = odoo.parallel([call, alongside], return_errors=True)
     if isinstance(found, OdooError):
         raise found
-    return found, side
-
-
-def _with_side(order: dict, alongside, side) -> dict:
-    if alongside is not None:
-        order["alongside"] = side
+    order = _found_order(odoo, viewer, job_id, found)
+    order["alongside"] = side
     return order
 
 
-def _fetch_order_nested(odoo, viewer: Viewer, job_id: int, fields: list[str], nested: dict):
-    spec = _web_spec(fields, nested)
-    if viewer.is_technician:
-        domain = [("id", "=", job_id)] + own_domain(viewer.partner_id)
-        found = odoo.call("fsm.order", "web_search_read", domain, specification=spec)["records"]
-        if found:
-            return _from_web(found[0], nested)
-        if odoo.read("fsm.order", [job_id], [EXISTENCE_FIELD]):
-            raise JobForbidden()
-        raise JobNotFound()
-    found = odoo.call("fsm.order", "web_read", [job_id], spec)
-    if not found:
-        raise JobNotFound()
-    return _from_web(found[0], nested)
+def _probed(fields):
+    # Odoo answers a read of ["id"] alone with [{"id": job_id}] even when no such record exists
+    # (nothing is fetched), so existence is always probed with a real field.
+    return [name for name in fields if name != "id"] or [EXISTENCE_FIELD]
+
+
+def _order_call(viewer: Viewer, job_id: int, fields: list[str], nested: dict | None = None):
+    """The read of one order as the viewer may see it: a technician's own orders only."""
+    own = [("id", "=", job_id)] + own_domain(viewer.partner_id) if viewer.is_technician else None
+    if nested:
+        spec = _web_spec(fields, nested)
+        if own:
+            return OdooCall("call", MODEL, "web_search_read", own, specification=spec)
+        return OdooCall("call", MODEL, "web_read", [job_id], spec)
+    if own:
+        return OdooCall("search_read", MODEL, own, fields)
+    return OdooCall("read", MODEL, [job_id], fields)
+
+
+def _found_order(odoo, viewer: Viewer, job_id: int, result, nested: dict | None = None) -> dict:
+    """The order in `result` (of :func:`_order_call`), or the refusal: a technician's order
+    that is not theirs (16/17 raise AccessError on the probe) or no such order."""
+    rows = result["records"] if isinstance(result, dict) else result
+    if rows:
+        return _from_web(rows[0], nested) if nested else rows[0]
+    if viewer.is_technician and odoo.read(MODEL, [job_id], [EXISTENCE_FIELD]):
+        raise JobForbidden()
+    raise JobNotFound()
+
+
+def _order_with_history(odoo, viewer: Viewer, job_id: int, fields: list[str],
+                        nested: dict | None, alongside: OdooCall | None = None):
+    """The order, its history, the stage map (when not cached) and ``alongside`` (see
+    :func:`fetch_order`) for the job page, sent together: one round trip. 15 reads the
+    history after the order (its message_ids first)."""
+    fields = _probed(fields)
+    nested = nested if nested and versions.has_web_read(viewer.version) else None
+    stages_cached = stage_map_is_cached(odoo, viewer)
+    others = ([] if stages_cached else [stage_call()]) + ([alongside] if alongside else [])
+    try:
+        result, messages, rest = chatter.read_with_history(
+            odoo, viewer.version, MODEL, job_id, _order_call(viewer, job_id, fields, nested),
+            others=others, keep_errors=True)
+    except AccessError:
+        if not nested:
+            raise
+        logger.info("order %s read without %s (access refused)", job_id, sorted(nested))
+        order = fetch_order(odoo, viewer, job_id, fields, alongside=alongside)
+        return order, fetch_messages(odoo, viewer, order), get_stage_map(odoo, viewer)
+    order = _found_order(odoo, viewer, job_id, result, nested)
+    if stages_cached:
+        stage_map = get_stage_map(odoo, viewer)
+    else:
+        if isinstance(rest[0], Exception):
+            raise rest[0]
+        stage_map = remember_stage_map(odoo, viewer, rest.pop(0))
+    if alongside is not None:
+        order["alongside"] = rest[0]  # its result or its error: the caller decides
+    if messages is None:
+        messages = fetch_messages(odoo, viewer, order)
+    return order, messages, stage_map
 
 
 # --------------------------------------------------------------------------- history
@@ -246,7 +274,8 @@ def job_detail(
     nested: dict | None = None,
     alongside: OdooCall | None = None,
 ) -> dict:
-    """Everything needed on site for one job. 2 RPCs: the order and its history.
+    """Everything needed on site for one job. 2 RPCs sent together: the order and its history
+    (with the stages when they are not cached: 3, still one round trip).
 
     The stages are cached per company (see :func:`get_stage_map`) and the equipment names per
     set (:func:`equipment_names`): a cold cache adds one call each. The parts used and the
@@ -258,10 +287,8 @@ def job_detail(
     :raises JobNotFound: / :raises JobForbidden: see :func:`fetch_order`.
     """
     now = now or tzs.now_utc()
-    order = fetch_order(odoo, viewer, job_id, detail_fields(viewer.version), nested=nested,
-                        alongside=alongside)
-    stage_map = get_stage_map(odoo, viewer)
-    messages = fetch_messages(odoo, viewer, order)
+    order, messages, stage_map = _order_with_history(
+        odoo, viewer, job_id, detail_fields(viewer.version), nested, alongside)
     equipment = equipment_names(odoo, order.get("equipment_ids") or [])
     row = summarize_order(order, stage_map, viewer.tz, now)
     stage_id = row["stage"]["id"]

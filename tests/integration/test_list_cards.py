@@ -1,0 +1,84 @@
+"""One card grammar for every list (_macros/table.html): with the demo data, no list page prints
+a label without a value, and the who/what/when/status roles are where the cards expect them.
+And the office's /jobs opens on today."""
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from app.platform import formatting as fmt
+from app.platform import timezone as tzs
+
+LIST_PAGES = [
+    ("office", "/jobs?from="), ("office", "/jobs"), ("office", "/sales?filter=all"),
+    ("office", "/inventory"), ("office", "/inventory?filter=late"), ("office", "/customers"),
+    ("admin", "/assets"), ("tech1", "/inventory/van"), ("office", "/inventory/van"),
+]
+
+
+class Cells(HTMLParser):
+    """Every <td> of a .data-table: its attributes and its text."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells, self._stack = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "td":
+            self._stack.append({"attrs": dict(attrs), "text": ""})
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._stack:
+            self.cells.append(self._stack.pop())
+
+    def handle_data(self, data):
+        if self._stack:
+            self._stack[-1]["text"] += data
+
+
+def cells(page):
+    parser = Cells()
+    parser.feed(page)
+    return parser.cells
+
+
+@pytest.mark.parametrize(("user", "path"), LIST_PAGES)
+def test_no_list_card_prints_a_label_without_a_value(client, login, user, path):
+    login(client, user)
+    response = client.get(path)
+    assert response.status_code == 200, path
+    found = cells(response.get_data(as_text=True))
+    assert found, f"{path} shows no list"
+    for cell in found:
+        label, text = cell["attrs"].get("data-label"), cell["text"].strip()
+        if label is not None:
+            assert text, f"{path}: the label {label!r} is printed without a value"
+        else:
+            assert not text and "data-table__empty" in cell["attrs"].get("class", ""), \
+                f"{path}: a cell without a label: {text[:40]!r}"
+
+
+@pytest.mark.parametrize(("path", "who"), [("/jobs?from=", "Customer"),
+                                           ("/sales?filter=all", "Customer"),
+                                           ("/inventory?filter=late", "Contact"),
+                                           ("/customers", "Name")])
+def test_cards_lead_with_who(client, login, path, who):
+    login(client, "office")
+    found = cells(client.get(path).get_data(as_text=True))
+    roles = {c["attrs"].get("data-label"): c["attrs"].get("data-role") for c in found}
+    assert roles.get(who) == "who"
+
+
+def test_office_jobs_open_on_today_and_all_dates_is_one_link(client, login, emulator):
+    login(client, "office")
+    page = client.get("/jobs").get_data(as_text=True)
+    today = tzs.today("America/New_York")
+    assert f'value="{today.isoformat()}"' in page  # the From field says so
+    days = re.findall(r'data-role="when"[^>]*>\s*(\w{3} \d{1,2} \w{3})', page)
+    assert days, "no scheduled jobs shown"
+    assert days[0] == fmt.format_date(today, "America/New_York")  # first today's, not 21 Nov
+    assert "All dates" in page and 'href="/jobs?from="' in page
+    everything = client.get("/jobs?from=").get_data(as_text=True)
+    total = int(re.search(r"of (\d+) jobs", everything).group(1))
+    shown = int(re.search(r"of (\d+) jobs", page).group(1))
+    assert shown < total  # older jobs are left out of the opening view
