@@ -20,7 +20,7 @@ from bench.pages import logged_in_session, start_gunicorn  # noqa: E402
 from bench.sales import report  # noqa: E402
 from odoo_emulator import start_in_thread  # noqa: E402
 
-QR = re.compile(r"<svg.*?</svg>", re.S)
+QR = re.compile(r'<svg[^>]*class="invoice-qr__code".*?</svg>', re.S)
 
 
 def main():

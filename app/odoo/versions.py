@@ -146,6 +146,16 @@ def posts_without_email(version: int) -> bool:
     return int(version) >= 19
 
 
+def invoice_send_methods(version: int) -> tuple[str, str]:
+    """(method opening the invoice send wizard, the wizard's send method): 15-16
+    ``action_invoice_sent`` / ``account.invoice.send.send_and_print_action``; 17+
+    ``action_send_and_print`` on the move and on its wizard (account/models/account_move.py;
+    recorded: i_send_* on 16 and 18)."""
+    if int(version) <= 16:
+        return "action_invoice_sent", "send_and_print_action"
+    return "action_send_and_print", "action_send_and_print"
+
+
 def init_app(app):
     """Templates ask ``odoo_has_field(model, field)`` for the logged-in user's server."""
     from flask import session

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import os
 import re
 import time
 
@@ -27,6 +26,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
     multiprocess,
+    values,
 )
 
 from app.odoo import client as odoo_client
@@ -137,9 +137,15 @@ def _observe(response):
 
 # --- Exposition and who may read it -------------------------------------------------------------
 
+def multiprocess_mode():
+    """Whether values live in PROMETHEUS_MULTIPROC_DIR's files: decided by prometheus_client
+    when it was imported, whatever the environment says now."""
+    return values.ValueClass is not values.MutexValue
+
+
 def exposition():
     """(body, content type) of every metric, all gunicorn workers added up."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if multiprocess_mode():
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:

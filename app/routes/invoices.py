@@ -8,6 +8,7 @@ shows the page again with the message and what was typed (422).
 from flask import (
     Blueprint,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -19,7 +20,7 @@ from flask import (
 from app.odoo.client import get_odoo
 from app.openapi import document
 from app.platform.listing import parse_list_args
-from app.routes.helpers import act
+from app.routes.helpers import REFUSALS, act
 from app.security import login_required, role_required
 from app.services import invoices
 
@@ -139,6 +140,27 @@ def pay(id):
                lambda message, status: _render_detail(id, error=message, form=form,
                                                       status=status),
                url_for("invoices.detail", id=id, job=job_id))
+
+
+@bp.post("/invoices/<int:id>/sms")
+@login_required
+def text_link(id):
+    try:
+        message, delivered = invoices.text_link(get_odoo(), _viewer(), id,
+                                                base_url=portal_base_url())
+    except REFUSALS as exc:
+        return _render_detail(id, error=exc.user_message, status=422)
+    # Not delivered is no refusal: Odoo sent it off and keeps it in the customer's history.
+    flash(message, "success" if delivered else "warning")
+    return redirect(url_for("invoices.detail", id=id, job=_job_arg()))
+
+
+@bp.post("/invoices/<int:id>/email")
+@login_required
+def email(id):
+    return act(lambda: invoices.email_invoice(get_odoo(), _viewer(), id),
+               lambda message, status: _render_detail(id, error=message, status=status),
+               url_for("invoices.detail", id=id, job=_job_arg()))
 
 
 @bp.post("/invoices/<int:id>/post")

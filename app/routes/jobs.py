@@ -120,7 +120,7 @@ def stage(id):
 @bp.post("/jobs/<int:id>/start")
 @login_required
 def start(id):
-    return _act(id, jobs.start_job)
+    return _act(id, timer.start_job)
 
 
 @bp.post("/jobs/<int:id>/finish")
@@ -149,7 +149,7 @@ def checklist_photo(id):
 @bp.post("/jobs/<int:id>/timer")
 @login_required
 def timer_action(id):
-    return _act(id, timer.act, request.form.get("do", ""))
+    return _act(id, timer.act, request.form.get("do", ""), _anchor="timer")
 
 
 @bp.get("/jobs/<int:id>/report.pdf")
@@ -176,7 +176,8 @@ def reports(id):
 @bp.post("/jobs/<int:id>/report")
 @login_required
 def report_attach(id):
-    return _act(id, report.attach, get_storage(), request.form.get("email") == "1")
+    return _act(id, report.attach, get_storage(), request.form.get("email") == "1",
+                _anchor="report")
 
 
 @bp.post("/jobs/<int:id>/cancel")
@@ -189,14 +190,14 @@ def cancel(id):
 @login_required
 def notes(id):
     note = request.form.get("note", "")
-    return _act(id, jobs.add_note, note, form={"note": note})
+    return _act(id, jobs.add_note, note, form={"note": note}, _anchor="note")
 
 
 @bp.post("/jobs/<int:id>/photos")
 @login_required
 def photos(id):
     files = [(f.filename, f.read()) for f in request.files.getlist("photos")]
-    return _act(id, jobs.add_photos, files, get_storage())
+    return _act(id, jobs.add_photos, files, get_storage(), _anchor="photos")
 
 
 @bp.post("/api/jobs/<int:id>/signature")

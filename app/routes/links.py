@@ -16,7 +16,7 @@ from flask import (
 )
 
 from app.odoo.client import get_odoo
-from app.odoo.integration import integration_client
+from app.odoo.integration import IntegrationConfigError, integration_client
 from app.openapi import document
 from app.platform.s3_service import get_storage
 from app.platform.store import StoreError, get_store
@@ -47,7 +47,12 @@ def create(id):
     try:
         link = job_links.create_link(get_store(), current_app.secret_key, _server(), get_odoo(),
                                      Viewer.from_session(session), id,
-                                     request.form.get("name"), request.form.get("days"))
+                                     request.form.get("name"), request.form.get("days"),
+                                     integration=integration_client())
+    except IntegrationConfigError:
+        flash("Links work through Fieldkit's integration user, which is not set up "
+              "(ODOO_INTEGRATION_LOGIN and ODOO_INTEGRATION_KEY).", "error")
+        return redirect(url_for("jobs.detail", id=id, _anchor="links"))
     except (jobs.JobActionError, InvalidInput) as exc:
         flash(exc.user_message, "error")
         return redirect(url_for("jobs.detail", id=id, _anchor="links"))
@@ -81,16 +86,25 @@ def job_links_for(job_id):
 # --- the subcontractor --------------------------------------------------------------------------
 
 def _open(token, job_id=None, action="view"):
-    record = job_links.resolve(get_store(), current_app.secret_key, token, job_id)
-    job_links.log_use(get_store(), record, action, request.remote_addr)
+    """The link checked (token, then the job as it is now for a write), its use logged, and
+    the integration user's client in the job's company."""
+    store = get_store()
+    record = job_links.resolve(store, current_app.secret_key, token, job_id)
     odoo = integration_client()
-    return record, odoo, job_links.subcontractor_viewer(odoo, record, _tz())
+    job_links.in_company(odoo, record.get("company_id"))
+    viewer = job_links.subcontractor_viewer(odoo, record, _tz())
+    if action != "view":
+        order = jobs.fetch_order(odoo, viewer, record["job_id"], job_links.CHECK_FIELDS)
+        job_links.check_job(store, record, order, writing=True)
+    job_links.log_use(store, record, action, request.remote_addr)
+    return record, odoo, viewer
 
 
 def _render(token, record, odoo, viewer, *, error=None, form=None, status=200):
     job = jobs.job_detail(odoo, viewer, record["job_id"], storage=get_storage())
+    read_only = job_links.check_job(get_store(), record, job, writing=False)
     page = render_template("links/job.html", job=job, token=token, link=record, error=error,
-                           form=form or {})
+                           form=form or {}, read_only=read_only)
     return page, status
 
 

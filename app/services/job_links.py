@@ -2,28 +2,36 @@
 without an Odoo account. The office creates it on the job page; whoever holds it may open that
 job and start it, add notes and photos, take the customer's signature and finish it.
 
-* The token is signed (itsdangerous, the app's secret) and names a link record kept in the
-  shared store: the signature stops forged or altered tokens, the record makes the link
-  revocable and expiring (``expires_at``, also the record's lifetime plus a week so an expired
-  link says "expired", not "unknown").
+* Token, record, expiry, withdrawal and the log of uses are the shared piece
+  :mod:`app.platform.links` (kind ``joblink``). The rules of a job link:
+  - bound to the job's person when it was made (``bound["person_id"]``, False when
+    unassigned): when the job is given to someone else the link ends for good;
+  - a done job's link only shows the job (writes are refused with ``LinkReadOnly``);
+  - made only when the integration user can see the job (its company among the integration
+    user's): otherwise the office is told why at creation.
 * Actions go to Odoo as the configured integration user (API key; JSON-2 on 19, ``/jsonrpc``
-  before: :mod:`app.odoo.integration`) with the job rules of :mod:`app.services.jobs`,
-  and every history entry Fieldkit writes names the subcontractor. Odoo's own tracking lines
-  (a stage changed) are authored by the integration user, so each action also leaves a note.
-* Every use is logged (the app log, and the last uses on the link record for the office).
+  before: :mod:`app.odoo.integration`), in the job's company, with the job rules of
+  :mod:`app.services.jobs`, and every history entry Fieldkit writes names the subcontractor.
+  Odoo's own tracking lines (a stage changed) are authored by the integration user, so each
+  action also leaves a note.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import secrets
-import time
 
-from itsdangerous import BadSignature, URLSafeSerializer
-from werkzeug.exceptions import Forbidden, Gone, NotFound
-
-from app.platform import formatting as fmt
+from app.odoo.client import OdooError
+from app.platform.links import (  # noqa: F401  (the link errors, for callers)
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    LinkEnded,
+    LinkExpired,
+    LinkInvalid,
+    LinkKind,
+    LinkReadOnly,
+    LinkRevoked,
+    LinkWrongTarget,
+)
 from app.services import jobs, report
 from app.services.jobs import JobActionError
 from app.services.viewer import Viewer
@@ -31,54 +39,25 @@ from app.validation import check_text
 
 logger = logging.getLogger(__name__)
 
-MAX_DAYS = 30
-DEFAULT_DAYS = 3
-KEEP_AFTER_EXPIRY = 7 * 24 * 3600
-USES_KEPT = 20
-SALT = "fieldkit-job-link"
+LINKS = LinkKind("joblink", "fieldkit-job-link")
+LinkWrongJob = LinkWrongTarget
+REASSIGNED = ("This job was given to someone else, so this link ended. Ask the office if you "
+              "still need it.")
+CHECK_FIELDS = ["person_id", "is_closed", "company_id"]
 
 
-class LinkInvalid(NotFound):
-    description = "This link is not valid. Ask the office for a new one."
-
-
-class LinkExpired(Gone):
-    description = "This link has expired. Ask the office for a new one."
-
-
-class LinkRevoked(Gone):
-    description = "This link was withdrawn by the office. Ask them if you still need it."
-
-
-class LinkWrongJob(Forbidden):
-    description = "This link is for another job: it only opens the job it was made for."
-
-
-def _serializer(secret_key):
-    return URLSafeSerializer(secret_key, salt=SALT)
-
-
-def _record_key(link_id):
-    return f"joblink:{link_id}"
-
-
-def _index_key(server, job_id):
-    return f"joblinks:{server}:{job_id}"
-
-
-def _load(raw):
-    try:
-        value = json.loads(raw) if raw else None
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
+def _m2o_id(value):
+    return value[0] if isinstance(value, (list, tuple)) and value else (value or False)
 
 
 def create_link(store, secret_key, server, odoo, viewer: Viewer, job_id: int, name, days,
-                *, now: float | None = None) -> dict:
+                *, integration=None, now: float | None = None) -> dict:
     """Make a link to `job_id` for the subcontractor `name`, valid `days` days (1 to 30).
+    `integration` (the integration user's client) must see the job, as the link will act
+    through it.
 
-    :raises InvalidInput: / JobActionError for a bad name or number of days.
+    :raises InvalidInput: / JobActionError for a bad name or number of days, or a job the
+        integration user can't see (the message says why).
     :raises JobNotFound: when the job does not exist; JobActionError when it is closed.
     """
     name = check_text(name, "The subcontractor's name", max_chars=80, required=True)
@@ -88,98 +67,77 @@ def create_link(store, secret_key, server, odoo, viewer: Viewer, job_id: int, na
         raise JobActionError("The number of days must be a whole number from 1 to 30.") from None
     if not 1 <= days <= MAX_DAYS:
         raise JobActionError("The number of days must be a whole number from 1 to 30.")
-    order = jobs.fetch_order(odoo, viewer, job_id, ["name", "is_closed"])
+    order = jobs.fetch_order(odoo, viewer, job_id, ["name", *CHECK_FIELDS])
     if order.get("is_closed"):
         raise JobActionError("This job is closed: a link to it would be of no use.")
-    now = time.time() if now is None else now
-    link_id = secrets.token_urlsafe(12)
-    record = {"id": link_id, "job_id": job_id, "job_name": order.get("name") or f"#{job_id}",
-              "name": name, "server": server, "created_by": viewer.name,
-              "created_uid": viewer.user_id, "created_at": now,
-              "expires_at": now + days * 86400, "revoked": False, "uses": []}
-    _save(store, record)
-    index = _load(store.get(_index_key(server, job_id))) or {"ids": []}
-    index["ids"] = [i for i in index["ids"] if store.get(_record_key(i))] + [link_id]
-    store.set(_index_key(server, job_id), json.dumps(index), MAX_DAYS * 86400 + KEEP_AFTER_EXPIRY)
-    token = _serializer(secret_key).dumps({"l": link_id, "j": job_id})
-    logger.info("job link %s for %s on job %s created by %s, %s days", link_id, name, job_id,
-                viewer.name, days)
-    return {**record, "token": token}
+    company_id = _m2o_id(order.get("company_id"))
+    if integration is not None:
+        _integration_sees(integration, job_id, company_id, order)
+    return LINKS.create(store, secret_key, server, job_id, name=name, days=days,
+                        bound={"person_id": _m2o_id(order.get("person_id"))},
+                        created_by=viewer.name, created_uid=viewer.user_id, now=now,
+                        extra={"job_id": job_id, "company_id": company_id,
+                               "job_name": order.get("name") or f"#{job_id}"})
 
 
-def _save(store, record):
-    ttl = max(1, int(record["expires_at"] - time.time()) + KEEP_AFTER_EXPIRY)
-    store.set(_record_key(record["id"]), json.dumps(record), ttl)
+def _integration_sees(integration, job_id, company_id, order):
+    in_company(integration, company_id)
+    try:
+        found = integration.read("fsm.order", [job_id], ["is_closed"])
+    except OdooError as exc:
+        found = None
+        logger.info("integration user can't read job %s: %s", job_id, exc)
+    if not found:
+        company = order.get("company_id")
+        where = f" of {company[1]}" if isinstance(company, (list, tuple)) else ""
+        raise JobActionError(
+            f"A link works through Fieldkit's integration user, which can't see this job"
+            f"{where}. Give the integration user access to that company in Odoo, then make "
+            "the link.")
+
+
+def in_company(odoo, company_id):
+    """Work in the link's company (the integration user's default one otherwise)."""
+    if company_id:
+        odoo.context = {**odoo.context, "allowed_company_ids": [company_id]}
 
 
 def resolve(store, secret_key, token, job_id=None, *, now: float | None = None) -> dict:
-    """The link record a token stands for, checked: signature, revocation, expiry, job.
-
-    :raises LinkInvalid: / LinkRevoked / LinkExpired / LinkWrongJob (clear pages for people).
-    """
-    try:
-        claims = _serializer(secret_key).loads(token)
-    except BadSignature:
-        raise LinkInvalid() from None
-    if not isinstance(claims, dict) or not isinstance(claims.get("l"), str):
-        raise LinkInvalid()
-    record = _load(store.get(_record_key(claims["l"])))
-    if record is None or record.get("job_id") != claims.get("j"):
-        raise LinkInvalid()
-    if record.get("revoked"):
-        raise LinkRevoked()
-    if (time.time() if now is None else now) >= record["expires_at"]:
-        raise LinkExpired()
-    if job_id is not None and job_id != record["job_id"]:
-        raise LinkWrongJob()
+    """The link record a token stands for, checked (see LinkKind.resolve)."""
+    record = LINKS.resolve(store, secret_key, token, job_id, now=now)
+    record.setdefault("job_id", record["target_id"])
     return record
+
+
+def check_job(store, record, job, *, writing):
+    """The job-link rules against the job as it is now (`job`: a row or an order with
+    `person_id` and `is_closed`): an ended link raises LinkEnded, a done job's link refuses
+    writes (LinkReadOnly). Returns True when the link may only show the job."""
+    bound = (record.get("bound") or {}).get("person_id", False)
+    if "bound" in record and _m2o_id(job.get("person_id")) != bound:
+        LINKS.end(store, record, REASSIGNED)
+    if job.get("is_closed"):
+        if writing:
+            raise LinkReadOnly()
+        return True
+    return False
 
 
 def log_use(store, record, action, address, *, now: float | None = None):
     """Log a use of the link (app log + the record's last uses, for the office)."""
-    now = time.time() if now is None else now
-    logger.info("job link %s (%s) on job %s: %s from %s", record["id"], record["name"],
-                record["job_id"], action, address)
-    record["uses"] = (record.get("uses") or [])[-(USES_KEPT - 1):] + [
-        {"at": now, "action": action, "address": address}]
-    _save(store, record)
+    LINKS.log_use(store, record, action, address, now=now)
 
 
 def revoke(store, server, job_id: int, link_id: str) -> str:
-    record = _load(store.get(_record_key(link_id)))
-    if record is None or record.get("job_id") != job_id or record.get("server") != server:
+    record = LINKS.revoke(store, server, job_id, link_id)
+    if record is None:
         raise JobActionError("That link does not exist any more.")
-    record["revoked"] = True
-    _save(store, record)
-    logger.info("job link %s on job %s revoked", link_id, job_id)
     return f"The link for {record['name']} no longer works."
 
 
 def links_for_job(store, server, job_id: int, tz_name: str, now=None) -> list[dict]:
     """The job's links, newest first, with their state and last use, for the office."""
-    now_ts = time.time() if now is None else now
-    index = _load(store.get(_index_key(server, job_id))) or {"ids": []}
-    out = []
-    for link_id in reversed(index["ids"]):
-        record = _load(store.get(_record_key(link_id)))
-        if not record:
-            continue
-        state = "revoked" if record.get("revoked") else \
-            "expired" if now_ts >= record["expires_at"] else "active"
-        uses = record.get("uses") or []
-        out.append({"id": link_id, "name": record["name"], "state": state,
-                    "expires": fmt.format_datetime(_utc(record["expires_at"]), tz_name),
-                    "created_by": record.get("created_by") or "",
-                    "uses": len(uses),
-                    "last_use": fmt.format_datetime(_utc(uses[-1]["at"]), tz_name) if uses
-                    else ""})
-    return out
-
-
-def _utc(timestamp):
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(timestamp, UTC)
+    return LINKS.list_for(store, server, job_id, tz_name, now=now)
 
 
 # --------------------------------------------------------------------------- acting on the job

@@ -23,7 +23,7 @@ from app.odoo.client import OdooError, OdooUnavailable
 from app.platform import media
 from app.platform.s3_service import get_storage
 from app.platform.sanitize import html_to_text
-from app.services import checklists, inventory, jobs
+from app.services import checklists, inventory, invoices, jobs
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +137,11 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
     para(html_to_text(str(job.get("description") or "")))
     heading("Resolution")
     para(job.get("resolution_text") or "")
+    paid = invoices.receipts(job.get("messages"))
+    if paid:
+        heading("Payments")
+        for line in paid:
+            para(line)
     heading("Parts used")
     parts = job.get("parts") or []
     if parts:

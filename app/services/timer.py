@@ -89,22 +89,45 @@ def status(odoo, viewer, job_id, logged_hours=None) -> dict:
 
 def _open_job(odoo, viewer, job_id):
     _order_fields(odoo)  # learn the add-ons now, so the job page can show the logged time
-    order = jobs.fetch_order(odoo, viewer, job_id, ["name", "is_closed"])
+    order = jobs.fetch_order(odoo, viewer, job_id, ["name", "is_closed", "date_start"])
     if order.get("is_closed"):
         raise jobs.JobActionError("This job is closed: its time can no longer be tracked.")
     return order
 
 
-def start(odoo, viewer, job_id) -> str:
-    _open_job(odoo, viewer, job_id)
-    value = _load(odoo, viewer, job_id)
-    if value and value.get("running_since"):
-        raise jobs.JobActionError("The timer is already running.")
-    value = value or {"elapsed": 0}
+def _run(odoo, viewer, job_id) -> str:
+    """Set the stored timer running (from where it stopped); the message."""
+    value = _load(odoo, viewer, job_id) or {"elapsed": 0}
     resumed = value["elapsed"] > 0
     value["running_since"] = _now()
     _save(odoo, viewer, job_id, value)
     return "Timer resumed." if resumed else "Timer started."
+
+
+def start(odoo, viewer, job_id) -> str:
+    """The timer's start (or resume) button. One clock (issue 27): a job's time runs only on a
+    started job, so on a job not started yet this starts the job too."""
+    order = _open_job(odoo, viewer, job_id)
+    value = _load(odoo, viewer, job_id)
+    if value and value.get("running_since"):
+        raise jobs.JobActionError("The timer is already running.")
+    if not order.get("date_start"):
+        return start_job(odoo, viewer, job_id)
+    return _run(odoo, viewer, job_id)
+
+
+def start_job(odoo, viewer, job_id) -> str:
+    """Start the job (jobs.start_job) and its time: one tap, one clock. When the store is down
+    the job is still started, and the message says the time is not running."""
+    message = jobs.start_job(odoo, viewer, job_id)
+    try:
+        value = _load(odoo, viewer, job_id)
+        running = "Timer running." if value and value.get("running_since") \
+            else _run(odoo, viewer, job_id)
+    except StoreError as exc:
+        log.error("timer of job %s not started with the job: %s", job_id, exc)
+        running = "The timer could not start: press Start timer."
+    return f"{message} {running}"
 
 
 def pause(odoo, viewer, job_id) -> str:

@@ -26,7 +26,7 @@ What each rule rests on (recordings `i_*` in ../shared/odoo-recordings-more/, 16
 import secrets
 import uuid
 
-from ..exceptions import AccessError, UserError
+from ..exceptions import AccessError, UserError, no_such_method
 from ..orm import (
     BaseModel,
     Boolean,
@@ -263,6 +263,62 @@ class AccountMove(MailThread):
                         "&download=true" if download else "", query_string or "",
                         f"#{anchor}" if anchor else ""))
 
+    # -- sending (i_send_*, i_send2_*) ------------------------------------------------------
+    def _send_action(self, ids):
+        if self.version <= 16:
+            return {"name": "Send Invoice", "type": "ir.actions.act_window",
+                    "view_mode": "form", "res_model": "account.invoice.send", "target": "new",
+                    "context": {"default_model": "account.move", "default_res_id": ids[0],
+                                "default_res_model": "account.move",
+                                "default_use_template": True, "default_template_id": 12,
+                                "default_composition_mode": "comment",
+                                "mark_invoice_as_sent": True,
+                                "default_email_layout_xmlid":
+                                    "mail.mail_notification_layout_with_responsible_signature",
+                                "model_description": "Invoice", "force_email": True,
+                                "active_ids": list(ids)}}
+        return {"name": "Print & Send", "type": "ir.actions.act_window", "view_mode": "form",
+                "res_model": SEND_WIZARD[17 if self.version == 17 else 18], "target": "new",
+                "context": {"active_model": "account.move", "active_ids": list(ids)}}
+
+    def _layout_first(self, action):
+        """An administrator of a company without a document layout gets the configurator,
+        the real action inside it (ir.actions.report._action_configure_external_report_layout)."""
+        if self.env.su or not self.env.is_admin or self.env.context.get("discard_logo_check"):
+            return action
+        xml_id = ("web" if self.version <= 16 else "account") + \
+            ".action_base_document_layout_configurator"
+        context = {"report_action": action}
+        if self.version >= 17:
+            context.update(dialog_size="extra-large", default_from_invoice=True)
+        return {"name": "Configure your document layout", "type": "ir.actions.act_window",
+                "res_model": "base.document.layout", "res_id": 0, "xml_id": xml_id,
+                "target": "new", "context": context}
+
+    def action_invoice_sent(self, ids):
+        self._check_acl("read")
+        self._check_rules(ids, "read")
+        return self._layout_first(self._send_action(ids))
+
+    def action_send_and_print(self, ids):
+        if self.version <= 16:
+            raise no_such_method(self._name, "action_send_and_print", self.version)
+        self._check_acl("read")
+        self._check_rules(ids, "read")
+        return self._send_action(ids)
+
+    def _mail_customer(self, rid, subject):
+        """Odoo sends at once; without a mail server the mail ends in exception (i_send2_*)."""
+        rec = self.records[rid]
+        self.message_post([rid], body=f"<p>{subject}</p>", subject=subject,
+                          message_type="comment", subtype_xmlid="mail.mt_comment",
+                          body_is_html=True)
+        self.env.sudo()["mail.mail"]._create_one({
+            "subject": subject, "model": "account.move", "res_id": rid, "state": "exception",
+            "recipient_ids": [(6, 0, [rec["partner_id"]] if rec.get("partner_id") else [])],
+            "failure_reason": "111\nConnection refused"})
+        self._write_one(rid, {"is_move_sent": True})
+
     def _register_payment(self, rid, amount):
         """What reconciling a payment does to the invoice (see the module's docstring)."""
         rec = self.records[rid]
@@ -281,6 +337,114 @@ class AccountMove(MailThread):
 
 def _uuid():
     return uuid.UUID(bytes=secrets.token_bytes(16), version=4)
+
+
+SEND_WIZARD = {17: "account.move.send", 18: "account.move.send.wizard"}
+WKHTMLTOPDF = "Unable to find Wkhtmltopdf on this system. The PDF can not be created."
+
+
+class MailMail(BaseModel):
+    """Outgoing mails as Odoo keeps them; the emulator has no mail server, so every mail ends
+    in exception with the recorded reason (i_send_mail_mail_queued)."""
+
+    _name = "mail.mail"
+    _description = "Outgoing Mails"
+    _order = "id desc"
+    subject = Char("Subject")
+    body_html = Char("Rich-text Contents")
+    model = Char("Related Document Model")
+    res_id = Integer("Related Document ID")
+    email_to = Char("To")
+    recipient_ids = Many2many("res.partner", "To (Partners)")
+    attachment_ids = Many2many("ir.attachment", "Attachments")
+    state = Selection([["outgoing", "Outgoing"], ["sent", "Sent"], ["received", "Received"],
+                       ["exception", "Delivery Failed"], ["cancel", "Cancelled"]], "Status",
+                      default="outgoing")
+    failure_reason = Char("Failure Reason")
+
+
+def _active_invoices(env):
+    ctx = env.context
+    ids = ctx.get("active_ids") or []
+    moves = env.sudo()["account.move"].records
+    return [i for i in ids if moves.get(i, {}).get("move_type") in ("out_invoice",
+                                                                      "out_refund")]
+
+
+class AccountInvoiceSend(BaseModel):
+    """16's send wizard: default_get needs the invoices in the context's ``active_ids`` (the
+    layout configurator's nested context has none: "You can only send invoices.", checked
+    before the access rights, i_send_wizard_create_office1)."""
+
+    _name = "account.invoice.send"
+    _description = "Account Invoice Send"
+    _transient = True
+    _versions = (15, 16)
+    is_email = Boolean("Email", default=True)
+    is_print = Boolean("Print", default=True)
+    invoice_ids = Many2many("account.move", "Invoices")
+    template_id = Integer("Use template")
+    subject = Char("Subject")
+    partner_ids = Many2many("res.partner", "Recipients")
+    invoice_without_email = Char("invoice without email")
+
+    @api_model
+    def create(self, vals_list):
+        if not _active_invoices(self.env):
+            raise UserError("You can only send invoices.")
+        return super().create(vals_list)
+
+    def _prepare_create(self, vals):
+        vals.setdefault("invoice_ids", [(6, 0, _active_invoices(self.env))])
+        vals.setdefault("template_id", self.env.context.get("default_template_id") or 0)
+        return vals
+
+    def send_and_print_action(self, ids):
+        moves = self.env.sudo()["account.move"]
+        rec = self.records[ids[0]]
+        for mid in rec.get("invoice_ids") or []:
+            moves._mail_customer(mid, f"Re: {moves.records[mid].get('name')}")
+        if not rec.get("is_print"):
+            return {"type": "ir.actions.act_window_close"}
+        report = {"type": "ir.actions.report", "report_name": "account.report_invoice_with_payments",
+                  "report_type": "qweb-pdf", "name": "Invoices",
+                  "context": dict(self.env.context), "data": None,
+                  "close_on_report_download": True}
+        return self.env["account.move"]._layout_first(report)
+
+
+class AccountMoveSend(BaseModel):
+    """17's (``account.move.send``) and 18+'s (``account.move.send.wizard``) send wizard: the
+    move from ``active_ids``; sending renders the PDF, which the recorded 18 server could not
+    (no wkhtmltopdf: i_send_wizard_send_and_print), and neither can the emulator."""
+
+    _name = "account.move.send.wizard"
+    _description = "Account Move Send Wizard"
+    _transient = True
+    _versions = (18, 19)
+    move_id = Many2one("account.move", "Move")
+    sending_methods = Char("Sending Methods")
+    mail_partner_ids = Many2many("res.partner", "Recipients")
+    mail_subject = Char("Subject")
+
+    def _prepare_create(self, vals):
+        moves = _active_invoices(self.env)
+        if moves:
+            vals.setdefault("move_id", moves[0])
+            partner = self.env.sudo()["account.move"].records[moves[0]].get("partner_id")
+            vals.setdefault("mail_partner_ids", [(6, 0, [partner] if partner else [])])
+            name = self.env.sudo()["account.move"].records[moves[0]].get("name")
+            vals.setdefault("mail_subject", f"My Company Invoice (Ref {name})")
+        return vals
+
+    def action_send_and_print(self, ids):
+        raise UserError(WKHTMLTOPDF)
+
+
+class AccountMoveSend17(AccountMoveSend):
+    _name = "account.move.send"
+    _description = "Account Move Send"
+    _versions = (17, 17)
 
 
 class AccountMoveLine(BaseModel):
@@ -619,6 +783,10 @@ ACL = {
     "account.payment": [(INVOICE_GROUP, "rwcu"), ("account.group_account_readonly", "r")],
     "account.payment.register": [(INVOICE_GROUP, "rwcu")],
     "sale.advance.payment.inv": [("sales_team.group_sale_salesman", "rwcu")],
+    "account.invoice.send": [(INVOICE_GROUP, "rwcu")],
+    "account.move.send.wizard": [(INVOICE_GROUP, "rwcu")],
+    "account.move.send": [(INVOICE_GROUP, "rwcu")],
+    "mail.mail": [("base.group_system", "rwcu")],
 }
 
 
@@ -675,4 +843,5 @@ def rules():
 
 
 MODELS = [AccountAccount, AccountJournal, AccountPaymentMethodLine, AccountMove, AccountMoveLine,
-          AccountPayment, AccountPaymentRegister, SaleAdvancePaymentInv]
+          AccountPayment, AccountPaymentRegister, SaleAdvancePaymentInv, MailMail,
+          AccountInvoiceSend, AccountMoveSend, AccountMoveSend17]

@@ -31,6 +31,13 @@ def open_first_job_of_today(page, base, login="tech1"):
     return page.url
 
 
+def open_group(page, key):
+    """Open a group of the job page (About the job, Work, Finish, More) as a person does."""
+    group = page.locator(f"#group-{key}")
+    if group.get_attribute("open") is None:
+        group.locator("> summary").click()
+
+
 def sign_on_the_pad(page, signer):
     """Type the signer's name, draw a signature and save it; returns when it says saved."""
     pad = page.locator("[data-signature-pad]")

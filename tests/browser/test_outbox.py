@@ -11,7 +11,7 @@ import pytest
 
 from app.odoo.client import OdooAPI
 from app.platform import chatter
-from tests.browser.test_jobs_flow import draw_signature
+from tests.browser.test_jobs_flow import draw_signature, open_group
 
 pytestmark = pytest.mark.browser
 
@@ -141,6 +141,7 @@ def test_a_change_made_offline_on_a_job_changed_since_asks_first(browser, live_s
         job_id = int(job_url.rsplit("/", 1)[1])
         page.goto(job_url)
         context.set_offline(True)
+        open_group(page, "work")
         page.fill("#note-text", "Written before the office moved the job")
         page.get_by_role("button", name="Post note").click()
         page.locator("[data-outbox-item]").first.wait_for()
@@ -183,6 +184,7 @@ def test_a_change_whose_answer_was_lost_is_checked_before_it_is_sent_again(brows
         job_id = int(job_url.rsplit("/", 1)[1])
         page.goto(job_url)
         fresh.fail_next(1, "hang", hang_seconds=0, path="/message_post")  # not applied
+        open_group(page, "work")
         page.fill("#note-text", "Sent while the gateway timed out")
         with page.expect_response(lambda r: r.url.endswith("/notes") and r.status == 503):
             page.get_by_role("button", name="Post note").click()

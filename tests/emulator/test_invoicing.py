@@ -244,3 +244,70 @@ def test_later_drafts_are_named_slash_until_posted(emulators, client_for, versio
         assert manager.ok("sale.advance.payment.inv", "create_invoices", [wizard],
                           context=_ctx("sale.order", order)) == \
             {"type": "ir.actions.act_window_close"}
+
+
+def _posted_invoice(admin, manager):
+    order = _order(admin, lines=1)
+    wizard = manager.ok("sale.advance.payment.inv", "create",
+                        {"advance_payment_method": "delivered"}, context=_ctx("sale.order", order))
+    move = manager.ok("sale.advance.payment.inv", "create_invoices", [wizard],
+                      context=_ctx("sale.order", order, open_invoices=True))["res_id"]
+    manager.ok("account.move", "action_post", [move])
+    return move
+
+
+def test_sending_on_16_the_composer_the_layout_and_a_failed_mail(emulators, client_for):
+    emu = emulators(16)
+    admin, office, manager = (client_for(emu, u) for u in ("admin", "office", "manager"))
+    move = _posted_invoice(admin, manager)
+    # i_send2_action_invoice_sent_office1: the composer action; i_send_action_invoice_sent:
+    # an administrator (no document layout) gets the configurator, the action inside it
+    action = office.ok("account.move", "action_invoice_sent", [move])
+    want = recorded(16, "i_send2_action_invoice_sent_office1")
+    assert (action["res_model"], action["name"]) == (want["res_model"], want["name"])
+    assert set(action["context"]) == set(want["context"])
+    assert action["context"]["default_res_id"] == move
+    configurator = admin.ok("account.move", "action_invoice_sent", [move])
+    want = recorded(16, "i_send_action_invoice_sent")
+    assert (configurator["res_model"], configurator["xml_id"]) == \
+        (want["res_model"], want["xml_id"])
+    assert configurator["context"]["report_action"]["res_model"] == "account.invoice.send"
+    # i_send_wizard_create(_office1): the configurator's context has no invoices
+    same_message(16, "i_send_wizard_create_office1",
+                 office.call("account.invoice.send", "create", {},
+                             context=configurator["context"]))
+    body = office.call("account.invoice.send", "create", {}, context=action["context"])
+    assert error_of(body)["name"] == "odoo.exceptions.AccessError"
+    assert "Invoicing/Billing" in error_of(body)["message"]
+    wizard = manager.ok("account.invoice.send", "create", {}, context=action["context"])
+    manager.ok("account.invoice.send", "send_and_print_action", [wizard],
+               context=action["context"])
+    # i_send2_invoice_after / i_send2_mail_mail: sent at once, failed without a mail server
+    assert admin.ok("account.move", "read", [move], ["is_move_sent"])[0]["is_move_sent"]
+    mails = admin.ok("mail.mail", "search_read", [["model", "=", "account.move"],
+                                                   ["res_id", "=", move]],
+                     fields=["subject", "state", "email_to", "recipient_ids",
+                             "attachment_ids", "failure_reason"])
+    want = recorded(16, "i_send2_mail_mail")[0]
+    assert set(mails[0]) == set(want)
+    assert (mails[0]["state"], mails[0]["failure_reason"]) == \
+        (want["state"], want["failure_reason"])
+    assert error_of(office.call("mail.mail", "search_read", [], fields=["state"]))["name"] == \
+        "odoo.exceptions.AccessError"
+
+
+def test_sending_on_18_the_wizard_is_for_invoicing_users(emulators, client_for):
+    emu = emulators(18)
+    admin, office, manager = (client_for(emu, u) for u in ("admin", "office", "manager"))
+    move = _posted_invoice(admin, manager)
+    action = office.ok("account.move", "action_send_and_print", [move])
+    want = recorded(18, "i_send_action_send_and_print_office1")
+    assert (action["res_model"], action["context"]) == \
+        (want["res_model"], {"active_model": "account.move", "active_ids": [move]})
+    same_message(18, "i_send_wizard_create_office1",
+                 office.call("account.move.send.wizard", "create", {},
+                             context=action["context"]))
+    wizard = manager.ok("account.move.send.wizard", "create", {}, context=action["context"])
+    same_message(18, "i_send_wizard_send_and_print",
+                 manager.call("account.move.send.wizard", "action_send_and_print", [wizard],
+                              context=action["context"]))

@@ -212,3 +212,47 @@ def test_bad_payment_input_keeps_the_form(app, admin, odoo):
         assert message in html and 'value="CHQ 0042"' in html
     assert manager.get("/invoices/987654").status_code == 404
     assert as_user(app, "tech2").get(f"/invoices/{invoice_id}").status_code == 404
+
+
+def test_the_link_by_text_and_the_invoice_by_email(app, admin, odoo):
+    manager = as_user(app, "manager")
+    tech = as_user(app, "tech1")
+    job = open_job(admin, "tech1")
+    finish(tech, job["id"])
+    confirmed_order(admin, job, uid_of(admin, "manager"))
+    response = manager.post(f"/jobs/{job['id']}/invoice")
+    invoice_id = int(re.search(r"/invoices/(\d+)", response.headers["Location"]).group(1))
+    move = admin.read("account.move", [invoice_id], ["partner_id", "access_token", "name"])[0]
+    admin.write("res.partner", [move["partner_id"][0]], {"phone": "+1 860-555-0142"})
+    page = manager.get(f"/invoices/{invoice_id}").get_data(as_text=True)
+    assert "Text the link to the customer" in page and "E-mail the invoice" in page
+
+    # As recorded, the server has no SMS credit: Odoo keeps the text and says why it failed.
+    failed = manager.post(f"/invoices/{invoice_id}/sms", follow_redirects=True)
+    html = failed.get_data(as_text=True)
+    assert "banner--warning" in html and "Not delivered" in html
+    odoo.set_sms_credit(True)
+    try:
+        sent = manager.post(f"/invoices/{invoice_id}/sms")
+    finally:
+        odoo.set_sms_credit(False)
+    assert sent.status_code == 302
+    texts = admin.search_read("sms.sms", [], ["number", "body"], order="id desc", limit=2)
+    assert any(move["access_token"] in (t["body"] or "") and move["name"] in (t["body"] or "")
+               for t in texts), texts
+
+    emailed = manager.post(f"/invoices/{invoice_id}/email")
+    if odoo.version <= 16:
+        # Sent at once; the manager may not read mail.mail, so he is told it went to Odoo.
+        assert emailed.status_code == 302
+        assert admin.read("account.move", [invoice_id], ["is_move_sent"])[0]["is_move_sent"]
+        # The administrator sees what became of it: no mail server, "exception".
+        failed = as_user(app, "admin").post(f"/invoices/{invoice_id}/email")
+        assert failed.status_code == 422
+        assert "Connection refused" in failed.get_data(as_text=True)
+    else:
+        # 18's wizard renders the PDF first; the recorded server had no wkhtmltopdf.
+        assert emailed.status_code == 422
+        assert "Wkhtmltopdf" in emailed.get_data(as_text=True)
+    office = as_user(app, "office")
+    assert office.post(f"/invoices/{invoice_id}/email").status_code == 422

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from app.odoo import integration as integration_module
 from app.odoo.client import OdooAPI
 from app.platform import chatter
 from app.platform.store import get_store
@@ -117,7 +118,7 @@ def test_expired_and_forged_links(linked_app, login, job_id):
     assert sub.get(f"/t/{forged}").status_code == 404
     with linked_app.app_context():
         store = get_store()
-        claims = job_links._serializer(linked_app.secret_key).loads(token)
+        claims = job_links.LINKS._serializer(linked_app.secret_key).loads(token)
         key = f"joblink:{claims['l']}"
         record = json.loads(store.get(key))
         record["expires_at"] = 1_000
@@ -145,6 +146,75 @@ def test_technicians_cannot_make_links(linked_app, login, job_id):
     assert tech.post(f"/jobs/{job_id}/links", data={"name": "Bob"}).status_code == 403
 
 
+# --- links end with the job (issue 25, item 6) ------------------------------------------------
+
+def person_other_than(admin, job_id):
+    current = admin.read("fsm.order", [job_id], ["person_id"])[0]["person_id"]
+    current_id = current[0] if current else 0
+    return admin.search_read("fsm.person", [("id", "!=", current_id)], ["name"], limit=1)[0]["id"]
+
+
+def test_a_reassigned_job_ends_its_link(linked_app, login, admin, job_id):
+    office, token = make_link(linked_app, login, job_id)
+    admin.write("fsm.order", [job_id], {"person_id": person_other_than(admin, job_id)})
+    sub = linked_app.test_client()
+    page = sub.get(f"/t/{token}")
+    assert page.status_code == 410
+    assert "given to someone else" in page.get_data(as_text=True)
+    before = len(history(admin, job_id))
+    refused = sub.post(f"/t/{token}/jobs/{job_id}/notes", data={"note": "Too late"})
+    assert refused.status_code == 410
+    assert len(history(admin, job_id)) == before
+    assert "ended" in office.get(f"/jobs/{job_id}").get_data(as_text=True)
+
+
+def test_a_done_job_s_link_only_shows_it(linked_app, login, admin, job_id):
+    _, token = make_link(linked_app, login, job_id)
+    sub = linked_app.test_client()
+    base = f"/t/{token}/jobs/{job_id}"
+    assert sub.post(f"{base}/start").status_code == 302
+    assert sub.post(f"{base}/finish", data={"resolution": "Done."}).status_code == 302
+    page = sub.get(f"/t/{token}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "This job is done" in text and f'action="{base}/notes"' not in text
+    before = len(history(admin, job_id))
+    for action, data in (("notes", {"note": "After the end"}), ("start", {}),
+                         ("finish", {"resolution": "again"})):
+        refused = sub.post(f"{base}/{action}", data=data)
+        assert refused.status_code == 410, action
+    photo = sub.post(f"{base}/photos", data={"photos": [(__import__("io").BytesIO(JPEG),
+                                                          "late.jpg")]},
+                     content_type="multipart/form-data")
+    assert photo.status_code == 410
+    signed = sub.post(f"/api/t/{token}/jobs/{job_id}/signature",
+                      json={"image": data_url(make_png()), "signer_name": "Late"})
+    assert signed.status_code == 410 and signed.get_json()["success"] is False
+    assert len(history(admin, job_id)) == before
+
+
+def test_a_link_to_a_job_the_integration_user_cannot_see_is_refused_with_the_reason(
+        linked_app, login, admin):
+    """The integration user belongs to the main company only (as the demo data has it)."""
+    west_user = OdooAPI(admin.base_url, "fieldkit")
+    west_user.authenticate("office2co", "office2co")
+    west = west_user.search_read("res.company", [("name", "=", "Fieldkit Services West")],
+                                 ["id"])[0]["id"]
+    west_user.context = dict(west_user.context, allowed_company_ids=[west])
+    job = west_user.search_read("fsm.order", [("company_id", "=", west),
+                                              ("is_closed", "=", False)], ["id"],
+                                limit=1)[0]["id"]
+    office = linked_app.test_client()
+    login(office, "office2co")
+    with office.session_transaction() as session:
+        main = session["company_ids"][0]
+    office.post("/company", data={"company_id": str(west), "company_ids": [str(main)]})
+    response = office.post(f"/jobs/{job}/links", data={"name": "West Sub", "days": "2"})
+    assert response.status_code == 302
+    page = office.get(response.location).get_data(as_text=True)
+    assert "integration user" in page and "/t/" not in page
+
+
 def rpc_figures(response):
     """(all calls, the integration user's) from X-Odoo-RPC: "5; 12.3ms; integration=4"."""
     header = response.headers["X-Odoo-RPC"]
@@ -156,6 +226,7 @@ def test_the_integration_users_calls_are_counted_and_its_session_reused(linked_a
     """The subcontractor's page is read by the integration user: its calls count in the
     request's figures (they were 0), and the second visit logs in no more (one session)."""
     _, token = make_link(linked_app, login, job_id)
+    integration_module._sessions.clear()  # making the link checked the integration user
     sub = linked_app.test_client()
     first = sub.get(f"/t/{token}")
     calls, integration = rpc_figures(first)

@@ -44,8 +44,11 @@ def test_timer_survives_reload_and_restart_and_logs_a_timesheet(app, client, log
     login(client, "tech1")
     job = open_job(fresh, "tech1")
     page = client.get(f"/jobs/{job}")
-    assert 'value="start"' in page.text and "0:00:00" in page.text
-    assert press(client, job, "start").status_code == 302
+    # One clock (issue 27): no timer of its own on a job not started; starting the job starts it
+    assert 'value="start"' not in page.text and "Starts when you start the job" in page.text
+    started = client.post(f"/jobs/{job}/start")
+    assert started.status_code == 302
+    assert "Job started. Timer started." in client.get(f"/jobs/{job}").text
     clock["t"] += 1800
     assert "Timer running: 0:30:00" in client.get("/jobs/active").text   # on the job list
     page = client.get(f"/jobs/{job}")   # a reload: the server's time, running
@@ -76,7 +79,7 @@ def test_timer_survives_reload_and_restart_and_logs_a_timesheet(app, client, log
     assert lines[0]["unit_amount"] == 0.75 and lines[0]["user_id"] == tech1
     assert lines[0]["create_uid"] == tech1 and lines[0]["employee_id"]
     assert lines[0]["project_id"] == fresh.state.storage.data["fsm.order"][job]["project_id"]
-    assert 'value="start"' in again.get(f"/jobs/{job}").text   # idle again
+    assert 'value="start"' in again.get(f"/jobs/{job}").text   # idle again (the job is started)
 
 
 def test_without_timesheets_the_time_is_a_note_and_finish_stops_the_timer(client, login, fresh,
@@ -118,3 +121,17 @@ def test_without_fieldservice_project_the_time_is_a_note(client, login, emulator
     press(client, job, "stop")
     assert "0 h 20 min noted on the job" in client.get(f"/jobs/{job}").text
     assert not emulator.state.storage.data["account.analytic.line"]
+
+
+def test_the_timer_never_runs_on_a_job_not_started(client, login, fresh, clock):
+    """An old page (or a queued offline press) starting the timer starts the job with it."""
+    login(client, "tech1")
+    job = open_job(fresh, "tech1")
+    order = fresh.state.storage.data["fsm.order"][job]
+    assert not order.get("date_start")
+    assert press(client, job, "start").status_code == 302
+    assert fresh.state.storage.data["fsm.order"][job].get("date_start")
+    page = client.get(f"/jobs/{job}").text
+    assert "Job started. Timer started." in page and "data-timer-running" in page
+    client.post(f"/jobs/{job}/finish", data={"resolution": "Done."})
+    assert "data-timer-running" not in client.get(f"/jobs/{job}").text  # finishing stops it

@@ -302,6 +302,8 @@ BODIES = {
     "invoices.hand_to_office": lambda odoo: {"data": {}},
     "invoices.pay": lambda odoo: {"data": {"amount": "1", "journal_id": "1", "reference": ""}},
     "invoices.post": lambda odoo: {"data": {}},
+    "invoices.text_link": lambda odoo: {"data": {}},
+    "invoices.email": lambda odoo: {"data": {}},
     "sales.lines": lambda odoo: {"data": {}},
     "sales.confirm": lambda odoo: {"data": {}},
     "sales.cancel": lambda odoo: {"data": {}},

@@ -11,11 +11,13 @@ invoice), ``detail`` (one invoice, QR, payments, the link for other sections), `
 from app.services.invoices.common import (  # noqa: F401
     MODEL,
     OFFICE_WILL_INVOICE,
+    RECEIPT_PREFIX,
     InvoiceNotFound,
     InvoiceRefused,
     InvoicesForbidden,
     InvoiceViewer,
     portal_link,
+    receipts,
 )
 from app.services.invoices.detail import (  # noqa: F401
     clear_caches,
@@ -41,3 +43,4 @@ from app.services.invoices.listing import (  # noqa: F401
     list_invoices,
     require_office,
 )
+from app.services.invoices.sending import email_invoice, text_link  # noqa: F401

@@ -46,6 +46,15 @@ PAID_STATES = ("paid", "in_payment")
 UNPAID_STATES = ("not_paid", "partial")
 INVOICE_TYPES = ("out_invoice",)
 OFFICE_WILL_INVOICE = "The office will invoice this job."
+# The job's history note of a payment taken on site starts so; the service report lists them.
+RECEIPT_PREFIX = "Payment received:"
+
+
+def receipts(messages) -> list[str]:
+    """The payment receipts among a job's history messages (as chatter.present gives them),
+    oldest first."""
+    found = [str(m.get("text") or "").strip() for m in messages or []]
+    return [text for text in reversed(found) if text.startswith(RECEIPT_PREFIX)]
 
 
 class InvoiceRefused(ActionRefused):

@@ -5,6 +5,7 @@ payments recorded through Odoo's ``account.payment.register`` wizard.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 
@@ -23,6 +24,7 @@ from app.services.invoices.common import (
     LINE_MODEL,
     MODEL,
     PAID_STATES,
+    RECEIPT_PREFIX,
     REGISTER,
     InvoiceNotFound,
     InvoiceRefused,
@@ -70,6 +72,10 @@ def invoice_detail(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: st
     if not found or found[0].get("move_type") not in ("out_invoice", "out_refund"):
         raise InvoiceNotFound()
     invoice = found[0]
+    if invoice.get("state") == "posted" and not invoice.get("access_token"):
+        # Posted in Odoo itself: its token is made once, by the public get_portal_url (the
+        # page's one extra call, the first time only).
+        invoice["access_token"] = _ensure_token(odoo, invoice_id)
     currencies = currency.lookup(odoo, [invoice.get("currency_id")])
     link = portal_link(base_url, invoice)
     state = invoice.get("payment_state") or "not_paid"
@@ -88,7 +94,7 @@ def invoice_detail(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: st
         "total": money(invoice.get("amount_total"), invoice, currencies),
         "residual": money(invoice.get("amount_residual"), invoice, currencies),
         "amount_total": invoice.get("amount_total") or 0.0,
-        "amount_due": _amount_due(invoice),
+        "amount_due": amount_due(invoice),
         "currency": m2o_name(invoice.get("currency_id")),
         "payment": payment_badge(state),
         "paid": state in PAID_STATES,
@@ -103,11 +109,21 @@ def invoice_detail(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: st
         "may_pay": viewer.may_post and invoice.get("state") == "posted"
         and state not in PAID_STATES,
         "may_post": viewer.may_post and invoice.get("state") == "draft",
+        "may_send": viewer.may_post and invoice.get("state") == "posted",
         "journals": journals(odoo, viewer) if viewer.may_post else [],
     }
 
 
-def _amount_due(invoice) -> float:
+def _ensure_token(odoo, invoice_id) -> str | None:
+    try:
+        url = odoo.call(MODEL, "get_portal_url", [invoice_id])
+    except AccessError:
+        return None
+    token = str(url or "").partition("access_token=")[2].split("&", 1)[0].split("#", 1)[0]
+    return token or None
+
+
+def amount_due(invoice) -> float:
     """What is left to pay: 18+ leave ``amount_residual`` untouched by a cash payment without
     outstanding accounts (i_pay_invoice_after_office1), so a paid state means nothing is due."""
     if (invoice.get("payment_state") or "") in PAID_STATES:
@@ -115,8 +131,10 @@ def _amount_due(invoice) -> float:
     return round(invoice.get("amount_residual") or 0.0, 2)
 
 
+@functools.lru_cache(maxsize=512)
 def qr_svg(link: str) -> Markup:
-    """The payment link as a QR code, an inline SVG (segno: pure Python, one path, ~3 KB)."""
+    """The payment link as a QR code, an inline SVG (segno: pure Python, one path, ~3 KB).
+    Kept per link (a link never changes its code; drawing one costs ~20 ms)."""
     out = io.BytesIO()
     segno.make(link, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False,
                                      svgns=True, title="QR code of the payment link",
@@ -189,7 +207,7 @@ def register_payment(odoo, viewer: InvoiceViewer, invoice_id: int, form, *,
         raise InvoiceRefused("The invoice must be posted before a payment is recorded.")
     if (invoice.get("payment_state") or "") in PAID_STATES:
         raise InvoiceRefused("This invoice is already paid.")
-    payment = parse_payment(form, journals(odoo, viewer), _amount_due(invoice))
+    payment = parse_payment(form, journals(odoo, viewer), amount_due(invoice))
     context = {"active_model": MODEL, "active_ids": [invoice_id], "active_id": invoice_id}
     vals = {"journal_id": payment["journal"]["id"], "amount": payment["amount"]}
     if payment["reference"]:
@@ -199,7 +217,7 @@ def register_payment(odoo, viewer: InvoiceViewer, invoice_id: int, form, *,
     odoo.call(REGISTER, "action_create_payments", [wizard], context=context)
     currencies = currency.lookup(odoo, [invoice.get("currency_id")])
     amount = money(payment["amount"], invoice, currencies)
-    receipt = f"Payment received: {amount} ({payment['journal']['name']}" + (
+    receipt = f"{RECEIPT_PREFIX} {amount} ({payment['journal']['name']}" + (
         f", ref. {payment['reference']})" if payment["reference"] else ")")
     if job_id:
         # The receipt line the service report shows (the job's history).

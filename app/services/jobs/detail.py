@@ -329,6 +329,8 @@ def job_detail(
         "started_at": fmt.relative_day(order.get("date_start"), viewer.tz, now),
         "ended_at": fmt.relative_day(order.get("date_end"), viewer.tz, now),
         "is_started": bool(order.get("date_start")),
+        # what the job page leads with (jobs/detail.html): before the start, working, closed
+        "phase": "closed" if closed else ("working" if order.get("date_start") else "before"),
         "is_ended": bool(order.get("date_end")),
         "signature_url": signature_url,
         "has_signature": signed,

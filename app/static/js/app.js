@@ -142,4 +142,38 @@
       menu.removeAttribute('open');
     });
   });
+
+  // A link or a redirect to a section (#note, #photos, #finish...) that sits in a closed
+  // <details> (the job page's groups): open it and scroll there. After an action the page comes
+  // back at that section, so its message (the flash banners at the top) moves there too.
+  function reveal(hash, moveBanners) {
+    var target = null;
+    try { target = hash && hash.length > 1 ? document.querySelector(hash) : null; } catch (err) { target = null; }
+    if (!target) { return; }
+    for (var box = target.parentElement; box; box = box.parentElement) {
+      if (box.tagName === 'DETAILS' && !box.open) { box.open = true; }
+    }
+    if (moveBanners) {
+      var banners = document.querySelectorAll('.main > .banner');
+      Array.prototype.forEach.call(banners, function (banner) { target.parentNode.insertBefore(banner, target); });
+    }
+    (target.previousElementSibling && target.previousElementSibling.classList.contains('banner')
+      ? target.previousElementSibling : target).scrollIntoView({ block: 'start' });
+  }
+  reveal(window.location.hash, true);
+  // Forms marked data-opens="id ...": sending opens those <details> (e.g. "Start job" opens the
+  // job's work: offline the action waits in the outbox and the page changes in place).
+  document.addEventListener('submit', function (event) {
+    var ids = event.target.getAttribute && event.target.getAttribute('data-opens');
+    if (!ids || event.defaultPrevented && !event.target.hasAttribute('data-outbox')) { return; }
+    ids.split(/\s+/).forEach(function (id) {
+      var box = document.getElementById(id);
+      if (box && box.tagName === 'DETAILS') { box.open = true; }
+    });
+  });
+  window.addEventListener('hashchange', function () { reveal(window.location.hash, false); });
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="#"]');
+    if (link && link.getAttribute('href').length > 1) { reveal(link.getAttribute('href'), false); }
+  });
 })();
