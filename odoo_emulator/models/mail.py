@@ -723,7 +723,8 @@ SMTP_REFUSED = "111\nConnection refused"
 
 
 class MailMail(BaseModel):
-    """mail.mail: the outgoing email of a message to partners who are not (inbox) users.
+    """mail.mail: the outgoing email of a message to partners who are not (inbox) users (and
+    the invoice mails of models/account.py, which end in exception as recorded).
     For administrators only (mail/security/ir.model.access.csv: base.group_system); everyone
     else reads what happened from the recipient's mail.notification, kept in step. Sent
     notification emails are deleted (``auto_delete``), failed ones stay with their reason;
@@ -732,16 +733,15 @@ class MailMail(BaseModel):
     _description = "Outgoing Mails"
     _order = "id desc"
     _rec_name = "subject"
-    mail_message_id = Many2one("mail.message", "Message", required=True)
+    mail_message_id = Many2one("mail.message", "Message")
     subject = Char("Subject")
     body_html = Text("Text Contents")
     email_to = Text("To")
     email_from = Char("From")
     recipient_ids = Many2many("res.partner", "To (Partners)")
-    attachment_ids = Many2many("ir.attachment", "Attachments",
-                               related="mail_message_id.attachment_ids")
-    model = Char("Related Document Model", related="mail_message_id.model")
-    res_id = Integer("Related Document ID", related="mail_message_id.res_id")
+    attachment_ids = Many2many("ir.attachment", "Attachments")
+    model = Char("Related Document Model")
+    res_id = Integer("Related Document ID")
     state = Selection([["outgoing", "Outgoing"], ["sent", "Sent"], ["received", "Received"],
                        ["exception", "Delivery Failed"], ["cancel", "Cancelled"]], "Status",
                       default="outgoing")
@@ -764,7 +764,10 @@ class MailMail(BaseModel):
                 continue  # internal users are notified in their Odoo inbox
             email = partners[partner].get("email") or ""
             mail = self._create_one({
-                "mail_message_id": mid, "subject": message.get("subject") or False,
+                "mail_message_id": mid, "model": message.get("model") or False,
+                "res_id": message.get("res_id") or 0,
+                "attachment_ids": [(6, 0, list(message.get("attachment_ids") or []))],
+                "subject": message.get("subject") or False,
                 "body_html": message.get("body") or "", "email_to": False,
                 "email_from": message.get("email_from") or False,
                 "recipient_ids": [(6, 0, [partner])]})
