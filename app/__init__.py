@@ -18,8 +18,8 @@ csrf = CSRFProtect()
 # that does not exist yet is skipped. A module exposes `bp`, or `init_app(app)` when it needs
 # more set-up than registering its blueprint.
 BLUEPRINTS = ("auth", "jobs", "sales", "crm", "inventory", "customers", "dashboard", "team",
-              "dispatch", "links", "sms", "files", "assets", "webhooks", "api_docs", "ops",
-              "invoices")
+              "dispatch", "links", "customer", "sms", "files", "assets", "webhooks", "api_docs",
+              "ops", "invoices")
 
 
 def create_app(config=None):

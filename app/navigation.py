@@ -3,7 +3,9 @@
 A section shows when its blueprint is registered and the user's role may open it; a section
 adds itself with one line in SECTIONS. A phone's bar holds at most PHONE_TABS tabs: when the user
 has more sections, the PHONE_TABS - 1 most relevant for their role stay (PHONE_PRIORITY) and the
-rest go under "More", a `<details>` sheet; the desktop rail always lists every section.
+rest go under "More", a `<details>` sheet; the desktop rail always lists every section. Office
+roles see their sections in PHONE_PRIORITY order in both (the dashboard, their home, first), so
+the bar and the rail agree.
 """
 from dataclasses import dataclass
 
@@ -88,7 +90,7 @@ PHONE_TABS = 5
 # looks customers up; a section not listed here goes under "More".
 PHONE_PRIORITY = {
     "technician": ("jobs", "customers", "inventory", "sales", "crm"),
-    "office": ("dashboard", "team", "jobs", "dispatch", "customers", "sales", "crm",
+    "office": ("dashboard", "team", "jobs", "dispatch", "customers", "sales", "invoices", "crm",
                "inventory", "assets"),
 }
 
@@ -127,7 +129,15 @@ def nav_sections():
         if section.access and session.get(section.access) == "none":
             continue
         items.append(NavItem(section, url_for(endpoint), request.blueprint == section.blueprint))
-    return items
+    return in_role_order(items, role)
+
+
+def in_role_order(items, role):
+    """The office's sections in the order of its day (PHONE_PRIORITY: the dashboard, its home,
+    first), the same in the rail and on the phone's bar; technicians keep SECTIONS order."""
+    if role not in OFFICE_ROLES:
+        return items
+    return sorted(items, key=lambda item: _phone_rank(role, item.section.blueprint))
 
 
 # Roles named as the Field Service groups that give them are named in Odoo (admin: manager).

@@ -13,8 +13,9 @@ ROLES = ("technician", "office", "manager")
 
 
 def wants_json():
-    """True for `fetch` callers and the /api/ endpoints, which get JSON errors, not pages."""
-    if request.path.startswith("/api/"):
+    """True for `fetch` callers, the /api/ endpoints and the webhooks (machines), which get
+    JSON errors, not pages (413 and 404 included)."""
+    if request.path.startswith(("/api/", "/webhooks/")):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and (

@@ -6,9 +6,12 @@ time zone. tech5 is in America/Los_Angeles, everyone else in the company's Ameri
 tech6 has no email. Each user has a demo API key (``api_key_for(login)``).
 """
 
+import base64
 import datetime as dt
 import hashlib
 import random
+import struct
+import zlib
 
 from . import security
 
@@ -165,7 +168,9 @@ class Seeder:
             "name": "Fieldkit Services Inc.", "is_company": True, "street": "100 Main St",
             "city": "Hartford", "zip": "06103", "state_id": self.states["CT"],
             "country_id": self.us, "phone": "+1 860-555-0100",
-            "email": "info@fieldkit.example.com", "tz": COMPANY_TZ}, "base.main_partner")
+            "email": "info@fieldkit.example.com", "tz": COMPANY_TZ, "vat": "US 12-3456789",
+            "website": "https://fieldkit.example.com", "image_1920": _demo_logo()},
+            "base.main_partner")
         self.company = self.create("res.company", {"name": "Fieldkit Services Inc.",
                                                    "partner_id": cpartner,
                                                    "currency_id": self.usd, "sequence": 0},
@@ -1040,3 +1045,18 @@ class Seeder:
 
 def seed(state):
     Seeder(state).run()
+
+
+def _demo_logo(size=96):
+    """The demo company's logo: a small PNG (blue square, white bar), base64 as Odoo stores it."""
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body)))
+    rows = b"".join(
+        b"\x00" + b"".join(b"\xff\xff\xff" if size // 3 < y < size // 2 and 12 < x < size - 12
+                           else b"\x0b\x5c\xad" for x in range(size))
+        for y in range(size))
+    png = (b"\x89PNG\r\n\x1a\n"
+           + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return base64.b64encode(png).decode()

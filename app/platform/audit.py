@@ -15,7 +15,7 @@ import logging
 
 from flask import g, has_request_context, request, session
 
-from app.odoo import client as odoo_client
+from app.odoo import observers
 
 log = logging.getLogger("fieldkit.audit")
 
@@ -97,6 +97,6 @@ def _audit(response):
 
 
 def init_app(app):
-    odoo_client.observe(_on_rpc)
+    observers.observe(_on_rpc)
     app.before_request(_who)
     app.after_request(_audit)

@@ -9,6 +9,7 @@ login) is read once with ``res.currency.read`` (1 RPC for all those a page lacks
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass
 
 from app.odoo.client import AccessError
@@ -19,8 +20,11 @@ MODEL = "res.currency"
 FIELDS = ["name", "symbol", "position", "decimal_places"]
 NBSP = fmt.NBSP
 
-# Symbols and decimals change about never; a login refreshes them anyway.
-_cache = TTLCache(seconds=6 * 3600)
+# Symbols and decimals change about never; a login refreshes them anyway. Kept in the shared
+# store too, so a new or restarted worker does not read them again.
+_cache = TTLCache(seconds=6 * 3600, shared="currencies",
+                  encode=lambda currency: dataclasses.asdict(currency),
+                  decode=lambda values: Currency(**values))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """Idempotency keys: a state-changing request sent again with the same `Idempotency-Key`
-header gets the first answer back, and Odoo is written to once.
+header gets the first answer back, and Odoo is written to once. Forms sent without
+JavaScript have the same through a one-time `idempotency_key` field that `add_form_keys`
+puts in every POST form of a page (after its CSRF field); the stored key is that field plus
+a digest of the form's content, so the button pressed twice writes once while the same page
+sent again with other content is a request of its own (login and logout excepted).
 
 The browser's outbox (static/js/outbox.js) gives every queued action a key and may send it
 several times (a lost answer, a retry after a timeout, two tabs flushing at once). Here:
@@ -23,8 +27,10 @@ user's key can never return another user's answer. A key is 8 to 100 characters 
 `A-Z a-z 0-9 _ -`; anything else is a 400.
 """
 import base64
+import hashlib
 import json
 import re
+import secrets
 import time
 
 from flask import current_app, g, jsonify, make_response, request, session
@@ -34,6 +40,12 @@ from app.platform import metrics
 from app.platform.store import StoreError, get_store
 
 HEADER = "Idempotency-Key"
+FORM_FIELD = "idempotency_key"  # the same, for forms sent without JavaScript
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Logging in and out are never replayed (an answer's session cookie is not kept, and a
+# digest of a password has no place in the store).
+NO_FORM_KEYS = {"auth.login", "auth.login_code", "auth.logout"}
+_CSRF_INPUT = re.compile(rb'<input type="hidden" name="csrf_token" value="[^"]*">')
 REPLAYED = "Idempotent-Replayed"
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -63,11 +75,40 @@ def _refuse(status, message):
     return make_response(jsonify(success=False, error=message), status)
 
 
-def before_request():
-    if request.method not in _UNSAFE or HEADER not in request.headers or _scope() is None:
+def _form_key():
+    """The key of a form sent without JavaScript: its `idempotency_key` field (put in every
+    POST form by `add_form_keys`) with a digest of what the form says, so pressing the button
+    twice (or again after a lost answer) replays the first answer, while the same page sent
+    again with other content (back, edit, send) is a request of its own. None without one."""
+    if request.mimetype not in FORM_TYPES or request.endpoint in NO_FORM_KEYS:
         return None
-    key = request.headers[HEADER]
-    if not _KEY_RE.match(key):
+    field = request.form.get(FORM_FIELD)
+    if not field:
+        return None
+    digest = hashlib.sha256(field.encode())
+    for name, value in sorted(request.form.items(multi=True)):
+        if name not in (FORM_FIELD, "csrf_token"):
+            digest.update(f"{name}\0{value}\0".encode())
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        upload.stream.seek(0, 2)
+        digest.update(f"{name}\0{upload.filename}\0{upload.stream.tell()}\0".encode())
+        upload.stream.seek(0)
+    return field, digest.hexdigest()[:32]
+
+
+def before_request():
+    if request.method not in _UNSAFE or _scope() is None:
+        return None
+    key = request.headers.get(HEADER)
+    if key is None:
+        form_key = _form_key()
+        if form_key is None:
+            return None
+        key, content = form_key
+        if not _KEY_RE.match(key):
+            return None  # not one of ours: the form goes on as if it had none
+        key = f"{key}-{content}"
+    elif not _KEY_RE.match(key):
         return _refuse(400, "The Idempotency-Key header must be 8 to 100 letters, digits, "
                             "'-' or '_'.")
     store = get_store()
@@ -145,9 +186,24 @@ def teardown_request(error):
             current_app.logger.warning("idempotency: could not release a key", exc_info=True)
 
 
+def add_form_keys(response):
+    """Give every POST form of a page a one-time key of its own: an `idempotency_key` field
+    after its CSRF field (every state-changing form has one), fresh at each page view."""
+    if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
+        return response
+    body = response.get_data()
+    if b'name="csrf_token"' not in body:
+        return response
+    response.set_data(_CSRF_INPUT.sub(
+        lambda match: match.group(0) + b'<input type="hidden" name="' + FORM_FIELD.encode()
+        + b'" value="' + secrets.token_urlsafe(16).encode() + b'">', body))
+    return response
+
+
 def init_app(app):
     app.config.setdefault("IDEMPOTENCY_TTL", 7 * 24 * 3600)
     app.config.setdefault("IDEMPOTENCY_WAIT", 10)
     app.before_request(before_request)
     app.after_request(after_request)
+    app.after_request(add_form_keys)
     app.teardown_request(teardown_request)

@@ -118,10 +118,29 @@ class LinkKind:
         index["ids"] = [i for i in index["ids"] if store.get(self._record_key(i))] + [link_id]
         store.set(self._index_key(server, target_id), json.dumps(index),
                   MAX_DAYS * 86400 + KEEP_AFTER_EXPIRY)
-        token = self._serializer(secret_key).dumps({"l": link_id, "t": target_id})
+        token = self.token(secret_key, record)
         log.info("%s %s for %s on %s created by %s, %s days", self.name, link_id, name,
                  target_id, created_by, days)
         return {**record, "token": token}
+
+    def token(self, secret_key, record) -> str:
+        """The link's token (signing is deterministic: the same record, the same token)."""
+        return self._serializer(secret_key).dumps({"l": record["id"], "t": _target(record)})
+
+    def active(self, store, server, target_id, *, now=None) -> dict | None:
+        """The target's newest link that still works (not revoked, ended or expired)."""
+        now = time.time() if now is None else now
+        index = _load(store.get(self._index_key(server, target_id))) or {"ids": []}
+        for link_id in reversed(index["ids"]):
+            record = _load(store.get(self._record_key(link_id)))
+            if record and not record.get("revoked") and not record.get("ended") \
+                    and now < record["expires_at"]:
+                return record
+        return None
+
+    def update(self, store, record):
+        """Keep a change to the record's own fields (what the kind notes on it)."""
+        self._save(store, record)
 
     def resolve(self, store, secret_key, token, target_id=None, *, now=None) -> dict:
         """The record a token stands for, checked: signature, revocation, end, expiry, target.

@@ -30,6 +30,7 @@ from prometheus_client import (
 )
 
 from app.odoo import client as odoo_client
+from app.odoo import observers
 
 # Seconds: pages answer in tens to hundreds of milliseconds, a hung Odoo in several seconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -184,6 +185,6 @@ def allow_list(value):
 
 def init_app(app):
     allow_list(app.config.get("METRICS_ALLOW"))  # a typo fails at start-up, not at scrape time
-    odoo_client.observe(on_rpc)
+    observers.observe(on_rpc)
     app.before_request(_start)
     app.after_request(_observe)

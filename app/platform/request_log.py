@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from flask import current_app, g, request
 
-from app.odoo import client as odoo_client
+from app.odoo import observers
 from app.odoo.client import rpc_stats
 
 log = logging.getLogger("fieldkit.request")
@@ -110,6 +110,6 @@ def log_rpc(event):
 
 
 def init_app(app):
-    odoo_client.observe(log_rpc)
+    observers.observe(log_rpc)
     app.before_request(_start_timer)
     app.after_request(_log_request)

@@ -24,9 +24,13 @@ class TTLCache:
     """`get(key, loader)` returns the cached value younger than `seconds`, else calls
     `loader()` and keeps its result. Thread-safe; a loader's error is not cached."""
 
-    def __init__(self, seconds, shared=None):
+    def __init__(self, seconds, shared=None, *, encode=None, decode=None):
+        """`encode` / `decode`: a value to and from its JSON form in the shared store, for
+        values JSON does not keep as they are (a dataclass, a frozenset, int keys)."""
         self.seconds = seconds
         self.shared = shared
+        self._encode = encode or (lambda value: value)
+        self._decode = decode or (lambda value: value)
         self._items = {}
         self._lock = threading.Lock()
 
@@ -46,8 +50,8 @@ class TTLCache:
             try:
                 from app.platform.store import get_store
 
-                get_store().set(self._store_key(key),
-                                json.dumps({"at": time.time(), "value": value}), self.seconds)
+                get_store().set(self._store_key(key), json.dumps(
+                    {"at": time.time(), "value": self._encode(value)}), self.seconds)
             except (RuntimeError, TypeError, ValueError) as exc:  # StoreError is a RuntimeError
                 log.warning("shared cache %s not written: %s", self.shared, exc)
 
@@ -85,9 +89,14 @@ class TTLCache:
         age = max(0.0, time.time() - float(stored.get("at") or 0))
         if age >= self.seconds:
             return False, None
+        try:
+            value = self._decode(stored["value"])
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # an older form
+            log.warning("shared cache %s: value not understood: %s", self.shared, exc)
+            return False, None
         with self._lock:
-            self._items[key] = (now - age, stored["value"])
-        return True, stored["value"]
+            self._items[key] = (now - age, value)
+        return True, value
 
     def _shared_ok(self):
         return bool(self.shared) and has_app_context()

@@ -3,8 +3,10 @@ app/openapi.py) and `/api/docs`, the same document as a page (rendered here: no 
 Both are public: they describe the endpoints, not anyone's data.
 """
 import json
+import re
 
 from flask import Blueprint, current_app, jsonify, render_template
+from markupsafe import Markup, escape
 
 from app.openapi import PUBLIC, build_spec, document
 
@@ -18,8 +20,18 @@ def spec():
     return jsonify(build_spec(current_app))
 
 
+CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text) -> Markup:
+    """The descriptions' Markdown code spans (`stage_id`) as <code>, the rest escaped."""
+    parts = CODE_SPAN.split(str(text or ""))  # text, code, text, code, ..., text
+    return Markup("").join(Markup("<code>{}</code>").format(part) if i % 2 else escape(part)
+                           for i, part in enumerate(parts))
+
+
 @bp.get("/api/docs")
 def docs():
     document_ = build_spec(current_app)
-    return render_template("api_docs/docs.html", spec=document_,
+    return render_template("api_docs/docs.html", spec=document_, code_spans=code_spans,
                            as_json=lambda value: json.dumps(value, indent=2, ensure_ascii=False))

@@ -58,19 +58,24 @@ def _back(default_endpoint, **values):
     return target if is_safe_redirect(target) else url_for(default_endpoint, **values)
 
 
+def _read_draft(viewer):
+    """The viewer's draft plan; none, said on the page, while the store is out."""
+    try:
+        return planning.read_draft(get_store(), planning.plan_key(get_odoo(), viewer))
+    except StoreError:
+        if _planning():
+            flash("The draft plan can't be read right now (Fieldkit's shared store is out): "
+                  "the published plan is shown.", "warning")
+        return []
+
+
 @bp.get("/dispatch")
 @role_required("office")
 def index():
     viewer = _viewer()
     view = "week" if request.args.get("view") == "week" else "day"
     day = planning.parse_day(request.args.get("day"), viewer.tz)
-    try:
-        draft = planning.read_draft(get_store(), planning.plan_key(get_odoo(), viewer))
-    except StoreError:
-        draft = []
-        if _planning():
-            flash("The draft plan can't be read right now (Fieldkit's shared store is out): "
-                  "the published plan is shown.", "warning")
+    draft = _read_draft(viewer)
     data = planning.load_plan(get_odoo(), viewer, day, view=view,
                               draft=draft if _planning() else None)
     return render_template("dispatch/plan.html", planning=_planning(), draft_count=len(draft),
@@ -123,7 +128,7 @@ def planning_mode():
 @role_required("office")
 def review():
     viewer = _viewer()
-    changes = planning.read_draft(get_store(), planning.plan_key(get_odoo(), viewer))
+    changes = _read_draft(viewer)
     return render_template("dispatch/review.html", planning=_planning(),
                            changes=planning.describe_draft(changes, viewer))
 

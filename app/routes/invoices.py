@@ -41,8 +41,8 @@ def portal_base_url() -> str:
 # --------------------------------------------------------------------------- from a job
 
 
-def _render_job(id, *, error=None, status=200):
-    plan = invoices.invoice_plan(get_odoo(), _viewer(), id)
+def _render_job(id, *, error=None, status=200, plan=None):
+    plan = plan or invoices.invoice_plan(get_odoo(), _viewer(), id)
     return render_template("invoices/job.html", plan=plan, job=plan["job"], job_id=id,
                            error=error, viewer=_viewer()), status
 
@@ -54,8 +54,7 @@ def job(id):
     plan = invoices.invoice_plan(get_odoo(), _viewer(), id)
     if plan["invoice_id"]:
         return redirect(url_for("invoices.detail", id=plan["invoice_id"], job=id))
-    return render_template("invoices/job.html", plan=plan, job=plan["job"], job_id=id,
-                           error=None, viewer=_viewer())
+    return _render_job(id, plan=plan)
 
 
 @bp.post("/jobs/<int:id>/invoice")
@@ -70,6 +69,18 @@ def invoice_job(id):
         return message
     return act(run, lambda message, status: _render_job(id, error=message, status=status),
                lambda: url_for("invoices.detail", id=made["id"], job=id))
+
+
+@bp.post("/jobs/<int:id>/invoice/quote")
+@login_required
+def quote_from_job(id):
+    made = {}
+
+    def run():
+        made["id"], message = invoices.quote_from_job(get_odoo(), _viewer(), id)
+        return message
+    return act(run, lambda message, status: _render_job(id, error=message, status=status),
+               lambda: url_for("sales.detail", id=made["id"]))
 
 
 @bp.post("/jobs/<int:id>/invoice/office")

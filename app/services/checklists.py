@@ -49,6 +49,10 @@ REFUSED_SECONDS = 300
 _refused = TTLCache(REFUSED_SECONDS, shared="fsm-activity-refused")
 
 
+# The templates' activities are configuration: read once every few minutes per server.
+_templates = TTLCache(600, shared="fsm-activity-templates")
+
+
 class ChecklistError(ActionRefused):
     """A tick Fieldkit refuses (unknown step, not on this job, already done)."""
 
@@ -62,15 +66,23 @@ def installed(odoo) -> bool:
     def load():
         found = odoo.call("fsm.order", "fields_get", [ORDER_FIELD], attributes=["type"])
         return ORDER_FIELD in (found or {})
-    return _addon.get(server_key(odoo, "fsm.order", ORDER_FIELD), load)
+    return _addon.get(_addon_key(odoo), load)
+
+
+def _addon_key(odoo):
+    return server_key(odoo, "fsm.order", ORDER_FIELD)
 
 
 def _refused_key(odoo, viewer: Viewer):
     return server_key(odoo, "activities-refused", viewer.user_id)
 
 
-def available(odoo, viewer: Viewer) -> bool:
-    """The add-on is there and Odoo did not refuse this user the activities lately."""
+def available(odoo, viewer: Viewer, *, detect=True) -> bool:
+    """The add-on is there and Odoo did not refuse this user the activities lately.
+    ``detect=False``: only when the add-on is known already (no RPC: a page whose budget has
+    no room for the detection, as the jobs table; a job page detects it)."""
+    if not detect and not _addon.has(_addon_key(odoo)):
+        return False
     try:
         return installed(odoo) and not _refused.has(_refused_key(odoo, viewer))
     except OdooUnavailable:
@@ -88,6 +100,7 @@ def _remember_refusal(odoo, viewer: Viewer, exc=None):
 def clear_cache():
     _addon.clear()
     _refused.clear()
+    _templates.clear()
 
 
 # --------------------------------------------------------------------------- the job page
@@ -247,6 +260,110 @@ def _report_line(item: dict) -> str:
     if item["photos"]:
         line += f" ({len(item['photos'])} photo{'s' if len(item['photos']) > 1 else ''})"
     return line
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def template_steps(odoo, viewer: Viewer) -> dict:
+    """``{template id (str): [{"name", "required"}]}``: the activities each template gives its
+    orders, for planning (1 RPC every few minutes per server; nothing before a job page found
+    the add-on, so a planning page never pays for the detection)."""
+    if not available(odoo, viewer, detect=False):
+        return {}
+
+    def load():
+        rows = odoo.search_read(MODEL, [("fsm_template_id", "!=", False)],
+                                ["name", "required", "fsm_template_id"], order="sequence, id")
+        out = {}
+        for row in rows:
+            out.setdefault(str(_m2o_id(row["fsm_template_id"])), []).append(
+                {"name": row.get("name") or "", "required": bool(row.get("required"))})
+        return out
+    try:
+        return _templates.get(server_key(odoo, "fsm-activity-templates"), load)
+    except AccessError as exc:  # a user without the activities: planning goes without them
+        log.info("template activities refused: %s", exc)
+        return {}
+
+
+def template_summary(order: dict, steps: dict) -> dict:
+    """What a plan card and the assign page show of the order's template: its name and the
+    steps it gives (``{"template", "steps", "required", "text"}``; empty without one)."""
+    template = order.get("template_id")
+    if not isinstance(template, list) or not template:
+        return {"template": "", "steps": [], "required": 0, "text": ""}
+    mine = steps.get(str(template[0]), [])
+    required = sum(1 for step in mine if step["required"])
+    text = template[1] + (f": {len(mine)} steps" if mine else "") + (
+        f", {required} required" if required else "")
+    return {"template": template[1], "steps": mine, "required": required, "text": text}
+
+
+# --------------------------------------------------------------------------- the jobs table
+
+
+def _on_orders(domain) -> list:
+    """An fsm.order domain as a domain on their activities (each leaf through fsm_order_id)."""
+    out = [("fsm_order_id", "!=", False)]
+    for leaf in domain:
+        if isinstance(leaf, (list, tuple)) and len(leaf) == 3 and isinstance(leaf[0], str):
+            out.append((f"fsm_order_id.{leaf[0]}", leaf[1], leaf[2]))
+        else:
+            out.append(leaf)
+    return out
+
+
+def table_reads(odoo, viewer: Viewer, domain, fields, *, limit, offset, order):
+    """The office's jobs table with each order's "3/5 steps done", in the table's 2 calls: the
+    orders and their count come from one ``web_search_read`` (``length``); on 17+ it nests the
+    activities' states, on 15/16 a ``read_group`` of the activities (by order and state, for
+    the table's domain) goes with it. None without the add-on, or before a job page found it
+    (the table reads as before).
+
+    :returns: (calls, unpack) where ``unpack(results)`` gives (orders, total); each order has
+        ``steps`` (the progress text, "" without steps).
+    """
+    if not available(odoo, viewer, detect=False):
+        return None
+    page = {"limit": limit, "offset": offset, "order": order}
+    if versions.has_web_read(viewer.version):
+        nested = {ORDER_FIELD: {"state": {}}}
+        spec = jobs._web_spec(list(fields), nested)
+        calls = [OdooCall("call", "fsm.order", "web_search_read", domain, specification=spec,
+                          **page)]
+
+        def unpack(results):
+            found = results[0]
+            orders = [jobs._from_web(row, nested) for row in found["records"]]
+            for row in orders:
+                states = [a.get("state") for a in row.pop(ORDER_FIELD, None) or []]
+                row["steps"] = _steps_text(states.count("done"), states.count("cancel"),
+                                           len(states))
+            return orders, found["length"]
+        return calls, unpack
+    calls = [OdooCall("call", "fsm.order", "web_search_read", domain, fields=list(fields),
+                      **page),
+             OdooCall("read_group", MODEL, _on_orders(domain), ["fsm_order_id", "state"],
+                      ["fsm_order_id", "state"], lazy=False)]
+
+    def unpack_groups(results):
+        found, groups = results
+        counts = {}
+        for group in groups:
+            order_id = _m2o_id(group.get("fsm_order_id"))
+            counts.setdefault(order_id, {})[group.get("state")] = group.get("__count", 0)
+        orders = found["records"]
+        for row in orders:
+            by_state = counts.get(row["id"], {})
+            row["steps"] = _steps_text(by_state.get("done", 0), by_state.get("cancel", 0),
+                                       sum(by_state.values()))
+        return orders, found["length"]
+    return calls, unpack_groups
+
+
+def _steps_text(done: int, cancelled: int, total: int) -> str:
+    return progress_text(done, total - cancelled)
 
 
 # --------------------------------------------------------------------------- ticks

@@ -22,7 +22,7 @@ import phonenumbers
 from werkzeug.exceptions import NotFound
 
 from app.odoo import versions
-from app.odoo.client import AccessError, OdooError, OdooUnavailable
+from app.odoo.client import AccessError, OdooCall, OdooError, OdooUnavailable
 from app.platform import partners
 from app.services import jobs, sales
 
@@ -162,31 +162,65 @@ MORE_SECTIONS = {"locations": "Service locations", "quotes": "Quotes",
 PEOPLE_LIMIT = 80
 
 
-def _read_section(odoo, key, spec):
+def _section_call(spec) -> OdooCall:
+    model, domain, fields, order = spec
+    return OdooCall("search_read", model, domain, fields, limit=SECTION_LIMIT, order=order)
+
+
+def _section_rows(model, outcome):
     """A section's rows, or None when Odoo refused it (rights, module not installed): the page
     shows what the user may see. A transport failure still fails the page (503 with retry)."""
-    model, domain, fields, order = spec
-    try:
-        return odoo.search_read(model, domain, fields, limit=SECTION_LIMIT, order=order)
-    except OdooUnavailable:
-        raise
-    except OdooError as exc:  # AccessError, "Object helpdesk.ticket doesn't exist"
-        log.info("customer section %s left out: %s", model, exc.message)
+    if isinstance(outcome, OdooUnavailable):
+        raise outcome
+    if isinstance(outcome, OdooError):  # AccessError, "Object helpdesk.ticket doesn't exist"
+        log.info("customer section %s left out: %s", model, outcome.message)
         return None
+    return outcome
 
 
-def _partner_and_people(odoo, viewer, customer_id: int):
-    """The partner and the contacts of its company, in one call: the partner, its children and
-    its siblings (the children of its parent), archived ones included so that an archived
-    customer still opens; the contacts are then picked as before (active children of the
-    commercial partner). When the commercial partner is further up than the parent (nested
-    companies), its contacts take a call of their own.
+def _read_section(odoo, key, spec):
+    """A section's rows read on their own (see :func:`_section_rows`)."""
+    try:
+        outcome = _section_call(spec).run(odoo)
+    except OdooError as exc:
+        outcome = exc
+    return _section_rows(spec[0], outcome)
+
+
+def _with_section(odoo, viewer, customer_id: int, partner_call: OdooCall, key: str):
+    """The partner read and a section sent together (one round trip): the section's domain
+    needs the commercial partner, taken to be the customer itself (a company, as most
+    customers opened are); a contact of a company gets its section read again (a second
+    round trip). Returns (the partner read's result, a function of the commercial partner
+    giving the section's rows)."""
+    guess = _sections(customer_id, viewer)[key]
+    partner, section = odoo.parallel([partner_call, _section_call(guess)], return_errors=True)
+    if isinstance(partner, Exception):
+        raise partner
+
+    def rows_for(commercial):
+        if commercial == customer_id:
+            return _section_rows(guess[0], section)
+        return _read_section(odoo, key, _sections(commercial, viewer)[key])
+
+    return partner, rows_for
+
+
+def _people_call(viewer, customer_id: int) -> OdooCall:
+    """The partner, its children and its siblings (the children of its parent), archived ones
+    included so that an archived customer still opens."""
+    return OdooCall("call", "res.partner", "search_read",
+                    ["|", "|", ("id", "=", customer_id), ("parent_id", "=", customer_id),
+                     ("parent_id.child_ids", "in", [customer_id])],
+                    fields=detail_fields(viewer.version), limit=PEOPLE_LIMIT, order="name asc",
+                    context={"active_test": False})
+
+
+def _partner_and_people(odoo, viewer, customer_id: int, rows):
+    """The partner and the contacts of its company from the rows of :func:`_people_call`: the
+    contacts are the active children of the commercial partner. When the commercial partner
+    is further up than the parent (nested companies), its contacts take a call of their own.
     :raises NotFound: when the partner does not exist."""
-    rows = odoo.call("res.partner", "search_read",
-                     ["|", "|", ("id", "=", customer_id), ("parent_id", "=", customer_id),
-                      ("parent_id.child_ids", "in", [customer_id])],
-                     fields=detail_fields(viewer.version), limit=PEOPLE_LIMIT, order="name asc",
-                     context={"active_test": False})
     row = next((r for r in rows if r["id"] == customer_id), None)
     if row is None:  # over PEOPLE_LIMIT people, sorted before it by name
         found = odoo.read("res.partner", [customer_id], detail_fields(viewer.version))
@@ -204,29 +238,34 @@ def _partner_and_people(odoo, viewer, customer_id: int):
 
 
 def customer_detail(odoo, viewer, customer_id: int) -> dict:
-    """The customer page: the partner with its company's contacts (1 RPC), then its jobs
-    (1 RPC). Quotes, opportunities, equipment, tickets and assets are a link each to their own
-    page (:func:`customer_section`).
+    """The customer page: the partner with its company's contacts and its jobs, sent together
+    (2 RPCs, one round trip; see :func:`_with_section`). Quotes, opportunities, equipment,
+    tickets and assets are a link each to their own page (:func:`customer_section`).
     :raises NotFound: when the partner does not exist."""
-    row, commercial, contacts = _partner_and_people(odoo, viewer, customer_id)
-    job_rows = _read_section(odoo, "jobs", _sections(commercial, viewer)["jobs"])
+    people, jobs_for = _with_section(odoo, viewer, customer_id,
+                                     _people_call(viewer, customer_id), "jobs")
+    row, commercial, contacts = _partner_and_people(odoo, viewer, customer_id, people)
     return {"customer": _customer(row, customer_id, commercial),
-            "contacts": [_contact(c) for c in contacts], "jobs": _rows("jobs", job_rows),
-            "more": MORE_SECTIONS}
+            "contacts": [_contact(c) for c in contacts],
+            "jobs": _rows("jobs", jobs_for(commercial)), "more": MORE_SECTIONS}
 
 
 def customer_section(odoo, viewer, customer_id: int, key: str) -> dict:
-    """One section of a customer on its own page: the partner (1 RPC), then the section (1 RPC;
-    the assets through their partial's global).
+    """One section of a customer on its own page: the partner and the section sent together
+    (2 RPCs, one round trip; the assets through their partial's global).
     :raises NotFound: when the partner does not exist or `key` is no section."""
     if key not in MORE_SECTIONS:
         raise NotFound("No such section.")
-    rows = odoo.read("res.partner", [customer_id], ["display_name", "commercial_partner_id"])
+    partner_call = OdooCall("read", "res.partner", [customer_id],
+                            ["display_name", "commercial_partner_id"])
+    if key in _sections(customer_id, viewer):
+        rows, rows_for = _with_section(odoo, viewer, customer_id, partner_call, key)
+    else:
+        rows, rows_for = partner_call.run(odoo), lambda commercial: None
     if not rows:
         raise NotFound("This customer does not exist (any more).")
     commercial = jobs._m2o_id(rows[0].get("commercial_partner_id")) or customer_id
-    spec = _sections(commercial, viewer).get(key)
-    found = _read_section(odoo, key, spec) if spec else None
+    found = rows_for(commercial)
     # Quotes say their state and total as the quotes list does ("Sales Order · $ 1,234.50").
     metas = sales.brief_lines(odoo, found) if key == "quotes" and found else None
     return {"customer": {"id": customer_id, "name": rows[0].get("display_name") or ""},

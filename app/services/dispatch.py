@@ -24,7 +24,7 @@ from app.platform.listing import (
     search_domain,
 )
 from app.platform.ttl_cache import TTLCache, server_key
-from app.services import jobs
+from app.services import checklists, jobs
 from app.validation import whole_number
 
 PAGE_SIZE = 50
@@ -255,16 +255,19 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
     today = tzs.today(viewer.tz, now)
     domain = table_domain(filters, viewer.tz, today)
     extra = config_calls(odoo, viewer)
-    results = odoo.parallel([
-        OdooCall("search_read", "fsm.order", domain,
-                 jobs.list_fields(viewer.version) + jobs.company_fields(viewer),
-                 limit=filters.query.limit, offset=filters.query.offset,
-                 order=filters.query.order()),
+    fields = jobs.list_fields(viewer.version) + jobs.company_fields(viewer)
+    page = {"limit": filters.query.limit, "offset": filters.query.offset,
+            "order": filters.query.order()}
+    # with OCA fieldservice_activity: the same 2 calls also give each order's steps
+    steps = checklists.table_reads(odoo, viewer, domain, fields, **page)
+    calls, unpack = steps or ([
+        OdooCall("search_read", "fsm.order", domain, fields, **page),
         OdooCall("search_count", "fsm.order", domain),
-        *extra.values(),
-    ])
-    orders, total = results[0], results[1]
-    stage_map, persons = keep_config(odoo, viewer, dict(zip(extra, results[2:], strict=True)))
+    ], tuple)
+    results = odoo.parallel([*calls, *extra.values()])
+    orders, total = unpack(results[:len(calls)])
+    stage_map, persons = keep_config(odoo, viewer, dict(zip(extra, results[len(calls):],
+                                                            strict=True)))
     rows = []
     for order in orders:
         row = jobs.summarize_order(order, stage_map, viewer.tz, now)
@@ -272,6 +275,7 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
             and row["local_day"] < today
         row["scheduled"] = fmt.format_datetime(order.get("scheduled_date_start"), viewer.tz) \
             if order.get("scheduled_date_start") else "Not scheduled"
+        row["steps"] = order.get("steps") or ""
         rows.append(row)
     return {
         "rows": rows,

@@ -27,13 +27,14 @@ from app.odoo.client import AccessError, MissingError, UserError
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.ttl_cache import TTLCache, server_key
-from app.services import dispatch, jobs, report
+from app.services import checklists, dispatch, jobs, report
 from app.services.jobs import JobActionError, _m2o_id
 from app.services.viewer import Viewer
 from app.validation import InvalidInput
 
 ORDER_FIELDS = ["name", "stage_id", "priority", "scheduled_date_start", "scheduled_date_end",
-                "scheduled_duration", "location_id", "person_id", "is_closed", "city"]
+                "scheduled_duration", "location_id", "person_id", "is_closed", "city",
+                "template_id"]
 PLAN_LIMIT = 500
 DEFAULT_HOURS = ((8.0, 12.0), (13.0, 17.0))   # when the company has no working calendar
 CALENDAR_CACHE_SECONDS = 300
@@ -91,7 +92,12 @@ def build_working_hours(attendances, tz: str) -> WorkingHours:
 
 DEFAULT_WORKING_HOURS = WorkingHours(tz="", periods={d: list(DEFAULT_HOURS) for d in range(5)})
 
-_calendar_cache = TTLCache(CALENDAR_CACHE_SECONDS)
+_calendar_cache = TTLCache(
+    CALENDAR_CACHE_SECONDS, shared="working-hours",
+    encode=lambda hours: {"tz": hours.tz, "periods": [
+        [day, [list(period) for period in periods]] for day, periods in hours.periods.items()]},
+    decode=lambda value: WorkingHours(tz=value["tz"], periods={
+        int(day): [tuple(period) for period in periods] for day, periods in value["periods"]}))
 
 
 def get_working_hours(odoo, viewer: Viewer) -> WorkingHours:
@@ -140,9 +146,11 @@ def _hours(moment: datetime) -> float:
     return moment.hour + moment.minute / 60
 
 
-def card_from_order(order, stage_map, viewer: Viewer, now) -> dict:
-    """A plan card: the list row of jobs plus what the timeline needs."""
+def card_from_order(order, stage_map, viewer: Viewer, now, steps=None) -> dict:
+    """A plan card: the list row of jobs plus what the timeline needs (`steps`: the templates'
+    activities, checklists.template_steps)."""
     row = jobs.summarize_order(order, stage_map, viewer.tz, now)
+    row["template"] = checklists.template_summary(order, steps or {})
     start = _local(order.get("scheduled_date_start"), viewer.tz)
     duration = float(order.get("scheduled_duration") or 0) or 1.0
     row.update(
@@ -191,7 +199,8 @@ def load_plan(odoo, viewer: Viewer, day: date, *, view="day", draft=None,
                               order="scheduled_date_start, id")
     stage_map = jobs.get_stage_map(odoo, viewer)
     hours = get_working_hours(odoo, viewer)
-    cards = [card_from_order(o, stage_map, viewer, now) for o in orders]
+    steps = checklists.template_steps(odoo, viewer)
+    cards = [card_from_order(o, stage_map, viewer, now, steps) for o in orders]
     names = {p["id"]: p.get("name") or "" for p in persons}
     if draft:
         apply_draft(cards, draft, names, viewer)
@@ -360,10 +369,12 @@ def suggest_slots(odoo, viewer: Viewer, job_id: int, *, count=3,
     """The `count` earliest free slots across technicians that fit the job's duration inside
     working hours, from now on. RPCs: the job, technicians, their planned jobs (+ calendar)."""
     now = now or tzs.now_utc()
-    found = odoo.read("fsm.order", [job_id], ["name", "scheduled_duration", "is_closed"])
+    found = odoo.read("fsm.order", [job_id], ["name", "scheduled_duration", "is_closed",
+                                              "template_id"])
     if not found:
         raise jobs.JobNotFound()
     order = found[0]
+    template = checklists.template_summary(order, checklists.template_steps(odoo, viewer))
     duration_h = float(order.get("scheduled_duration") or 0) or 1.0
     duration = timedelta(hours=duration_h)
     hours = get_working_hours(odoo, viewer)
@@ -400,7 +411,7 @@ def suggest_slots(odoo, viewer: Viewer, job_id: int, *, count=3,
         "persons": [{"id": p["id"], "name": p.get("name") or ""} for p in persons],
         "job": {"id": job_id, "name": order.get("name") or f"#{job_id}",
                 "duration_label": fmt.format_duration(duration_h), "duration": duration_h,
-                "is_closed": bool(order.get("is_closed"))},
+                "is_closed": bool(order.get("is_closed")), "template": template},
         "slots": [_slot(start, name, pid, duration, viewer.tz, now)
                   for start, name, pid in slots[:count]],
     }

@@ -1,5 +1,10 @@
-"""The signed service report: a PDF of a job (customer, location, times, work done,
-resolution, parts used, photos as thumbnails, the signature and the signer's name), attached
+"""The signed service report: the document a customer keeps (issue 27). The company's header from
+Odoo (logo, name, address, phone, e-mail, VAT), the job reference and the date of service, the
+customer and the service address, the technician and the times in the site's time zone with
+their date (never "Today"), the problem and the work done (the resolution), parts with their
+unit, checklist, photos as thumbnails, time on site, and the signature with the signer's name and
+time. In the customer's language (``partner.lang``) once Fieldkit has languages: the language is
+read (``job["lang"]``) and every label goes through :func:`labels`. Attached
 to the order in Odoo (ir.attachment) and, when asked, sent to the customer through Odoo's own
 mail (message_post on the order with the attachment and the customer as recipient), so it
 appears in the order's history.
@@ -19,10 +24,12 @@ from flask import current_app
 from fpdf import FPDF
 from PIL import Image, UnidentifiedImageError
 
-from app.odoo.client import OdooError, OdooUnavailable
-from app.platform import media
+from app.odoo.client import OdooCall, OdooError, OdooUnavailable
+from app.platform import formatting, media
+from app.platform import timezone as tzs
 from app.platform.s3_service import get_storage
 from app.platform.sanitize import html_to_text
+from app.platform.ttl_cache import TTLCache, server_key
 from app.services import checklists, inventory, invoices, jobs
 
 log = logging.getLogger(__name__)
@@ -32,6 +39,32 @@ NAME_PREFIX = "Service report"
 THUMB_PX = 480            # longest side of an embedded photo (about 300 dpi at 40 mm)
 MAX_PHOTOS = 12
 SIGNED_BY = re.compile(r"Signed by (.+)")
+COMPANY_FIELDS = ["name", "street", "street2", "zip", "city", "state_id", "country_id", "phone",
+                  "email", "vat", "website", "logo"]
+PARTNER_FIELDS = ["name", "street", "street2", "zip", "city", "state_id", "country_id", "lang"]
+_companies = TTLCache(600)   # a company's header (and logo) changes rarely
+
+# Every label of the report, per language: only English today. The issue "Languages" adds the
+# others; the report already picks them by the customer's `lang` (en_US -> "en").
+LABELS = {"en": {
+    "title": "Service report", "reference": "Job reference", "service_date": "Date of service",
+    "customer": "Customer", "site": "Service address", "visit": "Visit",
+    "technician": "Technician", "started": "Started", "ended": "Finished",
+    "on_site": "Time on site", "zone": "Times are local to the site: {zone}",
+    "problem": "The problem", "work_done": "Work done", "parts": "Parts used",
+    "payments": "Payments",
+    "qty": "Qty", "unit": "Unit", "product": "Product", "none": "None",
+    "checklist": "Checklist", "photos": "Photos ({n})", "signature": "Customer signature",
+    "signed": "Signed by {name} on {when}", "signed_no_time": "Signed by {name}",
+    "not_signed": "Not signed.", "not_recorded": "not recorded", "vat": "VAT",
+    "page": "Page {n}/{{nb}}",
+}}
+
+
+def labels(lang) -> dict:
+    """The report's words in `lang` (Odoo's code, e.g. ``en_US``), English when not there yet."""
+    code = str(lang or "en").split("_")[0].lower()
+    return LABELS.get(code, LABELS["en"])
 
 
 def _latin(text) -> str:
@@ -59,7 +92,7 @@ def _thumbnail(data: bytes, px=THUMB_PX) -> io.BytesIO | None:
 
 def _files(job, rec, storage):
     """(photo bytes, signature bytes, signer name) from the job's history and its signature."""
-    photos, signer = [], ""
+    photos, signer, signed_at = [], "", None
     for msg in job.get("messages") or []:
         text = msg.get("text") or ""
         for kind, token in media.MARKER_RE.findall(text):
@@ -70,44 +103,129 @@ def _files(job, rec, storage):
                     photos.append(data)
             if kind == "signature" and not signer:
                 found = SIGNED_BY.search(text)
-                signer = found.group(1).strip() if found else ""
+                signer = found.group(1).strip().rstrip(".") if found else ""
+                signed_at = msg.get("date")
     signature = None
     key = media.unbind(rec, job.get("signature_ref"), storage) if job.get("signature_ref") else None
     if key:
         signature = storage.get_object(key)
-    return photos, signature, signer
+    return photos, signature, signer, signed_at
+
+
+def company_header(odoo, company_id) -> dict:
+    """The company's header for the report: name, address lines, phone, e-mail, website, VAT and
+    logo bytes (1 RPC, then cached for minutes per server and company)."""
+    def load():
+        rows = odoo.read("res.company", [company_id], COMPANY_FIELDS) if company_id else []
+        row = rows[0] if rows else {}
+        logo = row.get("logo")
+        return {"name": row.get("name") or "", "address": _address(row),
+                "phone": row.get("phone") or "", "email": row.get("email") or "",
+                "website": row.get("website") or "", "vat": row.get("vat") or "",
+                "logo": base64.b64decode(logo) if logo else None}
+    return _companies.get(server_key(odoo, "report-company", company_id), load)
+
+
+def _address(row) -> str:
+    """An address in lines, as on an envelope."""
+    city = " ".join(filter(None, [row.get("zip"), row.get("city")]))
+    state = _name(row.get("state_id"))
+    return "\n".join(filter(None, [row.get("street"), row.get("street2"),
+                                   ", ".join(filter(None, [city, state])),
+                                   _name(row.get("country_id"))]))
+
+
+def _name(value) -> str:
+    return value[1] if isinstance(value, list) and len(value) > 1 else ""
+
+
+def _id(value):
+    return value[0] if isinstance(value, list) else value or None
+
+
+def _site_and_customer(odoo, location) -> tuple[dict, dict]:
+    """The job's location (its time zone) and the customer who owns it, with their address and
+    language (2 RPCs; fsm.location inherits res.partner, so `tz` reads through it)."""
+    if not _id(location):
+        return {}, {}
+    rows = odoo.read("fsm.location", [_id(location)], ["owner_id", "partner_id", "tz"])
+    site = rows[0] if rows else {}
+    owner = _id(site.get("owner_id")) or _id(site.get("partner_id"))
+    found = odoo.read("res.partner", [owner], PARTNER_FIELDS) if owner else []
+    return site, (found[0] if found else {})
 
 
 def report_data(odoo, viewer, job_id, storage) -> dict:
     """Everything the report shows (job page data + parts + the files' bytes)."""
+    # The job page's reads (one round trip) give the location and signature refs too.
     job = jobs.job_detail(odoo, viewer, job_id, storage=storage,
                           **checklists.detail_reads(odoo, viewer, job_id))
     job["checklist_lines"] = checklists.report_lines(odoo, viewer, job)
-    order = jobs.fetch_order(odoo, viewer, job_id, ["x_signature_url", "location_id"])
+    order = jobs.fetch_order(odoo, viewer, job_id, ["x_signature_url", "location_id",
+                                                    "company_id", "date_start", "date_end"])
     job["signature_ref"] = order.get("x_signature_url")
     job["location_ref"] = order.get("location_id")
+    site, customer = _site_and_customer(odoo, order.get("location_id"))
+    job["customer_partner_id"] = customer.get("id")
+    job["customer_name"] = customer.get("name") or job.get("customer") or ""
+    job["customer_address"] = _address(customer)
+    job["lang"] = customer.get("lang") or ""   # the customer's language: see labels()
+    job["tz"] = site.get("tz") or viewer.tz
+    job["date_start"], job["date_end"] = order.get("date_start"), order.get("date_end")
+    job["company"] = company_header(odoo, _id(order.get("company_id")) or viewer.company_id)
     try:
         job["parts"] = inventory.job_parts(odoo, job).get("parts", [])
     except OdooError as exc:  # no stock app, or no access: the report goes without parts
         log.info("no parts for the report of job %s: %s", job_id, exc)
         job["parts"] = []
-    job["photo_bytes"], job["signature_bytes"], job["signer"] = _files(
-        job, media.record(MODEL, job_id), storage)
+    (job["photo_bytes"], job["signature_bytes"], job["signer"],
+     job["signed_at"]) = _files(job, media.record(MODEL, job_id), storage)
     return job
 
 
 class _Report(FPDF):
+    page_label = "Page {n}/{{nb}}"   # {{nb}}: fpdf's total-pages alias, once formatted
+
     def footer(self):
         self.set_y(-12)
         self.set_font("helvetica", size=8)
-        self.cell(0, 8, f"Page {self.page_no()}/{{nb}}", align="C")
+        self.cell(0, 8, _latin(self.page_label.format(n=self.page_no())), align="C")
+
+
+def _when(value, tz, lang) -> str:
+    """An absolute date and time for a document (``Friday 4 December 2026, 14:38``)."""
+    if not value:
+        return ""
+    return (f"{formatting.format_long_date(value, tz, lang)}, "
+            f"{formatting.format_time(value, tz, lang)}")
+
+
+def visit_lines(job, words) -> list[tuple[str, str]]:
+    """Technician, start, end (with their dates, in the site's zone) and the time on site."""
+    tz, lang = job.get("tz"), job.get("lang")
+    start, end = job.get("date_start"), job.get("date_end")
+    rows = [(words["technician"], job.get("technician") or "-"),
+            (words["started"], _when(start, tz, lang) or words["not_recorded"]),
+            (words["ended"], _when(end, tz, lang) or words["not_recorded"])]
+    if start and end:
+        seconds = (tzs.parse_odoo_datetime(end) - tzs.parse_odoo_datetime(start)).total_seconds()
+        if seconds >= 0:
+            rows.append((words["on_site"], formatting.format_duration(seconds / 3600, lang)))
+    return rows
 
 
 def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
+    """The report's PDF from :func:`report_data`'s job (``company``: a name when the job has no
+    ``company`` header, for callers without Odoo)."""
+    words = labels(job.get("lang"))
+    header = job.get("company") or {"name": company}
+    tz, lang = job.get("tz"), job.get("lang")
     pdf = _Report(format="A4")
+    pdf.page_label = words["page"]
     pdf.compress = compress   # tests read the text of an uncompressed one
     pdf.set_auto_page_break(True, margin=15)
-    pdf.set_title(_latin(f"{NAME_PREFIX} {job.get('name')}"))
+    pdf.set_title(_latin(f"{words['title']} {job.get('name')}"))
+    pdf.set_author(_latin(header.get("name") or ""))
     pdf.add_page()
     width = pdf.epw
 
@@ -117,42 +235,99 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
         pdf.cell(width, 7, _latin(text), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("helvetica", size=10)
 
-    def para(text):
-        pdf.multi_cell(width, 5, _latin(text) or "-", new_x="LMARGIN", new_y="NEXT")
+    def para(text, w=None, x=None):
+        if x is not None:
+            pdf.set_x(x)
+        pdf.multi_cell(w or width, 5, _latin(text) or "-", new_x="LMARGIN", new_y="NEXT")
 
+    # the company's header: logo, name, address, contact, VAT
+    top, text_x = pdf.get_y(), pdf.l_margin
+    logo = _thumbnail(header["logo"], 300) if header.get("logo") else None
+    if logo:
+        pdf.image(logo, x=pdf.l_margin, y=top, h=20, keep_aspect_ratio=True, w=30)
+        text_x = pdf.l_margin + 34
+    pdf.set_xy(text_x, top)
+    pdf.set_font("helvetica", "B", 14)
+    pdf.cell(width - (text_x - pdf.l_margin), 7, _latin(header.get("name") or ""),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=9)
+    contact = " - ".join(filter(None, [header.get("phone"), header.get("email"),
+                                       header.get("website")]))
+    vat = f"{words['vat']}: {header['vat']}" if header.get("vat") else ""
+    for line in filter(None, [header.get("address", "").replace("\n", ", "), contact, vat]):
+        pdf.set_x(text_x)
+        pdf.cell(width - (text_x - pdf.l_margin), 4.5, _latin(line), new_x="LMARGIN",
+                 new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), top + (22 if logo else 0)) + 2)
+    pdf.set_draw_color(180, 180, 180)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+    pdf.ln(3)
+
+    # title, job reference, date of service
     pdf.set_font("helvetica", "B", 16)
-    pdf.cell(width, 9, _latin(f"{NAME_PREFIX} {job.get('name')}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 9, _latin(words["title"]), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
-    if company:
-        para(company)
-    heading("Customer")
-    para(job.get("customer") or "")
-    heading("Location")
-    para(" ".join(filter(None, [job.get("location"), job.get("address")])))
-    heading("Times")
-    para(f"Started: {job.get('started_at') or 'not recorded'}\n"
-         f"Ended: {job.get('ended_at') or 'not recorded'}\n"
-         f"Technician: {job.get('technician') or '-'}")
-    heading("Work done")
+    para(f"{words['reference']}: {job.get('name')}")
+    service_day = formatting.format_long_date(job.get("date_start") or job.get("date_end"),
+                                              tz, lang)
+    if service_day:
+        para(f"{words['service_date']}: {service_day}")
+
+    # customer | service address, side by side
+    half = (width - 6) / 2
+    y = bottom = pdf.get_y() + 3
+    for i, (title, body) in enumerate((
+            (words["customer"], "\n".join(filter(None, [
+                job.get("customer_name") or job.get("customer"), job.get("customer_address")]))),
+            (words["site"], "\n".join(filter(None, [job.get("location"), job.get("address")]))))):
+        x = pdf.l_margin + i * (half + 6)
+        pdf.set_xy(x, y)
+        pdf.set_font("helvetica", "B", 12)
+        pdf.cell(half, 7, _latin(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", size=10)
+        para(body, w=half, x=x)
+        bottom = max(bottom, pdf.get_y())
+    pdf.set_y(bottom)
+
+    heading(words["visit"])
+    for label, value in visit_lines(job, words):
+        pdf.set_font("helvetica", "B", 10)
+        pdf.cell(38, 5, _latin(label))
+        pdf.set_font("helvetica", size=10)
+        pdf.multi_cell(width - 38, 5, _latin(value), new_x="LMARGIN", new_y="NEXT")
+    if tz:
+        pdf.set_font("helvetica", size=8)
+        para(words["zone"].format(zone=tz))
+        pdf.set_font("helvetica", size=10)
+
+    heading(words["problem"])
     para(html_to_text(str(job.get("description") or "")))
-    heading("Resolution")
+    heading(words["work_done"])
     para(job.get("resolution_text") or "")
     paid = invoices.receipts(job.get("messages"))
     if paid:
-        heading("Payments")
+        heading(words["payments"])
         for line in paid:
             para(line)
-    heading("Parts used")
+    heading(words["parts"])
     parts = job.get("parts") or []
     if parts:
+        pdf.set_font("helvetica", "B", 10)
+        for w, text in ((20, words["qty"]), (30, words["unit"]), (width - 50, words["product"])):
+            pdf.cell(w, 6, _latin(text), border="B")
+        pdf.ln(6)
+        pdf.set_font("helvetica", size=10)
         for part in parts:
-            para(f"{part.get('quantity_text')} {part.get('unit') or ''} x {part.get('product')}")
+            pdf.cell(20, 6, _latin(part.get("quantity_text")))
+            pdf.cell(30, 6, _latin(part.get("unit") or ""))
+            pdf.multi_cell(width - 50, 6, _latin(part.get("product")), new_x="LMARGIN",
+                           new_y="NEXT")
     else:
-        para("None")
-    _checklist_block(job, heading, para)
+        para(words["none"])
+    _checklist_block(job, lambda _: heading(words["checklist"]), para)
     photos = [t for t in (_thumbnail(p) for p in job.get("photo_bytes") or []) if t]
     if photos:
-        heading(f"Photos ({len(photos)})")
+        heading(words["photos"].format(n=len(photos)))
         size, gap, x0 = 42, 3, pdf.l_margin
         per_row = int((width + gap) // (size + gap))
         for i, thumb in enumerate(photos):
@@ -164,16 +339,19 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
             pdf.image(thumb, x=x0 + (i % per_row) * (size + gap), y=pdf.get_y(), w=size,
                       h=size, keep_aspect_ratio=True)
         pdf.ln(size + gap)
-    heading("Customer signature")
+    heading(words["signature"])
     signature = _thumbnail(job["signature_bytes"], 600) if job.get("signature_bytes") else None
     if signature:
-        if pdf.get_y() + 30 > pdf.page_break_trigger:
+        if pdf.get_y() + 36 > pdf.page_break_trigger:
             pdf.add_page()
         pdf.image(signature, x=pdf.l_margin, y=pdf.get_y(), w=70, h=28, keep_aspect_ratio=True)
         pdf.ln(30)
-        para(f"Signed by: {job.get('signer') or 'the customer'}")
+        name = job.get("signer") or job.get("customer_name") or words["customer"]
+        when = _when(job.get("signed_at"), tz, lang)
+        para(words["signed"].format(name=name, when=when) if when
+             else words["signed_no_time"].format(name=name))
     else:
-        para("Not signed.")
+        para(words["not_signed"])
     return bytes(pdf.output())
 
 
@@ -190,6 +368,8 @@ def file_name(job) -> str:
 
 
 def _customer_partner(odoo, job) -> int | None:
+    if job.get("customer_partner_id"):
+        return job["customer_partner_id"]
     location = job.get("location_ref")
     if not location:
         return None
@@ -294,26 +474,33 @@ def preview(odoo, viewer, job_id, storage) -> tuple[bytes, str]:
 
 def reports(odoo, viewer, job_id) -> list[dict]:
     """The reports attached to the order (newest first), for downloading later."""
-    return odoo.search_read("ir.attachment", [("res_model", "=", MODEL), ("res_id", "=", job_id),
-                                              ("name", "=like", f"{NAME_PREFIX}%")],
-                            ["name", "create_date"], order="id desc", limit=10)
+    return _reports_call(job_id).run(odoo)
+
+
+def _reports_call(job_id) -> OdooCall:
+    return OdooCall("search_read", "ir.attachment",
+                    [("res_model", "=", MODEL), ("res_id", "=", job_id),
+                     ("name", "=like", f"{NAME_PREFIX}%")],
+                    ["name", "create_date"], order="id desc", limit=10)
 
 
 def reports_page(odoo, viewer, job_id) -> dict:
-    """The job (ownership checked) and its attached reports: 2 RPCs.
+    """The job (ownership checked) and its attached reports: 2 RPCs sent together.
 
     :raises JobNotFound: / :raises JobForbidden: see :func:`jobs.fetch_order`."""
-    order = jobs.fetch_order(odoo, viewer, job_id, ["name", "is_closed"])
+    order, (rows,) = jobs.fetch_order_with(odoo, viewer, job_id, ["name", "is_closed"],
+                                           [_reports_call(job_id)])
     return {"job": {"id": job_id, "name": order.get("name") or f"#{job_id}",
                     "is_closed": bool(order.get("is_closed"))},
-            "reports": reports(odoo, viewer, job_id)}
+            "reports": rows}
 
 
 def download(odoo, viewer, job_id, attachment_id) -> tuple[bytes, str]:
-    jobs.fetch_order(odoo, viewer, job_id, ["name"])
-    rows = odoo.search_read("ir.attachment", [("id", "=", attachment_id),
-                                              ("res_model", "=", MODEL), ("res_id", "=", job_id)],
-                            ["name", "datas"], limit=1)
+    """A report attached earlier: the job (ownership checked) and the file read together."""
+    _order, (rows,) = jobs.fetch_order_with(odoo, viewer, job_id, ["name"], [OdooCall(
+        "search_read", "ir.attachment",
+        [("id", "=", attachment_id), ("res_model", "=", MODEL), ("res_id", "=", job_id)],
+        ["name", "datas"], limit=1)])
     if not rows or not rows[0].get("datas"):
         raise jobs.JobNotFound()
     return base64.b64decode(rows[0]["datas"]), rows[0]["name"]

@@ -38,7 +38,9 @@ LINE_MODEL = "account.analytic.line"
 # The optional fields the add-ons give orders and lines; installing an add-on is rare, so a
 # server's answer is kept for hours (a restart or `clear_cache()` forgets it).
 ORDER_FIELDS = ("project_id", "timesheet_ids")
-_fields = TTLCache(6 * 3600)
+_fields = TTLCache(6 * 3600, shared="timer-fields",
+                   encode=lambda v: sorted(v) if isinstance(v, frozenset) else v,
+                   decode=lambda v: frozenset(v) if isinstance(v, list) else v)
 
 
 def _key(odoo, viewer, job_id):

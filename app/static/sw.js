@@ -80,6 +80,8 @@ self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return; // not ours: the browser handles it
+  // A customer's visit page (/c/...) is never kept by the worker: HTTP caching only.
+  if (url.pathname.startsWith('/c/')) return;
   if (request.method !== 'GET') {
     // Network only. A login, logout or company switch: the last session's copies go.
     if (CLEARS_USER_CACHES.includes(url.pathname)) event.waitUntil(clearUserCaches());

@@ -125,6 +125,10 @@ class FsmLocation(MailThread):
     mobile = Char("Mobile", related="partner_id.mobile", delegate=True, versions=(None, 18))
     email = Char("Email", related="partner_id.email", delegate=True)
     fsm_location = Boolean("Is a FS Location", related="partner_id.fsm_location", delegate=True)
+    # _inherits res.partner: every partner field reads through the location (the service
+    # report reads the site's time zone and language)
+    tz = Char("Timezone", related="partner_id.tz", delegate=True)
+    lang = Char("Language", related="partner_id.lang", delegate=True)
     owner_id = Many2one("res.partner", "Related Owner", required=True)
     contact_id = Many2one("res.partner", "Primary Contact")
     complete_name = Char("Complete Name", compute=True)

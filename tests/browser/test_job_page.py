@@ -55,3 +55,49 @@ def test_one_next_action_before_the_start_and_the_time_starts_with_the_job(page,
     page.get_by_role("link", name="Finish the job").click()
     assert page.locator("#resolution").is_visible()
     assert re.search(r"#finish$", page.url)
+
+
+def test_a_photo_is_chosen_and_uploaded_in_one_step_with_a_thumbnail(page, live_server, fresh,
+                                                                      tmp_path):
+    from tests.browser.test_outbox import JPEG_SMALL
+
+    open_first_job_of_today(page, live_server)
+    page.get_by_role("button", name="Start job").click()
+    page.locator(".banner", has_text="Job started").wait_for()
+    pick = page.locator("label.media-pick", has_text="Add photos")
+    assert pick.is_visible() and pick.bounding_box()["height"] >= 44
+    # no native "Choose Files / No file chosen" and no second step
+    assert page.locator("#photo-input").evaluate("el => el.offsetWidth <= 1")
+    assert page.get_by_role("button", name="Upload photos").is_hidden()
+    photo = tmp_path / "leak.jpg"
+    photo.write_bytes(JPEG_SMALL)
+    with page.expect_response(lambda r: r.url.endswith("/photos")):
+        page.set_input_files("#photo-input", str(photo))
+        # the thumbnail shows at once, before the server answers
+        page.locator("[data-previews] img").wait_for()
+        assert page.locator("[data-preview-state]").first.text_content()
+    page.locator(".banner", has_text="photo").wait_for()
+    assert page.url.endswith("#photos")
+    assert page.locator('#photos > .media-grid img[src*="/photos/"]').count() == 1
+
+
+def test_after_signing_one_signature_shows_and_replace_looks_active(page, live_server, fresh):
+    from tests.browser.test_jobs_flow import sign_on_the_pad
+
+    open_first_job_of_today(page, live_server)
+    page.get_by_role("button", name="Start job").click()
+    page.locator(".banner", has_text="Job started").wait_for()
+    sign_on_the_pad(page, "Ann Customer")
+    page.wait_for_function(
+        "() => { const img = document.querySelector('[data-signature-image]');"
+        " return img && img.complete && img.naturalWidth > 0; }")
+    assert page.locator("[data-signature-image]").count() == 1
+    assert page.locator("[data-signature-pad] canvas").is_hidden()  # not the drawing as well
+    replace = page.get_by_role("button", name="Replace signature")
+    assert replace.is_visible() and replace.is_enabled()
+    assert replace.evaluate("b => getComputedStyle(b).opacity") == "1"
+    # after a reload: the stored image, the pad folded, the history's thumbnail whole
+    page.reload()
+    assert page.locator("[data-signature-pad] canvas").is_hidden()
+    thumb = page.locator(".history .media-grid__img--signature").first
+    assert thumb.evaluate("i => getComputedStyle(i).objectFit") == "contain"

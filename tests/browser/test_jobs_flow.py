@@ -1,6 +1,8 @@
 """A technician's job on a phone: open today's first job, start it, note, signature, finish,
-and the history shows it all, authored by that technician."""
+and the history shows it all, authored by that technician; the operator's audit trail has one
+line per action of the walk, with no secrets in it."""
 
+import logging
 import re
 
 import pytest
@@ -51,7 +53,11 @@ def sign_on_the_pad(page, signer):
         "document.querySelector('[data-signature-pad] [data-status]').textContent)")
 
 
-def test_technician_day_on_a_phone(page, live_server, fresh):
+def test_technician_day_on_a_phone(page, live_server, fresh, caplog):
+    caplog.set_level(logging.INFO, logger="fieldkit.audit")
+    actions = []
+    page.on("request", lambda r: actions.append(r.url) if r.method in UNSAFE
+            and r.url.startswith(live_server) else None)
     job_url = open_first_job_of_today(page, live_server)
     assert page.viewport_size == {"width": 390, "height": 844}
     me = page.locator(".usermenu__panel strong").first.text_content().strip()
@@ -90,3 +96,33 @@ def test_technician_day_on_a_phone(page, live_server, fresh):
     assert len(ours) >= 3
     assert all(author == me for author, _ in ours), ours
     assert page.locator("[data-signature-image]").count() == 1
+    check_audit_trail(page, caplog, actions, re.search(r"/jobs/(\d+)$", job_url).group(1))
+
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def check_audit_trail(page, caplog, actions, job_id):
+    """One `fieldkit.audit` line per action the page sent (login, start, note, signature,
+    finish), naming tech1, the company, the job and the outcome; nothing secret or typed."""
+    records = [r for r in caplog.records if r.name == "fieldkit.audit"]
+    # The outbox may send an action twice (the page and the service worker's Background Sync
+    # both flush): the repeat is answered from the kept answer and audited as a duplicate.
+    firsts = [r.fields for r in records if r.fields["outcome"] != "duplicate"]
+    repeats = [r.fields for r in records if r.fields["outcome"] == "duplicate"]
+    assert len(firsts) == len(actions) == 5, (actions, [r.getMessage() for r in records])
+    assert {f["idempotency_key"] for f in repeats} <= {f["idempotency_key"] for f in firsts}
+    by_action = {fields["action"]: fields for fields in firsts}
+    assert by_action["auth.login"]["user"] == "tech1"
+    for action in ("jobs.start", "jobs.notes", "jobs.signature", "jobs.finish"):
+        fields = by_action[action]
+        assert fields["user"] == "tech1" and fields["company_id"]
+        assert fields["model"] == "fsm.order" and fields["record"] == job_id, fields
+        assert fields["outcome"] == "ok", fields
+        assert fields["client"] == "127.0.0.1" and fields["request_id"]
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    text = "\n".join(r.getMessage() + repr(r.fields) for r in records)
+    for secret in (cookies["fieldkit_session"], csrf, "data:image", "password",
+                   "Compressor bearings", "Ann Customer"):
+        assert secret not in text

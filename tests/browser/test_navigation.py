@@ -10,7 +10,9 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
-ALL_SECTIONS = ["Jobs", "Sales", "CRM", "Stock", "Customers", "Dashboard", "Dispatch", "Assets"]
+# The office's order (navigation.in_role_order): its home, the dashboard, first; rail and bar agree.
+ALL_SECTIONS = ["Dashboard", "Jobs", "Dispatch", "Customers", "Sales", "Invoices", "CRM", "Stock",
+                "Assets"]
 
 # The tabs a phone shows (tab links not hidden, and More's button) with their label's fit.
 VISIBLE_TABS = """() => Array.from(
@@ -45,7 +47,7 @@ def test_office_phone_has_four_tabs_and_more(live_server, phone):
     page.wait_for_url(f"{live_server}/dashboard")
 
     tabs = page.evaluate(VISIBLE_TABS)
-    assert [t["text"] for t in tabs] == ["Jobs", "Customers", "Dashboard", "Dispatch", "More"]
+    assert [t["text"] for t in tabs] == ["Dashboard", "Jobs", "Dispatch", "Customers", "More"]
     for tab in tabs:  # whole labels, thumb-sized targets
         assert tab["fits"], tab
         assert tab["width"] >= 44 and tab["height"] >= 44, tab
@@ -61,7 +63,7 @@ def test_office_phone_has_four_tabs_and_more(live_server, phone):
     more.tap()
     assert sheet.is_visible()
     links = sheet.get_by_role("link")
-    assert links.all_inner_texts() == ["Sales", "CRM", "Stock", "Assets"]
+    assert links.all_inner_texts() == ["Sales", "Invoices", "CRM", "Stock", "Assets"]
     for box in (links.nth(i).bounding_box() for i in range(links.count())):
         assert box["height"] >= 44 and box["width"] >= 200
     # The sheet sits above the bar, inside the screen.

@@ -74,3 +74,24 @@ def test_jobs_open_on_today_at_a_desk(fresh, live_server, browser):
         assert page.locator("#f-technician").is_visible()  # nothing folded on a desktop
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_new_quote_customer_list_lies_under_its_field(fresh, live_server, browser, viewport):
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        log_in(page, live_server, "office")
+        page.goto(f"{live_server}/sales/new")
+        field = page.locator("#customer")
+        field.fill("Ma")
+        listbox = page.locator("#customer-list")
+        listbox.locator("[role=option]").first.wait_for()
+        box, under = field.bounding_box(), listbox.bounding_box()
+        assert under["y"] >= box["y"] + box["height"] - 1  # below the field, never over it
+        assert abs(under["x"] - box["x"]) <= 1 and under["width"] <= box["width"] + 1
+        rail = page.locator("nav.tabbar").bounding_box()
+        if viewport is DESKTOP:
+            assert under["x"] >= rail["x"] + rail["width"]  # right of the side rail
+    finally:
+        context.close()

@@ -11,7 +11,7 @@ import pytest
 from app.odoo.client import OdooAPI
 from app.services import jobs as jobs_service
 from app.services import sales as sales_service
-from tests.browser.test_jobs_flow import draw_signature, open_first_job_of_today
+from tests.browser.test_jobs_flow import draw_signature, open_first_job_of_today, open_group
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +29,9 @@ def png_bytes(width=64, height=48):
 def pick(page, field_selector, text, choice_index=0):
     field = page.locator(field_selector)
     field.fill(text)
-    options = field.locator("xpath=..").locator("[data-autocomplete-list] button")
+    options = field.locator("xpath=..").locator("[data-combobox-list] [role=option]")
     options.first.wait_for()
-    label = options.nth(choice_index).text_content()
+    label = options.nth(choice_index).locator(".combobox__name").text_content()
     options.nth(choice_index).click()
     return label
 
@@ -42,6 +42,7 @@ def test_quote_from_a_job_signed_on_a_phone(page, live_server, emulator):
     sales_service.clear_caches()
     job_id = int(open_first_job_of_today(page, live_server).rsplit("/", 1)[1])
 
+    open_group(page, "more")  # the job page's "More": assign, stage, quote, links, cancel
     page.get_by_role("link", name="New quote for this customer").click()
     page.wait_for_url(re.compile(r"/sales/new\?job_id="))
     assert page.get_by_label("Customer", exact=True).input_value()  # prefilled from the job
@@ -62,8 +63,7 @@ def test_quote_from_a_job_signed_on_a_phone(page, live_server, emulator):
     assert re.search(r"Taxes: 15% \(\$\u00a0[\d,]+\.\d\d\)", lines[0])
 
     page.set_input_files("#photo-input", files=[
-        {"name": "leak.png", "mimeType": "image/png", "buffer": png_bytes()}])
-    page.get_by_role("button", name="Upload photos").click()
+        {"name": "leak.png", "mimeType": "image/png", "buffer": png_bytes()}])  # one step
     page.locator(".banner", has_text="1 photo added").wait_for()
     assert page.locator(f'.media img[src*="/files/quotes/{order_id}/photos/"]').count() == 1
 

@@ -190,12 +190,30 @@ def test_a_steps_photo_goes_to_the_history_named_after_it(app, client, login, se
     assert f"{step['name']}: To do (1 photo)" in text
 
 
-def test_office_sees_the_progress(app, client, login, servers):
-    handle = _use(app, servers(16))
+@pytest.mark.parametrize("version", [16, 18])
+def test_office_sees_the_progress_on_the_job_and_in_the_table(app, client, login, servers,
+                                                               version):
+    handle = _use(app, servers(version))
     job = boiler_job(handle)
+    office = handle.state.env(uid_of(handle, "office"))
+    first, second, third = activities(handle, job)[:3]
+    office["fsm.activity"].action_done([first["id"]])
+    office["fsm.activity"].action_done([second["id"]])
+    office["fsm.activity"].action_cancel([third["id"]])
+    handle.state.storage.commit()
     login(client, "office")
     page = client.get(f"/jobs/{job}")
-    assert page.status_code == 200 and "0/5 steps done" in page.text
+    assert page.status_code == 200 and "2/4 steps done" in page.text   # the skipped one out
+    name = handle.state.storage.data["fsm.order"][job]["name"]
+    client.get(f"/jobs?q={name}")   # the configuration caches (stages, technicians)
+    table = client.get(f"/jobs?q={name}")
+    # the steps come with the orders: one web_search_read (orders, count and nested steps) on
+    # 18; on 16 the same with a read_group of the activities' states beside it
+    assert table.status_code == 200 and rpc_count(table) == (2 if version <= 16 else 1)
+    row = table.text.split(f">{name}</a>")[1].split("</tr>")[0]
+    assert "2/4 steps done" in row
+    other = client.get("/jobs?status=open")
+    assert other.status_code == 200 and rpc_count(other) <= 2 and "0/5 steps done" in other.text
 
 
 def test_without_the_addon_the_todo_ticks_become_one_note_at_finish(app, client, login, fresh):
@@ -220,3 +238,26 @@ def test_without_the_addon_the_todo_ticks_become_one_note_at_finish(app, client,
     text = pdf_text(client.get(f"/jobs/{job}/report.pdf").data)
     assert ("Checklist Check in with the customer: done Photograph the work: done "
             "Inspect the unit: not done") in text
+
+
+def test_planning_shows_the_templates_steps(app, client, login, servers):
+    handle = _use(app, servers(18))
+    job = boiler_job(handle)
+    login(client, "office")
+    client.get(f"/jobs/{job}")   # a job page finds the add-on (planning never detects it)
+    assign = client.get(f"/dispatch/jobs/{job}")
+    assert assign.status_code == 200
+    section = assign.text.split('id="steps-title"')[1].split("</section>")[0]
+    assert "Boiler service" in section and section.count("<li>") == 5
+    assert section.count("Required") == 3
+    data = handle.state.storage.data
+    safety = next(t for t, r in data["fsm.template"].items() if r["name"] == "Safety inspection")
+    env = handle.state.env(uid_of(handle, "admin"), su=True)
+    env["fsm.order"].create({"location_id": min(data["fsm.location"]), "template_id": safety})
+    handle.state.storage.commit()
+    plan = client.get("/dispatch")
+    assert plan.status_code == 200
+    # the unassigned pool's card names the template and its steps
+    assert "Safety inspection: 4 steps, 2 required" in plan.text
+    # every card's title lists them (the day timeline's cards are small)
+    assert "Boiler service: Check the flue and ventilation, Test the gas pressure" in plan.text

@@ -193,14 +193,19 @@ def test_without_invoicing_rights_the_office_invoices(app, admin, odoo):
     assert admin.read("account.move", [draft_id], ["state"])[0]["state"] == "posted"
 
 
-def test_bad_payment_input_keeps_the_form(app, admin, odoo):
+def invoiced_job(app, admin):
+    """A job of tech1, finished, whose order (the manager's) the manager invoiced and posted:
+    (the manager's client, the invoice id)."""
     manager = as_user(app, "manager")
-    tech = as_user(app, "tech1")
     job = open_job(admin, "tech1")
-    finish(tech, job["id"])
+    finish(as_user(app, "tech1"), job["id"])
     confirmed_order(admin, job, uid_of(admin, "manager"))
     response = manager.post(f"/jobs/{job['id']}/invoice")
-    invoice_id = int(re.search(r"/invoices/(\d+)", response.headers["Location"]).group(1))
+    return manager, int(re.search(r"/invoices/(\d+)", response.headers["Location"]).group(1))
+
+
+def test_bad_payment_input_keeps_the_form(app, admin, odoo):
+    manager, invoice_id = invoiced_job(app, admin)
     for form, message in (({"amount": "abc", "journal_id": "1"}, "must be a number"),
                           ({"amount": "-5", "journal_id": "1"}, "more than zero"),
                           ({"amount": "999999", "journal_id": "1"}, "more than what is due"),
@@ -215,13 +220,7 @@ def test_bad_payment_input_keeps_the_form(app, admin, odoo):
 
 
 def test_the_link_by_text_and_the_invoice_by_email(app, admin, odoo):
-    manager = as_user(app, "manager")
-    tech = as_user(app, "tech1")
-    job = open_job(admin, "tech1")
-    finish(tech, job["id"])
-    confirmed_order(admin, job, uid_of(admin, "manager"))
-    response = manager.post(f"/jobs/{job['id']}/invoice")
-    invoice_id = int(re.search(r"/invoices/(\d+)", response.headers["Location"]).group(1))
+    manager, invoice_id = invoiced_job(app, admin)
     move = admin.read("account.move", [invoice_id], ["partner_id", "access_token", "name"])[0]
     admin.write("res.partner", [move["partner_id"][0]], {"phone": "+1 860-555-0142"})
     page = manager.get(f"/invoices/{invoice_id}").get_data(as_text=True)
@@ -256,3 +255,35 @@ def test_the_link_by_text_and_the_invoice_by_email(app, admin, odoo):
         assert "Wkhtmltopdf" in emailed.get_data(as_text=True)
     office = as_user(app, "office")
     assert office.post(f"/invoices/{invoice_id}/email").status_code == 422
+
+
+def test_a_job_without_order_gets_a_quote_from_its_parts_after_asking(app, admin, odoo):
+    tech = as_user(app, "tech1")
+    job = open_job(admin, "tech1")
+    product = admin.search_read("product.product", [("sale_ok", "=", True),
+                                                    ("type", "!=", "service")],
+                                ["id", "display_name"], limit=1)[0]
+    added = tech.post(f"/inventory/jobs/{job['id']}/parts",
+                      data={"product": product["display_name"], "product_id": product["id"],
+                            "quantity": "2"})
+    assert added.status_code in (200, 302), added.get_data(as_text=True)[-500:]
+    finish(tech, job["id"])
+    # The technician sees only his own orders: he is not offered to write one (another
+    # salesperson's may exist), the office is.
+    own_view = tech.get(f"/jobs/{job['id']}/invoice").get_data(as_text=True)
+    assert "Quote the parts and time" not in own_view
+    assert tech.post(f"/jobs/{job['id']}/invoice/quote").status_code == 422
+    office = as_user(app, "office")
+    page = office.get(f"/jobs/{job['id']}/invoice").get_data(as_text=True)
+    assert "Quote the parts and time" in page and "data-confirm" in page
+    response = office.post(f"/jobs/{job['id']}/invoice/quote")
+    assert response.status_code == 302, response.get_data(as_text=True)[-800:]
+    quote = int(response.headers["Location"].rsplit("/", 1)[1])
+    order = admin.read("sale.order", [quote], ["state", "origin", "order_line"])[0]
+    assert order["state"] == "draft" and order["origin"] == job["name"]
+    lines = admin.read("sale.order.line", order["order_line"], ["product_id", "product_uom_qty"])
+    assert [(line["product_id"][0], line["product_uom_qty"]) for line in lines] == \
+        [(product["id"], 2.0)]
+    # asked once: a second tap finds the order
+    again = office.post(f"/jobs/{job['id']}/invoice/quote")
+    assert again.status_code == 422 and "already" in again.get_data(as_text=True)

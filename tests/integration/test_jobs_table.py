@@ -90,7 +90,11 @@ def test_first_page_is_50_rows_of_all_jobs_in_2_rpcs_when_warm(office, admin):
 def test_a_new_worker_process_finds_the_configuration_in_the_shared_store(office):
     """Stages and technicians live in the shared store too: a new or restarted gunicorn worker
     (here: the process caches emptied) serves the table and a job page in 2 RPCs."""
-    assert rpcs(office.get("/jobs?from=")) == 4  # the first read anywhere: orders, count, config
+    clear_config_caches()
+    first = office.get("/jobs?from=")
+    assert rpcs(first) == 4  # the first read anywhere: orders, count, config
+    # a job page learns whether the server has fieldservice_activity (checklists): shared too
+    office.get(f"/jobs/{row_ids(first)[0]}")
     clear_config_caches()
     table = office.get("/jobs?from=")
     assert table.status_code == 200 and rpcs(table) == 2

@@ -13,6 +13,7 @@ LIST_PAGES = [
     ("office", "/jobs?from="), ("office", "/jobs"), ("office", "/sales?filter=all"),
     ("office", "/inventory"), ("office", "/inventory?filter=late"), ("office", "/customers"),
     ("admin", "/assets"), ("tech1", "/inventory/van"), ("office", "/inventory/van"),
+    ("office", "/invoices"), ("manager", "/dashboard/technicians"),
 ]
 
 

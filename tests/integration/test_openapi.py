@@ -53,6 +53,13 @@ def test_docs_page_is_served_from_the_app(client):
     assert external == []
 
 
+def test_docs_page_shows_code_not_markdown(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "<code>stage_id</code>" in page
+    text = re.sub(r"<pre[^>]*>.*?</pre>", "", page, flags=re.S)
+    assert "`" not in text  # no Markdown backticks printed
+
+
 # --- fuzz --------------------------------------------------------------------------------------
 
 def from_schema(schema):

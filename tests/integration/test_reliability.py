@@ -1,6 +1,7 @@
 """Reliability round 2 (issue 25): forms shown again with what was typed never 500; a logout
 ends the session whatever Odoo does; the session cookie holds no secret the browser can read."""
 import base64
+import re
 import signal
 import zlib
 
@@ -144,3 +145,49 @@ def test_a_dead_store_breaks_no_page_and_writes_say_nothing_changed(
                         headers={"Accept": "application/json"})
     assert as_json.get_json()["success"] is False
     assert "Nothing was changed" in as_json.get_json()["error"]
+
+
+# --- JSON answers under /webhooks/ and /api/ (item 9) -------------------------------------------
+
+@pytest.mark.parametrize("url", ["/webhooks/rmm", "/webhooks/twilio/abc",
+                                 "/api/jobs/1/signature", "/webhooks/nothing-here"])
+def test_webhook_and_api_answers_are_json_413_included(app, client, url):
+    app.config.update(MAX_CONTENT_LENGTH=1024, RMM_WEBHOOK_SECRET="s", TWILIO_ACCOUNT_SID="AC1",
+                      TWILIO_AUTH_TOKEN="t", TWILIO_FROM="+15550001111")  # noqa: S106
+    response = client.post(url, data=b"x" * 4096, content_type="application/json")
+    assert response.status_code in (404, 413), response.status_code
+    assert response.is_json, (url, response.status_code, response.content_type)
+    assert response.get_json()["success"] is False
+
+
+# --- forms sent without JavaScript carry a one-time key (item 8) --------------------------------
+
+def notes_in_odoo(admin_api, job_id, text):
+    return admin_api.search_count("mail.message", [("model", "=", "fsm.order"),
+                                                   ("res_id", "=", job_id),
+                                                   ("body", "ilike", text)])
+
+
+def test_every_post_form_carries_its_own_one_time_key(client, login, admin_api):
+    login(client, "tech1")
+    page = client.get(f"/jobs/{open_job_of(admin_api, 'tech1')}").get_data(as_text=True)
+    forms = re.findall(r"<form[^>]*method=\"post\".*?</form>", page, re.S | re.I)
+    assert forms
+    keys = [re.search(r'name="idempotency_key" value="([\w-]+)"', f) for f in forms]
+    assert all(keys), [f[:120] for f, k in zip(forms, keys, strict=True) if not k]
+    assert len({k.group(1) for k in keys}) == len(keys)
+
+
+def test_a_form_sent_twice_writes_once_and_a_changed_one_writes_again(client, login, admin_api):
+    job_id = open_job_of(admin_api, "tech1")
+    login(client, "tech1")
+    form = {"note": "Pressed twice 4711", "idempotency_key": "form-key-0001"}
+    first = client.post(f"/jobs/{job_id}/notes", data=form)
+    again = client.post(f"/jobs/{job_id}/notes", data=form)  # the answer was lost; pressed again
+    assert first.status_code == again.status_code == 302
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert notes_in_odoo(admin_api, job_id, "Pressed twice 4711") == 1
+    # Back, edited, sent again from the same page (same key): a different request, written.
+    edited = client.post(f"/jobs/{job_id}/notes", data={**form, "note": "Edited 4712"})
+    assert edited.status_code == 302 and "Idempotent-Replayed" not in edited.headers
+    assert notes_in_odoo(admin_api, job_id, "Edited 4712") == 1

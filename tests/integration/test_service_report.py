@@ -5,6 +5,7 @@ import io
 import re
 
 from PIL import Image
+from pypdf import PdfReader
 
 from app.services import report
 from tests.integration.test_job_timer import open_job
@@ -29,6 +30,11 @@ def signature_png():
 
 def pdf_text(pdf):
     return pdf.decode("latin-1")
+
+
+def read_pdf(pdf):
+    """The text a reader sees (pypdf: fonts and compression decoded), pages joined."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def test_report_attached_emailed_previewed_and_downloaded(client, login, emulator):
@@ -74,6 +80,53 @@ def test_report_attached_emailed_previewed_and_downloaded(client, login, emulato
     assert client.get(f"/jobs/{job}/report.pdf?attachment=999999").status_code == 404
 
 
+def test_the_report_is_a_document_the_customer_keeps(client, login, emulator):
+    """Issue 27: the company's header, the job reference, absolute dates in the site's zone, the
+    customer (not the location) and the service address, the resolution as the work done, each
+    part with its unit, the time on site and the signer with the time of signing."""
+    emulator.reset()
+    login(client, "tech1")
+    job = open_job(emulator, "tech1")
+    data = emulator.state.storage.data
+    order = data["fsm.order"][job]
+    location = data["fsm.location"][order["location_id"]]
+    owner = data["res.partner"][location["owner_id"]]
+    product = next(p for p in data["product.product"].values() if p.get("barcode"))
+    template = data["product.template"][product["product_tmpl_id"]]
+    signed = client.post(f"/api/jobs/{job}/signature", json={
+        "image": "data:image/png;base64," + base64.b64encode(signature_png()).decode(),
+        "signer_name": "Dana Customer"})
+    assert signed.status_code == 200, signed.text
+    assert client.post(f"/jobs/{job}/start").status_code == 302
+    assert client.post(f"/inventory/jobs/{job}/parts", data={
+        "product": product["barcode"], "quantity": "2"}).status_code == 302
+    assert client.post(f"/jobs/{job}/finish",
+                       data={"resolution": "Replaced the condenser fan bearings."}).status_code \
+        == 302
+
+    text = read_pdf(client.get(f"/jobs/{job}/report.pdf").data)
+    flat = " ".join(text.split())
+    assert "Fieldkit Services Inc." in flat                       # the company's name
+    assert "+1 860-555-0100" in flat and "VAT: US 12-3456789" in flat and "Hartford" in flat
+    assert f"Job reference: {order['name']}" in flat
+    assert re.search(r"Date of service: \w+day \d{1,2} \w+ 20\d\d", flat)   # absolute
+    assert re.search(r"Started \w+day \d{1,2} \w+ 20\d\d, \d\d:\d\d", flat)
+    assert "Today" not in flat and "Yesterday" not in flat
+    assert owner["name"] in flat and "Service address" in flat
+    assert "Work done Replaced the condenser fan bearings." in flat
+    assert "The problem" in flat
+    unit = data["uom.uom"][template["uom_id"]]["name"]
+    assert re.search(rf"2 {re.escape(unit)} (\[[^\]]+\] )?{re.escape(template['name'])}", flat)
+    assert "Time on site" in flat
+    assert re.search(r"Signed by Dana Customer on \w+day \d{1,2} \w+ 20\d\d, \d\d:\d\d", flat)
+    # the logo is an image of the header, besides the signature
+    logo = data["res.partner"][data["res.company"][1]["partner_id"]]["image_1920"]
+    raw = report.build_pdf({"name": "X", "company": {"name": "C",
+                                                      "logo": base64.b64decode(logo)}},
+                           compress=False)
+    assert len(re.findall(r"/Subtype /Image", pdf_text(raw))) == 1
+
+
 def test_report_has_every_section(client, login, emulator, app):
     emulator.reset()
     login(client, "tech1")
@@ -85,10 +138,10 @@ def test_report_has_every_section(client, login, emulator, app):
            "photo_bytes": [photo(n) for n in range(6)], "signature_bytes": signature_png(),
            "signer": "Dana Customer"}
     text = pdf_text(report.build_pdf(job, compress=False))
-    for section in ("Customer", "Location", "Times", "Work done", "Resolution", "Parts used",
-                    r"Photos \(6\)", "Customer signature", "Maple Street Dental",
+    for section in ("Customer", "Service address", "Visit", "The problem", "Work done",
+                    "Parts used", r"Photos \(6\)", "Customer signature", "Maple Street Dental",
                     "Leaking valve", "Replaced the valve.", "Valve V-2",
-                    "Signed by: Dana Customer"):
+                    "Signed by Dana Customer"):
         assert section in text, section
     # six photos, the signature and its transparency (a soft mask image)
     assert len(re.findall(r"/Subtype /Image", text)) == 8

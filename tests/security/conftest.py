@@ -57,6 +57,13 @@ PUBLIC = {
     "links.photos": "a subcontractor's job link, checked token and job id",
     "links.finish": "a subcontractor's job link, checked token and job id",
     "links.signature": "a subcontractor's job link, checked token and job id",
+    # The customer's visit page: the signed, revocable token is the key to one job
+    # (refusals tested in tests/integration/test_customer_page.py).
+    "customer.page": "a customer's visit page, opened with its signed token",
+    "customer.status": "a customer's visit page status, checked token",
+    "customer.report_pdf": "a customer's service report, checked token, once the job is done",
+    "customer.invoice": "a customer's invoice link, checked token",
+    "customer.rating": "a customer's rating, checked token (POST with CSRF)",
 }
 
 # (blueprint, argument) or (endpoint, argument) -> a value for arguments that are not records
@@ -69,6 +76,7 @@ ARG_VALUES = {
     ("webhooks", "token"): "not-a-token-we-made",
     # A job link's token and id: without a valid signed token every /t/ route refuses.
     ("links", "token"): "not-a-valid-link",
+    ("customer", "token"): "not-a-valid-link",
     ("links", "link_id"): "no-such-link",
     # A customer's section on its own page (the customer is the <id> record).
     ("customers", "section"): "quotes",
@@ -208,6 +216,7 @@ RECORDS = {
     ("dispatch", "id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
     ("dispatch", "job_id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
     ("links", "id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
+    ("customer", "id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
     ("links", "job_id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
     # Transfers: a technician's own (responsible = them) or nobody's; others' are refused.
     ("inventory", "id"): Records(own=picking_of("tech1"), other=picking_of("tech2")),
@@ -220,6 +229,8 @@ RECORDS = {
     ("invoices.invoice_job", "id"): Records(own=open_job_of("tech1"),
                                             other=open_job_of("tech2")),
     ("invoices.hand_to_office", "id"): Records(own=open_job_of("tech1"),
+                                               other=open_job_of("tech2")),
+    ("invoices.quote_from_job", "id"): Records(own=open_job_of("tech1"),
                                                other=open_job_of("tech2")),
     ("invoices.job_status", "id"): Records(own=open_job_of("tech1"),
                                            other=open_job_of("tech2")),
@@ -284,6 +295,7 @@ BODIES = {
     "dispatch.remove_change": lambda odoo: {"data": {}},
     "links.create": lambda odoo: {"data": {"name": "Matrix", "days": "1"}},
     "links.revoke": lambda odoo: {"data": {}},
+    "customer.revoke": lambda odoo: {"data": {}},
     "links.start": lambda odoo: {"data": {}},
     "links.notes": lambda odoo: {"data": {"note": "Access matrix note."}},
     "links.photos": lambda odoo: {"data": {"photos": (io.BytesIO(tiny_png()), "matrix.png")}},
@@ -300,6 +312,7 @@ BODIES = {
     "inventory.remove_part": lambda odoo: {"data": {}},
     "invoices.invoice_job": lambda odoo: {"data": {}},
     "invoices.hand_to_office": lambda odoo: {"data": {}},
+    "invoices.quote_from_job": lambda odoo: {"data": {}},
     "invoices.pay": lambda odoo: {"data": {"amount": "1", "journal_id": "1", "reference": ""}},
     "invoices.post": lambda odoo: {"data": {}},
     "invoices.text_link": lambda odoo: {"data": {}},

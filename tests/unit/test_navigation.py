@@ -60,3 +60,16 @@ def test_fewer_sections_fill_the_bar_by_rank():
 
 def test_an_empty_nav_is_falsy():
     assert not with_overflow([], "office")
+
+
+def test_office_rail_and_phone_bar_share_one_order_dashboard_first():
+    from app.navigation import in_role_order
+    ordered = in_role_order(items(*OFFICE), "office")
+    assert ordered[0].section.label == "Dashboard"
+    nav = with_overflow(ordered, "office")
+    tabs = labels(nav, False)
+    rail = [i.section.label for i in nav]
+    assert tabs == ["Dashboard", "Jobs", "Dispatch", "Customers"]
+    assert rail[:len(tabs)] == tabs  # the bar is the rail's beginning
+    # Technicians keep SECTIONS order (their jobs first).
+    assert in_role_order(items(*TECHNICIAN), "technician")[0].section.label == "Jobs"

@@ -85,6 +85,7 @@ from app.services.inventory.parts import (  # noqa: F401
     _new_delivery_vals,
     add_part,
     find_products,
+    job_moves,
     job_parts,
     parts_domain,
     parts_job,

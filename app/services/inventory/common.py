@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
@@ -166,6 +167,17 @@ def parse_quantity(text, label="Quantity") -> float:
 # --------------------------------------------------------------------------- per-process caches
 
 _cache = TTLCache(CACHE_SECONDS)
+# Which fields a model has on a server, and each user's van: in the shared store too, so a new
+# or restarted worker does not ask again (issue 26: "no cold-worker tax").
+_fields_cache = TTLCache(CACHE_SECONDS, shared="model-fields", encode=sorted, decode=frozenset)
+_vans = TTLCache(CACHE_SECONDS, shared="vans", encode=lambda van: dataclasses.asdict(van),
+                 decode=lambda values: _van_type()(**values))
+
+
+def _van_type():
+    from app.services.inventory.van import Van
+
+    return Van
 
 
 def _cached(key, loader):
@@ -173,7 +185,8 @@ def _cached(key, loader):
 
 
 def clear_caches():
-    _cache.clear()
+    for cache in (_cache, _fields_cache, _vans):
+        cache.clear()
 
 
 def _server_key(odoo):
@@ -183,7 +196,7 @@ def _server_key(odoo):
 def model_fields(odoo, model: str, names: list[str]) -> frozenset:
     """Which of `names` the model has on this server (``fields_get`` leaves the others out)."""
     key = (*_server_key(odoo), "fields", model, tuple(names))
-    return _cached(
+    return _fields_cache.get(
         key, lambda: frozenset(odoo.call(model, "fields_get", list(names), attributes=["type"]))
     )
 

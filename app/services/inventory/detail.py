@@ -98,19 +98,23 @@ def product_codes(odoo, product_ids) -> dict:
 
 
 def transfer_detail(odoo, viewer, picking_id: int, *, now=None) -> dict:
-    """A transfer with its moves and history: 4 RPCs in 3 round trips (transfer with moves,
-    product codes, chatter), one more the first time a process sees this server (move fields)."""
+    """A transfer with its moves and history: 4 RPCs in 2 round trips (transfer, moves and
+    chatter; then the product codes), one more the first time a process sees this server (move
+    fields)."""
     now = now or tzs.now_utc()
     qf = quantity_fields(odoo)
     fields = PICKING_DETAIL_FIELDS + (["message_ids"] if chatter.needs_message_ids(viewer.version)
                                       else [])
-    # The transfer and its moves together (one round trip); the moves are shown only once the
-    # transfer is known to be the viewer's.
-    picking_rows, moves = odoo.parallel([
+    # The transfer, its moves and its history together (one round trip); the moves and the
+    # history are shown only once the transfer is known to be the viewer's.
+    picking_rows, messages, (moves,) = chatter.read_with_history(
+        odoo, viewer.version, "stock.picking", picking_id,
         OdooCall("read", "stock.picking", [picking_id], _picking_fields(fields)),
-        _moves_call(picking_id, qf),
-    ])
+        others=(_moves_call(picking_id, qf),))
     rec = _allowed(viewer, picking_rows)
+    if messages is None:  # 15: by the transfer's message_ids
+        messages = chatter.fetch_messages(odoo, viewer.version, "stock.picking", picking_id,
+                                          message_ids=rec.get("message_ids"))
     codes = product_codes(odoo, [_m2o_id(m.get("product_id")) for m in moves])
     row = summarize_picking(rec, viewer.tz, now)
     lines = [summarize_move(m, qf, codes) for m in moves]
@@ -125,11 +129,8 @@ def transfer_detail(odoo, viewer, picking_id: int, *, now=None) -> dict:
         if rec.get("date_done")
         else "",
         "backorder_of": _m2o_name(rec.get("backorder_id")),
-        "messages": chatter.present(
-            chatter.fetch_messages(odoo, viewer.version, "stock.picking", picking_id,
-                                   message_ids=rec.get("message_ids")),
-            tz=viewer.tz, partner_id=viewer.partner_id, now=now,
-        ),
+        "messages": chatter.present(messages, tz=viewer.tz, partner_id=viewer.partner_id,
+                                    now=now),
         "lines": lines,
         "can_work": workable and bool(lines),
         "can_assign": state in ("draft", "confirmed", "waiting"),

@@ -71,10 +71,15 @@ def parts_job(order: dict) -> dict:
             "actions": {"can_act": not order.get("is_closed")}}
 
 
+def job_moves(odoo, job_name: str) -> list[dict]:
+    """The stock moves of the parts used on a job (its delivery): one RPC."""
+    return odoo.search_read("stock.move", parts_domain(job_name), PART_FIELDS,
+                            limit=MOVE_LIMIT, order="id")
+
+
 def job_parts(odoo, job: dict) -> dict:
     """The parts used on a job (its delivery's moves): one RPC."""
-    moves = odoo.search_read("stock.move", parts_domain(job["name"]), PART_FIELDS,
-                             limit=MOVE_LIMIT, order="id")
+    moves = job_moves(odoo, job["name"])
     parts = [
         {
             "id": m["id"],

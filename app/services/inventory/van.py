@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.services.inventory.common import (
-    _cache,
-    _cached,
     _m2o_id,
     _m2o_name,
     _server_key,
+    _vans,
     model_fields,
 )
 
@@ -65,10 +64,13 @@ def _load_van(odoo, viewer) -> Van:
 
 def get_van(odoo, viewer) -> Van:
     """The viewer's van (see the module docstring), read once every few minutes per user."""
+    return _vans.get(_van_key(odoo, viewer), lambda: _load_van(odoo, viewer))
+
+
+def _van_key(odoo, viewer):
     # per user and active companies: the van's warehouse is seen through Odoo's company rules
-    key = (*_server_key(odoo), "van", viewer.user_id, viewer.companies_key)
-    return _cached(key, lambda: _load_van(odoo, viewer))
+    return (*_server_key(odoo), "van", viewer.user_id, viewer.companies_key)
 
 
 def van_is_cached(odoo, viewer) -> bool:
-    return _cache.has((*_server_key(odoo), "van", viewer.user_id))
+    return _vans.has(_van_key(odoo, viewer))

@@ -35,6 +35,7 @@ from app.services.invoices.from_job import (  # noqa: F401
     invoice_plan,
     job_orders,
     post_invoice,
+    quote_from_job,
 )
 from app.services.invoices.listing import (  # noqa: F401
     SPEC,

@@ -74,13 +74,16 @@ class InvoiceViewer(Viewer):
     """Who is looking, and whether Odoo lets them post invoices and register payments."""
 
     invoice_access: str = "none"
+    sales_access: str = "none"  # "all": sees every sales order (no order hidden from them)
 
     @classmethod
     def from_session(cls, session) -> InvoiceViewer:
         base = Viewer.from_session(session)
         access = session.get("invoice_access")
+        sales = session.get("sales_access")
         return cls(**{**base.__dict__,
-                      "invoice_access": access if access in ("none", "billing") else "none"})
+                      "invoice_access": access if access in ("none", "billing") else "none",
+                      "sales_access": sales if sales in ("none", "own", "all") else "none"})
 
     @property
     def may_post(self) -> bool:
@@ -100,6 +103,12 @@ def money(amount, record: dict, currencies: dict) -> str:
     """An amount in the record's currency, as Odoo formats it."""
     found = currencies.get(m2o_id(record.get("currency_id")))
     return (found or currency.Currency(symbol=m2o_name(record.get("currency_id")))).format(amount)
+
+
+def number_of(record: dict) -> str:
+    """The invoice's number; "Draft" while Odoo names it "/" (a later draft of its journal)."""
+    name = record.get("name")
+    return name if name not in (None, False, "", "/") else "Draft"
 
 
 def payment_badge(state) -> dict:

@@ -32,6 +32,7 @@ from app.services.invoices.common import (
     m2o_id,
     m2o_name,
     money,
+    number_of,
     payment_badge,
     portal_link,
 )
@@ -81,8 +82,7 @@ def invoice_detail(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: st
     state = invoice.get("payment_state") or "not_paid"
     return {
         "id": invoice["id"],
-        "name": invoice.get("name") if invoice.get("name") not in (None, False, "/")
-        else "Draft",
+        "name": number_of(invoice),
         "state": invoice.get("state"),
         "draft": invoice.get("state") == "draft",
         "customer": m2o_name(invoice.get("partner_id")),
@@ -92,14 +92,13 @@ def invoice_detail(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: st
         "untaxed": money(invoice.get("amount_untaxed"), invoice, currencies),
         "tax": money(invoice.get("amount_tax"), invoice, currencies),
         "total": money(invoice.get("amount_total"), invoice, currencies),
-        "residual": money(invoice.get("amount_residual"), invoice, currencies),
+        "due_text": money(amount_due(invoice), invoice, currencies),
         "amount_total": invoice.get("amount_total") or 0.0,
         "amount_due": amount_due(invoice),
         "currency": m2o_name(invoice.get("currency_id")),
         "payment": payment_badge(state),
         "paid": state in PAID_STATES,
-        "lines": [{"name": (line.get("name") or m2o_name(line.get("product_id")) or "")
-                   .splitlines()[0] if (line.get("name") or line.get("product_id")) else "",
+        "lines": [{"name": _first_line(line.get("name") or m2o_name(line.get("product_id"))),
                    "quantity": f"{line.get('quantity') or 0:g}",
                    "price": money(line.get("price_unit"), invoice, currencies),
                    "subtotal": money(line.get("price_subtotal"), invoice, currencies)}
@@ -112,6 +111,10 @@ def invoice_detail(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: st
         "may_send": viewer.may_post and invoice.get("state") == "posted",
         "journals": journals(odoo, viewer) if viewer.may_post else [],
     }
+
+
+def _first_line(text) -> str:
+    return (text or "").splitlines()[0] if text else ""
 
 
 def _ensure_token(odoo, invoice_id) -> str | None:

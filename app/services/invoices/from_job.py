@@ -13,10 +13,16 @@ import logging
 
 from markupsafe import Markup
 
-from app.odoo.client import AccessError, UserError
+from app.odoo.client import (
+    AccessError,
+    OdooError,
+    OdooUnavailable,
+    SessionExpired,
+    UserError,
+)
 from app.platform import chatter
 from app.platform.actions import ActionRefused
-from app.services import jobs
+from app.services import inventory, jobs
 from app.services.invoices.common import (
     MODEL,
     OFFICE_WILL_INVOICE,
@@ -69,6 +75,8 @@ def invoice_plan(odoo, viewer: InvoiceViewer, job_id: int) -> dict:
             plan["quote_id"] = quotes[0]["id"]
         else:
             plan["reason"] = OFFICE_WILL_INVOICE
+            # Only for users who see every order: a salesman's search hides the others'.
+            plan["can_quote"] = viewer.sales_access == "all"
     return plan
 
 
@@ -167,3 +175,74 @@ def _close_office_request(odoo, job_id):
                       feedback="Invoiced from Fieldkit.")
     except (AccessError, UserError):
         logger.info("job %s: its To invoice activity could not be closed", job_id)
+
+
+# --------------------------------------------------------------------------- a job without order
+
+LABOR_NAMES = ("labor", "labour", "hour", "service")
+
+
+def quote_from_job(odoo, viewer: InvoiceViewer, job_id: int) -> tuple[int, str]:
+    """A quote for a job that has none, from the parts used (its delivery's moves) and the hours
+    logged on it (timesheet lines with ``fsm_order_id``, where the OCA add-on gives them), as
+    the user; left as a quote so the technician (or the customer) checks it and confirms it
+    before "Invoice now". Returns ``(quote id, message)``.
+
+    :raises InvoiceRefused: nothing used or logged, no customer, or an order exists already.
+    """
+    if viewer.sales_access != "all":
+        raise InvoiceRefused("Another salesperson's order may exist for this job: "
+                             + OFFICE_WILL_INVOICE)
+    job = jobs.fetch_order(odoo, viewer, job_id, ["name", "location_id"])
+    _, orders = job_orders(odoo, viewer, job_id)
+    if orders:
+        raise InvoiceRefused(f"This job has the order {orders[0]['name']} already.")
+    location = job.get("location_id")
+    found = odoo.read("fsm.location", [location[0]], ["owner_id"]) if location else []
+    partner = (found[0].get("owner_id") or [None])[0] if found else None
+    if not partner:
+        raise InvoiceRefused("The job's location has no customer to invoice.")
+    lines = [(0, 0, {"product_id": m["product_id"][0], "product_uom_qty": m["product_uom_qty"]})
+             for m in inventory.job_moves(odoo, job["name"]) if m.get("product_id")]
+    hours = _hours_logged(odoo, job_id)
+    if hours:
+        labor = _labor_product(odoo)
+        if labor:
+            lines.append((0, 0, {"product_id": labor, "product_uom_qty": round(hours, 2)}))
+    if not lines:
+        raise InvoiceRefused("No parts were used and no time was logged on this job: write "
+                             "the quote by hand.")
+    quote = odoo.create(ORDER_MODEL, {"partner_id": partner, "user_id": viewer.user_id,
+                                      "origin": job["name"], "order_line": lines})
+    name = (odoo.read(ORDER_MODEL, [quote], ["name"]) or [{}])[0].get("name") or f"#{quote}"
+    try:
+        chatter.post_note(odoo, viewer.version, jobs.MODEL, job_id,
+                          Markup("<p>Quote {} written from the parts and time of this job.</p>")
+                          .format(name))
+    except (ActionRefused, UserError):
+        logger.info("job %s: the quote note was refused", job_id)
+    return quote, (f"Quote {name} written from the parts and time: check it and confirm it, "
+                   "then invoice.")
+
+
+def _hours_logged(odoo, job_id) -> float:
+    """Hours of the job's timesheet lines; 0 where Odoo links none to orders (no add-on)."""
+    try:
+        rows = odoo.search_read("account.analytic.line", [("fsm_order_id", "=", job_id)],
+                                ["unit_amount"], limit=500)
+    except OdooError as exc:
+        if isinstance(exc, (OdooUnavailable, SessionExpired)):
+            raise
+        return 0.0
+    return sum(r.get("unit_amount") or 0.0 for r in rows)
+
+
+def _labor_product(odoo) -> int | None:
+    services = odoo.search_read("product.product", [("type", "=", "service"),
+                                                    ("sale_ok", "=", True)],
+                                ["display_name"], limit=20, order="id")
+    for word in LABOR_NAMES:
+        for row in services:
+            if word in (row.get("display_name") or "").lower():
+                return row["id"]
+    return services[0]["id"] if services else None

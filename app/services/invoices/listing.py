@@ -18,6 +18,7 @@ from app.services.invoices.common import (
     InvoiceViewer,
     m2o_name,
     money,
+    number_of,
     payment_badge,
 )
 
@@ -85,7 +86,7 @@ def list_invoices(odoo, viewer: InvoiceViewer, query, *, now=None) -> dict:
                "due": money(g.get("amount_residual"), g, currencies)} for g in groups]
     return {
         "rows": [{"id": r["id"],
-                  "name": r.get("name") if r.get("name") not in (None, False, "/") else "Draft",
+                  "name": number_of(r),
                   "customer": m2o_name(r.get("partner_id")),
                   "origin": r.get("invoice_origin") or "",
                   "due": r.get("invoice_date_due") or "",

@@ -82,6 +82,7 @@ from app.services.jobs.detail import (  # noqa: F401
     equipment_names,
     fetch_messages,
     fetch_order,
+    fetch_order_with,
     finish_checks,
     job_detail,
     signature_on_file,

@@ -247,7 +247,7 @@ def build_stage_map(records) -> StageMap:
 _stage_cache = TTLCache(STAGE_CACHE_SECONDS, shared="fsm-stages")
 
 
-_equipment_cache = TTLCache(EQUIPMENT_CACHE_SECONDS)
+_equipment_cache = TTLCache(EQUIPMENT_CACHE_SECONDS, shared="equipment-names")
 
 
 def _stage_cache_key(odoo, viewer):

@@ -131,6 +131,21 @@ def fetch_order(
     return order
 
 
+def fetch_order_with(odoo, viewer: Viewer, job_id: int, fields: list[str], others) -> tuple:
+    """:func:`fetch_order` and ``others`` (reads that need only the job's id) sent together:
+    one round trip. Returns ``(order, [others' results])``; the others count only once the
+    order is the viewer's (else its refusal is raised, whatever they answered)."""
+    outcomes = odoo.parallel([_order_call(viewer, job_id, _probed(fields)), *others],
+                             return_errors=True)
+    if isinstance(outcomes[0], Exception):
+        raise outcomes[0]
+    order = _found_order(odoo, viewer, job_id, outcomes[0])
+    for outcome in outcomes[1:]:
+        if isinstance(outcome, Exception):
+            raise outcome
+    return order, outcomes[1:]
+
+
 def _probed(fields):
     # Odoo answers a read of ["id"] alone with [{"id": job_id}] even when no such record exists
     # (nothing is fetched), so existence is always probed with a real field.
@@ -315,6 +330,9 @@ def job_detail(
     return {
         **row,
         "location": _m2o_name(order.get("location_id")),
+        # As Odoo has them, for the service report (no second read of the order).
+        "location_ref": order.get("location_id"),
+        "signature_ref": order.get("x_signature_url"),
         "access_notes": _html_or_text(order.get("location_directions"), 18),
         "description": _html_or_text(order.get("description"), viewer.version),
         "todo": sanitize_html(order.get("todo"))

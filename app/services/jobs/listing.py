@@ -47,6 +47,7 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "name": order.get("name") or f"#{order['id']}",
         "customer": _m2o_name(order.get("location_id")),
         "company": _m2o_name(order.get("company_id")),  # read with several companies only
+        "company_id": _m2o_id(order.get("company_id")),
         "location_id": _m2o_id(order.get("location_id")),
         "address": address,
         "maps_url": maps_url(address),

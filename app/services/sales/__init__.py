@@ -32,7 +32,6 @@ from app.services.sales.common import (  # noqa: F401
     SalesViewer,
     _info_cache,
     _info_key,
-    _info_lock,
     _m2o_id,
     _m2o_name,
     _tax_names,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from werkzeug.exceptions import Forbidden, NotFound
@@ -109,8 +108,21 @@ class ModelInfo:
         return [s for s in ("sale", "done") if s in self.states]
 
 
-_info_cache: dict = {}
-_info_lock = threading.Lock()
+def _encode_info(info: ModelInfo) -> dict:
+    return {"states": list(info.states.items()), "order_fields": sorted(info.order_fields),
+            "line_fields": sorted(info.line_fields), "tax_field": info.tax_field,
+            "uom_field": info.uom_field}
+
+
+def _decode_info(value: dict) -> ModelInfo:
+    return ModelInfo(states=dict(value["states"]), order_fields=frozenset(value["order_fields"]),
+                     line_fields=frozenset(value["line_fields"]), tax_field=value["tax_field"],
+                     uom_field=value["uom_field"])
+
+
+# Fields per model and version: read once, kept for hours and in the shared store (a new or
+# restarted worker does not read them again).
+_info_cache = TTLCache(6 * 3600, shared="sale-models", encode=_encode_info, decode=_decode_info)
 
 
 def _info_key(odoo):
@@ -118,41 +130,36 @@ def _info_key(odoo):
 
 
 def model_info(odoo) -> ModelInfo:
-    """The sale models' states and fields, read with ``fields_get`` once per process (2 RPCs)."""
-    key = _info_key(odoo)
-    with _info_lock:
-        hit = _info_cache.get(key)
-    if hit:
-        return hit
+    """The sale models' states and fields, read with ``fields_get`` once (2 RPCs together)."""
+    return _info_cache.get(_info_key(odoo), lambda: _read_model_info(odoo))
+
+
+def _read_model_info(odoo) -> ModelInfo:
     order, lines = odoo.parallel([
         OdooCall("call", MODEL, "fields_get", attributes=["type", "selection"]),
         OdooCall("call", LINE_MODEL, "fields_get", attributes=["type"]),
     ])
-    info = ModelInfo(
+    return ModelInfo(
         states=dict(order.get("state", {}).get("selection") or []),
         order_fields=frozenset(order),
         line_fields=frozenset(lines),
         tax_field="tax_ids" if "tax_ids" in lines else "tax_id",
         uom_field="product_uom_id" if "product_uom_id" in lines else "product_uom",
     )
-    with _info_lock:
-        _info_cache[key] = info
-    return info
 
 
 def info_is_cached(odoo) -> bool:
-    return _info_key(odoo) in _info_cache
+    return _info_cache.has(_info_key(odoo))
 
 
 def clear_caches():
-    with _info_lock:
-        _info_cache.clear()
+    _info_cache.clear()
     _tax_names.clear()
 
 
 # Tax names ("15%", "VAT 20%") are configuration: read once per process for the ids a quote
 # has that were not seen yet, so a quote page costs no call for them once they are known.
-_tax_names = TTLCache(seconds=3600)
+_tax_names = TTLCache(seconds=3600, shared="tax-names")
 
 
 def tax_names(odoo, lines, info: ModelInfo) -> dict:

@@ -52,29 +52,11 @@
     return day + 'T' + pad(Math.floor(minutes / 60)) + ':' + pad(minutes % 60);
   }
 
-  /* Dispatch's day timeline: the CSP allows no style attributes in the markup, so the
-   * positions travel as data-left/data-width (percent of the day shown) and are set here
-   * through the CSSOM. Without this script the cards simply stay in a list. */
-  function layoutTimeline() {
-    var lanes = document.querySelector('.dispatch-lanes[data-hours]');
-    if (!lanes) { return; }
-    lanes.style.setProperty('--hours', lanes.getAttribute('data-hours'));
-    Array.prototype.forEach.call(lanes.querySelectorAll('[data-left]'), function (card) {
-      card.style.setProperty('--left', card.getAttribute('data-left') + '%');
-      card.style.setProperty('--width', card.getAttribute('data-width') + '%');
-      card.style.setProperty('--row', card.getAttribute('data-row') || '0');
-    });
-    Array.prototype.forEach.call(lanes.querySelectorAll('[data-rows]'), function (cell) {
-      cell.style.setProperty('--rows', cell.getAttribute('data-rows'));
-    });
-    lanes.classList.add('is-timeline');
-  }
-
   /* Each kind: fields(card, zone, x) gives the FormData of a move (null when the user backs
    * out of a question); url(card) where to post it (default data-move-url); sameZone: a drop
    * in the card's own zone is a move too; top: a moved card goes first in its zone; carry:
-   * the arrow keys take the card along and wrap round; setup() runs once and after a live
-   * update. */
+   * the arrow keys take the card along and wrap round; done(card, zone, data, before): what
+   * the confirmation says after a move, and the FormData that undoes it. */
   var KINDS = {
     stages: {
       fields: function (card, zone) {
@@ -105,7 +87,6 @@
       },
       sameZone: true,
       carry: true,
-      setup: layoutTimeline,
       // "FO045 → Wes Walker, 14:00", and how to put it back (not in planning mode, where the
       // draft itself is the undo).
       done: function (card, zone, data, before) {
@@ -135,10 +116,6 @@
   var kind = KINDS[root.getAttribute('data-board')];
   if (!kind) { return; }
   root.setAttribute('data-enhanced', '');
-  if (kind.setup) {
-    kind.setup();
-    document.addEventListener('fieldkit:updated', kind.setup);
-  }
 
   function announce(text) {
     var live = document.querySelector('[data-announce]');

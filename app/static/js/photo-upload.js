@@ -9,6 +9,11 @@
  * re-encoded as JPEG, so a 12-megapixel photo crosses a weak phone network as ~300 KB. Photos the
  * browser cannot decode (HEIC on most browsers) are sent as they are. The form then posts
  * through fetch with the X-CSRFToken header; without JavaScript it posts normally.
+ *
+ * One tap (form marked data-auto-upload, _media.html): choosing photos is the whole action. The
+ * form gets .is-js (the label is the button, the native input and the submit button hide), the
+ * thumbnails show at once in [data-previews] with each photo's state, and the upload starts by
+ * itself (kept in the outbox when there is no signal, as before).
  */
 (function () {
   'use strict';
@@ -102,7 +107,49 @@
     this.status.setAttribute('aria-live', 'polite');
     var self = this;
     form.addEventListener('submit', function (e) { self.onSubmit(e); });
+    this.previews = form.querySelector('[data-previews]');
+    if (form.hasAttribute('data-auto-upload') && this.input) {
+      form.classList.add('is-js');
+      this.input.addEventListener('change', function () {
+        if (!self.input.files || !self.input.files.length || self.busy) return;
+        self.showPreviews(Array.prototype.slice.call(self.input.files));
+        if (form.requestSubmit) form.requestSubmit();
+        else self.onSubmit({ preventDefault: function () {} });
+      });
+    }
   }
+
+  /* A thumbnail per chosen photo, shown before anything is sent. */
+  PhotoUpload.prototype.showPreviews = function (files) {
+    if (!this.previews) return;
+    this.previews.textContent = '';
+    files.forEach(function (file, i) {
+      var li = document.createElement('li');
+      li.className = 'media-preview';
+      var img = document.createElement('img');
+      img.className = 'media-grid__img';
+      img.alt = 'New photo ' + (i + 1);
+      img.src = URL.createObjectURL(file);
+      img.onload = function () { URL.revokeObjectURL(img.src); };
+      var state = document.createElement('span');
+      state.className = 'media-preview__state';
+      state.setAttribute('data-preview-state', '');
+      state.textContent = 'Waiting…';
+      li.appendChild(img);
+      li.appendChild(state);
+      this.previews.appendChild(li);
+    }, this);
+    this.previews.hidden = false;
+  };
+
+  /* The state under one thumbnail (i) or all of them (i undefined). */
+  PhotoUpload.prototype.mark = function (text, i) {
+    if (!this.previews) return;
+    var states = this.previews.querySelectorAll('[data-preview-state]');
+    Array.prototype.forEach.call(states, function (state, n) {
+      if (i === undefined || i === n) state.textContent = text;
+    });
+  };
 
   PhotoUpload.prototype.setStatus = function (message, state) {
     this.status.textContent = message;
@@ -151,9 +198,13 @@
     this.showProgress(0, files.length, 'Preparing photo 1 of ' + files.length + '…');
     // One at a time: decoding several 12-megapixel photos at once can exhaust a phone's memory.
     var chain = Promise.resolve();
-    files.forEach(function (file) {
-      chain = chain.then(function () { return prepare(file); }).then(function (photo) {
+    files.forEach(function (file, i) {
+      chain = chain.then(function () {
+        self.mark('Preparing…', i);
+        return prepare(file);
+      }).then(function (photo) {
         data.append(fieldName, photo.blob, photo.name);
+        self.mark('Ready', i);
         prepared += 1;
         if (prepared < files.length) {
           self.showProgress(prepared, files.length,
@@ -164,6 +215,7 @@
     chain.then(function () {
       self.showProgress(0, 0, files.length === 1 ? 'Uploading the photo…'
         : 'Uploading ' + files.length + ' photos…');
+      self.mark('Uploading…');
       return fetch(form.action || window.location.href, {
         method: 'POST',
         body: data,
@@ -178,7 +230,7 @@
     }).catch(function () {
       self.setBusy(false);
       var outbox = window.fieldkit && window.fieldkit.outbox;
-      if (!outbox) { self.setStatus(NETWORK_ERROR, 'error'); return; }
+      if (!outbox) { self.setStatus(NETWORK_ERROR, 'error'); self.mark('Not sent'); return; }
       // No signal: the downscaled photos wait in the outbox (as Blobs) and go later.
       var fields = [];
       data.forEach(function (value, name) {
@@ -189,14 +241,16 @@
         : files.length + ' photos', fields: fields, next: form.getAttribute('data-next') || '' })
         .then(function () {
           form.reset();
+          self.mark('Kept on this phone');
           self.setStatus('No signal: kept on this phone, sent when the signal is back.', 'ok');
-        }, function () { self.setStatus(NETWORK_ERROR, 'error'); });
+        }, function () { self.setStatus(NETWORK_ERROR, 'error'); self.mark('Not sent'); });
     });
   };
 
   PhotoUpload.prototype.finish = function (response) {
     var self = this;
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      this.mark('Added');
       reloadAt(this.form.getAttribute('data-next') || window.location.href);
       return null;
     }
@@ -208,6 +262,7 @@
         return;
       }
       self.setBusy(false);
+      self.mark('Not sent');
       self.setStatus(message || (response.status === 413
         ? 'These photos are too large to send. Try fewer at a time.'
         : 'The photos could not be uploaded (error ' + response.status + '). Please try again.'),

@@ -154,6 +154,45 @@
     window.addEventListener('resize', function () { self.resize(); });
     this.resize();
     this.updateButtons();
+    // A signature on file shows as its image only; the pad opens with "Replace signature".
+    var shown = this.root.parentNode.querySelector('[data-signature-image]');
+    if (shown && shown.getAttribute('src')) this.collapse();
+  };
+
+  /* One signature on screen: the stored image above, the pad folded away behind an active
+   * "Replace signature" button (the status line stays, so "Signature saved" is still read). */
+  SignaturePad.prototype.collapse = function () {
+    var self = this;
+    if (!this.replaceButton) {
+      this.replaceButton = document.createElement('button');
+      this.replaceButton.type = 'button';
+      this.replaceButton.className = 'btn';
+      this.replaceButton.setAttribute('data-signature-replace', '');
+      this.replaceButton.textContent = 'Replace signature';
+      this.replaceButton.addEventListener('click', function () { self.expand(); });
+      this.root.insertBefore(this.replaceButton, this.status || null);
+    }
+    // style.display, not [hidden]: the pad's own CSS (display: block) would win over it
+    Array.prototype.forEach.call(this.root.children, function (child) {
+      child.style.display = child === self.status || child === self.replaceButton ? '' : 'none';
+    });
+  };
+
+  SignaturePad.prototype.expand = function () {
+    var self = this;
+    Array.prototype.forEach.call(this.root.children, function (child) {
+      child.style.display = child === self.replaceButton ? 'none' : '';
+    });
+    this.strokes = [];
+    this.saved = false;
+    this.size = { width: 0, height: 0, ratio: 0 };
+    this.resize();
+    this.setStatus('', '');
+    if (this.saveButton && this.saveButton.textContent.trim() === 'Replace signature') {
+      this.saveButton.textContent = 'Save the new signature';
+    }
+    this.updateButtons();
+    this.canvas.scrollIntoView({ block: 'center' });
   };
 
   /* Size the backing store to CSS size × devicePixelRatio and redraw every stroke. If the
@@ -344,7 +383,13 @@
       if (result.ok && data && data.success !== false) {
         self.saved = true;
         self.setStatus(data.warning || 'Signature saved', 'ok');
-        if (data.url) self.showSaved(data.url);
+        if (data.url) {
+          self.showSaved(data.url);
+          // The stored image is the signature now: the drawing leaves the pad, which folds away.
+          self.strokes = [];
+          self.redraw();
+          self.collapse();
+        }
         self.root.dispatchEvent(new CustomEvent('signature:saved', { bubbles: true, detail: data }));
         // A record whose state changed with the signature (a quote confirmed) shows its new page.
         if (data.redirect && data.redirect.charAt(0) === '/' && data.redirect.charAt(1) !== '/') {
@@ -390,7 +435,6 @@
       section.insertBefore(image, this.root);
     }
     image.src = url;
-    if (this.saveButton) this.saveButton.textContent = 'Replace signature';
   };
 
   function enhance(root) {

@@ -40,9 +40,12 @@
     sendButton.disabled = s.count === 0 || s.count > maxSegments;
   }
 
+  // The customer's visit page rides along with "On my way" (the counter counts it).
+  var visitLink = sheet.getAttribute('data-link');
   function templateText(key, mins) {
     var option = template.querySelector('option[value="' + key + '"]');
-    return option ? option.getAttribute('data-text').replace('{minutes}', mins || minutes.value) : '';
+    var text = option ? option.getAttribute('data-text').replace('{minutes}', mins || minutes.value) : '';
+    return text && key === 'eta' && visitLink ? text + ' Follow your visit: ' + visitLink : text;
   }
 
   function applyTemplate() {

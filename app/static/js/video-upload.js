@@ -4,6 +4,8 @@
  * as the raw request body (the server streams it to storage in chunks) with XMLHttpRequest,
  * whose upload events drive the progress bar; X-File-Name carries the name, X-CSRFToken the
  * token. Too-large files are refused before sending; the server checks the type by content.
+ * With data-auto-upload (_media.html) choosing the video starts the upload (one tap; the form
+ * gets .is-js, which hides the native input and the submit button).
  */
 (function () {
   'use strict';
@@ -25,6 +27,15 @@
     function say(text, state) {
       status.textContent = text;
       if (state) status.setAttribute('data-state', state); else status.removeAttribute('data-state');
+    }
+
+    if (form.hasAttribute('data-auto-upload')) {
+      form.classList.add('is-js');
+      input.addEventListener('change', function () {
+        if (input.files && input.files.length && !button.disabled) {
+          if (form.requestSubmit) { form.requestSubmit(); } else { form.dispatchEvent(new Event('submit', { cancelable: true })); }
+        }
+      });
     }
 
     form.addEventListener('submit', function (e) {

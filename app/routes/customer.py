@@ -1,0 +1,213 @@
+"""The customer's page of a job (see app/services/customer_links.py): `/c/<token>` needs no
+login, the signed link is the key; every route checks it first. The office copies or withdraws
+the link on the job page; the "On my way" text carries it.
+"""
+
+import contextlib
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from app.errors import error_response
+from app.odoo.client import OdooError
+from app.odoo.integration import integration_client
+from app.openapi import document
+from app.platform.s3_service import get_storage
+from app.platform.store import StoreError, get_store
+from app.security import role_required
+from app.services import customer_links, report
+from app.services.invoices import InvoiceViewer, job_invoice
+
+bp = Blueprint("customer", __name__)
+OFFICE = ("office", "manager")
+PER_MINUTE = 60  # requests per client address on /c/ routes
+
+
+def _server():
+    config = current_app.config
+    return f"{config['ODOO_URL']}|{config['ODOO_DB']}"
+
+
+def _tz():
+    return current_app.config["DEFAULT_TZ"]
+
+
+def _limited() -> bool:
+    """Per address, per minute; a store that is out does not stop a customer reading."""
+    try:
+        count = get_store().incr(f"clink-rate:{request.remote_addr}", 60)
+    except StoreError:
+        return False
+    return count > PER_MINUTE
+
+
+def _open(token):
+    if _limited():
+        return None
+    store = get_store()
+    record = customer_links.resolve(store, current_app.secret_key, token)
+    odoo = integration_client()
+    customer_links.in_company(odoo, record.get("company_id"))
+    return store, record, odoo, customer_links.customer_viewer(odoo, _tz())
+
+
+def _too_many():
+    response = error_response(429, "Too many requests from here. Wait a minute, then reload.")
+    response.headers["Retry-After"] = "60"
+    return response
+
+
+def _private(response):
+    # Readable offline once opened through the browser's own cache; never indexed.
+    response.headers["Cache-Control"] = "private, max-age=120"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _page(token, opened, *, error=None, form=None, status=200):
+    store, record, odoo, viewer = opened
+    job, company, stages = customer_links.read_job(odoo, viewer, record)
+    customer_links.check_job(store, record, job)
+    customer_links.note_opened(store, odoo, viewer, record)
+    data = customer_links.page_data(odoo, viewer, record, job, company, stages)
+    return _private(make_response(render_template(
+        "customer/page.html", token=token, error=error, form=form or {}, **data), status))
+
+
+@bp.get("/c/<token>")
+def page(token):
+    opened = _open(token)
+    return _page(token, opened) if opened else _too_many()
+
+
+@bp.get("/c/<token>/status")
+@document(summary="The visit's status for the customer's page (polled while it is open)",
+          description="No login: the signed link is the key. Answers 304 to If-None-Match "
+                      "while nothing changed.", tags=["Customer page"], security=[],
+          errors=(404, 410, 429, 503),
+          responses={200: {"status": {"type": "string"}, "label": {"type": "string"},
+                           "technician": {"type": "string"}, "window": {"type": "string"}}})
+def status(token):
+    opened = _open(token)
+    if not opened:
+        return jsonify(success=False, error="Too many requests."), 429
+    store, record, odoo, viewer = opened
+    body = customer_links.cached_status(store, record)
+    if body is None:
+        job, company, stages = customer_links.read_job(odoo, viewer, record)
+        customer_links.check_job(store, record, job)
+        data = customer_links.page_data(odoo, viewer, record, job, company, stages)["job"]
+        body = {"status": data["status"], "label": data["status_label"],
+                "technician": data["technician"], "window": data["window"],
+                "version": f"{data['version']}|{data['status']}"}
+        customer_links.keep_status(store, record, body)
+    response = jsonify({k: v for k, v in body.items() if k != "version"})
+    response.set_etag(body["version"])
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response.make_conditional(request)
+
+
+@bp.get("/c/<token>/report.pdf")
+def report_pdf(token):
+    opened = _open(token)
+    if not opened:
+        return _too_many()
+    store, record, odoo, viewer = opened
+    job, _, stages = customer_links.read_job(odoo, viewer, record)
+    customer_links.check_job(store, record, job)
+    if customer_links.status_of(job, stages) != "done":
+        return _page(token, opened, error="The report is ready once the visit is done.",
+                     status=409)
+    attached = report.reports(odoo, viewer, record["job_id"])
+    if attached:
+        data, name = report.download(odoo, viewer, record["job_id"], attached[0]["id"])
+    else:
+        data, name = report.preview(odoo, viewer, record["job_id"], get_storage())
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _private(response)
+
+
+@bp.get("/c/<token>/invoice")
+def invoice(token):
+    opened = _open(token)
+    if not opened:
+        return _too_many()
+    store, record, odoo, viewer = opened
+    base = current_app.config.get("ODOO_PUBLIC_URL") or current_app.config["ODOO_URL"]
+    found = None
+    with contextlib.suppress(OdooError):  # no invoicing app, or no right: no invoice to show
+        found = job_invoice(odoo, InvoiceViewer(**viewer.__dict__), record["job_id"],
+                            base_url=base)
+    if found and found.get("link"):
+        return redirect(found["link"])
+    return _page(token, opened, error="There is no invoice to pay for this visit yet.",
+                 status=404)
+
+
+@bp.post("/c/<token>/rating")
+def rating(token):
+    opened = _open(token)
+    if not opened:
+        return _too_many()
+    store, record, odoo, viewer = opened
+    form = {"score": request.form.get("score", ""), "comment": request.form.get("comment", "")}
+    try:
+        message = customer_links.rate(store, odoo, viewer, record, form["score"],
+                                      form["comment"])
+    except customer_links.RatingRefused as exc:
+        return _page(token, opened, error=exc.user_message, form=form, status=422)
+    flash(message, "success")
+    return redirect(url_for("customer.page", token=token, _anchor="rating"))
+
+
+# --- the office, on the job page ----------------------------------------------------------------
+
+def customer_link_for(job):
+    """For the job page: the job's customer link ({url, opened, opened_at}), made when it has
+    none; None when the store is out (the page renders without it)."""
+    if not job or not job.get("id"):
+        return None
+    try:
+        store = get_store()
+        link = customer_links.link_for_job(store, current_app.secret_key, _server(), job,
+                                           company_id=session.get("company_id"),
+                                           created_by=session.get("user_name") or "",
+                                           created_uid=session.get("user_id"))
+        view = customer_links.office_view(store, _server(), job["id"],
+                                          session.get("tz") or _tz()) or {}
+    except StoreError:
+        return None
+    return {**view, "url": url_for("customer.page", token=link["token"], _external=True)}
+
+
+@bp.post("/jobs/<int:id>/customer-link/revoke")
+@role_required(*OFFICE)
+def revoke(id):
+    try:
+        done = customer_links.revoke(get_store(), _server(), id)
+    except StoreError:
+        flash("The link can't be withdrawn right now (Fieldkit's shared store is out). Try "
+              "again in a minute.", "error")
+    else:
+        flash("The customer's link no longer works; the next one is new." if done
+              else "This job has no customer link.", "success" if done else "info")
+    return redirect(url_for("jobs.detail", id=id, _anchor="customer-link"))
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.jinja_env.globals["customer_link_for"] = customer_link_for

@@ -1,0 +1,74 @@
+"""One round trip per page (issue 26): a page's Odoo reads that need nothing but the id in
+its URL go out together. Each page is opened twice (the first fills the configuration caches)
+and the second visit's round trips are counted (`round_trips`: a parallel batch is one)."""
+import re
+
+import pytest
+
+from app.odoo.client import OdooAPI
+
+
+@pytest.fixture
+def demo(fresh, app):
+    """Demo records: tech1's first open job, its customer, a lead, a quote, a transfer and an
+    asset (the asset model of the app's config)."""
+    from app.services import assets
+
+    admin = OdooAPI(fresh.url, "fieldkit")
+    admin.authenticate("admin", "admin")
+
+    def first(model, domain=()):
+        return admin.search_read(model, list(domain), ["id"], limit=1, order="id")[0]["id"]
+
+    tech = admin.search_read("res.users", [("login", "=", "tech1")], ["partner_id"])[0]
+    job = admin.search_read("fsm.order", [("person_id.partner_id", "=", tech["partner_id"][0]),
+                                          ("is_closed", "=", False)],
+                            ["location_id"], limit=1, order="id")[0]
+    owner = admin.read("fsm.location", [job["location_id"][0]], ["owner_id"])[0]["owner_id"]
+    with app.app_context():
+        asset_model = assets.get_mapping().model
+    return {"job": job["id"], "customer": owner[0], "lead": first("crm.lead"),
+            "quote": first("sale.order"), "asset": first(asset_model),
+            "transfer": first("stock.picking", [("user_id", "=", tech["id"])])}
+
+
+PAGES = [
+    # (login, page, round trips when warm)
+    ("tech1", "/jobs/{job}", 1),
+    ("tech1", "/jobs/{job}/reports", 1),
+    ("tech1", "/inventory/{transfer}", 2),  # then the moves' product codes
+    ("office", "/crm/{lead}", 1),
+    ("office", "/sales/{quote}", 1),
+    ("office", "/customers/{customer}", 1),
+    ("office", "/customers/{customer}/opportunities", 1),
+    ("office", "/customers/{customer}/equipment", 1),
+    ("office", "/assets/{asset}", 2),  # then the customer's tickets it may be linked to
+]
+
+
+@pytest.mark.parametrize("username, page, trips", PAGES)
+def test_a_pages_reads_go_out_together(app, login, demo, round_trips, username, page, trips):
+    client = app.test_client()
+    login(client, username)
+    path = page.format(**demo)
+    assert client.get(path).status_code == 200
+    round_trips["n"] = 0
+    response = client.get(path)
+    assert response.status_code == 200
+    assert round_trips["n"] <= trips, f"{path}: {round_trips['n']} round trips"
+
+
+def test_a_refused_page_shows_nothing_read_alongside(app, login, demo, round_trips):
+    """Reads sent with the order are dropped when the order is not the viewer's: another
+    technician's job refuses as before (403), its reports list unread."""
+    admin = OdooAPI(app.config["ODOO_URL"], "fieldkit")
+    admin.authenticate("admin", "admin")
+    tech2 = admin.search_read("res.users", [("login", "=", "tech2")], ["partner_id"])[0]
+    other = admin.search_read("fsm.order", [("person_id.partner_id", "=",
+                                             tech2["partner_id"][0])], ["id"], limit=1)[0]["id"]
+    client = app.test_client()
+    login(client, "tech1")
+    for path in (f"/jobs/{other}", f"/jobs/{other}/reports"):
+        response = client.get(path)
+        assert response.status_code == 403
+        assert not re.search(r"Service report|report-\d", response.get_data(as_text=True))
