@@ -238,7 +238,8 @@ def main():
     parser.add_argument("--role", action="append", choices=sorted(ROUTES))
     parser.add_argument("--path", action="append", help="only paths starting with this")
     args = parser.parse_args()
-    logging.getLogger("fieldkit.request").setLevel(logging.WARNING)
+    for name in ("fieldkit.request", "fieldkit.odoo"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     emulator = start_in_thread(port=0, quiet=True, version=17)
     recorder = Recorder(emulator._server.app)
     emulator._server.app = recorder

@@ -78,7 +78,7 @@ def _private(response):
 
 def _page(token, opened, *, error=None, form=None, status=200):
     store, record, odoo, viewer = opened
-    job, company, stages = customer_links.read_job(odoo, viewer, record)
+    job, company, stages = customer_links.read_job(odoo, viewer, record, quote=True)
     customer_links.check_job(store, record, job)
     customer_links.note_opened(store, odoo, viewer, record)
     data = customer_links.page_data(odoo, viewer, record, job, company, stages)
@@ -156,6 +156,22 @@ def invoice(token):
         return redirect(found["link"])
     return _page(token, opened, error="There is no invoice to pay for this visit yet.",
                  status=404)
+
+
+@bp.get("/c/<token>/quote")
+def quote(token):
+    """To Odoo's own portal page of the job's quotation, where the customer signs and pays."""
+    opened = _open(token)
+    if not opened:
+        return _too_many()
+    store, record, odoo, viewer = opened
+    url = None
+    with contextlib.suppress(OdooError):  # no sales app or right: no quote to show
+        url = customer_links.quote_portal_url(odoo, record)
+    if url:
+        base = current_app.config.get("ODOO_PUBLIC_URL") or current_app.config["ODOO_URL"]
+        return redirect(base.rstrip("/") + url)
+    return _page(token, opened, error="There is no quotation waiting for you.", status=404)
 
 
 @bp.post("/c/<token>/rating")

@@ -7,7 +7,7 @@ the same page again with the message and what was typed (422).
 
 from urllib.parse import unquote
 
-from flask import Blueprint, jsonify, render_template, request, session, url_for
+from flask import Blueprint, flash, jsonify, render_template, request, session, url_for
 
 from app.odoo.client import get_odoo
 from app.platform.listing import parse_list_args
@@ -163,6 +163,7 @@ def video(id):
 def signature(id):
     def save(png, signer_name):
         result = sales.sign_and_confirm(get_odoo(), _viewer(), id, png, signer_name)
+        flash(result["message"], "success")  # said on the confirmed order's page it opens
         return {"warning": result["warning"], "message": result["message"],
                 "redirect": url_for("sales.detail", id=id)}
 

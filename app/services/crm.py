@@ -101,9 +101,15 @@ def clear_cache():
 
 
 def get_tags(odoo) -> list[dict]:
-    return _cached(odoo, "tags", lambda: [
-        {"id": t["id"], "name": t["name"]}
-        for t in odoo.search_read("crm.tag", [], ["name"], order="name")])
+    return _cached(odoo, "tags", lambda: _tags_from(_tags_call().run(odoo)))
+
+
+def _tags_call() -> OdooCall:
+    return OdooCall("search_read", "crm.tag", [], ["name"], order="name")
+
+
+def _tags_from(rows) -> list[dict]:
+    return [{"id": t["id"], "name": t["name"]} for t in rows]
 
 
 def get_stages(odoo) -> list[dict]:
@@ -227,13 +233,20 @@ def _card(row, tags_by_id, today: date) -> dict:
 
 
 def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None = None) -> dict:
-    """The board: one column per stage with its count and expected revenue (2 RPCs)."""
+    """The board: one column per stage with its count and expected revenue (2 RPCs sent
+    together; the tags with them when not cached)."""
     domain = flt.domain(viewer)
-    groups = odoo.read_group("crm.lead", domain, ["expected_revenue:sum", "stage_id"],
-                             ["stage_id"], orderby="stage_id")
-    rows = odoo.search_read("crm.lead", domain, CARD_FIELDS + jobs.company_fields(viewer),
-                            limit=PIPELINE_LIMIT,
-                            order="priority desc, id desc")
+    calls = [OdooCall("read_group", "crm.lead", domain, ["expected_revenue:sum", "stage_id"],
+                      ["stage_id"], orderby="stage_id"),
+             OdooCall("search_read", "crm.lead", domain,
+                      CARD_FIELDS + jobs.company_fields(viewer), limit=PIPELINE_LIMIT,
+                      order="priority desc, id desc")]
+    tags_key = server_key(odoo, "tags")
+    if not _lookups.has(tags_key):
+        calls.append(_tags_call())
+    groups, rows, *tag_rows = odoo.parallel(calls)
+    if tag_rows:
+        _lookups.put(tags_key, _tags_from(tag_rows[0]))
     tags = get_tags(odoo)
     tags_by_id = {t["id"]: t["name"] for t in tags}
     today = tzs.today(viewer.tz, now)

@@ -24,12 +24,13 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 
-from app.odoo.client import OdooCall, OdooError
+from app.odoo.client import AccessError, OdooCall, OdooError
 from app.platform import chatter
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.links import LinkEnded, LinkExpired, LinkKind
 from app.platform.store import StoreError
+from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs
 from app.services.viewer import Viewer
 from app.validation import check_text
@@ -46,6 +47,9 @@ JOB_FIELDS = ["name", "person_id", "location_id", "stage_id", "is_closed", "comp
               "scheduled_date_start", "scheduled_date_end", "date_start", "date_end",
               "street", "street2", "zip", "city", "write_date"]
 COMPANY_FIELDS = ["name", "phone", "email"]
+QUOTE_STATES = ["draft", "sent"]
+COMPANY_CACHE_SECONDS = 3600
+_company_cache = TTLCache(COMPANY_CACHE_SECONDS, shared="customer-company")
 STATUS_LABELS = {
     "scheduled": "Scheduled",
     "enroute": "On the way",
@@ -89,7 +93,7 @@ def link_for_job(store, secret_key, server, job: dict, *, company_id=None, creat
             bound={"location_id": _id(job.get("location_id"))},
             created_by=created_by, created_uid=created_uid,
             extra={"job_id": job["id"], "company_id": _id(job.get("company_id")) or company_id,
-                   "opened_at": None, "rated": False})
+                   "job_name": job.get("name") or "", "opened_at": None, "rated": False})
     return {"record": record, "token": LINKS.token(secret_key, record)}
 
 
@@ -173,21 +177,58 @@ def window(job: dict, tz_name) -> str:
     return text
 
 
-def read_job(odoo, viewer, record) -> tuple[dict, dict, object]:
-    """(the job, its company, the order stages): one round trip, 2 calls (3 while the stages
-    are not cached)."""
+def _company_key(odoo, company_id):
+    return server_key(odoo, "customer-company", company_id)
+
+
+def quote_call(record) -> OdooCall | None:
+    """The job's open quotation (written from the job: its Source Document is the job)."""
+    if not record.get("job_name"):
+        return None
+    return OdooCall("search_read", "sale.order", [("origin", "=", record["job_name"]),
+                                                  ("state", "in", QUOTE_STATES)],
+                    ["name"], order="id desc", limit=1)
+
+
+def read_job(odoo, viewer, record, *, quote=False) -> tuple[dict, dict, object]:
+    """(the job, its company, the order stages), and with `quote` the job's open quotation
+    under "quote" in the job: one round trip of 2 calls (the company and the stages are
+    cached; each adds a call to the same round while not)."""
     calls = {"job": OdooCall("read", jobs.MODEL, [record["job_id"]], JOB_FIELDS)}
-    if record.get("company_id"):
-        calls["company"] = OdooCall("read", "res.company", [record["company_id"]],
-                                    COMPANY_FIELDS)
+    company_id = record.get("company_id")
+    company = _company_cache.peek(_company_key(odoo, company_id)) if company_id else {}
+    if company is None:
+        calls["company"] = OdooCall("read", "res.company", [company_id], COMPANY_FIELDS)
     if not jobs.stage_map_is_cached(odoo, viewer):
         calls["stages"] = jobs.stage_call()
-    answers = dict(zip(calls, odoo.parallel(list(calls.values())), strict=True))
+    if quote and quote_call(record):
+        calls["quote"] = quote_call(record)
+    answers = dict(zip(calls, odoo.parallel(list(calls.values()), return_errors=True),
+                       strict=True))
+    for name, value in answers.items():
+        if isinstance(value, AccessError) and name == "quote":  # no sales app or right
+            answers[name] = []
+        elif isinstance(value, OdooError):
+            raise value
     if not answers["job"]:
         raise LinkEnded("This visit no longer exists. Ask the company if you need anything.")
+    if "company" in answers:
+        company = (answers["company"] or [{}])[0]
+        _company_cache.put(_company_key(odoo, company_id), company)
     stage_map = jobs.remember_stage_map(odoo, viewer, answers["stages"]) \
         if "stages" in answers else jobs.get_stage_map(odoo, viewer)
-    return answers["job"][0], (answers.get("company") or [{}])[0], stage_map
+    job = {**answers["job"][0], "quote": (answers.get("quote") or [None])[0]}
+    return job, company, stage_map
+
+
+def quote_portal_url(odoo, record) -> str | None:
+    """Odoo's own portal page of the job's open quotation, with its access token, where the
+    customer reads, signs and pays it (``get_portal_url``: public); None without one."""
+    call = quote_call(record)
+    found = odoo.search_read(*call.args, **call.kwargs) if call else []
+    if not found:
+        return None
+    return odoo.call("sale.order", "get_portal_url", [found[0]["id"]])
 
 
 def page_data(odoo, viewer, record, job, company, stage_map) -> dict:
@@ -207,6 +248,7 @@ def page_data(odoo, viewer, record, job, company, stage_map) -> dict:
                     "sms": jobs.sms_url(company.get("phone")),
                     "email": company.get("email") or ""},
         "done": status == "done",
+        "quote": bool(job.get("quote")) and status != "cancelled",
         "rated": bool(record.get("rated")),
         "tz": str(tzs.get_tz(viewer.tz)),
     }

@@ -23,8 +23,6 @@ What each rule rests on (recordings `i_*` in ../shared/odoo-recordings-more/, 16
   user reads journals.
 """
 
-import secrets
-import uuid
 
 from ..exceptions import AccessError, UserError, no_such_method
 from ..orm import (
@@ -41,6 +39,7 @@ from ..orm import (
     api_model,
 )
 from .mail import MailThread
+from .portal import portal_url
 
 INVOICE_GROUP = "account.group_account_invoice"
 POST_REFUSED = "You don't have the access rights to post an invoice."
@@ -249,19 +248,9 @@ class AccountMove(MailThread):
     def get_portal_url(self, ids, suffix=None, report_type=None, download=None,
                        query_string=None, anchor=None):
         """portal.mixin.get_portal_url: public; ensure_one; the token is filled with sudo."""
-        if len(ids) != 1:
-            raise ValueError(f"Expected singleton: account.move({', '.join(map(str, ids))},)")
-        self._check_acl("read")
-        self._check_rules(ids, "read")
-        rid = ids[0]
-        token = self.records[rid].get("access_token")
-        if not token:
-            token = str(_uuid())
-            self.env.sudo()["account.move"]._write_one(rid, {"access_token": token})
-        return "".join((f"/my/invoices/{rid}", suffix or "", f"?access_token={token}",
-                        f"&report_type={report_type}" if report_type else "",
-                        "&download=true" if download else "", query_string or "",
-                        f"#{anchor}" if anchor else ""))
+        return portal_url(self, ids, f"/my/invoices/{ids[0] if ids else ''}", suffix=suffix,
+                          report_type=report_type, download=download,
+                          query_string=query_string, anchor=anchor)
 
     # -- sending (i_send_*, i_send2_*) ------------------------------------------------------
     def _send_action(self, ids):
@@ -333,10 +322,6 @@ class AccountMove(MailThread):
         olds = {"payment_state": rec.get("payment_state")}
         self._write_one(rid, vals)
         self._track(rid, olds)
-
-
-def _uuid():
-    return uuid.UUID(bytes=secrets.token_bytes(16), version=4)
 
 
 SEND_WIZARD = {17: "account.move.send", 18: "account.move.send.wizard"}

@@ -20,6 +20,7 @@ from ..orm import (
     now_str,
 )
 from .mail import MailThread
+from .portal import portal_url
 
 
 def _ptype(version):
@@ -160,6 +161,9 @@ class SaleOrder(MailThread):
     locked = Boolean("Locked", versions=(17, None))
     order_line = One2many("sale.order.line", "order_id", "Order Lines")
     user_id = Many2one("res.users", "Salesperson", default=lambda m: m.env.uid)
+    # portal.mixin (sale_management's portal: /my/orders/<id>, signed and paid there)
+    access_token = Char("Security Token")
+    access_url = Char("Portal Access URL", compute=True)
     team_id = Many2one("crm.team", "Sales Team")
     company_id = Many2one("res.company", "Company", default=1)
     currency_id = Many2one("res.currency", "Currency", default=lambda m: m.env.ref("base.USD"))
@@ -188,6 +192,16 @@ class SaleOrder(MailThread):
         moves = self.env.store.data.get("account.move.line", {})
         return sorted({m.get("move_id") for m in moves.values()
                        if lines & set(m.get("sale_line_ids") or [])})
+
+    def _compute_access_url(self, rid, rec):
+        return f"/my/orders/{rid}"
+
+    def get_portal_url(self, ids, suffix=None, report_type=None, download=None,
+                       query_string=None, anchor=None):
+        """portal.mixin.get_portal_url: public; ensure_one; the token is filled with sudo."""
+        return portal_url(self, ids, f"/my/orders/{ids[0] if ids else ''}", suffix=suffix,
+                          report_type=report_type, download=download,
+                          query_string=query_string, anchor=anchor)
 
     def _compute_invoice_count(self, rid, rec):
         return len(self._compute_invoice_ids(rid, rec))

@@ -1,6 +1,7 @@
-"""On a phone (390x844): an invoice's QR code is on screen and decodes (zbarimg, Debian's
-zbar-tools) to the invoice's portal link with its access token; a payment registered in Odoo
-(not through Fieldkit) shows "Paid" within 5 s, without a reload."""
+"""On a phone (390x844), from a finished job whose quote is confirmed: "Get paid", "Invoice
+now", and the invoice's QR code is on screen and decodes (zbarimg, Debian's zbar-tools) to the
+invoice's portal link with its access token; a payment registered in Odoo (not through
+Fieldkit) shows "Paid" within 5 s, without a reload."""
 
 import re
 import shutil
@@ -32,17 +33,32 @@ def test_qr_code_decodes_to_the_portal_link_and_paid_shows_live(page, app, live_
     app.config["ODOO_PUBLIC_URL"] = PUBLIC
     admin = OdooAPI(emulator.url, "fieldkit")
     admin.authenticate("admin", "admin")
-    invoice = admin.search_read("account.move", [("state", "=", "posted"),
-                                                 ("payment_state", "=", "not_paid")],
-                                ["id", "amount_total"], limit=1)[0]
-    token = admin.call("account.move", "get_portal_url", [invoice["id"]]).split("=", 1)[1]
+    # tech1's job done this morning (demo data), with its quote confirmed
+    done = admin.search_read("fsm.stage", [("stage_type", "=", "order"), ("is_closed", "=", True),
+                                           ("name", "ilike", "complet")], ["id"], limit=1)
+    job = admin.search_read("fsm.order", [("stage_id", "=", done[0]["id"]),
+                                          ("date_end", "!=", False)], ["id", "name"],
+                            limit=1, order="id")[0]
+    partner = admin.search_read("res.partner", [("is_company", "=", True)], ["id"], limit=1)
+    product = admin.search_read("product.product", [("sale_ok", "=", True)], ["id"], limit=1)
+    order = admin.create("sale.order", {"partner_id": partner[0]["id"], "origin": job["name"],
+                                        "order_line": [(0, 0, {"product_id": product[0]["id"],
+                                                               "product_uom_qty": 1})]})
+    admin.call("sale.order", "action_confirm", [order])
 
     page.goto(f"{live_server}/login")
     page.fill('input[name="login"]', "manager")
     page.fill('input[name="password"]', "manager")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
-    page.goto(f"{live_server}/invoices/{invoice['id']}")
+    page.goto(f"{live_server}/jobs/{job['id']}")
+    page.get_by_role("link", name="Invoice and get paid").click()
+    page.get_by_role("button", name="Invoice now").click()
+    page.wait_for_url(re.compile(r"/invoices/\d+"))
+    invoice = admin.read("account.move", [int(re.search(r"/invoices/(\d+)", page.url)[1])],
+                         ["id", "amount_total", "access_token", "state"])[0]
+    assert invoice["state"] == "posted"
+    token = invoice["access_token"]
     qr = page.locator("[data-invoice-qr] svg")
     qr.scroll_into_view_if_needed()
     assert qr.is_visible()
@@ -65,3 +81,11 @@ def test_qr_code_decodes_to_the_portal_link_and_paid_shows_live(page, app, live_
     assert page.url == url_before  # no reload, no navigation
     assert re.search(r"\bPaid\b", page.locator("[data-payment-badge]").text_content())
     assert not page.locator("[data-payment-form]").is_visible()
+    # The job page's "Get paid" card says so too (invoice.js asks once, no Odoo call in the page)
+    page.goto(f"{live_server}/jobs/{job['id']}")
+    summary = page.locator("[data-invoice-summary]")
+    summary.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => /Paid/.test(document.querySelector('[data-invoice-summary]').textContent)",
+        timeout=5000)
+    assert page.get_by_role("link", name=re.compile("Open invoice")).is_visible()

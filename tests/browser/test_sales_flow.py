@@ -75,6 +75,9 @@ def test_quote_from_a_job_signed_on_a_phone(page, live_server, emulator):
     pad.get_by_role("button", name="Sign and confirm").click()
     page.locator(".history__item", has_text="Signed on site by Pat Customer").wait_for()
     assert "Sales Order" in page.locator(".quote-head .badge").text_content()
+    # The confirmed order says what happened, and no longer calls itself a quote.
+    assert page.locator(".banner", has_text="Signed by Pat Customer: quote confirmed").count()
+    assert page.locator("summary", has_text="Cancel this quote").count() == 0
 
     admin = OdooAPI(emulator.url, "fieldkit")
     admin.authenticate("admin", "admin")

@@ -184,3 +184,25 @@ def test_the_on_my_way_text_carries_the_link(linked_app, login, job):
     page = tech.get(f"/jobs/{job['id']}").get_data(as_text=True)
     link = re.search(r'data-link="([^"]+/c/[^"]+)"', page)
     assert link, "the SMS sheet hands the customer's link to sms.js"
+
+
+def test_a_quote_written_for_the_job_is_signed_on_odoos_own_page(linked_app, login, admin,
+                                                                 job):
+    _, url = customer_url(linked_app, login, job["id"])
+    customer = linked_app.test_client()
+    customer.get(url)  # the configuration caches (stages, company) are filled once
+    warm = customer.get(url)
+    assert int(warm.headers["X-Odoo-RPC"].split(";")[0]) <= 2  # the integration user's
+    assert "Review and sign" not in warm.get_data(as_text=True)
+    assert customer.get(f"{url}/quote").status_code == 404
+    partner = admin.read("fsm.location", [job["location_id"][0]], ["partner_id"])[0]
+    order = admin.create("sale.order", {"partner_id": partner["partner_id"][0],
+                                        "origin": job["name"]})
+    page = customer.get(url)
+    assert "Review and sign the quotation" in page.get_data(as_text=True)
+    assert int(page.headers["X-Odoo-RPC"].split(";")[0]) <= 2
+    portal = customer.get(f"{url}/quote")
+    assert portal.status_code == 302
+    assert f"/my/orders/{order}?access_token=" in portal.headers["Location"]
+    token = admin.read("sale.order", [order], ["access_token"])[0]["access_token"]
+    assert token and portal.headers["Location"].endswith(token)

@@ -273,6 +273,9 @@ def test_sign_and_confirm(app, admin):
     assert record["signed_on"] and record["signature"]
     html = tech.get(f"/sales/{oid}").get_data(as_text=True)
     assert "Signed on site by Pat Customer" in html
+    # The page the pad opens says what happened, and calls the order an order.
+    assert "Signed by Pat Customer: quote confirmed." in html
+    assert "Cancel this quote" not in html
     bad = tech.post(f"/api/sales/{oid}/signature", json=[1])
     assert bad.status_code == 400 and bad.get_json()["success"] is False
     late = tech.post(f"/api/sales/{oid}/signature",

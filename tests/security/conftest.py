@@ -63,6 +63,7 @@ PUBLIC = {
     "customer.status": "a customer's visit page status, checked token",
     "customer.report_pdf": "a customer's service report, checked token, once the job is done",
     "customer.invoice": "a customer's invoice link, checked token",
+    "customer.quote": "a customer's quotation (Odoo's portal link), checked token",
     "customer.rating": "a customer's rating, checked token (POST with CSRF)",
 }
 

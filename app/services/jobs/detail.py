@@ -120,13 +120,9 @@ def fetch_order(
             return _found_order(odoo, viewer, job_id, call.run(odoo), nested)
         except AccessError:  # e.g. the nested records are not readable for this user
             logger.info("order %s read without %s (access refused)", job_id, sorted(nested))
-    call = _order_call(viewer, job_id, fields)
     if alongside is None:
-        return _found_order(odoo, viewer, job_id, call.run(odoo))
-    found, side = odoo.parallel([call, alongside], return_errors=True)
-    if isinstance(found, OdooError):
-        raise found
-    order = _found_order(odoo, viewer, job_id, found)
+        return _found_order(odoo, viewer, job_id, _order_call(viewer, job_id, fields).run(odoo))
+    order, (side,) = _order_and(odoo, viewer, job_id, fields, [alongside])
     order["alongside"] = side
     return order
 
@@ -135,15 +131,21 @@ def fetch_order_with(odoo, viewer: Viewer, job_id: int, fields: list[str], other
     """:func:`fetch_order` and ``others`` (reads that need only the job's id) sent together:
     one round trip. Returns ``(order, [others' results])``; the others count only once the
     order is the viewer's (else its refusal is raised, whatever they answered)."""
-    outcomes = odoo.parallel([_order_call(viewer, job_id, _probed(fields)), *others],
-                             return_errors=True)
-    if isinstance(outcomes[0], Exception):
-        raise outcomes[0]
-    order = _found_order(odoo, viewer, job_id, outcomes[0])
-    for outcome in outcomes[1:]:
-        if isinstance(outcome, Exception):
+    order, outcomes = _order_and(odoo, viewer, job_id, _probed(fields), others)
+    for outcome in outcomes:
+        if isinstance(outcome, OdooError):
             raise outcome
-    return order, outcomes[1:]
+    return order, outcomes
+
+
+def _order_and(odoo, viewer: Viewer, job_id: int, fields: list[str], others) -> tuple:
+    """The order's read and ``others`` in one round trip: (the order, the others' results or
+    errors); the order's refusal or error is raised first."""
+    found, *outcomes = odoo.parallel([_order_call(viewer, job_id, fields), *others],
+                                     return_errors=True)
+    if isinstance(found, OdooError):
+        raise found
+    return _found_order(odoo, viewer, job_id, found), outcomes
 
 
 def _probed(fields):
