@@ -196,4 +196,5 @@ def init_app(app):
         relative_day=relative_day,
         number=format_number,
         duration=format_duration,
+        zone_label=tzs.zone_label,   # "New York time", not "America/New_York"
     )

@@ -23,6 +23,7 @@ from werkzeug.exceptions import NotFound
 
 from app.odoo import versions
 from app.odoo.client import AccessError, OdooCall, OdooError, OdooUnavailable
+from app.platform import formatting as fmt
 from app.platform import partners
 from app.services import jobs, sales
 
@@ -303,8 +304,10 @@ def _rows(key, rows, metas=None):
         return None
     out = []
     for r in rows:
-        if key == "jobs":
-            meta = jobs._m2o_name(r.get("stage_id"))
+        if key == "jobs":  # when, then where it stands
+            when = fmt.format_date(r.get("scheduled_date_start")) \
+                if r.get("scheduled_date_start") else "Not scheduled"
+            meta = f"{when} · {jobs._m2o_name(r.get('stage_id'))}"
         elif metas and r["id"] in metas:
             meta = metas[r["id"]]
         elif key == "opportunities":

@@ -13,6 +13,13 @@ def test_login_on_a_phone_lands_on_active_jobs(app, live_server, page):
     assert login.bounding_box()["height"] >= 44
     login.fill("tech1")
     password.fill("tech1")
+    # the typed password can be checked before sending it (issue 27)
+    show = page.locator("[data-show-password]")
+    assert show.inner_text() == "Show password" and show.bounding_box()["height"] >= 44
+    show.click()
+    assert password.get_attribute("type") == "text" and show.get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Hide password").click()
+    assert password.get_attribute("type") == "password"
     button = page.get_by_role("button", name="Log in")
     assert button.bounding_box()["height"] >= 44
     button.click()

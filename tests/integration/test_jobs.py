@@ -178,7 +178,12 @@ def test_list_shows_own_jobs_grouped_within_two_rpcs(tech1, admin):
     today_ids = {o["id"] for o in todays_open(admin, "tech1", NY, tzs.now_utc())}
     assert today_ids and today_ids <= set(group_ids(html, "today"))
     assert "tel:" in html and "sms:" in html and "google.com/maps" in html
-    assert "data-precache" in html and "Refresh" in html
+    assert "data-precache" in html and "Refresh" not in html   # pull-to-refresh, or nothing
+    # issue 27: today's first, no IANA id, and not the technician's own name on every card
+    assert html.index('data-group="today"') < html.index('data-group="overdue"')
+    main = html.split('<main', 1)[1]   # (the zone stays in a <meta> for the scripts)
+    assert "America/New_York" not in main and "New York time" in main
+    assert "· Tom Technician" not in main
 
 
 def _grouping_case(make_emulator, app, login, monkeypatch, today, username, tz):

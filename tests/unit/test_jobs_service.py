@@ -206,7 +206,7 @@ def test_spring_forward_day_boundaries_and_window():
     )
     result = jobs.list_active_jobs(odoo, tech(NY), now=now)
     assert groups_by_key(result) == {"overdue": [1], "today": [2, 3], "upcoming": [4]}
-    today_jobs = result["groups"][1]["jobs"]
+    today_jobs = result["groups"][0]["jobs"]  # Today comes first (issue 27)
     assert today_jobs[0]["window"] == "Today 00:00 – 04:00"
     assert odoo.calls[0][2][-1] == ("date_end", ">=", "2026-03-08 05:00:00")
 
@@ -248,7 +248,7 @@ def test_closed_today_shows_under_today_and_today_tomorrow_are_precached():
     assert groups_by_key(result) == {"overdue": [], "today": [1], "upcoming": [2, 3]}
     upcoming = result["groups"][2]["jobs"]
     assert [j["precache"] for j in upcoming] == [True, False]
-    assert result["groups"][1]["jobs"][0]["stage"]["state"] == "done"
+    assert result["groups"][0]["jobs"][0]["stage"]["state"] == "done"
 
 
 def test_list_is_two_rpcs_and_limits_technicians_to_their_own_orders():

@@ -78,11 +78,13 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
 
 
 def group_jobs(rows: list[dict], today: date) -> list[dict]:
-    """Overdue (open, scheduled before today), Today, Upcoming (later or not scheduled).
+    """Today, Overdue (open, scheduled before today), Upcoming (later or not scheduled).
 
     ``today`` is the user's local date, so the split follows their zone (and its DST rules).
     """
-    groups = {"overdue": [], "today": [], "upcoming": []}
+    # Today first: the day's first job is the first card on the screen; what is overdue
+    # follows (it used to push today's first job under the tab bar).
+    groups = {"today": [], "overdue": [], "upcoming": []}
     for row in rows:
         day = row["local_day"]
         if day is None:

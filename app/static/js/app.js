@@ -176,4 +176,18 @@
     var link = event.target.closest && event.target.closest('a[href^="#"]');
     if (link && link.getAttribute('href').length > 1) { reveal(link.getAttribute('href'), false); }
   });
+
+  // "Show password" (login): a typed password is checked on a phone before sending it.
+  document.querySelectorAll('[data-show-password]').forEach(function (button) {
+    var field = document.getElementById(button.getAttribute('data-show-password'));
+    if (!field) { return; }
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      var show = field.type === 'password';
+      field.type = show ? 'text' : 'password';
+      button.setAttribute('aria-pressed', show ? 'true' : 'false');
+      button.textContent = show ? 'Hide password' : 'Show password';
+      field.focus();
+    });
+  });
 })();
