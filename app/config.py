@@ -123,6 +123,9 @@ class Config:
     RMM_API_URL = _env("RMM_API_URL")
     RMM_API_TOKEN = _env("RMM_API_TOKEN")
     RMM_TIMEOUT = (_env_float("RMM_CONNECT_TIMEOUT", 5), _env_float("RMM_TIMEOUT", 20))
+    # Finishing a signed job attaches the signed service report to the order; with this on
+    # (the default) Odoo also emails it to the customer (their email in Odoo).
+    EMAIL_REPORT_AT_FINISH = _env_bool("EMAIL_REPORT_AT_FINISH", True)
     # Seat billing: the product whose quantity follows the customer's active assets.
     SEAT_PRODUCT_CODE = _env("SEAT_PRODUCT_CODE", "SRV-SEAT")
 

@@ -119,7 +119,9 @@ def handle_store_unavailable(error):
     """A write that needs the shared store (timer, draft plan, links, idempotency) while it is
     out: nothing was done. Pages that only read it render without it instead."""
     log.error("store unavailable on %s %s: %s", request.method, request.path, error)
-    response = _back_with_message(STORE_OUT) or error_response(503, STORE_OUT,
+    # A write refused (409: nothing done, the outbox sends it again); a page 503.
+    status = 503 if request.method == "GET" else 409
+    response = _back_with_message(STORE_OUT) or error_response(status, STORE_OUT,
                                                                retry_url=_retry_url())
     response.headers["Retry-After"] = "30"
     return response

@@ -11,6 +11,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -32,9 +33,12 @@ def free_port():
 def start_gunicorn(target, env):
     port = free_port()
     env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "LOG_LEVEL": "warning"}
+    # The log goes to a file: a pipe nobody reads fills up and then blocks every worker that
+    # logs (a load run with an outage logs a lot).
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", target],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -44,7 +48,8 @@ def start_gunicorn(target, env):
         except requests.RequestException:
             time.sleep(0.1)
     process.kill()
-    sys.exit(f"gunicorn {target} did not start: {process.stderr.read().decode()[-2000:]}")
+    log.seek(0)
+    sys.exit(f"gunicorn {target} did not start: {log.read().decode()[-2000:]}")
 
 
 def server_ms(response):

@@ -4,7 +4,7 @@
                              quiet=True)
     handle.url, handle.port, handle.version, handle.stop(), handle.reset(),
     handle.fail_next(count, mode="502"|"hang"|"applied", hang_seconds=30, path=""), handle.api_keys,
-    handle.set_sms_credit(True|False)
+    handle.set_sms_credit(True|False), handle.set_mail_server("sent"|"queue"|"refused")
 """
 
 import datetime as dt
@@ -60,6 +60,17 @@ class EmulatorHandle:
         recorded on servers with no IAP account), they fail with 'sms_server'."""
         with self.state.lock:
             self.state.sms_credit = bool(enabled)
+
+    def set_mail_server(self, mode="sent"):
+        """What Odoo's outgoing mail server does with a message's emails: "sent" (the
+        default: sent and, as notification emails are, deleted), "queue" (left outgoing for
+        the mail cron) or "refused" (no SMTP server, as recorded: the mail.mail ends in
+        exception "111\\nConnection refused")."""
+        from .models.mail import MAIL_SERVER_MODES
+        if mode not in MAIL_SERVER_MODES:
+            raise ValueError("mode must be one of " + ", ".join(MAIL_SERVER_MODES))
+        with self.state.lock:
+            self.state.mail_server = mode
 
     def __enter__(self):
         return self

@@ -708,6 +708,16 @@ class BaseModel:
         ids = self._search(dom, limit=limit)
         return [[rid, self.display_name_of(rid)] for rid in ids]
 
+    @api_model
+    def name_create(self, name):
+        """odoo/models.py ``name_create``: a record from its name alone, as ``[id, name]``."""
+        if self._rec_name not in self.fields:
+            from .exceptions import UserError
+            raise UserError(f"Cannot execute name_create, no _rec_name defined on {self._name}")
+        rid = self.create({self._rec_name: name})
+        rid = rid[0] if isinstance(rid, list) else rid
+        return [rid, self.display_name_of(rid)]
+
     def _rec_name_search(self):
         return self._rec_name if self._rec_name in self.fields else "display_name"
 

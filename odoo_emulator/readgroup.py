@@ -204,7 +204,9 @@ def read_group(model, domain, fields, groupby, offset=0, limit=None, orderby=Fal
         row["__domain"] = _and(domain or [], extra) if extra else list(domain or [])
         if ranges:
             row["__range"] = ranges
-        if specs and specs[0][3].type == "many2one":
+        # odoo/models.py: `__fold` comes from the group expansion, done for lazy groupings
+        # only; read_group(lazy=False) rows have none.
+        if lazy and specs and specs[0][3].type == "many2one":
             comodel = model.env.sudo()[specs[0][3].relation]
             if "fold" in comodel.fields:
                 part = g["parts"][0]

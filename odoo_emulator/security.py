@@ -124,6 +124,7 @@ ACL = {
     "mail.activity": [(USER, "rwcu")],
     "mail.activity.type": [(USER, "r"), (SYSTEM, "rwcu")],
     "sms.sms": [(SYSTEM, "rwcu")],
+    "mail.mail": [(SYSTEM, "rwcu")],
     "mail.notification": [(None, "r"), (USER, "rwc"), (SYSTEM, "rwcu")],
     "sms.composer": [(USER, "rwcu")],
     "mail.compose.message": [(USER, "rwcu")],

@@ -10,7 +10,7 @@ import tempfile
 import threading
 import time
 
-from . import security
+from . import security, signatures
 from .exceptions import AccessDenied, AccessError, NotFound, no_such_method
 from .models import all_models, oca_fieldservice
 from .orm import INTERNAL, Env, Field, Registry, domain_lib
@@ -122,6 +122,7 @@ class EmulatorState:
         self.sessions = SessionStore(self.storage, self.lock)
         self.faults = {"count": 0, "mode": "502", "hang_seconds": 30, "path": ""}
         self.sms_credit = False      # as recorded: no IAP credit, so every SMS fails
+        self.mail_server = "sent"    # see models/mail.py MAIL_SERVER_MODES
         # Odoo's login cooldown (res.users._assert_can_auth): failures per source address since
         # its last success, kept in memory. New databases get the system parameters
         # base.login_cooldown_after = 10 and base.login_cooldown_duration = 60 (seconds);
@@ -434,6 +435,7 @@ class EmulatorState:
                 raise no_such_method(model, method, self.version)
             try:
                 if getattr(func, "_api_model", False):
+                    signatures.check(model, method, self.version, args, kwargs)
                     result = func(*args, **kwargs)
                 else:
                     if not args and "ids" not in kwargs:
@@ -443,6 +445,7 @@ class EmulatorState:
                         ids, rest = args[0], args[1:]
                     else:
                         ids, rest = kwargs.pop("ids"), []
+                    signatures.check(model, method, self.version, rest, kwargs)
                     if isinstance(ids, int) and not isinstance(ids, bool):
                         ids = [ids]
                     result = func(ids or [], *rest, **kwargs)

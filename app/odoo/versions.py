@@ -26,8 +26,12 @@ FIELDS: dict[tuple[str, str], tuple[int | None, int | None]] = {
     ("res.users", "groups_id"): (None, 18),
     ("res.users", "group_ids"): (19, None),
     # base/models/res_users.py (res.groups): `users` renamed `user_ids` at 19.
+    # Up to 18 `users` lists the members of groups implying it too (res.users stores implied
+    # groups); 19's `user_ids` only those given it directly, `all_user_ids` everyone
+    # (recordings s_role_tech_read_own_groups: 14 group ids in 16/18, 3 in 19).
     ("res.groups", "users"): (None, 18),
     ("res.groups", "user_ids"): (19, None),
+    ("res.groups", "all_user_ids"): (19, None),
     # OCA fieldservice/models/fsm_order.py: `require_signature` from 18.0.
     ("fsm.order", "require_signature"): (18, None),
     # OCA fieldservice 15.0: the order reads its own message_ids (no /mail/thread route).
@@ -70,6 +74,19 @@ def name_search_domain_keyword(version: int) -> str:
     """``name_search``'s domain keyword: ``args`` up to 18, ``domain`` from 19
     (odoo/models.py ``BaseModel.name_search``)."""
     return "domain" if int(version) >= 19 else "args"
+
+
+def partner_name_field(version: int) -> str:
+    """The stored full name res.partner is searched and ordered by ("Company, Person"):
+    ``display_name`` up to 16 (stored there; the model's ``_order``), ``complete_name`` from 17
+    (base/models/res_partner.py; 15/16 answer "Invalid field res.partner.complete_name")."""
+    return pick_field(version, "res.partner", "complete_name", "display_name")
+
+
+def group_members_field(version: int) -> str:
+    """The res.groups field listing every member, those of implying groups included (a
+    Dispatcher is in "Own Documents Only" too): ``users`` up to 18, ``all_user_ids`` from 19."""
+    return pick_field(version, "res.groups", "all_user_ids", "users")
 
 
 def has_web_read(version: int) -> bool:

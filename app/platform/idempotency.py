@@ -129,7 +129,9 @@ def before_request():
             time.sleep(0.1)
     except StoreError:
         current_app.logger.warning("idempotency store unavailable", exc_info=True)
-        return _refuse(503, "Fieldkit can't check for a repeated request right now. Nothing "
+        # 409, not 503: nothing was done and the outbox sends it again (it retries a plain
+        # 409); the store being out is no server error of this request.
+        return _refuse(409, "Fieldkit can't check for a repeated request right now. Nothing "
                             "was changed; it will be sent again.")
 
 

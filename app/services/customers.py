@@ -23,11 +23,14 @@ from werkzeug.exceptions import NotFound
 
 from app.odoo import versions
 from app.odoo.client import AccessError, OdooCall, OdooError, OdooUnavailable
+from app.platform import formatting as fmt
+from app.platform import partners
 from app.services import jobs, sales
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 30
+LOCATIONS_LIMIT = 200  # the locations shown with a page of customers
 SECTION_LIMIT = 8
 MIN_PHONE_DIGITS = 3  # Odoo refuses a phone search on fewer than 3 characters
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -59,13 +62,16 @@ def detail_fields(version: int) -> list[str]:
 # --------------------------------------------------------------------------- search
 
 
-def search_domain(q: str, *, archived: bool = False) -> list:
-    """Odoo domain for the search box; empty `q` lists top-level contacts."""
+def search_domain(q: str, version: int, *, archived: bool = False) -> list:
+    """Odoo domain for the search box; empty `q` lists top-level contacts. Service locations'
+    own partners are left out (:mod:`app.platform.partners`): they show under their owner."""
     q = (q or "").strip()
     domain = [("active", "in", [True, False])] if archived else []
+    domain += partners.CUSTOMERS
     if not q:
         return domain + [("parent_id", "=", False)]
-    leaves = [("complete_name", "ilike", q), ("email", "ilike", q), ("ref", "ilike", q)]
+    leaves = [(versions.partner_name_field(version), "ilike", q), ("email", "ilike", q),
+              ("ref", "ilike", q)]
     digits = re.sub(r"\D", "", q)
     if len(digits) >= MIN_PHONE_DIGITS and re.fullmatch(r"[\d\s+().\-/]+", q):
         leaves.append(("phone_mobile_search", "ilike", q))
@@ -87,14 +93,25 @@ def _national_digits(q: str) -> str:
 
 
 def search_customers(odoo, viewer, q: str = "", *, archived: bool = False, page: int = 1):
-    """One page of customers matching `q` (1 RPC)."""
+    """One page of customers matching `q` (1 RPC), each with its service locations (1 RPC
+    more, only when a customer on the page owns one)."""
     page = max(1, page)
-    rows = odoo.search_read("res.partner", search_domain(q, archived=archived),
-                            list_fields(viewer.version) + jobs.company_fields(viewer),
-                            limit=PAGE_SIZE + 1,
-                            offset=(page - 1) * PAGE_SIZE, order="complete_name asc, id desc")
-    return {"customers": [summarize(r) for r in rows[:PAGE_SIZE]], "q": q or "",
-            "archived": archived, "page": page, "has_next": len(rows) > PAGE_SIZE}
+    name = versions.partner_name_field(viewer.version)
+    rows = odoo.search_read("res.partner", search_domain(q, viewer.version, archived=archived),
+                            list_fields(viewer.version) + jobs.company_fields(viewer)
+                            + ["owned_location_ids"], limit=PAGE_SIZE + 1,
+                            offset=(page - 1) * PAGE_SIZE, order=f"{name} asc, id desc")
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    location_ids = sorted({lid for r in rows for lid in r.get("owned_location_ids") or []})
+    locations = odoo.read("fsm.location", location_ids[:LOCATIONS_LIMIT],
+                          partners.LOCATION_FIELDS) if location_ids else []
+    by_owner = partners.group_by_owner(locations)
+    customers = [summarize(r) for r in rows]
+    for customer in customers:
+        customer["locations"] = by_owner.get(customer["id"], [])
+    return {"customers": customers, "q": q or "", "archived": archived, "page": page,
+            "has_next": has_next}
 
 
 def summarize(row: dict) -> dict:
@@ -125,6 +142,9 @@ def _sections(commercial: int, viewer) -> dict[str, tuple]:
                    "date_order desc, id desc"),
         "opportunities": ("crm.lead", [("partner_id", "child_of", commercial)],
                           ["name", "stage_id", "expected_revenue", "probability"], "id desc"),
+        # OCA service locations: partners of their own, shown under their owner
+        "locations": ("fsm.location", [("owner_id", "child_of", commercial)],
+                      ["name", "street", "city"], "name asc"),
         "equipment": ("fsm.equipment", [("owner_id", "child_of", commercial)],
                       ["name", "serial", "location_id"], "name asc"),
         "tickets": ("helpdesk.ticket",
@@ -135,7 +155,8 @@ def _sections(commercial: int, viewer) -> dict[str, tuple]:
 
 # The sections on their own pages (/customers/<id>/<key>), each 2 RPCs: the customer page
 # itself reads only the partner with its contacts and the jobs (issue: page RPC budgets).
-MORE_SECTIONS = {"quotes": "Quotes", "opportunities": "Opportunities",
+MORE_SECTIONS = {"locations": "Service locations", "quotes": "Quotes",
+                 "opportunities": "Opportunities",
                  "equipment": "Equipment", "tickets": "Open tickets", "assets": "Assets"}
 # The partner and its company's contacts come in one search_read; a company with more people
 # than this gets its partner read on its own (one call more) when the partner falls outside.
@@ -283,12 +304,16 @@ def _rows(key, rows, metas=None):
         return None
     out = []
     for r in rows:
-        if key == "jobs":
-            meta = jobs._m2o_name(r.get("stage_id"))
+        if key == "jobs":  # when, then where it stands
+            when = fmt.format_date(r.get("scheduled_date_start")) \
+                if r.get("scheduled_date_start") else "Not scheduled"
+            meta = f"{when} · {jobs._m2o_name(r.get('stage_id'))}"
         elif metas and r["id"] in metas:
             meta = metas[r["id"]]
         elif key == "opportunities":
             meta = f"{jobs._m2o_name(r.get('stage_id'))} · {r.get('probability') or 0:.0f}%"
+        elif key == "locations":
+            meta = ", ".join(p for p in (r.get("street"), r.get("city")) if p)
         elif key == "equipment":
             meta = " · ".join(p for p in (r.get("serial"), jobs._m2o_name(r.get("location_id")))
                               if p)

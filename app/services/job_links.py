@@ -32,7 +32,7 @@ from app.platform.links import (  # noqa: F401  (the link errors, for callers)
     LinkRevoked,
     LinkWrongTarget,
 )
-from app.services import jobs
+from app.services import jobs, report
 from app.services.jobs import JobActionError
 from app.services.viewer import Viewer
 from app.validation import check_text
@@ -181,6 +181,6 @@ def save_signature(odoo, viewer, record, png, signer_name, storage) -> dict:
 
 
 def finish(odoo, viewer, record, resolution) -> str:
-    message = jobs.finish_job(odoo, viewer, record["job_id"], resolution)
+    message = report.finish_job(odoo, viewer, record["job_id"], resolution)
     jobs.post_text_note(odoo, viewer, record["job_id"], f"Job finished by {_by(record)}.")
     return message

@@ -40,6 +40,8 @@ OPTIONAL_MODULES = {
     "fieldservice_activity": "the job's checklist (activities), ticked on site",
 }
 TECHNICIAN_GROUP = "fieldservice.group_fsm_user_own"
+# "User: All Documents": implied by Dispatcher and Manager. A technician is a member of
+# TECHNICIAN_GROUP and not of this one (their highest Field Service group is Own Documents).
 FSM_USER_GROUP = "fieldservice.group_fsm_user"
 # What --fix grants on fsm.activity (OCA fieldservice_activity), with the administrator's
 # consent: stock OCA gives the model to Field Service User and Manager only, so a technician
@@ -212,7 +214,12 @@ def _check_user(odoo, report, info, login):
                f"stock {access['stock_access']})")
     partner_id = user["partner_id"][0] if user.get("partner_id") else None
     workers = _workers_of(odoo, partner_id)
-    if workers:
+    if workers and access["role"] != "technician":
+        report.add("warning", "Field Service worker", f"{workers[0]['name']} (fsm.person "
+                   f"{workers[0]['id']}) is {login}'s partner, but {login} is {access['role']} "
+                   "staff: they show as a lane on /dispatch and in every technician picker; "
+                   "archive that worker unless they take jobs")
+    elif workers:
         report.add("ok", "Field Service worker", f"{workers[0]['name']} (fsm.person "
                    f"{workers[0]['id']}) is {login}'s own partner")
     elif access["role"] == "technician":
@@ -378,17 +385,31 @@ def fix(base_url, db, admin_login, admin_password, *, timeout=(5, 20),
     return changes
 
 
-def _link_workers(odoo):
-    """Technicians (Field Service own-documents group) without a worker of their own partner:
-    the one worker of the same name or email with no user gets their partner; with none, a
-    worker is made for their partner; with several, nothing is done (said so)."""
-    group_ids = list(_group_ids(odoo, [TECHNICIAN_GROUP]))
-    if not group_ids:
+def technician_ids(odoo) -> list[int]:
+    """Active users whose highest Field Service group is "User: Own Documents Only": members
+    of that group (Odoo counts everyone in a group implying it: User, Dispatcher, Manager, the
+    administrator) who are not members of "User: All Documents". Archived users are never
+    group members."""
+    groups = {xmlid: gid for gid, xmlid in
+              _group_ids(odoo, [TECHNICIAN_GROUP, FSM_USER_GROUP]).items()}
+    if TECHNICIAN_GROUP not in groups:
         return []
-    users_field = versions.pick_field(odoo.version or 0, "res.groups", "user_ids", "users")
-    group = odoo.read("res.groups", group_ids, [users_field])[0]
-    users = odoo.read("res.users", group[users_field], ["name", "login", "email", "partner_id",
-                                                        "share"])
+    members = versions.group_members_field(odoo.version or 0)
+    rows = {r["id"]: set(r[members]) for r in odoo.read("res.groups", list(groups.values()),
+                                                         [members])}
+    above = rows.get(groups.get(FSM_USER_GROUP), set())
+    return sorted(rows[groups[TECHNICIAN_GROUP]] - above)
+
+
+def _link_workers(odoo):
+    """Technicians (see :func:`technician_ids`) without a worker of their own partner: the one
+    worker of the same name or email with no user gets their partner; with none, a worker is
+    made for their partner; with several, nothing is done (said so). No one else is touched."""
+    ids = technician_ids(odoo)
+    if not ids:
+        return []
+    users = odoo.search_read("res.users", [("id", "in", ids), ("active", "=", True)],
+                             ["name", "login", "email", "partner_id", "share"])
     workers = odoo.search_read("fsm.person", [], ["name", "email", "partner_id"])
     partners_of_users = {u["partner_id"][0] for u in users if u.get("partner_id")}
     changes = []

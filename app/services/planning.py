@@ -27,7 +27,7 @@ from app.odoo.client import AccessError, MissingError, UserError
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.ttl_cache import TTLCache, server_key
-from app.services import checklists, dispatch, jobs
+from app.services import checklists, dispatch, jobs, report
 from app.services.jobs import JobActionError, _m2o_id
 from app.services.viewer import Viewer
 from app.validation import InvalidInput
@@ -571,7 +571,7 @@ def move_on_board(odoo, viewer: Viewer, job_id: int, stage_id, resolution="") ->
     if target is None:
         raise DispatchError("That column does not exist any more. Refresh the board.")
     if stage_map.completed and target.id == stage_map.completed.id:
-        return jobs.finish_job(odoo, viewer, job_id, resolution or "")
+        return report.finish_job(odoo, viewer, job_id, resolution or "")
     if stage_map.cancelled and target.id == stage_map.cancelled.id:
         return jobs.cancel_job(odoo, viewer, job_id)
     return jobs.set_job_stage(odoo, viewer, job_id, target.id)

@@ -20,12 +20,14 @@ import io
 import logging
 import re
 
+from flask import current_app
 from fpdf import FPDF
 from PIL import Image, UnidentifiedImageError
 
-from app.odoo.client import OdooCall, OdooError
+from app.odoo.client import OdooCall, OdooError, OdooUnavailable
 from app.platform import formatting, media
 from app.platform import timezone as tzs
+from app.platform.s3_service import get_storage
 from app.platform.sanitize import html_to_text
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import checklists, inventory, invoices, jobs
@@ -380,12 +382,15 @@ def _customer_partner(odoo, job) -> int | None:
 
 
 def attach(odoo, viewer, job_id, storage, email=False) -> str:
-    """Make the report, attach it to the order, and email it to the customer when asked."""
-    job = report_data(odoo, viewer, job_id, storage)
+    """Make the report, attach it to the order, and email it to the customer when asked; the
+    answer says what Odoo did with the email (:func:`email_outcome`)."""
+    return _attach_and_send(odoo, job_id, report_data(odoo, viewer, job_id, storage), email)
+
+
+def _attach_and_send(odoo, job_id, job, email) -> str:
     pdf = build_pdf(job)
-    name = file_name(job)
     attachment = odoo.create("ir.attachment", {
-        "name": name, "datas": base64.b64encode(pdf).decode(), "res_model": MODEL,
+        "name": file_name(job), "datas": base64.b64encode(pdf).decode(), "res_model": MODEL,
         "res_id": job_id, "mimetype": "application/pdf"})
     if not email:
         return "Report attached to the order."
@@ -393,13 +398,73 @@ def attach(odoo, viewer, job_id, storage, email=False) -> str:
     if not partner:
         raise jobs.JobActionError("The report is attached, but the customer has no contact "
                                   "to send it to.")
-    odoo.call(MODEL, "message_post", [job_id],
-              body=f"<p>Hello, please find attached the service report for {job.get('name')}."
-                   "</p>",
-              subject=f"{NAME_PREFIX} {job.get('name')}", message_type="comment",
-              subtype_xmlid="mail.mt_comment", partner_ids=[partner],
-              attachment_ids=[attachment])
-    return "Report attached and sent to the customer."
+    posted = odoo.call(MODEL, "message_post", [job_id],
+                       body=f"<p>Hello, please find attached the service report for "
+                            f"{job.get('name')}.</p>",
+                       subject=f"{NAME_PREFIX} {job.get('name')}", message_type="comment",
+                       subtype_xmlid="mail.mt_comment", partner_ids=[partner],
+                       attachment_ids=[attachment])
+    message_id = posted[0] if isinstance(posted, list) else posted  # 19 answers [id]
+    return f"Report attached to the order. {email_outcome(odoo, message_id)}"
+
+
+# mail.notification failure types (mail/models/mail_notification.py) people can act on.
+MAIL_FAILURES = {
+    "mail_email_missing": "the customer has no email address in Odoo",
+    "mail_email_invalid": "the customer's email address is not valid",
+    "mail_smtp": "Odoo's outgoing mail server refused it",
+    "mail_bounce": "it bounced",
+}
+
+
+def email_outcome(odoo, message_id) -> str:
+    """What Odoo did with the email of a posted message (1 RPC). Odoo sends it at once within
+    ``message_post``; its ``mail.mail`` is for administrators only (and deleted once sent), so
+    its state is read from the recipient's email ``mail.notification``, which Odoo keeps in
+    step: ``ready`` queued, ``sent`` sent, ``exception``/``bounce`` failed with a reason."""
+    rows = odoo.search_read("mail.notification", [("mail_message_id", "=", message_id),
+                                                  ("notification_type", "=", "email")],
+                            ["notification_status", "failure_type", "failure_reason"],
+                            limit=1, order="id desc")
+    if not rows:
+        return "Odoo did not email it: the customer is an Odoo user and finds it in Odoo."
+    row = rows[0]
+    status = row.get("notification_status")
+    if status == "sent":
+        return "Odoo emailed it to the customer."
+    if status in ("exception", "bounce"):
+        reason = " ".join(str(row.get("failure_reason") or "").split())
+        label = MAIL_FAILURES.get(row.get("failure_type") or "")
+        why = "; ".join(p for p in (label, reason) if p) or "no reason given"
+        return f"The email to the customer failed: {why}."
+    if status == "canceled":
+        return "The email to the customer was cancelled in Odoo."
+    return "The email to the customer is queued in Odoo: its mail server sends it shortly."
+
+
+def finish_job(odoo, viewer, job_id, resolution, *, storage=None) -> str:
+    """Finish the job (:func:`jobs.finish_job`); when the customer signed it, attach the signed
+    report to the order and, with ``EMAIL_REPORT_AT_FINISH`` (default on), have Odoo email it,
+    saying what Odoo did. The job stays finished when the report fails: the answer says so."""
+    storage = storage or get_storage()
+    message = jobs.finish_job(odoo, viewer, job_id, resolution, storage=storage)
+    try:
+        order = jobs.fetch_order(odoo, viewer, job_id, ["x_signature_url"])
+        if not jobs.signature_on_file(job_id, order.get("x_signature_url"), storage):
+            return message  # unsigned: no report (1 read, no photos fetched)
+        job = report_data(odoo, viewer, job_id, storage)
+        email = bool(current_app.config.get("EMAIL_REPORT_AT_FINISH", True))
+        outcome = _attach_and_send(odoo, job_id, job, email)
+    except OdooUnavailable as exc:
+        log.warning("signed report of job %s not attached at finish: %s", job_id, exc)
+        outcome = ("Odoo stopped answering before the signed report was attached: attach it "
+                   "from the job page.")
+    except jobs.JobActionError as exc:  # attached; no customer to email it to
+        outcome = exc.user_message
+    except OdooError as exc:
+        log.warning("signed report of job %s at finish: %s", job_id, exc)
+        outcome = f"The signed report could not be attached or emailed: {exc.user_message}"
+    return f"{message} {outcome}"
 
 
 def preview(odoo, viewer, job_id, storage) -> tuple[bytes, str]:

@@ -27,7 +27,7 @@ from app.odoo.client import OdooError, OdooUnavailable, UserError
 from app.platform import timezone as tzs
 from app.platform.store import StoreError, get_store
 from app.platform.ttl_cache import TTLCache, server_key
-from app.services import jobs
+from app.services import jobs, report
 
 log = logging.getLogger(__name__)
 
@@ -163,8 +163,9 @@ def stop_if_running(odoo, viewer, job_id) -> str:
 
 
 def finish_job(odoo, viewer, job_id, resolution) -> str:
-    """Finish the job (jobs.finish_job), then stop its timer and log the time."""
-    message = jobs.finish_job(odoo, viewer, job_id, resolution)
+    """Finish the job (report.finish_job: the signed report attached and emailed), then stop
+    its timer and log the time."""
+    message = report.finish_job(odoo, viewer, job_id, resolution)
     try:
         stopped = stop_if_running(odoo, viewer, job_id)
     except OdooError as exc:  # the job is finished; the time stays on the timer to log later

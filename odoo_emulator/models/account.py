@@ -302,7 +302,7 @@ class AccountMove(MailThread):
         self.message_post([rid], body=f"<p>{subject}</p>", subject=subject,
                           message_type="comment", subtype_xmlid="mail.mt_comment",
                           body_is_html=True)
-        self.env.sudo()["mail.mail"]._create_one({
+        self.env.sudo()["mail.mail"]._create_one({  # models/mail.py MailMail
             "subject": subject, "model": "account.move", "res_id": rid, "state": "exception",
             "recipient_ids": [(6, 0, [rec["partner_id"]] if rec.get("partner_id") else [])],
             "failure_reason": "111\nConnection refused"})
@@ -326,26 +326,6 @@ class AccountMove(MailThread):
 
 SEND_WIZARD = {17: "account.move.send", 18: "account.move.send.wizard"}
 WKHTMLTOPDF = "Unable to find Wkhtmltopdf on this system. The PDF can not be created."
-
-
-class MailMail(BaseModel):
-    """Outgoing mails as Odoo keeps them; the emulator has no mail server, so every mail ends
-    in exception with the recorded reason (i_send_mail_mail_queued)."""
-
-    _name = "mail.mail"
-    _description = "Outgoing Mails"
-    _order = "id desc"
-    subject = Char("Subject")
-    body_html = Char("Rich-text Contents")
-    model = Char("Related Document Model")
-    res_id = Integer("Related Document ID")
-    email_to = Char("To")
-    recipient_ids = Many2many("res.partner", "To (Partners)")
-    attachment_ids = Many2many("ir.attachment", "Attachments")
-    state = Selection([["outgoing", "Outgoing"], ["sent", "Sent"], ["received", "Received"],
-                       ["exception", "Delivery Failed"], ["cancel", "Cancelled"]], "Status",
-                      default="outgoing")
-    failure_reason = Char("Failure Reason")
 
 
 def _active_invoices(env):
@@ -828,5 +808,5 @@ def rules():
 
 
 MODELS = [AccountAccount, AccountJournal, AccountPaymentMethodLine, AccountMove, AccountMoveLine,
-          AccountPayment, AccountPaymentRegister, SaleAdvancePaymentInv, MailMail,
+          AccountPayment, AccountPaymentRegister, SaleAdvancePaymentInv,
           AccountInvoiceSend, AccountMoveSend, AccountMoveSend17]

@@ -109,7 +109,9 @@ class Partner(BaseModel):
     _order = "complete_name ASC, id DESC"
     _parent_name = "parent_id"
     name = Char("Name")
-    complete_name = Char("Complete Name", compute=True, store=True)
+    # base/models/res_partner.py: `complete_name` (stored) from 17.0; up to 16 the partner
+    # stores `display_name` instead and orders by it.
+    complete_name = Char("Complete Name", compute=True, store=True, versions=(17, None))
     is_company = Boolean("Is a Company", default=False)
     company_type = Selection([["person", "Individual"], ["company", "Company"]], "Company Type",
                              compute=True)
@@ -148,6 +150,24 @@ class Partner(BaseModel):
     phone_sanitized = Char("Sanitized Number", compute=True, store=True)
     phone_mobile_search = Char("Phone/Mobile", store=False)
     email_normalized = Char("Normalized Email", compute=True)
+    # OCA fieldservice (models/res_partner.py): fsm.location and fsm.person _inherit the
+    # partner, so every service location and worker is a res.partner; creating one flags its
+    # partner. A location's partner looks like a customer ("Bluewater Marina - Main").
+    fsm_location = Boolean("Is a FS Location")
+    fsm_person = Boolean("Is a FS Worker")
+    service_location_id = Many2one("fsm.location", "Primary Service Location")
+    owned_location_ids = One2many("fsm.location", "owner_id", "Owned Locations")
+    owned_location_count = Integer("# of Owned Locations", compute=True)
+
+    def _compute_owned_location_count(self, rid, rec):
+        locations = self.env["fsm.location"]
+        owners = set(self.env.sudo()["res.partner"]._search([("id", "child_of", [rid])]))
+        return sum(1 for lrec in locations.records.values()
+                   if lrec.get("owner_id") in owners and lrec.get("active", True))
+
+    @property
+    def order_default(self):
+        return self._order if self.version >= 17 else "display_name ASC, id DESC"
 
     def _phone_fields(self):
         return [fn for fn in ("mobile", "phone") if fn in self.fields]
@@ -265,6 +285,8 @@ class Partner(BaseModel):
                         self._refresh_complete_name(cid)
 
     def _refresh_complete_name(self, rid):
+        if "complete_name" not in self.fields:
+            return
         rec = self.records[rid]
         rec["complete_name"] = self._compute_display_name(rid, rec)
         self.env.store.save(self._name, rid)
@@ -292,7 +314,16 @@ class Groups(BaseModel):
     implied_ids = Many2many("res.groups", "Inherits")
     full_name = Char("Group Name", compute=True)
     comment = Text("Comment")
-    users = Many2many("res.users", "Users", compute=True)
+    # Up to 18 `users` lists every member, those of groups implying this one too (res.users
+    # stores the implied groups: base/models/res_users.py UsersImplied). 19 renamed it
+    # `user_ids`, the users given the group directly, and added `all_user_ids` (implied too).
+    # A many2many read leaves archived users out (active_test), so none is ever listed.
+    users = Many2many("res.users", "Users", compute=True, versions=(None, 18))
+    user_ids = Many2many("res.users", "Users", compute=True, versions=(19, None))
+    all_user_ids = Many2many("res.users", "Users and implied users", compute=True,
+                             versions=(19, None))
+    all_implied_ids = Many2many("res.groups", "Transitively implied groups", compute=True,
+                                versions=(19, None))
 
     def _compute_full_name(self, rid, rec):
         cat = rec.get("category_id")
@@ -304,9 +335,39 @@ class Groups(BaseModel):
     def _compute_display_name(self, rid, rec):
         return self._compute_full_name(rid, rec)
 
+    def _members(self, rid, implied):
+        users = self.env["res.users"]
+        gfield = _groups_field_name(self.version)
+        state = self.env.state
+        xmlid = next((x for x, (m, gid) in state.xmlids.items()
+                      if m == "res.groups" and gid == rid), None)
+        return [uid for uid, u in users.records.items() if u.get("active", True) and (
+            rid in (u.get(gfield) or []) or (implied and xmlid in state.user_groups(uid)))]
+
     def _compute_users(self, rid, rec):
-        return [uid for uid, u in self.env["res.users"].records.items()
-                if rid in (u.get("groups_id") or [])]
+        return self._members(rid, implied=False)
+
+    def _compute_user_ids(self, rid, rec):
+        return self._members(rid, implied=False)
+
+    def _compute_all_user_ids(self, rid, rec):
+        return self._members(rid, implied=True)
+
+    def _compute_all_implied_ids(self, rid, rec):
+        seen, stack = set(), [rid]
+        while stack:
+            gid = stack.pop()
+            if gid not in seen:
+                seen.add(gid)
+                stack.extend(self.records.get(gid, {}).get("implied_ids") or [])
+        return sorted(seen)
+
+    def implied_closure(self, gids):
+        """``gids`` and every group they imply, transitively."""
+        out = set()
+        for gid in gids or []:
+            out.update(self._compute_all_implied_ids(gid, None))
+        return sorted(out)
 
 
 def _groups_field_name(version):
@@ -335,6 +396,8 @@ class Users(BaseModel):
     property_warehouse_id = Many2one("stock.warehouse", "Default Warehouse")
     groups_id = Many2many("res.groups", "Groups", versions=(None, 18))
     group_ids = Many2many("res.groups", "Groups", versions=(19, None))
+    all_group_ids = Many2many("res.groups", "Groups and implied groups", compute=True,
+                              versions=(19, None))
     active = Boolean("Active", default=True)
     share = Boolean("Share User", compute=True)
     login_date = Char("Latest authentication", compute=True)
@@ -357,6 +420,35 @@ class Users(BaseModel):
         if "name" not in vals and not vals.get("partner_id"):
             vals["name"] = vals.get("login")
         return super()._create_one(vals)
+
+    def _store_implied_groups(self, ids):
+        """Up to 18 a user's ``groups_id`` holds the implied groups too (UsersImplied adds
+        them on create and write: a Dispatcher is stored in "Own Documents Only"); 19 keeps
+        only the groups given (``all_group_ids`` has the rest)."""
+        if self.version >= 19:
+            return
+        groups = self.env["res.groups"]
+        for rid in ids:
+            rec = self.records.get(rid)
+            if rec is None:
+                continue
+            closure = groups.implied_closure(rec.get("groups_id"))
+            if closure != sorted(rec.get("groups_id") or []):
+                rec["groups_id"] = closure
+                self.env.store.save(self._name, rid)
+        self.env.state.invalidate_groups()
+
+    def _after_create(self, rid, vals):
+        super()._after_create(rid, vals)
+        self._store_implied_groups([rid])
+
+    def _after_write(self, ids, vals):
+        super()._after_write(ids, vals)
+        if "groups_id" in vals:
+            self._store_implied_groups(ids)
+
+    def _compute_all_group_ids(self, rid, rec):
+        return self.env["res.groups"].implied_closure(rec.get("group_ids"))
 
     @api_model
     def context_get(self):

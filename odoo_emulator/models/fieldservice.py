@@ -94,12 +94,17 @@ class FsmPerson(MailThread):
     email = Char("Email", related="partner_id.email", delegate=True)
     phone = Char("Phone", related="partner_id.phone", delegate=True)
     mobile = Char("Mobile", related="partner_id.mobile", delegate=True, versions=(None, 18))
+    fsm_person = Boolean("Is a FS Worker", related="partner_id.fsm_person", delegate=True)
     user_ids = One2many("res.users", "partner_id", "Users", related="partner_id.user_ids")
     category_ids = Many2many("fsm.category", "Categories")
     territory_ids = Many2many("res.territory", "Territories")
     stage_id = Many2one("fsm.stage", "Stage")
     active = Boolean("Active", default=True)
     company_id = Many2one("res.company", "Company", default=1)
+
+    def _prepare_create(self, vals):
+        vals["fsm_person"] = True  # OCA fsm_person.py create
+        return vals
 
 
 class FsmLocation(MailThread):
@@ -119,6 +124,7 @@ class FsmLocation(MailThread):
     phone = Char("Phone", related="partner_id.phone", delegate=True)
     mobile = Char("Mobile", related="partner_id.mobile", delegate=True, versions=(None, 18))
     email = Char("Email", related="partner_id.email", delegate=True)
+    fsm_location = Boolean("Is a FS Location", related="partner_id.fsm_location", delegate=True)
     # _inherits res.partner: every partner field reads through the location (the service
     # report reads the site's time zone and language)
     tz = Char("Timezone", related="partner_id.tz", delegate=True)
@@ -138,6 +144,9 @@ class FsmLocation(MailThread):
         return self.raw_value(rid, "name")
 
     def _prepare_create(self, vals):
+        # OCA fsm_location.py create: the partner becomes a location (fsm_location), even an
+        # existing contact given as partner_id, which the location's name then renames.
+        vals["fsm_location"] = True
         if not vals.get("owner_id") and vals.get("partner_id"):
             vals["owner_id"] = vals["partner_id"]
         return vals

@@ -192,6 +192,7 @@ class MailThread(BaseModel):
             "parent_id": parent_id or False,
             "record_name": self.display_name_of(rid),
         })
+        self.env.sudo()["mail.mail"].notify_by_email(mid, partner_ids or [], author)
         return [mid] if self.version >= 19 else mid
 
     def _missing(self, rid):
@@ -681,6 +682,11 @@ def _status_selection(version):
             ["exception", "Exception"], ["canceled", "Canceled"]]
 
 
+MAIL_FAILURES = [["unknown", "Unknown error"],
+                 ["mail_email_invalid", "Invalid email address"],
+                 ["mail_email_missing", "Missing email address"],
+                 ["mail_smtp", "Connection failed (outgoing mail server problem)"],
+                 ["mail_bounce", "Bounce"]]
 SMS_FAILURES = [["sms_number_missing", "Missing Number"],
                 ["sms_number_format", "Wrong Number Format"],
                 ["sms_credit", "Insufficient Credit"],
@@ -700,12 +706,97 @@ class Notification(BaseModel):
     notification_type = Selection([["inbox", "Inbox"], ["email", "Email"], ["sms", "SMS"]],
                                   "Notification Type", default="inbox", required=True)
     notification_status = Selection(_status_selection, "Status", default="ready")
-    failure_type = Selection([["unknown", "Unknown error"]] + SMS_FAILURES, "Failure type")
+    failure_type = Selection(MAIL_FAILURES + SMS_FAILURES, "Failure type")
     failure_reason = Text("Failure reason")
+    mail_mail_id = Many2one("mail.mail", "Mail")
     is_read = Boolean("Is Read")
     sms_number = Char("SMS Number")
     sms_id = Many2one("sms.sms", "SMS", versions=(None, 16))
     sms_id_int = Integer("SMS ID", versions=(17, None))
+
+
+# What the emulator's outgoing mail server does (handle.set_mail_server): "sent" (a working
+# server), "queue" (Odoo leaves the mail for its mail cron: state outgoing / ready) or
+# "refused" (no SMTP server, as recorded: the RPC succeeds, the mail ends in exception).
+MAIL_SERVER_MODES = ("sent", "queue", "refused")
+SMTP_REFUSED = "111\nConnection refused"
+
+
+class MailMail(BaseModel):
+    """mail.mail: the outgoing email of a message to partners who are not (inbox) users (and
+    the invoice mails of models/account.py, which end in exception as recorded).
+    For administrators only (mail/security/ir.model.access.csv: base.group_system); everyone
+    else reads what happened from the recipient's mail.notification, kept in step. Sent
+    notification emails are deleted (``auto_delete``), failed ones stay with their reason;
+    Odoo sends them at once (``force_send``) inside the posting RPC, as recorded."""
+    _name = "mail.mail"
+    _description = "Outgoing Mails"
+    _order = "id desc"
+    _rec_name = "subject"
+    mail_message_id = Many2one("mail.message", "Message")
+    subject = Char("Subject")
+    body_html = Text("Text Contents")
+    email_to = Text("To")
+    email_from = Char("From")
+    recipient_ids = Many2many("res.partner", "To (Partners)")
+    attachment_ids = Many2many("ir.attachment", "Attachments")
+    model = Char("Related Document Model")
+    res_id = Integer("Related Document ID")
+    state = Selection([["outgoing", "Outgoing"], ["sent", "Sent"], ["received", "Received"],
+                       ["exception", "Delivery Failed"], ["cancel", "Cancelled"]], "Status",
+                      default="outgoing")
+    failure_type = Selection(MAIL_FAILURES, "Failure type")
+    failure_reason = Text("Failure Reason")
+    auto_delete = Boolean("Auto Delete", default=True)
+
+    def notify_by_email(self, mid, partner_ids, author):
+        """_notify_thread_by_email: one mail.mail per recipient partner without an inbox user
+        (customers), with the message's attachments, and its email notification; sent at
+        once."""
+        partners = self.env["res.partner"].records
+        users = self.env["res.users"].records
+        message = self.env["mail.message"].records[mid]
+        for partner in partner_ids:
+            if partner == author or partner not in partners:
+                continue
+            if any(u.get("partner_id") == partner and u.get("active", True)
+                   for u in users.values()):
+                continue  # internal users are notified in their Odoo inbox
+            email = partners[partner].get("email") or ""
+            mail = self._create_one({
+                "mail_message_id": mid, "model": message.get("model") or False,
+                "res_id": message.get("res_id") or 0,
+                "attachment_ids": [(6, 0, list(message.get("attachment_ids") or []))],
+                "subject": message.get("subject") or False,
+                "body_html": message.get("body") or "", "email_to": False,
+                "email_from": message.get("email_from") or False,
+                "recipient_ids": [(6, 0, [partner])]})
+            notif = self.env["mail.notification"]._create_one({
+                "mail_message_id": mid, "res_partner_id": partner, "author_id": author,
+                "notification_type": "email", "notification_status": "ready",
+                "mail_mail_id": mail})
+            self._send(mail, notif, email)
+
+    def _send(self, mail, notif, email):
+        mode = getattr(self.env.state, "mail_server", "sent")
+        if mode == "queue":
+            return
+        if not email:
+            result = ("exception", "mail_email_missing", "Missing email address")
+        elif "@" not in email:
+            result = ("exception", "mail_email_invalid", f"Invalid email address {email!r}")
+        elif mode == "refused":
+            result = ("exception", "mail_smtp", SMTP_REFUSED)
+        else:
+            result = ("sent", False, False)
+        state, failure_type, reason = result
+        self._write_one(mail, {"state": state, "failure_type": failure_type,
+                               "failure_reason": reason})
+        self.env["mail.notification"]._write_one(notif, {
+            "notification_status": state, "failure_type": failure_type,
+            "failure_reason": reason})
+        if state == "sent" and self.records[mail].get("auto_delete", True):
+            self._unlink_one(mail)
 
 
 class Sms(BaseModel):
@@ -884,4 +975,4 @@ class SmsComposer(BaseModel):
 
 
 MODELS = [MessageSubtype, Message, TrackingValue, Followers, ActivityType, Activity,
-          Notification, Sms, SmsComposer]
+          Notification, MailMail, Sms, SmsComposer]

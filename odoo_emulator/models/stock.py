@@ -289,7 +289,7 @@ class Move(BaseModel):
     _name = "stock.move"
     _description = "Stock Move"
     _order = "sequence, id"
-    name = Char("Description")
+    name = Char("Description", versions=(None, 18))  # 19 has none (s_stock_* recordings)
     sequence = Integer("Sequence", default=10)
     picking_id = Many2one("stock.picking", "Transfer")
     product_id = Many2one("product.product", "Product", required=True)

@@ -45,7 +45,7 @@ def test_ticks_and_a_photo_made_offline_reach_odoo_once_in_order(
     try:
         page = logged_in_page(context, live_server)
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        page.goto(f"{live_server}/jobs/{job}")
+        page.goto(f"{live_server}/jobs/{job}#checklist")   # opens the "Work" group
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         assert "0/5 steps done" in page.locator("#checklist").inner_text()
 
@@ -87,8 +87,9 @@ def test_ticks_and_a_photo_made_offline_reach_odoo_once_in_order(
                                  {"thread_model": "fsm.order", "thread_id": job, "limit": 100})
         notes = [m["text"] for m in chatter.normalize_messages(result)]
         assert sum(f"1 photo added for “{photographed['name']}”" in t for t in notes) == 1
-        page.goto(f"{live_server}/jobs/{job}")
-        assert "3/5 steps done" in page.locator("#checklist").inner_text()
-        assert page.locator(f'#step-{photographed["id"]} img').count() == 1
+        fresh_page = context.new_page()   # online again: the page as Fieldkit renders it now
+        fresh_page.goto(f"{live_server}/jobs/{job}#checklist")
+        assert "3/5 steps done" in fresh_page.locator("#checklist").inner_text()
+        assert fresh_page.locator(f'#step-{photographed["id"]} img').count() == 1
     finally:
         context.close()

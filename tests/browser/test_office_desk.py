@@ -3,19 +3,12 @@ screen shows at least three jobs, and the jobs board stays short with 30 jobs in
 import pytest
 
 from app.odoo.client import OdooAPI
+from tests.browser.test_dispatch import log_in
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
-
-
-def log_in(page, base, user):
-    page.goto(f"{base}/login")
-    page.fill('input[name="login"]', user)
-    page.fill('input[name="password"]', user)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture

@@ -37,11 +37,12 @@ PHONE_FORMATS = ["804 555 0116", "804-555-0116", "(804) 555-0116", "8045550116",
 
 
 def test_search_by_phone_in_any_format(tech):
-    # Odoo stores "+1 804-555-0116"; every way people type it finds it, in one RPC each.
+    # Odoo stores "+1 804-555-0116"; every way people type it finds it, in one RPC each and
+    # one more for its service location.
     for query in PHONE_FORMATS:
         response = tech.get("/customers", query_string={"q": query})
         assert response.status_code == 200
-        assert rpc_count(response) == 1
+        assert rpc_count(response) == 2
         assert "Bluewater Marina" in names(response), query
 
 
@@ -51,7 +52,7 @@ def test_search_by_name_and_email(tech):
                             ("Emma Wilson", "Emma Wilson")):           # a contact
         response = tech.get("/customers", query_string={"q": query})
         assert expected in names(response), query
-        assert rpc_count(response) == 1
+        assert rpc_count(response) <= 2
 
 
 def test_search_by_reference_and_archived_only_when_asked(client, login, emulator):
@@ -79,7 +80,7 @@ def test_search_nothing_found_and_partial_fragment(tech):
 
 def test_search_paging(tech):
     first = tech.get("/customers")
-    assert rpc_count(first) == 1
+    assert rpc_count(first) == 2  # the customers, then their service locations
     assert 'rel="next"' in names(first)
     second = tech.get("/customers?page=2")
     assert set(result_ids(first)).isdisjoint(result_ids(second))
@@ -87,9 +88,9 @@ def test_search_paging(tech):
 
 def test_phone_search_leaf_only_for_numbers():
     assert not any("phone_mobile_search" in str(leaf)
-                   for leaf in customers_service.search_domain("Maple"))
-    assert ("phone_mobile_search", "ilike", "80") not in customers_service.search_domain("80")
-    domain = customers_service.search_domain("+1 (804) 555-0116")
+                   for leaf in customers_service.search_domain("Maple", 17))
+    assert ("phone_mobile_search", "ilike", "80") not in customers_service.search_domain("80", 16)
+    domain = customers_service.search_domain("+1 (804) 555-0116", 18)
     assert ("phone_mobile_search", "ilike", "8045550116") in domain
 
 
@@ -272,3 +273,31 @@ def test_edit_refused_by_access_rules(make_emulator, tmp_path, login):
     assert 'value="804 555 0199"' in names(response)
     refused = client.post("/customers/new", data={"name": "Nope Ltd", "confirm": "1"})
     assert refused.status_code == 403
+
+
+def test_each_customer_once_with_its_locations_inside(fresh, client, login):
+    login(client, "tech1")
+    tech = client
+    # OCA: every fsm.location is a partner ("Bluewater Marina - Main", same phone): the list,
+    # the picker and a typed customer show the customer, its locations under it (issue 24).
+    for query in ("bluewater", "804-555-0116"):
+        page = names(tech.get("/customers", query_string={"q": query}))
+        rows = re.findall(r'data-customer-id="\d+">([^<]+)<', page)
+        assert rows.count("Bluewater Marina") == 1, (query, rows)
+        assert not any("Main" in row for row in rows), (query, rows)  # no look-alike row
+        assert re.search(r'<ul class="customer-locations"[^>]*><li data-location-id="\d+">'
+                         r"Bluewater Marina - Main</li>", page)
+    listed = re.findall(r'data-customer-id="\d+">([^<]+)<', names(tech.get("/customers")))
+    assert listed and not any(row.endswith(" - Main") for row in listed)
+    cid = result_ids(tech.get("/customers?q=bluewater"))[0]
+    locations = names(tech.get(f"/customers/{cid}/locations"))
+    assert 'data-section="locations"' in locations and "Bluewater Marina - Main" in locations
+
+
+def test_the_quote_pickers_offer_customers_not_locations(fresh, client, login):
+    login(client, "office")
+    found = client.get("/api/sales/customers?q=bluewater").get_json()["results"]
+    assert [c["name"] for c in found] == ["Bluewater Marina"]
+    response = client.post("/sales/new", data={"customer": "Bluewater", "line-0-product":
+                                               "HVAC-TSTAT", "line-0-qty": "1"})
+    assert response.status_code == 302, response.get_data(as_text=True)[-500:]

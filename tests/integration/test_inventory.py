@@ -445,7 +445,9 @@ def test_without_a_van_my_van_shows_nothing_and_says_why(client, login):
     html = client.get("/inventory?kind=van").get_data(as_text=True)
     assert "No van is set for you" in html and "data-transfer-id" not in html
     van = client.get("/inventory/van").get_data(as_text=True)
-    assert "No van is set for you in Odoo, so this is the company" in van and "WH/Stock" in van
+    # The office has no van of its own: it is told whose vans are, not that the office sets it.
+    assert "The company's stock: vans are the technicians'" in van and "WH/Stock" in van
+    assert "The office sets your van" not in van
 
 
 @ONCE

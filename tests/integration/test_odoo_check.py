@@ -147,6 +147,38 @@ def test_a_user_without_email_fails_up_to_18(fresh_odoo):
     assert "MISSING  email: tech6 has none" in result.output
 
 
+@pytest.mark.parametrize("version", (15, 16, 17, 18, 19))
+def test_fix_links_technicians_only(make_emulator, version):
+    # Odoo counts every User, Dispatcher, Manager and the admin in "Own Documents Only" (the
+    # groups imply it); --fix must give a worker to technicians only, never archived users.
+    handle = make_emulator(version=version)
+    odoo = admin(handle.url)
+    add_technician_without_worker(handle.url)
+    gone = add_technician_without_worker(handle.url, login="tech8")
+    odoo.write("res.users", [gone], {"active": False})
+    result = cli(handle.url).invoke(args=["odoo-check", "--fix"], input="admin\nadmin\n")
+    assert result.exit_code == 0, result.output
+    fixed = [line for line in result.output.splitlines() if line.startswith("fixed: ")]
+    # tech2fa: the demo's two-factor technician has no worker either
+    assert sorted(line.rsplit(" ", 1)[1] for line in fixed) == ["tech2fa", "tech7"], \
+        result.output
+    people = {p["partner_id"][0] for p in odoo.search_read("fsm.person", [], ["partner_id"])}
+    for login in ("office", "manager", "admin"):
+        user = odoo.search_read("res.users", [("login", "=", login)], ["partner_id"])[0]
+        assert user["partner_id"][0] not in people, login
+
+
+def test_office_staff_with_a_worker_get_a_warning(fresh_odoo):
+    odoo = admin(fresh_odoo.url)
+    office = odoo.search_read("res.users", [("login", "=", "office")], ["partner_id"])[0]
+    odoo.create("fsm.person", {"partner_id": office["partner_id"][0]})
+    result = cli(fresh_odoo.url).invoke(args=["odoo-check", "--login", "office"],
+                                        input="office\n")
+    assert "ok       Field Service worker" not in result.output
+    assert "warning  Field Service worker" in result.output
+    assert "lane on /dispatch" in result.output
+
+
 def test_the_login_lockout_guard_is_reported(fresh_odoo):
     """Issue 25: without the integration user Fieldkit can't reset Odoo's login cooldown."""
     out = cli(fresh_odoo.url).invoke(args=["odoo-check"]).output

@@ -191,3 +191,17 @@ def test_a_form_sent_twice_writes_once_and_a_changed_one_writes_again(client, lo
     edited = client.post(f"/jobs/{job_id}/notes", data={**form, "note": "Edited 4712"})
     assert edited.status_code == 302 and "Idempotent-Replayed" not in edited.headers
     assert notes_in_odoo(admin_api, job_id, "Edited 4712") == 1
+
+
+def test_an_outbox_write_with_the_store_dead_says_nothing_changed_and_is_no_5xx(
+        app, fresh, client, login, own_redis, admin_api):
+    job_id = open_job_of(admin_api, "tech1")
+    login(client, "tech1")
+    own_redis.kill()
+    own_redis.wait(timeout=5)
+    answer = client.post(f"/jobs/{job_id}/notes", data={"note": "Store out 4713"},
+                         headers={"Idempotency-Key": "outbox-key-0001",
+                                  "Accept": "application/json"})
+    assert answer.status_code == 409  # the outbox sends a plain 409 again
+    assert "Nothing was changed" in answer.get_json()["error"]
+    assert notes_in_odoo(admin_api, job_id, "Store out 4713") == 0

@@ -51,6 +51,9 @@ def test_report_attached_emailed_previewed_and_downloaded(client, login, emulato
     assert client.post(f"/jobs/{job}/start").status_code == 302
     assert client.post(f"/jobs/{job}/finish",
                        data={"resolution": "Replaced the valve."}).status_code == 302
+    # finishing a signed job attached the report and had Odoo email it (issue 24)
+    assert "Report attached to the order. Odoo emailed it to the customer." in \
+        client.get(f"/jobs/{job}").text
 
     preview = client.get(f"/jobs/{job}/report.pdf")
     assert preview.status_code == 200 and preview.content_type == "application/pdf"
@@ -59,12 +62,12 @@ def test_report_attached_emailed_previewed_and_downloaded(client, login, emulato
     sent = client.post(f"/jobs/{job}/report", data={"email": "1"})
     assert sent.status_code == 302
     page = client.get(f"/jobs/{job}")
-    assert "Report attached and sent to the customer." in page.text
+    assert "Report attached to the order. Odoo emailed it to the customer." in page.text
     data = emulator.state.storage.data
     attachments = [(i, a) for i, a in data["ir.attachment"].items()
                    if a.get("res_model") == "fsm.order" and a.get("res_id") == job]
-    assert len(attachments) == 1
-    att_id, att = attachments[0]
+    assert len(attachments) == 2  # at finish, then the button's
+    att_id, att = max(attachments)
     assert att["mimetype"] == "application/pdf" and att["name"].startswith("Service report")
     posted = [m for m in data["mail.message"].values()
               if m.get("model") == "fsm.order" and m.get("res_id") == job

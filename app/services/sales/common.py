@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from werkzeug.exceptions import Forbidden, NotFound
 
+from app.odoo import versions
 from app.odoo.client import AccessError, OdooCall
-from app.platform import currency
+from app.platform import currency, partners
 from app.platform import formatting as fmt
 from app.platform.actions import ActionRefused
 from app.platform.listing import Filter, ListSpec
@@ -179,6 +180,23 @@ def tax_names(odoo, lines, info: ModelInfo) -> dict:
 
 
 # --------------------------------------------------------------------------- formatting
+
+
+def _name_search(odoo, version: int, model: str, text: str, domain: list, limit: int) -> list:
+    """Odoo's ``name_search`` (1 RPC) with ``domain`` under the keyword this version takes
+    (``args`` up to 18, ``domain`` from 19: the other one is a TypeError). ``[[id, name]]``."""
+    keyword = versions.name_search_domain_keyword(version)
+    return odoo.call(model, "name_search", name=text, limit=limit, **{keyword: domain})
+
+
+def find_products(odoo, version: int, text: str, limit: int) -> list:
+    """Sellable products whose name, internal reference or barcode matches ``text``."""
+    return _name_search(odoo, version, "product.product", text, [("sale_ok", "=", True)], limit)
+
+
+def find_customers(odoo, version: int, text: str, limit: int) -> list:
+    """Customers by name: no service location's own partner (:mod:`app.platform.partners`)."""
+    return _name_search(odoo, version, "res.partner", text, list(partners.CUSTOMERS), limit)
 
 
 def _m2o_id(value):

@@ -20,6 +20,8 @@ from app.services.sales.common import (
     _m2o_id,
     _m2o_name,
     currency_of,
+    find_customers,
+    find_products,
     model_info,
     money,
     require_access,
@@ -140,16 +142,15 @@ def search_products(odoo, viewer: SalesViewer, q: str) -> list[dict]:
     q = " ".join((q or "").split())[:100]
     if len(q) < 2:
         return []
-    found = odoo.call("product.product", "name_search", name=q,
-                      domain=[("sale_ok", "=", True)], limit=SEARCH_LIMIT)
+    found = find_products(odoo, viewer.version, q, SEARCH_LIMIT)
     return [{"id": pid, "name": name} for pid, name in found]
 
 
 def search_customers(odoo, viewer: SalesViewer, q: str) -> list[dict]:
-    """Customers by name (name_search on res.partner: 1 RPC)."""
+    """Customers by name (name_search on res.partner: 1 RPC), service locations left out."""
     require_access(viewer)
     q = " ".join((q or "").split())[:100]
     if len(q) < 2:
         return []
-    found = odoo.call("res.partner", "name_search", name=q, limit=SEARCH_LIMIT)
+    found = find_customers(odoo, viewer.version, q, SEARCH_LIMIT)
     return [{"id": pid, "name": name} for pid, name in found]

@@ -22,6 +22,8 @@ from app.services.sales.common import (
     SalesViewer,
     _m2o_id,
     _m2o_name,
+    find_customers,
+    find_products,
     model_info,
     require_access,
 )
@@ -77,12 +79,11 @@ def parse_lines(form) -> list[LineInput]:
     return lines
 
 
-def _resolve_product(odoo, line: LineInput) -> int:
+def _resolve_product(odoo, viewer: SalesViewer, line: LineInput) -> int:
     """The product a line names: its chosen id, or the only match of what was typed."""
     if line.product_id:
         return line.product_id
-    found = odoo.call("product.product", "name_search", name=line.product_text,
-                      domain=[("sale_ok", "=", True)], limit=2)
+    found = find_products(odoo, viewer.version, line.product_text, 2)
     if len(found) == 1:
         return found[0][0]
     if not found:
@@ -90,12 +91,12 @@ def _resolve_product(odoo, line: LineInput) -> int:
     raise QuoteRefused(f"Several products match “{line.product_text}”: pick one from the list.")
 
 
-def _resolve_customer(odoo, partner_id, text) -> int:
+def _resolve_customer(odoo, viewer: SalesViewer, partner_id, text) -> int:
     if partner_id:
         return partner_id
     if not text:
         raise QuoteRefused("Please choose the customer.")
-    found = odoo.call("res.partner", "name_search", name=text, limit=2)
+    found = find_customers(odoo, viewer.version, text, 2)
     if len(found) == 1:
         return found[0][0]
     if not found:
@@ -146,12 +147,12 @@ def create_quote(odoo, viewer: SalesViewer, form, *, quote_url=None) -> tuple[in
     lines = [line for line in parse_lines(form) if not line.remove]
     if not lines:
         raise QuoteRefused("Add at least one product.")
-    partner = _resolve_customer(odoo, _int(form.get("partner_id")),
+    partner = _resolve_customer(odoo, viewer, _int(form.get("partner_id")),
                                 check_text(form.get("customer"), "The customer", max_chars=200))
     vals = {
         "partner_id": partner,
         "user_id": viewer.user_id,
-        "order_line": [(0, 0, {"product_id": _resolve_product(odoo, line),
+        "order_line": [(0, 0, {"product_id": _resolve_product(odoo, viewer, line),
                                "product_uom_qty": line.qty}) for line in lines],
     }
     if note:
@@ -202,7 +203,7 @@ def update_lines(odoo, viewer: SalesViewer, order_id: int, form) -> str:
             commands.append((2, line.line_id) if line.remove
                             else (1, line.line_id, {"product_uom_qty": line.qty}))
         elif not line.remove:
-            commands.append((0, 0, {"product_id": _resolve_product(odoo, line),
+            commands.append((0, 0, {"product_id": _resolve_product(odoo, viewer, line),
                                     "product_uom_qty": line.qty}))
     remaining = len(existing) - sum(1 for c in commands if c[0] == 2) + \
         sum(1 for c in commands if c[0] == 0)

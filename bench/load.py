@@ -1,0 +1,240 @@
+"""Load run with a Redis outage in the middle: N technicians and M office users (default 100
+and 10) against gunicorn as shipped (gunicorn.conf.py), the Odoo emulator at 50 ms per call
+and a real redis-server as the shared store. Redis is killed after the first third of the run
+and started again (same port) after the second. Prints the answers by kind (0 x 5xx is the
+goal), and per page the p95 of Fieldkit's own time (Server-Timing app minus odoo) and of the
+Odoo wait, overall and during the outage, with the outage's own time as a ratio to before.
+
+Technicians: their day (/jobs/active), a job, a note with an Idempotency-Key (as the outbox
+sends it). Office: /dashboard, /jobs, /dispatch, a job page. Each virtual user logs in with
+its own session (the demo logins are shared: tech1..tech6, office, manager).
+
+    .venv/bin/python bench/load.py [--technicians 100] [--office 10] [--seconds 60]
+                                   [--think 1.0] [--latency-ms 50]
+"""
+import argparse
+import collections
+import concurrent.futures
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pages import start_gunicorn  # noqa: E402
+from odoo_emulator import start_in_thread  # noqa: E402
+
+TECHS = [f"tech{n}" for n in range(1, 7)]
+OFFICE = ["office", "manager"]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_redis(port, workdir):
+    process = subprocess.Popen(
+        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", workdir],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.05)
+    sys.exit("redis-server did not start")
+
+
+def timings(response):
+    header = response.headers.get("Server-Timing", "")
+    app = re.search(r"app;dur=([\d.]+)", header)
+    odoo = re.search(r"odoo;dur=([\d.]+)", header)
+    if not app:
+        return None
+    odoo_ms = float(odoo.group(1)) if odoo else 0.0
+    return float(app.group(1)) - odoo_ms, odoo_ms
+
+
+def log_in(url, login):
+    http = requests.Session()
+    for _ in range(5):
+        page = http.get(f"{url}/login", timeout=30)
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+        answer = http.post(f"{url}/login", data={"login": login, "password": login},
+                           headers={"X-CSRFToken": token}, allow_redirects=False, timeout=30)
+        if answer.status_code == 302:
+            return http
+        time.sleep(1)
+    sys.exit(f"login as {login} failed: {answer.status_code}")
+
+
+class Results:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.kinds = collections.Counter()
+        self.server_errors = 0
+        self.samples = collections.defaultdict(list)  # (page, phase) -> [(own, odoo)]
+
+    def add(self, page, phase, response=None, error=None):
+        with self.lock:
+            if error is not None:
+                self.kinds[f"{type(error).__name__} on {page} ({phase})"] += 1
+                return
+            status = response.status_code
+            kind = f"{status // 100}xx" if status < 400 else f"{status} on {page}"
+            self.kinds[kind] += 1
+            if status >= 500:
+                self.server_errors += 1
+            measured = timings(response)
+            if measured:
+                self.samples[(page, phase)].append(measured)
+
+
+def p95(values):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * 0.95))] if values else float("nan")
+
+
+def technician(url, http, job_paths, stop, phase, results, think):
+    while time.monotonic() < stop:
+        for page, send in (
+            ("/jobs/active", lambda: http.get(f"{url}/jobs/active", timeout=30)),
+            ("/jobs/<id>", lambda: http.get(url + secrets.choice(job_paths), timeout=30)),
+            ("POST notes", lambda: http.post(
+                f"{url}{secrets.choice(job_paths)}/notes", data={"note": "load run note"},
+                headers={"Idempotency-Key": secrets.token_urlsafe(12),
+                         "Accept": "application/json", "X-CSRFToken": http.csrf},
+                allow_redirects=False, timeout=30)),
+        ):
+            if time.monotonic() >= stop:
+                return
+            try:
+                results.add(page, phase(), send())
+            except requests.RequestException as exc:
+                results.add(page, phase(), error=exc)
+            time.sleep(think)
+
+
+def office(url, http, job_paths, stop, phase, results, think):
+    while time.monotonic() < stop:
+        for page in ("/dashboard", "/jobs", "/dispatch", "/jobs/<id>"):
+            if time.monotonic() >= stop:
+                return
+            path = secrets.choice(job_paths) if page == "/jobs/<id>" else page
+            try:
+                results.add(page, phase(), http.get(url + path, timeout=30))
+            except requests.RequestException as exc:
+                results.add(page, phase(), error=exc)
+            time.sleep(think)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--technicians", type=int, default=100)
+    parser.add_argument("--office", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--latency-ms", type=int, default=50)
+    args = parser.parse_args()
+
+    emulator = start_in_thread(port=0, quiet=True, latency_ms=args.latency_ms)
+    workdir = tempfile.mkdtemp(prefix="fieldkit-load-")
+    redis_port = free_port()
+    redis = start_redis(redis_port, workdir)
+    env = {"FIELDKIT_ENV": "production", "SECRET_KEY": "bench", "ODOO_URL": emulator.url,
+           "ODOO_DB": "fieldkit", "ODOO_RPC_HEADER": "true", "SESSION_COOKIE_SECURE": "false",
+           "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "STORAGE_BACKEND": "local",
+           "STORAGE_LOCAL_DIR": os.path.join(workdir, "files"),
+           "ODOO_INTEGRATION_LOGIN": "integration",
+           "ODOO_INTEGRATION_KEY": emulator.api_keys["integration"]}
+    app, url = start_gunicorn("app:create_app()", env)
+    results = Results()
+    try:
+        users = [("tech", TECHS[n % len(TECHS)]) for n in range(args.technicians)] + \
+                [("office", OFFICE[n % len(OFFICE)]) for n in range(args.office)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            sessions = list(pool.map(lambda user: log_in(url, user[1]), users))
+        job_paths = {}
+        for (_, login), http in zip(users, sessions, strict=True):
+            page = http.get(f"{url}/jobs/active", timeout=30).text
+            http.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+            if login not in job_paths:
+                job_paths[login] = sorted(set(re.findall(r'href="(/jobs/\d+)"', page))) \
+                    or ["/jobs/active"]
+        tech_jobs = sorted({p for login in TECHS for p in job_paths.get(login, [])})
+        started = time.monotonic()
+        stop = started + args.seconds
+        outage = (started + args.seconds / 3, started + 2 * args.seconds / 3)
+
+        def phase():
+            now = time.monotonic()
+            return "before" if now < outage[0] else "outage" if now < outage[1] else "after"
+
+        threads = []
+        for (kind, login), http in zip(users, sessions, strict=True):
+            target = technician if kind == "tech" else office
+            paths = job_paths[login] if kind == "tech" else tech_jobs
+            threads.append(threading.Thread(
+                target=target, args=(url, http, paths, stop, phase, results, args.think),
+                daemon=True))
+        for thread in threads:
+            thread.start()
+        time.sleep(max(0.0, outage[0] - time.monotonic()))
+        redis.kill()
+        redis.wait(timeout=5)
+        print(f"Redis killed at {time.monotonic() - started:.0f} s")
+        time.sleep(max(0.0, outage[1] - time.monotonic()))
+        redis = start_redis(redis_port, workdir)
+        print(f"Redis started again at {time.monotonic() - started:.0f} s")
+        for thread in threads:
+            thread.join(timeout=args.seconds + 60)
+        for http in sessions:
+            http.close()
+    finally:
+        app.terminate()
+        try:
+            app.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            app.kill()
+            app.wait(timeout=10)
+        redis.kill()
+        emulator.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"\n{args.technicians} technicians + {args.office} office users, {args.seconds:.0f} s, "
+          f"think {args.think} s, Odoo emulator at {args.latency_ms} ms per call, "
+          f"gunicorn.conf.py on {os.cpu_count()} CPUs; Redis out from 1/3 to 2/3 of the run")
+    print("\nAnswers by kind:")
+    for kind, count in sorted(results.kinds.items()):
+        print(f"  {kind:<28} {count:6d}")
+    print(f"  {'5xx in all':<28} {results.server_errors:6d}")
+    print("\nPer page: p95 own time (app - odoo) and p95 Odoo wait, ms; outage own time as a "
+          "ratio to normal")
+    pages = sorted({page for page, _ in results.samples})
+    for page in pages:
+        normal = results.samples.get((page, "before"), []) + \
+            results.samples.get((page, "after"), [])
+        out = results.samples.get((page, "outage"), [])
+        own_n, own_o = p95([s[0] for s in normal]), p95([s[0] for s in out])
+        print(f"  {page:<14} n={len(normal) + len(out):5d}  own p95 {own_n:7.1f}  "
+              f"odoo p95 {p95([s[1] for s in normal]):7.1f}  | outage own p95 {own_o:7.1f} "
+              f"(x{own_o / own_n if own_n else float('nan'):4.1f})  "
+              f"odoo p95 {p95([s[1] for s in out]):7.1f}")
+
+
+if __name__ == "__main__":
+    main()
