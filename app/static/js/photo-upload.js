@@ -110,6 +110,7 @@
     this.previews = form.querySelector('[data-previews]');
     if (form.hasAttribute('data-auto-upload') && this.input) {
       form.classList.add('is-js');
+      this.input.classList.add('visually-hidden');  // the label is the button
       this.input.addEventListener('change', function () {
         if (!self.input.files || !self.input.files.length || self.busy) return;
         self.showPreviews(Array.prototype.slice.call(self.input.files));
