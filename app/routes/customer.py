@@ -4,6 +4,7 @@ the link on the job page; the "On my way" text carries it.
 """
 
 import contextlib
+import functools
 
 from flask import (
     Blueprint,
@@ -62,6 +63,20 @@ def _open(token):
     return store, record, odoo, customer_links.customer_viewer(odoo, _tz())
 
 
+def with_link(view):
+    """Check the link first (rate limit, token, the integration user in the job's company) and
+    hand the view `opened` = (store, record, odoo, viewer)."""
+    @functools.wraps(view)
+    def wrapped(token):
+        opened = _open(token)
+        if not opened:
+            if request.path.endswith("/status"):
+                return jsonify(success=False, error="Too many requests."), 429
+            return _too_many()
+        return view(token, opened)
+    return wrapped
+
+
 def _too_many():
     response = error_response(429, "Too many requests from here. Wait a minute, then reload.")
     response.headers["Retry-After"] = "60"
@@ -87,9 +102,9 @@ def _page(token, opened, *, error=None, form=None, status=200):
 
 
 @bp.get("/c/<token>")
-def page(token):
-    opened = _open(token)
-    return _page(token, opened) if opened else _too_many()
+@with_link
+def page(token, opened):
+    return _page(token, opened)
 
 
 @bp.get("/c/<token>/status")
@@ -99,10 +114,8 @@ def page(token):
           errors=(404, 410, 429, 503),
           responses={200: {"status": {"type": "string"}, "label": {"type": "string"},
                            "technician": {"type": "string"}, "window": {"type": "string"}}})
-def status(token):
-    opened = _open(token)
-    if not opened:
-        return jsonify(success=False, error="Too many requests."), 429
+@with_link
+def status(token, opened):
     store, record, odoo, viewer = opened
     body = customer_links.cached_status(store, record)
     if body is None:
@@ -121,10 +134,8 @@ def status(token):
 
 
 @bp.get("/c/<token>/report.pdf")
-def report_pdf(token):
-    opened = _open(token)
-    if not opened:
-        return _too_many()
+@with_link
+def report_pdf(token, opened):
     store, record, odoo, viewer = opened
     job, _, stages = customer_links.read_job(odoo, viewer, record)
     customer_links.check_job(store, record, job)
@@ -142,10 +153,8 @@ def report_pdf(token):
 
 
 @bp.get("/c/<token>/invoice")
-def invoice(token):
-    opened = _open(token)
-    if not opened:
-        return _too_many()
+@with_link
+def invoice(token, opened):
     store, record, odoo, viewer = opened
     base = current_app.config.get("ODOO_PUBLIC_URL") or current_app.config["ODOO_URL"]
     found = None
@@ -159,11 +168,9 @@ def invoice(token):
 
 
 @bp.get("/c/<token>/quote")
-def quote(token):
+@with_link
+def quote(token, opened):
     """To Odoo's own portal page of the job's quotation, where the customer signs and pays."""
-    opened = _open(token)
-    if not opened:
-        return _too_many()
     store, record, odoo, viewer = opened
     url = None
     with contextlib.suppress(OdooError):  # no sales app or right: no quote to show
@@ -175,10 +182,8 @@ def quote(token):
 
 
 @bp.post("/c/<token>/rating")
-def rating(token):
-    opened = _open(token)
-    if not opened:
-        return _too_many()
+@with_link
+def rating(token, opened):
     store, record, odoo, viewer = opened
     form = {"score": request.form.get("score", ""), "comment": request.form.get("comment", "")}
     try:

@@ -21,7 +21,7 @@ configuration, read once every few minutes per Odoo database.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from markupsafe import Markup
@@ -29,8 +29,7 @@ from werkzeug.exceptions import NotFound
 
 from app.odoo import versions
 from app.odoo.client import OdooCall, UserError
-from app.platform import chatter
-from app.platform import formatting as fmt
+from app.platform import chatter, currency
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
 from app.platform.listing import Filter, ListQuery, ListSpec, parse_list_args, search_domain
@@ -45,12 +44,12 @@ TEXT_LIMITS = {"name": 200, "contact_name": 120, "partner_name": 120, "email_fro
                "phone": 40, "note": 5000, "summary": 200, "feedback": 2000}
 CARD_FIELDS = [
     "name", "type", "partner_id", "stage_id", "expected_revenue", "probability", "user_id",
-    "tag_ids", "priority", "activity_state", "activity_date_deadline",
+    "tag_ids", "priority", "activity_state", "activity_date_deadline", "company_currency",
 ]
 DETAIL_FIELDS = [
     "name", "type", "partner_id", "partner_name", "contact_name", "email_from", "phone",
     "stage_id", "expected_revenue", "probability", "user_id", "team_id", "tag_ids", "priority",
-    "date_deadline", "active", "description", "activity_ids",
+    "date_deadline", "active", "description", "activity_ids", "company_currency",
 ]
 ACTIVITY_FIELDS = ["activity_type_id", "summary", "note", "date_deadline", "user_id", "state"]
 TYPES = ("", "lead", "opportunity")
@@ -205,12 +204,19 @@ class PipelineFilter:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def money(value) -> str:
+def money(value, shown: currency.Currency | None = None) -> str:
+    """Expected revenue in the company's currency (`crm.lead.company_currency`; unknown: a
+    plain number), whole amounts without decimals."""
     value = float(value or 0)
-    return fmt.format_number(value, 0 if value == int(value) else 2)
+    return replace(shown or currency.Currency(""), digits=0 if value == int(value) else 2) \
+        .format(value)
 
 
-def _card(row, tags_by_id, today: date) -> dict:
+def _revenue(row, currencies) -> str:
+    return money(row.get("expected_revenue"), currencies.get(_m2o_id(row.get("company_currency"))))
+
+
+def _card(row, tags_by_id, today: date, currencies=None) -> dict:
     deadline = row.get("activity_date_deadline") or None
     return {
         "id": row["id"],
@@ -219,7 +225,7 @@ def _card(row, tags_by_id, today: date) -> dict:
         "partner": _m2o_name(row.get("partner_id")),
         "stage_id": _m2o_id(row.get("stage_id")),
         "revenue": float(row.get("expected_revenue") or 0),
-        "revenue_text": money(row.get("expected_revenue")),
+        "revenue_text": _revenue(row, currencies or {}),
         "probability": round(float(row.get("probability") or 0)),
         "user": _m2o_name(row.get("user_id")),
         "company": _m2o_name(row.get("company_id")),  # read with several companies only
@@ -250,6 +256,10 @@ def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None 
     tags = get_tags(odoo)
     tags_by_id = {t["id"]: t["name"] for t in tags}
     today = tzs.today(viewer.tz, now)
+    # Amounts in the companies' currency (known since login: no call); a column's sum has one
+    # when all the page's leads share it.
+    currencies = currency.lookup(odoo, [r.get("company_currency") for r in rows])
+    shared = next(iter(currencies.values())) if len(currencies) == 1 else None
     columns, by_stage = [], {}
     for g in groups:
         stage = g.get("stage_id")
@@ -258,14 +268,14 @@ def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None 
             "name": _m2o_name(stage) or "No stage",
             "count": int(g.get("stage_id_count") or g.get("__count") or 0),
             "revenue": float(g.get("expected_revenue") or 0),
-            "revenue_text": money(g.get("expected_revenue")),
+            "revenue_text": money(g.get("expected_revenue"), shared), "currency": shared,
             "folded": bool(g.get("__fold")),
             "cards": [],
         }
         columns.append(col)
         by_stage[col["id"]] = col
     for row in rows:
-        card = _card(row, tags_by_id, today)
+        card = _card(row, tags_by_id, today, currencies)
         col = by_stage.get(card["stage_id"])
         if col is not None:
             col["cards"].append(card)
@@ -356,7 +366,7 @@ def lead_detail(odoo, viewer: Viewer, lead_id: int, *, now: datetime | None = No
         "stage": _m2o_name(row.get("stage_id")),
         "stages": stages,
         "won": won,
-        "revenue_text": money(row.get("expected_revenue")),
+        "revenue_text": _revenue(row, currency.lookup(odoo, [row.get("company_currency")])),
         "probability": round(float(row.get("probability") or 0)),
         "user": _m2o_name(row.get("user_id")),
         "team": _m2o_name(row.get("team_id")),

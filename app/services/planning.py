@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.odoo.client import AccessError, MissingError, UserError
+from app.odoo.client import AccessError, MissingError, OdooCall, UserError
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.ttl_cache import TTLCache, server_key
@@ -367,27 +367,29 @@ def free_slots(busy, periods, duration: timedelta, not_before: datetime):
 def suggest_slots(odoo, viewer: Viewer, job_id: int, *, count=3,
                   now: datetime | None = None) -> dict:
     """The `count` earliest free slots across technicians that fit the job's duration inside
-    working hours, from now on. RPCs: the job, technicians, their planned jobs (+ calendar)."""
+    working hours, from now on. RPCs: the job and the technicians' planned jobs together (+ the
+    calendar and the technicians when not cached)."""
     now = now or tzs.now_utc()
-    found = odoo.read("fsm.order", [job_id], ["name", "scheduled_duration", "is_closed",
-                                              "template_id"])
+    hours = get_working_hours(odoo, viewer)  # configuration: cached, shared
+    tz_name = hours.tz or viewer.tz
+    first = tzs.today(tz_name, now)
+    start_utc, end_utc = _range_utc(first, SLOT_HORIZON_DAYS, tz_name)
+    # The job and the technicians' planned jobs in one round trip.
+    found, planned = odoo.parallel([
+        OdooCall("read", "fsm.order", [job_id],
+                 ["name", "scheduled_duration", "is_closed", "template_id"]),
+        OdooCall("search_read", "fsm.order",
+                 [("person_id", "!=", False), ("scheduled_date_start", "<", end_utc),
+                  ("scheduled_date_end", ">", start_utc), ("is_closed", "=", False),
+                  ("id", "!=", job_id)],
+                 ["person_id", "scheduled_date_start", "scheduled_date_end"], limit=2000)])
     if not found:
         raise jobs.JobNotFound()
     order = found[0]
     template = checklists.template_summary(order, checklists.template_steps(odoo, viewer))
     duration_h = float(order.get("scheduled_duration") or 0) or 1.0
     duration = timedelta(hours=duration_h)
-    hours = get_working_hours(odoo, viewer)
-    tz_name = hours.tz or viewer.tz
     persons = dispatch.get_technicians(odoo, viewer)
-    first = tzs.today(tz_name, now)
-    start_utc, end_utc = _range_utc(first, SLOT_HORIZON_DAYS, tz_name)
-    planned = odoo.search_read(
-        "fsm.order",
-        [("person_id", "!=", False), ("scheduled_date_start", "<", end_utc),
-         ("scheduled_date_end", ">", start_utc), ("is_closed", "=", False),
-         ("id", "!=", job_id)],
-        ["person_id", "scheduled_date_start", "scheduled_date_end"], limit=2000)
     busy: dict = {}
     for row in planned:
         s = tzs.parse_odoo_datetime(row.get("scheduled_date_start"))

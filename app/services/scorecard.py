@@ -206,18 +206,14 @@ def build_rows(results: dict, people: dict, cancelled_id, currencies: dict) -> l
             r = row(job_person[name])
             r["parts"] += 1
             r["part_qty"] += move.get("product_uom_qty") or 0.0
-    for user_id, entry in quotes.items():
-        person_id = user_person.get(user_id)
-        if person_id is not None:
-            r = row(person_id)
-            r["quotes"] += entry["count"]
-            r["quote_values"] += entry["values"]
-    for user_id, entry in revenue.items():
-        person_id = user_person.get(user_id)
-        if person_id is not None:
-            r = row(person_id)
-            r["orders"] += entry["count"]
-            r["revenue_values"] += entry["values"]
+    for groups, count_key, values_key in ((quotes, "quotes", "quote_values"),
+                                          (revenue, "orders", "revenue_values")):
+        for user_id, entry in groups.items():
+            person_id = user_person.get(user_id)
+            if person_id is not None:
+                r = row(person_id)
+                r[count_key] += entry["count"]
+                r[values_key] += entry["values"]
     out = []
     for r in rows.values():
         r["first_time_pct"] = round(100 * r["first_time"] / r["done"]) if r["done"] else None

@@ -82,6 +82,8 @@ class CrmLead(MailThread):
     tag_ids = Many2many("crm.tag", "Tags")
     description = Html("Notes")
     company_id = Many2one("res.company", "Company", default=1)
+    # crm.lead.company_currency: the company's currency, which expected_revenue is in.
+    company_currency = Many2one("res.currency", "Currency", related="company_id.currency_id")
 
     def _first_stage(self):
         stages = self.env.sudo()["crm.stage"]

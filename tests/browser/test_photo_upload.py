@@ -26,6 +26,7 @@ PAGE = f"""<!doctype html>
   <input type="file" name="photos" accept="image/*" multiple>
   <button type="submit">Upload</button>
 </form>
+<script src="/static/js/app.js"></script>
 <script src="/static/js/photo-upload.js"></script>
 </body></html>"""
 HEIC = (struct.pack(">I", 24) + b"ftypheic\x00\x00\x00\x00mif1heic"

@@ -22,7 +22,9 @@ SMALL_CONTROLS = """(selector) => {
     return s.display !== 'none' && s.visibility !== 'hidden';
   };
   const all = [...document.querySelectorAll(selector)].filter((el) => !el.closest(skip));
-  const small = all.filter(shown).map((el) => [el, el.getBoundingClientRect()])
+  // a checkbox or radio inside its label: the label is what the thumb taps
+  const target = (el) => (/^(checkbox|radio)$/.test(el.type) && el.closest('label')) || el;
+  const small = all.filter(shown).map((el) => [el, target(el).getBoundingClientRect()])
     .filter(([el, r]) => r.width > 0 && (r.height < 44 || r.width < 44))
     .map(([el, r]) => `${el.outerHTML.slice(0, 80)} ${Math.round(r.width)}x${Math.round(r.height)}`)
     ;

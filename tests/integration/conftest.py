@@ -45,3 +45,21 @@ def round_trips(monkeypatch):
     monkeypatch.setattr(OdooAPI, "_worker", batched(OdooAPI._worker))
     monkeypatch.setattr(IntegrationAPI, "_worker", batched(IntegrationAPI._worker))
     return counter
+
+
+@pytest.fixture
+def admin(fresh):
+    """Odoo's administrator on the session's emulator with fresh demo data."""
+    from app.odoo.client import OdooAPI
+
+    api = OdooAPI(fresh.url, "fieldkit")
+    api.authenticate("admin", "admin")
+    return api
+
+
+@pytest.fixture
+def linked_app(app, fresh):
+    """The app with the demo's integration user (job links, the customer's page)."""
+    app.config.update(ODOO_INTEGRATION_LOGIN="integration",
+                      ODOO_INTEGRATION_KEY=fresh.api_keys["integration"])
+    return app

@@ -9,9 +9,10 @@ import subprocess
 
 import pytest
 
-from app.services import checklists, odoo_check, timer
-from app.services import jobs as jobs_service
+from app.services import checklists, odoo_check
 from odoo_emulator import start_in_thread
+from tests.integration.test_job_timer_oca import _use as use_addon_server
+from tests.integration.test_job_timer_oca import uid_of
 from tests.integration.test_jobs import make_png, rpc_count
 
 ADDON = ["fieldservice_activity"]
@@ -32,17 +33,9 @@ def servers():
 
 
 def _use(app, handle):
-    handle.reset()
+    """Point the app at `handle` with fresh data (test_job_timer_oca's), checklist caches too."""
     checklists.clear_cache()
-    timer.clear_cache()
-    jobs_service.clear_stage_cache()
-    app.config["ODOO_URL"] = handle.url
-    return handle
-
-
-def uid_of(handle, login):
-    return next(u for u, r in handle.state.storage.data["res.users"].items()
-                if r["login"] == login)
+    return use_addon_server(app, handle)
 
 
 def boiler_job(handle, login="tech1"):

@@ -8,24 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.odoo.client import OdooAPI
 from app.platform import chatter
 from app.platform import timezone as tzs
 from app.services import customer_links
-
-
-@pytest.fixture
-def admin(fresh):
-    api = OdooAPI(fresh.url, "fieldkit")
-    api.authenticate("admin", "admin")
-    return api
-
-
-@pytest.fixture
-def linked_app(app, fresh):
-    app.config.update(ODOO_INTEGRATION_LOGIN="integration",
-                      ODOO_INTEGRATION_KEY=fresh.api_keys["integration"])
-    return app
 
 
 @pytest.fixture

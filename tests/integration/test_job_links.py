@@ -17,20 +17,6 @@ from tests.integration.test_jobs import JPEG, data_url, make_png
 
 
 @pytest.fixture
-def admin(fresh):
-    api = OdooAPI(fresh.url, "fieldkit")
-    api.authenticate("admin", "admin")
-    return api
-
-
-@pytest.fixture
-def linked_app(app, fresh):
-    app.config.update(ODOO_INTEGRATION_LOGIN="integration",
-                      ODOO_INTEGRATION_KEY=fresh.api_keys["integration"])
-    return app
-
-
-@pytest.fixture
 def job_id(admin):
     return admin.search_read("fsm.order", [("is_closed", "=", False),
                                            ("date_start", "=", False)], ["name"],

@@ -83,3 +83,25 @@ def test_office_jobs_open_on_today_and_all_dates_is_one_link(client, login, emul
     total = int(re.search(r"of (\d+) jobs", everything).group(1))
     shown = int(re.search(r"of (\d+) jobs", page).group(1))
     assert shown < total  # older jobs are left out of the opening view
+
+
+def test_detail_pages_write_dates_as_the_lists_do(client, login):
+    """'Valid until Sun 13 Dec', not 'Valid until 2026-12-13' beside 'Fri 13 Nov 09:44'."""
+    login(client, "office")
+    page = client.get("/sales?filter=all").get_data(as_text=True)
+    ids = re.findall(r'href="/sales/(\d+)"', page)
+    shown = [re.search(r"<dt>Valid until</dt><dd>([^<]*)</dd>",
+                       client.get(f"/sales/{i}").get_data(as_text=True)) for i in ids[:5]]
+    dates = [m.group(1) for m in shown if m]
+    assert dates, "no quote with a validity date in the demo data"
+    assert all(re.fullmatch(r"\w{3} \d{1,2} \w{3}( \d{4})?", d) for d in dates), dates
+
+
+def test_crm_amounts_carry_the_company_currency(client, login):
+    """CRM's expected revenue in the company's currency (crm.lead.company_currency), as the
+    dashboard's amounts: '$ 6,400', not '6,400'."""
+    login(client, "office")
+    page = client.get("/crm?filter=all").get_data(as_text=True)
+    sums = re.findall(r'<span data-sum="[^"]*"[^>]*>([^<]*)</span>', page)
+    assert sums and all(s.startswith("$\u00a0") for s in sums), sums
+    assert re.search(r'class="crm-card__meta[^"]*">[^<]*\$\u00a0[\d,]+', page)

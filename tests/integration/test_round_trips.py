@@ -38,6 +38,7 @@ PAGES = [
     ("tech1", "/jobs/{job}/reports", 1),
     ("tech1", "/inventory/{transfer}", 2),  # then the moves' product codes
     ("office", "/crm", 1),
+    ("office", "/dispatch/jobs/{job}", 1),
     ("office", "/crm/{lead}", 1),
     ("office", "/sales/{quote}", 1),
     ("office", "/customers/{customer}", 1),

@@ -61,6 +61,21 @@
     return attr('data-position') === 'after' ? text + '\u00a0' + symbol : symbol + '\u00a0' + text;
   };
 
+  /** Load `next` afresh. Assigning the current URL plus a #fragment would only scroll, so in
+   *  that case the fragment is set first and the page reloaded (app.js then opens and shows the
+   *  section). Used after an action sent by script (outbox.js, photo-upload.js). */
+  fieldkit.reloadAt = function (next) {
+    var target = new URL(next, window.location.href);
+    var here = window.location;
+    if (target.origin === here.origin && target.pathname === here.pathname &&
+        target.search === here.search) {
+      if (target.hash !== here.hash) { window.history.replaceState(window.history.state, '', target.href); }
+      window.location.reload();
+    } else {
+      window.location.assign(target.href);
+    }
+  };
+
   // Confirm before submitting forms (or buttons) marked data-confirm="Question?".
   document.addEventListener('submit', function (event) {
     var form = event.target;

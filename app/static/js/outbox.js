@@ -243,7 +243,7 @@
   function sendNow(item, form) {
     return send(item, false).then(function (result) {
       if (result.outcome === 'done') {
-        return drop(item.key).then(function () { go(item.next); });
+        return drop(item.key).then(function () { fk.reloadAt(item.next); });
       }
       item.attempts = 1;
       item.error = result.reason || '';
@@ -262,19 +262,6 @@
         render();
       });
     });
-  }
-
-  /** Load the next page. The same page with a section (#note) would only scroll (a fragment
-   *  navigation), so it is loaded again at that section. */
-  function go(next) {
-    var url = new URL(next, window.location.href);
-    var here = window.location;
-    if (url.hash && url.pathname === here.pathname && url.search === here.search) {
-      window.history.replaceState(window.history.state, '', url.href);
-      window.location.reload();
-    } else {
-      window.location.assign(url.href);
-    }
   }
 
   function enableButtons(form) {

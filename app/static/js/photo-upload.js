@@ -110,6 +110,7 @@
     this.previews = form.querySelector('[data-previews]');
     if (form.hasAttribute('data-auto-upload') && this.input) {
       form.classList.add('is-js');
+      this.input.classList.add('visually-hidden');  // the label is the button
       this.input.addEventListener('change', function () {
         if (!self.input.files || !self.input.files.length || self.busy) return;
         self.showPreviews(Array.prototype.slice.call(self.input.files));
@@ -251,7 +252,7 @@
     var self = this;
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       this.mark('Added');
-      reloadAt(this.form.getAttribute('data-next') || window.location.href);
+      window.fieldkit.reloadAt(this.form.getAttribute('data-next') || window.location.href);
       return null;
     }
     var contentType = response.headers.get('Content-Type') || '';
@@ -269,20 +270,6 @@
       'error');
     });
   };
-
-  /* Load `next` afresh. Assigning the current URL plus a #fragment would only scroll, so in
-   * that case the fragment is set first and the page reloaded. */
-  function reloadAt(next) {
-    var target = new URL(next, window.location.href);
-    var here = window.location;
-    if (target.origin === here.origin && target.pathname === here.pathname &&
-        target.search === here.search) {
-      if (target.hash !== here.hash) window.history.replaceState(window.history.state, '', target.href);
-      window.location.reload();
-    } else {
-      window.location.assign(target.href);
-    }
-  }
 
   /* The message for people in an answer: JSON {error}, or the error banner of an HTML page. */
   function errorMessage(text, contentType) {

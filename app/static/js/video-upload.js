@@ -31,6 +31,7 @@
 
     if (form.hasAttribute('data-auto-upload')) {
       form.classList.add('is-js');
+      input.classList.add('visually-hidden');  // the label is the button
       input.addEventListener('change', function () {
         if (input.files && input.files.length && !button.disabled) {
           if (form.requestSubmit) { form.requestSubmit(); } else { form.dispatchEvent(new Event('submit', { cancelable: true })); }
