@@ -36,7 +36,10 @@ def test_timer_signature_and_report_on_a_phone(page, live_server, emulator):
     page.get_by_role("button", name="Finish job").click()
     page.locator(".banner", has_text="Job finished").wait_for()
     # Finish stopped the timer (under a minute here: nothing to write to Odoo).
-    assert "Timer stopped" in page.locator(".banner").first.text_content()
+    banner = page.locator(".banner").first.text_content()
+    assert "Timer stopped" in banner
+    # a signed job: the report is attached at finish and Odoo emails it (issue 24)
+    assert "Report attached to the order. Odoo emailed it to the customer." in banner
     assert page.get_by_role("button", name="Pause").count() == 0
 
     preview = page.locator("a", has_text="Preview the report")
