@@ -91,8 +91,13 @@ def init_security(app):
 
 def init_odoo(app):
     from app.odoo import client as odoo_api
+    from app.odoo import integration
+    from app.platform.ttl_cache import TTLCache
 
     odoo_api.init_app(app)
+    # The integration user's session (version, uid) in the shared store: a new or restarted
+    # worker makes no version_info or login for it (issue 26).
+    integration._sessions.shared = TTLCache(3600, shared="integration-session")
 
 
 def init_templates(app):

@@ -187,26 +187,40 @@ def _json2_error(response):
 
 class _Sessions:
     """What the integration user's client learns before its first call (the server version;
-    the uid where execute_kw needs it), per server, database, login and key, for this
-    process: each request builds a new client (its own counters) on the same session."""
+    the uid where execute_kw needs it), per server, database, login and key: each request
+    builds a new client (its own counters) on the same session. Kept in this process and, when
+    the app gives one (`shared`: an object with `peek(key)` and `put(key, value)`, the app's
+    shared-store cache), for every worker: a restarted one makes no login either."""
 
     def __init__(self):
         self._items = {}
         self._lock = threading.Lock()
+        self.shared = None
 
     def get(self, key):
         with self._lock:
-            return self._items.get(key)
+            hit = self._items.get(key)
+        if hit is None and self.shared is not None:
+            hit = self.shared.peek(key) or None
+            if hit:
+                with self._lock:
+                    self._items[key] = dict(hit)
+        return hit
 
     def put(self, key, value):
         with self._lock:
             self._items[key] = dict(value)
+        if self.shared is not None:
+            self.shared.put(key, dict(value))
 
     def forget(self, key):
         with self._lock:
             self._items.pop(key, None)
+        if self.shared is not None:
+            self.shared.put(key, None)
 
     def clear(self):
+        """Forget this process's sessions (the shared ones expire on their own)."""
         with self._lock:
             self._items.clear()
 

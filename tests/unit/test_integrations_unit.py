@@ -1,6 +1,8 @@
 """Integrations at the transport seam (responses): the RMM API client, the webhook signature,
 the integration user's JSON-2 and execute_kw calls."""
 import json
+import os
+import tempfile
 
 import pytest
 import requests
@@ -186,7 +188,8 @@ def _integration_app():
 
     app = create_app(TestConfig)
     app.config.update(ODOO_URL=ODOO, ODOO_DB="db", ODOO_INTEGRATION_LOGIN="integration",
-                      ODOO_INTEGRATION_KEY="KEY")
+                      ODOO_INTEGRATION_KEY="KEY",
+                      STORE_PATH=os.path.join(tempfile.mkdtemp(), "store.sqlite3"))
     return app
 
 
@@ -231,3 +234,20 @@ def test_a_refused_first_login_is_not_retried():
     with _integration_app().test_request_context("/t/x"), pytest.raises(AccessDenied):
         integration_client().search_count("fsm.order", [])
     assert seen == ["login"]
+
+
+@responses.activate
+def test_a_restarted_worker_reuses_the_session_from_the_shared_store():
+    """The version and uid are in the shared store too: a new process (its own memory empty)
+    makes no version_info and no login."""
+    from app.odoo.integration import _sessions, integration_client
+
+    seen = _jsonrpc_odoo([7])
+    app = _integration_app()
+    with app.test_request_context("/t/x"):
+        integration_client().search_count("fsm.order", [])
+    _sessions.clear()  # a restarted worker: nothing in its memory
+    with app.test_request_context("/t/x"):
+        integration_client().search_count("fsm.order", [])
+    assert seen == ["login", "execute_kw", "execute_kw"]
+    assert len(responses.calls) == 4  # + the first request's version_info only
