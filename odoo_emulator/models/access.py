@@ -11,7 +11,7 @@ guessed.
 """
 import ast
 
-from ..domain import filter_records
+from ..domain import compile_domain
 from ..orm import BaseModel, Boolean, Char, Many2many, Many2one, Text
 
 ACCESS, RULE = "ir.model.access", "ir.rule"
@@ -97,7 +97,7 @@ def rules(env, model_name, operation):
     for rule in _records(env, model_name, RULE):
         if not rule.get(PERMS[operation], True):
             continue
-        pred = _predicate(rule.get("domain_force") or "[]")
+        pred = _predicate(env, model_name, rule.get("domain_force") or "[]")
         groups = [names.get(gid) for gid in rule.get("groups") or []]
         if not groups:
             out.append((None, pred))
@@ -105,11 +105,13 @@ def rules(env, model_name, operation):
     return out
 
 
-def _predicate(domain_force):
+def _predicate(env, model_name, domain_force):
+    """The rule's domain for this user, compiled once (Odoo evaluates it per request too)."""
+    domain = parse_domain(domain_force, env.uid, env.company_ids)
+    matches = compile_domain(env.sudo()[model_name], domain)
+
     def pred(env, model, rid):
-        domain = parse_domain(domain_force, env.uid, env.company_ids)
-        sudo = env.sudo()[model._name]
-        return bool(filter_records(sudo, domain, [rid]))
+        return bool(matches(rid))
     return pred
 
 

@@ -31,9 +31,10 @@ def test_quote_with_a_picked_and_a_typed_product(page, live_server):
     page.goto(f"{live_server}/sales/new")
     field = page.locator("#customer")
     field.fill("bluewater")
-    options = field.locator("xpath=..").locator("[data-autocomplete-list] button")
+    options = field.locator("xpath=..").locator("[data-combobox-list] [role=option]")
     options.first.wait_for()
-    assert [o.strip() for o in options.all_text_contents()] == ["Bluewater Marina"]
+    names = [n.strip() for n in options.locator(".combobox__name").all_text_contents()]
+    assert names == ["Bluewater Marina"]   # not its location "Bluewater Marina - Main"
     options.first.click()
     picked = pick(page, "#line-0-product", "filter")
     page.locator("#line-1-product").fill("HVAC-TSTAT")   # typed, no suggestion chosen

@@ -36,7 +36,10 @@ def test_timer_signature_and_report_on_a_phone(page, live_server, emulator):
     page.get_by_role("button", name="Finish job").click()
     page.locator(".banner", has_text="Job finished").wait_for()
     # Finish stopped the timer (under a minute here: nothing to write to Odoo).
-    assert "Timer stopped" in page.locator(".banner").first.text_content()
+    banner = page.locator(".banner").first.text_content()
+    assert "Timer stopped" in banner
+    # a signed job: the report is attached at finish and Odoo emails it (issue 24)
+    assert "Report attached to the order. Odoo emailed it to the customer." in banner
     assert page.get_by_role("button", name="Pause").count() == 0
 
     preview = page.locator("a", has_text="Preview the report")
@@ -47,7 +50,7 @@ def test_timer_signature_and_report_on_a_phone(page, live_server, emulator):
     report = page.locator("#report")
     assert report.locator('input[name="email"]').is_checked()
     report.get_by_role("button", name="Attach the report to the order").click()
-    page.locator(".banner", has_text="Report attached and sent to the customer.").wait_for()
+    page.locator(".banner", has_text="Report attached to the order. Odoo emailed it").wait_for()
     assert any("service report" in t.lower()
                for t in page.locator(".history__item").all_text_contents())
     # The reports attached earlier have their own page (the job page stays within 2 RPCs).

@@ -4,7 +4,9 @@ import logging
 import runpy
 from pathlib import Path
 
-from app import create_app
+import jinja2
+
+from app import compile_templates, create_app
 from app.config import TestConfig
 
 CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
@@ -27,3 +29,16 @@ def test_post_worker_init_compiles_every_page_template():
     compiled = {name for (_loader, name) in app.jinja_env.cache}
     pages = {name for name in app.jinja_env.list_templates() if name.endswith(".html")}
     assert pages and pages <= compiled
+
+
+def test_a_template_that_does_not_compile_does_not_stop_the_worker(tmp_path):
+    """One broken template fails its own page, not every page: the worker still starts."""
+    app = create_app(TestConfig)
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "zz_broken.html").write_text("{{ 1 | no_such_filter }}")
+    app.jinja_env.loader = jinja2.ChoiceLoader([app.jinja_env.loader,
+                                                jinja2.FileSystemLoader(str(broken))])
+    count = compile_templates(app)
+    names = {n for n in app.jinja_env.list_templates() if n.endswith(".html")}
+    assert count == len(names) - 1 and "zz_broken.html" in names
