@@ -24,7 +24,7 @@ from flask import (
 from app.odoo.client import AccessError, MissingError, get_odoo
 from app.routes.helpers import REFUSALS, act
 from app.security import login_required, safe_next, wants_json
-from app.services import crm
+from app.services import crm, crm_new
 
 bp = Blueprint("crm", __name__)
 
@@ -161,7 +161,7 @@ def notes(id):
 
 def _job_for(odoo, viewer, job_id):
     """The job a lead comes from (the viewer must be allowed on it), with its customer."""
-    return crm.job_for_lead(odoo, viewer, job_id) if job_id else None
+    return crm_new.job_for_lead(odoo, viewer, job_id) if job_id else None
 
 
 @bp.get("/crm/new")
@@ -169,7 +169,7 @@ def _job_for(odoo, viewer, job_id):
 def new():
     odoo, viewer = get_odoo(), _viewer()
     job = _job_for(odoo, viewer, request.args.get("job_id", type=int))
-    values = crm.new_lead_defaults(odoo, viewer, partner_id=request.args.get("partner_id"),
+    values = crm_new.new_lead_defaults(odoo, viewer, partner_id=request.args.get("partner_id"),
                                    job=job)
     return render_template("crm/new.html", form=values, error=None)
 
@@ -180,7 +180,7 @@ def create():
     odoo, viewer = get_odoo(), _viewer()
     job = _job_for(odoo, viewer, request.form.get("job_id", type=int))
     try:
-        lead_id, warning = crm.create_lead(
+        lead_id, warning = crm_new.create_lead(
             odoo, viewer, request.form, job=job,
             job_url=url_for("jobs.detail", id=job["id"], _external=True) if job else "")
     except REFUSALS as exc:

@@ -28,7 +28,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from app.odoo import versions
-from app.odoo.client import OdooCall, UserError
+from app.odoo.client import OdooCall
 from app.platform import chatter, currency
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
@@ -520,100 +520,3 @@ def log_note(odoo, viewer: Viewer, lead_id: int, text: str) -> str:
 
 def _post_note(odoo, viewer, model, res_id, html: Markup):
     return chatter.post_note(odoo, viewer.version, model, res_id, html)
-
-
-# --------------------------------------------------------------------------- create
-
-
-def job_for_lead(odoo, viewer: Viewer, job_id: int) -> dict:
-    """The job a lead comes from, with its customer (the location's owner); 2 RPCs.
-
-    :raises JobNotFound, JobForbidden: as the job page does for that job.
-    """
-    order = jobs.fetch_order(odoo, viewer, job_id, ["name", "location_id"])
-    customer_id, customer = None, ""
-    location_id = _m2o_id(order.get("location_id"))
-    if location_id:
-        found = odoo.read("fsm.location", [location_id], ["owner_id"])
-        if found:
-            customer_id = _m2o_id(found[0].get("owner_id"))
-            customer = _m2o_name(found[0].get("owner_id"))
-    return {"id": order["id"], "name": order.get("name") or f"#{job_id}",
-            "customer_id": customer_id, "customer": customer or _m2o_name(order.get("location_id"))}
-
-
-def new_lead_defaults(odoo, viewer: Viewer, *, partner_id=None, job=None) -> dict:
-    """The create form's starting values: from a customer, from a job, or empty."""
-    values = {"type": "opportunity", "name": "", "partner_id": None, "partner": "",
-              "contact_name": "", "email_from": "", "phone": "", "expected_revenue": "",
-              "note": "", "job_id": None, "job": ""}
-    partner_id = _int(partner_id)
-    if job:
-        values.update(job_id=job["id"], job=job["name"],
-                      name=f"More work for {job.get('customer') or job['name']}")
-        partner_id = job.get("customer_id") or partner_id
-    if partner_id:
-        found = odoo.read("res.partner", [partner_id], ["name", "email", "phone"])
-        if found:
-            p = found[0]
-            values.update(partner_id=p["id"], partner=p.get("name") or "",
-                          email_from=p.get("email") or "", phone=p.get("phone") or "")
-            if not job:
-                values["name"] = f"{p.get('name') or ''}: new opportunity"
-    return values
-
-
-def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> tuple[int, str | None]:
-    """Create a lead/opportunity for the viewer; from a job, link it and note it on the job.
-
-    Returns the new lead's id and a warning when the job's note could not be posted.
-
-    :raises CrmActionError: when a required value is missing or malformed.
-    """
-    lead_type = form.get("type") if form.get("type") in ("lead", "opportunity") else None
-    if lead_type is None:
-        raise CrmActionError("Choose lead or opportunity.", field="type")
-    name = _text(form, "name", required=True, label="A title")
-    email = _text(form, "email_from", label="The email")
-    if email and not _EMAIL_RE.match(email):
-        raise CrmActionError("The email address does not look right.", field="email_from")
-    revenue_raw = (form.get("expected_revenue") or "").strip().replace(",", "")
-    try:
-        revenue = float(revenue_raw) if revenue_raw else 0.0
-    except ValueError as exc:
-        raise CrmActionError("Expected revenue must be a number.",
-                             field="expected_revenue") from exc
-    if revenue < 0 or revenue > 1e12:
-        raise CrmActionError("Expected revenue must be a positive amount.",
-                             field="expected_revenue")
-    vals = {"name": name, "type": lead_type, "user_id": viewer.user_id,
-            "expected_revenue": revenue,
-            "contact_name": _text(form, "contact_name", label="The contact") or False,
-            "email_from": email or False,
-            "phone": _text(form, "phone", label="The phone") or False}
-    partner_id = _int(form.get("partner_id"))
-    if partner_id:
-        vals["partner_id"] = partner_id
-    note = _text(form, "note", label="The note")
-    parts = []
-    if note:
-        parts.append(str(text_to_html(note)))
-    if job:
-        link = Markup('<p>From job <a href="{}">{}</a></p>').format(job_url, job["name"]) \
-            if job_url else Markup("<p>From job {}</p>").format(job["name"])
-        parts.append(str(link))
-    if parts:
-        vals["description"] = "".join(parts)
-    lead_id = odoo.create("crm.lead", vals)
-    if isinstance(lead_id, list):
-        lead_id = lead_id[0]
-    if job:
-        note = Markup("<p>The customer wants more work: {} opened in CRM ({}).</p>").format(
-            name, "lead" if lead_type == "lead" else "opportunity")
-        try:
-            _post_note(odoo, viewer, "fsm.order", job["id"], note)
-        except (ActionRefused, UserError) as exc:
-            # The lead exists now: refusing the whole form would invite a duplicate.
-            return lead_id, ("The lead is created, but the job's note was refused: "
-                             f"{exc.user_message}")
-    return lead_id, None
