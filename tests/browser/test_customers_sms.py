@@ -50,8 +50,12 @@ def test_find_customer_by_phone_and_text_on_my_way(page, live_server, emulator):
         sheet.locator('select[name="template"]').select_option("eta")
         sheet.locator('select[name="minutes"]').select_option("15")
         message = sheet.locator('textarea[name="message"]')
-        assert message.input_value() == "On my way, arriving in about 15 minutes."
-        assert "1 SMS" in sheet.locator("[data-sms-counter]").text_content()
+        # The customer's visit page rides along (issue 33), counted by the segment counter.
+        assert message.input_value().startswith("On my way, arriving in about 15 minutes. "
+                                                "Follow your visit: http")
+        assert "/c/" in message.input_value()
+        counted = sheet.locator("[data-sms-counter]").text_content()
+        assert counted.startswith(f"{len(message.input_value())} characters")  # link counted
         sheet.get_by_role("button", name="Send").click()
         page.wait_for_url(re.compile(rf"/jobs/{job_id}#history$"))
         history = page.locator("#history")

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app import pwa
+from tests.browser.test_jobs_flow import open_group
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +77,7 @@ def test_todays_jobs_and_offline_page_work_offline(tech, live_server):
         response = tech.goto(url)
         assert response.from_service_worker and response.status == 200
         assert re.search(r"/jobs/\d+$", tech.url)
-        tech.locator("#note-text").wait_for()  # the job page itself, not /offline
+        tech.locator("#note-text").wait_for(state="attached")  # the job page, not /offline
         # pwa.js writes the notice once the page knows it came from the cache: wait for it
         expect(tech.locator(NOTICE.format("offline"))).to_have_text(
             re.compile(r"^\s*Offline — showing the copy from .*\d\d:\d\d.*$"))
@@ -109,6 +110,7 @@ def test_a_post_offline_fails_visibly_and_keeps_the_text(tech):
     tech.goto(url)
     tech.evaluate("document.getElementById('note-text').form.removeAttribute('data-outbox')")
     tech.context.set_offline(True)
+    open_group(tech, "work")
     tech.fill("#note-text", "Replaced the pump seal")
     tech.get_by_role("button", name="Post note").click()
     alert = tech.locator(NOTICE.format("not-sent"))
@@ -122,6 +124,7 @@ def test_a_post_offline_fails_visibly_and_keeps_the_text(tech):
 
 def test_a_new_deploy_offers_a_reload_instead_of_taking_over(tech, monkeypatch):
     tech.goto(job_urls(tech)[0])
+    open_group(tech, "work")
     tech.fill("#note-text", "Half-typed note")
     old_version = tech.evaluate("""caches.keys().then((names) =>
         names.find((n) => n.startsWith('fieldkit-static-v')))""")
@@ -160,6 +163,7 @@ def test_logout_clears_cached_pages(tech, live_server):
 
 def test_draft_restored_then_cleared_by_a_successful_submit(tech):
     tech.goto(job_urls(tech)[0])
+    open_group(tech, "work")
     tech.fill("#note-text", "Customer asked for a quote on a new boiler")
     tech.wait_for_timeout(500)  # the autosave debounce
     tech.reload()

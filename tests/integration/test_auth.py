@@ -307,13 +307,15 @@ def test_tab_bar_lists_only_registered_sections_and_dashboard_for_office(app, cl
 
     assert "Dashboard" not in tech_page
     assert 'href="/dashboard"' in office_page
-    for page, jobs_url in ((tech_page, "/jobs/active"), (office_page, "/jobs")):
+    for page, first, jobs_url in ((tech_page, "/jobs/active", "/jobs/active"),
+                                  (office_page, "/dashboard", "/jobs")):
         # A tab only for a registered section (both have sales rights), never a placeholder.
         assert ('href="/sales"' in page) == ("sales.index" in app.view_functions)
         if "jobs.active" in app.view_functions:
-            # Technicians open their day; the office opens the jobs table.
+            # Technicians open their day first; the office its dashboard (its home, issue 28),
+            # and its Jobs tab opens the jobs table.
             tabs = re.findall(r'class="tabbar__tab[^"]*" href="([^"]+)"', page)
-            assert tabs[0] == jobs_url
+            assert tabs[0] == first and jobs_url in tabs
 
 
 def test_user_menu_shows_name_and_logout(client, login):

@@ -168,7 +168,8 @@ def test_an_assigned_job_offers_the_way_forward_and_other_stages_behind_change_s
     assert "Move to Scheduled" not in html
     buttons = re.findall(r'<button[^>]*>([^<]+)</button>', html)
     assert "On my way" in buttons and "Start job" in buttons
-    change = re.search(r'<summary[^>]*>Change stage</summary>(.*?)</details>', html, re.S)
+    # The other stages sit behind one "Change stage" control (in the page's More group).
+    change = re.search(r'<h3 id="stage-title">Change stage</h3>(.*?)</section>', html, re.S)
     assert change, "no Change stage control"
     offered = re.findall(r'<option value="\d+">([^<]+)</option>', change.group(1))
     assert "Scheduled" in offered and "Requested" in offered  # later and earlier ones

@@ -146,6 +146,10 @@
     });
     note.appendChild(discard);
     form.insertBefore(note, form.firstChild);
+    // A draft folded away in a closed section (the job page's groups) would be lost from view.
+    for (var el = form.parentElement; el; el = el.parentElement) {
+      if (el.tagName === 'DETAILS') el.open = true;
+    }
   }
 
   function watch(form) {
