@@ -113,7 +113,8 @@ def page(token, opened):
                       "while nothing changed.", tags=["Customer page"], security=[],
           errors=(404, 410, 429, 503),
           responses={200: {"status": {"type": "string"}, "label": {"type": "string"},
-                           "technician": {"type": "string"}, "window": {"type": "string"}}})
+                           "eta": {"type": "string"}, "technician": {"type": "string"},
+                           "window": {"type": "string"}}})
 @with_link
 def status(token, opened):
     store, record, odoo, viewer = opened
@@ -122,7 +123,7 @@ def status(token, opened):
         job, company, stages = customer_links.read_job(odoo, viewer, record)
         customer_links.check_job(store, record, job)
         data = customer_links.page_data(odoo, viewer, record, job, company, stages)["job"]
-        body = {"status": data["status"], "label": data["status_label"],
+        body = {"status": data["status"], "label": data["status_label"], "eta": data["eta"],
                 "technician": data["technician"], "window": data["window"],
                 "version": f"{data['version']}|{data['status']}"}
         customer_links.keep_status(store, record, body)
@@ -213,6 +214,12 @@ def customer_link_for(job):
     except StoreError:
         return None
     return {**view, "url": url_for("customer.page", token=link["token"], _external=True)}
+
+
+def note_eta(job_id, minutes):
+    """Called when a technician sets off: the customer's page shows when they arrive."""
+    with contextlib.suppress(StoreError):
+        customer_links.note_eta(get_store(), _server(), job_id, minutes)
 
 
 @bp.post("/jobs/<int:id>/customer-link/revoke")

@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, sessio
 
 from app.odoo.client import get_odoo
 from app.platform.s3_service import get_storage
+from app.routes import customer
 from app.routes.helpers import act, signature_endpoint
 from app.security import login_required, role_required
 from app.services import checklists, dispatch, jobs, report, timer
@@ -112,9 +113,14 @@ def detail(id):
 @login_required
 def stage(id):
     eta = request.form.get("eta", type=int)
-    return _act(
-        id, jobs.set_job_stage, request.form.get("stage_id"), **({"eta": eta} if eta else {})
-    )
+
+    def move(odoo, viewer, job_id, stage_id):
+        message = jobs.set_job_stage(odoo, viewer, job_id, stage_id)
+        if eta:  # "On my way": the customer's page says when
+            customer.note_eta(job_id, eta)
+        return message
+
+    return _act(id, move, request.form.get("stage_id"), **({"eta": eta} if eta else {}))
 
 
 @bp.post("/jobs/<int:id>/start")

@@ -109,6 +109,22 @@ def office_view(store, server, job_id, tz_name, *, now=None) -> dict | None:
             "rated": bool(record.get("rated"))}
 
 
+def note_eta(store, server, job_id: int, minutes: int, *, now=None):
+    """The technician's "On my way, about N minutes": the customer's page shows the time."""
+    record = LINKS.active(store, server, job_id)
+    if record is not None and 0 < minutes <= 24 * 60:
+        record["eta_at"] = (time.time() if now is None else now) + minutes * 60
+        LINKS.update(store, record)
+
+
+def eta_text(record, status, tz_name) -> str:
+    """ "around 14:35" while the technician is on the way and the time is still ahead."""
+    at = record.get("eta_at")
+    if status != "enroute" or not at or at < time.time() - 15 * 60:
+        return ""
+    return "around " + fmt.format_time(datetime.fromtimestamp(at, UTC), tz_name)
+
+
 def revoke(store, server, job_id: int) -> bool:
     """Withdraw the job's working link (a new one is made when next needed)."""
     record = LINKS.active(store, server, job_id)
@@ -240,6 +256,7 @@ def page_data(odoo, viewer, record, job, company, stage_map) -> dict:
         "job": {"id": job["id"], "name": job.get("name"), "address": address,
                 "window": window(job, viewer.tz), "technician": first_name(job.get("person_id")),
                 "status": status, "status_label": STATUS_LABELS[status],
+                "eta": eta_text(record, status, viewer.tz),
                 "started_at": fmt.format_datetime(job.get("date_start"), viewer.tz),
                 "ended_at": fmt.format_datetime(job.get("date_end"), viewer.tz),
                 "version": job.get("write_date") or ""},

@@ -88,7 +88,10 @@ def test_the_status_follows_the_job_live(linked_app, login, admin, job):
     assert first.status_code == 200 and first.get_json()["status"] == "scheduled"
     etag = first.headers["ETag"]
     assert customer.get(f"{url}/status", headers={"If-None-Match": etag}).status_code == 304
-    admin.write("fsm.order", [job["id"]], {"stage_id": stage(admin, "En Route")})
+    tech = linked_app.test_client()
+    login(tech, "tech1")
+    assert tech.post(f"/jobs/{job['id']}/stage",
+                     data={"stage_id": stage(admin, "En Route"), "eta": "20"}).status_code == 302
     # Every open page shares one answer for STATUS_SECONDS: wait for the next one.
     deadline = time.monotonic() + 30
     moved = customer.get(f"{url}/status", headers={"If-None-Match": etag})
@@ -96,6 +99,8 @@ def test_the_status_follows_the_job_live(linked_app, login, admin, job):
         time.sleep(0.2)
         moved = customer.get(f"{url}/status", headers={"If-None-Match": etag})
     assert moved.status_code == 200 and moved.get_json()["label"] == "On the way"
+    assert re.fullmatch(r"around \d{1,2}:\d{2}", moved.get_json()["eta"])
+    assert "Arriving around" in customer.get(url).get_data(as_text=True)
     assert "version" not in moved.get_json()
 
 

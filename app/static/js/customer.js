@@ -8,6 +8,7 @@
   var status = main.querySelector('[data-cv-status]');
   var win = main.querySelector('[data-cv-window]');
   var tech = main.querySelector('[data-cv-technician]');
+  var eta = main.querySelector('[data-cv-eta]');
   var etag = null;
   var INTERVAL = 3000;
 
@@ -17,6 +18,7 @@
       status.className = 'cv__status cv__status--' + data.status;
     }
     if (win && data.window) { win.textContent = data.window; }
+    if (eta) { eta.hidden = !data.eta; eta.textContent = data.eta ? 'Arriving ' + data.eta : ''; }
     if (tech && data.technician) { tech.textContent = data.technician; }
     if (data.status === 'done' && !main.querySelector('#cv-after')) { window.location.reload(); }
   }
