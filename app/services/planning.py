@@ -558,6 +558,7 @@ def load_board(odoo, viewer: Viewer, *, now: datetime | None = None) -> dict:
         columns.append({"id": stage.id, "name": stage.name, "kind": kind, "cards": cards,
                         "closed": stage.is_closed})
     return {"columns": columns, "count": len(rows),
+            "capped": jobs.LIST_LIMIT if len(orders) >= jobs.LIST_LIMIT else None,
             "stages": [{"id": c["id"], "name": c["name"], "kind": c["kind"]} for c in columns],
             "tz": str(tzs.get_tz(viewer.tz))}
 

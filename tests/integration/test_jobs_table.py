@@ -246,3 +246,21 @@ def test_technicians_can_neither_see_nor_post_assign(client, login, admin):
     response = client.post(f"/jobs/{own}/assign", data={"person_id": "", "start": "",
                                                          "end": ""})
     assert response.status_code == 403
+
+
+def test_a_capped_list_or_board_says_so(client, login, fresh, monkeypatch):
+    """The technician's list and the jobs board read up to LIST_LIMIT jobs; when that many
+    come, the page says more may exist instead of stopping silently (issue 26, goal 5)."""
+    from app.services import jobs as jobs_package
+    from app.services.jobs import listing
+
+    login(client, "tech1")
+    assert "data-capped" not in client.get("/jobs/active").get_data(as_text=True)
+    monkeypatch.setattr(listing, "LIST_LIMIT", 2)
+    monkeypatch.setattr(jobs_package, "LIST_LIMIT", 2)
+    page = client.get("/jobs/active").get_data(as_text=True)
+    assert "Showing the first 2 jobs by date: more may exist." in page
+    office = client.application.test_client()
+    login(office, "office")
+    board = office.get("/jobs/board").get_data(as_text=True)
+    assert "Showing the first 2 jobs by date" in board

@@ -152,6 +152,8 @@ def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | N
     return {
         "groups": group_jobs(shown, today),
         "count": len(shown),
+        # Read up to LIST_LIMIT: when that many came, more may exist, and the page says so.
+        "capped": LIST_LIMIT if len(orders) >= LIST_LIMIT else None,
         "today": today,
         "technicians": options,
         "technician": technician or "",
