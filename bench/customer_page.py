@@ -17,9 +17,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import logged_in_session, start_gunicorn  # noqa: E402
+from bench.pages import fieldkit_on_emulator, logged_in_session  # noqa: E402
 from bench.sales import report  # noqa: E402
-from odoo_emulator import start_in_thread  # noqa: E402
 
 
 def main():
@@ -28,14 +27,7 @@ def main():
     parser.add_argument("--odoo-version", type=int, default=17)
     args = parser.parse_args()
 
-    emulator = start_in_thread(port=0, quiet=True, version=args.odoo_version)
-    env = {"FIELDKIT_ENV": "production", "SECRET_KEY": "bench", "ODOO_URL": emulator.url,
-           "ODOO_DB": "fieldkit", "ODOO_RPC_HEADER": "true", "SESSION_COOKIE_SECURE": "false",
-           "ODOO_INTEGRATION_LOGIN": "integration",
-           "ODOO_INTEGRATION_KEY": emulator.api_keys["integration"],
-           "STORAGE_BACKEND": "local", "STORAGE_LOCAL_DIR": str(ROOT / "bench" / "out" / "files")}
-    app, url = start_gunicorn("app:create_app()", env)
-    try:
+    with fieldkit_on_emulator(args.odoo_version, integration=True) as (emulator, url):
         print(f"Odoo emulator {emulator.version}; gunicorn.conf.py on {os.cpu_count()} CPUs")
         anonymous = requests.Session()
         baseline = report("login page (baseline, 0 RPC)", lambda: anonymous.get(f"{url}/login"),
@@ -59,10 +51,6 @@ def main():
               f"{len(gzip.compress(page.content)) / 1024:.1f} KB, "
               + ", ".join(f"{Path(p).name.split('?')[0]} {s / 1024:.1f} KB"
                           for p, s in sizes.items()))
-    finally:
-        app.terminate()
-        app.wait(timeout=10)
-        emulator.stop()
 
 
 if __name__ == "__main__":

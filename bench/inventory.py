@@ -16,8 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.crm import report  # noqa: E402
-from bench.pages import logged_in_session, start_gunicorn  # noqa: E402
-from odoo_emulator import start_in_thread  # noqa: E402
+from bench.pages import fieldkit_on_emulator, logged_in_session  # noqa: E402
 
 
 def main():
@@ -26,11 +25,7 @@ def main():
     parser.add_argument("--odoo-version", type=int, default=17)
     args = parser.parse_args()
 
-    emulator = start_in_thread(port=0, quiet=True, version=args.odoo_version)
-    env = {"FIELDKIT_ENV": "production", "SECRET_KEY": "bench", "ODOO_URL": emulator.url,
-           "ODOO_DB": "fieldkit", "ODOO_RPC_HEADER": "true", "SESSION_COOKIE_SECURE": "false"}
-    app, url = start_gunicorn("app:create_app()", env)
-    try:
+    with fieldkit_on_emulator(args.odoo_version, storage=False) as (emulator, url):
         print(f"Odoo emulator {emulator.version}; gunicorn.conf.py on {os.cpu_count()} CPUs; "
               "RPCs of a warm process (each gunicorn worker reads the move fields and the van "
               "once every few minutes)")
@@ -51,10 +46,6 @@ def main():
                args.requests, baseline)
         report("van stock (/inventory/van)", lambda: http.get(f"{url}/inventory/van"),
                args.requests, baseline)
-    finally:
-        app.terminate()
-        app.wait(timeout=10)
-        emulator.stop()
     return 0
 
 

@@ -16,9 +16,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import logged_in_session, start_gunicorn  # noqa: E402
+from bench.pages import fieldkit_on_emulator, logged_in_session  # noqa: E402
 from bench.sales import report  # noqa: E402
-from odoo_emulator import start_in_thread  # noqa: E402
 
 QR = re.compile(r'<svg[^>]*class="invoice-qr__code".*?</svg>', re.S)
 
@@ -29,13 +28,8 @@ def main():
     parser.add_argument("--odoo-version", type=int, default=17)
     args = parser.parse_args()
 
-    emulator = start_in_thread(port=0, quiet=True, version=args.odoo_version)
-    env = {"FIELDKIT_ENV": "production", "SECRET_KEY": "bench", "ODOO_URL": emulator.url,
-           "ODOO_PUBLIC_URL": "https://odoo.fieldkit.example.com",
-           "ODOO_DB": "fieldkit", "ODOO_RPC_HEADER": "true", "SESSION_COOKIE_SECURE": "false",
-           "STORAGE_BACKEND": "local", "STORAGE_LOCAL_DIR": str(ROOT / "bench" / "out" / "files")}
-    app, url = start_gunicorn("app:create_app()", env)
-    try:
+    public = "https://odoo.fieldkit.example.com"
+    with fieldkit_on_emulator(args.odoo_version, ODOO_PUBLIC_URL=public) as (emulator, url):
         print(f"Odoo emulator {emulator.version}; gunicorn.conf.py on {os.cpu_count()} CPUs")
         anonymous = requests.Session()
         baseline = report("login page (baseline, 0 RPC)", lambda: anonymous.get(f"{url}/login"),
@@ -58,10 +52,6 @@ def main():
         page = len(http.get(f"{url}/invoices/{invoice}").content)
         print(f"{'QR code (inline SVG)':<34} {len(svg)} bytes = {len(svg) / 1024:.2f} KB "
               f"(budget 4 KB), x{len(svg) / page:.2f} of its page ({page / 1024:.1f} KB)")
-    finally:
-        app.terminate()
-        app.wait(timeout=10)
-        emulator.stop()
 
 
 if __name__ == "__main__":

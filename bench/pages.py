@@ -5,6 +5,7 @@ ratio to a bare Flask "hello" app under the same gunicorn settings, measured in 
     .venv/bin/python bench/pages.py [--requests 200] [--concurrency 8] [--seconds 5]
 """
 import argparse
+import contextlib
 import os
 import re
 import socket
@@ -50,6 +51,30 @@ def start_gunicorn(target, env):
     process.kill()
     log.seek(0)
     sys.exit(f"gunicorn {target} did not start: {log.read().decode()[-2000:]}")
+
+
+@contextlib.contextmanager
+def fieldkit_on_emulator(version=17, *, integration=False, storage=True, **env):
+    """The Odoo emulator of `version` and Fieldkit on it under gunicorn.conf.py (production
+    settings, X-Odoo-RPC on; files under bench/out with `storage`; the demo's integration user
+    with `integration`; `env` added); yields (emulator, url) and stops both."""
+    emulator = start_in_thread(port=0, quiet=True, version=version)
+    settings = {"FIELDKIT_ENV": "production", "SECRET_KEY": "bench", "ODOO_URL": emulator.url,
+                "ODOO_DB": "fieldkit", "ODOO_RPC_HEADER": "true",
+                "SESSION_COOKIE_SECURE": "false"}
+    if storage:
+        settings.update(STORAGE_BACKEND="local",
+                        STORAGE_LOCAL_DIR=str(ROOT / "bench" / "out" / "files"))
+    if integration:
+        settings.update(ODOO_INTEGRATION_LOGIN="integration",
+                        ODOO_INTEGRATION_KEY=emulator.api_keys["integration"])
+    app, url = start_gunicorn("app:create_app()", {**settings, **env})
+    try:
+        yield emulator, url
+    finally:
+        app.terminate()
+        app.wait(timeout=10)
+        emulator.stop()
 
 
 def server_ms(response):

@@ -18,8 +18,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import logged_in_session, rpc_count, server_ms, start_gunicorn  # noqa: E402
-from odoo_emulator import start_in_thread  # noqa: E402
+from bench.pages import fieldkit_on_emulator, logged_in_session, rpc_count, server_ms  # noqa: E402
 
 
 def sample(fetch, count):
@@ -47,12 +46,7 @@ def main():
     parser.add_argument("--odoo-version", type=int, default=17)
     args = parser.parse_args()
 
-    emulator = start_in_thread(port=0, quiet=True, version=args.odoo_version)
-    env = {"FIELDKIT_ENV": "production", "SECRET_KEY": "bench", "ODOO_URL": emulator.url,
-           "ODOO_DB": "fieldkit", "ODOO_RPC_HEADER": "true", "SESSION_COOKIE_SECURE": "false",
-           "STORAGE_BACKEND": "local", "STORAGE_LOCAL_DIR": str(ROOT / "bench" / "out" / "files")}
-    app, url = start_gunicorn("app:create_app()", env)
-    try:
+    with fieldkit_on_emulator(args.odoo_version) as (emulator, url):
         print(f"Odoo emulator {emulator.version}; gunicorn.conf.py on {os.cpu_count()} CPUs")
         anonymous = requests.Session()
         baseline = report("login page (baseline, 0 RPC)", lambda: anonymous.get(f"{url}/login"),
@@ -88,10 +82,6 @@ def main():
         report("create a quote (POST, 2 lines)", create, max(5, args.requests // 3), baseline)
         quote = created[-1]
         report("a quote", lambda: http.get(url + quote), args.requests, baseline)
-    finally:
-        app.terminate()
-        app.wait(timeout=10)
-        emulator.stop()
 
 
 if __name__ == "__main__":
