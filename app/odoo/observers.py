@@ -45,7 +45,7 @@ def notify(event):
     for callback in _observers:
         try:
             callback(event)
-        except Exception:  # noqa: BLE001 (an observer never breaks a call)
+        except (ValueError, TypeError, KeyError, OSError):  # a metric never breaks a call
             log.exception("RPC observer %r failed", callback)
 
 

@@ -11,6 +11,7 @@ from flask import (
     Response,
     current_app,
     flash,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -203,6 +204,14 @@ def customer_link_for(job):
     none; None when the store is out (the page renders without it)."""
     if not job or not job.get("id"):
         return None
+    # The job page asks twice (its card and the SMS sheet): the store is read once.
+    known = g.setdefault("customer_links", {})
+    if job["id"] not in known:
+        known[job["id"]] = _customer_link(job)
+    return known[job["id"]]
+
+
+def _customer_link(job):
     try:
         store = get_store()
         link = customer_links.link_for_job(store, current_app.secret_key, _server(), job,

@@ -33,7 +33,7 @@ from app.platform.store import StoreError
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs
 from app.services.viewer import Viewer
-from app.validation import check_text
+from app.validation import InvalidInput, check_text
 
 logger = logging.getLogger(__name__)
 
@@ -317,8 +317,8 @@ def rate(store, odoo, viewer, record, score, comment) -> str:
         raise RatingRefused("Choose from 1 to 5 stars.")
     try:
         comment = check_text(comment, "Your comment", max_chars=1000) or ""
-    except Exception as exc:  # InvalidInput: its message is for people
-        raise RatingRefused(getattr(exc, "user_message", "Your comment is too long.")) from None
+    except InvalidInput as exc:
+        raise RatingRefused(exc.user_message) from None
     body = Markup("<p>Customer rating: {} of 5 ({})</p>").format(score, "★" * score)
     if comment:
         body += Markup("<p>“{}”</p>").format(comment)

@@ -97,8 +97,9 @@ def test_unreachable_redis_raises_store_error():
 
 def test_get_store_picks_the_backend_from_the_config(app, redis_url):
     with app.app_context():
-        assert isinstance(store_module.get_store(), SQLiteStore)
-        assert store_module.get_store() is store_module.get_store()
+        first = store_module.get_store()
+        assert isinstance(first, SQLiteStore)
+        assert store_module.get_store() is first  # one store per app, not one per call
     app.extensions.pop(store_module._EXTENSION_KEY)
     app.config["REDIS_URL"] = redis_url
     with app.app_context():
