@@ -138,10 +138,12 @@ def start_emulator(port):
     handle.set_sms_credit(sms_credit_on())
     os.environ["ODOO_URL"] = handle.url
     os.environ["ODOO_DB"] = "fieldkit"
+    # The demo's integration user (job links, the customer's page, webhooks, `flask psa`).
+    os.environ.setdefault("ODOO_INTEGRATION_LOGIN", "integration")
+    os.environ.setdefault("ODOO_INTEGRATION_KEY", handle.api_keys.get("integration", ""))
     credit = "on" if sms_credit_on() else "off: every text fails, as without IAP credit"
     print(f"Odoo emulator (Odoo {handle.version}) at {handle.url}, database 'fieldkit', "
           f"data {data}; SMS credit {credit} (EMULATOR_SMS_CREDIT)", flush=True)
-    grant_checklist_rights(handle)
     return handle
 
 
@@ -155,7 +157,7 @@ def grant_checklist_rights(handle):
 
 
 def start_fake_rmm(emulator, port):
-    """The demo's RMM (fake_rmm) and the integration user, unless configured otherwise."""
+    """The demo's RMM (fake_rmm), unless configured otherwise."""
     from fake_rmm import start_in_thread
 
     try:
@@ -163,9 +165,7 @@ def start_fake_rmm(emulator, port):
     except OSError as exc:
         print(f"Fake RMM not started on port {port}: {exc} (set FAKE_RMM_PORT)")
         return None
-    defaults = {"ODOO_INTEGRATION_LOGIN": "integration",
-                "ODOO_INTEGRATION_KEY": emulator.api_keys.get("integration", ""),
-                "RMM_API_URL": rmm.url, "RMM_API_TOKEN": rmm.app.token,
+    defaults = {"RMM_API_URL": rmm.url, "RMM_API_TOKEN": rmm.app.token,
                 "RMM_WEBHOOK_SECRET": DEMO_WEBHOOK_SECRET}
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
@@ -185,7 +185,10 @@ def main():
     emulator = start_emulator(ports["EMULATOR_PORT"]) if demo else None
     rmm = start_fake_rmm(emulator, ports["FAKE_RMM_PORT"]) if emulator else None
 
-    from app import create_app  # after the environment is complete: config reads it
+    # Importing the app reads the configuration: only once the environment is complete.
+    if emulator:
+        grant_checklist_rights(emulator)
+    from app import create_app
 
     app = create_app()
     print(f"Fieldkit at http://{HOST}:{ports['PORT']}/  (Odoo: {app.config['ODOO_URL']})",

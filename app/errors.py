@@ -18,6 +18,7 @@ from app.odoo.client import (
     SessionExpired,
     UserError,
 )
+from app.odoo.integration import IntegrationConfigError
 from app.platform.store import StoreError
 from app.security import (
     INSECURE_COOKIE_MESSAGE,
@@ -115,6 +116,15 @@ def handle_missing(error):
     return error_response(404, error.user_message)
 
 
+def handle_integration_missing(error):
+    """A page that works through the integration user (job links, the customer's page) on an
+    installation that has none configured: said plainly, never a 500."""
+    log.error("integration user not configured, on %s %s: %s", request.method, request.path,
+              error)
+    return error_response(503, "This page works through Fieldkit's integration user, which is "
+                               "not set up here. Please tell the company.")
+
+
 def handle_store_unavailable(error):
     """A write that needs the shared store (timer, draft plan, links, idempotency) while it is
     out: nothing was done. Pages that only read it render without it instead."""
@@ -187,6 +197,7 @@ def init_app(app):
     app.register_error_handler(OdooError, handle_odoo_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(StoreError, handle_store_unavailable)
+    app.register_error_handler(IntegrationConfigError, handle_integration_missing)
     app.register_error_handler(InvalidInput, handle_invalid_input)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -196,3 +196,10 @@ def test_a_quote_written_for_the_job_is_signed_on_odoos_own_page(linked_app, log
     assert f"/my/orders/{order}?access_token=" in portal.headers["Location"]
     token = admin.read("sale.order", [order], ["access_token"])[0]["access_token"]
     assert token and portal.headers["Location"].endswith(token)
+
+
+def test_without_an_integration_user_the_page_says_so(app, login, job):
+    _, url = customer_url(app, login, job["id"])
+    response = app.test_client().get(url)
+    assert response.status_code == 503
+    assert "integration user, which is not set up" in response.get_data(as_text=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+import requests
 
 import run
 
@@ -103,6 +104,16 @@ def test_run_twice_the_second_moves_to_free_ports_or_names_the_variable(tmp_path
         assert "Fieldkit at http://127.0.0.1:" in out1, out1
         assert "SMS credit off" in out1  # .env was read
         fk1 = int(re.search(r"Fieldkit at http://127\.0\.0\.1:(\d+)/", out1).group(1))
+        # The demo's integration user is configured: a customer's page opens.
+        office = requests.Session()
+        token = re.search(r'name="csrf-token" content="([^"]+)"',
+                          office.get(f"http://127.0.0.1:{fk1}/login").text).group(1)
+        office.post(f"http://127.0.0.1:{fk1}/login", headers={"X-CSRFToken": token},
+                    data={"login": "office", "password": "office"})
+        job = re.search(r'href="/jobs/(\d+)"', office.get(f"http://127.0.0.1:{fk1}/jobs").text)
+        page = office.get(f"http://127.0.0.1:{fk1}/jobs/{job.group(1)}").text
+        link = re.search(r'value="(http://[^"]+/c/[^"]+)"', page).group(1)
+        assert requests.get(link, timeout=30).status_code == 200
         odoo1 = int(re.search(r"Odoo emulator \(Odoo \d+\) at http://127\.0\.0\.1:(\d+)",
                               out1).group(1))
         # The same ports, chosen: refused with the variable to change.
