@@ -104,7 +104,16 @@ def test_run_twice_the_second_moves_to_free_ports_or_names_the_variable(tmp_path
         assert "Fieldkit at http://127.0.0.1:" in out1, out1
         assert "SMS credit off" in out1  # .env was read
         fk1 = int(re.search(r"Fieldkit at http://127\.0\.0\.1:(\d+)/", out1).group(1))
-        # The demo's integration user is configured: a customer's page opens.
+        # The demo's integration user is configured: a customer's page opens. The console line
+        # comes just before the server listens: wait until it answers.
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"http://127.0.0.1:{fk1}/login", timeout=5)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "the demo never answered"
+                time.sleep(0.1)
         office = requests.Session()
         token = re.search(r'name="csrf-token" content="([^"]+)"',
                           office.get(f"http://127.0.0.1:{fk1}/login").text).group(1)
