@@ -103,8 +103,9 @@ def init_odoo(app):
 def init_templates(app):
     from app import navigation, pwa
     from app.odoo import versions
-    from app.platform import formatting
+    from app.platform import formatting, i18n
 
+    i18n.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["url_with"] = url_with
