@@ -3,6 +3,30 @@
   'use strict';
   var fieldkit = window.fieldkit = window.fieldkit || {};
 
+  /**
+   * Fieldkit's words in the page's language (issue 29): fieldkit.t('Saved %(name)s', {name: x})
+   * and fieldkit.nt('%(num)d job', '%(num)d jobs', n). The English text is the key, as in
+   * gettext; the catalogue is window.FK_I18N ({msgid: msgstr or [singular, plural]}), handed to
+   * the page in the user's language; without it, English. `pybabel extract -k t -k nt:1,2`
+   * finds these calls.
+   */
+  function fill(text, vars) {
+    return vars ? text.replace(/%\((\w+)\)[sd]/g, function (all, key) {
+      return key in vars ? String(vars[key]) : all;
+    }) : text;
+  }
+  fieldkit.t = function (text, vars) {
+    var found = (window.FK_I18N || {})[text];
+    return fill(typeof found === 'string' && found ? found : text, vars);
+  };
+  fieldkit.nt = function (singular, plural, n, vars) {
+    var found = (window.FK_I18N || {})[singular];
+    var forms = Array.isArray(found) ? found : [singular, plural];
+    var pick = window.FK_I18N_PLURAL ? window.FK_I18N_PLURAL(n) : (n === 1 ? 0 : 1);
+    return fill(forms[Math.min(pick, forms.length - 1)] || (n === 1 ? singular : plural),
+      Object.assign({ num: n }, vars || {}));
+  };
+
   /** The CSRF token of this page (from <meta name="csrf-token">). */
   fieldkit.csrfToken = function () {
     var meta = document.querySelector('meta[name="csrf-token"]');
