@@ -26,11 +26,11 @@ from datetime import date, datetime, timedelta
 from app.odoo.client import AccessError, OdooCall, OdooError
 from app.platform import currency
 from app.platform import timezone as tzs
-from app.platform.i18n import _
+from app.platform.i18n import _, lazy_gettext
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs
 
-PERIODS = {"week": "Week", "month": "Month"}
+PERIODS = {"week": lazy_gettext("Week"), "month": lazy_gettext("Month")}
 FOLLOW_UP_DAYS = 30
 READ_LIMIT = 5000
 PEOPLE_CACHE_SECONDS = 300
