@@ -13,7 +13,7 @@ from app.platform import formatting as fmt
 from app.platform.actions import ActionRefused
 from app.platform.i18n import _, lazy_gettext
 from app.platform.listing import Filter, ListSpec
-from app.platform.ttl_cache import TTLCache, server_key
+from app.platform.ttl_cache import TTLCache, translated_key
 from app.services.viewer import Viewer
 
 MODEL = "sale.order"
@@ -128,9 +128,8 @@ _info_cache = TTLCache(6 * 3600, shared="sale-models", encode=_encode_info, deco
 
 
 def _info_key(odoo):
-    # Per language too: fields_get answers the state labels in the context's language.
-    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None),
-            (getattr(odoo, "context", None) or {}).get("lang"))
+    # Per language: fields_get answers the state labels in the user's language.
+    return translated_key(odoo)
 
 
 def model_info(odoo) -> ModelInfo:
@@ -171,15 +170,15 @@ def tax_names(odoo, lines, info: ModelInfo) -> dict:
     else 1); a user Odoo does not let read taxes gets no names, the amounts still show."""
     ids = sorted({t for r in lines for t in (r.get(info.tax_field) or [])
                   if isinstance(t, int)})
-    missing = [t for t in ids if not _tax_names.has(server_key(odoo, t))]
+    missing = [t for t in ids if not _tax_names.has(translated_key(odoo, t))]
     if missing:
         try:
             found = odoo.read(TAX_MODEL, missing, ["name"])
         except AccessError:
             found = []
         for tax in found:
-            _tax_names.put(server_key(odoo, tax["id"]), tax.get("name") or "")
-    names = {t: _tax_names.peek(server_key(odoo, t)) for t in ids}
+            _tax_names.put(translated_key(odoo, tax["id"]), tax.get("name") or "")
+    names = {t: _tax_names.peek(translated_key(odoo, t)) for t in ids}
     return {t: name for t, name in names.items() if name}
 
 
