@@ -13,11 +13,11 @@ language Fieldkit has (``fr_BE`` -> ``fr``), else English.
 from __future__ import annotations
 
 from flask import has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale, lazy_gettext, ngettext
+from flask_babel import Babel, force_locale, get_locale, lazy_gettext, ngettext, refresh
 from flask_babel import gettext as _
 
 __all__ = ["_", "ngettext", "lazy_gettext", "force_locale", "get_locale", "LANGUAGES",
-           "closest", "select_locale", "init_app"]
+           "closest", "select_locale", "refresh", "init_app"]
 
 # The languages Fieldkit has catalogues for; English is the source language.
 LANGUAGES = ("en", "fr", "es", "de", "nl")
