@@ -16,12 +16,14 @@ from app.platform import chatter
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _, lazy_gettext
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services.viewer import Viewer
 
 logger = logging.getLogger(__name__)
 
-PRIORITY_LABELS = {"0": "Normal", "1": "Low", "2": "High", "3": "Urgent"}
+PRIORITY_LABELS = {"0": lazy_gettext("Normal"), "1": lazy_gettext("Low"),
+                   "2": lazy_gettext("High"), "3": lazy_gettext("Urgent")}
 LIST_LIMIT = 300
 MODEL = "fsm.order"
 STAGE_CACHE_SECONDS = 300
@@ -35,11 +37,11 @@ class JobActionError(ActionRefused):
 
 
 class JobNotFound(NotFound):
-    description = "This job does not exist, or it was deleted."
+    description = lazy_gettext("This job does not exist, or it was deleted.")
 
 
 class JobForbidden(Forbidden):
-    description = "This job is assigned to another technician."
+    description = lazy_gettext("This job is assigned to another technician.")
 
 
 # --------------------------------------------------------------------------- time
@@ -56,7 +58,7 @@ def format_window(start, end, tz_name, now, *, today=None) -> str:
     ``today``: the user's date, when the caller has it (a list computes it once)."""
     start_utc, end_utc = tzs.parse_odoo_datetime(start), tzs.parse_odoo_datetime(end)
     if start_utc is None:
-        return "Not scheduled"
+        return _("Not scheduled")
     today = today or tzs.today(tz_name, now)
     begin = local_wall_clock(start_utc, tz_name)
     text = fmt.relative_day(begin, tz_name, now, today=today)
@@ -338,5 +340,8 @@ def sms_url(number, body="") -> str:
 
 
 def eta_text(minutes: int, technician: str = "") -> str:
-    who = f"this is {technician} from field service" if technician else "this is your technician"
-    return f"Hello, {who}. I'm on my way and will arrive in about {minutes} minutes."
+    if technician:
+        return _("Hello, this is %(name)s from field service. I'm on my way and will arrive in "
+                 "about %(num)d minutes.", name=technician, num=minutes)
+    return _("Hello, this is your technician. I'm on my way and will arrive in about "
+             "%(num)d minutes.", num=minutes)
