@@ -8,6 +8,7 @@ message and the text the technician typed, so nothing is lost.
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
 from app.odoo.client import get_odoo
+from app.platform.i18n import _
 from app.platform.s3_service import get_storage
 from app.routes import customer
 from app.routes.helpers import act, signature_endpoint
@@ -53,7 +54,7 @@ def _stale(id):
     if changes is None:
         return None
     return jsonify(success=False, conflict=True, changes=changes,
-                   error="This job was changed in Odoo after you made this change offline."), 409
+                   error=_("This job was changed in Odoo after you made this change offline.")), 409
 
 
 def _act(id, action, *args, form=None, **redirect_args):
@@ -66,14 +67,6 @@ def _act(id, action, *args, form=None, **redirect_args):
         lambda message, status: render_job_page(id, error=message, form=form, status=status),
         url_for("jobs.detail", id=id, **redirect_args),
     )
-
-
-@bp.app_template_global("job_timer")
-def job_timer(job_id):
-    """The viewer's timer on a job, for the job cards (read from the shared store, no RPC)."""
-    if not session.get("user_id"):
-        return None
-    return timer.status(get_odoo(), _viewer(), job_id)
 
 
 @bp.get("/jobs")
@@ -100,6 +93,11 @@ def assign(id):
 @login_required
 def active():
     data = jobs.list_active_jobs(get_odoo(), _viewer(), technician=request.args.get("technician"))
+    # The viewer's timers on the cards: one store read for the whole list (no RPC).
+    cards = [job for group in data["groups"] for job in group["jobs"]]
+    timers = timer.running(get_odoo(), _viewer(), [job["id"] for job in cards])
+    for job in cards:
+        job["timer"] = timers.get(job["id"])
     return render_template("jobs/list.html", **data)
 
 
