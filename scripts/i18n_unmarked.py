@@ -94,7 +94,7 @@ def check(path: Path):
     for m in re.finditer(r">([^<]+)<", tags_blanked):
         chunk = m.group(1).replace("\x00", " ")
         if _wordy(chunk) and LETTERS.search(ENTITY.sub(" ", chunk)):
-            line = html.count("\n", 0, m.start()) + 1
+            line = tags_blanked.count("\n", 0, m.start()) + 1
             found.append((line, " ".join(chunk.split())))
     return found
 

@@ -1,10 +1,13 @@
 """How Fieldkit writes dates, times, durations, numbers and money: one module for the whole app,
-so every page says "Fri 4 Dec 14:00" and "$ 9,509.00" the same way.
+so every page says "Fri 4 Dec 14:00" and "$ 9,509.00" the same way, in the reader's language.
 
-Every function takes the reader's ``locale`` (default :func:`current_locale`: the session's
-``locale``, else the app's ``DEFAULT_LOCALE``, else English) and, for moments, their time zone
-(``tz_name``; default the user's, see :mod:`app.platform.timezone`). Today only English names
-exist; the issue "Languages" backs :data:`LOCALES` with Babel per language behind this same API.
+Every function takes the reader's ``locale`` (an Odoo or Babel code: ``fr_BE``, ``nl``; default
+:func:`current_locale`: the page's language, refined by the user's Odoo language when it names a
+country, ``fr_BE``) and, for moments, their time zone (``tz_name``; default the user's, see
+:mod:`app.platform.timezone`). Names, patterns, separators and clocks come from CLDR through
+Babel, so a language Fieldkit has a catalogue for writes dates and numbers as its country does
+(``ven. 4 déc. 14:30``, ``1\u202f234,50 €``; ``es_MX`` keeps its 12-hour clock). Fieldkit's
+English keeps its own shapes (below), whatever English country Odoo names.
 
 Shapes (English):
 
@@ -12,65 +15,100 @@ Shapes (English):
   2026``; a moment: ``Fri 4 Dec 14:00``; relative: ``Today 14:00``, ``Tomorrow 09:00``;
   a time range: ``14:00–15:30``; a duration: ``1 h 30``.
 * numbers grouped by thousands (``28,200``); money with the currency's symbol on Odoo's side of
-  the amount, joined by a no-break space (``$ 9,509.00``, ``1.234,50 €`` in a locale that says
-  so), rounded half up to the currency's decimals as Odoo's ``float_round``.
+  the amount, joined by a no-break space (``$ 9,509.00``, ``1.234,50 €`` in German), rounded
+  half up to the currency's decimals as Odoo's ``float_round``.
 
-Machine formats (``<input type="datetime-local">`` values, Odoo's UTC strings) are not for
+Typed numbers are read back with :func:`parse_number` (the locale's decimal separator, or a
+dot). Machine formats (``<input type="datetime-local">`` values, Odoo's UTC strings) are not for
 people and stay where they are parsed (``input_value`` here, :mod:`timezone` for Odoo).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import nullcontext
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
-from flask import current_app, has_request_context, session
+from babel import Locale, UnknownLocaleError
+from babel import dates as bdates
+from babel import numbers as bnumbers
+from flask import has_request_context, session
 
+from app.platform import i18n
 from app.platform import timezone as tzs
+from app.platform.i18n import _
 
 NBSP = "\N{NO-BREAK SPACE}"
 EN_DASH = "\N{EN DASH}"
 DEFAULT_LOCALE = "en"
 
-
-@dataclass(frozen=True)
-class Locale:
-    """What a language needs to write dates and numbers."""
-
-    days: tuple        # Monday first
-    days_short: tuple
-    months: tuple      # January first
-    months_short: tuple
-    today: str
-    tomorrow: str
-    yesterday: str
-    group: str = ","   # thousands separator
-    decimal: str = "."
-
-
-LOCALES = {
-    "en": Locale(
-        days=("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-        days_short=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-        months=("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December"),
-        months_short=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-                      "Nov", "Dec"),
-        today="Today", tomorrow="Tomorrow", yesterday="Yesterday"),
-}
+# Fieldkit's English shapes (CLDR's "en" is American: "Fri, Dec 4", "2:30 PM"); other languages
+# take their CLDR skeletons (see _pattern).
+ENGLISH = {"MMMEd": "EEE d MMM", "yMMMEd": "EEE d MMM y", "yMMMMEEEEd": "EEEE d MMMM y",
+           "Ed": "EEE d", "time": "HH:mm"}
 
 
 def current_locale() -> str:
-    """The reader's locale: the session's, else the app's default, else English."""
-    if has_request_context():
-        return session.get("locale") or current_app.config.get("DEFAULT_LOCALE") or \
-            DEFAULT_LOCALE
-    return DEFAULT_LOCALE
+    """The reader's locale: the page's language (the user's Odoo language, a forced one such as
+    the customer's for a report, else the browser's), with the Odoo language's country when it
+    is the same language (``fr_BE`` rather than ``fr``); English outside a request."""
+    language = str(i18n.get_locale() or DEFAULT_LOCALE)
+    odoo_lang = session.get("lang") if has_request_context() else None
+    return odoo_lang if odoo_lang and i18n.closest(odoo_lang) == language else language
+
+
+@lru_cache(maxsize=64)
+def _babel_locale(code: str) -> Locale:
+    language = i18n.closest(code) or DEFAULT_LOCALE
+    if language == DEFAULT_LOCALE:
+        return Locale("en")
+    try:
+        found = Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse(language)
+    return found if found.language == language else Locale.parse(language)
 
 
 def _locale(locale) -> Locale:
+    return _babel_locale(locale or current_locale() or DEFAULT_LOCALE)
+
+
+@lru_cache(maxsize=256)
+def _pattern(loc: Locale, skeleton: str) -> str:
+    """The CLDR pattern of a skeleton in a locale; Fieldkit's own in English."""
+    if loc.language == "en":
+        return ENGLISH[skeleton]
+    if skeleton == "time":
+        return loc.time_formats["short"].pattern
+    return loc.datetime_skeletons[bdates.match_skeleton(skeleton, loc.datetime_skeletons)].pattern
+
+
+def _write(value, skeleton, loc) -> str:
+    if isinstance(value, datetime):
+        return bdates.format_datetime(value, _pattern(loc, skeleton), locale=loc)
+    return bdates.format_date(value, _pattern(loc, skeleton), locale=loc)
+
+
+def html_lang(locale=None) -> str:
+    """``<html lang>``: the page's language with the reader's country (``fr-BE``, ``es-MX``),
+    so the scripts' Intl formats (fieldkit.formatNumber) write numbers as the server does."""
+    loc = _locale(locale)
+    return "-".join(part for part in (loc.language, loc.territory) if part)
+
+
+def first_weekday(locale=None) -> int:
+    """The first day of the week where the reader lives (0 = Monday ... 6 = Sunday), for views
+    that lay out weeks: Monday in Europe, Sunday in the US or Mexico (CLDR)."""
     code = (locale or current_locale() or DEFAULT_LOCALE).replace("-", "_")
-    return LOCALES.get(code) or LOCALES.get(code.split("_")[0]) or LOCALES[DEFAULT_LOCALE]
+    try:
+        return Locale.parse(code).first_week_day
+    except (UnknownLocaleError, ValueError, TypeError):
+        return 0
+
+
+def uses_24_hour_clock(locale=None) -> bool:
+    """Whether times read ``14:30`` (True) or ``2:30 PM`` where the reader lives."""
+    return "H" in _pattern(_locale(locale), "time")
 
 
 def _day_of(value, tz_name):
@@ -94,9 +132,9 @@ def _moment(value, tz_name):
 # --- dates and times --------------------------------------------------------------------------
 
 def format_time(value, tz_name=None, locale=None) -> str:
-    """``14:30`` in the user's zone."""
+    """``14:30`` in the user's zone (``2:30 PM`` where the locale's clock has 12 hours)."""
     moment = _moment(value, tz_name)
-    return f"{moment:%H}:{moment:%M}" if moment else ""
+    return _write(moment, "time", _locale(locale)) if moment else ""
 
 
 def format_date(value, tz_name=None, locale=None, *, year=None) -> str:
@@ -105,26 +143,21 @@ def format_date(value, tz_name=None, locale=None, *, year=None) -> str:
     day = _day_of(value, tz_name)
     if day is None:
         return ""
-    names = _locale(locale)
-    text = f"{names.days_short[day.weekday()]} {day.day} {names.months_short[day.month - 1]}"
     if year is None:
         year = day.year != tzs.today(tz_name).year
-    return f"{text} {day.year}" if year else text
+    return _write(day, "yMMMEd" if year else "MMMEd", _locale(locale))
 
 
 def format_long_date(value, tz_name=None, locale=None) -> str:
     """``Friday 4 December 2026``."""
     day = _day_of(value, tz_name)
-    if day is None:
-        return ""
-    names = _locale(locale)
-    return f"{names.days[day.weekday()]} {day.day} {names.months[day.month - 1]} {day.year}"
+    return _write(day, "yMMMMEEEEd", _locale(locale)) if day else ""
 
 
 def format_day_short(value, tz_name=None, locale=None) -> str:
     """``Fri 4``: a day in a week's header."""
     day = _day_of(value, tz_name)
-    return f"{_locale(locale).days_short[day.weekday()]} {day.day}" if day else ""
+    return _write(day, "Ed", _locale(locale)) if day else ""
 
 
 def format_datetime(value, tz_name=None, locale=None) -> str:
@@ -134,17 +167,28 @@ def format_datetime(value, tz_name=None, locale=None) -> str:
     return f"{format_date(value, tz_name, locale)} {format_time(value, tz_name, locale)}"
 
 
+def _in_language(locale):
+    """Words in the language of an explicit ``locale`` (a report for a customer), else the
+    page's."""
+    return i18n.force_locale(i18n.closest(locale) or DEFAULT_LOCALE) if locale else \
+        nullcontext()
+
+
 def relative_day(value, tz_name=None, now=None, locale=None) -> str:
     """``Today 14:30``, ``Tomorrow 09:00``, ``Yesterday 17:45``, else ``Wed 11 Mar 08:00``."""
     moment = _moment(value, tz_name)
     if moment is None:
         return ""
-    names = _locale(locale)
     offset = (moment.date() - tzs.today(tz_name, now)).days
-    label = {0: names.today, 1: names.tomorrow, -1: names.yesterday}.get(offset)
-    if label is None:
+    if offset not in (-1, 0, 1):
         return format_datetime(value, tz_name, locale)
-    return f"{label} {format_time(moment, tz_name, locale)}"
+    time = format_time(moment, tz_name, locale)
+    with _in_language(locale):
+        if offset == 0:
+            return _("Today %(time)s", time=time)
+        if offset == 1:
+            return _("Tomorrow %(time)s", time=time)
+        return _("Yesterday %(time)s", time=time)
 
 
 def format_time_range(start, end, tz_name=None, locale=None) -> str:
@@ -156,7 +200,12 @@ def format_duration(hours, locale=None) -> str:
     """``1 h 30``, ``2 h``, ``45 min``."""
     minutes = round(float(hours or 0) * 60)
     h, m = divmod(minutes, 60)
-    return f"{h} h {m:02d}" if h and m else (f"{h} h" if h else f"{m} min")
+    with _in_language(locale):
+        if h and m:
+            return _("%(hours)d h %(minutes)02d", hours=h, minutes=m)
+        if h:
+            return _("%(hours)d h", hours=h)
+        return _("%(minutes)d min", minutes=m)
 
 
 def input_value(moment) -> str:
@@ -167,14 +216,33 @@ def input_value(moment) -> str:
 # --- numbers and money ------------------------------------------------------------------------
 
 def format_number(value, digits=0, locale=None) -> str:
-    """``28,200`` (``digits`` decimals, rounded half up)."""
-    names = _locale(locale)
+    """``28,200`` (``digits`` decimals, rounded half up; ``28\u202f200`` in French)."""
     exact = Decimal(repr(float(value or 0))).quantize(Decimal(1).scaleb(-digits),
                                                       rounding=ROUND_HALF_UP)
-    text = f"{exact:,.{digits}f}"
-    if (names.group, names.decimal) != (",", "."):
-        text = text.replace(",", "\0").replace(".", names.decimal).replace("\0", names.group)
-    return text
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return bnumbers.format_decimal(exact, format=pattern, locale=_locale(locale))
+
+
+def parse_number(text, locale=None) -> Decimal:
+    """A number a person typed, in their locale (``1,5`` or ``1 234,50`` in French, ``1.234,5``
+    in German) or with a dot (``1.5``, what phones' number pads and browsers send); spaces are
+    ignored.
+
+    :raises ValueError: not a number (the form says so and keeps what was typed).
+    """
+    raw = "".join(str(text if text is not None else "").split()).replace("\u202f", "")
+    if not raw:
+        raise ValueError("empty")
+    try:
+        number = bnumbers.parse_decimal(raw, locale=_locale(locale), strict=True)
+    except bnumbers.NumberFormatError:
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError(f"not a number: {raw!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"not a number: {raw!r}")
+    return number
 
 
 def format_money(amount, symbol="", position="before", digits=2, locale=None) -> str:
@@ -198,3 +266,4 @@ def init_app(app):
         duration=format_duration,
         zone_label=tzs.zone_label,   # "New York time", not "America/New_York"
     )
+    app.jinja_env.globals["html_lang"] = html_lang

@@ -14,7 +14,7 @@ from app.odoo.client import (
     _major_version,
     get_odoo,
 )
-from app.platform import currency, login_throttle
+from app.platform import currency, i18n, login_throttle
 from app.services import companies as company_choice
 from app.services import two_factor
 
@@ -204,6 +204,7 @@ def start_session(user):
     session.clear()
     session.update(user, session_key=sessions.new_key())
     session.permanent = True
+    i18n.refresh()   # this request's words follow the Odoo language just read, as later ones
 
 
 def log_out():

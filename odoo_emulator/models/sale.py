@@ -67,6 +67,14 @@ class ProductTemplate(MailThread):
     active = Boolean("Active", default=True)
     product_variant_ids = One2many("product.product", "product_tmpl_id", "Products")
     qty_available = Float("Quantity On Hand", compute=True)
+    # product/models/product_template.py, _compute_currency_id: the product's company's
+    # currency, else the main company's (products here have no company).
+    currency_id = Many2one("res.currency", "Currency", compute=True)
+
+    def _compute_currency_id(self, rid, rec):
+        main = self.env.ref("base.main_company") or 1
+        company = self.env.store.data.get("res.company", {}).get(main, {})
+        return company.get("currency_id") or False
 
     def _compute_display_name(self, rid, rec):
         code = rec.get("default_code")
@@ -99,7 +107,7 @@ class ProductProduct(BaseModel):
         out = {}
         for fname in ("name", "default_code", "list_price", "standard_price", "type",
                       "is_storable", "sale_ok", "purchase_ok", "uom_id", "categ_id",
-                      "description_sale", "priority", "invoice_policy"):
+                      "description_sale", "priority", "invoice_policy", "currency_id"):
             f = ProductTemplate.__dict__.get(fname)
             if f is None or not f.in_version(version):
                 continue

@@ -217,6 +217,29 @@ def test_form_refusals_keep_what_was_typed(app, admin):
     assert response.status_code == 422 and "must be a number" in response.get_data(as_text=True)
 
 
+def test_product_suggestions_carry_the_price_odoo_starts_a_line_from(app, admin):
+    tech = as_user(app, "tech1")
+    response = tech.get("/api/sales/products?q=HVAC")
+    assert rpc_count(response) <= 2  # name_search + the prices, read together with no other
+    found = response.get_json()["results"]
+    listed = {p["id"]: p["lst_price"] for p in admin.read("product.product",
+                                                           [f["id"] for f in found],
+                                                           ["lst_price"])}
+    for item in found:
+        assert item["price"] == listed[item["id"]]
+        assert item["currency"]["symbol"] == "$" and item["currency"]["digits"] == 2
+        assert item["detail"] == f"List price $\u00a0{listed[item['id']]:,.2f}"
+    # The estimate is what Odoo then writes on the line (no price list rule in the demo).
+    oid = new_quote(tech, admin)
+    lines = admin.read("sale.order.line", order(admin, oid)["order_line"],
+                       ["product_id", "price_unit"])
+    assert {line["product_id"][0]: line["price_unit"] for line in lines} == \
+        {f["id"]: f["price"] for f in found[:2]}
+    draft = tech.get(f"/sales/{oid}").get_data(as_text=True)
+    assert "data-quote-estimate" in draft and 'data-symbol="$"' in draft
+    assert f'data-price="{lines[0]["price_unit"]:g}"' in draft.replace(".0\"", "\"")
+
+
 def test_edit_lines_of_a_draft(app, admin):
     tech = as_user(app, "tech1")
     oid = new_quote(tech, admin)

@@ -15,6 +15,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from app.platform import currency
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _, lazy_gettext
 from app.services.viewer import Viewer
 
 MODEL = "account.move"
@@ -37,16 +38,19 @@ ORDER_FIELDS = ["name", "state", "invoice_status", "invoice_ids", "amount_total"
                 "partner_id", "user_id"]
 
 # account.move.payment_state (16-19, English labels as Odoo shows them)
-PAYMENT_LABELS = {"not_paid": "Not paid", "in_payment": "In payment", "paid": "Paid",
-                  "partial": "Partially paid", "reversed": "Reversed",
-                  "invoicing_legacy": "Invoicing app legacy", "blocked": "Blocked"}
+PAYMENT_LABELS = {"not_paid": lazy_gettext("Not paid"), "in_payment": lazy_gettext("In payment"),
+                  "paid": lazy_gettext("Paid"), "partial": lazy_gettext("Partially paid"),
+                  "reversed": lazy_gettext("Reversed"),
+                  "invoicing_legacy": lazy_gettext("Invoicing app legacy"),
+                  "blocked": lazy_gettext("Blocked")}
 PAYMENT_TONES = {"paid": "success", "in_payment": "success", "partial": "warning",
                  "not_paid": "danger", "reversed": "", "invoicing_legacy": "", "blocked": ""}
 PAID_STATES = ("paid", "in_payment")
 UNPAID_STATES = ("not_paid", "partial")
 INVOICE_TYPES = ("out_invoice",)
-OFFICE_WILL_INVOICE = "The office will invoice this job."
-# The job's history note of a payment taken on site starts so; the service report lists them.
+OFFICE_WILL_INVOICE = lazy_gettext("The office will invoice this job.")
+# The job's history note of a payment taken on site starts so; the service report lists them
+# (found by this prefix, so the note stays English; the user's message is translated).
 RECEIPT_PREFIX = "Payment received:"
 
 
@@ -62,11 +66,11 @@ class InvoiceRefused(ActionRefused):
 
 
 class InvoiceNotFound(NotFound):
-    description = "This invoice does not exist, or you may not see it."
+    description = lazy_gettext("This invoice does not exist, or you may not see it.")
 
 
 class InvoicesForbidden(Forbidden):
-    description = "Invoices are for the office."
+    description = lazy_gettext("Invoices are for the office.")
 
 
 @dataclass(frozen=True)
@@ -108,11 +112,12 @@ def money(amount, record: dict, currencies: dict) -> str:
 def number_of(record: dict) -> str:
     """The invoice's number; "Draft" while Odoo names it "/" (a later draft of its journal)."""
     name = record.get("name")
-    return name if name not in (None, False, "", "/") else "Draft"
+    return name if name not in (None, False, "", "/") else _("Draft")
 
 
 def payment_badge(state) -> dict:
-    return {"key": state or "not_paid", "label": PAYMENT_LABELS.get(state, state or "Not paid"),
+    label = PAYMENT_LABELS.get(state) or state or PAYMENT_LABELS["not_paid"]
+    return {"key": state or "not_paid", "label": str(label),
             "tone": PAYMENT_TONES.get(state, "")}
 
 

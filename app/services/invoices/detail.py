@@ -15,6 +15,7 @@ from markupsafe import Markup
 from app.odoo.client import AccessError, OdooCall, UserError
 from app.platform import chatter, currency
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs
 from app.services.invoices.common import (
@@ -104,7 +105,7 @@ def invoice_detail(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: st
                    "subtotal": money(line.get("price_subtotal"), invoice, currencies)}
                   for line in lines],
         "link": link,
-        "qr_svg": qr_svg(link) if link else None,
+        "qr_svg": qr_svg(link, _("QR code of the payment link")) if link else None,
         "may_pay": viewer.may_post and invoice.get("state") == "posted"
         and state not in PAID_STATES,
         "may_post": viewer.may_post and invoice.get("state") == "draft",
@@ -135,14 +136,16 @@ def amount_due(invoice) -> float:
 
 
 @functools.lru_cache(maxsize=512)
-def qr_svg(link: str) -> Markup:
-    """The payment link as a QR code, an inline SVG (segno: pure Python, one path, ~3 KB).
-    Kept per link (a link never changes its code; drawing one costs ~20 ms)."""
+def qr_svg(link: str, title: str = "QR code of the payment link") -> Markup:
+    """The payment link as a QR code, an inline SVG (segno: pure Python, one path, ~3 KB),
+    titled in the reader's language. Kept per link and title (a link never changes its code;
+    drawing one costs ~20 ms)."""
     out = io.BytesIO()
     segno.make(link, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False,
-                                     svgns=True, title="QR code of the payment link",
+                                     svgns=True, title=title,
                                      svgclass="invoice-qr__code", lineclass=None)
-    # segno writes only numbers (one path) and our fixed title: no text of the link is in it.
+    # segno writes only numbers (one path) and the title, which it escapes: no text of the
+    # link is in it.
     return Markup(out.getvalue().decode())  # noqa: S704
 
 
@@ -176,21 +179,21 @@ def parse_payment(form, journal_list: list[dict], due: float) -> dict:
     try:
         amount = round(float(raw), 2)
     except ValueError:
-        raise InvoiceRefused("The amount must be a number, e.g. 70.15.") from None
+        raise InvoiceRefused(_("The amount must be a number, e.g. 70.15.")) from None
     if not 0 < amount < MAX_AMOUNT or amount != amount:
-        raise InvoiceRefused("The amount must be more than zero.")
+        raise InvoiceRefused(_("The amount must be more than zero."))
     if due and amount > due + 0.005:
-        raise InvoiceRefused(f"The amount is more than what is due ({due:.2f}).")
+        raise InvoiceRefused(_("The amount is more than what is due (%(due)s).", due=f"{due:.2f}"))
     try:
         journal_id = int(form.get("journal_id") or 0)
     except ValueError:
         journal_id = 0
     journal = next((j for j in journal_list if j["id"] == journal_id), None)
     if journal is None:
-        raise InvoiceRefused("Please choose how the customer paid (cash, bank or cheque).")
+        raise InvoiceRefused(_("Please choose how the customer paid (cash, bank or cheque)."))
     reference = (form.get("reference") or "").strip()
     if len(reference) > 64:
-        raise InvoiceRefused("The reference is at most 64 characters.")
+        raise InvoiceRefused(_("The reference is at most 64 characters."))
     return {"amount": amount, "journal": journal, "reference": reference}
 
 
@@ -203,13 +206,13 @@ def register_payment(odoo, viewer: InvoiceViewer, invoice_id: int, form, *,
     first, so a payment made meanwhile (in Odoo, by the customer online) is not doubled.
     """
     if not viewer.may_post:
-        raise InvoiceRefused("Only users with Odoo's invoicing rights can record payments.")
+        raise InvoiceRefused(_("Only users with Odoo's invoicing rights can record payments."))
     invoice = fetch_invoice(odoo, invoice_id, ["name", "state", "payment_state",
                                                "amount_residual", "currency_id", "move_type"])
     if invoice.get("state") != "posted":
-        raise InvoiceRefused("The invoice must be posted before a payment is recorded.")
+        raise InvoiceRefused(_("The invoice must be posted before a payment is recorded."))
     if (invoice.get("payment_state") or "") in PAID_STATES:
-        raise InvoiceRefused("This invoice is already paid.")
+        raise InvoiceRefused(_("This invoice is already paid."))
     payment = parse_payment(form, journals(odoo, viewer), amount_due(invoice))
     context = {"active_model": MODEL, "active_ids": [invoice_id], "active_id": invoice_id}
     vals = {"journal_id": payment["journal"]["id"], "amount": payment["amount"]}
@@ -220,6 +223,7 @@ def register_payment(odoo, viewer: InvoiceViewer, invoice_id: int, form, *,
     odoo.call(REGISTER, "action_create_payments", [wizard], context=context)
     currencies = currency.lookup(odoo, [invoice.get("currency_id")])
     amount = money(payment["amount"], invoice, currencies)
+    # The note keeps the English prefix the service report finds receipts by.
     receipt = f"{RECEIPT_PREFIX} {amount} ({payment['journal']['name']}" + (
         f", ref. {payment['reference']})" if payment["reference"] else ")")
     if job_id:
@@ -230,13 +234,18 @@ def register_payment(odoo, viewer: InvoiceViewer, invoice_id: int, form, *,
                                                                          invoice.get("name")))
         except (ActionRefused, UserError):  # the payment is made; the note is a courtesy
             logger.info("job %s: the payment note was refused", job_id)
-    return receipt + "."
+    if payment["reference"]:
+        return _("Payment received: %(amount)s (%(journal)s, ref. %(reference)s).",
+                 amount=amount, journal=payment["journal"]["name"],
+                 reference=payment["reference"])
+    return _("Payment received: %(amount)s (%(journal)s).", amount=amount,
+             journal=payment["journal"]["name"])
 
 
 def job_invoice(odoo, viewer: InvoiceViewer, job_id: int, *, base_url: str) -> dict:
     """A job's invoice for other sections (the customer's page, issue 33): its id, number,
     payment state and portal link (None while it is a draft), or None without an invoice."""
-    _, orders = job_orders(odoo, viewer, job_id)
+    _job, orders = job_orders(odoo, viewer, job_id)
     ids = [i for o in orders for i in o.get("invoice_ids") or []]
     if not ids:
         return None

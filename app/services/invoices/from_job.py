@@ -22,6 +22,7 @@ from app.odoo.client import (
 )
 from app.platform import chatter
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _
 from app.services import inventory, jobs
 from app.services.invoices.common import (
     MODEL,
@@ -70,11 +71,11 @@ def invoice_plan(odoo, viewer: InvoiceViewer, job_id: int) -> dict:
     elif not invoiced:
         quotes = [o for o in orders if o.get("state") in ("draft", "sent")]
         if quotes:
-            plan["reason"] = (f"The quote {quotes[0]['name']} is not confirmed yet: confirm it "
-                              "(or have the customer sign it) before invoicing.")
+            plan["reason"] = _("The quote %(name)s is not confirmed yet: confirm it (or have "
+                               "the customer sign it) before invoicing.", name=quotes[0]["name"])
             plan["quote_id"] = quotes[0]["id"]
         else:
-            plan["reason"] = OFFICE_WILL_INVOICE
+            plan["reason"] = str(OFFICE_WILL_INVOICE)
             # Only for users who see every order: a salesman's search hides the others'.
             plan["can_quote"] = viewer.sales_access == "all"
     return plan
@@ -91,8 +92,8 @@ def invoice_job(odoo, viewer: InvoiceViewer, job_id: int, *, base_url: str) -> t
     order = plan["order"]
     if order is None:
         if plan["invoice_id"]:
-            return plan["invoice_id"], "This job is already invoiced."
-        raise InvoiceRefused(plan["reason"] or OFFICE_WILL_INVOICE)
+            return plan["invoice_id"], _("This job is already invoiced.")
+        raise InvoiceRefused(plan["reason"] or str(OFFICE_WILL_INVOICE))
     context = {"active_model": ORDER_MODEL, "active_ids": [order["id"]],
                "active_id": order["id"], "open_invoices": True}
     wizard = odoo.call(WIZARD, "create", {"advance_payment_method": "delivered"},
@@ -104,14 +105,15 @@ def invoice_job(odoo, viewer: InvoiceViewer, job_id: int, *, base_url: str) -> t
         found = odoo.read(ORDER_MODEL, [order["id"]], ["invoice_ids"])
         invoice_id = max(found[0]["invoice_ids"]) if found and found[0]["invoice_ids"] else None
     if not invoice_id:
-        raise InvoiceRefused("Odoo made no invoice for this order.")
+        raise InvoiceRefused(_("Odoo made no invoice for this order."))
     name = _post_if_allowed(odoo, viewer, invoice_id)
     _note_on_job(odoo, viewer, job_id, name)
     _close_office_request(odoo, job_id)
     if viewer.may_post:
-        return invoice_id, f"Invoice {name} created and posted: the customer can pay now."
-    return invoice_id, (f"Draft invoice {name} created: the office will post it, then the "
-                        "customer can pay.")
+        return invoice_id, _("Invoice %(name)s created and posted: the customer can pay now.",
+                             name=name)
+    return invoice_id, _("Draft invoice %(name)s created: the office will post it, then the "
+                         "customer can pay.", name=name)
 
 
 def _post_if_allowed(odoo, viewer: InvoiceViewer, invoice_id: int) -> str:
@@ -127,20 +129,21 @@ def _post_if_allowed(odoo, viewer: InvoiceViewer, invoice_id: int) -> str:
 def post_invoice(odoo, viewer: InvoiceViewer, invoice_id: int) -> str:
     """The office posts a draft (the "to post" list); Odoo refuses users without the group."""
     if not viewer.may_post:
-        raise InvoiceRefused("Only users with Odoo's invoicing rights can post invoices.")
+        raise InvoiceRefused(_("Only users with Odoo's invoicing rights can post invoices."))
     found = odoo.read(MODEL, [invoice_id], ["state"])
     if not found:
-        raise InvoiceRefused("This invoice no longer exists.")
+        raise InvoiceRefused(_("This invoice no longer exists."))
     if found[0]["state"] != "draft":
-        raise InvoiceRefused("This invoice is not a draft any more.")
+        raise InvoiceRefused(_("This invoice is not a draft any more."))
     name = _post_if_allowed(odoo, viewer, invoice_id)
-    return f"Invoice {name} posted: the customer can pay now."
+    return _("Invoice %(name)s posted: the customer can pay now.", name=name)
 
 
 def _note_on_job(odoo, viewer, job_id, name):
     try:
         chatter.post_note(odoo, viewer.version, jobs.MODEL, job_id,
-                          Markup("<p>Invoice {} made from this job.</p>").format(name))
+                          Markup("<p>{}</p>").format(
+                              _("Invoice %(name)s made from this job.", name=name)))
     except (ActionRefused, UserError):
         logger.info("job %s: the invoice note was refused", job_id)
 
@@ -150,11 +153,12 @@ def hand_to_office(odoo, viewer: InvoiceViewer, job_id: int) -> str:
     jobs filter), as the user; once per job."""
     job = jobs.fetch_order(odoo, viewer, job_id, ["name", "activity_ids"])
     if _open_requests(odoo, job_id, job.get("activity_ids")):
-        return "The office already has this job in its “To invoice” list."
+        return _("The office already has this job in its “To invoice” list.")
     odoo.call(jobs.MODEL, "activity_schedule", [job_id],
               act_type_xmlid="mail.mail_activity_data_todo", summary=TO_INVOICE,
-              note=f"Invoice {job.get('name') or 'this job'}: the technician could not.")
-    return "Sent to the office: the job is in its “To invoice” list."
+              note=_("Invoice %(job)s: the technician could not.",
+                     job=job.get("name") or _("this job")))
+    return _("Sent to the office: the job is in its “To invoice” list.")
 
 
 def _open_requests(odoo, job_id, activity_ids=None) -> list[int]:
@@ -172,7 +176,7 @@ def _close_office_request(odoo, job_id):
     try:
         for activity_id in _open_requests(odoo, job_id):
             odoo.call("mail.activity", "action_feedback", [activity_id],
-                      feedback="Invoiced from Fieldkit.")
+                      feedback=_("Invoiced from Fieldkit."))
     except (AccessError, UserError):
         logger.info("job %s: its To invoice activity could not be closed", job_id)
 
@@ -191,17 +195,18 @@ def quote_from_job(odoo, viewer: InvoiceViewer, job_id: int) -> tuple[int, str]:
     :raises InvoiceRefused: nothing used or logged, no customer, or an order exists already.
     """
     if viewer.sales_access != "all":
-        raise InvoiceRefused("Another salesperson's order may exist for this job: "
-                             + OFFICE_WILL_INVOICE)
+        raise InvoiceRefused(_("Another salesperson's order may exist for this job: "
+                               "%(reason)s", reason=OFFICE_WILL_INVOICE))
     job = jobs.fetch_order(odoo, viewer, job_id, ["name", "location_id"])
-    _, orders = job_orders(odoo, viewer, job_id)
+    _job, orders = job_orders(odoo, viewer, job_id)
     if orders:
-        raise InvoiceRefused(f"This job has the order {orders[0]['name']} already.")
+        raise InvoiceRefused(_("This job has the order %(name)s already.",
+                                       name=orders[0]["name"]))
     location = job.get("location_id")
     found = odoo.read("fsm.location", [location[0]], ["owner_id"]) if location else []
     partner = (found[0].get("owner_id") or [None])[0] if found else None
     if not partner:
-        raise InvoiceRefused("The job's location has no customer to invoice.")
+        raise InvoiceRefused(_("The job's location has no customer to invoice."))
     lines = [(0, 0, {"product_id": m["product_id"][0], "product_uom_qty": m["product_uom_qty"]})
              for m in inventory.job_moves(odoo, job["name"]) if m.get("product_id")]
     hours = _hours_logged(odoo, job_id)
@@ -210,19 +215,20 @@ def quote_from_job(odoo, viewer: InvoiceViewer, job_id: int) -> tuple[int, str]:
         if labor:
             lines.append((0, 0, {"product_id": labor, "product_uom_qty": round(hours, 2)}))
     if not lines:
-        raise InvoiceRefused("No parts were used and no time was logged on this job: write "
-                             "the quote by hand.")
+        raise InvoiceRefused(_("No parts were used and no time was logged on this job: write "
+                               "the quote by hand."))
     quote = odoo.create(ORDER_MODEL, {"partner_id": partner, "user_id": viewer.user_id,
                                       "origin": job["name"], "order_line": lines})
     name = (odoo.read(ORDER_MODEL, [quote], ["name"]) or [{}])[0].get("name") or f"#{quote}"
     try:
         chatter.post_note(odoo, viewer.version, jobs.MODEL, job_id,
-                          Markup("<p>Quote {} written from the parts and time of this job.</p>")
-                          .format(name))
+                          Markup("<p>{}</p>").format(
+                              _("Quote %(name)s written from the parts and time of this job.",
+                                name=name)))
     except (ActionRefused, UserError):
         logger.info("job %s: the quote note was refused", job_id)
-    return quote, (f"Quote {name} written from the parts and time: check it and confirm it, "
-                   "then invoice.")
+    return quote, _("Quote %(name)s written from the parts and time: check it and confirm it, "
+                    "then invoice.", name=name)
 
 
 def _hours_logged(odoo, job_id) -> float:

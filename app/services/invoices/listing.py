@@ -6,6 +6,7 @@ from __future__ import annotations
 from app.odoo.client import OdooCall
 from app.platform import currency
 from app.platform import timezone as tzs
+from app.platform.i18n import _, lazy_gettext
 from app.platform.listing import Filter, ListSpec, page_info, search_domain
 from app.services.invoices.common import (
     INVOICE_TYPES,
@@ -24,18 +25,18 @@ from app.services.invoices.common import (
 
 SPEC = ListSpec(
     filters=(
-        Filter("unpaid", "Unpaid"),
-        Filter("overdue", "Overdue"),
-        Filter("paid_today", "Paid today"),
-        Filter("to_post", "To post"),
-        Filter("all", "All"),
+        Filter("unpaid", lazy_gettext("Unpaid")),
+        Filter("overdue", lazy_gettext("Overdue")),
+        Filter("paid_today", lazy_gettext("Paid today")),
+        Filter("to_post", lazy_gettext("To post")),
+        Filter("all", lazy_gettext("All")),
     ),
     default_filter="unpaid",
     sorts={"due": "invoice_date_due", "ref": "name", "customer": "partner_id",
            "total": "amount_total", "date": "invoice_date"},
     default_sort=("due", "asc"),
     page_size=20,
-    search_label="Search by number, customer or order",
+    search_label=lazy_gettext("Search by number, customer or order"),
 )
 
 
@@ -93,7 +94,7 @@ def list_invoices(odoo, viewer: InvoiceViewer, query, *, now=None) -> dict:
                   "total": money(r.get("amount_total"), r, currencies),
                   "draft": r.get("state") == "draft",
                   "payment": payment_badge(r.get("payment_state"))
-                  if r.get("state") == "posted" else {"label": "Draft", "tone": "info"}}
+                  if r.get("state") == "posted" else {"label": _("Draft"), "tone": "info"}}
                  for r in rows],
         "totals": totals,
         "query": query,

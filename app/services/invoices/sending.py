@@ -20,6 +20,7 @@ import logging
 from app.odoo import versions
 from app.odoo.client import AccessError
 from app.platform import currency
+from app.platform.i18n import _
 from app.services import sms
 from app.services.invoices.common import (
     MODEL,
@@ -33,7 +34,6 @@ from app.services.invoices.detail import amount_due, fetch_invoice
 
 logger = logging.getLogger(__name__)
 LAYOUT_MODEL = "base.document.layout"
-SMS_TEXT = "Invoice {name}: {total}. Pay online: {link}"
 
 
 def _posted_with_link(odoo, invoice_id: int, base_url: str) -> dict:
@@ -41,7 +41,7 @@ def _posted_with_link(odoo, invoice_id: int, base_url: str) -> dict:
                                                "access_token", "move_type", "amount_residual",
                                                "currency_id", "payment_state"])
     if invoice.get("state") != "posted":
-        raise InvoiceRefused("The invoice must be posted before the customer can pay it.")
+        raise InvoiceRefused(_("The invoice must be posted before the customer can pay it."))
     if not invoice.get("access_token"):
         url = odoo.call(MODEL, "get_portal_url", [invoice_id])
         invoice["access_token"] = str(url).partition("access_token=")[2].split("&", 1)[0]
@@ -58,29 +58,30 @@ def text_link(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: str
     invoice = _posted_with_link(odoo, invoice_id, base_url)
     partner_id = m2o_id(invoice.get("partner_id"))
     if not partner_id:
-        raise InvoiceRefused("This invoice has no customer to text.")
+        raise InvoiceRefused(_("This invoice has no customer to text."))
     try:
         target = sms.load_target(odoo, viewer, "customer", partner_id)
         numbers = sms.sheet_numbers(target)
         if not numbers:
-            raise InvoiceRefused("The customer has no mobile or phone number to text.")
+            raise InvoiceRefused(_("The customer has no mobile or phone number to text."))
         total = money(amount_due(invoice), invoice,
                       currency.lookup(odoo, [invoice.get("currency_id")]))
         result = sms.send(odoo, viewer, {
             "target": "customer", "id": partner_id, "number": numbers[0]["number"],
-            "message": SMS_TEXT.format(name=invoice.get("name"), total=total,
-                                       link=invoice["link"])})
+            "message": _("Invoice %(name)s: %(total)s. Pay online: %(link)s",
+                         name=invoice.get("name"), total=total, link=invoice["link"])})
     except sms.NotDelivered as exc:
         return exc.user_message, False
     except sms.SmsError as exc:
         raise InvoiceRefused(exc.user_message) from None
-    return f"{result.get('message') or 'Text sent.'} ({numbers[0]['label']} {result['to']})", True
+    outcome = result.get("message") or _("Text sent.")
+    return f"{outcome} ({numbers[0]['label']} {result['to']})", True
 
 
 def email_invoice(odoo, viewer: InvoiceViewer, invoice_id: int) -> str:
     """E-mail the invoice (and its portal link) through Odoo's send wizard, as the user."""
     if not viewer.may_post:
-        raise InvoiceRefused("Only users with Odoo's invoicing rights can send invoices.")
+        raise InvoiceRefused(_("Only users with Odoo's invoicing rights can send invoices."))
     fetch_invoice(odoo, invoice_id, ["state", "move_type"])
     open_method, send_method = versions.invoice_send_methods(viewer.version)
     action = odoo.call(MODEL, open_method, [invoice_id])
@@ -88,7 +89,7 @@ def email_invoice(odoo, viewer: InvoiceViewer, invoice_id: int) -> str:
         action = (action.get("context") or {}).get("report_action") or {}
     wizard_model = action.get("res_model") if isinstance(action, dict) else None
     if not wizard_model:
-        raise InvoiceRefused("Odoo did not offer to send this invoice.")
+        raise InvoiceRefused(_("Odoo did not offer to send this invoice."))
     context = dict(action.get("context") or {})
     wizard = odoo.call(wizard_model, "create", {}, context=context)
     wizard = wizard[0] if isinstance(wizard, list) else wizard
@@ -103,10 +104,11 @@ def _mail_outcome(odoo, invoice_id) -> str:
         mails = odoo.search_read("mail.mail", [("model", "=", MODEL), ("res_id", "=", invoice_id)],
                                  ["state", "failure_reason"], order="id desc", limit=1)
     except AccessError:
-        return "Invoice e-mailed through Odoo."
+        return _("Invoice e-mailed through Odoo.")
     if mails and mails[0].get("state") == "exception":
         reason = (mails[0].get("failure_reason") or "").replace("\n", " ").strip()
-        raise InvoiceRefused("Odoo could not send the e-mail (its mail server said: "
-                             f"{reason or 'no reason given'}). The invoice is marked as sent "
-                             "in Odoo; send the link by text or show the QR code.")
-    return "Invoice e-mailed through Odoo."
+        raise InvoiceRefused(_("Odoo could not send the e-mail (its mail server said: "
+                               "%(reason)s). The invoice is marked as sent in Odoo; send the "
+                               "link by text or show the QR code.",
+                               reason=reason or _("no reason given")))
+    return _("Invoice e-mailed through Odoo.")

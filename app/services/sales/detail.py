@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from app.odoo.client import OdooCall
+from app.odoo.client import AccessError, OdooCall
 from app.platform import chatter, currency, media
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
+from app.platform.i18n import _
 from app.platform.sanitize import is_blank_html, sanitize_html
 from app.services.sales.common import (
     LINE_MODEL,
@@ -65,6 +66,8 @@ def _lines(records, info: ModelInfo, order_currency, taxes=None) -> list[dict]:
             "description": r.get("name") or "",
             "qty": r.get("product_uom_qty") or 0,
             "qty_text": f"{r.get('product_uom_qty') or 0:g}",
+            # Odoo's price of one unit after discount: the draft form's estimate starts from it.
+            "net_unit": _net_unit(r),
             "price_unit": money(r.get("price_unit"), order_currency),
             "discount": r.get("discount") or 0,
             "subtotal": money(r.get("price_subtotal"), order_currency),
@@ -73,6 +76,13 @@ def _lines(records, info: ModelInfo, order_currency, taxes=None) -> list[dict]:
             "tax_names": ", ".join(taxes[t] for t in r.get(info.tax_field) or [] if taxes.get(t)),
         })
     return out
+
+
+def _net_unit(line: dict):
+    qty = line.get("product_uom_qty") or 0
+    if qty:
+        return round((line.get("price_subtotal") or 0.0) / qty, 6)
+    return None
 
 
 def quote_detail(odoo, viewer: SalesViewer, order_id: int, *, storage=None, now=None) -> dict:
@@ -111,6 +121,9 @@ def quote_detail(odoo, viewer: SalesViewer, order_id: int, *, storage=None, now=
         **row,
         "lines": _lines(lines, info, order_currency, tax_names(odoo, lines, info)),
         "untaxed": money(order.get("amount_untaxed"), order_currency),
+        "currency": {"symbol": order_currency.symbol if order_currency else "",
+                     "position": order_currency.position if order_currency else "after",
+                     "digits": order_currency.digits if order_currency else 2},
         "taxes": money(order.get("amount_tax"), order_currency),
         "note": sanitize_html(order.get("note")) if not is_blank_html(order.get("note"))
         else Markup(""),
@@ -135,15 +148,44 @@ def quote_detail(odoo, viewer: SalesViewer, order_id: int, *, storage=None, now=
 
 # --------------------------------------------------------------------------- searching
 
+PRICE_FIELDS = ["lst_price", "currency_id"]
+
 
 def search_products(odoo, viewer: SalesViewer, q: str) -> list[dict]:
-    """Products by name, internal reference or barcode (Odoo's name_search: 1 RPC)."""
+    """Products by name, internal reference or barcode (Odoo's name_search), each with its
+    sales price (``lst_price``, in the product's currency) for the form's estimate: 2 RPCs,
+    the currency from the login's cache."""
     require_access(viewer)
     q = " ".join((q or "").split())[:100]
     if len(q) < 2:
         return []
     found = find_products(odoo, viewer.version, q, SEARCH_LIMIT)
-    return [{"id": pid, "name": name} for pid, name in found]
+    prices = list_prices(odoo, [pid for pid, _name in found])
+    return [{"id": pid, "name": name, **prices.get(pid, {})} for pid, name in found]
+
+
+def list_prices(odoo, product_ids) -> dict:
+    """``{product id: {"price", "price_text", "detail", "currency"}}``: the sales price Odoo
+    starts a line from (``product.product.lst_price``). Only an estimate: Odoo applies the
+    customer's price list and taxes when the line is written. A user Odoo does not let read
+    products gets no prices (1 RPC, none without ids)."""
+    if not product_ids:
+        return {}
+    try:
+        records = odoo.read("product.product", list(product_ids), PRICE_FIELDS)
+    except AccessError:
+        return {}
+    currencies = currency.lookup(odoo, [r.get("currency_id") for r in records])
+    out = {}
+    for r in records:
+        cur = currencies.get(_m2o_id(r.get("currency_id"))) or currency.Currency(symbol="")
+        price = float(r.get("lst_price") or 0.0)
+        text = cur.format(price)
+        out[r["id"]] = {"price": price, "price_text": text,
+                        "detail": _("List price %(price)s", price=text),
+                        "currency": {"symbol": cur.symbol, "position": cur.position,
+                                     "digits": cur.digits}}
+    return out
 
 
 def search_customers(odoo, viewer: SalesViewer, q: str) -> list[dict]:

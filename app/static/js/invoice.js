@@ -58,13 +58,13 @@
       var invoice = data && data.invoice;
       if (!invoice) { return; }
       link.href = invoice.url;
-      link.textContent = 'Open invoice ' + invoice.name;
+      link.textContent = fieldkit.t('Open invoice %(name)s', { name: invoice.name });
       function show(state) {
-        summary.textContent = 'Invoice ' + invoice.name + ': ' + state.label;
+        summary.textContent = fieldkit.t('Invoice %(name)s: %(state)s', { name: invoice.name, state: state.label });
         summary.setAttribute('data-paid', state.paid ? 'true' : 'false');
         return state.paid;
       }
-      if (!show({ label: invoice.paid ? 'Paid' : 'not paid yet', paid: invoice.paid })) {
+      if (!show({ label: invoice.paid ? fieldkit.t('Paid') : fieldkit.t('not paid yet'), paid: invoice.paid })) {
         watch(invoice.status_url, show);
       }
     }).catch(function () { /* offline: the card keeps its link */ });

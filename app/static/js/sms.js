@@ -35,7 +35,10 @@
 
   function updateCounter() {
     var s = segments(message.value.trim());
-    counter.textContent = s.chars + ' characters · ' + s.count + ' SMS' + (s.encoding === 'UCS-2' ? ' (special characters: 70 per SMS)' : '');
+    var t = window.fieldkit.t, nt = window.fieldkit.nt;
+    counter.textContent = nt('%(num)d character', '%(num)d characters', s.chars) + ' · ' +
+      nt('%(num)d SMS', '%(num)d SMS', s.count) +
+      (s.encoding === 'UCS-2' ? ' ' + t('(special characters: 70 per SMS)') : '');
     counter.classList.toggle('is-over', s.count > maxSegments);
     sendButton.disabled = s.count === 0 || s.count > maxSegments;
   }
@@ -124,9 +127,9 @@
       link.insertAdjacentElement('afterend', note);
     }
     link.setAttribute('aria-busy', 'true');
-    note.textContent = 'Sending…';
+    note.textContent = window.fieldkit.t('Sending…');
     post(text).then(function (data) {
-      note.textContent = data.message || 'Text sent.';
+      note.textContent = data.message || window.fieldkit.t('Text sent.');
       remember(note.textContent, 'success');
       afterSent();
     }, function (error) {
@@ -162,7 +165,7 @@
         .then(function (response) {
           if (response.type !== 'opaqueredirect' && !response.ok) { throw new Error('stage'); }
           return post(templateText('eta', mins)).then(function (data) {
-            remember(data.message || 'Text sent.', 'success');
+            remember(data.message || window.fieldkit.t('Text sent.'), 'success');
           }, function (error) {
             remember(error.message, 'error');
           }).then(function () { afterSent(); });
@@ -202,9 +205,9 @@
     event.preventDefault();
     var text = message.value.trim();
     sendButton.disabled = true;
-    showStatus('Sending…');
+    showStatus(window.fieldkit.t('Sending…'));
     post(text).then(function (data) {
-      showStatus(data.message || 'Text sent.', 'success');
+      showStatus(data.message || window.fieldkit.t('Text sent.'), 'success');
       afterSent();
     }, function (error) {
       // The typed message stays in the box: fix and send again. Odoo keeps a text it could not
@@ -213,7 +216,7 @@
       if (error.data && error.data.logged) {
         var link = document.createElement('a');
         link.href = sheet.getAttribute('data-reload');
-        link.textContent = ' See the history';
+        link.textContent = ' ' + window.fieldkit.t('See the history');
         link.addEventListener('click', function (e) { e.preventDefault(); afterSent(); });
         status.appendChild(link);
       }
