@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from app.odoo.client import AccessError, MissingError, OdooCall, UserError
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
+from app.platform.i18n import _, ngettext
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import checklists, dispatch, jobs, report
 from app.services.jobs import JobActionError, _m2o_id
@@ -146,24 +147,32 @@ def _hours(moment: datetime) -> float:
     return moment.hour + moment.minute / 60
 
 
-def card_from_order(order, stage_map, viewer: Viewer, now, steps=None) -> dict:
+def card_from_order(order, stage_map, viewer: Viewer, now, steps=None, today=None) -> dict:
     """A plan card: the list row of jobs plus what the timeline needs (`steps`: the templates'
-    activities, checklists.template_steps)."""
-    row = jobs.summarize_order(order, stage_map, viewer.tz, now)
+    activities, checklists.template_steps; `today`: the user's date, computed once a page)."""
+    row = jobs.summarize_order(order, stage_map, viewer.tz, now, today=today)
     row["template"] = checklists.template_summary(order, steps or {})
-    start = _local(order.get("scheduled_date_start"), viewer.tz)
     duration = float(order.get("scheduled_duration") or 0) or 1.0
-    row.update(
+    row.update(city=order.get("city") or "", overlap=False, draft=False)
+    place_card(row, _local(row["start_utc"], viewer.tz), duration, viewer.tz, now, today)
+    return row
+
+
+def place_card(card, start, duration, tz_name, now, today=None) -> None:
+    """A card's times: its local start and end, and their texts, written once here rather than
+    formatted again by the template for each of the card's mentions of them."""
+    end = start + timedelta(hours=duration) if start else None
+    wall = start.replace(tzinfo=None) if start else None
+    card.update(
         duration=duration,
         duration_label=fmt.format_duration(duration),
         start_local=start,
-        end_local=start + timedelta(hours=duration) if start else None,
+        end_local=end,
         start_input=fmt.input_value(start),
-        city=order.get("city") or "",
-        overlap=False,
-        draft=False,
+        start_text=fmt.format_time(wall) if start else "",
+        end_text=fmt.format_time(end.replace(tzinfo=None)) if end else "",
+        day_text=fmt.relative_day(wall, tz_name, now, today=today) if start else "",
     )
-    return row
 
 
 def _range_utc(first: date, days: int, tz_name: str) -> tuple[str, str]:
@@ -200,7 +209,8 @@ def load_plan(odoo, viewer: Viewer, day: date, *, view="day", draft=None,
     stage_map = jobs.get_stage_map(odoo, viewer)
     hours = get_working_hours(odoo, viewer)
     steps = checklists.template_steps(odoo, viewer)
-    cards = [card_from_order(o, stage_map, viewer, now, steps) for o in orders]
+    today = tzs.today(viewer.tz, now)
+    cards = [card_from_order(o, stage_map, viewer, now, steps, today) for o in orders]
     names = {p["id"]: p.get("name") or "" for p in persons}
     if draft:
         apply_draft(cards, draft, names, viewer)
@@ -215,7 +225,7 @@ def load_plan(odoo, viewer: Viewer, day: date, *, view="day", draft=None,
         "days": day_list,
         "prev_day": first - timedelta(days=days),
         "next_day": first + timedelta(days=days),
-        "today": tzs.today(viewer.tz, now),
+        "today": today,
         "lanes": lanes,
         "pool": pool,
         "persons": [{"id": p["id"], "name": p.get("name") or ""} for p in persons],
@@ -311,9 +321,9 @@ def assign_form(person, start, duration) -> dict:
     try:
         hours = float(str(duration).replace(",", "."))
     except ValueError:
-        raise DispatchError("The duration must be a number of hours, like 1.5.") from None
+        raise DispatchError(_("The duration must be a number of hours, like 1.5.")) from None
     if not MIN_DURATION <= hours <= MAX_DURATION:
-        raise DispatchError("The duration must be between 15 minutes and 24 hours.")
+        raise DispatchError(_("The duration must be between 15 minutes and 24 hours."))
     try:
         begin = datetime.fromisoformat(form["start"]) if form["start"] else None
     except ValueError:
@@ -327,11 +337,12 @@ def assign(odoo, viewer: Viewer, job_id: int, form: dict) -> str:
     """Write an assignment now (see dispatch.assign_job), with the job's name in the message."""
     vals, order = dispatch.check_assignment(odoo, viewer, job_id, form)
     odoo.write("fsm.order", [job_id], vals)
-    who = dispatch.technician_name(odoo, viewer, vals["person_id"]) or "nobody (unassigned)"
-    when = ""
+    who = dispatch.technician_name(odoo, viewer, vals["person_id"]) or _("nobody (unassigned)")
     if vals["scheduled_date_start"]:
-        when = " · " + fmt.format_datetime(vals["scheduled_date_start"], viewer.tz)
-    return f"{order.get('name')} assigned to {who}{when}."
+        return _("%(job)s assigned to %(technician)s · %(when)s.", job=order.get("name"),
+                 technician=who,
+                 when=fmt.format_datetime(vals["scheduled_date_start"], viewer.tz))
+    return _("%(job)s assigned to %(technician)s.", job=order.get("name"), technician=who)
 
 
 # --------------------------------------------------------------------------- suggested slots
@@ -464,8 +475,9 @@ def add_to_draft(odoo, viewer: Viewer, store, job_id: int, form: dict) -> str:
                     "start_utc": vals["scheduled_date_start"] or None,
                     "duration": vals.get("scheduled_duration"), "error": None})
     _save_draft(store, key, changes)
-    return f"{order.get('name')} added to your draft plan ({len(changes)} change" \
-           f"{'' if len(changes) == 1 else 's'} waiting)."
+    return ngettext("%(job)s added to your draft plan (%(num)d change waiting).",
+                    "%(job)s added to your draft plan (%(num)d changes waiting).", len(changes),
+                    job=order.get("name"))
 
 
 def remove_from_draft(odoo, viewer: Viewer, store, job_id: int) -> str:
@@ -473,20 +485,20 @@ def remove_from_draft(odoo, viewer: Viewer, store, job_id: int) -> str:
     changes = read_draft(store, key)
     kept = [c for c in changes if c.get("job_id") != job_id]
     _save_draft(store, key, kept)
-    return "Change removed from the draft." if len(kept) < len(changes) else \
-        "That change was not in the draft."
+    return _("Change removed from the draft.") if len(kept) < len(changes) else \
+        _("That change was not in the draft.")
 
 
 def discard_draft(odoo, viewer: Viewer, store) -> str:
     store.delete(plan_key(odoo, viewer))
-    return "Draft plan discarded."
+    return _("Draft plan discarded.")
 
 
 def describe_draft(changes, viewer: Viewer) -> list[dict]:
     """The draft as rows for the review list."""
     return [{**c, "when": fmt.format_datetime(c["start_utc"], viewer.tz) if c.get("start_utc")
-             else "time unchanged",
-             "who": c.get("person_name") or "Unassigned",
+             else _("time unchanged"),
+             "who": c.get("person_name") or _("Unassigned"),
              "duration_label": fmt.format_duration(c["duration"]) if c.get("duration") else ""}
             for c in changes]
 
@@ -502,15 +514,9 @@ def apply_draft(cards, changes, names, viewer: Viewer) -> None:
         card["person_id"] = change.get("person_id")
         card["technician"] = names.get(change.get("person_id"), "")
         card["unassigned"] = not change.get("person_id")
-        if change.get("duration"):
-            card["duration"] = change["duration"]
-            card["duration_label"] = fmt.format_duration(change["duration"])
-        if change.get("start_utc"):
-            start = tzs.to_local(change["start_utc"], viewer.tz)
-            card["start_local"] = start
-            card["start_input"] = fmt.input_value(start)
-        if card["start_local"]:
-            card["end_local"] = card["start_local"] + timedelta(hours=card["duration"])
+        start = tzs.to_local(change["start_utc"], viewer.tz) if change.get("start_utc") \
+            else card["start_local"]
+        place_card(card, start, change.get("duration") or card["duration"], viewer.tz, None)
 
 
 def publish_draft(odoo, viewer: Viewer, store) -> tuple[int, list[dict]]:
@@ -527,7 +533,7 @@ def publish_draft(odoo, viewer: Viewer, store) -> tuple[int, list[dict]]:
         except REFUSALS as exc:
             failed.append({**change, "error": exc.user_message})
         except jobs.JobNotFound:
-            failed.append({**change, "error": "This job does not exist any more."})
+            failed.append({**change, "error": _("This job does not exist any more.")})
         else:
             published += 1
     _save_draft(store, key, failed)
@@ -546,7 +552,7 @@ def load_board(odoo, viewer: Viewer, *, now: datetime | None = None) -> dict:
         jobs.list_fields(viewer.version) + jobs.company_fields(viewer), limit=jobs.LIST_LIMIT,
         order="scheduled_date_start, id")
     stage_map = jobs.get_stage_map(odoo, viewer)
-    rows = [jobs.summarize_order(o, stage_map, viewer.tz, now) for o in orders]
+    rows = [jobs.summarize_order(o, stage_map, viewer.tz, now, today=today) for o in orders]
     for row in rows:  # flagged as on the jobs table
         row["overdue"] = not row["is_closed"] and row["local_day"] is not None \
             and row["local_day"] < today
@@ -572,7 +578,7 @@ def move_on_board(odoo, viewer: Viewer, job_id: int, stage_id, resolution="") ->
     except (TypeError, ValueError):
         target = None
     if target is None:
-        raise DispatchError("That column does not exist any more. Refresh the board.")
+        raise DispatchError(_("That column does not exist any more. Refresh the board."))
     if stage_map.completed and target.id == stage_map.completed.id:
         return report.finish_job(odoo, viewer, job_id, resolution or "")
     if stage_map.cancelled and target.id == stage_map.cancelled.id:
