@@ -69,11 +69,14 @@ def offline_pages():
     """The job pages of ``?ids=`` (comma-separated, at most 40) for the service worker's
     offline copies, all read at once: 2 Odoo calls in one round trip whatever their number
     (app/services/jobs/offline.py). ``{"pages": [{"url", "version", "html"}]}``; a job the
-    user may not open is left out."""
-    raw = [part.strip() for part in request.args.get("ids", "").split(",") if part.strip()]
-    if not raw or not all(part.isdigit() and len(part) < 10 for part in raw):
+    user may not open is left out (none asked: none given)."""
+    text = request.args.get("ids", "")
+    raw = [part.strip() for part in text.split(",")] if text.strip() else []
+    if not all(part.isdigit() and len(part) < 10 for part in raw):
         return jsonify(success=False, error=_("ids: job numbers separated by commas.")), 400
     ids = [int(part) for part in raw][:jobs.OFFLINE_LIMIT]
+    if not ids:
+        return jsonify(pages=[]), 200, {"Cache-Control": "private, no-store"}
     odoo = get_odoo()
     found = jobs.job_details(odoo, _viewer(), ids, storage=get_storage(),
                              **checklists.details_reads(odoo, _viewer(), ids))

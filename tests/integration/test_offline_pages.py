@@ -78,7 +78,13 @@ def test_a_notice_waiting_for_the_next_page_is_neither_copied_nor_used_up(tech1)
     assert "Note added." in tech1.get(f"/jobs/{mine}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("ids", ["", "x", "1,,2,a", "1;2", "-1", "12345678901"])
+def test_no_ids_no_pages(tech1):
+    response = tech1.get("/jobs/offline")
+    assert response.status_code == 200 and response.get_json() == {"pages": []}
+    assert calls(response) == 0
+
+
+@pytest.mark.parametrize("ids", [",", "x", "1,,2,a", "1;2", "-1", "12345678901"])
 def test_ids_that_are_not_job_numbers_are_refused_with_a_reason(tech1, ids):
     response = tech1.get(f"/jobs/offline?ids={ids}")
     assert response.status_code == 400
