@@ -80,6 +80,8 @@ def _pattern(loc: Locale, skeleton: str) -> str:
         return ENGLISH[skeleton]
     if skeleton == "time":
         return loc.time_formats["short"].pattern
+    if skeleton == "yMMMMEEEEd":   # CLDR's full date: the weekday's whole name too
+        return loc.date_formats["full"].pattern
     return loc.datetime_skeletons[bdates.match_skeleton(skeleton, loc.datetime_skeletons)].pattern
 
 
@@ -225,8 +227,8 @@ def format_number(value, digits=0, locale=None) -> str:
 
 def parse_number(text, locale=None) -> Decimal:
     """A number a person typed, in their locale (``1,5`` or ``1 234,50`` in French, ``1.234,5``
-    in German) or with a dot (``1.5``, what phones' number pads and browsers send); spaces are
-    ignored.
+    in German), else with a dot (``1.5``, what browsers' number fields send) or a lone decimal
+    comma (``1,5`` in English too, as Fieldkit always took it); spaces are ignored.
 
     :raises ValueError: not a number (the form says so and keeps what was typed).
     """
@@ -236,6 +238,8 @@ def parse_number(text, locale=None) -> Decimal:
     try:
         number = bnumbers.parse_decimal(raw, locale=_locale(locale), strict=True)
     except bnumbers.NumberFormatError:
+        if raw.count(",") == 1 and "." not in raw:
+            raw = raw.replace(",", ".")
         try:
             number = Decimal(raw)
         except InvalidOperation:

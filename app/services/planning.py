@@ -309,7 +309,7 @@ def assign_form(person, start, duration) -> dict:
     if duration in (None, ""):
         return form
     try:
-        hours = float(str(duration).replace(",", "."))
+        hours = float(fmt.parse_number(duration))   # "1,5" where the comma is decimal
     except ValueError:
         raise DispatchError("The duration must be a number of hours, like 1.5.") from None
     if not MIN_DURATION <= hours <= MAX_DURATION:

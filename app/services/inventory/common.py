@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from werkzeug.exceptions import Forbidden, NotFound
 
+from app.platform import formatting as fmt
 from app.platform.actions import ActionRefused
 from app.platform.listing import Filter, ListSpec
 from app.platform.ttl_cache import TTLCache, server_key
@@ -146,13 +147,13 @@ def parse_quantity(text, label="Quantity") -> float:
 
     :raises InventoryError: for anything else, with a message naming the line.
     """
-    raw = (text or "").strip().replace(",", ".") if isinstance(text, str) else text
+    raw = (text or "").strip() if isinstance(text, str) else text
     if isinstance(raw, str) and len(raw) > 20:
         raise InventoryError(f"{label}: that is not a number.")
     if raw in ("", None):
         raise InventoryError(f"{label}: type a number (0 or more).")
-    try:
-        value = float(raw)
+    try:   # typed in the user's locale ("1,5" in French), or with a dot
+        value = float(fmt.parse_number(raw) if isinstance(raw, str) else raw)
     except (TypeError, ValueError):
         raise InventoryError(f"{label}: “{text}” is not a number.") from None
     if not math.isfinite(value):
