@@ -327,6 +327,7 @@ BODIES = {
     "sales.video": lambda odoo: {"data": b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64,
                                  "content_type": "video/mp4",
                                  "headers": {"X-File-Name": "matrix.mp4"}},
+    "sales.schedule": lambda odoo: {"data": {}},
     "sales.signature": lambda odoo: {"json": {
         "image": "data:image/png;base64," + base64.b64encode(tiny_png()).decode(),
         "signer_name": "Matrix"}},
