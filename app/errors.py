@@ -19,6 +19,7 @@ from app.odoo.client import (
     UserError,
 )
 from app.odoo.integration import IntegrationConfigError
+from app.platform.i18n import _, lazy_gettext
 from app.platform.store import StoreError
 from app.security import (
     INSECURE_COOKIE_MESSAGE,
@@ -35,27 +36,27 @@ log = logging.getLogger(__name__)
 PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html",
          500: "errors/500.html", 503: "errors/503.html"}
 MESSAGES = {
-    400: "Something in that request wasn't right.",
-    403: "You don't have access to this page.",
-    404: "This page doesn't exist.",
-    405: "That action isn't possible here.",
-    413: "That file is too large.",
-    500: "Something went wrong on our side. It has been logged.",
-    503: "Odoo can't be reached right now.",
+    400: lazy_gettext("Something in that request wasn't right."),
+    403: lazy_gettext("You don't have access to this page."),
+    404: lazy_gettext("This page doesn't exist."),
+    405: lazy_gettext("That action isn't possible here."),
+    413: lazy_gettext("That file is too large."),
+    500: lazy_gettext("Something went wrong on our side. It has been logged."),
+    503: lazy_gettext("Odoo can't be reached right now."),
 }
 AUTH_KEYS = ("odoo_sid", "user_id", "username", "user_name", "partner_id", "tz", "lang",
              "role", "odoo_version", "company_id", "companies", "company_ids")
 # Odoo's refusal of an allowed_company_ids the user no longer belongs to (odoo.api
 # Environment.companies): a company was taken from the user after the login.
 UNAUTHORIZED_COMPANIES = "Access to unauthorized or invalid companies."
-COMPANIES_CHANGED = "Your companies changed in Odoo. Log in again to see them."
-STORE_OUT = ("Fieldkit's shared store can't be reached right now. Nothing was changed; please "
-             "try again in a minute.")
+COMPANIES_CHANGED = lazy_gettext("Your companies changed in Odoo. Log in again to see them.")
+STORE_OUT = lazy_gettext("Fieldkit's shared store can't be reached right now. Nothing was "
+                         "changed; please try again in a minute.")
 
 
 def error_response(status, message=None, **extra):
     """The error page for `status`, or `{"success": false, "error": ...}` for API callers."""
-    message = message or MESSAGES.get(status) or MESSAGES[400 if status < 500 else 500]
+    message = str(message or MESSAGES.get(status) or MESSAGES[400 if status < 500 else 500])
     if wants_json():
         return make_response(jsonify(success=False, error=message), status)
     template = PAGES.get(status) or PAGES[400 if status < 500 else 500]
@@ -66,7 +67,7 @@ def error_response(status, message=None, **extra):
 def _back_with_message(message):
     """For a form post: flash the message and return to the form's page (PRG)."""
     if request.method == "POST" and not wants_json() and is_safe_redirect(request.referrer):
-        flash(message, "error")
+        flash(str(message), "error")
         return redirect(request.referrer)
     return None
 
@@ -79,6 +80,7 @@ def handle_session_expired(error):
 
 def _log_in_again(message):
     """Forget the login and send the user to the login page (JSON callers: 401)."""
+    message = str(message)
     for key in AUTH_KEYS:
         session.pop(key, None)
     if wants_json():
@@ -121,8 +123,8 @@ def handle_integration_missing(error):
     installation that has none configured: said plainly, never a 500."""
     log.error("integration user not configured, on %s %s: %s", request.method, request.path,
               error)
-    return error_response(503, "This page works through Fieldkit's integration user, which is "
-                               "not set up here. Please tell the company.")
+    return error_response(503, _("This page works through Fieldkit's integration user, which "
+                                 "is not set up here. Please tell the company."))
 
 
 def handle_store_unavailable(error):
@@ -155,9 +157,9 @@ def handle_invalid_input(error):
 
 def handle_csrf_error(error):
     log.info("csrf refused on %s: %s", request.path, error.description)
-    message = "This form had expired. Please try again."
+    message = _("This form had expired. Please try again.")
     if insecure_cookie_transport():
-        message = INSECURE_COOKIE_MESSAGE
+        message = str(INSECURE_COOKIE_MESSAGE)
     return _back_with_message(message) or error_response(400, message)
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from flask import current_app, request, session, url_for
 
+from app.platform.i18n import lazy_gettext
+
 # Roles that see what the office sees (an administrator sees what a manager sees).
 OFFICE_ROLES = ("office", "manager", "admin")
 # Roles that see the technicians' scorecard.
@@ -69,16 +71,16 @@ class Nav:
 
 
 SECTIONS = (
-    Section("jobs.active", "Jobs", "jobs", office_endpoint="jobs.index"),
-    Section("sales.index", "Sales", "sales", access="sales_access"),
-    Section("crm.index", "CRM", "crm", access="crm_access"),
-    Section("inventory.index", "Stock", "stock", access="stock_access"),
-    Section("customers.index", "Customers", "customers"),
-    Section("dashboard.index", "Dashboard", "dashboard", roles=OFFICE_ROLES),
-    Section("invoices.index", "Invoices", "invoices", roles=OFFICE_ROLES),
-    Section("team.technicians", "Team", "team", roles=MANAGER_ROLES),
-    Section("dispatch.index", "Dispatch", "dispatch", roles=OFFICE_ROLES),
-    Section("assets.index", "Assets", "assets", roles=OFFICE_ROLES),
+    Section("jobs.active", lazy_gettext("Jobs"), "jobs", office_endpoint="jobs.index"),
+    Section("sales.index", lazy_gettext("Sales"), "sales", access="sales_access"),
+    Section("crm.index", lazy_gettext("CRM"), "crm", access="crm_access"),
+    Section("inventory.index", lazy_gettext("Stock"), "stock", access="stock_access"),
+    Section("customers.index", lazy_gettext("Customers"), "customers"),
+    Section("dashboard.index", lazy_gettext("Dashboard"), "dashboard", roles=OFFICE_ROLES),
+    Section("invoices.index", lazy_gettext("Invoices"), "invoices", roles=OFFICE_ROLES),
+    Section("team.technicians", lazy_gettext("Team"), "team", roles=MANAGER_ROLES),
+    Section("dispatch.index", lazy_gettext("Dispatch"), "dispatch", roles=OFFICE_ROLES),
+    Section("assets.index", lazy_gettext("Assets"), "assets", roles=OFFICE_ROLES),
 )
 
 
@@ -142,14 +144,14 @@ def in_role_order(items, role):
 
 # Roles named as the Field Service groups that give them are named in Odoo (admin: manager).
 ROLE_LABELS = {
-    "technician": "Field Service / User: Own Documents Only",
-    "office": "Field Service / User: All Documents",
-    "manager": "Field Service / Administrator",
+    "technician": lazy_gettext("Field Service / User: Own Documents Only"),
+    "office": lazy_gettext("Field Service / User: All Documents"),
+    "manager": lazy_gettext("Field Service / Administrator"),
 }
 
 
 def role_label(role):
-    return ROLE_LABELS.get(role, role or "")
+    return str(ROLE_LABELS.get(role, role or ""))
 
 
 def link_if(endpoint, **params):

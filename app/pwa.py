@@ -17,6 +17,8 @@ from flask import (
     url_for,
 )
 
+from app.platform import i18n
+
 bp = Blueprint("pwa", __name__)
 
 # Static files the worker precaches (what a cached job page needs to look right offline, and
@@ -104,9 +106,16 @@ def service_worker():
 
 @bp.route("/offline")
 def offline():
-    """The page shown for uncached pages without network; cached for every user of the device."""
-    # session={} hides the signed-in user from base.html: this HTML is shared by all users.
-    return render_template("offline.html", session={})
+    """The page shown for uncached pages without network; cached for every user of the device,
+    in the language ?lang= names (the worker asks for the user's, see sw.js offlineIn), else
+    the browser's."""
+    lang = i18n.closest(request.args.get("lang")) or i18n.language()
+    with i18n.force_locale(lang):
+        # session={} hides the signed-in user from base.html: this HTML is shared by all users.
+        response = make_response(render_template("offline.html", session={}))
+    response.headers["Content-Language"] = lang
+    response.vary.add("Accept-Language")
+    return response
 
 
 def rendered_at() -> dict:

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, jsonify, redirect, request, session, url_for
 
 from app.config import storage_origins
+from app.platform.i18n import _, lazy_gettext
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def wants_json():
     )
 
 
-INSECURE_COOKIE_MESSAGE = (
+INSECURE_COOKIE_MESSAGE = lazy_gettext(
     "This page came over plain HTTP, but Fieldkit's session cookie is marked Secure "
     "(production settings), so browsers do not send it back and logging in fails with "
     "“This form had expired”. Open Fieldkit over HTTPS; behind an HTTPS proxy set PROXY_COUNT; "
@@ -71,7 +72,7 @@ def login_required(view):
     def wrapped(*args, **kwargs):
         if not is_logged_in():
             if wants_json():
-                return jsonify(success=False, error="Please log in.",
+                return jsonify(success=False, error=_("Please log in."),
                                login_url=login_url()), 401
             return redirect(login_url(current_location()))
         return view(*args, **kwargs)

@@ -22,6 +22,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import BadRequest
 
 from app.platform import formatting as fmt
+from app.platform.i18n import _
 
 # Free text longer than this is refused: notes and resolutions are sent to everyone who opens
 # the record, and a phone on weak signal pays for every byte. 20,000 characters is about ten
@@ -45,24 +46,24 @@ def whole_number(value):
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-def check_text(value, label="The text", *, max_chars=MAX_TEXT_CHARS, required=False):
+def check_text(value, label=None, *, max_chars=MAX_TEXT_CHARS, required=False):
     """`value` stripped, or InvalidInput when it is too long (or empty and required).
 
     :raises InvalidInput: with a message naming `label` and the limit.
     """
+    label = label or _("The text")
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{label} must be text.")
+        raise InvalidInput(_("%(label)s must be text.", label=label))
     text = value.strip()
     if required and not text:
-        raise InvalidInput(f"{label} is empty.")
+        raise InvalidInput(_("%(label)s is empty.", label=label))
     if text and max_chars is not None and len(text) > max_chars:
-        raise InvalidInput(
-            f"{label} is too long: {fmt.format_number(len(text))} characters, at most "
-            f"{fmt.format_number(max_chars)} are "
-            "accepted. Please shorten it."
-        )
+        raise InvalidInput(_(
+            "%(label)s is too long: %(count)s characters, at most %(limit)s are accepted. "
+            "Please shorten it.", label=label, count=fmt.format_number(len(text)),
+            limit=fmt.format_number(max_chars)))
     return text
 
 
@@ -73,7 +74,7 @@ def reject_malformed_forms():
     is_form = request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded")
     if (request.method in ("POST", "PUT", "PATCH", "DELETE") and is_form
             and any(not isinstance(name, str) for name in (*request.form, *request.files))):
-        raise InvalidInput("This form could not be read. Please reload the page and try again.")
+        raise InvalidInput(_("This form could not be read. Please reload the page and try again."))
 
 
 def init_app(app):
@@ -97,8 +98,19 @@ class HTMLForm(FlaskForm):
 
 # --- JSON bodies ------------------------------------------------------------------------------
 
-_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-               list: "a list", dict: "an object"}
+def _wrong_kind(kind, label):
+    """The message for a value that is not of `kind`: one whole sentence per kind."""
+    if kind is str:
+        return _("%(label)s must be text.", label=label)
+    if kind is int:
+        return _("%(label)s must be a whole number.", label=label)
+    if kind is float:
+        return _("%(label)s must be a number.", label=label)
+    if kind is bool:
+        return _("%(label)s must be true or false.", label=label)
+    if kind is list:
+        return _("%(label)s must be a list.", label=label)
+    return _("%(label)s must be an object.", label=label)
 
 
 @dataclass(frozen=True)
@@ -119,24 +131,28 @@ class Field:
     def check(self, name, value):
         label = self.label or f"“{name}”"
         if not _is_kind(value, self.kind):
-            raise InvalidInput(f"{label} must be {_TYPE_NAMES[self.kind]}.", field=name)
+            raise InvalidInput(_wrong_kind(self.kind, label), field=name)
         if self.kind is str:
             value = check_text(value, label, max_chars=self.max_length, required=self.required)
         elif self.kind is list:
             if self.max_length is not None and len(value) > self.max_length:
-                raise InvalidInput(f"{label} has more than {self.max_length} items.", field=name)
+                raise InvalidInput(_("%(label)s has more than %(limit)s items.", label=label,
+                                     limit=self.max_length), field=name)
             if self.items is not None:
                 value = [self.items.check(f"{name}[{i}]", item) for i, item in enumerate(value)]
         elif self.kind is dict and self.fields is not None:
             value = check_object(value, self.fields, prefix=f"{name}.")
         elif self.kind in (int, float):
             if self.minimum is not None and value < self.minimum:
-                raise InvalidInput(f"{label} must be at least {self.minimum}.", field=name)
+                raise InvalidInput(_("%(label)s must be at least %(minimum)s.", label=label,
+                                     minimum=self.minimum), field=name)
             if self.maximum is not None and value > self.maximum:
-                raise InvalidInput(f"{label} must be at most {self.maximum}.", field=name)
+                raise InvalidInput(_("%(label)s must be at most %(maximum)s.", label=label,
+                                     maximum=self.maximum), field=name)
         if self.choices is not None and value not in self.choices:
             allowed = ", ".join(str(choice) for choice in self.choices)
-            raise InvalidInput(f"{label} must be one of: {allowed}.", field=name)
+            raise InvalidInput(_("%(label)s must be one of: %(choices)s.", label=label,
+                                     choices=allowed), field=name)
         return value
 
 
@@ -193,15 +209,15 @@ def check_object(data, schema, *, prefix=""):
         of the wrong type, size or choice.
     """
     if not isinstance(data, dict):
-        where = f"“{prefix.rstrip('.')}”" if prefix else "The request body"
-        raise InvalidInput(f"{where} must be a JSON object.")
+        where = f"“{prefix.rstrip('.')}”" if prefix else _("The request body")
+        raise InvalidInput(_("%(label)s must be a JSON object.", label=where))
     checked = {}
     for name, field in schema.items():
         value = data.get(name)
         if value is None:
             if field.required:
                 label = field.label or f"“{prefix}{name}”"
-                raise InvalidInput(f"{label} is required.", field=prefix + name)
+                raise InvalidInput(_("%(label)s is required.", label=label), field=prefix + name)
             checked[name] = field.default
             continue
         checked[name] = field.check(prefix + name, value)
@@ -218,6 +234,6 @@ def json_body(schema):
     except RecursionError:  # absurdly deep nesting: not a body any endpoint accepts
         data = None
     if data is None:
-        raise InvalidInput(
-            "The request body must be a JSON object (Content-Type: application/json).")
+        raise InvalidInput(_(
+            "The request body must be a JSON object (Content-Type: application/json)."))
     return check_object(data, schema)

@@ -4,6 +4,10 @@
 """
 import re
 
+# Straight from Flask-Babel: app.odoo sits below app.platform (which holds app.platform.i18n).
+# Translated when read (`user_message`), in the language of the request that shows it.
+from flask_babel import lazy_gettext
+
 # --- Errors -----------------------------------------------------------------------------------
 
 class OdooError(Exception):
@@ -13,7 +17,7 @@ class OdooError(Exception):
     to show to people.
     """
 
-    default_user_message = "Odoo could not complete this request."
+    default_user_message = lazy_gettext("Odoo could not complete this request.")
 
     def __init__(self, message="", *, code=None, odoo_name=None, debug=None, user_message=None):
         super().__init__(message or self.default_user_message)
@@ -23,19 +27,31 @@ class OdooError(Exception):
         self.debug = debug
         self.user_message = user_message or self.default_user_message
 
+    @property
+    def user_message(self) -> str:
+        """The message for people, in the current request's language (plain str: it goes
+        into flashes, JSON and the session)."""
+        return str(self._user_message)
 
-NOT_ANSWERING = ("Odoo is not answering right now (Fieldkit is reachable, the Odoo server "
-                 "behind it is not). Your work is safe: please try again in a moment.")
+    @user_message.setter
+    def user_message(self, value):
+        self._user_message = value
+
+
+NOT_ANSWERING = lazy_gettext("Odoo is not answering right now (Fieldkit is reachable, the Odoo "
+                             "server behind it is not). Your work is safe: please try again in "
+                             "a moment.")
 # A change sent to Odoo whose answer never came: Odoo may have saved it, so "try again" could
 # save it twice. The user checks first (see `_rpc` and app/idempotency.py).
-OUTCOME_UNKNOWN = ("Odoo did not answer in time, so Fieldkit can't tell whether this change "
-                   "was saved. Check the record before sending it again.")
+OUTCOME_UNKNOWN = lazy_gettext("Odoo did not answer in time, so Fieldkit can't tell whether "
+                               "this change was saved. Check the record before sending it again.")
 
 
 class OdooUnavailable(OdooError):
     """Odoo can't be reached or answered garbage: refused, timeout, 5xx, non-JSON."""
 
-    default_user_message = "Odoo can't be reached right now. Please try again in a moment."
+    default_user_message = lazy_gettext("Odoo can't be reached right now. Please try again in a "
+                                        "moment.")
 
     def __init__(self, message="", *, should_retry=False, reached=False, timed_out=False,
                  **kwargs):
@@ -50,20 +66,20 @@ class OdooUnavailable(OdooError):
 
 
 class SessionExpired(OdooError):
-    default_user_message = "Your Odoo session has expired. Please log in again."
+    default_user_message = lazy_gettext("Your Odoo session has expired. Please log in again.")
 
 
 class AccessDenied(OdooError):
     """Wrong login or password (or credentials no longer valid)."""
 
-    default_user_message = "Wrong login or password"
+    default_user_message = lazy_gettext("Wrong login or password")
 
 
 class TwoFactorRequired(AccessDenied):
     """Odoo answered `uid: null`: the password was right, the account needs a second factor
     (auth_totp), which only Odoo's browser login (/web/login/totp) takes."""
 
-    default_user_message = (
+    default_user_message = lazy_gettext(
         "This Odoo account uses two-factor authentication: enter the 6-digit code from your "
         "authenticator app."
     )
@@ -72,7 +88,7 @@ class TwoFactorRequired(AccessDenied):
 class WrongTwoFactorCode(AccessDenied):
     """Odoo refused the 6-digit code (wrong, or of a time step already gone)."""
 
-    default_user_message = (
+    default_user_message = lazy_gettext(
         "Wrong or expired code. Type the 6-digit code your authenticator app shows now "
         "(it changes every 30 seconds).")
 
@@ -80,7 +96,7 @@ class WrongTwoFactorCode(AccessDenied):
 class TwoFactorCodeReused(WrongTwoFactorCode):
     """19 refuses a code of a time step already used for a login."""
 
-    default_user_message = (
+    default_user_message = lazy_gettext(
         "This code was already used. Wait for the next 6-digit code in your authenticator "
         "app and type that one.")
 
@@ -88,26 +104,26 @@ class TwoFactorCodeReused(WrongTwoFactorCode):
 class TwoFactorExpired(AccessDenied):
     """The half-done login (password given, code not yet) is gone: too old, or Odoo forgot it."""
 
-    default_user_message = ("Your login took too long and has expired. Please enter your "
-                            "password again.")
+    default_user_message = lazy_gettext("Your login took too long and has expired. Please "
+                                        "enter your password again.")
 
 
 class LoginCooldown(AccessDenied):
     """Odoo refuses every login from our address for a while after repeated failures
     (res.users._assert_can_auth); the password was not even checked."""
 
-    default_user_message = (
+    default_user_message = lazy_gettext(
         "Odoo is pausing logins for a minute after too many failed attempts. "
         "Please wait a minute and try again."
     )
 
 
 class AccessError(OdooError):
-    default_user_message = "You don't have access to this in Odoo."
+    default_user_message = lazy_gettext("You don't have access to this in Odoo.")
 
 
 class MissingError(OdooError):
-    default_user_message = "This record doesn't exist in Odoo (any more)."
+    default_user_message = lazy_gettext("This record doesn't exist in Odoo (any more).")
 
 
 class UserError(OdooError):

@@ -26,10 +26,11 @@ from app.odoo.client import OdooCall, UserError
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
+from app.platform.i18n import lazy_gettext
 from app.platform.sanitize import html_to_text, is_blank_html, sanitize_html
 
 MESSAGE_LIMIT = 40
-NO_EMAIL_MESSAGE = (
+NO_EMAIL_MESSAGE = lazy_gettext(
     "Your Odoo user needs an email address to post notes. "
     "Ask the office to add one to your user, then try again."
 )
@@ -267,5 +268,5 @@ def post_note(odoo, version: int, model: str, res_id: int, html: Markup) -> int:
     except UserError as exc:
         message = str(getattr(exc, "user_message", "") or exc)
         if "email" in message.lower():
-            raise ActionRefused(NO_EMAIL_MESSAGE) from exc
+            raise ActionRefused(str(NO_EMAIL_MESSAGE)) from exc
         raise

@@ -17,7 +17,7 @@ from flask_babel import Babel, force_locale, get_locale, lazy_gettext, ngettext,
 from flask_babel import gettext as _
 
 __all__ = ["_", "ngettext", "lazy_gettext", "force_locale", "get_locale", "LANGUAGES",
-           "closest", "select_locale", "refresh", "init_app"]
+           "closest", "select_locale", "language", "refresh", "init_app"]
 
 # The languages Fieldkit has catalogues for; English is the source language.
 LANGUAGES = ("en", "fr", "es", "de", "nl")
@@ -45,7 +45,14 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT
 
 
+def language() -> str:
+    """The page's language (``fr``): its catalogue, its scripts' catalogue
+    (app/static/js/i18n/<language>.js, loaded by pages not in English)."""
+    return str(get_locale() or DEFAULT)
+
+
 def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["fk_language"] = language

@@ -37,6 +37,7 @@ from flask import current_app, g, jsonify, make_response, request, session
 
 from app.odoo.client import OUTCOME_UNKNOWN
 from app.platform import metrics
+from app.platform.i18n import _
 from app.platform.store import StoreError, get_store
 
 HEADER = "Idempotency-Key"
@@ -109,8 +110,8 @@ def before_request():
             return None  # not one of ours: the form goes on as if it had none
         key = f"{key}-{content}"
     elif not _KEY_RE.match(key):
-        return _refuse(400, "The Idempotency-Key header must be 8 to 100 letters, digits, "
-                            "'-' or '_'.")
+        return _refuse(400, _("The Idempotency-Key header must be 8 to 100 letters, digits, "
+                              "'-' or '_'."))
     store = get_store()
     store_key = _store_key(key)
     wait = current_app.config["IDEMPOTENCY_WAIT"]
@@ -124,15 +125,15 @@ def before_request():
             if kept and kept != PENDING:
                 return _replay(kept)
             if time.monotonic() >= deadline:
-                return _refuse(409, "The same request is still being processed. It will not "
-                                    "be applied twice; try again in a moment.")
+                return _refuse(409, _("The same request is still being processed. It will "
+                                      "not be applied twice; try again in a moment."))
             time.sleep(0.1)
     except StoreError:
         current_app.logger.warning("idempotency store unavailable", exc_info=True)
         # 409, not 503: nothing was done and the outbox sends it again (it retries a plain
         # 409); the store being out is no server error of this request.
-        return _refuse(409, "Fieldkit can't check for a repeated request right now. Nothing "
-                            "was changed; it will be sent again.")
+        return _refuse(409, _("Fieldkit can't check for a repeated request right now. Nothing "
+                              "was changed; it will be sent again."))
 
 
 def _replay(kept):
@@ -173,7 +174,7 @@ def after_request(response):
 
 def _unknown_answer():
     body = json.dumps({"success": False, "conflict": True, "unknown": True,
-                       "error": OUTCOME_UNKNOWN}).encode()
+                       "error": str(OUTCOME_UNKNOWN)}).encode()
     return {"status": 409, "headers": {"Content-Type": "application/json"},
             "body": base64.b64encode(body).decode()}
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.platform.i18n import _
+
 SEARCH_MAX = 100
 MAX_PAGE = 10_000
 
@@ -88,23 +90,23 @@ def parse_list_args(args, spec: ListSpec) -> ListQuery:
     keys = spec.filter_keys()
     chosen = (args.get("filter") or spec.default_filter).strip()
     if keys and chosen not in keys:
-        errors.append("That filter does not exist; showing the default list.")
+        errors.append(_("That filter does not exist; showing the default list."))
         chosen = spec.default_filter
     q = " ".join((args.get("q") or "").split())
     if len(q) > SEARCH_MAX:
-        errors.append(f"The search was cut to {SEARCH_MAX} characters.")
+        errors.append(_("The search was cut to %(limit)s characters.", limit=SEARCH_MAX))
         q = q[:SEARCH_MAX]
     sort, direction = spec.default_sort
     if args.get("sort"):
         if args["sort"] in spec.sorts:
             sort = args["sort"]
         else:
-            errors.append("That column can't be sorted; showing the default order.")
+            errors.append(_("That column can't be sorted; showing the default order."))
     if args.get("dir"):
         if args["dir"] in ("asc", "desc"):
             direction = args["dir"]
         else:
-            errors.append("The sort direction must be “asc” or “desc”.")
+            errors.append(_("The sort direction must be “asc” or “desc”."))
     page = 1
     raw_page = args.get("page")
     if raw_page:
@@ -113,7 +115,7 @@ def parse_list_args(args, spec: ListSpec) -> ListQuery:
         except (TypeError, ValueError):
             page = 0
         if not 1 <= page <= MAX_PAGE:
-            errors.append("That page does not exist; showing the first page.")
+            errors.append(_("That page does not exist; showing the first page."))
             page = 1
     return ListQuery(spec, chosen, q, sort, direction, page, tuple(errors))
 

@@ -52,6 +52,7 @@ from app.odoo.client import (
     TwoFactorExpired,
 )
 from app.odoo.integration import integration_client
+from app.platform.i18n import _, lazy_gettext, ngettext
 from app.platform.store import MemoryStore, StoreError, get_store
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ LOCK_WAIT_SECONDS = 10
 # (Odoo's login_cooldown_duration): after that Odoo lets a login through again anyway.
 FAILED_SLOT_SECONDS = 60
 LOCAL_SLOTS = 2        # per process, while the shared store is out
-BUSY_MESSAGE = "Many logins are failing right now. Please try again in a minute."
+BUSY_MESSAGE = lazy_gettext("Many logins are failing right now. Please try again in a minute.")
 
 _local_store = MemoryStore()
 
@@ -74,7 +75,7 @@ class TooManyAttempts(Exception):
 
     def __init__(self, user_message, retry_after):
         super().__init__(user_message)
-        self.user_message = user_message
+        self.user_message = str(user_message)
         self.retry_after = retry_after
 
 
@@ -95,9 +96,9 @@ def _address_key(address):
 
 def _refusal(seconds):
     minutes = max(1, math.ceil(seconds / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return TooManyAttempts(
-        f"Too many failed login attempts. Please try again in {minutes} {unit}.", seconds)
+    return TooManyAttempts(ngettext(
+        "Too many failed login attempts. Please try again in %(num)d minute.",
+        "Too many failed login attempts. Please try again in %(num)d minutes.", minutes), seconds)
 
 
 def check(store, address_key, account_key):
@@ -123,7 +124,7 @@ def _one_at_a_time(store, key):
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     while not store.set(f"{key}:busy", "1", LOCK_SECONDS, nx=True):
         if time.monotonic() > deadline:
-            raise TooManyAttempts("Another login attempt is still running. Please try again.", 5)
+            raise TooManyAttempts(_("Another login attempt is still running. Please try again."), 5)
         time.sleep(0.05)
     try:
         yield

@@ -37,6 +37,7 @@ from markupsafe import Markup
 from app.odoo.client import OdooError
 from app.platform import chatter, metrics
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _, ngettext
 from app.platform.s3_service import StorageError, make_key
 from app.platform.uploads import UploadRejected, check_photo, sniff_video_type
 
@@ -231,10 +232,6 @@ def note_html(summary: str, kind: str, bound_refs) -> Markup:
     return Markup("").join(lines)
 
 
-def _plural(count, word):
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def check_photos(files) -> list[tuple[str, bytes, str]]:
     """``(name, bytes)`` pairs → ``(name, bytes, content_type)``, every one checked by content.
 
@@ -242,13 +239,25 @@ def check_photos(files) -> list[tuple[str, bytes, str]]:
     """
     files = [(name, data) for name, data in files if name or data]
     if not files:
-        raise UploadRejected("Please choose at least one photo.")
+        raise UploadRejected(_("Please choose at least one photo."))
     return [(name, data, check_photo(data, name)) for name, data in files]
 
 
-def photo_caption(count: int, about: str | None = None) -> str:
-    """The summary of a photo note: "2 photos added", or "1 photo added for “<about>”"."""
-    return f"{_plural(count, 'photo')} added" + (f" for “{about}”" if about else "")
+def photo_caption(count: int, about: str | None = None, by: str | None = None) -> str:
+    """The summary of a photo note: "2 photos added", "1 photo added for “<about>”", each
+    with " by <by>" when given. The quotes around `about` are the placeholder's value, never
+    the translation's: checklists find a step's photos by them in any language."""
+    step = f"“{about}”" if about else None
+    if step and by:
+        return ngettext("%(num)d photo added for %(step)s by %(name)s",
+                        "%(num)d photos added for %(step)s by %(name)s", count, step=step, name=by)
+    if step:
+        return ngettext("%(num)d photo added for %(step)s", "%(num)d photos added for %(step)s",
+                        count, step=step)
+    if by:
+        return ngettext("%(num)d photo added by %(name)s", "%(num)d photos added by %(name)s",
+                        count, name=by)
+    return ngettext("%(num)d photo added", "%(num)d photos added", count)
 
 
 def add_photos(odoo, version: int, rec: RecordRef, checked, storage, *, by=None,
@@ -267,13 +276,13 @@ def add_photos(odoo, version: int, rec: RecordRef, checked, storage, *, by=None,
             storage.put_object(key, data, content_type)
             metrics.UPLOAD_BYTES.labels("photo").inc(len(data))
             keys.append(key)
-        summary = photo_caption(len(keys), about) + (f" by {by}" if by else "")
+        summary = photo_caption(len(keys), about, by)
         refs = [bind(rec, storage.reference(k)) for k in keys]
         chatter.post_note(odoo, version, rec.model, rec.res_id, note_html(summary, "photo", refs))
     except (StorageError, ActionRefused, OdooError):
         discard(storage, keys)
         raise
-    return f"{_plural(len(keys), 'photo')} added."
+    return ngettext("%(num)d photo added.", "%(num)d photos added.", len(keys))
 
 
 def add_video(odoo, version: int, rec: RecordRef, name, stream, storage, *, max_bytes) -> str:
@@ -285,22 +294,25 @@ def add_video(odoo, version: int, rec: RecordRef, name, stream, storage, *, max_
     """
     head = stream.read(64 * 1024)
     content_type = sniff_video_type(head)
-    label = f"“{name}”" if name else "This file"
     if not head:
-        raise UploadRejected(f"{label} is empty. Please choose the video again.")
+        raise UploadRejected(
+            _("“%(file)s” is empty. Please choose the video again.", file=name) if name
+            else _("This file is empty. Please choose the video again."))
     if content_type is None:
-        raise UploadRejected(f"{label} is not a video Fieldkit accepts (MP4, MOV or WebM).")
+        raise UploadRejected(
+            _("“%(file)s” is not a video Fieldkit accepts (MP4, MOV or WebM).", file=name) if name
+            else _("This file is not a video Fieldkit accepts (MP4, MOV or WebM)."))
     key = make_video_key(rec, name, content_type)
     # The storage consumes the chunks as they arrive; over the limit, it removes what it wrote.
     storage.put_stream(key, _limited(_chunks(head, stream), max_bytes), content_type)
     try:
         ref = bind(rec, storage.reference(key))
-        note = note_html("Video added", "video", [ref])
+        note = note_html(_("Video added"), "video", [ref])
         chatter.post_note(odoo, version, rec.model, rec.res_id, note)
     except (StorageError, ActionRefused, OdooError):
         discard(storage, [key])
         raise
-    return "Video added."
+    return _("Video added.")
 
 
 def make_video_key(rec: RecordRef, name, content_type) -> str:
@@ -341,12 +353,15 @@ def store_signature(rec: RecordRef, png: bytes, storage) -> tuple[str, str]:
 
 
 def signature_note(rec: RecordRef, bound_ref: str, signer_name: str) -> Markup:
+    # Stays English: the service report finds the signer in it (report.SIGNED_BY), in whatever
+    # language the customer reads the report.
     who = f"Signed by {signer_name}" if signer_name else "Customer signature collected"
     return note_html(who, "signature", [bound_ref])
 
 
 def oversize_message(limit: int) -> str:
-    return f"This video is too large: videos can be up to {limit // (1024 * 1024)} MB."
+    return _("This video is too large: videos can be up to %(num)d MB.",
+             num=limit // (1024 * 1024))
 
 
 class VideoTooLarge(UploadRejected):

@@ -21,6 +21,8 @@ from urllib.parse import quote, urlencode
 from flask import current_app, has_request_context, request
 from werkzeug.utils import secure_filename
 
+from app.platform.i18n import _, lazy_gettext
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_PRESIGN_SECONDS = 3600
@@ -40,10 +42,11 @@ _EXTENSIONS = {
 class StorageError(Exception):
     """The file store failed: ``user_message`` is safe to show, ``cause`` is for the logs."""
 
-    default_message = "The file store can't be reached right now. Please try again in a moment."
+    default_message = lazy_gettext("The file store can't be reached right now. Please try again "
+                                   "in a moment.")
 
     def __init__(self, user_message=None, *, cause=None):
-        self.user_message = user_message or self.default_message
+        self.user_message = str(user_message or self.default_message)
         self.cause = cause
         super().__init__(self.user_message)
 
@@ -66,18 +69,19 @@ def check_key(key):
     :raises StorageError: for empty keys, absolute paths, ``..``, hidden segments or control chars.
     """
     if not isinstance(key, str) or not key or len(key) > 1024:
-        raise StorageError("This file name is not valid.", cause=f"bad key {key!r}")
+        raise StorageError(_("This file name is not valid."), cause=f"bad key {key!r}")
     if key.startswith("/") or "\\" in key or any(ord(c) < 32 or ord(c) == 127 for c in key):
-        raise StorageError("This file name is not valid.", cause=f"bad key {key!r}")
+        raise StorageError(_("This file name is not valid."), cause=f"bad key {key!r}")
     for segment in key.split("/"):
         # Hidden segments are refused so that nothing can reach LocalStorage's ".meta" folder.
         if not segment or segment.startswith("."):
-            raise StorageError("This file name is not valid.", cause=f"bad key {key!r}")
+            raise StorageError(_("This file name is not valid."), cause=f"bad key {key!r}")
     return key
 
 
 def _foreign_reference(ref):
-    return StorageError("This file is not in Fieldkit's store.", cause=f"foreign reference {ref!r}")
+    return StorageError(_("This file is not in Fieldkit's store."),
+                        cause=f"foreign reference {ref!r}")
 
 
 def _clamp_expiry(expires):
@@ -357,7 +361,8 @@ class LocalStorage(Storage):
         check_key(key)
         path = (self.root / key).resolve()
         if not path.is_relative_to(self.root):
-            raise StorageError("This file name is not valid.", cause=f"key escapes root: {key!r}")
+            raise StorageError(_("This file name is not valid."),
+                               cause=f"key escapes root: {key!r}")
         return path
 
     def _meta_path(self, key) -> Path:

@@ -11,6 +11,8 @@ import zlib
 
 from flask import current_app, has_app_context
 
+from app.platform.i18n import _
+
 DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_SIGNATURE_BYTES = 1024 * 1024
 SIGNATURE_MIN_SIZE = (50, 20)
@@ -99,18 +101,24 @@ def check_photo(data: bytes, filename) -> str:
 
     :raises UploadRejected: when the file is empty, too large or not one of those images.
     """
-    label = f"“{filename}”" if filename else "This file"
     if not data:
-        raise UploadRejected(f"{label} is empty. Please choose the photo again.")
+        raise UploadRejected(
+            _("“%(file)s” is empty. Please choose the photo again.", file=filename) if filename
+            else _("This file is empty. Please choose the photo again."))
     limit = _limit("MAX_PHOTO_BYTES", DEFAULT_MAX_PHOTO_BYTES)
     if len(data) > limit:
+        size, most = _megabytes(len(data)), _megabytes(limit)
         raise UploadRejected(
-            f"{label} is too large ({_megabytes(len(data))}); "
-            f"photos can be up to {_megabytes(limit)}."
-        )
+            _("“%(file)s” is too large (%(size)s); photos can be up to %(most)s.",
+              file=filename, size=size, most=most) if filename
+            else _("This file is too large (%(size)s); photos can be up to %(most)s.",
+                   size=size, most=most))
     content_type = sniff_image_type(data)
     if content_type is None:
-        raise UploadRejected(f"{label} is not a photo Fieldkit accepts (JPEG, PNG, WebP or HEIC).")
+        raise UploadRejected(
+            _("“%(file)s” is not a photo Fieldkit accepts (JPEG, PNG, WebP or HEIC).",
+              file=filename) if filename
+            else _("This file is not a photo Fieldkit accepts (JPEG, PNG, WebP or HEIC)."))
     return content_type
 
 
@@ -120,16 +128,17 @@ def check_signature_png(data: bytes) -> None:
     :raises UploadRejected: when it is empty, too large, not a PNG, damaged or oddly sized.
     """
     if not data:
-        raise UploadRejected("The signature is empty. Please ask the customer to sign.")
+        raise UploadRejected(_("The signature is empty. Please ask the customer to sign."))
     limit = _limit("MAX_SIGNATURE_BYTES", DEFAULT_MAX_SIGNATURE_BYTES)
     if len(data) > limit:
         raise UploadRejected(
-            f"The signature image is too large ({_megabytes(len(data))}; the limit is "
-            f"{_megabytes(limit)}). Please clear it and sign again."
+            _("The signature image is too large (%(size)s; the limit is %(most)s). Please clear "
+              "it and sign again.", size=_megabytes(len(data)), most=_megabytes(limit))
         )
-    damaged = UploadRejected("The signature image is damaged. Please clear it and sign again.")
+    damaged = UploadRejected(
+        _("The signature image is damaged. Please clear it and sign again."))
     if not data.startswith(PNG_MAGIC):
-        raise UploadRejected("The signature must be a PNG image.")
+        raise UploadRejected(_("The signature must be a PNG image."))
     chunks = _png_chunks(data, damaged)
     first_type, ihdr = chunks[0]
     if first_type != b"IHDR" or len(ihdr) != 13 or chunks[-1][0] != b"IEND":
@@ -140,11 +149,14 @@ def check_signature_png(data: bytes) -> None:
     (min_w, min_h), (max_w, max_h) = SIGNATURE_MIN_SIZE, SIGNATURE_MAX_SIZE
     if width > max_w or height > max_h:
         raise UploadRejected(
-            f"The signature image is too big ({width}×{height}); at most {max_w}×{max_h} pixels."
+            _("The signature image is too big (%(width)d×%(height)d); at most "
+              "%(max_width)d×%(max_height)d pixels.", width=width, height=height,
+              max_width=max_w, max_height=max_h)
         )
     if width < min_w or height < min_h:
         raise UploadRejected(
-            f"The signature image is too small ({width}×{height}). Please sign again, larger."
+            _("The signature image is too small (%(width)d×%(height)d). Please sign again, "
+              "larger.", width=width, height=height)
         )
 
 
@@ -176,7 +188,8 @@ def decode_data_url(s) -> bytes:
 
     :raises UploadRejected: when ``s`` is not such a URL or its base64 is broken.
     """
-    unreadable = UploadRejected("The signature could not be read. Please clear it and sign again.")
+    unreadable = UploadRejected(
+        _("The signature could not be read. Please clear it and sign again."))
     if not isinstance(s, str):
         raise unreadable
     s = s.strip()
@@ -188,8 +201,8 @@ def decode_data_url(s) -> bytes:
     limit = _limit("MAX_SIGNATURE_BYTES", DEFAULT_MAX_SIGNATURE_BYTES)
     if len(payload) > (limit + 2) // 3 * 4 + 4:
         raise UploadRejected(
-            f"The signature image is too large (the limit is {_megabytes(limit)}). "
-            "Please clear it and sign again."
+            _("The signature image is too large (the limit is %(most)s). Please clear it and "
+              "sign again.", most=_megabytes(limit))
         )
     try:
         data = base64.b64decode(payload, validate=True)

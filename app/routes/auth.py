@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Regexp
 from app.navigation import OFFICE_ROLES, nav_sections
 from app.odoo.client import AccessDenied, OdooError, TwoFactorExpired
 from app.platform import login_throttle, metrics
+from app.platform.i18n import _, lazy_gettext
 from app.security import (
     INSECURE_COOKIE_MESSAGE,
     insecure_cookie_transport,
@@ -59,12 +60,12 @@ class LoginForm(HTMLForm):
 
 
 class CodeForm(HTMLForm):
-    code = StringField("6-digit code", validators=[
-        InputRequired("Type the 6-digit code from your authenticator app."),
-        Regexp(r"^\s*\d{6}\s*$", message="The code is 6 digits, like 123456.")],
+    code = StringField(lazy_gettext("6-digit code"), validators=[
+        InputRequired(lazy_gettext("Type the 6-digit code from your authenticator app.")),
+        Regexp(r"^\s*\d{6}\s*$", message=lazy_gettext("The code is 6 digits, like 123456."))],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 8,
                    "pattern": "[0-9 ]*", "autofocus": True})
-    remember = BooleanField("Trust this device: no code here for the next 90 days")
+    remember = BooleanField(lazy_gettext("Trust this device: no code here for the next 90 days"))
 
 
 def home_url():
@@ -117,7 +118,7 @@ def login():
             auth.start_session(user)
             # The home depends on the role, known only now.
             return redirect(safe_next(request.args.get("next"), home_url()))
-    insecure = insecure_cookie_transport() and INSECURE_COOKIE_MESSAGE
+    insecure = insecure_cookie_transport() and str(INSECURE_COOKIE_MESSAGE)
     return render_template("auth/login.html", form=form, insecure=insecure), status
 
 
@@ -126,7 +127,7 @@ def login_code():
     """The second step of a two-factor login: the 6-digit code, throttled like passwords."""
     pending = two_factor.pending_login()
     if pending is None:
-        flash(TwoFactorExpired.default_user_message, "warning")
+        flash(str(TwoFactorExpired.default_user_message), "warning")
         return redirect(url_for("auth.login", next=request.args.get("next")))
     form = CodeForm()
     if not pending.get("remember"):  # this Odoo offers no trusted devices
@@ -163,7 +164,7 @@ def login_code():
 @bp.post("/logout")
 def logout():
     auth.log_out()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     response = redirect(url_for("auth.login"))
     # Pages of this user may sit in the HTTP cache; the service worker clears its own caches.
     response.headers["Clear-Site-Data"] = '"cache"'
@@ -193,7 +194,7 @@ def several_companies():
 @bp.app_template_global("company_column")
 def company_column():
     """The Company column of a list table, when several companies are active (else none)."""
-    return [{"key": "company", "label": "Company"}] if several_companies() else []
+    return [{"key": "company", "label": _("Company")}] if several_companies() else []
 
 
 @bp.route("/company", methods=("GET", "POST"))
@@ -210,7 +211,8 @@ def company():
             return render_template("auth/company.html", error=exc.user_message,
                                    switch_back=back), 422
         company_choice.switch(session, ids)
-        flash(f"Now working in {company_choice.label(session)}.", "success")
+        flash(_("Now working in %(companies)s.", companies=company_choice.label(session)),
+              "success")
         return redirect(back)
     if company_choice.menu(session) is None:
         return redirect(back)

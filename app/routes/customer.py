@@ -25,6 +25,7 @@ from app.errors import error_response
 from app.odoo.client import OdooError
 from app.odoo.integration import integration_client
 from app.openapi import document
+from app.platform.i18n import _
 from app.platform.s3_service import get_storage
 from app.platform.store import StoreError, get_store
 from app.security import role_required
@@ -72,14 +73,14 @@ def with_link(view):
         opened = _open(token)
         if not opened:
             if request.path.endswith("/status"):
-                return jsonify(success=False, error="Too many requests."), 429
+                return jsonify(success=False, error=_("Too many requests.")), 429
             return _too_many()
         return view(token, opened)
     return wrapped
 
 
 def _too_many():
-    response = error_response(429, "Too many requests from here. Wait a minute, then reload.")
+    response = error_response(429, _("Too many requests from here. Wait a minute, then reload."))
     response.headers["Retry-After"] = "60"
     return response
 
@@ -114,7 +115,8 @@ def page(token, opened):
                       "while nothing changed.", tags=["Customer page"], security=[],
           errors=(404, 410, 429, 503),
           responses={200: {"status": {"type": "string"}, "label": {"type": "string"},
-                           "eta": {"type": "string"}, "technician": {"type": "string"},
+                           "eta": {"type": "string"}, "arriving": {"type": "string"},
+                           "technician": {"type": "string"},
                            "window": {"type": "string"}}})
 @with_link
 def status(token, opened):
@@ -125,6 +127,7 @@ def status(token, opened):
         customer_links.check_job(store, record, job)
         data = customer_links.page_data(odoo, viewer, record, job, company, stages)["job"]
         body = {"status": data["status"], "label": data["status_label"], "eta": data["eta"],
+                "arriving": data["arriving"],
                 "technician": data["technician"], "window": data["window"],
                 "version": f"{data['version']}|{data['status']}"}
         customer_links.keep_status(store, record, body)
@@ -139,10 +142,10 @@ def status(token, opened):
 @with_link
 def report_pdf(token, opened):
     store, record, odoo, viewer = opened
-    job, _, stages = customer_links.read_job(odoo, viewer, record)
+    job, _company, stages = customer_links.read_job(odoo, viewer, record)
     customer_links.check_job(store, record, job)
     if customer_links.status_of(job, stages) != "done":
-        return _page(token, opened, error="The report is ready once the visit is done.",
+        return _page(token, opened, error=_("The report is ready once the visit is done."),
                      status=409)
     attached = report.reports(odoo, viewer, record["job_id"])
     if attached:
@@ -165,7 +168,7 @@ def invoice(token, opened):
                             base_url=base)
     if found and found.get("link"):
         return redirect(found["link"])
-    return _page(token, opened, error="There is no invoice to pay for this visit yet.",
+    return _page(token, opened, error=_("There is no invoice to pay for this visit yet."),
                  status=404)
 
 
@@ -180,7 +183,7 @@ def quote(token, opened):
     if url:
         base = current_app.config.get("ODOO_PUBLIC_URL") or current_app.config["ODOO_URL"]
         return redirect(base.rstrip("/") + url)
-    return _page(token, opened, error="There is no quotation waiting for you.", status=404)
+    return _page(token, opened, error=_("There is no quotation waiting for you."), status=404)
 
 
 @bp.post("/c/<token>/rating")
@@ -237,11 +240,11 @@ def revoke(id):
     try:
         done = customer_links.revoke(get_store(), _server(), id)
     except StoreError:
-        flash("The link can't be withdrawn right now (Fieldkit's shared store is out). Try "
-              "again in a minute.", "error")
+        flash(_("The link can't be withdrawn right now (Fieldkit's shared store is out). Try "
+                "again in a minute."), "error")
     else:
-        flash("The customer's link no longer works; the next one is new." if done
-              else "This job has no customer link.", "success" if done else "info")
+        flash(_("The customer's link no longer works; the next one is new.") if done
+              else _("This job has no customer link."), "success" if done else "info")
     return redirect(url_for("jobs.detail", id=id, _anchor="customer-link"))
 
 

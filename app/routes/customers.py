@@ -15,6 +15,7 @@ from flask import (
 )
 
 from app.odoo.client import get_odoo
+from app.platform.i18n import _
 from app.security import login_required
 from app.services import customers, sms
 from app.services.viewer import Viewer
@@ -78,7 +79,7 @@ def new():
     if "duplicates" in result:
         return render_template("customers/form.html", form=form, mode="new",
                                duplicates=result["duplicates"]), 409
-    flash("Customer created.", "success")
+    flash(_("Customer created."), "success")
     return redirect(url_for("customers.detail", id=result["id"]))
 
 
@@ -93,5 +94,5 @@ def edit(id):
     except customers.CustomerError as exc:
         return render_template("customers/form.html", form=request.form, mode="edit", id=id,
                                error=exc.user_message), exc.status
-    flash("Customer saved.", "success")
+    flash(_("Customer saved."), "success")
     return redirect(url_for("customers.detail", id=id))

@@ -4,13 +4,15 @@ from flask import Blueprint, render_template, session
 from app.errors import error_response
 from app.navigation import OFFICE_ROLES
 from app.odoo.client import get_odoo
+from app.platform.i18n import lazy_gettext
 from app.security import login_required
 from app.services import dashboard
 from app.services.viewer import Viewer
 
 bp = Blueprint("dashboard", __name__)
 
-TECHNICIAN_MESSAGE = "The dashboard is for office staff and managers. Your jobs are one tap away."
+TECHNICIAN_MESSAGE = lazy_gettext("The dashboard is for office staff and managers. Your jobs are "
+                                  "one tap away.")
 
 
 @bp.get("/dashboard")

@@ -6,6 +6,7 @@ from flask import flash, jsonify, redirect
 
 from app.odoo.client import UserError
 from app.platform.actions import ActionRefused
+from app.platform.i18n import lazy_gettext
 from app.platform.s3_service import StorageError
 from app.platform.uploads import UploadRejected, decode_data_url
 from app.validation import InvalidInput, Text, json_body
@@ -13,8 +14,8 @@ from app.validation import InvalidInput, Text, json_body
 # Refusals shown on the record's page itself, with what was typed kept in the form.
 REFUSALS = (UserError, ActionRefused, UploadRejected, StorageError, InvalidInput)
 SIGNATURE_BODY = {
-    "image": Text(required=True, max_length=None, label="The signature image"),
-    "signer_name": Text(max_length=120, label="The signer's name"),
+    "image": Text(required=True, max_length=None, label=lazy_gettext("The signature image")),
+    "signer_name": Text(max_length=120, label=lazy_gettext("The signer's name")),
 }
 
 

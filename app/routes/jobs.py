@@ -8,6 +8,7 @@ message and the text the technician typed, so nothing is lost.
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
 from app.odoo.client import get_odoo
+from app.platform.i18n import _
 from app.platform.s3_service import get_storage
 from app.routes import customer
 from app.routes.helpers import act, signature_endpoint
@@ -53,7 +54,7 @@ def _stale(id):
     if changes is None:
         return None
     return jsonify(success=False, conflict=True, changes=changes,
-                   error="This job was changed in Odoo after you made this change offline."), 409
+                   error=_("This job was changed in Odoo after you made this change offline.")), 409
 
 
 def _act(id, action, *args, form=None, **redirect_args):

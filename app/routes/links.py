@@ -18,6 +18,7 @@ from flask import (
 from app.odoo.client import get_odoo
 from app.odoo.integration import IntegrationConfigError, integration_client
 from app.openapi import document
+from app.platform.i18n import _
 from app.platform.s3_service import get_storage
 from app.platform.store import StoreError, get_store
 from app.routes.helpers import SIGNATURE_BODY, act, signature_endpoint
@@ -50,14 +51,14 @@ def create(id):
                                      request.form.get("name"), request.form.get("days"),
                                      integration=integration_client())
     except IntegrationConfigError:
-        flash("Links work through Fieldkit's integration user, which is not set up "
-              "(ODOO_INTEGRATION_LOGIN and ODOO_INTEGRATION_KEY).", "error")
+        flash(_("Links work through Fieldkit's integration user, which is not set up "
+                "(ODOO_INTEGRATION_LOGIN and ODOO_INTEGRATION_KEY)."), "error")
         return redirect(url_for("jobs.detail", id=id, _anchor="links"))
     except (jobs.JobActionError, InvalidInput) as exc:
         flash(exc.user_message, "error")
         return redirect(url_for("jobs.detail", id=id, _anchor="links"))
     url = url_for("links.job", token=link["token"], _external=True)
-    flash(f"Link for {link['name']} (send it to them): {url}", "success")
+    flash(_("Link for %(name)s (send it to them): %(url)s", name=link["name"], url=url), "success")
     return redirect(url_for("jobs.detail", id=id, _anchor="links"))
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, session
 
 from app.odoo.client import UserError, get_odoo
 from app.platform import metrics
+from app.platform.i18n import lazy_gettext
 from app.security import login_required
 from app.services import sms
 from app.services.viewer import Viewer
@@ -17,10 +18,10 @@ bp = Blueprint("sms", __name__)
 # An empty message passes here and is refused by the service with its own wording (422).
 SMS_BODY = {
     "target": Text(required=True, max_length=20, choices=("job", "customer"),
-                   label="What the text is sent from"),
-    "id": Integer(required=True, minimum=1, label="The job or customer"),
-    "number": Text(required=True, max_length=40, label="The number"),
-    "message": Text(max_length=2000, label="The message"),
+                   label=lazy_gettext("What the text is sent from")),
+    "id": Integer(required=True, minimum=1, label=lazy_gettext("The job or customer")),
+    "number": Text(required=True, max_length=40, label=lazy_gettext("The number")),
+    "message": Text(max_length=2000, label=lazy_gettext("The message")),
 }
 
 

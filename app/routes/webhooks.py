@@ -10,6 +10,7 @@ from app.odoo.client import OdooError, OdooUnavailable, UserError
 from app.odoo.integration import IntegrationConfigError, integration_client
 from app.openapi import SIGNATURE, TWILIO_SIGNATURE, document
 from app.platform import metrics
+from app.platform.i18n import _
 from app.platform.store import StoreError, get_store
 from app.services import rmm, sms
 from app.services.assets import AssetError
@@ -86,8 +87,8 @@ def _answer(act):
         return jsonify(success=False, error=exc.user_message), exc.status
     except (OdooUnavailable, StoreError, IntegrationConfigError):
         metrics.count(metrics.WEBHOOKS, source=source, outcome="unavailable")
-        return jsonify(success=False, error="Fieldkit can't act on this event right now; "
-                                            "please send it again later."), 503
+        return jsonify(success=False, error=_("Fieldkit can't act on this event right now; "
+                                              "please send it again later.")), 503
     except OdooError as exc:
         metrics.count(metrics.WEBHOOKS, source=source, outcome="odoo_error")
         return jsonify(success=False, error=exc.user_message), 502

@@ -29,6 +29,7 @@ from app.odoo.client import AccessError, OdooCall, OdooError, OdooUnavailable
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _, lazy_gettext, ngettext
 from app.platform.sanitize import list_items
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs, timer
@@ -40,7 +41,8 @@ MODEL = "fsm.activity"
 ORDER_FIELD = "order_activity_ids"
 TEMPLATE_FIELD = "temp_activity_ids"
 FIELDS = ("name", "ref", "required", "sequence", "state", "completed_on", "completed_by")
-STATES = {"todo": "To do", "done": "Done", "cancel": "Cancelled"}
+STATES = {"todo": lazy_gettext("To do"), "done": lazy_gettext("Done"),
+          "cancel": lazy_gettext("Cancelled")}
 ACTIONS = {"done": "action_done", "cancel": "action_cancel"}
 # Installing the add-on is rare: a server's answer is kept for hours (a restart forgets it).
 _addon = TTLCache(6 * 3600, shared="fsm-activity-addon")
@@ -144,7 +146,7 @@ def _item(row: dict, tz: str, now) -> dict:
         "ref": row.get("ref") or "",
         "required": bool(row.get("required")),
         "state": state,
-        "state_label": STATES.get(state, state),
+        "state_label": str(STATES.get(state, state)),
         "open": state == "todo",
         "completed_on": fmt.relative_day(row.get("completed_on"), tz, now)
         if row.get("completed_on") else "",
@@ -182,7 +184,9 @@ def _asked_nested(odoo, viewer: Viewer) -> bool:
 
 
 def _photo_of(name: str) -> str:
-    return f"for “{name}”"
+    """What a step's photo note holds in every language: the step's name in quotes (the quotes
+    are the placeholder's value, see media.photo_caption, so no translation can change them)."""
+    return f"“{name}”"
 
 
 def _attach_photos(items: list[dict], photos: list[dict]):
@@ -223,7 +227,8 @@ def todo_steps(todo_html) -> list[str]:
 
 
 def progress_text(done: int, total: int) -> str:
-    return f"{done}/{total} steps done" if total else ""
+    return ngettext("%(done)d/%(num)d step done", "%(done)d/%(num)d steps done", total,
+                    done=done) if total else ""
 
 
 def finish_checks(checklist: dict | None, job_url: str) -> list[dict]:
@@ -231,8 +236,8 @@ def finish_checks(checklist: dict | None, job_url: str) -> list[dict]:
     the order until they are done), each linking to its step."""
     if not checklist:
         return []
-    return [{"label": f"Step “{item['name']}” (required)", "ok": False,
-             "note": "tick it in the checklist first",
+    return [{"label": _("Step “%(step)s” (required)", step=item["name"]), "ok": False,
+             "note": _("tick it in the checklist first"),
              "href": f"{job_url}#step-{item['id']}"} for item in checklist["required_open"]]
 
 
@@ -243,22 +248,28 @@ def report_lines(odoo, viewer: Viewer, job: dict) -> list[str]:
     if checklist and checklist["source"] == "activities":
         return [_report_line(item) for item in checklist["items"]]
     for msg in job.get("messages") or []:   # newest first
-        text = " ".join((msg.get("text") or "").split())
-        if text.startswith(NOTE_PREFIX) and " done: " in text:
-            steps = text.split(" done: ", 1)[1].split("; ")
-            return [f"{step[2:]}: {'done' if step.startswith(DONE) else 'not done'}"
-                    for step in steps if step[:1] in (DONE, LEFT)]
+        found = NOTE_STEPS.match(" ".join((msg.get("text") or "").split()))
+        if found:
+            return [_("%(step)s: done", step=step[2:]) if step.startswith(DONE)
+                    else _("%(step)s: not done", step=step[2:])
+                    for step in found.group(1).split("; ") if step[:1] in (DONE, LEFT)]
     return []
 
 
 def _report_line(item: dict) -> str:
-    line = f"{item['name']}{' (required)' if item['required'] else ''}: {item['state_label']}"
+    if item["required"]:
+        line = _("%(step)s (required): %(state)s", step=item["name"], state=item["state_label"])
+    else:
+        line = _("%(step)s: %(state)s", step=item["name"], state=item["state_label"])
     if item["state"] == "done" and item["completed_on"]:
-        line += f", {item['completed_on']}"
         if item["completed_by"]:
-            line += f" by {item['completed_by']}"
+            line = _("%(line)s, %(when)s by %(name)s", line=line, when=item["completed_on"],
+                     name=item["completed_by"])
+        else:
+            line = _("%(line)s, %(when)s", line=line, when=item["completed_on"])
     if item["photos"]:
-        line += f" ({len(item['photos'])} photo{'s' if len(item['photos']) > 1 else ''})"
+        line = ngettext("%(line)s (%(num)d photo)", "%(line)s (%(num)d photos)",
+                        len(item["photos"]), line=line)
     return line
 
 
@@ -295,8 +306,15 @@ def template_summary(order: dict, steps: dict) -> dict:
         return {"template": "", "steps": [], "required": 0, "text": ""}
     mine = steps.get(str(template[0]), [])
     required = sum(1 for step in mine if step["required"])
-    text = template[1] + (f": {len(mine)} steps" if mine else "") + (
-        f", {required} required" if required else "")
+    if mine and required:
+        text = ngettext("%(template)s: %(num)d step, %(required)d required",
+                        "%(template)s: %(num)d steps, %(required)d required", len(mine),
+                        template=template[1], required=required)
+    elif mine:
+        text = ngettext("%(template)s: %(num)d step", "%(template)s: %(num)d steps", len(mine),
+                        template=template[1])
+    else:
+        text = template[1]
     return {"template": template[1], "steps": mine, "required": required, "text": text}
 
 
@@ -379,41 +397,59 @@ def tick(odoo, viewer: Viewer, job_id: int, activity_id, do: str) -> str:
     """
     method = ACTIONS.get(do)
     if method is None:
-        raise ChecklistError("Unknown checklist action. Please refresh the page.")
+        raise ChecklistError(_("Unknown checklist action. Please refresh the page."))
     try:
         activity_id = int(activity_id)
     except (TypeError, ValueError):
-        raise ChecklistError("That step does not exist. Please refresh the page.") from None
+        raise ChecklistError(_("That step does not exist. Please refresh the page.")) from None
     order = jobs.fetch_order(odoo, viewer, job_id, ["is_closed"])
     if order.get("is_closed"):
-        raise ChecklistError("This job is closed: its checklist can no longer change.")
+        raise ChecklistError(_("This job is closed: its checklist can no longer change."))
     _require_addon(odoo)
     try:
         found = odoo.read(MODEL, [activity_id], ["name", "state", "fsm_order_id"])
     except AccessError as exc:
         if not _about_activities(exc):
             raise
-        raise _refused_error(odoo, viewer, exc, "the checklist") from exc
+        raise _refused_error(odoo, viewer, exc, "checklist") from exc
     if not found or _m2o_id(found[0].get("fsm_order_id")) != job_id:
-        raise ChecklistError("That step is not on this job (any more). Please refresh the page.")
+        raise ChecklistError(
+            _("That step is not on this job (any more). Please refresh the page."))
     step = found[0]
-    if step.get("state") == do:
-        return f"“{step['name']}” was already {STATES[do].lower()}."
-    if step.get("state") != "todo":
-        raise ChecklistError(f"“{step['name']}” is {STATES.get(step.get('state'), '').lower()}"
-                             ": it can no longer be changed.")
+    name, state = step["name"], step.get("state")
+    if state == do:
+        return (_("“%(step)s” was already done.", step=name) if do == "done"
+                else _("“%(step)s” was already cancelled.", step=name))
+    if state != "todo":
+        raise ChecklistError(
+            _("“%(step)s” is done: it can no longer be changed.", step=name) if state == "done"
+            else _("“%(step)s” is cancelled: it can no longer be changed.", step=name)
+            if state == "cancel" else _("“%(step)s” can no longer be changed.", step=name))
     odoo.call(MODEL, method, [activity_id])
-    return f"“{step['name']}” {'done' if do == 'done' else 'cancelled'}."
+    return (_("“%(step)s” done.", step=name) if do == "done"
+            else _("“%(step)s” cancelled.", step=name))
 
 
-REFUSED_MESSAGE = ("Odoo refused {what}: with Field Service Activities installed, your account "
-                   "needs rights on the job's activities. Ask your administrator to run "
-                   "“flask odoo-check --fix”.")
+# What Odoo refused (whole sentences, one per action), keyed by the callers' `what`.
+REFUSED_MESSAGES = {
+    "checklist": lazy_gettext(
+        "Odoo refused the checklist: with Field Service Activities installed, your account "
+        "needs rights on the job's activities. Ask your administrator to run "
+        "“flask odoo-check --fix”."),
+    "photo": lazy_gettext(
+        "Odoo refused the step's photo: with Field Service Activities installed, your account "
+        "needs rights on the job's activities. Ask your administrator to run "
+        "“flask odoo-check --fix”."),
+    "complete": lazy_gettext(
+        "Odoo refused to complete the job: with Field Service Activities installed, your "
+        "account needs rights on the job's activities. Ask your administrator to run "
+        "“flask odoo-check --fix”."),
+}
 
 
 def _refused_error(odoo, viewer: Viewer, exc: AccessError, what: str) -> ChecklistError:
     _remember_refusal(odoo, viewer, exc)
-    return ChecklistError(REFUSED_MESSAGE.format(what=what))
+    return ChecklistError(str(REFUSED_MESSAGES[what]))
 
 
 def _about_activities(exc: AccessError) -> bool:
@@ -422,8 +458,8 @@ def _about_activities(exc: AccessError) -> bool:
 
 def _require_addon(odoo):
     if not installed(odoo):
-        raise ChecklistError("This Odoo has no checklist activities (Field Service Activities "
-                             "is not installed). Please refresh the page.")
+        raise ChecklistError(_("This Odoo has no checklist activities (Field Service "
+                               "Activities is not installed). Please refresh the page."))
 
 
 def _m2o_id(value):
@@ -443,7 +479,7 @@ def add_step_photo(odoo, viewer: Viewer, job_id: int, step: str, files, storage)
 def _step_name(odoo, viewer: Viewer, job_id: int, step) -> str:
     match = re.fullmatch(r"([at])(\d{1,9})", str(step or ""))
     if not match:
-        raise ChecklistError("That step does not exist. Please refresh the page.")
+        raise ChecklistError(_("That step does not exist. Please refresh the page."))
     kind, number = match.group(1), int(match.group(2))
     if kind == "a":
         order = jobs.fetch_order(odoo, viewer, job_id, ["name"])
@@ -453,14 +489,15 @@ def _step_name(odoo, viewer: Viewer, job_id: int, step) -> str:
         except AccessError as exc:
             if not _about_activities(exc):
                 raise
-            raise _refused_error(odoo, viewer, exc, "the step's photo") from exc
+            raise _refused_error(odoo, viewer, exc, "photo") from exc
         if not found or _m2o_id(found[0].get("fsm_order_id")) != order["id"]:
-            raise ChecklistError("That step is not on this job (any more). Please refresh the "
-                                 "page.")
+            raise ChecklistError(
+                _("That step is not on this job (any more). Please refresh the page."))
         return found[0]["name"]
     steps = todo_steps(jobs.fetch_order(odoo, viewer, job_id, ["todo"]).get("todo"))
     if number >= len(steps):
-        raise ChecklistError("That step is not on this job (any more). Please refresh the page.")
+        raise ChecklistError(
+            _("That step is not on this job (any more). Please refresh the page."))
     return steps[number]
 
 
@@ -480,7 +517,10 @@ def parse_ticks(raw) -> list[int] | None:
     return sorted(set(ticks))
 
 
-NOTE_PREFIX, DONE, LEFT = "Checklist:", "✓", "✗"
+DONE, LEFT = "✓", "✗"
+# The checklist note in any language the writer used: a heading ending in ":", then only
+# "✓ step" / "✗ step" items joined by "; " (the marks and separators are never translated).
+NOTE_STEPS = re.compile(r"[^✓✗]*:\s((?:[✓✗] [^;]*)(?:; [✓✗] [^;]*)*)")
 
 
 def checklist_note(steps: list[str], ticks: list[int]) -> str:
@@ -488,7 +528,9 @@ def checklist_note(steps: list[str], ticks: list[int]) -> str:
     done = [s for n, s in enumerate(steps) if n in ticks]
     left = [s for n, s in enumerate(steps) if n not in ticks]
     lines = [f"{DONE} {s}" for s in done] + [f"{LEFT} {s}" for s in left]
-    return f"{NOTE_PREFIX} {len(done)} of {len(steps)} done: " + "; ".join(lines)
+    heading = ngettext("Checklist: %(num)d of %(total)d done:",
+                       "Checklist: %(num)d of %(total)d done:", len(done), total=len(steps))
+    return f"{heading} " + "; ".join(lines)
 
 
 def finish_job(odoo, viewer: Viewer, job_id: int, resolution: str, ticks=None) -> str:
@@ -505,7 +547,7 @@ def finish_job(odoo, viewer: Viewer, job_id: int, resolution: str, ticks=None) -
     except AccessError as exc:
         if not _about_activities(exc):
             raise
-        raise _refused_error(odoo, viewer, exc, "to complete the job") from exc
+        raise _refused_error(odoo, viewer, exc, "complete") from exc
     if ticks is None:
         return message
     try:
@@ -514,5 +556,6 @@ def finish_job(odoo, viewer: Viewer, job_id: int, resolution: str, ticks=None) -
             jobs.post_text_note(odoo, viewer, job_id, checklist_note(steps, ticks))
     except (OdooError, ActionRefused) as exc:  # the job is finished; only the note is missing
         log.warning("checklist of job %s not noted: %s", job_id, exc)
-        return f"{message} The checklist could not be written to the job's history."
+        return _("%(message)s The checklist could not be written to the job's history.",
+                 message=message)
     return message

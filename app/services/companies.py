@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.platform.i18n import _
+
 
 class CompanyChoiceError(ValueError):
     """A switch naming a company the user does not belong to (or none)."""
@@ -65,9 +67,9 @@ def choose(session, current, shown=()) -> list[int]:
         current = int(current)
         shown = [int(cid) for cid in shown]
     except (TypeError, ValueError):
-        raise CompanyChoiceError("Choose one of your companies.") from None
+        raise CompanyChoiceError(_("Choose one of your companies.")) from None
     if current not in mine or any(cid not in mine for cid in shown):
-        raise CompanyChoiceError("That company is not one of yours: choose one from the list.")
+        raise CompanyChoiceError(_("That company is not one of yours: choose one from the list."))
     return [current, *sorted(set(shown) - {current}, key=[c.id for c in allowed(session)].index)]
 
 

@@ -28,6 +28,7 @@ from app.odoo.client import AccessError, OdooCall, OdooError
 from app.platform import chatter
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
+from app.platform.i18n import _, get_locale, lazy_gettext
 from app.platform.links import LinkEnded, LinkExpired, LinkKind
 from app.platform.store import StoreError
 from app.platform.ttl_cache import TTLCache, server_key
@@ -42,7 +43,8 @@ DAYS_AFTER_DONE = 14
 # The record lives as long as a visit can be far ahead; the real end is DAYS_AFTER_DONE.
 RECORD_DAYS = 400
 STATUS_SECONDS = 3  # a poll's answer is kept this long, shared by every open page
-MOVED = "This visit changed address, so this link ended. Ask the company for a new one."
+MOVED = lazy_gettext("This visit changed address, so this link ended. Ask the company for a "
+                     "new one.")
 JOB_FIELDS = ["name", "person_id", "location_id", "stage_id", "is_closed", "company_id",
               "scheduled_date_start", "scheduled_date_end", "date_start", "date_end",
               "street", "street2", "zip", "city", "write_date"]
@@ -51,11 +53,11 @@ QUOTE_STATES = ["draft", "sent"]
 COMPANY_CACHE_SECONDS = 3600
 _company_cache = TTLCache(COMPANY_CACHE_SECONDS, shared="customer-company")
 STATUS_LABELS = {
-    "scheduled": "Scheduled",
-    "enroute": "On the way",
-    "started": "Work in progress",
-    "done": "Done",
-    "cancelled": "Cancelled",
+    "scheduled": lazy_gettext("Scheduled"),
+    "enroute": lazy_gettext("On the way"),
+    "started": lazy_gettext("Work in progress"),
+    "done": lazy_gettext("Done"),
+    "cancelled": lazy_gettext("Cancelled"),
 }
 
 
@@ -117,12 +119,12 @@ def note_eta(store, server, job_id: int, minutes: int, *, now=None):
         LINKS.update(store, record)
 
 
-def eta_text(record, status, tz_name) -> str:
-    """ "around 14:35" while the technician is on the way and the time is still ahead."""
+def eta_time(record, status, tz_name) -> str:
+    """ "14:35" while the technician is on the way and the time is still ahead, else ""."""
     at = record.get("eta_at")
     if status != "enroute" or not at or at < time.time() - 15 * 60:
         return ""
-    return "around " + fmt.format_time(datetime.fromtimestamp(at, UTC), tz_name)
+    return fmt.format_time(datetime.fromtimestamp(at, UTC), tz_name)
 
 
 def revoke(store, server, job_id: int) -> bool:
@@ -141,7 +143,7 @@ def check_job(store, record, job, *, now=None):
     to another location; it expires DAYS_AFTER_DONE days after the job's end."""
     bound = (record.get("bound") or {}).get("location_id")
     if bound and _m2o(job.get("location_id"))[0] != bound:
-        LINKS.end(store, record, MOVED)
+        LINKS.end(store, record, str(MOVED))
     if job.get("is_closed") and job.get("date_end"):
         end = tzs.parse_odoo_datetime(job["date_end"]).timestamp()
         if (time.time() if now is None else now) > end + DAYS_AFTER_DONE * 86400:
@@ -186,7 +188,7 @@ def status_of(job: dict, stage_map) -> str:
 def window(job: dict, tz_name) -> str:
     start, end = job.get("scheduled_date_start"), job.get("scheduled_date_end")
     if not start:
-        return "To be arranged: the company will call you"
+        return _("To be arranged: the company will call you")
     text = f"{fmt.format_date(start, tz_name)}, {fmt.format_time(start, tz_name)}"
     if end and fmt.format_date(end, tz_name) == fmt.format_date(start, tz_name):
         text += f" – {fmt.format_time(end, tz_name)}"
@@ -227,7 +229,7 @@ def read_job(odoo, viewer, record, *, quote=False) -> tuple[dict, dict, object]:
         elif isinstance(value, OdooError):
             raise value
     if not answers["job"]:
-        raise LinkEnded("This visit no longer exists. Ask the company if you need anything.")
+        raise LinkEnded(_("This visit no longer exists. Ask the company if you need anything."))
     if "company" in answers:
         company = (answers["company"] or [{}])[0]
         _company_cache.put(_company_key(odoo, company_id), company)
@@ -249,14 +251,16 @@ def quote_portal_url(odoo, record) -> str | None:
 
 def page_data(odoo, viewer, record, job, company, stage_map) -> dict:
     status = status_of(job, stage_map)
+    eta = eta_time(record, status, viewer.tz)
     address = ", ".join(p for p in (job.get("street"), job.get("street2"),
                                     " ".join(x for x in (job.get("zip"), job.get("city")) if x))
                         if p)
     return {
         "job": {"id": job["id"], "name": job.get("name"), "address": address,
                 "window": window(job, viewer.tz), "technician": first_name(job.get("person_id")),
-                "status": status, "status_label": STATUS_LABELS[status],
-                "eta": eta_text(record, status, viewer.tz),
+                "status": status, "status_label": str(STATUS_LABELS[status]),
+                "eta": _("around %(time)s", time=eta) if eta else "",
+                "arriving": _("Arriving around %(time)s", time=eta) if eta else "",
                 "started_at": fmt.format_datetime(job.get("date_start"), viewer.tz),
                 "ended_at": fmt.format_datetime(job.get("date_end"), viewer.tz),
                 "version": job.get("write_date") or ""},
@@ -271,11 +275,17 @@ def page_data(odoo, viewer, record, job, company, stage_map) -> dict:
     }
 
 
+def _status_key(record) -> str:
+    # Per language: the body holds the words of the page's language (labels, window, time).
+    return f"clink-status:{record['id']}:{get_locale()}"
+
+
 def cached_status(store, record) -> dict | None:
-    """The status a poll found in the last STATUS_SECONDS (Odoo is asked once per job and
-    interval however many times the page is open); None when not kept or the store is out."""
+    """The status a poll found in the last STATUS_SECONDS (Odoo is asked once per job,
+    language and interval however many times the page is open); None when not kept or the
+    store is out."""
     try:
-        raw = store.get(f"clink-status:{record['id']}")
+        raw = store.get(_status_key(record))
     except StoreError:
         return None
     try:
@@ -286,7 +296,7 @@ def cached_status(store, record) -> dict | None:
 
 def keep_status(store, record, body: dict):
     with contextlib.suppress(StoreError):
-        store.set(f"clink-status:{record['id']}", json.dumps(body), STATUS_SECONDS)
+        store.set(_status_key(record), json.dumps(body), STATUS_SECONDS)
 
 
 def note_opened(store, odoo, viewer, record):
@@ -297,7 +307,8 @@ def note_opened(store, odoo, viewer, record):
     LINKS.update(store, record)
     try:
         chatter.post_note(odoo, viewer.version, jobs.MODEL, record["job_id"],
-                          Markup("<p>The customer opened their visit page (Fieldkit link).</p>"))
+                          Markup("<p>{}</p>").format(
+                              _("The customer opened their visit page (Fieldkit link).")))
     except OdooError as exc:
         logger.info("job %s: the 'opened' note was refused: %s", record["job_id"], exc)
 
@@ -308,22 +319,24 @@ def rate(store, odoo, viewer, record, score, comment) -> str:
     :raises RatingRefused: a score out of range, a comment too long, a second rating.
     """
     if record.get("rated"):
-        raise RatingRefused("Thank you: your rating is already with us.")
+        raise RatingRefused(_("Thank you: your rating is already with us."))
     try:
         score = int(score)
     except (TypeError, ValueError):
-        raise RatingRefused("Choose from 1 to 5 stars.") from None
+        raise RatingRefused(_("Choose from 1 to 5 stars.")) from None
     if not 1 <= score <= 5:
-        raise RatingRefused("Choose from 1 to 5 stars.")
+        raise RatingRefused(_("Choose from 1 to 5 stars."))
     try:
-        comment = check_text(comment, "Your comment", max_chars=1000) or ""
+        comment = check_text(comment, _("Your comment"), max_chars=1000) or ""
     except InvalidInput as exc:
         raise RatingRefused(exc.user_message) from None
-    body = Markup("<p>Customer rating: {} of 5 ({})</p>").format(score, "★" * score)
+    body = Markup("<p>{}</p>").format(_("Customer rating: %(score)d of 5 (%(stars)s)",
+                                        score=score, stars="★" * score))
     if comment:
         body += Markup("<p>“{}”</p>").format(comment)
-    body += Markup("<p><em>From the customer's visit page (Fieldkit link).</em></p>")
+    body += Markup("<p><em>{}</em></p>").format(
+        _("From the customer's visit page (Fieldkit link)."))
     chatter.post_note(odoo, viewer.version, jobs.MODEL, record["job_id"], body)
     record["rated"] = {"score": score, "at": time.time()}
     LINKS.update(store, record)
-    return "Thank you for your rating."
+    return _("Thank you for your rating.")

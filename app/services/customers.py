@@ -25,6 +25,7 @@ from app.odoo import versions
 from app.odoo.client import AccessError, OdooCall, OdooError, OdooUnavailable
 from app.platform import formatting as fmt
 from app.platform import partners
+from app.platform.i18n import _, lazy_gettext
 from app.services import jobs, sales
 
 log = logging.getLogger(__name__)
@@ -155,9 +156,10 @@ def _sections(commercial: int, viewer) -> dict[str, tuple]:
 
 # The sections on their own pages (/customers/<id>/<key>), each 2 RPCs: the customer page
 # itself reads only the partner with its contacts and the jobs (issue: page RPC budgets).
-MORE_SECTIONS = {"locations": "Service locations", "quotes": "Quotes",
-                 "opportunities": "Opportunities",
-                 "equipment": "Equipment", "tickets": "Open tickets", "assets": "Assets"}
+MORE_SECTIONS = {"locations": lazy_gettext("Service locations"), "quotes": lazy_gettext("Quotes"),
+                 "opportunities": lazy_gettext("Opportunities"),
+                 "equipment": lazy_gettext("Equipment"), "tickets": lazy_gettext("Open tickets"),
+                 "assets": lazy_gettext("Assets")}
 # The partner and its company's contacts come in one search_read; a company with more people
 # than this gets its partner read on its own (one call more) when the partner falls outside.
 PEOPLE_LIMIT = 80
@@ -226,7 +228,7 @@ def _partner_and_people(odoo, viewer, customer_id: int, rows):
     if row is None:  # over PEOPLE_LIMIT people, sorted before it by name
         found = odoo.read("res.partner", [customer_id], detail_fields(viewer.version))
         if not found:
-            raise NotFound("This customer does not exist (any more).")
+            raise NotFound(_("This customer does not exist (any more)."))
         row = found[0]
     commercial = jobs._m2o_id(row.get("commercial_partner_id")) or customer_id
     if commercial not in (customer_id, jobs._m2o_id(row.get("parent_id"))):
@@ -256,7 +258,7 @@ def customer_section(odoo, viewer, customer_id: int, key: str) -> dict:
     (2 RPCs, one round trip; the assets through their partial's global).
     :raises NotFound: when the partner does not exist or `key` is no section."""
     if key not in MORE_SECTIONS:
-        raise NotFound("No such section.")
+        raise NotFound(_("No such section."))
     partner_call = OdooCall("read", "res.partner", [customer_id],
                             ["display_name", "commercial_partner_id"])
     if key in _sections(customer_id, viewer):
@@ -264,7 +266,7 @@ def customer_section(odoo, viewer, customer_id: int, key: str) -> dict:
     else:
         rows, rows_for = partner_call.run(odoo), lambda commercial: None
     if not rows:
-        raise NotFound("This customer does not exist (any more).")
+        raise NotFound(_("This customer does not exist (any more)."))
     commercial = jobs._m2o_id(rows[0].get("commercial_partner_id")) or customer_id
     found = rows_for(commercial)
     # Quotes say their state and total as the quotes list does ("Sales Order · $ 1,234.50").
@@ -286,7 +288,7 @@ def _customer(row, customer_id, commercial) -> dict:
         if commercial != customer_id else None,
         "country": jobs._m2o_name(row.get("country_id")),
         "numbers": [{"field": f, "label": label, "number": row[f]}
-                    for f, label in (("mobile", "Mobile"), ("phone", "Phone")) if row.get(f)],
+                    for f, label in (("mobile", _("Mobile")), ("phone", _("Phone"))) if row.get(f)],
     })
     return customer
 
@@ -306,7 +308,7 @@ def _rows(key, rows, metas=None):
     for r in rows:
         if key == "jobs":  # when, then where it stands
             when = fmt.format_date(r.get("scheduled_date_start")) \
-                if r.get("scheduled_date_start") else "Not scheduled"
+                if r.get("scheduled_date_start") else _("Not scheduled")
             meta = f"{when} · {jobs._m2o_name(r.get('stage_id'))}"
         elif metas and r["id"] in metas:
             meta = metas[r["id"]]
@@ -331,9 +333,9 @@ def clean_form(form, region) -> dict:
     :raises CustomerError: with the first problem found."""
     vals = {key: (form.get(key) or "").strip() for key in ("name", *EDITABLE)}
     if len(vals["name"]) > 200 or any(len(v) > 200 for v in vals.values()):
-        raise CustomerError("That's too long: 200 characters at most per field.")
+        raise CustomerError(_("That's too long: 200 characters at most per field."))
     if vals["email"] and not EMAIL_RE.match(vals["email"]):
-        raise CustomerError(f"“{vals['email']}” is not an email address.")
+        raise CustomerError(_("“%(email)s” is not an email address.", email=vals["email"]))
     for key in ("phone", "mobile"):
         if vals[key]:
             vals[key] = format_phone(vals[key], region)
@@ -348,7 +350,7 @@ def format_phone(raw, region) -> str:
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
-        raise CustomerError(f"“{raw[:40]}” is not a valid phone number.")
+        raise CustomerError(_("“%(number)s” is not a valid phone number.", number=raw[:40]))
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -377,7 +379,7 @@ def create_customer(odoo, viewer, form, region, *, confirmed=False) -> dict:
     Returns {"id"} or {"duplicates": [...]}. :raises CustomerError:."""
     vals = clean_form(form, region)
     if not vals["name"]:
-        raise CustomerError("Give the customer a name.")
+        raise CustomerError(_("Give the customer a name."))
     if not confirmed:
         duplicates = find_duplicates(odoo, viewer, vals)
         if duplicates:
@@ -389,7 +391,7 @@ def create_customer(odoo, viewer, form, region, *, confirmed=False) -> dict:
     try:
         new_id = odoo.create("res.partner", create)
     except AccessError:
-        raise CustomerError("Odoo doesn't let you create customers. Ask the office.",
+        raise CustomerError(_("Odoo doesn't let you create customers. Ask the office."),
                             status=403) from None
     return {"id": new_id}
 
@@ -403,7 +405,7 @@ def update_customer(odoo, viewer, customer_id, form, region) -> None:
     try:
         odoo.write("res.partner", [customer_id], {k: v or False for k, v in vals.items()})
     except AccessError:
-        raise CustomerError("Odoo's access rules don't let you edit this customer.",
+        raise CustomerError(_("Odoo's access rules don't let you edit this customer."),
                             status=403) from None
 
 
@@ -412,5 +414,5 @@ def edit_values(odoo, viewer, customer_id) -> dict:
     fields = ["name", *versions.fields_for(viewer.version, "res.partner", list(EDITABLE))]
     rows = odoo.read("res.partner", [customer_id], fields)
     if not rows:
-        raise NotFound("This customer does not exist (any more).")
+        raise NotFound(_("This customer does not exist (any more)."))
     return {k: (v or "") if k != "id" else v for k, v in rows[0].items()}

@@ -26,6 +26,7 @@ from datetime import datetime
 from app.odoo.client import AccessError, OdooCall, OdooError
 from app.platform import currency
 from app.platform import timezone as tzs
+from app.platform.i18n import _
 from app.services import dispatch, invoices, jobs
 
 QUOTE_STATES = ("draft", "sent")
@@ -108,7 +109,7 @@ def today_summary(groups, cancelled_id=None) -> tuple[list[dict], list[dict]]:
         done = bool(group.get("date_end:day"))
         stage_id, stage_name = _m2o(group.get("stage_id"))
         # Groups come in the stages' own order (sequence), the first grouping.
-        entry = by_stage.setdefault(stage_id, {"id": stage_id, "name": stage_name or "No stage",
+        entry = by_stage.setdefault(stage_id, {"id": stage_id, "name": stage_name or _("No stage"),
                                                "count": 0})
         entry["count"] += count
         if cancelled_id is not None and stage_id == cancelled_id:
@@ -149,7 +150,7 @@ def pipeline_summary(groups) -> list[dict]:
     out = []
     for group in groups or []:
         stage_id, name = _m2o(group.get("stage_id"))
-        out.append({"id": stage_id, "name": name or "No stage",
+        out.append({"id": stage_id, "name": name or _("No stage"),
                     "count": _count(group, "stage_id", lazy=True),
                     "value": round(group.get("expected_revenue") or 0.0, 2)})
     return out

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 
 from app.odoo.client import OdooError
+from app.platform.i18n import _, lazy_gettext
 from app.platform.links import (  # noqa: F401  (the link errors, for callers)
     DEFAULT_DAYS,
     MAX_DAYS,
@@ -41,8 +42,8 @@ logger = logging.getLogger(__name__)
 
 LINKS = LinkKind("joblink", "fieldkit-job-link")
 LinkWrongJob = LinkWrongTarget
-REASSIGNED = ("This job was given to someone else, so this link ended. Ask the office if you "
-              "still need it.")
+REASSIGNED = lazy_gettext("This job was given to someone else, so this link ended. Ask the "
+                          "office if you still need it.")
 CHECK_FIELDS = ["person_id", "is_closed", "company_id"]
 
 
@@ -60,16 +61,17 @@ def create_link(store, secret_key, server, odoo, viewer: Viewer, job_id: int, na
         integration user can't see (the message says why).
     :raises JobNotFound: when the job does not exist; JobActionError when it is closed.
     """
-    name = check_text(name, "The subcontractor's name", max_chars=80, required=True)
+    name = check_text(name, _("The subcontractor's name"), max_chars=80, required=True)
     try:
         days = int(days or DEFAULT_DAYS)
     except (TypeError, ValueError):
-        raise JobActionError("The number of days must be a whole number from 1 to 30.") from None
+        raise JobActionError(
+            _("The number of days must be a whole number from 1 to 30.")) from None
     if not 1 <= days <= MAX_DAYS:
-        raise JobActionError("The number of days must be a whole number from 1 to 30.")
+        raise JobActionError(_("The number of days must be a whole number from 1 to 30."))
     order = jobs.fetch_order(odoo, viewer, job_id, ["name", *CHECK_FIELDS])
     if order.get("is_closed"):
-        raise JobActionError("This job is closed: a link to it would be of no use.")
+        raise JobActionError(_("This job is closed: a link to it would be of no use."))
     company_id = _m2o_id(order.get("company_id"))
     if integration is not None:
         _integration_sees(integration, job_id, company_id, order)
@@ -89,11 +91,14 @@ def _integration_sees(integration, job_id, company_id, order):
         logger.info("integration user can't read job %s: %s", job_id, exc)
     if not found:
         company = order.get("company_id")
-        where = f" of {company[1]}" if isinstance(company, (list, tuple)) else ""
-        raise JobActionError(
-            f"A link works through Fieldkit's integration user, which can't see this job"
-            f"{where}. Give the integration user access to that company in Odoo, then make "
-            "the link.")
+        if isinstance(company, (list, tuple)):
+            raise JobActionError(_(
+                "A link works through Fieldkit's integration user, which can't see this job of "
+                "%(company)s. Give the integration user access to that company in Odoo, then "
+                "make the link.", company=company[1]))
+        raise JobActionError(_(
+            "A link works through Fieldkit's integration user, which can't see this job. Give "
+            "the integration user access to that company in Odoo, then make the link."))
 
 
 def in_company(odoo, company_id):
@@ -115,7 +120,7 @@ def check_job(store, record, job, *, writing):
     writes (LinkReadOnly). Returns True when the link may only show the job."""
     bound = (record.get("bound") or {}).get("person_id", False)
     if "bound" in record and _m2o_id(job.get("person_id")) != bound:
-        LINKS.end(store, record, REASSIGNED)
+        LINKS.end(store, record, str(REASSIGNED))
     if job.get("is_closed"):
         if writing:
             raise LinkReadOnly()
@@ -131,8 +136,8 @@ def log_use(store, record, action, address, *, now: float | None = None):
 def revoke(store, server, job_id: int, link_id: str) -> str:
     record = LINKS.revoke(store, server, job_id, link_id)
     if record is None:
-        raise JobActionError("That link does not exist any more.")
-    return f"The link for {record['name']} no longer works."
+        raise JobActionError(_("That link does not exist any more."))
+    return _("The link for %(name)s no longer works.", name=record["name"])
 
 
 def links_for_job(store, server, job_id: int, tz_name: str, now=None) -> list[dict]:
@@ -153,20 +158,22 @@ def subcontractor_viewer(odoo, record, tz_name) -> Viewer:
 
 
 def _by(record) -> str:
-    return f"{record['name']} (subcontractor, through a Fieldkit job link)"
+    return _("%(name)s (subcontractor, through a Fieldkit job link)", name=record["name"])
 
 
 def start(odoo, viewer, record) -> str:
     message = jobs.start_job(odoo, viewer, record["job_id"])
-    jobs.post_text_note(odoo, viewer, record["job_id"], f"Job started by {_by(record)}.")
+    jobs.post_text_note(odoo, viewer, record["job_id"],
+                        _("Job started by %(name)s.", name=_by(record)))
     return message
 
 
 def add_note(odoo, viewer, record, text) -> str:
-    text = check_text(text, "The note")
+    text = check_text(text, _("The note"))
     if not text:
-        raise JobActionError("The note is empty.")
-    return jobs.add_note(odoo, viewer, record["job_id"], f"{_by(record)}: {text}")
+        raise JobActionError(_("The note is empty."))
+    return jobs.add_note(odoo, viewer, record["job_id"],
+                         _("%(name)s: %(note)s", name=_by(record), note=text))
 
 
 def add_photos(odoo, viewer, record, files, storage) -> str:
@@ -176,11 +183,12 @@ def add_photos(odoo, viewer, record, files, storage) -> str:
 def save_signature(odoo, viewer, record, png, signer_name, storage) -> dict:
     result = jobs.save_signature(odoo, viewer, record["job_id"], png, signer_name, storage)
     jobs.post_text_note(odoo, viewer, record["job_id"],
-                        f"Customer signature collected by {_by(record)}.")
+                        _("Customer signature collected by %(name)s.", name=_by(record)))
     return result
 
 
 def finish(odoo, viewer, record, resolution) -> str:
     message = report.finish_job(odoo, viewer, record["job_id"], resolution)
-    jobs.post_text_note(odoo, viewer, record["job_id"], f"Job finished by {_by(record)}.")
+    jobs.post_text_note(odoo, viewer, record["job_id"],
+                        _("Job finished by %(name)s.", name=_by(record)))
     return message

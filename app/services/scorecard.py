@@ -26,10 +26,11 @@ from datetime import date, datetime, timedelta
 from app.odoo.client import AccessError, OdooCall, OdooError
 from app.platform import currency
 from app.platform import timezone as tzs
+from app.platform.i18n import _, lazy_gettext
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs
 
-PERIODS = {"week": "Week", "month": "Month"}
+PERIODS = {"week": lazy_gettext("Week"), "month": lazy_gettext("Month")}
 FOLLOW_UP_DAYS = 30
 READ_LIMIT = 5000
 PEOPLE_CACHE_SECONDS = 300
@@ -191,7 +192,7 @@ def build_rows(results: dict, people: dict, cancelled_id, currencies: dict) -> l
             return rows[person_id]
         return rows.setdefault(None, {**dict.fromkeys(
             ("done", "first_time", "parts", "quotes", "orders"), 0),
-            "id": None, "name": "Not an active technician", "on_site": 0.0, "scheduled": 0.0,
+            "id": None, "name": _("Not an active technician"), "on_site": 0.0, "scheduled": 0.0,
             "part_qty": 0.0, "quote_values": [], "revenue_values": []})
 
     for job in done:

@@ -34,6 +34,7 @@ from flask import current_app, url_for
 from app.odoo import versions
 from app.odoo.client import OdooError
 from app.odoo.integration import IntegrationConfigError
+from app.platform.i18n import _, lazy_gettext
 from app.platform.store import StoreError, get_store
 from app.services import jobs
 from app.validation import whole_number
@@ -54,20 +55,24 @@ GSM7_BASIC = set(
 )
 GSM7_EXTENDED = set("^{}\\[~]|€\f")
 
+# Labels and texts in the page's language ({minutes} stays as it is in every language: the
+# sheet's script and render_template fill it in).
 TEMPLATES = (
-    {"key": "eta", "label": "On my way",
-     "text": "On my way, arriving in about {minutes} minutes."},
-    {"key": "done", "label": "Job done", "text": "Your job is done. Thank you!"},
-    {"key": "free", "label": "Free text", "text": ""},
+    {"key": "eta", "label": lazy_gettext("On my way"),
+     "text": lazy_gettext("On my way, arriving in about {minutes} minutes.")},
+    {"key": "done", "label": lazy_gettext("Job done"),
+     "text": lazy_gettext("Your job is done. Thank you!")},
+    {"key": "free", "label": lazy_gettext("Free text"), "text": ""},
 )
 ETA_MINUTES = (10, 15, 20, 30, 45, 60)
 
 FAILURE_REASONS = {
-    "sms_server": "Odoo's SMS service did not send it (no SMS credit, or a server error).",
-    "sms_credit": "Odoo has no SMS credit left.",
-    "sms_acc": "Odoo's SMS account is not registered.",
-    "sms_number_format": "Odoo found the number badly formatted.",
-    "sms_number_missing": "Odoo found no number to send to.",
+    "sms_server": lazy_gettext(
+        "Odoo's SMS service did not send it (no SMS credit, or a server error)."),
+    "sms_credit": lazy_gettext("Odoo has no SMS credit left."),
+    "sms_acc": lazy_gettext("Odoo's SMS account is not registered."),
+    "sms_number_format": lazy_gettext("Odoo found the number badly formatted."),
+    "sms_number_missing": lazy_gettext("Odoo found no number to send to."),
 }
 
 
@@ -125,20 +130,20 @@ def segment_info(text: str) -> dict:
 def render_template(key: str, minutes: int | None = None) -> str:
     for template in TEMPLATES:
         if template["key"] == key:
-            return template["text"].format(minutes=minutes or 20)
+            return str(template["text"]).format(minutes=minutes or 20)
     return ""
 
 
 def check_body(body) -> str:
     """The message to send, stripped; refuses empty and over-long (> 10 segments) texts."""
     if not isinstance(body, str) or not body.strip():
-        raise SmsError("Write a message first.", status=422)
+        raise SmsError(_("Write a message first."), status=422)
     body = body.strip()
     info = segment_info(body)
     if info["segments"] > MAX_SEGMENTS:
         raise SmsError(
-            f"This message is {info['segments']} SMS long; the most is {MAX_SEGMENTS}. "
-            "Shorten it.", status=422)
+            _("This message is %(num)d SMS long; the most is %(most)d. Shorten it.",
+              num=info["segments"], most=MAX_SEGMENTS), status=422)
     return body
 
 
@@ -149,13 +154,15 @@ def to_e164(raw, region: str | None) -> str:
     """`raw` in E.164, read in `region`'s national format when it has no + prefix.
     :raises SmsError: when it is not a valid phone number."""
     if not isinstance(raw, str) or not raw.strip():
-        raise SmsError("Choose a phone number.", status=422)
+        raise SmsError(_("Choose a phone number."), status=422)
     try:
         parsed = phonenumbers.parse(raw, region or None)
     except phonenumbers.NumberParseException:
-        raise SmsError(f"“{raw[:40]}” is not a phone number.", status=422) from None
+        raise SmsError(_("“%(number)s” is not a phone number.", number=raw[:40]),
+                       status=422) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise SmsError(f"“{raw[:40]}” is not a valid phone number.", status=422)
+        raise SmsError(_("“%(number)s” is not a valid phone number.", number=raw[:40]),
+                       status=422)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -192,7 +199,7 @@ def company_region(odoo, company_id) -> str | None:
     return code
 
 
-NUMBER_LABELS = {"mobile": "Mobile", "phone": "Phone"}
+NUMBER_LABELS = {"mobile": lazy_gettext("Mobile"), "phone": lazy_gettext("Phone")}
 
 
 def number_fields(version: int) -> list[str]:
@@ -204,7 +211,7 @@ def load_target(odoo, viewer, kind: str, record_id) -> Target:
     """The job (with Fieldkit's ownership rules) or customer a text is sent from.
     :raises SmsError: for an unknown kind or id."""
     if not isinstance(record_id, int) or isinstance(record_id, bool) or record_id <= 0:
-        raise SmsError("Say which job or customer this text is for.")
+        raise SmsError(_("Say which job or customer this text is for."))
     fields = number_fields(viewer.version)
     if kind == "job":
         row = jobs.fetch_order(odoo, viewer, record_id, ["name", *fields])
@@ -212,13 +219,14 @@ def load_target(odoo, viewer, kind: str, record_id) -> Target:
     elif kind == "customer":
         rows = odoo.read("res.partner", [record_id], ["name", *fields])
         if not rows:
-            raise SmsError("This customer does not exist (any more).", status=404)
+            raise SmsError(_("This customer does not exist (any more)."), status=404)
         row, model = rows[0], "res.partner"
     else:
-        raise SmsError("Texts are sent from a job or a customer.")
+        raise SmsError(_("Texts are sent from a job or a customer."))
     region = company_region(odoo, viewer.company_id)
     numbers = tuple(
-        (f, NUMBER_LABELS[f], row[f], e164_or_empty(row[f], region)) for f in fields if row.get(f)
+        (f, str(NUMBER_LABELS[f]), row[f], e164_or_empty(row[f], region))
+        for f in fields if row.get(f)
     )
     return Target(model, record_id, row.get("name") or "", numbers)
 
@@ -236,7 +244,7 @@ def pick_number(target: Target, raw, region) -> tuple[str, str]:
     for field, _label, _raw, e164 in target.numbers:
         if e164 and e164 == wanted:
             return field, wanted
-    raise SmsError("Choose one of the customer's numbers: this one is not on the record.",
+    raise SmsError(_("Choose one of the customer's numbers: this one is not on the record."),
                    status=422)
 
 
@@ -252,16 +260,16 @@ def check_rate(user_id) -> None:
         minute = store.incr(f"sms:min:{user_id}", 60)
         if minute > PER_MINUTE:
             wait = store.ttl(f"sms:min:{user_id}") or 60
-            raise RateLimited(f"That's {PER_MINUTE} texts this minute. Try again in {wait} s.",
-                              retry_after=wait)
+            raise RateLimited(_("That's %(num)d texts this minute. Try again in %(wait)d s.",
+                                num=PER_MINUTE, wait=wait), retry_after=wait)
         day = store.incr(f"sms:day:{user_id}", 86400)
         if day > PER_DAY:
             wait = store.ttl(f"sms:day:{user_id}") or 86400
-            raise RateLimited(f"That's {PER_DAY} texts today, the daily limit.",
+            raise RateLimited(_("That's %(num)d texts today, the daily limit.", num=PER_DAY),
                               retry_after=wait)
     except StoreError:
         log.warning("sms: the shared store can't be reached", exc_info=True)
-        raise SmsError("Texts can't be sent right now. Try again in a moment.",
+        raise SmsError(_("Texts can't be sent right now. Try again in a moment."),
                        status=503) from None
 
 
@@ -284,10 +292,10 @@ def send(odoo, viewer, payload: dict) -> dict:
     config = current_app.config
     if twilio_configured(config):
         sent = _send_twilio(config, to, body, _status_callback(config, target, to))
-        note = f"SMS to {to} (Twilio {sent}):\n{body}"
+        note = _("SMS to %(number)s (Twilio %(status)s):", number=to, status=sent) + "\n" + body
         odoo.message_post(target.model, target.id, note, message_type="comment",
                           subtype_xmlid="mail.mt_note")
-        result = {"status": "sent", "message": "Text sent."}
+        result = {"status": "sent", "message": _("Text sent.")}
     else:
         result = _send_odoo(odoo, viewer, target, field, body)
     return {**result, "to": to, "segments": segment_info(body)["segments"]}
@@ -308,20 +316,20 @@ def _send_odoo(odoo, viewer, target: Target, field: str, body: str) -> dict:
     state = rows[0] if rows else {}
     status = state.get("notification_status")
     if status in ("exception", "bounce", "canceled"):
-        reason = FAILURE_REASONS.get(state.get("failure_type"), "Odoo could not send it.")
-        raise NotDelivered(f"Not delivered: {reason} It is noted in the history.",
-                           logged=True)
+        reason = FAILURE_REASONS.get(state.get("failure_type")) or _("Odoo could not send it.")
+        raise NotDelivered(_("Not delivered: %(reason)s It is noted in the history.",
+                             reason=reason), logged=True)
     if status == "sent":
-        return {"status": "delivered", "message": "Text delivered."}
-    return {"status": "sent", "message": "Text sent."}
+        return {"status": "delivered", "message": _("Text delivered.")}
+    return {"status": "sent", "message": _("Text sent.")}
 
 
 _TWILIO_ERRORS = {
-    21211: "Twilio says this number is not valid.",
-    21408: "Twilio may not send texts to this country.",
-    21610: "The customer has unsubscribed from texts (replied STOP).",
-    21614: "This number can't receive texts.",
-    20003: "Twilio refused Fieldkit's credentials.",
+    21211: lazy_gettext("Twilio says this number is not valid"),
+    21408: lazy_gettext("Twilio may not send texts to this country"),
+    21610: lazy_gettext("The customer has unsubscribed from texts (replied STOP)"),
+    21614: lazy_gettext("This number can't receive texts"),
+    20003: lazy_gettext("Twilio refused Fieldkit's credentials"),
 }
 
 
@@ -338,11 +346,11 @@ def _send_twilio(config, to: str, body: str, callback: str | None = None) -> str
             data=data,
             auth=(sid, config["TWILIO_AUTH_TOKEN"]), timeout=TWILIO_TIMEOUT)
     except requests.Timeout:
-        raise NotDelivered("Not delivered: Twilio did not answer in time. Try again.",
+        raise NotDelivered(_("Not delivered: Twilio did not answer in time. Try again."),
                            status=504) from None
     except requests.RequestException:
         log.warning("sms: Twilio can't be reached", exc_info=True)
-        raise NotDelivered("Not delivered: Twilio can't be reached. Try again.") from None
+        raise NotDelivered(_("Not delivered: Twilio can't be reached. Try again.")) from None
     try:
         data = response.json()
     except ValueError:
@@ -351,9 +359,14 @@ def _send_twilio(config, to: str, body: str, callback: str | None = None) -> str
         code = data.get("code") if isinstance(data, dict) else None
         log.warning("sms: Twilio refused (%s, code %s): %s", response.status_code, code,
                     data.get("message") if isinstance(data, dict) else "")
-        reason = _TWILIO_ERRORS.get(code, "Twilio refused it")
-        suffix = f" (Twilio error {code})" if code else f" (HTTP {response.status_code})"
-        raise NotDelivered(f"Not delivered: {reason.rstrip('.')}{suffix}.", code=code)
+        reason = _TWILIO_ERRORS.get(code) or _("Twilio refused it")
+        if code:
+            message = _("Not delivered: %(reason)s (Twilio error %(code)s).",
+                        reason=reason, code=code)
+        else:
+            message = _("Not delivered: %(reason)s (HTTP %(status)s).",
+                        reason=reason, status=response.status_code)
+        raise NotDelivered(message, code=code)
     return str(data.get("status") or "queued")
 
 
@@ -362,12 +375,12 @@ def _send_twilio(config, to: str, body: str, callback: str | None = None) -> str
 CALLBACK_TTL = 7 * 24 * 3600  # Twilio reports within hours; a week covers a phone kept off
 FINAL_STATUSES = ("delivered", "undelivered", "failed")
 _DELIVERY_ERRORS = {
-    30003: "the phone is off or out of reach",
-    30004: "the number blocks texts",
-    30005: "the number is unknown or no longer in service",
-    30006: "it is a landline or the carrier can't take texts",
-    30007: "the carrier filtered it",
-    30008: "an unknown error at the carrier",
+    30003: lazy_gettext("the phone is off or out of reach"),
+    30004: lazy_gettext("the number blocks texts"),
+    30005: lazy_gettext("the number is unknown or no longer in service"),
+    30006: lazy_gettext("it is a landline or the carrier can't take texts"),
+    30007: lazy_gettext("the carrier filtered it"),
+    30008: lazy_gettext("an unknown error at the carrier"),
 }
 
 
@@ -393,7 +406,7 @@ def delivery_report(token: str, form, odoo_factory) -> dict:
     store = get_store()
     kept = store.get(f"sms:cb:{token}")
     if not kept:
-        raise SmsError("No text is waiting for this report (unknown or expired).", status=404)
+        raise SmsError(_("No text is waiting for this report (unknown or expired)."), status=404)
     record = json.loads(kept)
     status = form.get("MessageStatus") or form.get("SmsStatus") or ""
     if status not in FINAL_STATUSES:
@@ -401,14 +414,18 @@ def delivery_report(token: str, form, odoo_factory) -> dict:
     done_key = f"sms:cb:{token}:done"
     if not store.set(done_key, status, CALLBACK_TTL, nx=True):
         return {"action": "duplicate"}
+    to = record["to"]
+    code = form.get("ErrorCode") or ""
+    reason = _DELIVERY_ERRORS.get(whole_number(code) or 0)
     if status == "delivered":
-        note = f"SMS to {record['to']} delivered."
+        note = _("SMS to %(number)s delivered.", number=to)
+    elif reason and code:
+        note = _("SMS to %(number)s not delivered: %(reason)s (Twilio error %(code)s).",
+                 number=to, reason=reason, code=code)
+    elif code:
+        note = _("SMS to %(number)s not delivered (Twilio error %(code)s).", number=to, code=code)
     else:
-        code = form.get("ErrorCode") or ""
-        reason = _DELIVERY_ERRORS.get(whole_number(code) or 0, "")
-        why = f": {reason}" if reason else ""
-        suffix = f" (Twilio error {code})" if code else ""
-        note = f"SMS to {record['to']} not delivered{why}{suffix}."
+        note = _("SMS to %(number)s not delivered.", number=to)
     try:
         odoo_factory().message_post(record["model"], record["id"], note)
     except (OdooError, IntegrationConfigError):

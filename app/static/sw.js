@@ -93,7 +93,7 @@ self.addEventListener('fetch', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  const { type, urls, pages } = event.data || {};
+  const { type, urls, pages, lang } = event.data || {};
   if (type === 'SKIP_WAITING') self.skipWaiting();
   else if (type === 'CLEAR_USER_CACHES') event.waitUntil(clearUserCaches());
   else if (type === 'PRECACHE_PAGES') {
@@ -101,6 +101,7 @@ self.addEventListener('message', (event) => {
     const list = pages || (urls || []).map((url) => ({ url, version: '' }));
     event.waitUntil(self.clients.claim().then(() => precachePages(list, event.source)));
   }
+  else if (type === 'OFFLINE_LANG') event.waitUntil(offlineIn(lang));
   else if (type === 'PAGE_SOURCE') {
     event.source.postMessage({ type, cachedAt: servedFromCache.get(event.source.id) || null });
     servedFromCache.delete(event.source.id);
@@ -169,6 +170,19 @@ async function networkFirst(request, cacheName) {
 function precacheRequest(url) {
   if (new URL(url, self.location.origin).searchParams.has('v')) return new Request(url);
   return new Request(url, { cache: 'reload', credentials: 'omit' });
+}
+
+// The offline page in the user's language (pwa.js names the page's): kept under OFFLINE_URL,
+// fetched again only when the copy's Content-Language is another.
+async function offlineIn(lang) {
+  if (!/^[a-z]{2,3}$/.test(lang || '')) return;
+  const cache = await caches.open(CACHES.static);
+  const cached = await cache.match(OFFLINE_URL, MATCH);
+  if (cached && cached.headers.get('Content-Language') === lang) return;
+  try {
+    const response = await fetch(precacheRequest(`${OFFLINE_URL}?lang=${lang}`));
+    await save(CACHES.static, OFFLINE_URL, response);
+  } catch (error) { /* offline again: the copy in the other language stays */ }
 }
 
 // Stores a copy stamped with the time; true if stored. Only complete same-origin 200s are kept:

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 
+from app.platform import i18n
 from app.platform.s3_service import get_storage
 from app.routes.files import bp
 
@@ -15,6 +16,7 @@ def make_app(tmp_path, **config):
     app = Flask("files_test", instance_path=str(tmp_path / "instance"))
     app.config.update(SECRET_KEY="test-secret", TESTING=True, **config)
     app.register_blueprint(bp)
+    i18n.init_app(app)  # the refusals are written for people, through gettext
     return app
 
 

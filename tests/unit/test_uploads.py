@@ -6,6 +6,7 @@ import zlib
 import pytest
 from flask import Flask
 
+from app.platform import i18n
 from app.platform.uploads import (
     UploadRejected,
     check_photo,
@@ -83,6 +84,7 @@ def test_photo_size_limit_default_10_mb():
 
 def test_photo_size_limit_from_config():
     app = Flask(__name__)
+    i18n.init_app(app)  # the refusals are translated
     app.config["MAX_PHOTO_BYTES"] = 1000
     with app.app_context():
         check_photo(JPEG, "a.jpg")
@@ -118,6 +120,7 @@ def test_bad_signature_png_refused(data, message):
 def test_signature_png_size_limit():
     big = make_png(300, 100)
     app = Flask(__name__)
+    i18n.init_app(app)  # the refusals are translated
     app.config["MAX_SIGNATURE_BYTES"] = len(big) - 1
     with app.app_context(), pytest.raises(UploadRejected, match="too large"):
         check_signature_png(big)

@@ -4,6 +4,7 @@ import json
 import pytest
 from flask import Flask
 
+from app.platform import i18n
 from app.validation import (
     MAX_TEXT_CHARS,
     Boolean,
@@ -90,6 +91,7 @@ def test_check_text_limits_and_strips():
 ])
 def test_json_body_refuses_what_is_not_a_json_object(raw, content_type):
     app = Flask(__name__)
+    i18n.init_app(app)  # InvalidInput's messages go through gettext
     context = app.test_request_context("/api/x", method="POST", data=raw,
                                        content_type=content_type)
     with context, pytest.raises(InvalidInput, match="must be a JSON object"):
@@ -98,6 +100,7 @@ def test_json_body_refuses_what_is_not_a_json_object(raw, content_type):
 
 def test_json_body_reads_the_request():
     app = Flask(__name__)
+    i18n.init_app(app)  # InvalidInput's messages go through gettext
     with app.test_request_context("/api/x", method="POST", data=json.dumps({"name": "a"}),
                                   content_type="application/json"):
         assert json_body(SCHEMA)["name"] == "a"

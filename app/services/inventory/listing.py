@@ -6,6 +6,7 @@ from datetime import datetime
 
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
+from app.platform.i18n import _
 from app.services.inventory.common import (
     KIND_FILTERS,
     OPEN_STATES,
@@ -82,7 +83,7 @@ def summarize_picking(rec: dict, tz_name: str, now: datetime) -> dict:
         "source": _m2o_name(rec.get("location_id")),
         "destination": _m2o_name(rec.get("location_dest_id")),
         "responsible": _m2o_name(rec.get("user_id")),
-        "scheduled": fmt.relative_day(scheduled, tz_name, now) if scheduled else "Not scheduled",
+        "scheduled": fmt.relative_day(scheduled, tz_name, now) if scheduled else _("Not scheduled"),
         "urgent": rec.get("priority") == "1",
         "company": _m2o_name(rec.get("company_id")),  # read with several companies only
     }

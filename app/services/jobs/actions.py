@@ -10,6 +10,7 @@ from app.odoo import versions
 from app.platform import chatter, media
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _
 from app.platform.sanitize import text_to_html
 from app.platform.uploads import check_signature_png
 from app.services import inventory
@@ -25,7 +26,7 @@ def start_job(odoo, viewer: Viewer, job_id: int, *, now: datetime | None = None)
     """Set the actual start to now, and move to the started stage where one exists."""
     order = fetch_order(odoo, viewer, job_id, ["stage_id", "date_start", "is_closed"])
     if order.get("is_closed"):
-        raise JobActionError("This job is already closed.")
+        raise JobActionError(_("This job is already closed."))
     stage_map = get_stage_map(odoo, viewer)
     vals = {"date_start": tzs.to_odoo_datetime(now or tzs.now_utc())}
     current = stage_map.get(_m2o_id(order.get("stage_id")))
@@ -35,7 +36,7 @@ def start_job(odoo, viewer: Viewer, job_id: int, *, now: datetime | None = None)
     ):
         vals["stage_id"] = started.id
     odoo.write("fsm.order", [job_id], vals)
-    return "Job started."
+    return _("Job started.")
 
 
 def set_job_stage(odoo, viewer: Viewer, job_id: int, stage_id) -> str:
@@ -47,13 +48,13 @@ def set_job_stage(odoo, viewer: Viewer, job_id: int, stage_id) -> str:
     except (TypeError, ValueError):
         target = None
     if target is None:
-        raise JobActionError("That stage does not exist any more. Please refresh the page.")
+        raise JobActionError(_("That stage does not exist any more. Please refresh the page."))
     if target.is_closed:
-        raise JobActionError("Use “Finish job” to complete it, or “Cancel job” to cancel it.")
+        raise JobActionError(_("Use “Finish job” to complete it, or “Cancel job” to cancel it."))
     if order.get("is_closed"):
-        raise JobActionError("This job is already closed.")
+        raise JobActionError(_("This job is already closed."))
     odoo.write("fsm.order", [job_id], {"stage_id": target.id})
-    return f"Stage set to {target.name}."
+    return _("Stage set to %(stage)s.", stage=target.name)
 
 
 def finish_job(
@@ -72,20 +73,21 @@ def finish_job(
         (one Fieldkit bound to this job: :func:`signature_on_file`).
     :raises UserError: / ValidationError when Odoo refuses; nothing is completed then.
     """
-    resolution = check_text(resolution, "The resolution")
+    resolution = check_text(resolution, _("The resolution"))
     if not resolution:
-        raise JobActionError("Please describe what was done (the resolution) before finishing.")
+        raise JobActionError(
+            _("Please describe what was done (the resolution) before finishing."))
     fields = ["name", "date_start", "is_closed", "x_signature_url"] + (
         versions.fields_for(viewer.version, MODEL, ["require_signature"])
     )
     order = fetch_order(odoo, viewer, job_id, fields)
     if order.get("is_closed"):
-        raise JobActionError("This job is already closed.")
+        raise JobActionError(_("This job is already closed."))
     if order.get("require_signature") and not signature_on_file(
         job_id, order.get("x_signature_url"), storage
     ):
         raise JobActionError(
-            "Your company requires the customer's signature: collect it before finishing."
+            _("Your company requires the customer's signature: collect it before finishing.")
         )
     moment = tzs.to_odoo_datetime(now or tzs.now_utc())
     vals = {
@@ -98,16 +100,16 @@ def finish_job(
     odoo.write("fsm.order", [job_id], vals)
     odoo.call("fsm.order", "action_complete", [job_id])
     parts = inventory.safe_validate_job_parts(odoo, order.get("name"))  # parts used: delivered
-    return "Job finished. Well done!" + (f" {parts}" if parts else "")
+    return _("Job finished. Well done!") + (f" {parts}" if parts else "")
 
 
 def cancel_job(odoo, viewer: Viewer, job_id: int) -> str:
     """Cancel the job through Odoo's ``action_cancel``."""
     order = fetch_order(odoo, viewer, job_id, ["is_closed"])
     if order.get("is_closed"):
-        raise JobActionError("This job is already closed.")
+        raise JobActionError(_("This job is already closed."))
     odoo.call("fsm.order", "action_cancel", [job_id])
-    return "Job cancelled."
+    return _("Job cancelled.")
 
 
 def _post_note(odoo, viewer: Viewer, job_id: int, html: Markup):
@@ -117,12 +119,12 @@ def _post_note(odoo, viewer: Viewer, job_id: int, html: Markup):
 
 def add_note(odoo, viewer: Viewer, job_id: int, text: str) -> str:
     """Post the technician's note on the job's chatter, as the technician."""
-    text = check_text(text, "The note")
+    text = check_text(text, _("The note"))
     if not text:
-        raise JobActionError("The note is empty.")
+        raise JobActionError(_("The note is empty."))
     fetch_order(odoo, viewer, job_id, ["id"])
     _post_note(odoo, viewer, job_id, text_to_html(text))
-    return "Note added."
+    return _("Note added.")
 
 
 def post_text_note(odoo, viewer: Viewer, job_id: int, text: str):
@@ -173,5 +175,6 @@ def save_signature(
         _post_note(odoo, viewer, job_id, media.signature_note(rec, ref, signer_name))
     except ActionRefused as exc:
         # The signature itself is saved; only the history note is missing.
-        warning = "Signature saved, but it could not be noted in the history: " + exc.user_message
+        warning = _("Signature saved, but it could not be noted in the history: %(reason)s",
+                    reason=exc.user_message)
     return {"url": storage.presigned_url(key), "warning": warning}

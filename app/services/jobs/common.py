@@ -16,12 +16,14 @@ from app.platform import chatter
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _, lazy_gettext
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services.viewer import Viewer
 
 logger = logging.getLogger(__name__)
 
-PRIORITY_LABELS = {"0": "Normal", "1": "Low", "2": "High", "3": "Urgent"}
+PRIORITY_LABELS = {"0": lazy_gettext("Normal"), "1": lazy_gettext("Low"),
+                   "2": lazy_gettext("High"), "3": lazy_gettext("Urgent")}
 LIST_LIMIT = 300
 MODEL = "fsm.order"
 STAGE_CACHE_SECONDS = 300
@@ -35,11 +37,11 @@ class JobActionError(ActionRefused):
 
 
 class JobNotFound(NotFound):
-    description = "This job does not exist, or it was deleted."
+    description = lazy_gettext("This job does not exist, or it was deleted.")
 
 
 class JobForbidden(Forbidden):
-    description = "This job is assigned to another technician."
+    description = lazy_gettext("This job is assigned to another technician.")
 
 
 # --------------------------------------------------------------------------- time
@@ -54,7 +56,7 @@ def local_day(value, tz_name) -> date | None:
 def format_window(start, end, tz_name, now) -> str:
     """ "Today 09:00 – 10:30" in the user's zone; the day is repeated only when it changes."""
     if not start:
-        return "Not scheduled"
+        return _("Not scheduled")
     text = fmt.relative_day(start, tz_name, now)
     if end and tzs.parse_odoo_datetime(end) > tzs.parse_odoo_datetime(start):
         same_day = local_day(end, tz_name) == local_day(start, tz_name)
@@ -328,5 +330,8 @@ def sms_url(number, body="") -> str:
 
 
 def eta_text(minutes: int, technician: str = "") -> str:
-    who = f"this is {technician} from field service" if technician else "this is your technician"
-    return f"Hello, {who}. I'm on my way and will arrive in about {minutes} minutes."
+    if technician:
+        return _("Hello, this is %(name)s from field service. I'm on my way and will arrive in "
+                 "about %(num)d minutes.", name=technician, num=minutes)
+    return _("Hello, this is your technician. I'm on my way and will arrive in about "
+             "%(num)d minutes.", num=minutes)

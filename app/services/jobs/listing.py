@@ -57,7 +57,7 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "stage": {"id": stage_id, "name": _m2o_name(order.get("stage_id")), "state": state},
         "is_closed": bool(order.get("is_closed")) or state in ("done", "cancelled"),
         "priority": order.get("priority") or "0",
-        "priority_label": PRIORITY_LABELS.get(order.get("priority") or "0", ""),
+        "priority_label": str(PRIORITY_LABELS.get(order.get("priority") or "0", "")),
         "is_urgent": (order.get("priority") or "0") in ("2", "3"),
         "window": format_window(
             order.get("scheduled_date_start"), order.get("scheduled_date_end"), tz_name, now

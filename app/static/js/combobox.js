@@ -117,8 +117,8 @@
       self.items = [];
       self.close();
       self.say(err && err.name === 'AbortError' || navigator.onLine === false
-        ? 'No suggestions without a connection: type the name, reference or barcode.'
-        : 'Suggestions are not available right now: type the name, reference or barcode.');
+        ? fieldkit.t('No suggestions without a connection: type the name, reference or barcode.')
+        : fieldkit.t('Suggestions are not available right now: type the name, reference or barcode.'));
     }).then(function () {
       if (timeout) { clearTimeout(timeout); }
       if (controller === self.controller) { self.root.removeAttribute('aria-busy'); }
@@ -153,10 +153,10 @@
     this.input.removeAttribute('aria-activedescendant');
     if (!results.length) {
       this.close();
-      this.say(this.input.value.trim() ? 'Nothing matches “' + this.input.value.trim() + '”.' : '');
+      this.say(this.input.value.trim() ? fieldkit.t('Nothing matches “%(text)s”.', { text: this.input.value.trim() }) : '');
       return;
     }
-    this.say(results.length === 1 ? '1 suggestion.' : results.length + ' suggestions.');
+    this.say(fieldkit.nt('%(num)d suggestion.', '%(num)d suggestions.', results.length));
     if (document.activeElement === this.input) { this.open(); }
   };
 
@@ -196,7 +196,7 @@
     if (this.value) { this.value.value = item.id; }
     this.asked = item.name;
     this.close();
-    this.say('Picked ' + item.name + '.');
+    this.say(fieldkit.t('Picked %(name)s.', { name: item.name }));
     this.input.dispatchEvent(new Event('change', { bubbles: true }));
     this.root.dispatchEvent(new CustomEvent('combobox:select', { bubbles: true, detail: item }));
   };

@@ -18,7 +18,7 @@
       status.className = 'cv__status cv__status--' + data.status;
     }
     if (win && data.window) { win.textContent = data.window; }
-    if (eta) { eta.hidden = !data.eta; eta.textContent = data.eta ? 'Arriving ' + data.eta : ''; }
+    if (eta) { eta.hidden = !data.arriving; eta.textContent = data.arriving || ''; }
     if (tech && data.technician) { tech.textContent = data.technician; }
     if (data.status === 'done' && !main.querySelector('#cv-after')) { window.location.reload(); }
   }

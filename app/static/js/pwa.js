@@ -277,5 +277,12 @@
       /* no worker (private mode, old browser): the site works as a plain site */
     });
     precacheLinks();
+    // The offline page in this page's language (the user's): the worker fetches it again only
+    // when its copy is in another one (a login in another language, a shared phone).
+    if (navigator.onLine && root.dataset.fkSource !== 'cache') {
+      sw.ready.then(function (registration) {
+        registration.active.postMessage({ type: 'OFFLINE_LANG', lang: (root.lang || 'en').split('-')[0] });
+      });
+    }
   });
 })();

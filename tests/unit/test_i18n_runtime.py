@@ -1,0 +1,85 @@
+"""The page's language at run time (issue 29): <html lang>, the scripts' catalogue a page in
+another language loads (and an English page does not), and the offline page in the language
+the service worker asks for."""
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import i18n_check as check  # noqa: E402
+
+CATALOGUE = re.compile(r'<script src="(/static/js/i18n/(\w+)\.js\?v=\w+)" defer></script>')
+
+
+@pytest.fixture
+def odoo_url():
+    return "http://odoo.invalid"  # the login and offline pages call no Odoo
+
+
+def test_an_english_page_loads_no_catalogue(client):
+    html = client.get("/login", headers={"Accept-Language": "en-US,en"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert not CATALOGUE.search(html)
+
+
+@pytest.mark.parametrize(("accept", "lang"), [("fr-BE,fr;q=0.9", "fr"), ("de", "de"),
+                                              ("nl-NL", "nl"), ("es-MX,es", "es")])
+def test_the_login_page_speaks_the_browsers_language(client, accept, lang):
+    html = client.get("/login", headers={"Accept-Language": accept}).get_data(as_text=True)
+    assert f'<html lang="{lang}' in html
+    url, language = CATALOGUE.search(html).groups()
+    assert language == lang
+    # Before app.js, so that every script's fieldkit.t() finds it.
+    assert html.index(url) < html.index("/static/js/app.js")
+    script = client.get(url)
+    assert script.status_code == 200
+    assert "immutable" in script.headers["Cache-Control"]
+    assert b"window.FK_I18N = " in script.get_data()
+
+
+def test_a_logged_in_user_gets_their_odoo_language(client):
+    with client.session_transaction() as session:
+        session["lang"] = "nl_BE"
+    html = client.get("/offline?lang=nl").get_data(as_text=True)
+    assert '<html lang="nl-BE">' in html
+
+
+@pytest.mark.parametrize(("query", "accept", "lang"), [
+    ("?lang=de", "fr", "de"), ("?lang=fr_BE", "en", "fr"), ("", "es", "es"),
+    ("?lang=xx", "nl", "nl"), ("?lang=<script>", "en", "en")])
+def test_the_offline_page_is_in_the_language_asked(client, query, accept, lang):
+    response = client.get(f"/offline{query}", headers={"Accept-Language": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == lang
+    assert "Accept-Language" in response.headers["Vary"]
+    assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+
+
+def test_the_scripts_catalogue_holds_the_scripts_translations_and_plural_rule(tmp_path):
+    po = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+                  '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
+                  'msgid "Saved"\nmsgstr "Enregistré"\n\n'
+                  'msgid "Not in a script"\nmsgstr "Pas dans un script"\n\n'
+                  'msgid "Untranslated"\nmsgstr ""\n\n'
+                  '#, fuzzy\nmsgid "Guess"\nmsgstr "Devine"\n\n'
+                  'msgid "%(num)d job"\nmsgid_plural "%(num)d jobs"\n'
+                  'msgstr[0] "%(num)d intervention"\nmsgstr[1] "%(num)d interventions"\n',
+                  encoding="utf-8")
+    ids = {"Saved", "Untranslated", "Guess", ("%(num)d job", "%(num)d jobs")}
+    script = check.script_catalogue(po, ids)
+    assert ('window.FK_I18N = {"%(num)d job": ["%(num)d intervention", "%(num)d interventions"]'
+            ', "Saved": "Enregistré"};') in script
+    assert "window.FK_I18N_PLURAL = function (n) { return Number((n > 1)); };" in script
+    po.write_text(po.read_text().replace("(n > 1)", "alert(1)"), encoding="utf-8")
+    with pytest.raises(ValueError):
+        check.script_catalogue(po, ids)
+
+
+def test_every_scripts_catalogue_is_current():
+    stale = check.stale_script_catalogues()
+    assert not stale, "\n".join(stale)
