@@ -153,15 +153,31 @@ def scan(id):
 # --------------------------------------------------------------------------- parts on a job
 
 
+PARTS_JOB_FIELDS = ["name", "is_closed", "location_id"]
+
+
 def _job_for_parts(job_id):
-    return jobs.fetch_order(get_odoo(), _viewer(), job_id, ["name", "is_closed", "location_id"])
+    return jobs.fetch_order(get_odoo(), _viewer(), job_id, PARTS_JOB_FIELDS)
 
 
 def _render_parts(job_id, *, error=None, form=None, status=200):
-    """The job's parts page (2 RPCs: the job, its parts); refusals come back here with what
-    was typed."""
-    job = inventory.parts_job(_job_for_parts(job_id))
-    return render_template("inventory/job_parts.html", job=job, used=_job_parts_for_template(job),
+    """The job's parts page (2 RPCs: the job, its parts; sent together once the job's
+    reference is known on this server); refusals come back here with what was typed."""
+    odoo = get_odoo()
+    name = inventory.known_job_name(odoo, job_id) if session.get("stock_access") != "none" \
+        else None
+    order = jobs.fetch_order(odoo, _viewer(), job_id, PARTS_JOB_FIELDS,
+                             alongside=inventory.moves_call(name) if name else None)
+    inventory.remember_job_name(odoo, job_id, order.get("name"))
+    job = inventory.parts_job(order)
+    moves = order.get("alongside")
+    if name and name == order.get("name") and isinstance(moves, list):
+        used = inventory.parts_of(moves)
+    elif isinstance(moves, AccessError):
+        used = None  # as _job_parts_for_template: the job without its parts section
+    else:  # not known yet, renamed since, or the read failed: read (or raise) again
+        used = _job_parts_for_template(job)
+    return render_template("inventory/job_parts.html", job=job, used=used,
                            error=error, form=form or {}), status
 
 

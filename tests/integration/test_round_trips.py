@@ -45,6 +45,9 @@ PAGES = [
     ("office", "/customers/{customer}/opportunities", 1),
     ("office", "/customers/{customer}/equipment", 1),
     ("office", "/assets/{asset}", 2),  # then the customer's tickets it may be linked to
+    ("tech1", "/inventory/jobs/{job}/parts", 1),  # the job's reference known: its moves too
+    ("tech1", "/customers", 1),  # the customers with their locations nested (17+)
+    ("office", "/customers", 1),
 ]
 
 

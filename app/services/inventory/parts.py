@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from app.odoo import versions
-from app.odoo.client import AccessError, MissingError, UserError
+from app.odoo.client import AccessError, MissingError, OdooCall, UserError
+from app.platform.ttl_cache import TTLCache, server_key
 from app.services.inventory.common import (
     LOW_QUANTITY,
     MOVE_LIMIT,
@@ -71,15 +72,39 @@ def parts_job(order: dict) -> dict:
             "actions": {"can_act": not order.get("is_closed")}}
 
 
+# A job's reference names its delivery (the moves are found by the picking's origin) and does
+# not change once given: kept per server, so the parts page reads the job and its moves at once.
+_job_names = TTLCache(24 * 3600, shared="fsm-order-name")
+
+
+def known_job_name(odoo, job_id: int) -> str | None:
+    """The reference of this job seen earlier on this server, or None (no RPC)."""
+    return _job_names.peek(server_key(odoo, "fsm.order-name", job_id))
+
+
+def remember_job_name(odoo, job_id: int, name: str | None) -> None:
+    if name and name != known_job_name(odoo, job_id):
+        _job_names.put(server_key(odoo, "fsm.order-name", job_id), name)
+
+
+def moves_call(job_name: str) -> OdooCall:
+    """The read behind :func:`job_moves`, to send with the job's (``fetch_order(alongside=)``)."""
+    return OdooCall("search_read", "stock.move", parts_domain(job_name), PART_FIELDS,
+                    limit=MOVE_LIMIT, order="id")
+
+
 def job_moves(odoo, job_name: str) -> list[dict]:
     """The stock moves of the parts used on a job (its delivery): one RPC."""
-    return odoo.search_read("stock.move", parts_domain(job_name), PART_FIELDS,
-                            limit=MOVE_LIMIT, order="id")
+    return moves_call(job_name).run(odoo)
 
 
 def job_parts(odoo, job: dict) -> dict:
     """The parts used on a job (its delivery's moves): one RPC."""
-    moves = job_moves(odoo, job["name"])
+    return parts_of(job_moves(odoo, job["name"]))
+
+
+def parts_of(moves: list[dict]) -> dict:
+    """The parts of :func:`job_parts` from the moves (:func:`moves_call`'s answer)."""
     parts = [
         {
             "id": m["id"],
