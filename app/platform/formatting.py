@@ -137,14 +137,15 @@ def format_time(value, tz_name=None, locale=None) -> str:
     return _write(moment, "time", _locale(locale)) if moment else ""
 
 
-def format_date(value, tz_name=None, locale=None, *, year=None) -> str:
+def format_date(value, tz_name=None, locale=None, *, year=None, today=None) -> str:
     """``Fri 4 Dec`` (a date or an Odoo datetime, in the user's zone); the year is added
-    outside the current year, or always with ``year=True``."""
+    outside the current year (``today``'s, when the caller has it), or always with
+    ``year=True``."""
     day = _day_of(value, tz_name)
     if day is None:
         return ""
     if year is None:
-        year = day.year != tzs.today(tz_name).year
+        year = day.year != (today or tzs.today(tz_name)).year
     return _write(day, "yMMMEd" if year else "MMMEd", _locale(locale))
 
 
@@ -160,11 +161,12 @@ def format_day_short(value, tz_name=None, locale=None) -> str:
     return _write(day, "Ed", _locale(locale)) if day else ""
 
 
-def format_datetime(value, tz_name=None, locale=None) -> str:
-    """``Fri 4 Dec 14:30`` in the user's zone."""
+def format_datetime(value, tz_name=None, locale=None, *, today=None) -> str:
+    """``Fri 4 Dec 14:30`` in the user's zone (``today``: see :func:`format_date`)."""
     if not value:
         return ""
-    return f"{format_date(value, tz_name, locale)} {format_time(value, tz_name, locale)}"
+    return (f"{format_date(value, tz_name, locale, today=today)} "
+            f"{format_time(value, tz_name, locale)}")
 
 
 def _in_language(locale):
@@ -174,14 +176,16 @@ def _in_language(locale):
         nullcontext()
 
 
-def relative_day(value, tz_name=None, now=None, locale=None) -> str:
-    """``Today 14:30``, ``Tomorrow 09:00``, ``Yesterday 17:45``, else ``Wed 11 Mar 08:00``."""
+def relative_day(value, tz_name=None, now=None, locale=None, *, today=None) -> str:
+    """``Today 14:30``, ``Tomorrow 09:00``, ``Yesterday 17:45``, else ``Wed 11 Mar 08:00``.
+    ``today``: the user's date when the caller knows it (a list: once, not per row)."""
     moment = _moment(value, tz_name)
     if moment is None:
         return ""
-    offset = (moment.date() - tzs.today(tz_name, now)).days
+    today = today or tzs.today(tz_name, now)
+    offset = (moment.date() - today).days
     if offset not in (-1, 0, 1):
-        return format_datetime(value, tz_name, locale)
+        return format_datetime(moment, tz_name, locale, today=today)
     time = format_time(moment, tz_name, locale)
     with _in_language(locale):
         if offset == 0:

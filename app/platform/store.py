@@ -10,6 +10,7 @@ keys (`throttle:`, `idem:`, `sms:` ...). A store that cannot be reached raises `
 the caller decides whether to fail open or closed.
 """
 import functools
+import json
 import logging
 import os
 import random
@@ -37,7 +38,7 @@ class Store:
     (`fieldkit_store_*` metrics) without a line of their own: `__init_subclass__` wraps them.
     """
 
-    OPERATIONS = ("incr", "ttl", "get", "set", "delete")
+    OPERATIONS = ("incr", "ttl", "get", "get_many", "set", "delete")
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -57,6 +58,16 @@ class Store:
     def get(self, key):
         """The value of `key`, or None."""
         raise NotImplementedError
+
+    def get_many(self, keys):
+        """{key: value} of those `keys` that exist, in one read (a list page asks once, not
+        once per card)."""
+        found = {}
+        for key in keys:
+            value = self.get(key)
+            if value is not None:
+                found[key] = value
+        return found
 
     def set(self, key, value, ttl_seconds, nx=False):
         """Store `value` under `key` for `ttl_seconds`. With `nx`, only when `key` is absent:
@@ -157,6 +168,15 @@ class SQLiteStore(Store):
     def get(self, key):
         row = self._read(key, time.time())
         return None if row is None else row[0]
+
+    def get_many(self, keys):
+        try:
+            rows = self._connection().execute(
+                "SELECT key, value FROM kv WHERE expires > ? AND key IN "
+                "(SELECT value FROM json_each(?))", (time.time(), json.dumps(list(keys))))
+            return dict(rows.fetchall())
+        except sqlite3.Error as exc:
+            raise StoreError(f"store operation failed: {exc}") from exc
 
     def _read(self, key, now):
         try:
@@ -279,6 +299,13 @@ class RedisStore(Store):
 
     def get(self, key):
         return self._run(self.client.get, key)
+
+    def get_many(self, keys):
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return {}
+        values = self._run(self.client.mget, keys)
+        return {k: v for k, v in zip(keys, values, strict=True) if v is not None}
 
     def set(self, key, value, ttl_seconds, nx=False):
         written = self._run(self.client.set, key, str(value), ex=int(ttl_seconds), nx=nx)

@@ -270,11 +270,11 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
                                                             strict=True)))
     rows = []
     for order in orders:
-        row = jobs.summarize_order(order, stage_map, viewer.tz, now)
+        row = jobs.summarize_order(order, stage_map, viewer.tz, now, today=today)
         row["overdue"] = not row["is_closed"] and row["local_day"] is not None \
             and row["local_day"] < today
-        row["scheduled"] = fmt.format_datetime(order.get("scheduled_date_start"), viewer.tz) \
-            if order.get("scheduled_date_start") else "Not scheduled"
+        row["scheduled"] = fmt.format_datetime(row["start_utc"], viewer.tz, today=today) \
+            if row["start_utc"] else "Not scheduled"
         row["steps"] = order.get("steps") or ""
         rows.append(row)
     return {

@@ -146,24 +146,32 @@ def _hours(moment: datetime) -> float:
     return moment.hour + moment.minute / 60
 
 
-def card_from_order(order, stage_map, viewer: Viewer, now, steps=None) -> dict:
+def card_from_order(order, stage_map, viewer: Viewer, now, steps=None, today=None) -> dict:
     """A plan card: the list row of jobs plus what the timeline needs (`steps`: the templates'
-    activities, checklists.template_steps)."""
-    row = jobs.summarize_order(order, stage_map, viewer.tz, now)
+    activities, checklists.template_steps; `today`: the user's date, computed once a page)."""
+    row = jobs.summarize_order(order, stage_map, viewer.tz, now, today=today)
     row["template"] = checklists.template_summary(order, steps or {})
-    start = _local(order.get("scheduled_date_start"), viewer.tz)
     duration = float(order.get("scheduled_duration") or 0) or 1.0
-    row.update(
+    row.update(city=order.get("city") or "", overlap=False, draft=False)
+    place_card(row, _local(row["start_utc"], viewer.tz), duration, viewer.tz, now, today)
+    return row
+
+
+def place_card(card, start, duration, tz_name, now, today=None) -> None:
+    """A card's times: its local start and end, and their texts, written once here rather than
+    formatted again by the template for each of the card's mentions of them."""
+    end = start + timedelta(hours=duration) if start else None
+    wall = start.replace(tzinfo=None) if start else None
+    card.update(
         duration=duration,
         duration_label=fmt.format_duration(duration),
         start_local=start,
-        end_local=start + timedelta(hours=duration) if start else None,
+        end_local=end,
         start_input=fmt.input_value(start),
-        city=order.get("city") or "",
-        overlap=False,
-        draft=False,
+        start_text=fmt.format_time(wall) if start else "",
+        end_text=fmt.format_time(end.replace(tzinfo=None)) if end else "",
+        day_text=fmt.relative_day(wall, tz_name, now, today=today) if start else "",
     )
-    return row
 
 
 def _range_utc(first: date, days: int, tz_name: str) -> tuple[str, str]:
@@ -200,7 +208,8 @@ def load_plan(odoo, viewer: Viewer, day: date, *, view="day", draft=None,
     stage_map = jobs.get_stage_map(odoo, viewer)
     hours = get_working_hours(odoo, viewer)
     steps = checklists.template_steps(odoo, viewer)
-    cards = [card_from_order(o, stage_map, viewer, now, steps) for o in orders]
+    today = tzs.today(viewer.tz, now)
+    cards = [card_from_order(o, stage_map, viewer, now, steps, today) for o in orders]
     names = {p["id"]: p.get("name") or "" for p in persons}
     if draft:
         apply_draft(cards, draft, names, viewer)
@@ -215,7 +224,7 @@ def load_plan(odoo, viewer: Viewer, day: date, *, view="day", draft=None,
         "days": day_list,
         "prev_day": first - timedelta(days=days),
         "next_day": first + timedelta(days=days),
-        "today": tzs.today(viewer.tz, now),
+        "today": today,
         "lanes": lanes,
         "pool": pool,
         "persons": [{"id": p["id"], "name": p.get("name") or ""} for p in persons],
@@ -502,15 +511,9 @@ def apply_draft(cards, changes, names, viewer: Viewer) -> None:
         card["person_id"] = change.get("person_id")
         card["technician"] = names.get(change.get("person_id"), "")
         card["unassigned"] = not change.get("person_id")
-        if change.get("duration"):
-            card["duration"] = change["duration"]
-            card["duration_label"] = fmt.format_duration(change["duration"])
-        if change.get("start_utc"):
-            start = tzs.to_local(change["start_utc"], viewer.tz)
-            card["start_local"] = start
-            card["start_input"] = fmt.input_value(start)
-        if card["start_local"]:
-            card["end_local"] = card["start_local"] + timedelta(hours=card["duration"])
+        start = tzs.to_local(change["start_utc"], viewer.tz) if change.get("start_utc") \
+            else card["start_local"]
+        place_card(card, start, change.get("duration") or card["duration"], viewer.tz, None)
 
 
 def publish_draft(odoo, viewer: Viewer, store) -> tuple[int, list[dict]]:
@@ -546,7 +549,7 @@ def load_board(odoo, viewer: Viewer, *, now: datetime | None = None) -> dict:
         jobs.list_fields(viewer.version) + jobs.company_fields(viewer), limit=jobs.LIST_LIMIT,
         order="scheduled_date_start, id")
     stage_map = jobs.get_stage_map(odoo, viewer)
-    rows = [jobs.summarize_order(o, stage_map, viewer.tz, now) for o in orders]
+    rows = [jobs.summarize_order(o, stage_map, viewer.tz, now, today=today) for o in orders]
     for row in rows:  # flagged as on the jobs table
         row["overdue"] = not row["is_closed"] and row["local_day"] is not None \
             and row["local_day"] < today

@@ -83,10 +83,27 @@ def status(odoo, viewer, job_id, logged_hours=None) -> dict:
     except StoreError as exc:  # the page still works; the buttons then say what failed
         log.error("timer of job %s unreadable: %s", job_id, exc)
         value = None
+    logged = None if logged_hours is None else worked_text(round(logged_hours * 60))
+    return {**_describe(value), "logged": logged}
+
+
+def _describe(value) -> dict:
     state = "idle" if not value else ("running" if value.get("running_since") else "paused")
     seconds = elapsed(value)
-    logged = None if logged_hours is None else worked_text(round(logged_hours * 60))
-    return {"state": state, "seconds": seconds, "text": fmt(seconds), "logged": logged}
+    return {"state": state, "seconds": seconds, "text": fmt(seconds)}
+
+
+def running(odoo, viewer, job_ids) -> dict:
+    """{job id: status} of the viewer's timers that are not idle among `job_ids`, in one store
+    read (the job cards of a list); {} while the store is out (the list still shows)."""
+    keys = {_key(odoo, viewer, job_id): job_id for job_id in job_ids}
+    try:
+        found = get_store().get_many(keys) if keys else {}
+    except StoreError as exc:
+        log.error("timers of the job list unreadable: %s", exc)
+        return {}
+    statuses = {keys[key]: _describe(json.loads(raw)) for key, raw in found.items()}
+    return {job_id: s for job_id, s in statuses.items() if s["state"] != "idle"}
 
 
 def _open_job(odoo, viewer, job_id):

@@ -46,6 +46,16 @@ def test_set_get_delete(store):
     store.delete("idem:absent")  # no error
 
 
+def test_get_many_reads_the_keys_that_exist_in_one_go(store):
+    store.set("timer:a", "1", 60)
+    store.set("timer:c", "3", 60)
+    store.set("timer:gone", "x", 1)
+    time.sleep(1.1)
+    assert store.get_many(["timer:a", "timer:b", "timer:c", "timer:gone", "timer:a"]) == {
+        "timer:a": "1", "timer:c": "3"}
+    assert store.get_many([]) == {}
+
+
 def test_set_nx_only_when_absent(store):
     assert store.set("idem:x", "pending", 60, nx=True) is True
     assert store.set("idem:x", "other", 60, nx=True) is False

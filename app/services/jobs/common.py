@@ -53,17 +53,27 @@ def local_day(value, tz_name) -> date | None:
     return moment.date() if moment else None
 
 
-def format_window(start, end, tz_name, now) -> str:
-    """ "Today 09:00 – 10:30" in the user's zone; the day is repeated only when it changes."""
-    if not start:
+def format_window(start, end, tz_name, now, *, today=None) -> str:
+    """ "Today 09:00 – 10:30" in the user's zone; the day is repeated only when it changes.
+    ``today``: the user's date, when the caller has it (a list computes it once)."""
+    start_utc, end_utc = tzs.parse_odoo_datetime(start), tzs.parse_odoo_datetime(end)
+    if start_utc is None:
         return _("Not scheduled")
-    text = fmt.relative_day(start, tz_name, now)
-    if end and tzs.parse_odoo_datetime(end) > tzs.parse_odoo_datetime(start):
-        same_day = local_day(end, tz_name) == local_day(start, tz_name)
-        text += " – " + (
-            fmt.format_time(end, tz_name) if same_day else fmt.relative_day(end, tz_name, now)
-        )
+    today = today or tzs.today(tz_name, now)
+    begin = local_wall_clock(start_utc, tz_name)
+    text = fmt.relative_day(begin, tz_name, now, today=today)
+    if end_utc is not None and end_utc > start_utc:
+        finish = local_wall_clock(end_utc, tz_name)
+        text += " – " + (fmt.format_time(finish) if finish.date() == begin.date()
+                         else fmt.relative_day(finish, tz_name, now, today=today))
     return text
+
+
+def local_wall_clock(value, tz_name):
+    """An Odoo UTC value as the user's wall-clock time (naive: what the formatting functions
+    take as already local, so each row converts once), or None."""
+    moment = tzs.to_local(value, tz_name)
+    return moment.replace(tzinfo=None) if moment else None
 
 
 # --------------------------------------------------------------------------- fields and domains

@@ -27,9 +27,11 @@ from app.services.viewer import Viewer
 # --------------------------------------------------------------------------- list
 
 
-def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: datetime) -> dict:
-    """One order as a list row: names, window in the user's zone, badges and one-tap links."""
-    today = tzs.today(tz_name, now)
+def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: datetime, *,
+                    today: date | None = None) -> dict:
+    """One order as a list row: names, window in the user's zone, badges and one-tap links.
+    ``today``: the user's date; a list computes it once and hands it to every row."""
+    today = today or tzs.today(tz_name, now)
     start = tzs.parse_odoo_datetime(order.get("scheduled_date_start"))
     day = local_day(start, tz_name)
     stage_id = _m2o_id(order.get("stage_id"))
@@ -59,9 +61,8 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "priority": order.get("priority") or "0",
         "priority_label": str(PRIORITY_LABELS.get(order.get("priority") or "0", "")),
         "is_urgent": (order.get("priority") or "0") in ("2", "3"),
-        "window": format_window(
-            order.get("scheduled_date_start"), order.get("scheduled_date_end"), tz_name, now
-        ),
+        "window": format_window(start, order.get("scheduled_date_end"), tz_name, now,
+                                today=today),
         "local_day": day,
         "start_utc": start,
         "technician": _m2o_name(order.get("person_id")),
@@ -146,7 +147,7 @@ def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | N
         order="scheduled_date_start, id",
     )
     stage_map = get_stage_map(odoo, viewer)
-    rows = [summarize_order(o, stage_map, viewer.tz, now) for o in orders]
+    rows = [summarize_order(o, stage_map, viewer.tz, now, today=today) for o in orders]
     options = [] if viewer.is_technician else technician_options(rows)
     shown = rows if viewer.is_technician else filter_rows(rows, technician)
     return {

@@ -1,0 +1,63 @@
+"""The card pages (issue 26, goal 4): what every card needs is worked out once per page, not
+once per card: the user's "today" and time zone, the viewer's timers (one store read for the
+whole list, not one per card)."""
+import pytest
+import pytz
+
+from app.platform import store as store_module
+from app.platform import timezone as tzs
+from tests.integration.test_job_timer import open_job
+
+CARD_PAGES = [("tech1", "/jobs/active"), ("office", "/jobs/board"), ("office", "/jobs"),
+              ("office", "/dispatch"), ("office", "/dispatch?view=week"), ("office", "/crm")]
+
+
+@pytest.mark.parametrize(("user", "path"), CARD_PAGES)
+def test_a_card_page_works_out_today_and_the_zone_once(app, client, login, fresh, monkeypatch,
+                                                       user, path):
+    login(client, user)
+    assert client.get(path).status_code == 200   # the configuration caches warm
+    calls = {"today": 0, "zone": 0}
+    today, timezone = tzs.today, pytz.timezone
+
+    def counted_today(*args, **kwargs):
+        calls["today"] += 1
+        return today(*args, **kwargs)
+
+    def counted_zone(*args, **kwargs):
+        calls["zone"] += 1
+        return timezone(*args, **kwargs)
+
+    monkeypatch.setattr(tzs, "today", counted_today)
+    monkeypatch.setattr(pytz, "timezone", counted_zone)
+    page = client.get(path)
+    assert page.status_code == 200
+    # Dozens of cards each: before, every card (and every date on it) asked again.
+    assert calls["today"] <= 2, calls
+    assert calls["zone"] <= 2, calls
+
+
+def test_the_job_list_reads_the_timers_of_all_its_cards_at_once(app, client, login, fresh,
+                                                                 clock, monkeypatch):
+    login(client, "tech1")
+    job = open_job(fresh, "tech1")
+    assert client.post(f"/jobs/{job}/start").status_code == 302
+    clock["t"] += 600
+    reads = {"get": 0, "get_many": 0}
+    get, get_many = store_module.SQLiteStore.get, store_module.SQLiteStore.get_many
+
+    def counted_get(self, key):
+        reads["get"] += key.startswith("timer:")
+        return get(self, key)
+
+    def counted_get_many(self, keys):
+        reads["get_many"] += 1
+        return get_many(self, keys)
+
+    monkeypatch.setattr(store_module.SQLiteStore, "get", counted_get)
+    monkeypatch.setattr(store_module.SQLiteStore, "get_many", counted_get_many)
+    page = client.get("/jobs/active")
+    assert page.text.count("job-card__timer") == 1
+    assert "Timer running: 0:10:00" in page.text
+    assert page.text.count('class="card job-card') > 5
+    assert reads == {"get": 0, "get_many": 1}
