@@ -312,7 +312,8 @@ def test_user_without_sales_rights(app, admin):
                     or "All Documents" in g["name"] or g["name"] == "Administrator"]
     admin.write("res.users", [uid_of(admin, "tech6")],
                 {("group_ids" if admin.version >= 19 else "groups_id"):
-                 [(3, gid) for gid in sales_groups]})
+                 [(3, gid) for gid in sales_groups],
+                 "lang": "en_US"})  # tech6 works in Spanish: this test reads the English words
     tech6 = as_user(app, "tech6")
     home = tech6.get("/jobs/active").get_data(as_text=True)
     assert 'href="/sales"' not in home and "New quote" not in home
