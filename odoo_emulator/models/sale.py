@@ -165,6 +165,10 @@ class SaleOrder(MailThread):
     _track_fields = ("state", "user_id", "partner_id")
     name = Char("Order Reference", required=True, default="New")
     partner_id = Many2one("res.partner", "Customer", required=True)
+    # sale/models/sale_order.py: stored, from the customer's address_get(['delivery']): a
+    # delivery contact of the customer, else the customer itself.
+    partner_shipping_id = Many2one("res.partner", "Delivery Address")
+    partner_invoice_id = Many2one("res.partner", "Invoice Address")
     date_order = Datetime("Order Date", required=True, default=lambda m: now_str())
     validity_date = Date("Expiration")
     state = Selection(_sale_states, "Status", default="draft")
@@ -248,7 +252,20 @@ class SaleOrder(MailThread):
     def _prepare_create(self, vals):
         if not vals.get("name") or vals["name"] == "New":
             vals["name"] = f"S{self.env.state.next_sequence('sale.order'):05d}"
+        partner = vals.get("partner_id")
+        if partner:
+            vals.setdefault("partner_shipping_id", self._address(partner, "delivery"))
+            vals.setdefault("partner_invoice_id", self._address(partner, "invoice"))
         return vals
+
+    def _address(self, partner, kind):
+        """res.partner.address_get([kind]): a child contact of that type, else the partner."""
+        partners = self.env.store.data.get("res.partner", {})
+        for pid in sorted(partners):
+            rec = partners[pid]
+            if rec.get("parent_id") == partner and rec.get("type") == kind:
+                return pid
+        return partner
 
     def _set_state(self, ids, state, **extra):
         self._check_acl("write")

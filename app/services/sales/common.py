@@ -158,6 +158,8 @@ def info_is_cached(odoo) -> bool:
 def clear_caches():
     _info_cache.clear()
     _tax_names.clear()
+    from app.services.sales import scheduling  # the add-on's cache, per server like these
+    scheduling.clear_cache()
 
 
 # Tax names ("15%", "VAT 20%") are configuration: read once per process for the ids a quote
