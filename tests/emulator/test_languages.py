@@ -147,3 +147,13 @@ def test_odoo_refuses_in_the_users_language(emu, client_for):
     english = tech6.call("fsm.order", "message_post", job, body="hi", message_type="comment")
     assert _error(english) == \
         "Unable to send message, please configure the sender's email address."
+
+
+def test_selection_labels_in_the_users_language(emu, client_for):
+    c = client_for(emu, "office")
+    states = dict(c.ok("sale.order", "fields_get", ["state"], attributes=["selection"],
+                       context=FR)["state"]["selection"])
+    assert states["draft"] == "Devis" and states["sale"] == "Bon de commande"
+    english = dict(c.ok("sale.order", "fields_get", ["state"],
+                        attributes=["selection"])["state"]["selection"])
+    assert english["draft"] == "Quotation"
