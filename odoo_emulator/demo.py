@@ -3,7 +3,8 @@
 Users (login = password): admin, office, manager, tech1..tech6; every technician has an
 fsm.person sharing the user's partner and at least two open orders scheduled today in their own
 time zone. tech5 is in America/Los_Angeles, everyone else in the company's America/New_York.
-tech6 has no email. Each user has a demo API key (``api_key_for(login)``).
+tech6 has no email. tech5 works in French (fr_FR), tech6 in Spanish (es_ES): see
+demo_languages.py. Each user has a demo API key (``api_key_for(login)``).
 """
 
 import base64
@@ -13,7 +14,7 @@ import random
 import struct
 import zlib
 
-from . import security
+from . import demo_languages, security
 
 try:
     from zoneinfo import ZoneInfo
@@ -157,6 +158,7 @@ class Seeder:
 
     # -- base -------------------------------------------------------------------------------
     def seed_base(self):
+        demo_languages.seed_langs(self)
         self.us = self.create("res.country", {"name": "United States", "code": "US"},
                               "base.us")
         self.states = {code: self.create("res.country.state", {"name": name, "code": code,
@@ -798,6 +800,7 @@ class Seeder:
         self.seed_oca_addons()
         if "account.move" in self.state.registry.classes:
             self.seed_accounting()
+        demo_languages.seed_translations(self)
 
     def seed_accounting(self):
         """The main company's chart as l10n_generic_coa leaves it (the recorded 16 database got

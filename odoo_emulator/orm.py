@@ -51,6 +51,9 @@ class Field:
         self.versions = versions
         self.help = help
         self.delegate = delegate
+        # translate=True: a value per installed language (Odoo 16+ keeps them in a JSONB column,
+        # up to 15 in ir.translation; the wire is the same: the string of the context's lang)
+        self.translate = translate
         self.readonly = readonly or bool(compute and not self.related)
         self.store = store if store is not None else not (compute or self.related)
         if type == "one2many":
@@ -63,9 +66,13 @@ class Field:
         lo, hi = self.versions
         return (lo is None or version >= lo) and (hi is None or version <= hi)
 
-    def get_selection(self, version):
+    def get_selection(self, version, model=None):
+        """The selection's pairs; a method name (Odoo's ``fields.Selection('_lang_get')``) is
+        called on the model, a callable with the version."""
         sel = self.selection
-        if callable(sel):
+        if isinstance(sel, str):
+            sel = getattr(model, sel)() if model is not None else []
+        elif callable(sel):
             sel = sel(version)
         return [list(x) for x in sel or []]
 
@@ -90,6 +97,20 @@ def _f(type_):
 Char, Text, Html, Integer, Float, Boolean, Date, Datetime, Binary, Monetary = (
     _f(t) for t in ("char", "text", "html", "integer", "float", "boolean", "date", "datetime",
                     "binary", "monetary"))
+
+
+TRANSLATIONS = "__translations"  # a record's {field: {lang: value}} besides its en_US value
+
+
+def translated(rec, fname, lang):
+    """A translatable field's value in ``lang`` (None: none stored, so the en_US value)."""
+    if not lang:
+        return None
+    return (rec.get(TRANSLATIONS) or {}).get(fname, {}).get(lang)
+
+
+def set_translation(rec, fname, lang, value):
+    rec.setdefault(TRANSLATIONS, {}).setdefault(fname, {})[lang] = value
 
 
 def Selection(selection, string=None, **kw):
@@ -189,6 +210,15 @@ class Env:
 
     def sudo(self):
         return Env(self.state, self.uid, self.context, su=True)
+
+    @property
+    def lang(self):
+        """Odoo's ``env.lang``: the context's language when it is an active one other than
+        en_US (odoo/api.py: an inactive language reads en_US), else None."""
+        lang = self.context.get("lang")
+        if not lang or lang == "en_US":
+            return None
+        return lang if lang in self.state.active_langs() else None
 
     def with_context(self, **kw):
         ctx = dict(self.context)
@@ -303,7 +333,7 @@ class BaseModel:
         if f.relation:
             info["relation"] = f.relation
         if f.type == "selection":
-            info["selection"] = f.get_selection(self.version)
+            info["selection"] = f.get_selection(self.version, self)
         if f.inverse_name and not f.related and not hasattr(self, "_compute_" + fname):
             info["relation_field"] = f.inverse_name
         return info
@@ -322,6 +352,8 @@ class BaseModel:
             return False
         if f.store:
             val = rec.get(fname)
+            if f.translate and val:
+                val = translated(rec, fname, self.env.lang) or val
             if val is None:
                 return f.empty()
             return val
@@ -745,9 +777,9 @@ class BaseModel:
             if f.inverse_name:
                 desc["relation_field"] = f.inverse_name
             if f.type == "selection":
-                desc["selection"] = f.get_selection(self.version)
+                desc["selection"] = f.get_selection(self.version, self)
             if f.type in ("char", "text", "html"):
-                desc["translate"] = False
+                desc["translate"] = bool(f.translate)
             if attributes:
                 desc = {k: v for k, v in desc.items() if k in attributes}
             out[fn] = desc
@@ -821,6 +853,9 @@ class BaseModel:
             if not f.store:
                 continue
             rec[fn] = self._convert(f, val)
+            if f.translate and self.env.lang and rec[fn]:
+                # created in another language: that language and en_US get the value
+                set_translation(rec, fn, self.env.lang, rec[fn])
         now = now_str()
         rec.setdefault("create_date", now)
         rec["write_date"] = now
@@ -860,6 +895,8 @@ class BaseModel:
         for fn in list(vals):
             f = self.fields.get(fn)
             if f is not None and f.delegate:
+                if f.type == "selection":
+                    self._convert(f, vals[fn])  # refused as this model's field, as in Odoo
                 out[f.related[-1]] = vals.pop(fn)
         return out
 
@@ -888,7 +925,7 @@ class BaseModel:
         if t == "selection":
             if val is False:
                 return False
-            keys = [k for k, _ in f.get_selection(self.version)]
+            keys = [k for k, _ in f.get_selection(self.version, self)]
             if val not in keys:
                 raise ValueError(f"Wrong value for {self._name}.{f.name}: {val!r}")
             return val
@@ -1001,11 +1038,25 @@ class BaseModel:
                 raise ValueError(f"Invalid field {fn!r} on model {self._name!r}")
             if f.type in ("one2many", "many2many"):
                 self._apply_x2many(rid, f, val)
+            elif f.translate and f.store:
+                self._write_translatable(rec, f, val)
             elif f.store:
                 rec[fn] = self._convert(f, val)
         rec["write_date"] = now_str()
         rec["write_uid"] = self.env.uid
         self.env.store.save(self._name, rid)
+
+    def _write_translatable(self, rec, f, val):
+        """Writing in a language other than en_US changes that language only (16+: its key of
+        the JSONB; up to 15: its ir.translation); False empties every language."""
+        value = self._convert(f, val)
+        if not value:
+            rec[f.name] = value
+            (rec.get(TRANSLATIONS) or {}).pop(f.name, None)
+        elif self.env.lang:
+            set_translation(rec, f.name, self.env.lang, value)
+        else:
+            rec[f.name] = value
 
     # -- unlink -----------------------------------------------------------------------------
     def unlink(self, ids):
@@ -1053,7 +1104,7 @@ class BaseModel:
                     continue
                 if f.delegate:
                     continue
-                val = self.raw_value(rid, fn)
+                val = self.records[rid].get(fn) if f.translate else self.raw_value(rid, fn)
                 vals[fn] = [(6, 0, val)] if f.type == "many2many" else val
             if "name" in vals and self.fields["name"].type == "char" and vals["name"] \
                     and not self._sequence:
@@ -1061,7 +1112,13 @@ class BaseModel:
             if self._sequence and "name" in vals:
                 vals.pop("name")
             vals.update(default or {})
-            new_ids.append(self._create_one(vals))
+            new_id = self._create_one(vals)
+            if self.records[rid].get(TRANSLATIONS):  # Odoo copies the translations too
+                kept = {fn: dict(by_lang) for fn, by_lang in
+                        self.records[rid][TRANSLATIONS].items() if fn not in (default or {})}
+                self.records[new_id][TRANSLATIONS] = kept
+                self.env.store.save(self._name, new_id)
+            new_ids.append(new_id)
         return new_ids[0] if len(new_ids) == 1 and self.version <= 18 else new_ids
 
     def get_external_id(self, ids):

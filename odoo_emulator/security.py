@@ -104,6 +104,7 @@ ACL = {
     "res.country": READ_ALL_ADMIN_WRITE,
     "res.country.state": READ_ALL_ADMIN_WRITE,
     "res.currency": READ_ALL_ADMIN_WRITE,
+    "res.lang": READ_ALL_ADMIN_WRITE,
     "res.partner.category": [(USER, "r"), ("base.group_partner_manager", "rwcu")],
     "res.territory": [(USER, "r"), (FSM_MANAGER, "rwcu")],
     "uom.uom": [(USER, "r"), (SYSTEM, "rwcu")],

@@ -286,6 +286,12 @@ class EmulatorState:
         self._group_cache[uid] = result
         return result
 
+    def active_langs(self):
+        """The codes of the active languages (res.lang); en_US in a data file seeded before
+        the emulator had languages."""
+        langs = self.storage.data.get("res.lang") or {}
+        return [r["code"] for r in langs.values() if r.get("active")] or ["en_US"]
+
     def invalidate_groups(self):
         self._group_cache = {}
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.platform.i18n import _
+from app.platform.i18n import _, lazy_gettext
 
 SEARCH_MAX = 100
 MAX_PAGE = 10_000
@@ -41,7 +41,7 @@ class ListSpec:
     sorts: dict = field(default_factory=dict)
     default_sort: tuple[str, str] = ("", "asc")
     page_size: int = 20
-    search_label: str = "Search"
+    search_label: str = lazy_gettext("Search")
 
     def filter_keys(self):
         return [f.key for f in self.filters]

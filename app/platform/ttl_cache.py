@@ -109,3 +109,10 @@ class TTLCache:
 def server_key(odoo, *parts) -> tuple:
     """A cache key for this Odoo server and database, then `parts`."""
     return (getattr(odoo, "base_url", None), getattr(odoo, "db", None), *parts)
+
+
+def translated_key(odoo, *parts) -> tuple:
+    """:func:`server_key` for what Odoo answers in the user's language (stage, reason, type and
+    tax names, selection labels): also per the client's context ``lang``, so a user reading in
+    French never gets the names a user reading in German put in the cache."""
+    return server_key(odoo, (getattr(odoo, "context", None) or {}).get("lang"), *parts)

@@ -41,11 +41,11 @@ MANAGER_HOME_ENDPOINT = "team.technicians"
 
 
 class LoginForm(HTMLForm):
-    login = StringField("Login", validators=[InputRequired()], render_kw={
+    login = StringField(lazy_gettext("Login"), validators=[InputRequired()], render_kw={
         "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
-    password = PasswordField("Password", validators=[InputRequired()],
+    password = PasswordField(lazy_gettext("Password"), validators=[InputRequired()],
                              render_kw={"autocomplete": "current-password"})
-    database = SelectField("Database", choices=[])
+    database = SelectField(lazy_gettext("Database"), choices=[])
 
     def offer_databases(self, names):
         """Show the database choice only when the server lists several."""

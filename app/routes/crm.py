@@ -22,6 +22,7 @@ from flask import (
 )
 
 from app.odoo.client import AccessError, MissingError, get_odoo
+from app.platform.i18n import _
 from app.platform.listing import BoardWindow
 from app.routes.helpers import REFUSALS, act
 from app.security import login_required, safe_next, wants_json
@@ -64,7 +65,7 @@ def _act(id, action, *args, form=None):
 def _needs_crm_access():
     # Users without a sales group get Odoo's AccessError on every crm.lead call: say it once.
     if session.get("odoo_sid") and session.get("crm_access") == "none":
-        abort(403, description="Your Odoo user has no access to the CRM.")
+        abort(403, description=_("Your Odoo user has no access to the CRM."))
 
 
 @bp.get("/crm")
@@ -104,10 +105,11 @@ def stage(id):
 
 def _move_refusal(exc):
     if isinstance(exc, AccessError):
-        return "Odoo refused: you may not change this lead any more (it may have been reassigned)."
+        return _("Odoo refused: you may not change this lead any more (it may have been "
+                 "reassigned).")
     if isinstance(exc, MissingError):
-        return "Odoo refused: this lead was deleted."
-    return exc.user_message or "Odoo refused the move."
+        return _("Odoo refused: this lead was deleted.")
+    return exc.user_message or _("Odoo refused the move.")
 
 
 def _show_stage(url, stage_id):
@@ -194,5 +196,6 @@ def create():
     if warning:
         flash(warning, "warning")
     else:
-        flash("Lead created." + (" A note was added to the job." if job else ""), "success")
+        flash(_("Lead created. A note was added to the job.") if job else _("Lead created."),
+              "success")
     return redirect(url_for("crm.detail", id=lead_id))

@@ -21,6 +21,7 @@ from flask import (
 
 from app.errors import error_response
 from app.odoo.client import get_odoo
+from app.platform.i18n import _, ngettext
 from app.platform.listing import BoardWindow
 from app.platform.store import StoreError, get_store
 from app.security import is_safe_redirect, login_required, role_required, wants_json
@@ -66,8 +67,8 @@ def _read_draft(viewer):
         return planning.read_draft(get_store(), planning.plan_key(get_odoo(), viewer))
     except StoreError:
         if _planning():
-            flash("The draft plan can't be read right now (Fieldkit's shared store is out): "
-                  "the published plan is shown.", "warning")
+            flash(_("The draft plan can't be read right now (Fieldkit's shared store is out): "
+                    "the published plan is shown."), "warning")
         return []
 
 
@@ -102,7 +103,7 @@ def assign():
     form = request.form
     job_id = form.get("job_id", type=int)
     if not job_id:
-        return error_response(400, "Choose a job to assign.")
+        return error_response(400, _("Choose a job to assign."))
     try:
         values = planning.assign_form(form.get("person_id"), form.get("start"),
                                       form.get("duration"))
@@ -121,8 +122,9 @@ def assign():
 @role_required("office")
 def planning_mode():
     session[PLANNING_KEY] = request.form.get("mode") == "on"
-    flash("Planning mode: changes are kept as a draft until you publish them."
-          if session[PLANNING_KEY] else "Planning mode off: changes go to Odoo at once.", "info")
+    flash(_("Planning mode: changes are kept as a draft until you publish them.")
+          if session[PLANNING_KEY] else _("Planning mode off: changes go to Odoo at once."),
+          "info")
     return redirect(_back("dispatch.index"))
 
 
@@ -153,9 +155,13 @@ def discard():
 @role_required("office")
 def publish():
     published, failed = planning.publish_draft(get_odoo(), _viewer(), get_store())
-    message = f"Published {published} change{'' if published == 1 else 's'} to Odoo."
+    message = ngettext("Published %(num)d change to Odoo.", "Published %(num)d changes to Odoo.",
+                       published)
     if failed:
-        message += f" {len(failed)} could not be published: they stay in the draft with the reason."
+        message += " " + ngettext(
+            "%(num)d could not be published: it stays in the draft with the reason.",
+            "%(num)d could not be published: they stay in the draft with the reason.",
+            len(failed))
     if wants_json():
         return jsonify(success=not failed, message=message, published=published,
                        failed=[{"job_id": c["job_id"], "error": c["error"]} for c in failed])
@@ -183,7 +189,7 @@ def board_move():
         return redirect(url_for("dispatch.board"))
 
     if not job_id:
-        return error_response(400, "Choose a job to move.")
+        return error_response(400, _("Choose a job to move."))
     try:
         message = board_service.move_on_board(get_odoo(), _viewer(), job_id,
                                               request.form.get("stage_id"), resolution)

@@ -20,6 +20,7 @@ from flask import (
 
 from app.odoo.client import AccessError, get_odoo
 from app.openapi import document
+from app.platform.i18n import _
 from app.platform.listing import parse_list_args
 from app.routes.helpers import REFUSALS, act
 from app.routes.jobs import render_job_page
@@ -126,7 +127,7 @@ def answer(id):
     token = request.form.get("token", "")
     question = inventory.load_question(current_app.secret_key, id, token)
     if question is None:
-        flash("That question has expired. Validate again to see Odoo's question.", "warning")
+        flash(_("That question has expired. Validate again to see Odoo's question."), "warning")
         return redirect(url_for("inventory.detail", id=id))
     try:
         outcome = inventory.answer_question(
@@ -198,7 +199,7 @@ def products():
     """Suggestions for the parts picker (combobox.js): name, reference or barcode, what the
     van holds first."""
     if session.get("stock_access") == "none":
-        return jsonify(success=False, error="You have no access to stock."), 403
+        return jsonify(success=False, error=_("You have no access to stock.")), 403
     return jsonify(success=True, results=inventory.suggest_parts(
         get_odoo(), _viewer(), request.args.get("q", "")))
 

@@ -7,7 +7,17 @@ the same page again with the message and what was typed (422).
 
 from urllib.parse import unquote
 
-from flask import Blueprint, flash, jsonify, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from app.odoo.client import get_odoo
 from app.platform.listing import parse_list_args
@@ -129,6 +139,35 @@ def draft(id):
 @login_required
 def send(id):
     return _act(id, sales.send_quote)
+
+
+@bp.get("/sales/<int:id>/signature.png")
+@login_required
+def signature_image(id):
+    """The customer's signature on the order, from Odoo (only for those who may see it)."""
+    found = sales.signature_image(get_odoo(), _viewer(), id)
+    if found is None:
+        abort(404)
+    data, kind = found
+    response = Response(data, mimetype=kind)
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.post("/sales/<int:id>/job")
+@login_required
+def schedule(id):
+    """Schedule the work: a job from the confirmed order, then its assign page (PRG)."""
+    created = {}
+
+    def run():
+        created.update(sales.schedule_work(get_odoo(), _viewer(), id))
+        return created["message"]
+
+    return act(run, lambda message, status: _render_detail(id, error=message, status=status),
+               lambda: url_for("dispatch.assign_page", id=created["job_id"],
+                               next=url_for("sales.detail", id=id)))
 
 
 @bp.post("/sales/<int:id>/photos")

@@ -22,6 +22,7 @@ from flask import current_app
 from app.odoo.client import AccessError, MissingError, OdooCall
 from app.platform import listing
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _, lazy_gettext
 from app.platform.listing import Filter, ListSpec
 
 TICKET_MODEL = "helpdesk.ticket"
@@ -161,10 +162,12 @@ def _open_ticket_counts(odoo, m, asset_ids):
 
 
 LIST_SPEC = ListSpec(
-    filters=(Filter("active", "Active"), Filter("decommissioned", "Decommissioned"),
-             Filter("all", "All")),
+    filters=(Filter("active", lazy_gettext("Active")),
+             Filter("decommissioned", lazy_gettext("Decommissioned")),
+             Filter("all", lazy_gettext("All"))),
     default_filter="active", sorts={"name": "name", "customer": "customer", "audit": "audit"},
-    default_sort=("name", "asc"), page_size=PER_PAGE, search_label="Hostname, serial or customer")
+    default_sort=("name", "asc"), page_size=PER_PAGE,
+    search_label=lazy_gettext("Hostname, serial or customer"))
 
 
 def search_domain(m, search="", status=None, customer_id=None):
@@ -306,19 +309,19 @@ def link_ticket(odoo, asset_id, ticket_id):
     :raises AssetError: when the ticket or the asset belongs to another customer.
     """
     if not ticket_id:
-        raise AssetError("Choose the ticket to link.")
+        raise AssetError(_("Choose the ticket to link."))
     m = get_mapping()
     asset = odoo.read(m.model, [int(asset_id)], [m.customer])
     tickets = odoo.read(TICKET_MODEL, [int(ticket_id)], ["partner_id"])
     if not asset or not tickets:
-        raise AssetError("This ticket or asset no longer exists.")
+        raise AssetError(_("This ticket or asset no longer exists."))
     customer = _m2o(asset[0].get(m.customer))
     ticket_partner = _m2o(tickets[0].get("partner_id"))
     if not customer or not ticket_partner:
-        raise AssetError("Only a ticket of the asset's customer can be linked to it.")
+        raise AssetError(_("Only a ticket of the asset's customer can be linked to it."))
     allowed = odoo.search_count("res.partner", [("id", "=", ticket_partner["id"]),
                                                 ("id", "child_of", customer["id"])])
     if not allowed:
-        raise AssetError("Only a ticket of the asset's customer can be linked to it.")
+        raise AssetError(_("Only a ticket of the asset's customer can be linked to it."))
     odoo.write(TICKET_MODEL, [int(ticket_id)], {m.ticket_link: int(asset_id)})
-    return "Ticket linked to this asset."
+    return _("Ticket linked to this asset.")

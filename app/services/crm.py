@@ -32,6 +32,7 @@ from app.odoo.client import OdooCall
 from app.platform import chatter, currency
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _, lazy_gettext
 from app.platform.listing import (
     BoardWindow,
     Filter,
@@ -41,7 +42,7 @@ from app.platform.listing import (
     search_domain,
 )
 from app.platform.sanitize import sanitize_html, text_to_html
-from app.platform.ttl_cache import TTLCache, server_key
+from app.platform.ttl_cache import TTLCache, translated_key
 from app.services import jobs
 from app.services.viewer import Viewer
 
@@ -72,7 +73,7 @@ class CrmActionError(ActionRefused):
 
 
 class LeadNotFound(NotFound):
-    description = "This lead does not exist, or you may not see it."
+    description = lazy_gettext("This lead does not exist, or you may not see it.")
 
 
 def _m2o_id(value):
@@ -98,7 +99,8 @@ _lookups = TTLCache(LOOKUP_CACHE_SECONDS, shared="crm-lookups")
 
 
 def _cached(odoo, name, fetch):
-    return _lookups.get(server_key(odoo, name), fetch)
+    # Stage, tag, reason and activity type names come in the user's language.
+    return _lookups.get(translated_key(odoo, name), fetch)
 
 
 def clear_cache():
@@ -148,9 +150,10 @@ def get_salespeople(odoo) -> list[dict]:
 
 
 def _pipeline_spec(default: str) -> ListSpec:
-    return ListSpec(filters=(Filter("mine", "My pipeline"), Filter("all", "Everyone's"),
-                             Filter("lost", "Lost")),
-                    default_filter=default, search_label="Search the pipeline")
+    return ListSpec(filters=(Filter("mine", lazy_gettext("My pipeline")),
+                             Filter("all", lazy_gettext("Everyone's")),
+                             Filter("lost", lazy_gettext("Lost"))),
+                    default_filter=default, search_label=lazy_gettext("Search the pipeline"))
 
 
 # Salespeople limited to their own documents start on theirs; "All Documents" on everyone's.
@@ -256,7 +259,7 @@ def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, window: BoardWindow | No
              OdooCall("search_read", "crm.lead", domain + window.domain(),
                       CARD_FIELDS + jobs.company_fields(viewer),
                       order="priority desc, id desc", **window.read_kwargs())]
-    tags_key = server_key(odoo, "tags")
+    tags_key = translated_key(odoo, "tags")
     if not _lookups.has(tags_key):
         calls.append(_tags_call())
     groups, rows, *tag_rows = odoo.parallel(calls)
@@ -274,7 +277,7 @@ def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, window: BoardWindow | No
         stage = g.get("stage_id")
         col = {
             "id": _m2o_id(stage),
-            "name": _m2o_name(stage) or "No stage",
+            "name": _m2o_name(stage) or _("No stage"),
             "count": int(g.get("stage_id_count") or g.get("__count") or 0),
             "revenue": float(g.get("expected_revenue") or 0),
             "revenue_text": money(g.get("expected_revenue"), shared), "currency": shared,
@@ -332,7 +335,7 @@ def _activity(row, today_iso: str) -> dict:
     state = row.get("state") or ("overdue" if deadline and deadline < today_iso else "planned")
     return {
         "id": row["id"],
-        "type": _m2o_name(row.get("activity_type_id")) or "To-Do",
+        "type": _m2o_name(row.get("activity_type_id")) or _("To-Do"),
         "summary": row.get("summary") or "",
         "note": sanitize_html(row.get("note") or ""),
         "date": deadline,
@@ -421,16 +424,16 @@ def set_stage(odoo, viewer: Viewer, lead_id: int, stage_id) -> str:
     stage_id = _int(stage_id)
     stage = next((s for s in get_stages(odoo) if s["id"] == stage_id), None)
     if stage is None:
-        raise CrmActionError("Choose a stage to move the lead to.")
+        raise CrmActionError(_("Choose a stage to move the lead to."))
     odoo.write("crm.lead", [lead_id], {"stage_id": stage_id})
-    return f"Moved to {stage['name']}."
+    return _("Moved to %(stage)s.", stage=stage["name"])
 
 
 def mark_won(odoo, viewer: Viewer, lead_id: int) -> str:
     """Odoo's ``action_set_won`` (restores a lost lead, moves it to the won stage at 100%)."""
     fetch_lead(odoo, lead_id, ["id"])
     odoo.call("crm.lead", "action_set_won", [lead_id])
-    return "Marked as won."
+    return _("Marked as won.")
 
 
 def mark_lost(odoo, viewer: Viewer, lead_id: int, reason_id, feedback: str = "") -> str:
@@ -440,12 +443,12 @@ def mark_lost(odoo, viewer: Viewer, lead_id: int, reason_id, feedback: str = "")
     """
     reason_id = _int(reason_id)
     if reason_id is None or reason_id not in {r["id"] for r in get_lost_reasons(odoo)}:
-        raise CrmActionError("Choose why the lead was lost.", field="lost_reason_id")
+        raise CrmActionError(_("Choose why the lead was lost."), field="lost_reason_id")
     feedback = (feedback or "").strip()
     if len(feedback) > TEXT_LIMITS["feedback"]:
-        raise CrmActionError("The closing note is too long.", field="lost_feedback")
+        raise CrmActionError(_("The closing note is too long."), field="lost_feedback")
     if not fetch_lead(odoo, lead_id, ["active"]).get("active"):
-        raise CrmActionError("This lead is already lost.")
+        raise CrmActionError(_("This lead is already lost."))
     context = {"active_model": "crm.lead", "active_id": lead_id, "active_ids": [lead_id]}
     vals = {"lost_reason_id": reason_id}
     if feedback and versions.has_field(viewer.version, "crm.lead.lost", "lost_feedback"):
@@ -459,25 +462,27 @@ def mark_lost(odoo, viewer: Viewer, lead_id: int, reason_id, feedback: str = "")
     if feedback and not versions.has_field(viewer.version, "crm.lead.lost", "lost_feedback"):
         # 15's wizard has no closing note: log it on the lead's history instead.
         _post_note(odoo, viewer, "crm.lead", lead_id,
-                   Markup("<p>Lost: {}</p>").format(feedback))
-    return "Marked as lost. It is archived; you can restore it from its page."
+                   Markup("<p>{}</p>").format(_("Lost: %(note)s", note=feedback)))
+    return _("Marked as lost. It is archived; you can restore it from its page.")
 
 
 def restore(odoo, viewer: Viewer, lead_id: int) -> str:
     """Bring a lost (archived) lead back: ``action_unarchive`` clears the lost reason."""
     lead = fetch_lead(odoo, lead_id, ["active"])
     if lead.get("active"):
-        raise CrmActionError("This lead is not archived.")
+        raise CrmActionError(_("This lead is not archived."))
     odoo.call("crm.lead", "action_unarchive", [lead_id])
-    return "Lead restored."
+    return _("Lead restored.")
 
 
 def _text(form, name, required=False, label=None):
     value = (form.get(name) or "").strip()
     if required and not value:
-        raise CrmActionError(f"{label or name.capitalize()} is required.", field=name)
+        raise CrmActionError(_("%(label)s is required.", label=label or name.capitalize()),
+                             field=name)
     if len(value) > TEXT_LIMITS.get(name, 200):
-        raise CrmActionError(f"{label or name.capitalize()} is too long.", field=name)
+        raise CrmActionError(_("%(label)s is too long.", label=label or name.capitalize()),
+                             field=name)
     return value
 
 
@@ -485,23 +490,23 @@ def _due_date(value) -> str:
     try:
         return date.fromisoformat((value or "").strip()).isoformat()
     except ValueError as exc:
-        raise CrmActionError("Give the due date as a date.", field="date_deadline") from exc
+        raise CrmActionError(_("Give the due date as a date."), field="date_deadline") from exc
 
 
 def schedule_activity(odoo, viewer: Viewer, lead_id: int, form) -> str:
     """Plan an activity (type, due date, summary, assigned user) through ``activity_schedule``."""
     type_id = _int(form.get("activity_type_id"))
     if type_id not in {t["id"] for t in get_activity_types(odoo)}:
-        raise CrmActionError("Choose the kind of activity.", field="activity_type_id")
+        raise CrmActionError(_("Choose the kind of activity."), field="activity_type_id")
     deadline = _due_date(form.get("date_deadline"))
-    summary = _text(form, "summary")
+    summary = _text(form, "summary", label=_("Summary"))
     user_id = _int(form.get("user_id")) or viewer.user_id
     if user_id not in {u["id"] for u in get_salespeople(odoo)} and user_id != viewer.user_id:
-        raise CrmActionError("Choose who should do it.", field="user_id")
+        raise CrmActionError(_("Choose who should do it."), field="user_id")
     fetch_lead(odoo, lead_id, ["id"], archived=False)
     odoo.call("crm.lead", "activity_schedule", [lead_id], date_deadline=deadline,
               summary=summary, activity_type_id=type_id, user_id=user_id)
-    return "Activity scheduled."
+    return _("Activity scheduled.")
 
 
 def complete_activity(odoo, viewer: Viewer, lead_id: int, activity_id, feedback="") -> str:
@@ -509,24 +514,24 @@ def complete_activity(odoo, viewer: Viewer, lead_id: int, activity_id, feedback=
     activity_id = _int(activity_id)
     feedback = (feedback or "").strip()
     if len(feedback) > TEXT_LIMITS["feedback"]:
-        raise CrmActionError("The feedback is too long.", field="feedback")
+        raise CrmActionError(_("The feedback is too long."), field="feedback")
     lead = fetch_lead(odoo, lead_id, ["activity_ids"])
     if activity_id not in (lead.get("activity_ids") or []):
-        raise CrmActionError("This activity is already done or belongs to another lead.")
+        raise CrmActionError(_("This activity is already done or belongs to another lead."))
     odoo.call("mail.activity", "action_feedback", [activity_id], feedback=feedback or False)
-    return "Activity done."
+    return _("Activity done.")
 
 
 def log_note(odoo, viewer: Viewer, lead_id: int, text: str) -> str:
     """Log an internal note on the lead's history."""
     text = (text or "").strip()
     if not text:
-        raise CrmActionError("The note is empty.", field="note")
+        raise CrmActionError(_("The note is empty."), field="note")
     if len(text) > TEXT_LIMITS["note"]:
-        raise CrmActionError("The note is too long.", field="note")
+        raise CrmActionError(_("The note is too long."), field="note")
     fetch_lead(odoo, lead_id, ["id"])
     _post_note(odoo, viewer, "crm.lead", lead_id, text_to_html(text))
-    return "Note logged."
+    return _("Note logged.")
 
 
 def _post_note(odoo, viewer, model, res_id, html: Markup):

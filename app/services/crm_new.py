@@ -4,10 +4,11 @@ app/services/crm.py, whose helpers and refusals this module uses."""
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.odoo.client import UserError
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _
 from app.platform.sanitize import text_to_html
 from app.services import jobs
 from app.services.crm import (
@@ -47,7 +48,8 @@ def new_lead_defaults(odoo, viewer: Viewer, *, partner_id=None, job=None) -> dic
     partner_id = _int(partner_id)
     if job:
         values.update(job_id=job["id"], job=job["name"],
-                      name=f"More work for {job.get('customer') or job['name']}")
+                      name=_("More work for %(customer)s",
+                             customer=job.get("customer") or job["name"]))
         partner_id = job.get("customer_id") or partner_id
     if partner_id:
         found = odoo.read("res.partner", [partner_id], ["name", "email", "phone"])
@@ -56,7 +58,7 @@ def new_lead_defaults(odoo, viewer: Viewer, *, partner_id=None, job=None) -> dic
             values.update(partner_id=p["id"], partner=p.get("name") or "",
                           email_from=p.get("email") or "", phone=p.get("phone") or "")
             if not job:
-                values["name"] = f"{p.get('name') or ''}: new opportunity"
+                values["name"] = _("%(customer)s: new opportunity", customer=p.get("name") or "")
     return values
 
 
@@ -69,35 +71,37 @@ def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> tuple[in
     """
     lead_type = form.get("type") if form.get("type") in ("lead", "opportunity") else None
     if lead_type is None:
-        raise CrmActionError("Choose lead or opportunity.", field="type")
-    name = _text(form, "name", required=True, label="A title")
-    email = _text(form, "email_from", label="The email")
+        raise CrmActionError(_("Choose lead or opportunity."), field="type")
+    name = _text(form, "name", required=True, label=_("A title"))
+    email = _text(form, "email_from", label=_("The email"))
     if email and not _EMAIL_RE.match(email):
-        raise CrmActionError("The email address does not look right.", field="email_from")
+        raise CrmActionError(_("The email address does not look right."), field="email_from")
     revenue_raw = (form.get("expected_revenue") or "").strip().replace(",", "")
     try:
         revenue = float(revenue_raw) if revenue_raw else 0.0
     except ValueError as exc:
-        raise CrmActionError("Expected revenue must be a number.",
+        raise CrmActionError(_("Expected revenue must be a number."),
                              field="expected_revenue") from exc
     if revenue < 0 or revenue > 1e12:
-        raise CrmActionError("Expected revenue must be a positive amount.",
+        raise CrmActionError(_("Expected revenue must be a positive amount."),
                              field="expected_revenue")
     vals = {"name": name, "type": lead_type, "user_id": viewer.user_id,
             "expected_revenue": revenue,
-            "contact_name": _text(form, "contact_name", label="The contact") or False,
+            "contact_name": _text(form, "contact_name", label=_("The contact")) or False,
             "email_from": email or False,
-            "phone": _text(form, "phone", label="The phone") or False}
+            "phone": _text(form, "phone", label=_("The phone")) or False}
     partner_id = _int(form.get("partner_id"))
     if partner_id:
         vals["partner_id"] = partner_id
-    note = _text(form, "note", label="The note")
+    note = _text(form, "note", label=_("The note"))
     parts = []
     if note:
         parts.append(str(text_to_html(note)))
     if job:
-        link = Markup('<p>From job <a href="{}">{}</a></p>').format(job_url, job["name"]) \
-            if job_url else Markup("<p>From job {}</p>").format(job["name"])
+        # The sentence translated, then the job put in (as a link when there is one).
+        job_ref = Markup('<a href="{}">{}</a>').format(job_url, job["name"]) if job_url \
+            else job["name"]
+        link = Markup("<p>{}</p>").format(escape(_("From job %(job)s")) % {"job": job_ref})
         parts.append(str(link))
     if parts:
         vals["description"] = "".join(parts)
@@ -105,12 +109,14 @@ def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> tuple[in
     if isinstance(lead_id, list):
         lead_id = lead_id[0]
     if job:
-        note = Markup("<p>The customer wants more work: {} opened in CRM ({}).</p>").format(
-            name, "lead" if lead_type == "lead" else "opportunity")
+        note = Markup("<p>{}</p>").format(
+            _("The customer wants more work: %(name)s opened in CRM (lead).", name=name)
+            if lead_type == "lead" else
+            _("The customer wants more work: %(name)s opened in CRM (opportunity).", name=name))
         try:
             _post_note(odoo, viewer, "fsm.order", job["id"], note)
         except (ActionRefused, UserError) as exc:
             # The lead exists now: refusing the whole form would invite a duplicate.
-            return lead_id, ("The lead is created, but the job's note was refused: "
-                             f"{exc.user_message}")
+            return lead_id, _("The lead is created, but the job's note was refused: %(reason)s",
+                              reason=exc.user_message)
     return lead_id, None

@@ -116,7 +116,7 @@ def today_summary(groups, cancelled_id=None) -> tuple[list[dict], list[dict]]:
             continue
         person_id, person_name = _m2o(group.get("person_id"))
         person = people.setdefault(person_id, {
-            "id": person_id, "name": person_name or "Unassigned", "jobs": 0, "done": 0,
+            "id": person_id, "name": person_name or _("Unassigned"), "jobs": 0, "done": 0,
             "hours": 0.0})
         person["jobs"] += count
         person["hours"] += hours

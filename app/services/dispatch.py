@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from app.odoo.client import OdooCall
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
+from app.platform.i18n import _, lazy_gettext
 from app.platform.listing import (
     ListQuery,
     ListSpec,
@@ -29,8 +30,9 @@ from app.validation import whole_number
 
 PAGE_SIZE = 50
 PERSON_CACHE_SECONDS = 300
-PRIORITIES = (("0", "Normal"), ("1", "Low"), ("2", "High"), ("3", "Urgent"))
-STATUSES = {"open": "Open", "closed": "Done or cancelled"}
+PRIORITIES = (("0", lazy_gettext("Normal")), ("1", lazy_gettext("Low")),
+              ("2", lazy_gettext("High")), ("3", lazy_gettext("Urgent")))
+STATUSES = {"open": lazy_gettext("Open"), "closed": lazy_gettext("Done or cancelled")}
 
 # Sortable columns: URL key -> Odoo order (id last, so pages never overlap).
 SORTS = {
@@ -45,7 +47,7 @@ DEFAULT_SORT = ("scheduled", "asc")
 # Search: reference, customer (the location's name) and address.
 SEARCH_FIELDS = ("name", "location_id.name", "street", "city", "zip")
 LIST_SPEC = ListSpec(sorts=SORTS, default_sort=DEFAULT_SORT, page_size=PAGE_SIZE,
-                     search_label="Search jobs")
+                     search_label=lazy_gettext("Search jobs"))
 
 
 class AssignError(jobs.JobActionError):
@@ -122,7 +124,8 @@ def _parse_day(value, label, errors):
     try:
         return date.fromisoformat(value)
     except ValueError:
-        errors.append(f"{label}: “{value[:20]}” is not a date (YYYY-MM-DD).")
+        errors.append(_("%(label)s: “%(value)s” is not a date (YYYY-MM-DD).", label=label,
+                        value=value[:20]))
         return None
 
 
@@ -130,7 +133,7 @@ def _parse_int(value, label, errors):
     if not value:
         return None
     if not re.fullmatch(r"\d{1,9}", value):
-        errors.append(f"{label}: “{value[:20]}” is not valid.")
+        errors.append(_("%(label)s: “%(value)s” is not valid.", label=label, value=value[:20]))
         return None
     return int(value)
 
@@ -158,26 +161,28 @@ class JobFilters:
         """Parse; a bad value is left out and explained in `errors`."""
         query = parse_list_args(args, LIST_SPEC)
         errors = list(query.errors)
-        date_from = _parse_day(args.get("from", ""), "From", errors)
-        date_to = _parse_day(args.get("to", ""), "To", errors)
+        date_from = _parse_day(args.get("from", ""), _("From"), errors)
+        date_to = _parse_day(args.get("to", ""), _("To"), errors)
         if date_from and date_to and date_to < date_from:
-            errors.append("“To” is before “From”: the dates were swapped.")
+            errors.append(_("“To” is before “From”: the dates were swapped."))
             date_from, date_to = date_to, date_from
         technician = args.get("technician", "")
         unassigned = args.get("unassigned") == "1" or technician == "unassigned"
         technician = None if technician == "unassigned" else \
-            _parse_int(technician, "Technician", errors)
+            _parse_int(technician, _("Technician"), errors)
         priority = args.get("priority", "")
         if priority and priority not in dict(PRIORITIES):
-            errors.append(f"Priority: “{priority[:20]}” is not valid.")
+            errors.append(_("%(label)s: “%(value)s” is not valid.", label=_("Priority"),
+                            value=priority[:20]))
             priority = ""
         status = args.get("status", "")
         if status and status not in STATUSES:
-            errors.append(f"Status: “{status[:20]}” is not valid.")
+            errors.append(_("%(label)s: “%(value)s” is not valid.", label=_("Status"),
+                            value=status[:20]))
             status = ""
         return cls(
             query=query, date_from=date_from, date_to=date_to,
-            stage=_parse_int(args.get("stage", ""), "Stage", errors),
+            stage=_parse_int(args.get("stage", ""), _("Stage"), errors),
             technician=technician, unassigned=unassigned,
             overdue=args.get("overdue") == "1", priority=priority, status=status,
             to_invoice=args.get("to_invoice") == "1", errors=tuple(errors),
@@ -274,7 +279,7 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
         row["overdue"] = not row["is_closed"] and row["local_day"] is not None \
             and row["local_day"] < today
         row["scheduled"] = fmt.format_datetime(row["start_utc"], viewer.tz, today=today) \
-            if row["start_utc"] else "Not scheduled"
+            if row["start_utc"] else _("Not scheduled")
         row["steps"] = order.get("steps") or ""
         rows.append(row)
     return {
@@ -322,9 +327,11 @@ def _parse_local(value, label, tz_name):
     try:
         naive = datetime.fromisoformat(value)
     except ValueError:
-        raise AssignError(f"{label}: “{value[:25]}” is not a date and time.") from None
+        raise AssignError(_("%(label)s: “%(value)s” is not a date and time.", label=label,
+                            value=value[:25])) from None
     if naive.tzinfo is not None:
-        raise AssignError(f"{label}: give a local date and time, without a zone.")
+        raise AssignError(_("%(label)s: give a local date and time, without a zone.",
+                            label=label))
     return tzs.localize(naive.replace(second=0, microsecond=0), tz_name)
 
 
@@ -334,24 +341,25 @@ def check_assignment(odoo, viewer, job_id: int, form: dict) -> tuple[dict, dict]
     :raises AssignError: unknown technician, bad or reversed times, a closed job.
     """
     if viewer.is_technician:
-        raise AssignError("Only the office can assign jobs.")
+        raise AssignError(_("Only the office can assign jobs."))
     raw_person = (form.get("person_id") or "").strip()
     person_id = None
     if raw_person:
         person_id = whole_number(raw_person)
         if person_id is None:
-            raise AssignError("Please choose a technician from the list.")
+            raise AssignError(_("Please choose a technician from the list."))
         if person_id not in {p["id"] for p in get_technicians(odoo, viewer)}:
-            raise AssignError("That technician is not available any more. Please choose again.")
-    start = _parse_local(form.get("start"), "Start", viewer.tz)
-    end = _parse_local(form.get("end"), "End", viewer.tz)
+            raise AssignError(_("That technician is not available any more. Please choose "
+                                "again."))
+    start = _parse_local(form.get("start"), _("Start"), viewer.tz)
+    end = _parse_local(form.get("end"), _("End"), viewer.tz)
     if end and not start:
-        raise AssignError("Please give a start time with the end time.")
+        raise AssignError(_("Please give a start time with the end time."))
     if start and end and end <= start:
-        raise AssignError("The end must be after the start.")
+        raise AssignError(_("The end must be after the start."))
     order = jobs.fetch_order(odoo, viewer, job_id, ["is_closed", "name"])
     if order.get("is_closed"):
-        raise AssignError("This job is closed: it can't be reassigned.")
+        raise AssignError(_("This job is closed: it can't be reassigned."))
     vals = {
         "person_id": person_id or False,
         "scheduled_date_start": tzs.to_odoo_datetime(start) if start else False,
@@ -373,7 +381,7 @@ def assign_job(odoo, viewer, job_id: int, form: dict) -> str:
     :raises AssignError: unknown technician, bad or reversed times (nothing is written).
     :raises UserError: when Odoo refuses.
     """
-    vals, _ = check_assignment(odoo, viewer, job_id, form)
+    vals, _order = check_assignment(odoo, viewer, job_id, form)
     odoo.write("fsm.order", [job_id], vals)
     who = technician_name(odoo, viewer, vals["person_id"])
-    return f"Assigned to {who}." if who else "Job left unassigned."
+    return _("Assigned to %(technician)s.", technician=who) if who else _("Job left unassigned.")

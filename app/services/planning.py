@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from app.odoo.client import AccessError, MissingError, OdooCall, UserError
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
+from app.platform.i18n import _, ngettext
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import checklists, dispatch, jobs
 from app.services.jobs import JobActionError, _m2o_id
@@ -320,9 +321,9 @@ def assign_form(person, start, duration) -> dict:
     try:
         hours = float(str(duration).replace(",", "."))
     except ValueError:
-        raise DispatchError("The duration must be a number of hours, like 1.5.") from None
+        raise DispatchError(_("The duration must be a number of hours, like 1.5.")) from None
     if not MIN_DURATION <= hours <= MAX_DURATION:
-        raise DispatchError("The duration must be between 15 minutes and 24 hours.")
+        raise DispatchError(_("The duration must be between 15 minutes and 24 hours."))
     try:
         begin = datetime.fromisoformat(form["start"]) if form["start"] else None
     except ValueError:
@@ -336,11 +337,12 @@ def assign(odoo, viewer: Viewer, job_id: int, form: dict) -> str:
     """Write an assignment now (see dispatch.assign_job), with the job's name in the message."""
     vals, order = dispatch.check_assignment(odoo, viewer, job_id, form)
     odoo.write("fsm.order", [job_id], vals)
-    who = dispatch.technician_name(odoo, viewer, vals["person_id"]) or "nobody (unassigned)"
-    when = ""
+    who = dispatch.technician_name(odoo, viewer, vals["person_id"]) or _("nobody (unassigned)")
     if vals["scheduled_date_start"]:
-        when = " · " + fmt.format_datetime(vals["scheduled_date_start"], viewer.tz)
-    return f"{order.get('name')} assigned to {who}{when}."
+        return _("%(job)s assigned to %(technician)s · %(when)s.", job=order.get("name"),
+                 technician=who,
+                 when=fmt.format_datetime(vals["scheduled_date_start"], viewer.tz))
+    return _("%(job)s assigned to %(technician)s.", job=order.get("name"), technician=who)
 
 
 # --------------------------------------------------------------------------- suggested slots
@@ -473,8 +475,9 @@ def add_to_draft(odoo, viewer: Viewer, store, job_id: int, form: dict) -> str:
                     "start_utc": vals["scheduled_date_start"] or None,
                     "duration": vals.get("scheduled_duration"), "error": None})
     _save_draft(store, key, changes)
-    return f"{order.get('name')} added to your draft plan ({len(changes)} change" \
-           f"{'' if len(changes) == 1 else 's'} waiting)."
+    return ngettext("%(job)s added to your draft plan (%(num)d change waiting).",
+                    "%(job)s added to your draft plan (%(num)d changes waiting).", len(changes),
+                    job=order.get("name"))
 
 
 def remove_from_draft(odoo, viewer: Viewer, store, job_id: int) -> str:
@@ -482,20 +485,20 @@ def remove_from_draft(odoo, viewer: Viewer, store, job_id: int) -> str:
     changes = read_draft(store, key)
     kept = [c for c in changes if c.get("job_id") != job_id]
     _save_draft(store, key, kept)
-    return "Change removed from the draft." if len(kept) < len(changes) else \
-        "That change was not in the draft."
+    return _("Change removed from the draft.") if len(kept) < len(changes) else \
+        _("That change was not in the draft.")
 
 
 def discard_draft(odoo, viewer: Viewer, store) -> str:
     store.delete(plan_key(odoo, viewer))
-    return "Draft plan discarded."
+    return _("Draft plan discarded.")
 
 
 def describe_draft(changes, viewer: Viewer) -> list[dict]:
     """The draft as rows for the review list."""
     return [{**c, "when": fmt.format_datetime(c["start_utc"], viewer.tz) if c.get("start_utc")
-             else "time unchanged",
-             "who": c.get("person_name") or "Unassigned",
+             else _("time unchanged"),
+             "who": c.get("person_name") or _("Unassigned"),
              "duration_label": fmt.format_duration(c["duration"]) if c.get("duration") else ""}
             for c in changes]
 
@@ -530,7 +533,7 @@ def publish_draft(odoo, viewer: Viewer, store) -> tuple[int, list[dict]]:
         except REFUSALS as exc:
             failed.append({**change, "error": exc.user_message})
         except jobs.JobNotFound:
-            failed.append({**change, "error": "This job does not exist any more."})
+            failed.append({**change, "error": _("This job does not exist any more.")})
         else:
             published += 1
     _save_draft(store, key, failed)

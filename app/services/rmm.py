@@ -13,6 +13,10 @@ Each event is handled once: its id is claimed in the shared store before acting 
 and released again when Odoo fails, so the RMM's retry is handled. Everything is checked
 before anything is written, and each event writes one record: nothing is half-written.
 """
+# Languages (issue 29): nothing here is marked for translation. The answers go to the RMM's
+# webhook client and the `flask` command's operator, and the notes and tickets are written by
+# the integration user outside any person's session: English, like the logs and the API.
+
 from __future__ import annotations
 
 import hashlib

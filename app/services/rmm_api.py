@@ -6,6 +6,10 @@ creates only the missing ones (matched by name, case-insensitively), so a run th
 interrupted, or an organisation created by hand, is never duplicated. A failure is posted on
 the partner's history and the partner is simply tried again on the next run.
 """
+# Languages (issue 29): nothing here is marked for translation. The answers go to the RMM's
+# webhook client and the `flask` command's operator, and the notes and tickets are written by
+# the integration user outside any person's session: English, like the logs and the API.
+
 from __future__ import annotations
 
 import logging

@@ -25,6 +25,7 @@ import time
 
 from app.odoo.client import OdooError, OdooUnavailable, UserError
 from app.platform import timezone as tzs
+from app.platform.i18n import _
 from app.platform.store import StoreError, get_store
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs, report
@@ -110,7 +111,7 @@ def _open_job(odoo, viewer, job_id):
     _order_fields(odoo)  # learn the add-ons now, so the job page can show the logged time
     order = jobs.fetch_order(odoo, viewer, job_id, ["name", "is_closed", "date_start"])
     if order.get("is_closed"):
-        raise jobs.JobActionError("This job is closed: its time can no longer be tracked.")
+        raise jobs.JobActionError(_("This job is closed: its time can no longer be tracked."))
     return order
 
 
@@ -120,7 +121,7 @@ def _run(odoo, viewer, job_id) -> str:
     resumed = value["elapsed"] > 0
     value["running_since"] = _now()
     _save(odoo, viewer, job_id, value)
-    return "Timer resumed." if resumed else "Timer started."
+    return _("Timer resumed.") if resumed else _("Timer started.")
 
 
 def start(odoo, viewer, job_id) -> str:
@@ -129,7 +130,7 @@ def start(odoo, viewer, job_id) -> str:
     order = _open_job(odoo, viewer, job_id)
     value = _load(odoo, viewer, job_id)
     if value and value.get("running_since"):
-        raise jobs.JobActionError("The timer is already running.")
+        raise jobs.JobActionError(_("The timer is already running."))
     if not order.get("date_start"):
         return start_job(odoo, viewer, job_id)
     return _run(odoo, viewer, job_id)
@@ -141,11 +142,11 @@ def start_job(odoo, viewer, job_id) -> str:
     message = jobs.start_job(odoo, viewer, job_id)
     try:
         value = _load(odoo, viewer, job_id)
-        running = "Timer running." if value and value.get("running_since") \
+        running = _("Timer running.") if value and value.get("running_since") \
             else _run(odoo, viewer, job_id)
     except StoreError as exc:
         log.error("timer of job %s not started with the job: %s", job_id, exc)
-        running = "The timer could not start: press Start timer."
+        running = _("The timer could not start: press Start timer.")
     return f"{message} {running}"
 
 
@@ -153,10 +154,10 @@ def pause(odoo, viewer, job_id) -> str:
     jobs.fetch_order(odoo, viewer, job_id, ["name"])
     value = _load(odoo, viewer, job_id)
     if not value or not value.get("running_since"):
-        raise jobs.JobActionError("The timer is not running.")
+        raise jobs.JobActionError(_("The timer is not running."))
     value = {"elapsed": elapsed(value)}
     _save(odoo, viewer, job_id, value)
-    return f"Timer paused at {fmt(value['elapsed'])}."
+    return _("Timer paused at %(time)s.", time=fmt(value["elapsed"]))
 
 
 def stop(odoo, viewer, job_id) -> str:
@@ -165,7 +166,7 @@ def stop(odoo, viewer, job_id) -> str:
     order = jobs.fetch_order(odoo, viewer, job_id, fields)
     value = _load(odoo, viewer, job_id)
     if not value:
-        raise jobs.JobActionError("The timer is not running.")
+        raise jobs.JobActionError(_("The timer is not running."))
     seconds = elapsed(value)
     message = log_time(odoo, viewer, order, seconds)
     get_store().delete(_key(odoo, viewer, job_id))
@@ -187,7 +188,7 @@ def finish_job(odoo, viewer, job_id, resolution) -> str:
         stopped = stop_if_running(odoo, viewer, job_id)
     except OdooError as exc:  # the job is finished; the time stays on the timer to log later
         log.warning("timer of job %s not logged at finish: %s", job_id, exc)
-        stopped = "The timer's time could not be written to Odoo; stop it again later."
+        stopped = _("The timer's time could not be written to Odoo; stop it again later.")
     return f"{message} {stopped}".strip()
 
 
@@ -231,7 +232,7 @@ def logged_hours(job) -> float | None:
 
 
 def worked_text(minutes: int) -> str:
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+    return _("%(hours)d h %(minutes)02d min", hours=minutes // 60, minutes=minutes % 60)
 
 
 def _line_target(odoo, order) -> dict | None:
@@ -253,7 +254,7 @@ def log_time(odoo, viewer, order, seconds) -> str:
     """A timesheet line for the order, or a note on the order. Returns the message."""
     minutes = max(1, round(seconds / 60)) if seconds >= MIN_SECONDS else 0
     if not minutes:
-        return "Timer stopped (less than a minute: nothing written to Odoo)."
+        return _("Timer stopped (less than a minute: nothing written to Odoo).")
     hours = math.ceil(minutes / 60 * 100) / 100   # two decimals, never under the time worked
     worked = worked_text(minutes)
     target = _line_target(odoo, order)
@@ -261,19 +262,21 @@ def log_time(odoo, viewer, order, seconds) -> str:
     if target is not None:
         try:
             odoo.create(LINE_MODEL, {
-                "name": f"{order.get('name')}: work on site",
+                "name": _("%(job)s: work on site", job=order.get("name")),
                 "unit_amount": hours,
                 "date": tzs.today(viewer.tz).isoformat(),
                 **target,
             })
         except UserError as exc:  # e.g. no employee, no analytic account: keep it as a note
             log.info("timesheet refused for job %s: %s", order.get("id"), exc)
-            refused = f" Odoo refused the timesheet line: {exc.user_message}"
+            refused = " " + _("Odoo refused the timesheet line: %(reason)s",
+                              reason=exc.user_message)
         else:
-            return f"Timer stopped: {worked} written to the timesheet."
-    jobs.post_text_note(odoo, viewer, order["id"], f"Time worked on site: {worked} "
-                                                   f"(timer of {viewer.name}).{refused}")
-    return f"Timer stopped: {worked} noted on the job.{refused}"
+            return _("Timer stopped: %(time)s written to the timesheet.", time=worked)
+    jobs.post_text_note(odoo, viewer, order["id"],
+                        _("Time worked on site: %(time)s (timer of %(name)s).", time=worked,
+                          name=viewer.name) + refused)
+    return _("Timer stopped: %(time)s noted on the job.", time=worked) + refused
 
 
 def clear_cache():
@@ -287,5 +290,5 @@ def act(odoo, viewer, job_id, action) -> str:
     """Run the timer button the technician pressed (start, pause, resume, stop)."""
     run = ACTIONS.get(action)
     if run is None:
-        raise jobs.JobActionError("Unknown timer action. Please refresh the page.")
+        raise jobs.JobActionError(_("Unknown timer action. Please refresh the page."))
     return run(odoo, viewer, job_id)

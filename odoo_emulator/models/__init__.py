@@ -1,11 +1,11 @@
 """Every emulated Odoo app, one module each."""
 
-from . import base, fieldservice, mail, modules
+from . import base, fieldservice, lang, mail, modules
 
 
 def all_models():
     out = []
-    for mod in (base, mail, fieldservice, modules):
+    for mod in (base, lang, mail, fieldservice, modules):
         out.extend(mod.MODELS)
     for name in ("sale", "account", "crm", "stock", "helpdesk", "psa", "resource", "timesheet",
                  "access"):

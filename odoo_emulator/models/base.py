@@ -18,12 +18,19 @@ from ..orm import (
     One2many,
     Selection,
     Text,
+    _as_ids,
     api_model,
 )
+from .lang import lang_selection
 
 TZ_SELECTION = [["America/New_York", "America/New_York"], ["America/Chicago", "America/Chicago"],
                 ["America/Denver", "America/Denver"], ["America/Los_Angeles", "America/Los_Angeles"],
                 ["Europe/Brussels", "Europe/Brussels"], ["UTC", "UTC"]]
+
+
+def _default_lang(model):
+    lang = model.env.context.get("lang")
+    return lang if lang in model.env.state.active_langs() else "en_US"
 
 
 def phone_format(number, country_code):
@@ -47,7 +54,7 @@ PHONE_PUNCTUATION = re.compile(r"[\s\\./()\-]")
 class Country(BaseModel):
     _name = "res.country"
     _description = "Country"
-    name = Char("Country Name", required=True)
+    name = Char("Country Name", required=True, translate=True)
     code = Char("Country Code")
 
 
@@ -132,7 +139,9 @@ class Partner(BaseModel):
     website = Char("Website Link")
     comment = Html("Notes")
     function = Char("Job Position")
-    lang = Selection([["en_US", "English (US)"]], "Language", default="en_US")
+    # base/models/res_partner.py: a selection of the installed languages (_lang_get), by
+    # default the language of whoever creates the contact (env.lang)
+    lang = Selection("_lang_get", "Language", default=lambda m: _default_lang(m))
     tz = Selection(TZ_SELECTION, "Timezone")
     user_ids = One2many("res.users", "partner_id", "Users")
     user_id = Many2one("res.users", "Salesperson")
@@ -168,6 +177,9 @@ class Partner(BaseModel):
     @property
     def order_default(self):
         return self._order if self.version >= 17 else "display_name ASC, id DESC"
+
+    def _lang_get(self):
+        return lang_selection(self)
 
     def _phone_fields(self):
         return [fn for fn in ("mobile", "phone") if fn in self.fields]
@@ -387,8 +399,7 @@ class Users(BaseModel):
     email = Char("Email", related="partner_id.email", delegate=True)
     phone = Char("Phone", related="partner_id.phone", delegate=True)
     tz = Selection(TZ_SELECTION, "Timezone", related="partner_id.tz", delegate=True)
-    lang = Selection([["en_US", "English (US)"]], "Language", related="partner_id.lang",
-                     delegate=True)
+    lang = Selection("_lang_get", "Language", related="partner_id.lang", delegate=True)
     signature = Html("Email Signature")
     company_id = Many2one("res.company", "Company", default=1)
     company_ids = Many2many("res.company", "Companies", default=lambda m: [1])
@@ -404,6 +415,19 @@ class Users(BaseModel):
     # auth_totp: the secret is readable by nobody (groups=fields.NO_ACCESS in Odoo)
     totp_secret = Char("Totp Secret", groups="base.group_system")
     totp_enabled = Boolean("Two-factor authentication", compute=True)
+
+    # base/models/res_users.py: what a user may change on their own user (Preferences), written
+    # as superuser; company_id is left out here (Odoo checks it against company_ids).
+    SELF_WRITEABLE_FIELDS = ("signature", "email", "name", "image_1920", "lang", "tz")
+
+    def _lang_get(self):
+        return lang_selection(self)
+
+    def write(self, ids, vals):
+        if not self.env.su and _as_ids(ids) == [self.env.uid] and vals and all(
+                key in self.SELF_WRITEABLE_FIELDS or key.startswith("context_") for key in vals):
+            return type(self)(self.env.sudo()).write(ids, vals)
+        return super().write(ids, vals)
 
     def _compute_totp_enabled(self, rid, rec):
         return bool(rec.get("totp_secret"))
@@ -612,7 +636,7 @@ class IrAttachment(BaseModel):
 class Uom(BaseModel):
     _name = "uom.uom"
     _description = "Product Unit of Measure"
-    name = Char("Unit of Measure", required=True)
+    name = Char("Unit of Measure", required=True, translate=True)
     active = Boolean("Active", default=True)
 
 

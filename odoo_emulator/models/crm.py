@@ -35,7 +35,7 @@ class CrmStage(BaseModel):
     _name = "crm.stage"
     _description = "CRM Stages"
     _order = "sequence, name, id"
-    name = Char("Stage Name", required=True)
+    name = Char("Stage Name", required=True, translate=True)
     sequence = Integer("Sequence", default=1)
     is_won = Boolean("Is Won Stage?")
     fold = Boolean("Folded in Pipeline")
@@ -45,7 +45,7 @@ class CrmStage(BaseModel):
 class CrmLostReason(BaseModel):
     _name = "crm.lost.reason"
     _description = "Opp. Lost Reason"
-    name = Char("Description", required=True)
+    name = Char("Description", required=True, translate=True)
     active = Boolean("Active", default=True)
 
 

@@ -47,7 +47,7 @@ class FsmTeam(BaseModel):
     _name = "fsm.team"
     _description = "Field Service Team"
     _order = "sequence, name"
-    name = Char("Name", required=True)
+    name = Char("Name", required=True, translate=True)  # OCA fsm_team.py (fsm.stage's is not)
     description = Text("Description")
     sequence = Integer("Sequence", default=1)
     color = Integer("Color Index")

@@ -239,7 +239,7 @@ class MailThread(BaseModel):
                 vals[f"{side}_value_char"] = (self.env.sudo()[f.relation].display_name_of(value)
                                               if value else "")
             elif f.type == "selection":
-                label = dict(f.get_selection(self.version)).get(value, "")
+                label = dict(f.get_selection(self.version, self)).get(value, "")
                 vals[f"{side}_value_char"] = label or ""
             elif f.type in ("datetime", "date"):
                 vals[f"{side}_value_datetime"] = (value + " 00:00:00" if value and len(value) == 10
@@ -268,8 +268,8 @@ class MessageSubtype(BaseModel):
     _name = "mail.message.subtype"
     _description = "Message subtypes"
     _order = "sequence, id"
-    name = Char("Message Type", required=True)
-    description = Text("Description")
+    name = Char("Message Type", required=True, translate=True)
+    description = Text("Description", translate=True)
     internal = Boolean("Internal Only")
     res_model = Char("Model")
     sequence = Integer("Sequence", default=1)
@@ -550,7 +550,7 @@ class ActivityType(BaseModel):
     _name = "mail.activity.type"
     _description = "Activity Type"
     _order = "sequence, id"
-    name = Char("Name", required=True)
+    name = Char("Name", required=True, translate=True)
     summary = Char("Default Summary")
     sequence = Integer("Sequence", default=10)
     icon = Char("Icon")

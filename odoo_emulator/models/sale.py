@@ -47,7 +47,7 @@ class ProductTemplate(MailThread):
     _name = "product.template"
     _description = "Product"
     _order = "priority desc, name"
-    name = Char("Name", required=True)
+    name = Char("Name", required=True, translate=True)
     default_code = Char("Internal Reference")
     list_price = Float("Sales Price", default=1.0)
     standard_price = Float("Cost")
@@ -57,7 +57,7 @@ class ProductTemplate(MailThread):
     purchase_ok = Boolean("Can be Purchased", default=True)
     uom_id = Many2one("uom.uom", "Unit of Measure", default=lambda m: m.env.ref("uom.product_uom_unit"))
     categ_id = Many2one("product.category", "Product Category")
-    description_sale = Text("Sales Description")
+    description_sale = Text("Sales Description", translate=True)
     barcode = Char("Barcode")
     priority = Selection([["0", "Normal"], ["1", "Favorite"]], "Favorite", default="0")
     # sale/models/product_template.py; "order" as recorded (i_products) for goods
@@ -78,7 +78,8 @@ class ProductTemplate(MailThread):
 
     def _compute_display_name(self, rid, rec):
         code = rec.get("default_code")
-        return f"[{code}] {rec.get('name')}" if code else rec.get("name") or ""
+        name = self.raw_value(rid, "name")  # in the context's language
+        return f"[{code}] {name}" if code else name or ""
 
     def _compute_qty_available(self, rid, rec):
         variants = self.env["product.product"]
@@ -112,7 +113,8 @@ class ProductProduct(BaseModel):
                 continue
             from ..orm import Field
             clone = Field(f.type, f.string, relation=f.relation, selection=f.selection,
-                          related=f"product_tmpl_id.{fname}", delegate=True)
+                          related=f"product_tmpl_id.{fname}", delegate=True,
+                          translate=f.translate)
             out[fname] = clone
         return out
 
@@ -163,6 +165,10 @@ class SaleOrder(MailThread):
     _track_fields = ("state", "user_id", "partner_id")
     name = Char("Order Reference", required=True, default="New")
     partner_id = Many2one("res.partner", "Customer", required=True)
+    # sale/models/sale_order.py: stored, from the customer's address_get(['delivery']): a
+    # delivery contact of the customer, else the customer itself.
+    partner_shipping_id = Many2one("res.partner", "Delivery Address")
+    partner_invoice_id = Many2one("res.partner", "Invoice Address")
     date_order = Datetime("Order Date", required=True, default=lambda m: now_str())
     validity_date = Date("Expiration")
     state = Selection(_sale_states, "Status", default="draft")
@@ -246,7 +252,20 @@ class SaleOrder(MailThread):
     def _prepare_create(self, vals):
         if not vals.get("name") or vals["name"] == "New":
             vals["name"] = f"S{self.env.state.next_sequence('sale.order'):05d}"
+        partner = vals.get("partner_id")
+        if partner:
+            vals.setdefault("partner_shipping_id", self._address(partner, "delivery"))
+            vals.setdefault("partner_invoice_id", self._address(partner, "invoice"))
         return vals
+
+    def _address(self, partner, kind):
+        """res.partner.address_get([kind]): a child contact of that type, else the partner."""
+        partners = self.env.store.data.get("res.partner", {})
+        for pid in sorted(partners):
+            rec = partners[pid]
+            if rec.get("parent_id") == partner and rec.get("type") == kind:
+                return pid
+        return partner
 
     def _set_state(self, ids, state, **extra):
         self._check_acl("write")
@@ -381,11 +400,19 @@ class SaleOrderLine(BaseModel):
         order = self.env["sale.order"].records.get(rec.get("order_id"), {})
         return f"{order.get('name')} - {(rec.get('name') or '').splitlines()[0] if rec.get('name') else ''}"
 
+    def _order_lang(self, order_id):
+        data = self.env.store.data
+        partner = data["sale.order"].get(order_id, {}).get("partner_id")
+        return data["res.partner"].get(partner, {}).get("lang") or self.env.context.get("lang")
+
     def _prepare_create(self, vals):
         pid = vals.get("product_id")
         if pid:
             prod = self.env.sudo()["product.product"]
-            vals.setdefault("name", prod.display_name_of(pid))
+            # sale's _compute_name: the product's name in the customer's language
+            # (sale.order._get_lang: the partner's lang, else the user's)
+            in_lang = self.env.sudo().with_context(lang=self._order_lang(vals.get("order_id")))
+            vals.setdefault("name", in_lang["product.product"].display_name_of(pid))
             vals.setdefault("price_unit", prod.raw_value(pid, "list_price"))
             uom_field = "product_uom" if "product_uom" in self.fields else "product_uom_id"
             vals.setdefault(uom_field, prod.raw_value(pid, "uom_id"))

@@ -27,6 +27,7 @@ PAGE = f"""<!doctype html>
   <button data-action="save">Save</button>
   <p data-status aria-live="polite"></p>
 </div>
+<script src="/static/js/app.js"></script>
 <script src="/static/js/signature.js"></script>
 </body></html>"""
 

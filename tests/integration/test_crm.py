@@ -373,6 +373,8 @@ def test_lost_and_restore_on_15(app, login, make_emulator, crm_odoo):
 
 def test_from_a_job_without_email_creates_the_lead_once_and_warns(client, login, admin):
     # tech6 has no e-mail address: Odoo 16-18 refuse their notes, not their leads.
+    tech6 = admin.search_read("res.users", [("login", "=", "tech6")], ["id"])[0]["id"]
+    admin.write("res.users", [tech6], {"lang": "en_US"})  # tech6 works in Spanish: English here
     login(client, "tech6")
     jobs = client.get("/jobs/active").get_data(as_text=True)
     job_id = int(re.findall(r'href="/jobs/(\d+)"', jobs)[0])

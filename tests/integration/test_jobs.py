@@ -435,6 +435,8 @@ def test_note_is_posted_as_the_technician(tech1, admin, first_job):
 
 def test_note_without_email_is_explained_and_kept(client, login, fresh, admin):
     job = next(o["id"] for o in admin.orders_of("tech6") if not o["is_closed"])
+    tech6 = admin.user("tech6")["id"]
+    admin.api.write("res.users", [tech6], {"lang": "en_US"})  # tech6 works in Spanish: English here
     login(client, "tech6")
     response = client.post(f"/jobs/{job}/notes", data={"note": "Customer not home"})
     assert response.status_code == 422

@@ -299,11 +299,77 @@ def test_sign_and_confirm(app, admin):
     # The page the pad opens says what happened, and calls the order an order.
     assert "Signed by Pat Customer: quote confirmed." in html
     assert "Cancel this quote" not in html
+    # The order shows the signature Odoo keeps, with who signed and when.
+    assert f'src="/sales/{oid}/signature.png"' in html and "data-signature-caption" in html
+    assert re.search(r"Signed by Pat Customer, Today \d\d:\d\d", html)
+    image = tech.get(f"/sales/{oid}/signature.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    assert image.data == make_png() and "private" in image.headers["Cache-Control"]
+    unsigned = new_quote(tech, admin)
+    assert tech.get(f"/sales/{unsigned}/signature.png").status_code == 404
+    assert "signature.png" not in tech.get(f"/sales/{unsigned}").get_data(as_text=True)
     bad = tech.post(f"/api/sales/{oid}/signature", json=[1])
     assert bad.status_code == 400 and bad.get_json()["success"] is False
     late = tech.post(f"/api/sales/{oid}/signature",
                      json={"image": data_url(make_png()), "signer_name": "Pat"})
     assert late.status_code == 422 and "no longer waiting" in late.get_json()["error"]
+
+
+def customer_with_a_location(admin):
+    location = admin.search_read("fsm.location", [], ["owner_id", "partner_id"], limit=1,
+                                 order="id")[0]
+    return location["owner_id"][0], location
+
+
+def test_schedule_the_work_of_a_confirmed_order(app, admin):
+    office = as_user(app, "office")
+    partner, location = customer_with_a_location(admin)
+    oid = new_quote(office, admin, partner_id=partner)
+    early = office.post(f"/sales/{oid}/job")
+    assert early.status_code == 422
+    assert "Confirm the quote before scheduling its work." in early.get_data(as_text=True)
+    assert "Schedule the work" not in office.get(f"/sales/{oid}").get_data(as_text=True)
+    assert office.post(f"/sales/{oid}/confirm").status_code == 302
+    page = office.get(f"/sales/{oid}").get_data(as_text=True)
+    assert f'action="/sales/{oid}/job"' in page and "Schedule the work" in page
+    response = office.post(f"/sales/{oid}/job")
+    assert response.status_code == 302, response.get_data(as_text=True)[-800:]
+    target = response.headers["Location"]
+    job_id = int(re.search(r"/dispatch/jobs/(\d+)", target).group(1))
+    assert f"next=/sales/{oid}" in target.replace("%2F", "/")
+    record = order(admin, oid, ["name", "order_line"])
+    job = admin.read("fsm.order", [job_id], ["location_id", "description", "name"])[0]
+    assert job["location_id"][0] in [loc["id"] for loc in admin.search_read(
+        "fsm.location", [("owner_id", "child_of", partner)], ["id"])]
+    lines = admin.read("sale.order.line", record["order_line"], ["name", "product_uom_qty"])
+    assert f"Work from sales order {record['name']}" in job["description"]
+    for line in lines:
+        assert f"{line['product_uom_qty']:g} × {line['name']}" in job["description"]
+    assigning = office.get(target)  # the assign page, with the message
+    assert assigning.status_code == 200
+    assert f"Job {job['name']} created from {record['name']}" in assigning.get_data(as_text=True)
+    assert f"Job {job['name']} created for this order" in \
+        office.get(f"/sales/{oid}").get_data(as_text=True)  # the order's history says so
+
+
+def test_schedule_the_work_refusals(app, admin):
+    tech = as_user(app, "tech1")
+    oid = new_quote(tech, admin)
+    assert tech.post(f"/sales/{oid}/confirm").status_code == 302
+    assert "Schedule the work" not in tech.get(f"/sales/{oid}").get_data(as_text=True)
+    refused = tech.post(f"/sales/{oid}/job")
+    assert refused.status_code == 422
+    assert "The office schedules the work" in refused.get_data(as_text=True)
+    # A customer without a service location: said, nothing created.
+    office = as_user(app, "office")
+    lonely = admin.create("res.partner", {"name": "Nowhere Ltd", "is_company": True})
+    oid = new_quote(office, admin, partner_id=lonely)
+    office.post(f"/sales/{oid}/confirm")
+    before = admin.search_count("fsm.order", [])
+    response = office.post(f"/sales/{oid}/job")
+    assert response.status_code == 422
+    assert "Nowhere Ltd has no service location in Odoo yet" in response.get_data(as_text=True)
+    assert admin.search_count("fsm.order", []) == before
 
 
 def test_user_without_sales_rights(app, admin):
@@ -312,7 +378,8 @@ def test_user_without_sales_rights(app, admin):
                     or "All Documents" in g["name"] or g["name"] == "Administrator"]
     admin.write("res.users", [uid_of(admin, "tech6")],
                 {("group_ids" if admin.version >= 19 else "groups_id"):
-                 [(3, gid) for gid in sales_groups]})
+                 [(3, gid) for gid in sales_groups],
+                 "lang": "en_US"})  # tech6 works in Spanish: this test reads the English words
     tech6 = as_user(app, "tech6")
     home = tech6.get("/jobs/active").get_data(as_text=True)
     assert 'href="/sales"' not in home and "New quote" not in home

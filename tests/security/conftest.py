@@ -171,6 +171,22 @@ def quote_of(login):
     return find
 
 
+def signed_quote_of(login):
+    """A quotation of the salesperson with the customer's signature on it: the demo data has
+    none, so the first use writes one (as the signature pad does; the order stays a quote)."""
+    def find(odoo):
+        uid = first_id(odoo, "res.users", [("login", "=", login)])
+        try:
+            return first_id(odoo, "sale.order", [("user_id", "=", uid),
+                                                 ("signed_by", "=", "Matrix signer")])
+        except LookupError:
+            oid = first_id(odoo, "sale.order", [("user_id", "=", uid)], order="id desc")
+            odoo.write("sale.order", [oid], {"signature": base64.b64encode(tiny_png()).decode(),
+                                             "signed_by": "Matrix signer"})
+            return oid
+    return find
+
+
 def invoice_of(login):
     """A customer invoice of the salesperson (the demo data invoices tech1's and tech2's
     first confirmed orders)."""
@@ -224,6 +240,9 @@ RECORDS = {
     ("inventory", "job_id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
     # Salespeople (technicians) see their own quotations through Odoo's rules.
     ("sales", "id"): Records(own=quote_of("tech1"), other=quote_of("tech2")),
+    # The signature image needs an order with a signature (404 without one).
+    ("sales.signature_image", "id"): Records(own=signed_quote_of("tech1"),
+                                             other=signed_quote_of("tech2")),
     # Getting paid: a job's invoice steps take the job; invoices are seen through sale's rules
     # (a salesman sees the invoices of his own orders only).
     ("invoices.job", "id"): Records(own=open_job_of("tech1"), other=open_job_of("tech2")),
@@ -327,6 +346,7 @@ BODIES = {
     "sales.video": lambda odoo: {"data": b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64,
                                  "content_type": "video/mp4",
                                  "headers": {"X-File-Name": "matrix.mp4"}},
+    "sales.schedule": lambda odoo: {"data": {}},
     "sales.signature": lambda odoo: {"json": {
         "image": "data:image/png;base64," + base64.b64encode(tiny_png()).decode(),
         "signer_name": "Matrix"}},

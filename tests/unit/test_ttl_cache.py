@@ -74,3 +74,18 @@ def test_a_damaged_entry_is_a_miss(tmp_path):
         assert cache.get("k", lambda: "fresh") == "fresh"
         stored = json.loads(store_module.get_store().get(cache._store_key("k")))
         assert stored["value"] == "fresh"
+
+
+def test_what_odoo_translates_is_kept_per_language():
+    """Stage or state names read by a user in French are not served to a user in German."""
+    from types import SimpleNamespace
+
+    def client(lang):
+        return SimpleNamespace(base_url="http://odoo", db="db", context={"lang": lang})
+    french, german = client("fr_FR"), client("de_DE")
+    assert ttl_cache.translated_key(french, "stages") != ttl_cache.translated_key(german, "stages")
+    assert ttl_cache.translated_key(french, "stages") == \
+        ttl_cache.translated_key(client("fr_FR"), "stages")
+    cache = TTLCache(60)
+    assert cache.get(ttl_cache.translated_key(french, "stages"), lambda: "Nouveau") == "Nouveau"
+    assert cache.get(ttl_cache.translated_key(german, "stages"), lambda: "Neu") == "Neu"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from werkzeug.exceptions import Forbidden, NotFound
 
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _, lazy_gettext
 from app.platform.listing import Filter, ListSpec
 from app.platform.ttl_cache import TTLCache, server_key
 
@@ -24,13 +25,13 @@ MAX_QUANTITY = 1_000_000
 QUESTION_MAX_AGE = 3600
 OPEN_STATES = ["assigned", "confirmed", "waiting"]
 STATE_LABELS = {
-    "draft": "Draft",
-    "waiting": "Waiting another operation",
-    "confirmed": "Waiting",
-    "partially_available": "Partially available",
-    "assigned": "Ready",
-    "done": "Done",
-    "cancel": "Cancelled",
+    "draft": lazy_gettext("Draft"),
+    "waiting": lazy_gettext("Waiting another operation"),
+    "confirmed": lazy_gettext("Waiting"),
+    "partially_available": lazy_gettext("Partially available"),
+    "assigned": lazy_gettext("Ready"),
+    "done": lazy_gettext("Done"),
+    "cancel": lazy_gettext("Cancelled"),
 }
 STATE_TONES = {"assigned": "success", "done": "info", "cancel": "danger", "draft": None}
 STATUS_FILTERS = {
@@ -40,20 +41,20 @@ STATUS_FILTERS = {
     "late": None,  # needs "now": see list_domain
 }
 LIST_SPEC = ListSpec(
-    filters=(Filter("todo", "To do"), Filter("ready", "Ready"), Filter("waiting", "Waiting"),
-             Filter("late", "Late")),
+    filters=(Filter("todo", lazy_gettext("To do")), Filter("ready", lazy_gettext("Ready")),
+             Filter("waiting", lazy_gettext("Waiting")), Filter("late", lazy_gettext("Late"))),
     default_filter="todo",
     sorts={"scheduled": "scheduled_date", "ref": "name", "state": "state"},
     default_sort=("scheduled", "asc"),
     page_size=LIST_LIMIT,
-    search_label="Scan a transfer or product, or search",
+    search_label=lazy_gettext("Scan a transfer or product, or search"),
 )
 KIND_FILTERS = {
-    "all": "All",
-    "incoming": "Receipts",
-    "outgoing": "Deliveries",
-    "internal": "Internal",
-    "van": "My van",
+    "all": lazy_gettext("All"),
+    "incoming": lazy_gettext("Receipts"),
+    "outgoing": lazy_gettext("Deliveries"),
+    "internal": lazy_gettext("Internal"),
+    "van": lazy_gettext("My van"),
 }
 PICKING_LIST_FIELDS = [
     "name",
@@ -74,27 +75,29 @@ PICKING_DETAIL_FIELDS = PICKING_LIST_FIELDS + ["date_done", "backorder_id", "not
 # label, style) and the question in the words of Odoo's own dialog.
 WIZARDS = {
     "stock.immediate.transfer": {
-        "title": "Immediate transfer?",
-        "text": "You have not recorded done quantities yet. Odoo will process everything "
-        "that is reserved as done.",
-        "answers": [("process", "Apply: all reserved is done", "primary")],
+        "title": lazy_gettext("Immediate transfer?"),
+        "text": lazy_gettext("You have not recorded done quantities yet. Odoo will process "
+                             "everything that is reserved as done."),
+        "answers": [("process", lazy_gettext("Apply: all reserved is done"), "primary")],
     },
     "stock.backorder.confirmation": {
-        "title": "Create a backorder?",
-        "text": "You have processed less than the initial demand. Create a backorder if you "
-        "expect to process the remaining quantities later; no backorder if you will not.",
+        "title": lazy_gettext("Create a backorder?"),
+        "text": lazy_gettext("You have processed less than the initial demand. Create a "
+                             "backorder if you expect to process the remaining quantities "
+                             "later; no backorder if you will not."),
         "answers": [
-            ("process", "Create backorder", "primary"),
-            ("process_cancel_backorder", "No backorder", None),
+            ("process", lazy_gettext("Create backorder"), "primary"),
+            ("process_cancel_backorder", lazy_gettext("No backorder"), None),
         ],
     },
     "confirm.stock.sms": {
-        "title": "Send an SMS to the customer?",
-        "text": "Odoo can text customers when their delivery is validated. This question is "
-        "asked once for the company; the answer applies to every later delivery.",
+        "title": lazy_gettext("Send an SMS to the customer?"),
+        "text": lazy_gettext("Odoo can text customers when their delivery is validated. This "
+                             "question is asked once for the company; the answer applies to "
+                             "every later delivery."),
         "answers": [
-            ("send_sms", "Yes, send SMS", "primary"),
-            ("dont_send_sms", "No SMS", None),
+            ("send_sms", lazy_gettext("Yes, send SMS"), "primary"),
+            ("dont_send_sms", lazy_gettext("No SMS"), None),
         ],
     },
 }
@@ -117,11 +120,11 @@ class InventoryError(ActionRefused):
 
 
 class TransferNotFound(NotFound):
-    description = "This transfer does not exist, or it was deleted."
+    description = lazy_gettext("This transfer does not exist, or it was deleted.")
 
 
 class TransferForbidden(Forbidden):
-    description = "This transfer is assigned to someone else."
+    description = lazy_gettext("This transfer is assigned to someone else.")
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -141,26 +144,29 @@ def format_quantity(value) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
 
 
-def parse_quantity(text, label="Quantity") -> float:
+def parse_quantity(text, label=None) -> float:
     """A quantity typed by a person: a non-negative number ("2", "1.5", "1,5").
 
     :raises InventoryError: for anything else, with a message naming the line.
     """
+    label = label or _("Quantity")
     raw = (text or "").strip().replace(",", ".") if isinstance(text, str) else text
     if isinstance(raw, str) and len(raw) > 20:
-        raise InventoryError(f"{label}: that is not a number.")
+        raise InventoryError(_("%(label)s: that is not a number.", label=label))
     if raw in ("", None):
-        raise InventoryError(f"{label}: type a number (0 or more).")
+        raise InventoryError(_("%(label)s: type a number (0 or more).", label=label))
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise InventoryError(f"{label}: “{text}” is not a number.") from None
+        raise InventoryError(_("%(label)s: “%(text)s” is not a number.", label=label,
+                               text=text)) from None
     if not math.isfinite(value):
-        raise InventoryError(f"{label}: “{text}” is not a number.")
+        raise InventoryError(_("%(label)s: “%(text)s” is not a number.", label=label, text=text))
     if value < 0:
-        raise InventoryError(f"{label}: a quantity can't be negative.")
+        raise InventoryError(_("%(label)s: a quantity can't be negative.", label=label))
     if value > MAX_QUANTITY:
-        raise InventoryError(f"{label}: {text} is more than Fieldkit accepts.")
+        raise InventoryError(_("%(label)s: %(text)s is more than Fieldkit accepts.", label=label,
+                               text=text))
     return value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.odoo import versions
 from app.odoo.client import AccessError, MissingError, OdooCall, UserError
+from app.platform.i18n import _
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services.inventory.common import (
     LOW_QUANTITY,
@@ -182,8 +183,8 @@ def _suggestion(product: dict, held: float | None) -> dict:
     code = product.get("default_code")
     bits = [code if code and code not in name else None, product.get("barcode")]
     unit = _m2o_name(product.get("uom_id"))
-    bits.append(f"{format_quantity(held)} {unit} in your van".replace("  ", " ")
-                if held else "not in your van")
+    bits.append(_("%(quantity)s %(unit)s in your van", quantity=format_quantity(held),
+                  unit=unit).replace("  ", " ") if held else _("not in your van"))
     return {"id": product["id"], "name": name, "detail": " · ".join(b for b in bits if b)}
 
 
@@ -209,7 +210,7 @@ def _new_delivery_vals(odoo, viewer, order: dict, van: Van) -> dict:
         rows = odoo.search_read("stock.location", [("usage", "=", "customer")], ["id"], limit=1)
         dest = rows[0]["id"] if rows else False
     if not van.out_type_id or not van.location_id:
-        raise InventoryError("No warehouse or van is set up in Odoo for parts. Ask the office.")
+        raise InventoryError(_("No warehouse or van is set up in Odoo for parts. Ask the office."))
     vals = {
         "picking_type_id": van.out_type_id,
         "location_id": van.location_id,
@@ -230,18 +231,18 @@ def add_part(odoo, viewer, order: dict, product_text: str, quantity_text, *, pro
     `order` is the job as :func:`app.services.jobs.fetch_order` returns it (ownership checked).
     :raises InventoryError: for a bad quantity, no or several matching products, a closed job.
     """
-    quantity = parse_quantity(quantity_text, "Quantity")
+    quantity = parse_quantity(quantity_text, _("Quantity"))
     if quantity <= 0:
-        raise InventoryError("Quantity: use at least 1.", field="quantity")
+        raise InventoryError(_("Quantity: use at least 1."), field="quantity")
     if order.get("is_closed"):
-        raise InventoryError("This job is closed: parts can't be added any more.")
+        raise InventoryError(_("This job is closed: parts can't be added any more."))
     if product_id:
         products, exact = odoo.read("product.product", [int(product_id)], PRODUCT_FIELDS), True
     else:
         products, exact = find_products(odoo, product_text)
     if not products:
-        raise InventoryError(f"No product matches “{(product_text or '').strip()}”.",
-                             field="product")
+        raise InventoryError(_("No product matches “%(text)s”.",
+                               text=(product_text or "").strip()), field="product")
     if len(products) > 1 or not exact:
         raise PartChoice(products)
     product = products[0]
@@ -262,15 +263,16 @@ def add_part(odoo, viewer, order: dict, product_text: str, quantity_text, *, pro
         move.update(location_id=vals["location_id"], location_dest_id=vals["location_dest_id"])
         vals["move_ids"] = [(0, 0, move)]
         odoo.create("stock.picking", vals)
-    return f"Added {format_quantity(quantity)} × {product.get('display_name')}."
+    return _("Added %(quantity)s × %(product)s.", quantity=format_quantity(quantity),
+             product=product.get("display_name"))
 
 
 class PartChoice(InventoryError):
     """Several products match: the page offers them to pick from."""
 
     def __init__(self, products):
-        super().__init__("Several products match: pick one." if len(products) > 1 else
-                         "Is this the product? Pick it to add it.", field="product")
+        super().__init__(_("Several products match: pick one.") if len(products) > 1 else
+                         _("Is this the product? Pick it to add it."), field="product")
         self.products = [{"id": p["id"], "name": p.get("display_name") or ""} for p in products]
 
 
@@ -279,11 +281,12 @@ def remove_part(odoo, viewer, order: dict, move_id: int) -> str:
     rows = odoo.search_read("stock.move", parts_domain(order["name"]) + [("id", "=", move_id)],
                             ["state", "product_id"], limit=1)
     if not rows:
-        raise InventoryError("That part is not on this job any more.")
+        raise InventoryError(_("That part is not on this job any more."))
     if rows[0].get("state") == "done":
-        raise InventoryError("That part is already delivered: the office can return it in Odoo.")
+        raise InventoryError(_("That part is already delivered: the office can return it in "
+                               "Odoo."))
     odoo.call("stock.move", "unlink", [move_id])
-    return f"Removed {_m2o_name(rows[0].get('product_id'))}."
+    return _("Removed %(product)s.", product=_m2o_name(rows[0].get("product_id")))
 
 
 def validate_job_parts(odoo, job_name: str) -> str | None:
@@ -306,8 +309,8 @@ def validate_job_parts(odoo, job_name: str) -> str | None:
     for value, ids in by_value.items():
         odoo.write("stock.move", ids, qf.values(value))
     if validate_unattended(odoo, pid):
-        return "Parts delivered from your van."
-    return "Parts recorded; the office will confirm the delivery in Odoo."
+        return _("Parts delivered from your van.")
+    return _("Parts recorded; the office will confirm the delivery in Odoo.")
 
 
 def safe_validate_job_parts(odoo, job_name: str) -> str | None:
@@ -319,5 +322,5 @@ def safe_validate_job_parts(odoo, job_name: str) -> str | None:
         return validate_job_parts(odoo, job_name)
     except (UserError, AccessError, MissingError, InventoryError) as exc:
         logger.warning("parts of %s not validated: %s", job_name, exc)
-        return "The parts were recorded but Odoo did not validate the delivery; the office " \
-               "will finish it."
+        return _("The parts were recorded but Odoo did not validate the delivery; the office "
+                 "will finish it.")

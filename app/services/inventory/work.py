@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from app.platform.i18n import _
 from app.services.inventory.common import (
     AUTO_ANSWERS,
     AUTO_CONTEXT,
@@ -57,7 +58,8 @@ def _workable(odoo, viewer, picking_id):
     qf = quantity_fields(odoo)
     rec = fetch_picking(odoo, viewer, picking_id, ["name", "state", "user_id"])
     if rec.get("state") in ("done", "cancel"):
-        raise InventoryError(f"{rec.get('name')} is already {STATE_LABELS[rec['state']].lower()}.")
+        raise InventoryError(_("%(transfer)s is already %(state)s.", transfer=rec.get("name"),
+                               state=str(STATE_LABELS[rec["state"]]).lower()))
     moves = fetch_moves(odoo, picking_id, qf)
     lines = [summarize_move(m, qf, {}) for m in moves]
     return qf, rec, lines
@@ -71,14 +73,14 @@ def save_quantities(odoo, viewer, picking_id: int, form, *, all_done=False) -> s
     else:
         quantities = parse_done_quantities(lines, form)
     write_done_quantities(odoo, qf, lines, quantities)
-    return f"Quantities saved on {rec.get('name')}."
+    return _("Quantities saved on %(transfer)s.", transfer=rec.get("name"))
 
 
 def check_availability(odoo, viewer, picking_id: int) -> str:
     """``action_assign``: reserve what the source location holds."""
     rec = fetch_picking(odoo, viewer, picking_id, ["name", "state", "user_id"])
     odoo.call("stock.picking", "action_assign", [picking_id])
-    return f"Availability checked for {rec.get('name')}."
+    return _("Availability checked for %(transfer)s.", transfer=rec.get("name"))
 
 
 @dataclass
@@ -96,10 +98,9 @@ def wizard_question(action) -> dict | None:
         return None
     model = action.get("res_model")
     if model not in WIZARDS:
-        raise InventoryError(
-            f"Odoo asks a question Fieldkit can't show here ({action.get('name') or model}). "
-            "Please finish this transfer in Odoo."
-        )
+        raise InventoryError(_(
+            "Odoo asks a question Fieldkit can't show here (%(question)s). "
+            "Please finish this transfer in Odoo.", question=action.get("name") or model))
     return {
         "model": model,
         "res_id": action.get("res_id") or None,
@@ -111,7 +112,7 @@ def _outcome(result, name) -> Outcome:
     question = wizard_question(result)
     if question:
         return Outcome(done=False, question=question)
-    return Outcome(done=True, message=f"{name} validated.")
+    return Outcome(done=True, message=_("%(transfer)s validated.", transfer=name))
 
 
 def validate(odoo, viewer, picking_id: int, form=None, *, all_done=False) -> Outcome:
@@ -133,14 +134,14 @@ def validate(odoo, viewer, picking_id: int, form=None, *, all_done=False) -> Out
 def answer_question(odoo, viewer, picking_id: int, question: dict, answer: str) -> Outcome:
     """Press the chosen button of the wizard Odoo asked with, then follow what it answers."""
     model = question.get("model")
-    allowed = {method for method, _, _ in WIZARDS.get(model, {}).get("answers", ())}
+    allowed = {method for method, _label, _kind in WIZARDS.get(model, {}).get("answers", ())}
     if answer not in allowed:
-        raise InventoryError("That answer is not one of the choices. Please choose again.")
+        raise InventoryError(_("That answer is not one of the choices. Please choose again."))
     rec = fetch_picking(odoo, viewer, picking_id, ["name", "state", "user_id"])
     if picking_id not in (question.get("context") or {}).get("button_validate_picking_ids", [
         picking_id
     ]):
-        raise InventoryError("This question belongs to another transfer.")
+        raise InventoryError(_("This question belongs to another transfer."))
     result = _press(odoo, question, answer)
     return _outcome(result, rec.get("name"))
 
@@ -159,7 +160,7 @@ def _press(odoo, question, method, extra_context=None):
 def validate_unattended(odoo, picking_id: int, max_steps=4) -> bool:
     """Validate without a person: answers per AUTO_ANSWERS; False when Odoo still asks."""
     result = odoo.call("stock.picking", "button_validate", [picking_id], context=AUTO_CONTEXT)
-    for _ in range(max_steps):
+    for _step in range(max_steps):
         question = wizard_question(result)
         if question is None:
             return True
@@ -212,11 +213,13 @@ def scan_line(odoo, viewer, picking_id: int, code: str) -> str:
     """A product scanned on a transfer (no JavaScript): one more done on its first line."""
     code = (code or "").strip()
     if not code:
-        raise InventoryError("Scan or type a barcode or an internal reference.", field="code")
+        raise InventoryError(_("Scan or type a barcode or an internal reference."), field="code")
     qf, rec, lines = _workable(odoo, viewer, picking_id)
     codes = product_codes(odoo, [line["product_id"] for line in lines])
     for line in lines:
         if code in codes.get(line["product_id"], ()):
             odoo.write("stock.move", [line["id"]], qf.values(line["done"] + 1))
-            return f"{line['product']}: {format_quantity(line['done'] + 1)} done."
-    raise InventoryError(f"Nothing on {rec.get('name')} matches “{code}”.", field="code")
+            return _("%(product)s: %(quantity)s done.", product=line["product"],
+                     quantity=format_quantity(line["done"] + 1))
+    raise InventoryError(_("Nothing on %(transfer)s matches “%(code)s”.", transfer=rec.get("name"),
+                           code=code), field="code")

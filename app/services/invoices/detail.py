@@ -16,7 +16,7 @@ from app.odoo.client import AccessError, OdooCall, UserError
 from app.platform import chatter, currency
 from app.platform.actions import ActionRefused
 from app.platform.i18n import _
-from app.platform.ttl_cache import TTLCache, server_key
+from app.platform.ttl_cache import TTLCache, translated_key
 from app.services import jobs
 from app.services.invoices.common import (
     INVOICE_FIELDS,
@@ -159,7 +159,7 @@ def payment_status(odoo, viewer: InvoiceViewer, invoice_id: int) -> dict:
 
 def journals(odoo, viewer: InvoiceViewer) -> list[dict]:
     """Cash and bank journals (the payment methods), kept 10 minutes per server and company."""
-    key = server_key(odoo, "journals", *viewer.companies_key)
+    key = translated_key(odoo, "journals", *viewer.companies_key)  # journal names: Odoo's words
 
     def load():
         rows = odoo.search_read(JOURNAL_MODEL, [("type", "in", ["cash", "bank"])],

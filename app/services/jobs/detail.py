@@ -11,6 +11,7 @@ from app.odoo.client import AccessError, OdooCall, OdooError
 from app.platform import chatter, media
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
+from app.platform.i18n import _
 from app.platform.s3_service import get_storage
 from app.platform.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
 from app.platform.ttl_cache import server_key
@@ -53,14 +54,16 @@ def version_conflict(odoo, viewer: Viewer, job_id: int, seen: str) -> dict | Non
                                                "person_id", "scheduled_date_start", "is_closed"])
     if (order.get("write_date") or "") == seen:
         return None
+    changed = fmt.format_datetime(order.get("write_date"), viewer.tz)
     return {
-        "Changed": fmt.format_datetime(order.get("write_date"), viewer.tz)
-        + (f" by {_m2o_name(order.get('write_uid'))}" if order.get("write_uid") else ""),
-        "Stage": _m2o_name(order.get("stage_id")) or "none",
-        "Technician": _m2o_name(order.get("person_id")) or "unassigned",
-        "Scheduled": fmt.format_datetime(order.get("scheduled_date_start"), viewer.tz)
-        if order.get("scheduled_date_start") else "not scheduled",
-        "Closed": "yes" if order.get("is_closed") else "no",
+        _("Changed"): _("%(when)s by %(name)s", when=changed,
+                        name=_m2o_name(order.get("write_uid")))
+        if order.get("write_uid") else changed,
+        _("Stage"): _m2o_name(order.get("stage_id")) or _("none"),
+        _("Technician"): _m2o_name(order.get("person_id")) or _("unassigned"),
+        _("Scheduled"): fmt.format_datetime(order.get("scheduled_date_start"), viewer.tz)
+        if order.get("scheduled_date_start") else _("not scheduled"),
+        _("Closed"): _("yes") if order.get("is_closed") else _("no"),
     }
 
 
@@ -250,19 +253,21 @@ def finish_checks(order: dict, viewer: Viewer, *, signed: bool) -> list[dict]:
     (``signed``: :func:`signature_on_file`)."""
     checks = [
         {
-            "label": "Resolution: what was done",
+            "label": _("Resolution: what was done"),
             "ok": not is_blank_html(order.get("resolution")),
-            "note": "asked for below",
+            "note": _("asked for below"),
         },
-        {"label": "Start time", "ok": bool(order.get("date_start")), "note": "set now if missing"},
-        {"label": "End time", "ok": bool(order.get("date_end")), "note": "set when you finish"},
+        {"label": _("Start time"), "ok": bool(order.get("date_start")),
+         "note": _("set now if missing")},
+        {"label": _("End time"), "ok": bool(order.get("date_end")),
+         "note": _("set when you finish")},
     ]
     if order.get("require_signature"):
         checks.append(
             {
-                "label": "Customer signature (required by your company)",
+                "label": _("Customer signature (required by your company)"),
                 "ok": signed,
-                "note": "collect it below first",
+                "note": _("collect it below first"),
             }
         )
     return checks

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from app.platform import timezone as tzs
+from app.platform.i18n import _
 from app.services.jobs.common import (
     LIST_LIMIT,
     PRIORITY_LABELS,
@@ -106,7 +107,7 @@ def group_jobs(rows: list[dict], today: date) -> list[dict]:
                 r["id"],
             )
         )
-    titles = {"overdue": "Overdue", "today": "Today", "upcoming": "Upcoming"}
+    titles = {"overdue": _("Overdue"), "today": _("Today"), "upcoming": _("Upcoming")}
     return [{"key": k, "title": titles[k], "jobs": v} for k, v in groups.items()]
 
 

@@ -52,6 +52,7 @@ from app.services.sales.detail import (  # noqa: F401
     quote_detail,
     search_customers,
     search_products,
+    signature_image,
 )
 from app.services.sales.listing import (  # noqa: F401
     list_domain,
@@ -75,4 +76,9 @@ from app.services.sales.quotes import (  # noqa: F401
     send_quote,
     sign_and_confirm,
     update_lines,
+)
+from app.services.sales.scheduling import (  # noqa: F401
+    can_schedule,
+    has_sale_link,
+    schedule_work,
 )

@@ -11,8 +11,9 @@ from app.odoo.client import AccessError, OdooCall
 from app.platform import currency, partners
 from app.platform import formatting as fmt
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _, lazy_gettext
 from app.platform.listing import Filter, ListSpec
-from app.platform.ttl_cache import TTLCache, server_key
+from app.platform.ttl_cache import TTLCache, translated_key
 from app.services.viewer import Viewer
 
 MODEL = "sale.order"
@@ -24,17 +25,17 @@ STATE_TONES = {"draft": "", "sent": "info", "sale": "success", "done": "success"
                "cancel": "danger"}
 SPEC = ListSpec(
     filters=(
-        Filter("mine", "My quotes"),
-        Filter("to_confirm", "To confirm"),
-        Filter("confirmed", "Confirmed"),
-        Filter("all", "All"),
+        Filter("mine", lazy_gettext("My quotes")),
+        Filter("to_confirm", lazy_gettext("To confirm")),
+        Filter("confirmed", lazy_gettext("Confirmed")),
+        Filter("all", lazy_gettext("All")),
     ),
     default_filter="mine",
     sorts={"date": "date_order", "ref": "name", "customer": "partner_id",
            "total": "amount_total", "state": "state"},
     default_sort=("date", "desc"),
     page_size=20,
-    search_label="Search by reference or customer",
+    search_label=lazy_gettext("Search by reference or customer"),
 )
 ORDER_LIST_FIELDS = ["name", "partner_id", "date_order", "state", "amount_total", "currency_id",
                      "user_id", "validity_date"]
@@ -47,11 +48,12 @@ LINE_FIELDS = ["product_id", "name", "product_uom_qty", "price_unit", "discount"
 
 
 class SalesForbidden(Forbidden):
-    description = "You don't have access to Sales in Odoo. Ask the office if you need it."
+    description = lazy_gettext("You don't have access to Sales in Odoo. Ask the office if you "
+                               "need it.")
 
 
 class QuoteNotFound(NotFound):
-    description = "This quote does not exist, or you may not see it."
+    description = lazy_gettext("This quote does not exist, or you may not see it.")
 
 
 class QuoteRefused(ActionRefused):
@@ -126,7 +128,8 @@ _info_cache = TTLCache(6 * 3600, shared="sale-models", encode=_encode_info, deco
 
 
 def _info_key(odoo):
-    return (getattr(odoo, "base_url", None), getattr(odoo, "db", None))
+    # Per language: fields_get answers the state labels in the user's language.
+    return translated_key(odoo)
 
 
 def model_info(odoo) -> ModelInfo:
@@ -155,6 +158,8 @@ def info_is_cached(odoo) -> bool:
 def clear_caches():
     _info_cache.clear()
     _tax_names.clear()
+    from app.services.sales import scheduling  # the add-on's cache, per server like these
+    scheduling.clear_cache()
 
 
 # Tax names ("15%", "VAT 20%") are configuration: read once per process for the ids a quote
@@ -167,15 +172,15 @@ def tax_names(odoo, lines, info: ModelInfo) -> dict:
     else 1); a user Odoo does not let read taxes gets no names, the amounts still show."""
     ids = sorted({t for r in lines for t in (r.get(info.tax_field) or [])
                   if isinstance(t, int)})
-    missing = [t for t in ids if not _tax_names.has(server_key(odoo, t))]
+    missing = [t for t in ids if not _tax_names.has(translated_key(odoo, t))]
     if missing:
         try:
             found = odoo.read(TAX_MODEL, missing, ["name"])
         except AccessError:
             found = []
         for tax in found:
-            _tax_names.put(server_key(odoo, tax["id"]), tax.get("name") or "")
-    names = {t: _tax_names.peek(server_key(odoo, t)) for t in ids}
+            _tax_names.put(translated_key(odoo, tax["id"]), tax.get("name") or "")
+    names = {t: _tax_names.peek(translated_key(odoo, t)) for t in ids}
     return {t: name for t, name in names.items() if name}
 
 
@@ -217,9 +222,11 @@ def currency_of(order: dict, currencies: dict):
 
 
 # Odoo's labels of sale.order.state (16-19, English), for pages that show a quote's state
-# without reading fields_get; the server's own (model_info) win when this process has them.
-STATE_LABELS = {"draft": "Quotation", "sent": "Quotation Sent", "sale": "Sales Order",
-                "done": "Locked", "cancel": "Cancelled"}
+# without reading fields_get; the server's own (model_info, in the user's language) win when
+# this process has them.
+STATE_LABELS = {"draft": lazy_gettext("Quotation"), "sent": lazy_gettext("Quotation Sent"),
+                "sale": lazy_gettext("Sales Order"), "done": lazy_gettext("Locked"),
+                "cancel": lazy_gettext("Cancelled")}
 
 
 def brief_lines(odoo, orders) -> dict:
@@ -238,7 +245,7 @@ def state_of(order: dict, info: ModelInfo) -> dict:
     key = order.get("state") or "draft"
     label = info.states.get(key, key)
     if order.get("locked") and key == "sale":
-        label = f"{label} (locked)"
+        label = _("%(state)s (locked)", state=label)
     return {"key": key, "label": label, "tone": STATE_TONES.get(key, "")}
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from markupsafe import Markup
 
 from app.odoo.client import AccessError, OdooCall
@@ -10,6 +13,7 @@ from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.i18n import _
 from app.platform.sanitize import is_blank_html, sanitize_html
+from app.platform.uploads import sniff_image_type
 from app.services.sales.common import (
     LINE_MODEL,
     MODEL,
@@ -29,6 +33,7 @@ from app.services.sales.common import (
     summarize,
     tax_names,
 )
+from app.services.sales.scheduling import can_schedule
 
 # --------------------------------------------------------------------------- detail
 
@@ -141,9 +146,25 @@ def quote_detail(odoo, viewer: SalesViewer, order_id: int, *, storage=None, now=
             "send": editable,
             "cancel": state in ("draft", "sent", "sale") and not locked,
             "draft": state == "cancel",
+            "schedule": can_schedule(viewer, state),
             "upload": state != "cancel",
         },
     }
+
+
+def signature_image(odoo, viewer: SalesViewer, order_id: int) -> tuple[bytes, str] | None:
+    """The customer's signature Odoo keeps on the order (``sale.order.signature``, as the
+    portal and Fieldkit's pad write it): ``(bytes, content type)``, or None without one or
+    when it is not a PNG/JPEG/WebP image (1 RPC)."""
+    raw = fetch_order(odoo, viewer, order_id, ["signature"]).get("signature")
+    if not raw or not isinstance(raw, str):
+        return None
+    try:
+        data = base64.b64decode(raw, validate=False)
+    except (ValueError, binascii.Error):
+        return None
+    kind = sniff_image_type(data)
+    return (data, kind) if kind in ("image/png", "image/jpeg", "image/webp") else None
 
 
 # --------------------------------------------------------------------------- searching

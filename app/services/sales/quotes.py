@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.odoo import versions
 from app.platform import chatter, media
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
+from app.platform.i18n import _
 from app.platform.sanitize import text_to_html
 from app.platform.uploads import check_signature_png
 from app.services import jobs
@@ -49,9 +50,10 @@ def _number(value, label, *, minimum=0.0, maximum=1e6):
     try:
         number = float(text)
     except ValueError:
-        raise QuoteRefused(f"{label} must be a number.") from None
+        raise QuoteRefused(_("%(label)s must be a number.", label=label)) from None
     if not minimum <= number <= maximum or number != number:
-        raise QuoteRefused(f"{label} must be between {minimum:g} and {maximum:g}.")
+        raise QuoteRefused(_("%(label)s must be between %(minimum)s and %(maximum)s.",
+                             label=label, minimum=f"{minimum:g}", maximum=f"{maximum:g}"))
     return number
 
 
@@ -69,8 +71,8 @@ def parse_lines(form) -> list[LineInput]:
         prefix = f"line-{n}-"
         if not any(k.startswith(prefix) for k in form):
             continue
-        text = check_text(form.get(prefix + "product"), "A product name", max_chars=200)
-        qty = _number(form.get(prefix + "qty"), f"The quantity on line {n + 1}",
+        text = check_text(form.get(prefix + "product"), _("A product name"), max_chars=200)
+        qty = _number(form.get(prefix + "qty"), _("The quantity on line %(n)d", n=n + 1),
                       maximum=100000)
         line = LineInput(_int(form.get(prefix + "id")), _int(form.get(prefix + "product_id")),
                          text, 1.0 if qty is None else qty, bool(form.get(prefix + "remove")))
@@ -87,21 +89,22 @@ def _resolve_product(odoo, viewer: SalesViewer, line: LineInput) -> int:
     if len(found) == 1:
         return found[0][0]
     if not found:
-        raise QuoteRefused(f"No product matches “{line.product_text}”.")
-    raise QuoteRefused(f"Several products match “{line.product_text}”: pick one from the list.")
+        raise QuoteRefused(_("No product matches “%(text)s”.", text=line.product_text))
+    raise QuoteRefused(_("Several products match “%(text)s”: pick one from the list.",
+                         text=line.product_text))
 
 
 def _resolve_customer(odoo, viewer: SalesViewer, partner_id, text) -> int:
     if partner_id:
         return partner_id
     if not text:
-        raise QuoteRefused("Please choose the customer.")
+        raise QuoteRefused(_("Please choose the customer."))
     found = find_customers(odoo, viewer.version, text, 2)
     if len(found) == 1:
         return found[0][0]
     if not found:
-        raise QuoteRefused(f"No customer matches “{text}”.")
-    raise QuoteRefused(f"Several customers match “{text}”: pick one from the list.")
+        raise QuoteRefused(_("No customer matches “%(text)s”.", text=text))
+    raise QuoteRefused(_("Several customers match “%(text)s”: pick one from the list.", text=text))
 
 
 def new_quote_prefill(odoo, viewer: SalesViewer, *, job_id=None, partner_id=None,
@@ -143,12 +146,12 @@ def create_quote(odoo, viewer: SalesViewer, form, *, quote_url=None) -> tuple[in
     """
     require_access(viewer)
     info = model_info(odoo)
-    note = check_text(form.get("note"), "The note")
+    note = check_text(form.get("note"), _("The note"))
     lines = [line for line in parse_lines(form) if not line.remove]
     if not lines:
-        raise QuoteRefused("Add at least one product.")
+        raise QuoteRefused(_("Add at least one product."))
     partner = _resolve_customer(odoo, viewer, _int(form.get("partner_id")),
-                                check_text(form.get("customer"), "The customer", max_chars=200))
+                                check_text(form.get("customer"), _("The customer"), max_chars=200))
     vals = {
         "partner_id": partner,
         "user_id": viewer.user_id,
@@ -171,23 +174,28 @@ def create_quote(odoo, viewer: SalesViewer, form, *, quote_url=None) -> tuple[in
         link = quote_url(order_id) if quote_url else ""
         if link and versions.note_body_shape(viewer.version) != "flag":
             # 16 receives notes as plain text (see chatter.post_note): the path stays readable.
-            html = Markup("<p>Quote {} written for this job: {}</p>").format(name, link)
+            html = Markup("<p>{}</p>").format(
+                _("Quote %(name)s written for this job: %(link)s", name=name, link=link))
         elif link:
-            html = Markup('<p>Quote <a href="{}">{}</a> written for this job.</p>')
-            html = html.format(link, name)
+            # The sentence translated, then the link put in as markup (the rest is escaped).
+            html = Markup("<p>{}</p>").format(
+                escape(_("Quote %(name)s written for this job."))
+                % {"name": Markup('<a href="{}">{}</a>').format(link, name)})
         else:
-            html = Markup("<p>Quote {} written for this job.</p>").format(name)
+            html = Markup("<p>{}</p>").format(
+                _("Quote %(name)s written for this job.", name=name))
         try:
             chatter.post_note(odoo, viewer.version, jobs.MODEL, job_id, html)
         except ActionRefused:
-            return order_id, f"Quote {name} created (the job's history could not note it)."
-    return order_id, f"Quote {name} created."
+            return order_id, _("Quote %(name)s created (the job's history could not note it).",
+                               name=name)
+    return order_id, _("Quote %(name)s created.", name=name)
 
 
 def _editable(odoo, viewer, order_id):
     order = fetch_order(odoo, viewer, order_id, ["state", "order_line"])
     if order.get("state") not in ("draft", "sent"):
-        raise QuoteRefused("Only a quote that is not confirmed yet can be changed.")
+        raise QuoteRefused(_("Only a quote that is not confirmed yet can be changed."))
     return order
 
 
@@ -199,7 +207,7 @@ def update_lines(odoo, viewer: SalesViewer, order_id: int, form) -> str:
     for line in parse_lines(form):
         if line.line_id:
             if line.line_id not in existing:
-                raise QuoteRefused("A line of this quote was changed elsewhere. Please reload.")
+                raise QuoteRefused(_("A line of this quote was changed elsewhere. Please reload."))
             commands.append((2, line.line_id) if line.remove
                             else (1, line.line_id, {"product_uom_qty": line.qty}))
         elif not line.remove:
@@ -208,10 +216,10 @@ def update_lines(odoo, viewer: SalesViewer, order_id: int, form) -> str:
     remaining = len(existing) - sum(1 for c in commands if c[0] == 2) + \
         sum(1 for c in commands if c[0] == 0)
     if remaining <= 0:
-        raise QuoteRefused("A quote needs at least one line; cancel it instead.")
+        raise QuoteRefused(_("A quote needs at least one line; cancel it instead."))
     if commands:
         odoo.write(MODEL, [order_id], {"order_line": commands})
-    return "Quote updated."
+    return _("Quote updated.")
 
 
 # --------------------------------------------------------------------------- actions
@@ -220,19 +228,19 @@ def update_lines(odoo, viewer: SalesViewer, order_id: int, form) -> str:
 def confirm_quote(odoo, viewer, order_id) -> str:
     fetch_order(odoo, viewer, order_id, ["state"])
     odoo.call(MODEL, "action_confirm", [order_id])
-    return "Quote confirmed: it is now a sales order."
+    return _("Quote confirmed: it is now a sales order.")
 
 
 def cancel_quote(odoo, viewer, order_id) -> str:
     fetch_order(odoo, viewer, order_id, ["state"])
     odoo.call(MODEL, "action_cancel", [order_id])
-    return "Quote cancelled."
+    return _("Quote cancelled.")
 
 
 def draft_quote(odoo, viewer, order_id) -> str:
     fetch_order(odoo, viewer, order_id, ["state"])
     odoo.call(MODEL, "action_draft", [order_id])
-    return "Quote set back to draft."
+    return _("Quote set back to draft.")
 
 
 def send_quote(odoo, viewer, order_id) -> str:
@@ -245,12 +253,12 @@ def send_quote(odoo, viewer, order_id) -> str:
     fetch_order(odoo, viewer, order_id, ["state"])
     action = odoo.call(MODEL, "action_quotation_send", [order_id])
     if not isinstance(action, dict) or action.get("res_model") != "mail.compose.message":
-        raise QuoteRefused("Odoo did not offer to e-mail this quote.")
+        raise QuoteRefused(_("Odoo did not offer to e-mail this quote."))
     context = dict(action.get("context") or {})
     wizard = odoo.call("mail.compose.message", "create", [{}], context=context)
     wizard_id = wizard[0] if isinstance(wizard, list) else wizard
     odoo.call("mail.compose.message", "action_send_mail", [wizard_id], context=context)
-    return "Quote sent to the customer by e-mail."
+    return _("Quote sent to the customer by e-mail.")
 
 
 def sign_and_confirm(odoo, viewer, order_id, png: bytes, signer_name: str, *, now=None) -> dict:
@@ -262,10 +270,10 @@ def sign_and_confirm(odoo, viewer, order_id, png: bytes, signer_name: str, *, no
     check_signature_png(png)
     signer_name = (signer_name or "").strip()
     if not signer_name:
-        raise QuoteRefused("Please type the name of the person signing.")
+        raise QuoteRefused(_("Please type the name of the person signing."))
     order = fetch_order(odoo, viewer, order_id, ["state", "name"])
     if order.get("state") not in ("draft", "sent"):
-        raise QuoteRefused("This quote is no longer waiting for a signature.")
+        raise QuoteRefused(_("This quote is no longer waiting for a signature."))
     moment = now or tzs.now_utc()
     odoo.write(MODEL, [order_id], {
         "signature": base64.b64encode(png).decode(),
@@ -276,10 +284,13 @@ def sign_and_confirm(odoo, viewer, order_id, png: bytes, signer_name: str, *, no
     warning = None
     try:
         chatter.post_note(odoo, viewer.version, MODEL, order_id,
-                          Markup("<p>Signed on site by {} and confirmed.</p>").format(signer_name))
+                          Markup("<p>{}</p>").format(
+                              _("Signed on site by %(name)s and confirmed.", name=signer_name)))
     except ActionRefused as exc:
-        warning = "Signed and confirmed, but the history could not note it: " + exc.user_message
-    return {"warning": warning, "message": f"Signed by {signer_name}: quote confirmed."}
+        warning = _("Signed and confirmed, but the history could not note it: %(reason)s",
+                    reason=exc.user_message)
+    return {"warning": warning,
+            "message": _("Signed by %(name)s: quote confirmed.", name=signer_name)}
 
 
 # --------------------------------------------------------------------------- files

@@ -15,10 +15,12 @@
       if (!form.matches || !form.matches('[data-step-form]')) { return; }
       var step = form.closest('.job-step');
       if (!step) { return; }
-      var doing = event.submitter && event.submitter.value === 'cancel' ? 'Skipped' : 'Done';
+      var skipped = event.submitter && event.submitter.value === 'cancel';
       step.classList.add('is-pending');
       var state = step.querySelector('[data-step-state]');
-      if (state) { state.textContent = doing + ' (sending…)'; }
+      if (state) {
+        state.textContent = skipped ? window.fieldkit.t('Skipped (sending…)') : window.fieldkit.t('Done (sending…)');
+      }
     });
     return;
   }
@@ -65,7 +67,8 @@
       badge.setAttribute('data-checklist-progress', '');
       section.querySelector('.job-checklist__head').appendChild(badge);
     }
-    badge.textContent = list.length + '/' + boxes.length + ' ticked';
+    badge.textContent = window.fieldkit.nt('%(num)d/%(total)d ticked', '%(num)d/%(total)d ticked', list.length,
+      { total: boxes.length });
   }
   var saved = load();
   boxes.forEach(function (box) {

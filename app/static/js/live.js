@@ -26,8 +26,13 @@
       box.className = 'banner banner--info live-notice';
       box.setAttribute('data-live-notice', '');
       box.setAttribute('role', 'status');
-      box.innerHTML = 'Jobs changed. <button type="button" class="btn btn--ghost">Show changes</button>';
-      box.querySelector('button').addEventListener('click', function () { waiting = false; refresh(true); });
+      var show = document.createElement('button');
+      show.type = 'button';
+      show.className = 'btn btn--ghost';
+      show.textContent = window.fieldkit.t('Show changes');
+      show.addEventListener('click', function () { waiting = false; refresh(true); });
+      box.appendChild(document.createTextNode(window.fieldkit.t('Jobs changed.') + ' '));
+      box.appendChild(show);
       region.parentNode.insertBefore(box, region);
     }
     if (box) { box.hidden = !show; }

@@ -67,7 +67,7 @@
   function enqueue(spec) {
     var job = pageJob();
     var item = {
-      key: newKey(), user: user, url: spec.url, label: spec.label || 'Change',
+      key: newKey(), user: user, url: spec.url, label: spec.label || fk.t('Change'),
       fields: spec.fields || null, json: spec.json || null, blobs: spec.blobs || null,
       next: spec.next || (window.location.pathname + window.location.search),
       text: spec.text || '', job: job ? job.id : null, jobName: job ? job.name : '',
@@ -137,7 +137,7 @@
         try { data = JSON.parse(text); } catch (err) { data = null; }
         var status = response.status;
         if (response.ok && !(data && data.success === false)) { return { outcome: 'done', data: data }; }
-        var reason = (data && data.error) || bannerText(text) || ('The server answered ' + status + '.');
+        var reason = (data && data.error) || bannerText(text) || fk.t('The server answered %(status)s.', { status: status });
         if (status === 401) { return { outcome: 'login', reason: reason }; }
         // Odoo got an earlier send of this item and its answer was lost: it may be saved already.
         if (status === 409 && data && data.unknown) { return { outcome: 'unknown', reason: reason }; }
@@ -147,7 +147,7 @@
         return { outcome: 'refused', reason: reason };
       });
     }, function () {
-      return { outcome: 'retry', reason: 'No connection.' };
+      return { outcome: 'retry', reason: fk.t('No connection.') };
     }).then(function (result) { if (timer) { clearTimeout(timer); } return result; });
   }
 
@@ -285,13 +285,15 @@
   }
 
   // --- what the user sees ---------------------------------------------------------------------
-  var STATES = {
-    waiting: 'waiting to send',
-    login: 'waiting: log in again to send',
-    refused: 'refused',
-    conflict: 'the job changed in Odoo since',
-    unknown: 'maybe saved'
-  };
+  function stateText(state) {
+    return {
+      waiting: fk.t('waiting to send'),
+      login: fk.t('waiting: log in again to send'),
+      refused: fk.t('refused'),
+      conflict: fk.t('the job changed in Odoo since'),
+      unknown: fk.t('maybe saved')
+    }[state];
+  }
 
   function render() {
     return allItems().then(function (items) {
@@ -315,8 +317,9 @@
       badge.setAttribute('data-outbox-count', '');
       bar.insertBefore(badge, bar.querySelector('.usermenu'));
     }
-    badge.textContent = items.length + ' unsent';
-    badge.setAttribute('aria-label', items.length + ' changes waiting to be sent');
+    badge.textContent = fk.nt('%(num)d unsent', '%(num)d unsent', items.length);
+    badge.setAttribute('aria-label', fk.nt('%(num)d change waiting to be sent',
+      '%(num)d changes waiting to be sent', items.length));
   }
 
   function renderPanel(items) {
@@ -335,11 +338,11 @@
     panel.textContent = '';
     var title = document.createElement('h2');
     title.className = 'outbox__title';
-    title.textContent = 'Not sent yet (' + items.length + ')';
+    title.textContent = fk.t('Not sent yet (%(num)d)', { num: items.length });
     panel.appendChild(title);
     var hint = document.createElement('p');
     hint.className = 'muted';
-    hint.textContent = 'Kept on this phone and sent by itself when there is signal.';
+    hint.textContent = fk.t('Kept on this phone and sent by itself when there is signal.');
     panel.appendChild(hint);
     var list = document.createElement('ul');
     list.className = 'outbox__list';
@@ -350,7 +353,7 @@
       var what = document.createElement('span');
       what.textContent = item.label + (item.jobName && (!job || job.id !== item.job) ? ' · ' + item.jobName : '') +
         (item.text ? ': “' + item.text.slice(0, 60) + (item.text.length > 60 ? '…' : '') + '”' : '') +
-        ' — ' + STATES[item.state] + (item.state !== 'waiting' && item.error ? ': ' + item.error : '');
+        ' — ' + stateText(item.state) + (item.state !== 'waiting' && item.error ? ': ' + item.error : '');
       row.appendChild(what);
       if (item.state === 'conflict' && item.changes) {
         var changes = document.createElement('span');
@@ -359,7 +362,7 @@
           return name + ': ' + item.changes[name];
         }).join(' · ');
         row.appendChild(changes);
-        row.appendChild(button('Send anyway', function () {
+        row.appendChild(button(fk.t('Send anyway'), function () {
           item.force = true;
           item.state = 'waiting';
           item.due = 0;
@@ -368,7 +371,7 @@
       }
       if (item.state === 'unknown') {
         // The same key would only get the same answer: a new key sends it as a new change.
-        row.appendChild(button('Send again', function () {
+        row.appendChild(button(fk.t('Send again'), function () {
           var old = item.key;
           item.key = newKey();
           item.state = 'waiting';
@@ -378,12 +381,12 @@
       }
       if (item.state === 'refused' || item.state === 'conflict' || item.state === 'unknown') {
         if (item.text) {
-          row.appendChild(button('Copy text', function () {
+          row.appendChild(button(fk.t('Copy text'), function () {
             if (navigator.clipboard) { navigator.clipboard.writeText(item.text); }
           }));
         }
-        row.appendChild(button('Discard', function () {
-          if (window.confirm('Discard this change? It will not be sent.')) { drop(item.key).then(render); }
+        row.appendChild(button(fk.t('Discard'), function () {
+          if (window.confirm(fk.t('Discard this change? It will not be sent.'))) { drop(item.key).then(render); }
         }));
       }
       list.appendChild(row);
@@ -412,7 +415,7 @@
         mark.className = 'badge badge--warning outbox-mark';
         card.insertBefore(mark, card.firstChild);
       }
-      mark.textContent = count + ' unsent';
+      mark.textContent = fk.nt('%(num)d unsent', '%(num)d unsent', count);
     });
   }
 
@@ -421,8 +424,10 @@
     var form = event.target;
     if (!form.matches || !form.matches('form[data-logout]') || event.defaultPrevented) { return; }
     if (!fk.outboxCount) { return; }
-    if (!window.confirm(fk.outboxCount + ' change(s) are not sent yet. They stay on this phone and are sent ' +
-                        'when you log in again as ' + user + '. Log out anyway?')) {
+    if (!window.confirm(fk.nt('%(num)d change is not sent yet. It stays on this phone and is sent when ' +
+                              'you log in again as %(user)s. Log out anyway?',
+                              '%(num)d changes are not sent yet. They stay on this phone and are sent ' +
+                              'when you log in again as %(user)s. Log out anyway?', fk.outboxCount, { user: user }))) {
       event.preventDefault();
     }
   }, true);

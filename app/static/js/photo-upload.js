@@ -20,7 +20,10 @@
 
   var MAX_SIDE = 1600;
   var JPEG_QUALITY = 0.82;
-  var NETWORK_ERROR = 'Could not send the photos: check your connection and try again';
+  // Fieldkit's words in the page's language (app.js's fieldkit.t/nt), looked up when used.
+  function t(text, vars) { return window.fieldkit.t(text, vars); }
+  function nt(one, many, n, vars) { return window.fieldkit.nt(one, many, n, vars); }
+  function networkError() { return t('Could not send the photos: check your connection and try again'); }
 
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -129,13 +132,13 @@
       li.className = 'media-preview';
       var img = document.createElement('img');
       img.className = 'media-grid__img';
-      img.alt = 'New photo ' + (i + 1);
+      img.alt = t('New photo %(num)d', { num: i + 1 });
       img.src = URL.createObjectURL(file);
       img.onload = function () { URL.revokeObjectURL(img.src); };
       var state = document.createElement('span');
       state.className = 'media-preview__state';
       state.setAttribute('data-preview-state', '');
-      state.textContent = 'Waiting…';
+      state.textContent = t('Waiting…');
       li.appendChild(img);
       li.appendChild(state);
       this.previews.appendChild(li);
@@ -196,27 +199,26 @@
     this.setBusy(true);
 
     var prepared = 0;
-    this.showProgress(0, files.length, 'Preparing photo 1 of ' + files.length + '…');
+    this.showProgress(0, files.length, t('Preparing photo %(n)d of %(num)d…', { n: 1, num: files.length }));
     // One at a time: decoding several 12-megapixel photos at once can exhaust a phone's memory.
     var chain = Promise.resolve();
     files.forEach(function (file, i) {
       chain = chain.then(function () {
-        self.mark('Preparing…', i);
+        self.mark(t('Preparing…'), i);
         return prepare(file);
       }).then(function (photo) {
         data.append(fieldName, photo.blob, photo.name);
-        self.mark('Ready', i);
+        self.mark(t('Ready'), i);
         prepared += 1;
         if (prepared < files.length) {
           self.showProgress(prepared, files.length,
-            'Preparing photo ' + (prepared + 1) + ' of ' + files.length + '…');
+            t('Preparing photo %(n)d of %(num)d…', { n: prepared + 1, num: files.length }));
         }
       });
     });
     chain.then(function () {
-      self.showProgress(0, 0, files.length === 1 ? 'Uploading the photo…'
-        : 'Uploading ' + files.length + ' photos…');
-      self.mark('Uploading…');
+      self.showProgress(0, 0, nt('Uploading the photo…', 'Uploading %(num)d photos…', files.length));
+      self.mark(t('Uploading…'));
       return fetch(form.action || window.location.href, {
         method: 'POST',
         body: data,
@@ -231,27 +233,26 @@
     }).catch(function () {
       self.setBusy(false);
       var outbox = window.fieldkit && window.fieldkit.outbox;
-      if (!outbox) { self.setStatus(NETWORK_ERROR, 'error'); self.mark('Not sent'); return; }
+      if (!outbox) { self.setStatus(networkError(), 'error'); self.mark(t('Not sent')); return; }
       // No signal: the downscaled photos wait in the outbox (as Blobs) and go later.
       var fields = [];
       data.forEach(function (value, name) {
         if (name === 'csrf_token') return;
         fields.push(value instanceof Blob ? [name, value, value.name || 'photo.jpg'] : [name, value]);
       });
-      outbox.enqueue({ url: form.action || window.location.href, label: files.length === 1 ? 'Photo'
-        : files.length + ' photos', fields: fields, next: form.getAttribute('data-next') || '' })
+      outbox.enqueue({ url: form.action || window.location.href, label: nt('Photo', '%(num)d photos', files.length), fields: fields, next: form.getAttribute('data-next') || '' })
         .then(function () {
           form.reset();
-          self.mark('Kept on this phone');
-          self.setStatus('No signal: kept on this phone, sent when the signal is back.', 'ok');
-        }, function () { self.setStatus(NETWORK_ERROR, 'error'); self.mark('Not sent'); });
+          self.mark(t('Kept on this phone'));
+          self.setStatus(t('No signal: kept on this phone, sent when the signal is back.'), 'ok');
+        }, function () { self.setStatus(networkError(), 'error'); self.mark(t('Not sent')); });
     });
   };
 
   PhotoUpload.prototype.finish = function (response) {
     var self = this;
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
-      this.mark('Added');
+      this.mark(t('Added'));
       window.fieldkit.reloadAt(this.form.getAttribute('data-next') || window.location.href);
       return null;
     }
@@ -263,10 +264,10 @@
         return;
       }
       self.setBusy(false);
-      self.mark('Not sent');
+      self.mark(t('Not sent'));
       self.setStatus(message || (response.status === 413
-        ? 'These photos are too large to send. Try fewer at a time.'
-        : 'The photos could not be uploaded (error ' + response.status + '). Please try again.'),
+        ? t('These photos are too large to send. Try fewer at a time.')
+        : t('The photos could not be uploaded (error %(status)s). Please try again.', { status: response.status })),
       'error');
     });
   };

@@ -72,14 +72,14 @@
           stopped = true;
           stream.getTracks().forEach(function (t) { t.stop(); });
           video.hidden = true;
-          button.textContent = 'Camera';
+          button.textContent = window.fieldkit.t('Camera');
           button.onclick = null;
         }
         video.srcObject = stream;
         video.hidden = false;
         video.play();
-        setStatus(form, 'Point the camera at the barcode.');
-        button.textContent = 'Stop camera';
+        setStatus(form, window.fieldkit.t('Point the camera at the barcode.'));
+        button.textContent = window.fieldkit.t('Stop camera');
         button.onclick = function (e) { e.stopImmediatePropagation(); stop(); setStatus(form, ''); };
         (function look() {
           if (stopped) { return; }
@@ -94,7 +94,7 @@
           }, function () { setTimeout(look, 500); });
         })();
       }, function () {
-        setStatus(form, 'The camera is not available (permission refused?). Type the code or use a scanner.');
+        setStatus(form, window.fieldkit.t('The camera is not available (permission refused?). Type the code or use a scanner.'));
       });
   }
 

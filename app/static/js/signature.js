@@ -23,7 +23,9 @@
   var BASE_WIDTH = 2.5;             // stroke width in CSS px without pressure
   var INK = '#111';
   var SAVE_TIMEOUT_MS = 20000;
-  var NETWORK_ERROR = 'Could not send the signature: check your connection and try again';
+  // Fieldkit's words in the page's language (app.js's fieldkit.t), looked up when used.
+  function t(text, vars) { return window.fieldkit.t(text, vars); }
+  function networkError() { return t('Could not send the signature: check your connection and try again'); }
 
   // Zero-specificity defaults (:where) so that any rule in app.css wins.
   var DEFAULT_CSS =
@@ -122,7 +124,7 @@
     canvas.style.userSelect = 'none';
     canvas.style.webkitUserSelect = 'none';
     if (!canvas.hasAttribute('role')) canvas.setAttribute('role', 'img');
-    if (!canvas.hasAttribute('aria-label')) canvas.setAttribute('aria-label', 'Signature area: sign here');
+    if (!canvas.hasAttribute('aria-label')) canvas.setAttribute('aria-label', t('Signature area: sign here'));
     if (this.status) {
       if (!this.status.hasAttribute('aria-live')) this.status.setAttribute('aria-live', 'polite');
       if (!this.status.hasAttribute('role')) this.status.setAttribute('role', 'status');
@@ -168,7 +170,7 @@
       this.replaceButton.type = 'button';
       this.replaceButton.className = 'btn';
       this.replaceButton.setAttribute('data-signature-replace', '');
-      this.replaceButton.textContent = 'Replace signature';
+      this.replaceButton.textContent = t('Replace signature');
       this.replaceButton.addEventListener('click', function () { self.expand(); });
       this.root.insertBefore(this.replaceButton, this.status || null);
     }
@@ -188,8 +190,8 @@
     this.size = { width: 0, height: 0, ratio: 0 };
     this.resize();
     this.setStatus('', '');
-    if (this.saveButton && this.saveButton.textContent.trim() === 'Replace signature') {
-      this.saveButton.textContent = 'Save the new signature';
+    if (this.saveButton && this.saveButton.textContent.trim() === t('Replace signature')) {
+      this.saveButton.textContent = t('Save the new signature');
     }
     this.updateButtons();
     this.canvas.scrollIntoView({ block: 'center' });
@@ -352,7 +354,7 @@
     var self = this;
     if (this.saving || this.isEmpty()) return;
     if (this.nameInput && !this.signerName()) {
-      this.setStatus('Please type the name of the person signing.', 'error');
+      this.setStatus(t('Please type the name of the person signing.'), 'error');
       this.nameInput.focus();
       return;
     }
@@ -362,7 +364,7 @@
     this.saving = true;
     this.updateButtons();
     this.root.setAttribute('aria-busy', 'true');
-    this.setStatus('Sending the signature…', 'busy');
+    this.setStatus(t('Sending the signature…'), 'busy');
 
     fetch(this.url, {
       method: 'POST',
@@ -382,7 +384,7 @@
       var data = result.data;
       if (result.ok && data && data.success !== false) {
         self.saved = true;
-        self.setStatus(data.warning || 'Signature saved', 'ok');
+        self.setStatus(data.warning || t('Signature saved'), 'ok');
         if (data.url) {
           self.showSaved(data.url);
           // The stored image is the signature now: the drawing leaves the pad, which folds away.
@@ -396,22 +398,22 @@
           window.location.assign(data.redirect);
         }
       } else {
-        self.setStatus((data && data.error) || NETWORK_ERROR, 'error');
+        self.setStatus((data && data.error) || networkError(), 'error');
       }
     }, function () {
       // Offline or timed out: into the outbox (the image as a Blob), sent when the signal is
       // back; without an outbox the strokes stay, so the customer needn't sign again.
       var outbox = window.fieldkit && window.fieldkit.outbox;
-      if (!outbox) { self.setStatus(NETWORK_ERROR, 'error'); return; }
+      if (!outbox) { self.setStatus(networkError(), 'error'); return; }
       // The same cropped PNG as sent online, kept as a Blob (decoded here: the page's CSP
       // does not let fetch() read data: URLs).
       return Promise.resolve(dataURLToBlob(self.toDataURL())).then(function (blob) {
-        return outbox.enqueue({ url: self.url, label: 'Signature', json: { signer_name: self.signerName() },
+        return outbox.enqueue({ url: self.url, label: t('Signature'), json: { signer_name: self.signerName() },
                                 blobs: { image: blob } });
       }).then(function () {
         self.saved = true;
-        self.setStatus('No signal: the signature is kept on this phone and sent when the signal is back.', 'ok');
-      }, function () { self.setStatus(NETWORK_ERROR, 'error'); });
+        self.setStatus(t('No signal: the signature is kept on this phone and sent when the signal is back.'), 'ok');
+      }, function () { self.setStatus(networkError(), 'error'); });
     }).then(function () {
       if (timer) clearTimeout(timer);
       self.saving = false;
@@ -429,7 +431,7 @@
       image = document.createElement('img');
       image.setAttribute('data-signature-image', '');
       image.className = 'signature__img';
-      image.alt = 'Customer signature';
+      image.alt = t('Customer signature');
       var placeholder = section.querySelector('[data-signature-missing]');
       if (placeholder) section.removeChild(placeholder);
       section.insertBefore(image, this.root);

@@ -15,7 +15,8 @@
     return meta ? meta.getAttribute('content') : '';
   }
 
-  function megabytes(bytes) { return Math.round(bytes / 1048576) + ' MB'; }
+  // Fieldkit's words in the page's language (app.js's fieldkit.t/nt), looked up when used.
+  function t(text, vars) { return window.fieldkit.t(text, vars); }
 
   function enhance(form) {
     var input = form.querySelector('input[type="file"]');
@@ -42,9 +43,9 @@
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       var file = input.files && input.files[0];
-      if (!file) { say('Please choose a video first.', 'error'); return; }
+      if (!file) { say(t('Please choose a video first.'), 'error'); return; }
       if (max && file.size > max) {
-        say('This video is too large: videos can be up to ' + megabytes(max) + '.', 'error');
+        say(t('This video is too large: videos can be up to %(num)d MB.', { num: Math.round(max / 1048576) }), 'error');
         return;
       }
       var xhr = new XMLHttpRequest();
@@ -55,29 +56,30 @@
       xhr.setRequestHeader('Accept', 'application/json');
       xhr.upload.addEventListener('progress', function (ev) {
         if (ev.lengthComputable) { progress.max = ev.total; progress.value = ev.loaded; }
-        say('Uploading… ' + (ev.lengthComputable ? Math.round(100 * ev.loaded / ev.total) + '%' : ''), 'busy');
+        say(ev.lengthComputable ? t('Uploading… %(progress)s', { progress: Math.round(100 * ev.loaded / ev.total) + '%' })
+          : t('Uploading…'), 'busy');
       });
       xhr.addEventListener('load', function () {
         var data = null;
         try { data = JSON.parse(xhr.responseText); } catch (err) { data = null; }
         button.disabled = false;
         if (xhr.status >= 200 && xhr.status < 300 && data && data.success) {
-          say(data.message || 'Video added.', 'ok');
+          say(data.message || t('Video added.'), 'ok');
           window.location.assign(data.redirect || window.location.href);
         } else {
           progress.hidden = true;
-          say((data && data.error) || 'The video could not be uploaded (error ' + xhr.status + ').', 'error');
+          say((data && data.error) || t('The video could not be uploaded (error %(status)s).', { status: xhr.status }), 'error');
         }
       });
       xhr.addEventListener('error', function () {
         button.disabled = false;
         progress.hidden = true;
-        say('Could not send the video: check your connection and try again.', 'error');
+        say(t('Could not send the video: check your connection and try again.'), 'error');
       });
       button.disabled = true;
       progress.hidden = false;
       progress.value = 0;
-      say('Uploading…', 'busy');
+      say(t('Uploading…'), 'busy');
       xhr.send(file);
     });
   }
