@@ -182,17 +182,37 @@ def messages_call(odoo, version: int, model: str, res_id: int, *, limit=MESSAGE_
     key opens the ORM, not the web client's JSON routes.
     """
     if not getattr(odoo, "web_session", True):
-        return OdooCall(
-            "search_read", "mail.message",
-            [("model", "=", model), ("res_id", "=", res_id),
-             ("message_type", "in", ["comment", "notification", "email"])],
-            ["body", "author_id", "date", "message_type", "subtype_id"],
-            limit=limit, order="id desc")
+        return history_call(model, [res_id], limit=limit)
     if needs_message_ids(version):
         return None
     return OdooCall("json_route", "/mail/thread/messages",
                     {"thread_model": model, "thread_id": res_id, "limit": limit},
                     idempotent=True)
+
+
+def history_call(model: str, res_ids, *, limit=MESSAGE_LIMIT) -> OdooCall:
+    """The messages of several records in one read of ``mail.message``, newest first, each
+    naming its record (``res_id``): the only read of many records' histories at once, and what
+    an API key may read. It has no tracking (the stage-change lines): Odoo gives tracking values
+    outside its web client's per-record routes to administrators only. Group the rows with
+    :func:`histories`."""
+    return OdooCall(
+        "search_read", "mail.message",
+        [("model", "=", model), ("res_id", "in", list(res_ids)),
+         ("message_type", "in", ["comment", "notification", "email"])],
+        ["body", "author_id", "date", "message_type", "subtype_id", "res_id"],
+        limit=limit, order="id desc")
+
+
+def histories(rows, *, limit=MESSAGE_LIMIT) -> dict[int, list[dict]]:
+    """{record id: its messages as :func:`normalize_messages` gives them, at most ``limit``}
+    from :func:`history_call`'s rows; messages with nothing to show (no body: their tracking
+    was not read) are left out."""
+    by_record: dict[int, list[dict]] = {}
+    for row in rows or []:
+        by_record.setdefault(row.get("res_id"), []).append(row)
+    return {res_id: [m for m in normalize_messages(found[:limit]) if m["has_body"]]
+            for res_id, found in by_record.items()}
 
 
 def fetch_messages(

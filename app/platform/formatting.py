@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import date, datetime
+from datetime import time as clock
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -81,13 +82,21 @@ def _pattern(loc: Locale, skeleton: str) -> str:
         return ENGLISH[skeleton]
     if skeleton == "time":
         return loc.time_formats["short"].pattern
+    if skeleton == "yMMMMEEEEd":   # CLDR's full date: the weekday's whole name too
+        return loc.date_formats["full"].pattern
     return loc.datetime_skeletons[bdates.match_skeleton(skeleton, loc.datetime_skeletons)].pattern
 
 
-def _write(value, skeleton, loc) -> str:
-    if isinstance(value, datetime):
-        return bdates.format_datetime(value, _pattern(loc, skeleton), locale=loc)
-    return bdates.format_date(value, _pattern(loc, skeleton), locale=loc)
+# Babel takes tens of microseconds a date; a page writes the same few days and times over and
+# over (a list of 100 jobs), so each is written once per process.
+@lru_cache(maxsize=4096)
+def _write_day(day: date, skeleton: str, loc: Locale) -> str:
+    return bdates.format_date(day, _pattern(loc, skeleton), locale=loc)
+
+
+@lru_cache(maxsize=4096)
+def _write_clock(hour: int, minute: int, loc: Locale) -> str:
+    return bdates.format_time(clock(hour, minute), _pattern(loc, "time"), locale=loc)
 
 
 def html_lang(locale=None) -> str:
@@ -135,7 +144,7 @@ def _moment(value, tz_name):
 def format_time(value, tz_name=None, locale=None) -> str:
     """``14:30`` in the user's zone (``2:30 PM`` where the locale's clock has 12 hours)."""
     moment = _moment(value, tz_name)
-    return _write(moment, "time", _locale(locale)) if moment else ""
+    return _write_clock(moment.hour, moment.minute, _locale(locale)) if moment else ""
 
 
 def format_date(value, tz_name=None, locale=None, *, year=None, today=None) -> str:
@@ -147,19 +156,19 @@ def format_date(value, tz_name=None, locale=None, *, year=None, today=None) -> s
         return ""
     if year is None:
         year = day.year != (today or tzs.today(tz_name)).year
-    return _write(day, "yMMMEd" if year else "MMMEd", _locale(locale))
+    return _write_day(day, "yMMMEd" if year else "MMMEd", _locale(locale))
 
 
 def format_long_date(value, tz_name=None, locale=None) -> str:
     """``Friday 4 December 2026``."""
     day = _day_of(value, tz_name)
-    return _write(day, "yMMMMEEEEd", _locale(locale)) if day else ""
+    return _write_day(day, "yMMMMEEEEd", _locale(locale)) if day else ""
 
 
 def format_day_short(value, tz_name=None, locale=None) -> str:
     """``Fri 4``: a day in a week's header."""
     day = _day_of(value, tz_name)
-    return _write(day, "Ed", _locale(locale)) if day else ""
+    return _write_day(day, "Ed", _locale(locale)) if day else ""
 
 
 def format_datetime(value, tz_name=None, locale=None, *, today=None) -> str:
@@ -224,14 +233,25 @@ def format_number(value, digits=0, locale=None) -> str:
     """``28,200`` (``digits`` decimals, rounded half up; ``28\u202f200`` in French)."""
     exact = Decimal(repr(float(value or 0))).quantize(Decimal(1).scaleb(-digits),
                                                       rounding=ROUND_HALF_UP)
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return bnumbers.format_decimal(exact, format=pattern, locale=_locale(locale))
+    text = f"{exact:,.{digits}f}"   # CLDR's "#,##0.00", with the locale's symbols below
+    table = _number_symbols(_locale(locale))
+    return text.translate(table) if table else text
+
+
+@lru_cache(maxsize=64)
+def _number_symbols(loc: Locale) -> dict | None:
+    """Python's grouping comma, decimal point and minus as the locale writes them (None when
+    they are the same)."""
+    symbols = loc.number_symbols.get("latn", loc.number_symbols)
+    table = {",": symbols.get("group", ","), ".": symbols.get("decimal", "."),
+             "-": symbols.get("minusSign", "-")}
+    return None if all(k == v for k, v in table.items()) else str.maketrans(table)
 
 
 def parse_number(text, locale=None) -> Decimal:
     """A number a person typed, in their locale (``1,5`` or ``1 234,50`` in French, ``1.234,5``
-    in German) or with a dot (``1.5``, what phones' number pads and browsers send); spaces are
-    ignored.
+    in German), else with a dot (``1.5``, what browsers' number fields send) or a lone decimal
+    comma (``1,5`` in English too, as Fieldkit always took it); spaces are ignored.
 
     :raises ValueError: not a number (the form says so and keeps what was typed).
     """
@@ -241,6 +261,8 @@ def parse_number(text, locale=None) -> Decimal:
     try:
         number = bnumbers.parse_decimal(raw, locale=_locale(locale), strict=True)
     except bnumbers.NumberFormatError:
+        if raw.count(",") == 1 and "." not in raw:
+            raw = raw.replace(",", ".")
         try:
             number = Decimal(raw)
         except InvalidOperation:

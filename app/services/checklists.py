@@ -117,17 +117,31 @@ def _spec() -> dict:
 def page_reads(odoo, viewer: Viewer, job_id: int) -> dict:
     """What :func:`app.services.jobs.job_detail` reads for the checklist, in the order's round
     trip: ``{"nested": {...}}`` on 17+, ``{"alongside": OdooCall}`` on 15/16, or nothing."""
+    return _reads(odoo, viewer, [("fsm_order_id", "=", job_id)])
+
+
+def _reads(odoo, viewer: Viewer, domain: list, more=()) -> dict:
     if not available(odoo, viewer):
         return {}
     if versions.has_web_read(viewer.version):
         return {"nested": {ORDER_FIELD: _spec()}}
-    return {"alongside": OdooCall("search_read", MODEL, [("fsm_order_id", "=", job_id)],
-                                  list(FIELDS), order="sequence, id")}
+    return {"alongside": OdooCall("search_read", MODEL, domain, [*FIELDS, *more],
+                                  order="sequence, id")}
 
 
 def detail_reads(odoo, viewer: Viewer, job_id: int) -> dict:
     """The keyword arguments of ``jobs.job_detail`` for the timer and the checklist."""
-    reads = page_reads(odoo, viewer, job_id)
+    return _with_timer(odoo, page_reads(odoo, viewer, job_id))
+
+
+def details_reads(odoo, viewer: Viewer, job_ids) -> dict:
+    """:func:`detail_reads` for several jobs (``jobs.job_details``): on 15/16 one read of all
+    their activities, each row naming its order (``fsm_order_id``)."""
+    return _with_timer(odoo, _reads(odoo, viewer, [("fsm_order_id", "in", list(job_ids))],
+                                    more=("fsm_order_id",)))
+
+
+def _with_timer(odoo, reads: dict) -> dict:
     return {"nested": {**timer.detail_nested(odoo), **reads.get("nested", {})},
             "alongside": reads.get("alongside")}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from app.odoo.client import UserError
+from app.platform import formatting as fmt
 from app.platform.actions import ActionRefused
 from app.platform.i18n import _
 from app.platform.sanitize import text_to_html
@@ -76,9 +77,9 @@ def create_lead(odoo, viewer: Viewer, form, *, job=None, job_url="") -> tuple[in
     email = _text(form, "email_from", label=_("The email"))
     if email and not _EMAIL_RE.match(email):
         raise CrmActionError(_("The email address does not look right."), field="email_from")
-    revenue_raw = (form.get("expected_revenue") or "").strip().replace(",", "")
-    try:
-        revenue = float(revenue_raw) if revenue_raw else 0.0
+    revenue_raw = (form.get("expected_revenue") or "").strip()
+    try:   # grouped or not, in the user's locale (1,234.50 / 1 234,50 / 1.234,50)
+        revenue = float(fmt.parse_number(revenue_raw)) if revenue_raw else 0.0
     except ValueError as exc:
         raise CrmActionError(_("Expected revenue must be a number."),
                              field="expected_revenue") from exc

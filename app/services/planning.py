@@ -319,7 +319,7 @@ def assign_form(person, start, duration) -> dict:
     if duration in (None, ""):
         return form
     try:
-        hours = float(str(duration).replace(",", "."))
+        hours = float(fmt.parse_number(duration))   # "1,5" where the comma is decimal
     except ValueError:
         raise DispatchError(_("The duration must be a number of hours, like 1.5.")) from None
     if not MIN_DURATION <= hours <= MAX_DURATION:

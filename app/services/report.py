@@ -3,8 +3,9 @@ Odoo (logo, name, address, phone, e-mail, VAT), the job reference and the date o
 customer and the service address, the technician and the times in the site's time zone with
 their date (never "Today"), the problem and the work done (the resolution), parts with their
 unit, checklist, photos as thumbnails, time on site, and the signature with the signer's name and
-time. In the customer's language (``partner.lang``) once Fieldkit has languages: the language is
-read (``job["lang"]``) and every label goes through :func:`labels`. Attached
+time. In the customer's language (``partner.lang``, read as ``job["lang"]``), not the
+technician's: the PDF and the e-mail that carries it are written under ``force_locale`` of the
+closest language Fieldkit has (English otherwise), words and dates alike. Attached
 to the order in Odoo (ir.attachment) and, when asked, sent to the customer through Odoo's own
 mail (message_post on the order with the attachment and the customer as recipient), so it
 appears in the order's history.
@@ -22,11 +23,13 @@ import re
 
 from flask import current_app
 from fpdf import FPDF
+from markupsafe import escape
 from PIL import Image, UnidentifiedImageError
 
 from app.odoo.client import OdooCall, OdooError, OdooUnavailable
-from app.platform import formatting, media
+from app.platform import formatting, i18n, media
 from app.platform import timezone as tzs
+from app.platform.i18n import _, lazy_gettext, ngettext
 from app.platform.s3_service import get_storage
 from app.platform.sanitize import html_to_text
 from app.platform.ttl_cache import TTLCache, server_key
@@ -44,33 +47,20 @@ COMPANY_FIELDS = ["name", "street", "street2", "zip", "city", "state_id", "count
 PARTNER_FIELDS = ["name", "street", "street2", "zip", "city", "state_id", "country_id", "lang"]
 _companies = TTLCache(600)   # a company's header (and logo) changes rarely
 
-# Every label of the report, per language: only English today. The issue "Languages" adds the
-# others; the report already picks them by the customer's `lang` (en_US -> "en").
-LABELS = {"en": {
-    "title": "Service report", "reference": "Job reference", "service_date": "Date of service",
-    "customer": "Customer", "site": "Service address", "visit": "Visit",
-    "technician": "Technician", "started": "Started", "ended": "Finished",
-    "on_site": "Time on site", "zone": "Times are local to the site: {zone}",
-    "problem": "The problem", "work_done": "Work done", "parts": "Parts used",
-    "payments": "Payments",
-    "qty": "Qty", "unit": "Unit", "product": "Product", "none": "None",
-    "checklist": "Checklist", "photos": "Photos ({n})", "signature": "Customer signature",
-    "signed": "Signed by {name} on {when}", "signed_no_time": "Signed by {name}",
-    "not_signed": "Not signed.", "not_recorded": "not recorded", "vat": "VAT",
-    "page": "Page {n}/{{nb}}",
-}}
 
 
-def labels(lang) -> dict:
-    """The report's words in `lang` (Odoo's code, e.g. ``en_US``), English when not there yet."""
-    code = str(lang or "en").split("_")[0].lower()
-    return LABELS.get(code, LABELS["en"])
+def customer_language(job) -> str:
+    """The language the report speaks: the customer's (``fr_BE`` -> ``fr``), else English."""
+    return i18n.closest(job.get("lang")) or i18n.DEFAULT
 
 
 def _latin(text) -> str:
     """The core PDF fonts speak Latin-1: replace what they can't draw."""
     text = str(text or "").replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2026", "...")
+    # CLDR's narrow no-break space (French thousands, "14 h"), French ligatures, the euro.
+    text = text.replace("\u202f", "\u00a0").replace("\u0153", "oe").replace("\u0152", "OE")
+    text = text.replace("\u20ac", "EUR")
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
@@ -169,7 +159,7 @@ def report_data(odoo, viewer, job_id, storage) -> dict:
     job["customer_partner_id"] = customer.get("id")
     job["customer_name"] = customer.get("name") or job.get("customer") or ""
     job["customer_address"] = _address(customer)
-    job["lang"] = customer.get("lang") or ""   # the customer's language: see labels()
+    job["lang"] = customer.get("lang") or ""   # the customer's language: the report's
     job["tz"] = site.get("tz") or viewer.tz
     job["date_start"], job["date_end"] = order.get("date_start"), order.get("date_end")
     job["company"] = company_header(odoo, _id(order.get("company_id")) or viewer.company_id)
@@ -184,12 +174,12 @@ def report_data(odoo, viewer, job_id, storage) -> dict:
 
 
 class _Report(FPDF):
-    page_label = "Page {n}/{{nb}}"   # {{nb}}: fpdf's total-pages alias, once formatted
-
-    def footer(self):
+    def footer(self):   # written while build_pdf's language is in force
         self.set_y(-12)
         self.set_font("helvetica", size=8)
-        self.cell(0, 8, _latin(self.page_label.format(n=self.page_no())), align="C")
+        # {nb}: fpdf's alias for the number of pages, filled in at output
+        self.cell(0, 8, _latin(_("Page %(page)d of %(pages)s", page=self.page_no(),
+                                 pages=self.str_alias_nb_pages)), align="C")
 
 
 def _when(value, tz, lang) -> str:
@@ -200,31 +190,35 @@ def _when(value, tz, lang) -> str:
             f"{formatting.format_time(value, tz, lang)}")
 
 
-def visit_lines(job, words) -> list[tuple[str, str]]:
+def visit_lines(job) -> list[tuple[str, str]]:
     """Technician, start, end (with their dates, in the site's zone) and the time on site."""
     tz, lang = job.get("tz"), job.get("lang")
     start, end = job.get("date_start"), job.get("date_end")
-    rows = [(words["technician"], job.get("technician") or "-"),
-            (words["started"], _when(start, tz, lang) or words["not_recorded"]),
-            (words["ended"], _when(end, tz, lang) or words["not_recorded"])]
+    rows = [(_("Technician"), job.get("technician") or "-"),
+            (_("Started"), _when(start, tz, lang) or _("not recorded")),
+            (_("Finished"), _when(end, tz, lang) or _("not recorded"))]
     if start and end:
         seconds = (tzs.parse_odoo_datetime(end) - tzs.parse_odoo_datetime(start)).total_seconds()
         if seconds >= 0:
-            rows.append((words["on_site"], formatting.format_duration(seconds / 3600, lang)))
+            rows.append((_("Time on site"), formatting.format_duration(seconds / 3600, lang)))
     return rows
 
 
 def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
     """The report's PDF from :func:`report_data`'s job (``company``: a name when the job has no
-    ``company`` header, for callers without Odoo)."""
-    words = labels(job.get("lang"))
+    ``company`` header, for callers without Odoo), in the customer's language."""
+    with i18n.force_locale(customer_language(job)):
+        return _build_pdf(job, company, compress)
+
+
+def _build_pdf(job, company, compress) -> bytes:
     header = job.get("company") or {"name": company}
     tz, lang = job.get("tz"), job.get("lang")
+    title = _("Service report")
     pdf = _Report(format="A4")
-    pdf.page_label = words["page"]
     pdf.compress = compress   # tests read the text of an uncompressed one
     pdf.set_auto_page_break(True, margin=15)
-    pdf.set_title(_latin(f"{words['title']} {job.get('name')}"))
+    pdf.set_title(_latin(f"{title} {job.get('name')}"))
     pdf.set_author(_latin(header.get("name") or ""))
     pdf.add_page()
     width = pdf.epw
@@ -253,7 +247,7 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
     pdf.set_font("helvetica", size=9)
     contact = " - ".join(filter(None, [header.get("phone"), header.get("email"),
                                        header.get("website")]))
-    vat = f"{words['vat']}: {header['vat']}" if header.get("vat") else ""
+    vat = _("VAT: %(number)s", number=header["vat"]) if header.get("vat") else ""
     for line in filter(None, [header.get("address", "").replace("\n", ", "), contact, vat]):
         pdf.set_x(text_x)
         pdf.cell(width - (text_x - pdf.l_margin), 4.5, _latin(line), new_x="LMARGIN",
@@ -265,21 +259,22 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
 
     # title, job reference, date of service
     pdf.set_font("helvetica", "B", 16)
-    pdf.cell(width, 9, _latin(words["title"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 9, _latin(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
-    para(f"{words['reference']}: {job.get('name')}")
+    para(_("Job reference: %(reference)s", reference=job.get("name")))
     service_day = formatting.format_long_date(job.get("date_start") or job.get("date_end"),
                                               tz, lang)
     if service_day:
-        para(f"{words['service_date']}: {service_day}")
+        para(_("Date of service: %(day)s", day=service_day))
 
     # customer | service address, side by side
     half = (width - 6) / 2
     y = bottom = pdf.get_y() + 3
     for i, (title, body) in enumerate((
-            (words["customer"], "\n".join(filter(None, [
+            (_("Customer"), "\n".join(filter(None, [
                 job.get("customer_name") or job.get("customer"), job.get("customer_address")]))),
-            (words["site"], "\n".join(filter(None, [job.get("location"), job.get("address")]))))):
+            (_("Service address"), "\n".join(filter(None, [job.get("location"),
+                                                            job.get("address")]))))):
         x = pdf.l_margin + i * (half + 6)
         pdf.set_xy(x, y)
         pdf.set_font("helvetica", "B", 12)
@@ -289,31 +284,31 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
         bottom = max(bottom, pdf.get_y())
     pdf.set_y(bottom)
 
-    heading(words["visit"])
-    for label, value in visit_lines(job, words):
+    heading(_("Visit"))
+    for label, value in visit_lines(job):
         pdf.set_font("helvetica", "B", 10)
         pdf.cell(38, 5, _latin(label))
         pdf.set_font("helvetica", size=10)
         pdf.multi_cell(width - 38, 5, _latin(value), new_x="LMARGIN", new_y="NEXT")
     if tz:
         pdf.set_font("helvetica", size=8)
-        para(words["zone"].format(zone=tz))
+        para(_("Times are local to the site: %(zone)s", zone=tz))
         pdf.set_font("helvetica", size=10)
 
-    heading(words["problem"])
+    heading(_("The problem"))
     para(html_to_text(str(job.get("description") or "")))
-    heading(words["work_done"])
+    heading(_("Work done"))
     para(job.get("resolution_text") or "")
     paid = invoices.receipts(job.get("messages"))
     if paid:
-        heading(words["payments"])
+        heading(_("Payments"))
         for line in paid:
             para(line)
-    heading(words["parts"])
+    heading(_("Parts used"))
     parts = job.get("parts") or []
     if parts:
         pdf.set_font("helvetica", "B", 10)
-        for w, text in ((20, words["qty"]), (30, words["unit"]), (width - 50, words["product"])):
+        for w, text in ((20, _("Qty")), (30, _("Unit")), (width - 50, _("Product"))):
             pdf.cell(w, 6, _latin(text), border="B")
         pdf.ln(6)
         pdf.set_font("helvetica", size=10)
@@ -323,11 +318,11 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
             pdf.multi_cell(width - 50, 6, _latin(part.get("product")), new_x="LMARGIN",
                            new_y="NEXT")
     else:
-        para(words["none"])
-    _checklist_block(job, lambda _: heading(words["checklist"]), para)
+        para(_("None"))
+    _checklist_block(job, heading, para)
     photos = [t for t in (_thumbnail(p) for p in job.get("photo_bytes") or []) if t]
     if photos:
-        heading(words["photos"].format(n=len(photos)))
+        heading(ngettext("Photo (%(num)d)", "Photos (%(num)d)", len(photos)))
         size, gap, x0 = 42, 3, pdf.l_margin
         per_row = int((width + gap) // (size + gap))
         for i, thumb in enumerate(photos):
@@ -339,19 +334,19 @@ def build_pdf(job: dict, company: str = "", *, compress=True) -> bytes:
             pdf.image(thumb, x=x0 + (i % per_row) * (size + gap), y=pdf.get_y(), w=size,
                       h=size, keep_aspect_ratio=True)
         pdf.ln(size + gap)
-    heading(words["signature"])
+    heading(_("Customer signature"))
     signature = _thumbnail(job["signature_bytes"], 600) if job.get("signature_bytes") else None
     if signature:
         if pdf.get_y() + 36 > pdf.page_break_trigger:
             pdf.add_page()
         pdf.image(signature, x=pdf.l_margin, y=pdf.get_y(), w=70, h=28, keep_aspect_ratio=True)
         pdf.ln(30)
-        name = job.get("signer") or job.get("customer_name") or words["customer"]
+        name = job.get("signer") or job.get("customer_name") or _("Customer")
         when = _when(job.get("signed_at"), tz, lang)
-        para(words["signed"].format(name=name, when=when) if when
-             else words["signed_no_time"].format(name=name))
+        para(_("Signed by %(name)s on %(when)s", name=name, when=when) if when
+             else _("Signed by %(name)s", name=name))
     else:
-        para(words["not_signed"])
+        para(_("Not signed."))
     return bytes(pdf.output())
 
 
@@ -359,7 +354,7 @@ def _checklist_block(job, heading, para):
     """The job's checklist (app/services/checklists.py): each step with its state."""
     lines = job.get("checklist_lines") or []
     if lines:
-        heading("Checklist")
+        heading(_("Checklist"))
         para("\n".join(lines))
 
 
@@ -393,27 +388,30 @@ def _attach_and_send(odoo, job_id, job, email) -> str:
         "name": file_name(job), "datas": base64.b64encode(pdf).decode(), "res_model": MODEL,
         "res_id": job_id, "mimetype": "application/pdf"})
     if not email:
-        return "Report attached to the order."
+        return _("Report attached to the order.")
     partner = _customer_partner(odoo, job)
     if not partner:
-        raise jobs.JobActionError("The report is attached, but the customer has no contact "
-                                  "to send it to.")
+        raise jobs.JobActionError(_("The report is attached, but the customer has no contact "
+                                    "to send it to."))
+    with i18n.force_locale(customer_language(job)):   # the customer reads this e-mail
+        body = _("Hello, please find attached the service report for %(reference)s.",
+                 reference=job.get("name"))
+        subject = _("Service report %(reference)s", reference=job.get("name"))
     posted = odoo.call(MODEL, "message_post", [job_id],
-                       body=f"<p>Hello, please find attached the service report for "
-                            f"{job.get('name')}.</p>",
-                       subject=f"{NAME_PREFIX} {job.get('name')}", message_type="comment",
+                       body=f"<p>{escape(body)}</p>", subject=subject, message_type="comment",
                        subtype_xmlid="mail.mt_comment", partner_ids=[partner],
                        attachment_ids=[attachment])
     message_id = posted[0] if isinstance(posted, list) else posted  # 19 answers [id]
-    return f"Report attached to the order. {email_outcome(odoo, message_id)}"
+    return _("Report attached to the order. %(outcome)s",
+             outcome=email_outcome(odoo, message_id))
 
 
 # mail.notification failure types (mail/models/mail_notification.py) people can act on.
 MAIL_FAILURES = {
-    "mail_email_missing": "the customer has no email address in Odoo",
-    "mail_email_invalid": "the customer's email address is not valid",
-    "mail_smtp": "Odoo's outgoing mail server refused it",
-    "mail_bounce": "it bounced",
+    "mail_email_missing": lazy_gettext("the customer has no email address in Odoo"),
+    "mail_email_invalid": lazy_gettext("the customer's email address is not valid"),
+    "mail_smtp": lazy_gettext("Odoo's outgoing mail server refused it"),
+    "mail_bounce": lazy_gettext("it bounced"),
 }
 
 
@@ -427,19 +425,19 @@ def email_outcome(odoo, message_id) -> str:
                             ["notification_status", "failure_type", "failure_reason"],
                             limit=1, order="id desc")
     if not rows:
-        return "Odoo did not email it: the customer is an Odoo user and finds it in Odoo."
+        return _("Odoo did not email it: the customer is an Odoo user and finds it in Odoo.")
     row = rows[0]
     status = row.get("notification_status")
     if status == "sent":
-        return "Odoo emailed it to the customer."
+        return _("Odoo emailed it to the customer.")
     if status in ("exception", "bounce"):
         reason = " ".join(str(row.get("failure_reason") or "").split())
-        label = MAIL_FAILURES.get(row.get("failure_type") or "")
-        why = "; ".join(p for p in (label, reason) if p) or "no reason given"
-        return f"The email to the customer failed: {why}."
+        label = str(MAIL_FAILURES.get(row.get("failure_type") or "") or "")
+        why = "; ".join(p for p in (label, reason) if p) or _("no reason given")
+        return _("The email to the customer failed: %(reason)s.", reason=why)
     if status == "canceled":
-        return "The email to the customer was cancelled in Odoo."
-    return "The email to the customer is queued in Odoo: its mail server sends it shortly."
+        return _("The email to the customer was cancelled in Odoo.")
+    return _("The email to the customer is queued in Odoo: its mail server sends it shortly.")
 
 
 def finish_job(odoo, viewer, job_id, resolution, *, storage=None) -> str:
@@ -457,14 +455,15 @@ def finish_job(odoo, viewer, job_id, resolution, *, storage=None) -> str:
         outcome = _attach_and_send(odoo, job_id, job, email)
     except OdooUnavailable as exc:
         log.warning("signed report of job %s not attached at finish: %s", job_id, exc)
-        outcome = ("Odoo stopped answering before the signed report was attached: attach it "
-                   "from the job page.")
+        outcome = _("Odoo stopped answering before the signed report was attached: attach it "
+                    "from the job page.")
     except jobs.JobActionError as exc:  # attached; no customer to email it to
         outcome = exc.user_message
     except OdooError as exc:
         log.warning("signed report of job %s at finish: %s", job_id, exc)
-        outcome = f"The signed report could not be attached or emailed: {exc.user_message}"
-    return f"{message} {outcome}"
+        outcome = _("The signed report could not be attached or emailed: %(reason)s",
+                    reason=exc.user_message)
+    return f"{message} {outcome}"   # two sentences, each translated
 
 
 def preview(odoo, viewer, job_id, storage) -> tuple[bytes, str]:

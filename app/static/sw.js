@@ -14,7 +14,9 @@
  * Offline copies of the day's job pages (PRECACHE_PAGES from pwa.js) are fetched again only
  * when the list shows another version of the job (its write_date, in data-precache) than the
  * copy's X-Fk-Version header, or when the copy is older than PAGE_REFRESH_MS: each refetch
- * costs the server Odoo calls, even when it ends in a 304.
+ * costs the server Odoo calls, even when it ends in a 304. The job pages to fetch come in ONE
+ * request, /jobs/offline?ids=… (their Odoo reads go out together: 2 calls for the lot), and
+ * are kept as if each had been fetched on its own.
  */
 'use strict';
 
@@ -45,6 +47,13 @@ const PAGE_VERSION = 'X-Fk-Version'; // the job's write_date when its page was r
 // in Odoo itself do not change the order's write_date.
 const PAGE_REFRESH_MS = HOUR;
 const MATCH = { ignoreVary: true };
+// A job page kept for offline reading, and the request that brings many of them at once.
+const JOB_PAGE = /^\/jobs\/(\d+)\/?$/;
+const JOB_PAGES_URL = '/jobs/offline';
+// Headers of the batch's answer a page kept from it must not carry (the rest, the security
+// policies, apply to each page as to the batch).
+const NOT_PAGE_HEADERS = ['content-type', 'content-length', 'content-encoding', 'etag', 'vary',
+  'set-cookie', 'x-odoo-rpc', 'server-timing', 'x-request-id'];
 
 // Pages answered from the cache, by the id of the window they open in, so that pwa.js can ask
 // and show "Offline — showing the copy from 14:02".
@@ -189,12 +198,16 @@ async function offlineIn(lang) {
 // never errors, redirects (a login page under a job's URL) or opaque responses.
 async function save(cacheName, request, response) {
   if (response.status !== 200 || response.type !== 'basic' || response.redirected) return false;
-  const { signal } = userFetches;
   const headers = new Headers(response.headers);
-  headers.set(CACHED_AT, String(Date.now()));
   headers.delete('Content-Encoding'); // the body below is already decoded
   headers.delete('Content-Length');
-  const copy = new Response(await response.blob(), { status: 200, statusText: response.statusText, headers });
+  return keep(cacheName, request, await response.blob(), response.statusText, headers);
+}
+
+async function keep(cacheName, request, body, statusText, headers) {
+  const { signal } = userFetches;
+  headers.set(CACHED_AT, String(Date.now()));
+  const copy = new Response(body, { status: 200, statusText, headers });
   if (signal.aborted && USER_CACHE.test(cacheName)) return false; // logged out meanwhile
   const cache = await caches.open(cacheName);
   await cache.put(request, copy);
@@ -203,41 +216,67 @@ async function save(cacheName, request, response) {
 }
 
 // Today's and tomorrow's job pages, sent by pwa.js from /jobs/active as {url, version}: the
-// ones without an up-to-date copy are fetched, a few at a time. `count` says how many pages
-// are ready offline, `fetched` how many of them cost a request this time.
+// ones without an up-to-date copy are fetched, the job pages all in one request, any other
+// page on its own. `count` says how many pages are ready offline, `fetched` how many requests
+// that cost this time.
 async function precachePages(pages, client) {
   const queue = pages.map((p) => ({ url: new URL(p.url, self.location.origin), version: p.version || '' }))
     .filter(({ url }) => url.origin === self.location.origin && !NEVER_CACHED.includes(url.pathname))
     .slice(0, 40);
+  const { signal } = userFetches;
   let count = 0;
   let fetched = 0;
-  const worker = async () => {
-    const { signal } = userFetches;
-    for (let p = queue.shift(); p && !signal.aborted; p = queue.shift()) {
-      if (await upToDate(p.url.href, p.version)) {
-        count += 1;
-        continue;
-      }
-      // The list shown again before an earlier round finished: that round's fetch will do.
-      if (inFlight.has(p.url.href)) {
-        if (await inFlight.get(p.url.href)) count += 1;
-        continue;
-      }
-      const done = (async () => {
-        const response = await fetch(p.url.href, { cache: 'no-cache', signal }).catch(() => null);
-        if (response) fetched += 1;
-        return Boolean(response) && save(CACHES.pages, p.url.href, response).catch(() => false);
-      })();
-      inFlight.set(p.url.href, done);
-      try {
-        if (await done) count += 1;
-      } finally {
-        inFlight.delete(p.url.href);
-      }
-    }
+  const jobs = [];
+  const others = [];
+  const waits = [];
+  for (const p of queue) {
+    if (await upToDate(p.url.href, p.version)) count += 1;
+    // The list shown again before an earlier round finished: that round's fetch will do.
+    else if (inFlight.has(p.url.href)) waits.push(inFlight.get(p.url.href));
+    else (JOB_PAGE.test(p.url.pathname) && !p.url.search ? jobs : others).push(p);
+  }
+  const track = (url, done) => {
+    inFlight.set(url, done);
+    done.finally(() => inFlight.delete(url)).catch(() => null);
+    return done;
   };
-  await Promise.all([worker(), worker(), worker()]);
+  if (jobs.length) {
+    const batch = fetchJobPages(jobs, signal);
+    for (const p of jobs) waits.push(track(p.url.href, batch.then((saved) => saved.has(p.url.href))));
+    fetched += 1;
+  }
+  for (const p of others) {
+    waits.push(track(p.url.href, (async () => {
+      const response = await fetch(p.url.href, { cache: 'no-cache', signal }).catch(() => null);
+      if (response) fetched += 1;
+      return Boolean(response) && save(CACHES.pages, p.url.href, response).catch(() => false);
+    })()));
+  }
+  for (const ok of await Promise.all(waits.map((w) => w.catch(() => false)))) if (ok) count += 1;
   if (client) client.postMessage({ type: 'PRECACHED', count, fetched });
+}
+
+// The job pages in one request: {pages: [{url, version, html}]}, each kept under its own URL
+// with the version and the answer's headers, as if it had been fetched on its own. The URLs
+// kept (a job the user may no longer open is left out by the server).
+async function fetchJobPages(jobs, signal) {
+  const saved = new Set();
+  const ids = jobs.map((p) => JOB_PAGE.exec(p.url.pathname)[1]);
+  const response = await fetch(`${JOB_PAGES_URL}?ids=${ids.join(',')}`, { cache: 'no-store', signal })
+    .catch(() => null);
+  if (!response || response.status !== 200 || response.redirected) return saved;
+  const answer = await response.json().catch(() => null);
+  for (const page of (answer && answer.pages) || []) {
+    const url = new URL(page.url, self.location.origin);
+    if (url.origin !== self.location.origin || !JOB_PAGE.test(url.pathname)) continue;
+    const headers = new Headers(response.headers);
+    NOT_PAGE_HEADERS.forEach((name) => headers.delete(name));
+    headers.set('Content-Type', 'text/html; charset=utf-8');
+    headers.set('Cache-Control', 'private, no-cache');
+    headers.set(PAGE_VERSION, page.version || '');
+    if (await keep(CACHES.pages, url.href, page.html, 'OK', headers).catch(() => false)) saved.add(url.href);
+  }
+  return saved;
 }
 
 // Job pages being fetched for offline reading, by URL: each is fetched once at a time.

@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import session
+
+from app.platform import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -83,3 +86,41 @@ def test_the_scripts_catalogue_holds_the_scripts_translations_and_plural_rule(tm
 def test_every_scripts_catalogue_is_current():
     stale = check.stale_script_catalogues()
     assert not stale, "\n".join(stale)
+
+
+def _numbers_typed(app, lang, text):
+    """What each numeric form makes of `text` typed by a user whose Odoo language is `lang`."""
+    from app.services import planning
+    from app.services.inventory.common import parse_quantity
+    from app.services.invoices.detail import parse_payment
+    from app.services.sales import quotes
+    with app.test_request_context():
+        session["lang"] = lang
+        i18n.refresh()
+        payment = parse_payment({"amount": text, "journal_id": "1"},
+                                [{"id": 1, "name": "Cash"}], due=0)
+        return {"quote": quotes._number(text, "Price"),
+                "quantity": parse_quantity(text),
+                "payment": payment["amount"],
+                "dispatch": planning.assign_form("", "2026-12-04T09:00", text)["end"]}
+
+
+@pytest.mark.parametrize(("lang", "text"), [("de_DE", "1,5"), ("fr_FR", "1,5"),
+                                            ("en_US", "1.5"), ("nl_BE", "1.5")])
+def test_every_numeric_form_takes_the_users_decimal_separator(app, lang, text):
+    numbers = _numbers_typed(app, lang, text)
+    assert numbers["quote"] == numbers["quantity"] == numbers["payment"] == 1.5
+    assert numbers["dispatch"] == "2026-12-04T10:30"
+
+
+def test_grouped_amounts_in_the_users_locale(app):
+    from app.services.invoices.detail import parse_payment
+    from app.services.sales import quotes
+    for lang, text in (("de_DE", "1.234,5"), ("fr_FR", "1\u202f234,5"), ("fr_FR", "1 234,5"),
+                       ("en_US", "1,234.5")):
+        with app.test_request_context():
+            session["lang"] = lang
+            i18n.refresh()
+            assert quotes._number(text, "Price") == 1234.5, (lang, text)
+            assert parse_payment({"amount": text, "journal_id": "1"}, [{"id": 1}],
+                                 due=0)["amount"] == 1234.5

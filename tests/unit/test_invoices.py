@@ -32,7 +32,7 @@ def test_qr_code_is_an_svg_under_4_kb():
 @pytest.mark.parametrize("form,message", [
     ({"amount": "abc", "journal_id": "7"}, "must be a number"),
     ({"amount": "0", "journal_id": "7"}, "more than zero"),
-    ({"amount": "nan", "journal_id": "7"}, "more than zero"),
+    ({"amount": "nan", "journal_id": "7"}, "must be a number"),   # parse_number refuses NaN
     ({"amount": "70.16", "journal_id": "7"}, "more than what is due"),
     ({"amount": "10", "journal_id": "99"}, "how the customer paid"),
     ({"amount": "10", "journal_id": "x"}, "how the customer paid"),

@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -334,6 +335,37 @@ def test_stage_map_with_renamed_stages_falls_back_on_flags():
         ]
     )
     assert sm.completed.id == 8 and sm.cancelled.id == 9
+
+
+@pytest.mark.parametrize("names", [
+    ("Nouveau", "En route", "Démarré", "Terminé", "Annulé"),
+    ("Nuevo", "En camino", "Iniciado", "Completado", "Cancelado"),
+    ("Neu", "Unterwegs", "Begonnen", "Erledigt", "Storniert"),
+    ("Nieuw", "Onderweg", "Gestart", "Voltooid", "Geannuleerd"),
+])
+def test_stage_map_recognises_special_stages_in_the_users_language(names):
+    # Odoo answers stage names in the user's language (issue 29): the closed ones listed
+    # cancelled first, so a name-blind fallback would take the wrong one for "completed".
+    sm = jobs.build_stage_map([
+        {"id": 1, "name": names[0], "sequence": 1, "is_closed": False, "is_default": True},
+        {"id": 2, "name": names[1], "sequence": 2, "is_closed": False},
+        {"id": 3, "name": names[2], "sequence": 3, "is_closed": False},
+        {"id": 5, "name": names[4], "sequence": 100, "is_closed": True},
+        {"id": 4, "name": names[3], "sequence": 200, "is_closed": True},
+    ])
+    assert (sm.en_route.id, sm.started.id, sm.completed.id, sm.cancelled.id) == (2, 3, 4, 5)
+
+
+def test_stage_names_are_cached_per_language():
+    class Client:
+        base_url, db = "http://odoo", "db"
+
+        def __init__(self, lang):
+            self.context = {"lang": lang}
+
+    viewer = SimpleNamespace(companies_key=(1,))
+    assert jobs._stage_cache_key(Client("fr_FR"), viewer) != \
+        jobs._stage_cache_key(Client("de_DE"), viewer)
 
 
 def test_start_sets_date_start_and_started_stage_where_one_exists():

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from werkzeug.exceptions import Forbidden, NotFound
 
+from app.platform import formatting as fmt
 from app.platform.actions import ActionRefused
 from app.platform.i18n import _, lazy_gettext
 from app.platform.listing import Filter, ListSpec
@@ -150,13 +151,13 @@ def parse_quantity(text, label=None) -> float:
     :raises InventoryError: for anything else, with a message naming the line.
     """
     label = label or _("Quantity")
-    raw = (text or "").strip().replace(",", ".") if isinstance(text, str) else text
+    raw = (text or "").strip() if isinstance(text, str) else text
     if isinstance(raw, str) and len(raw) > 20:
         raise InventoryError(_("%(label)s: that is not a number.", label=label))
     if raw in ("", None):
         raise InventoryError(_("%(label)s: type a number (0 or more).", label=label))
-    try:
-        value = float(raw)
+    try:   # typed in the user's locale ("1,5" in French), or with a dot
+        value = float(fmt.parse_number(raw) if isinstance(raw, str) else raw)
     except (TypeError, ValueError):
         raise InventoryError(_("%(label)s: “%(text)s” is not a number.", label=label,
                                text=text)) from None

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from app.odoo.client import AccessError, OdooCall, UserError
 from app.platform import chatter, currency
+from app.platform import formatting as fmt
 from app.platform.actions import ActionRefused
 from app.platform.i18n import _
 from app.platform.ttl_cache import TTLCache, translated_key
@@ -175,9 +176,9 @@ def clear_caches():
 def parse_payment(form, journal_list: list[dict], due: float) -> dict:
     """The payment form: amount (> 0, at most what is due), journal among the listed ones,
     an optional reference (a cheque number)."""
-    raw = (form.get("amount") or "").strip().replace(",", ".")
+    raw = (form.get("amount") or "").strip()
     try:
-        amount = round(float(raw), 2)
+        amount = round(float(fmt.parse_number(raw)), 2)   # the user's decimal separator too
     except ValueError:
         raise InvoiceRefused(_("The amount must be a number, e.g. 70.15.")) from None
     if not 0 < amount < MAX_AMOUNT or amount != amount:

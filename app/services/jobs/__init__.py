@@ -85,6 +85,7 @@ from app.services.jobs.detail import (  # noqa: F401
     fetch_order_with,
     finish_checks,
     job_detail,
+    shape_detail,
     signature_on_file,
     version_conflict,
 )
@@ -95,3 +96,4 @@ from app.services.jobs.listing import (  # noqa: F401
     summarize_order,
     technician_options,
 )
+from app.services.jobs.offline import OFFLINE_LIMIT, job_details  # noqa: F401

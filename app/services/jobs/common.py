@@ -17,7 +17,7 @@ from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
 from app.platform.i18n import _, lazy_gettext
-from app.platform.ttl_cache import TTLCache, server_key
+from app.platform.ttl_cache import TTLCache, translated_key
 from app.services.viewer import Viewer
 
 logger = logging.getLogger(__name__)
@@ -210,10 +210,24 @@ class StageMap:
         return "new" if stage.is_default or stage == self.stages[0] else "open"
 
 
-_EN_ROUTE = re.compile(r"en[\s_-]?route|on (the|my) way|travel|driving", re.IGNORECASE)
-_STARTED = re.compile(r"start|in progress|on site|working", re.IGNORECASE)
-_COMPLETED = re.compile(r"complet|done|finish|closed|resolved", re.IGNORECASE)
-_CANCELLED = re.compile(r"cancel", re.IGNORECASE)
+# Stage names come in the user's language (Odoo translates them through the context's lang), so
+# the special stages are recognised by their words in every language Fieldkit speaks: English,
+# French, Spanish, German, Dutch.
+_EN_ROUTE = re.compile(
+    r"en[\s_-]?route|on (the|my) way|travel|driving"
+    r"|en chemin|trajet|déplacement|en camino|en ruta|desplaz|unterwegs|anfahrt|onderweg",
+    re.IGNORECASE)
+_STARTED = re.compile(
+    r"start|in progress|on site|working"
+    r"|commenc|démarr|en cours|sur (site|place)|inici|comenz|en curso|en progreso"
+    r"|begonnen|in bearbeitung|vor ort|bezig|in uitvoering|ter plaatse",
+    re.IGNORECASE)
+_COMPLETED = re.compile(
+    r"complet|done|finish|closed|resolved"
+    r"|termin|fini|clôtur|résolu|hecho|cerrad|resuelt|abgeschlossen|erledigt|fertig"
+    r"|geschlossen|gelöst|voltooid|afgerond|klaar|gesloten|opgelost",
+    re.IGNORECASE)
+_CANCELLED = re.compile(r"cancel|annul|storniert|abgebrochen", re.IGNORECASE)
 
 
 def build_stage_map(records) -> StageMap:
@@ -263,7 +277,8 @@ _equipment_cache = TTLCache(EQUIPMENT_CACHE_SECONDS, shared="equipment-names")
 
 
 def _stage_cache_key(odoo, viewer):
-    return server_key(odoo, viewer.companies_key)
+    # per language too: the names are Odoo's translations for the user reading them
+    return translated_key(odoo, viewer.companies_key)
 
 
 def get_stage_map(odoo, viewer: Viewer, *, refresh=False) -> StageMap:

@@ -311,6 +311,17 @@ def job_detail(
     now = now or tzs.now_utc()
     order, messages, stage_map = _order_with_history(
         odoo, viewer, job_id, detail_fields(viewer.version), nested, alongside)
+    return shape_detail(odoo, viewer, order, messages, stage_map, storage=storage, now=now,
+                        nested=nested)
+
+
+def shape_detail(odoo, viewer: Viewer, order: dict, messages: list[dict], stage_map, *,
+                 storage=None, now: datetime | None = None, nested: dict | None = None) -> dict:
+    """The job page's data from the order (read with :func:`detail_fields`), its history and
+    the stage map: what :func:`job_detail` returns (no RPC, but the equipment names' when
+    they are not cached)."""
+    now = now or tzs.now_utc()
+    job_id = order["id"]
     equipment = equipment_names(odoo, order.get("equipment_ids") or [])
     row = summarize_order(order, stage_map, viewer.tz, now)
     stage_id = row["stage"]["id"]

@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from app.odoo import versions
 from app.platform import chatter, media
+from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
 from app.platform.i18n import _
@@ -44,11 +45,11 @@ class LineInput:
 
 
 def _number(value, label, *, minimum=0.0, maximum=1e6):
-    text = (value or "").strip().replace(",", ".")
+    text = (value or "").strip()
     if not text:
         return None
     try:
-        number = float(text)
+        number = float(fmt.parse_number(text))   # the user's decimal separator, or a dot
     except ValueError:
         raise QuoteRefused(_("%(label)s must be a number.", label=label)) from None
     if not minimum <= number <= maximum or number != number:

@@ -57,13 +57,13 @@
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (response.ok && data.success !== false) { return data; }
         if (response.status === 401 && data.login_url) { window.location.assign(data.login_url); }
-        var error = new Error(data.error || 'The server refused this (' + response.status + '). Please try again.');
+        var error = new Error(data.error || fieldkit.t('The server refused this (%(status)s). Please try again.', { status: response.status }));
         error.status = response.status;
         error.data = data;
         throw error;
       });
     }, function () {
-      var error = new Error('No connection. Try again when you have signal.');
+      var error = new Error(fieldkit.t('No connection. Try again when you have signal.'));
       error.status = 0;
       throw error;
     });
@@ -225,7 +225,7 @@
       var show = field.type === 'password';
       field.type = show ? 'text' : 'password';
       button.setAttribute('aria-pressed', show ? 'true' : 'false');
-      button.textContent = show ? 'Hide password' : 'Show password';
+      button.textContent = show ? fieldkit.t('Hide password') : fieldkit.t('Show password');
       field.focus();
     });
   });

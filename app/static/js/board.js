@@ -28,6 +28,7 @@
   var moveUrl = root.getAttribute('data-move-url');
   var SNAP_MINUTES = 15;
   var PICK_KEYS = [' ', 'Spacebar', 'Enter'];
+  var t = window.fieldkit.t, nt = window.fieldkit.nt; // the page's words (app.js)
 
   function pad(n) { return (n < 10 ? '0' : '') + n; }
 
@@ -65,10 +66,10 @@
         data.append('stage_id', zone.getAttribute('data-value'));
         var target = zone.getAttribute('data-kind');
         if (target === 'completed') {
-          var resolution = window.prompt('Finishing ' + cardName(card) + ': what was done (the resolution)?');
+          var resolution = window.prompt(t('Finishing %(job)s: what was done (the resolution)?', { job: cardName(card) }));
           if (resolution === null) { return null; }
           data.append('resolution', resolution);
-        } else if (target === 'cancelled' && !window.confirm('Cancel ' + cardName(card) + '?')) {
+        } else if (target === 'cancelled' && !window.confirm(t('Cancel %(job)s?', { job: cardName(card) }))) {
           return null;
         }
         return data;
@@ -93,7 +94,7 @@
         var start = data.get('start') || '';
         var text = (card.getAttribute('data-name') || cardName(card)) + ' \u2192 ' + (zone.getAttribute('data-zone-label') || zoneName(zone)) +
           (start ? ', ' + start.slice(11, 16) : '');
-        if (root.hasAttribute('data-planning')) { return { text: text + ' (draft)' }; }
+        if (root.hasAttribute('data-planning')) { return { text: t('%(move)s (draft)', { move: text }) }; }
         var back = new FormData();
         back.append('job_id', card.getAttribute('data-id'));
         back.append('person_id', before.zone.getAttribute('data-value'));
@@ -127,10 +128,10 @@
 
   function zones() { return Array.prototype.slice.call(root.querySelectorAll('[data-dropzone]')); }
   function zoneOf(el) { return el && el.closest ? el.closest('[data-dropzone]') : null; }
-  function zoneName(zone) { return zone.getAttribute('aria-label') || zone.getAttribute('data-zone-label') || 'there'; }
+  function zoneName(zone) { return zone.getAttribute('aria-label') || zone.getAttribute('data-zone-label') || t('there'); }
   function cardName(card) {
     var link = card.querySelector('a');
-    return card.getAttribute('data-label') || (link && link.textContent.trim()) || 'The card';
+    return card.getAttribute('data-label') || (link && link.textContent.trim()) || t('The card');
   }
   function cardsIn(zone, except) {
     return Array.prototype.filter.call(zone.querySelectorAll('[data-draggable]'), function (c) { return c !== except; }).length;
@@ -175,7 +176,7 @@
         box.setAttribute('data-board-error', '');
         root.parentNode.insertBefore(box, root);
       }
-      message = 'Not moved: ' + message;
+      message = t('Not moved: %(reason)s', { reason: message });
     }
     box.textContent = message;
     box.hidden = false;
@@ -187,12 +188,12 @@
     if (zoneOf(card) !== zone) { place(card, zone); }
     var before = { zone: from, start: card.getAttribute('data-start'), duration: card.getAttribute('data-duration') };
     var data = kind.fields(card, zone, x);
-    if (!data) { restore(card, origin); announce('Move cancelled.'); return; }
+    if (!data) { restore(card, origin); announce(t('Move cancelled.')); return; }
     tally(from, -1, card);
     tally(zone, +1, card);
     card.setAttribute('aria-busy', 'true');
     window.fieldkit.fetchJSON(kind.url ? kind.url(card) : moveUrl, { method: 'POST', body: data }).then(function (answer) {
-      announce((answer && answer.message) || (cardName(card) + ' moved to ' + zoneName(zone) + '.'));
+      announce((answer && answer.message) || t('%(job)s moved to %(place)s.', { job: cardName(card), place: zoneName(zone) }));
       if (kind.done) { toast(kind.done(card, zone, data, before)); }
       document.dispatchEvent(new CustomEvent('fieldkit:refresh'));
     }, function (error) {
@@ -200,7 +201,7 @@
       tally(zone, -1, card);
       tally(from, +1, card);
       showRefusal(card, error.message);
-      announce('Not moved: ' + error.message);
+      announce(t('Not moved: %(reason)s', { reason: error.message }));
     }).then(function () {
       card.removeAttribute('aria-busy');
       card.focus({ preventScroll: true });
@@ -219,11 +220,11 @@
     undo.onclick = what.undo ? function () {
       undo.disabled = true;
       window.fieldkit.fetchJSON(moveUrl, { method: 'POST', body: what.undo }).then(function (answer) {
-        toast({ text: 'Undone: ' + ((answer && answer.message) || 'the job is back.') });
-        announce('Undone.');
+        toast({ text: answer && answer.message ? t('Undone: %(what)s', { what: answer.message }) : t('Undone: the job is back.') });
+        announce(t('Undone.'));
         document.dispatchEvent(new CustomEvent('fieldkit:refresh'));
       }, function (error) {
-        toast({ text: 'Not undone: ' + error.message });
+        toast({ text: t('Not undone: %(reason)s', { reason: error.message }) });
       });
     } : null;
     box.hidden = false;
@@ -309,7 +310,7 @@
         when.textContent = start.slice(11, 16) + '\u2013' + end.toISOString().slice(11, 16);
       }
     } else if (when && zone && zone.getAttribute('data-value') === '') {
-      when.textContent = 'Unassigned';
+      when.textContent = t('Unassigned');
     }
   }
 
@@ -366,7 +367,8 @@
       picked.card.focus();
     }
     var n = cardsIn(target, picked.card);
-    announce(zoneName(target) + (target === picked.home ? ', where it is' : ', ' + n + (n === 1 ? ' card' : ' cards')) + '.');
+    announce(target === picked.home ? t('%(place)s, where it is.', { place: zoneName(target) })
+      : nt('%(place)s, %(num)d card.', '%(place)s, %(num)d cards.', n, { place: zoneName(target) }));
   }
 
   function finish(cancel) {
@@ -378,7 +380,7 @@
     if (cancel || p.target === p.home) {
       restore(p.card, p.origin);
       p.card.focus();
-      announce(cancel ? 'Move cancelled.' : cardName(p.card) + ' stays in ' + zoneName(p.home) + '.');
+      announce(cancel ? t('Move cancelled.') : t('%(job)s stays in %(place)s.', { job: cardName(p.card), place: zoneName(p.home) }));
       return;
     }
     reveal(p.target);
@@ -397,7 +399,7 @@
         picked = { card: card, origin: { parent: card.parentNode, next: card.nextSibling }, home: home, target: home };
         card.setAttribute('data-picked', '');
         card.setAttribute('aria-grabbed', 'true');
-        announce(cardName(card) + ' picked up from ' + zoneName(home) + '. Arrow keys choose where, Enter drops, Escape cancels.');
+        announce(t('%(job)s picked up from %(place)s. Arrow keys choose where, Enter drops, Escape cancels.', { job: cardName(card), place: zoneName(home) }));
       }
       return;
     }

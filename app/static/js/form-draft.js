@@ -14,6 +14,10 @@
   'use strict';
 
   var PREFIX = 'fk-draft:';
+  // The page's words (app.js, which runs first); English if it is missing.
+  function t(text, vars) {
+    return window.fieldkit && window.fieldkit.t ? window.fieldkit.t(text, vars) : text;
+  }
   var KEEP_MS = 7 * 864e5; // drafts older than a week are dropped
   var PENDING_MS = 10 * 60e3; // how long a submit may wait for its answer
   var CLOCK_SKEW_MS = 2 * 60e3;
@@ -134,11 +138,11 @@
     var note = document.createElement('p');
     note.className = 'muted row fk-draft-note';
     note.setAttribute('role', 'status');
-    note.textContent = 'Draft restored ';
+    note.textContent = t('Draft restored') + ' ';
     var discard = document.createElement('button');
     discard.type = 'button';
     discard.className = 'btn btn--ghost';
-    discard.textContent = 'Discard';
+    discard.textContent = t('Discard');
     discard.addEventListener('click', function () {
       restored.forEach(function (f) { f.value = ''; });
       store.removeItem(key);

@@ -41,13 +41,16 @@
         event.preventDefault();
         lines[i].classList.add('is-scanned');
         if (status) {
-          status.textContent = lines[i].querySelector('.move__product').textContent + ': ' + input.value +
-            ' of ' + lines[i].getAttribute('data-demand') + '. Validate when you are done.';
+          status.textContent = window.fieldkit.t('%(product)s: %(done)s of %(demand)s. Validate when you are done.', {
+            product: lines[i].querySelector('.move__product').textContent,
+            done: input.value,
+            demand: lines[i].getAttribute('data-demand'),
+          });
         }
         return;
       }
     }
     event.preventDefault();
-    if (status) { status.textContent = 'Nothing on this transfer matches “' + code + '”.'; }
+    if (status) { status.textContent = window.fieldkit.t('Nothing on this transfer matches “%(code)s”.', { code: code }); }
   });
 }());

@@ -17,6 +17,10 @@
   var sw = navigator.serviceWorker;
   var swUrl = (document.currentScript && document.currentScript.dataset.sw) || '/sw.js';
   var reloading = false;
+  // The page's words (app.js, which runs first); English if it is missing.
+  function t(text, vars) {
+    return window.fieldkit && window.fieldkit.t ? window.fieldkit.t(text, vars) : text;
+  }
 
   // --- Notices: one area for every message of this file, fixed so it shifts no content. ---
   function noticeArea() {
@@ -73,7 +77,8 @@
 
   // --- Offline notice ---
   // As the server writes times (app/platform/timezone.py): 24-hour, in the user's zone
-  // (fk-tz), not the device's: "today 14:30", "yesterday 17:45", "Wed 11 Mar 08:00".
+  // (fk-tz), not the device's: "today 14:30", "yesterday 17:45", "Wed 11 Mar 08:00" (the day
+  // in the page's language). The parts below only compare days; the words come after.
   function timeParts(date, zone) {
     var out = {};
     try {
@@ -86,7 +91,18 @@
     return out;
   }
 
-  function renderedAt() {
+  function dayText(date, zone) {
+    var lang = (root.lang || 'en').split('-')[0];
+    var options = { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short' };
+    try {
+      return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, options).format(date).replace(',', '');
+    } catch (e) {
+      return zone ? dayText(date, undefined) : '';
+    }
+  }
+
+  // "Offline — showing the copy from …" for the time this page was written, or '' unknown.
+  function offlineCopyText() {
     var meta = document.querySelector('meta[name="fk-rendered-at"]');
     var when = meta && new Date(meta.content);
     if (!when || isNaN(when)) return '';
@@ -97,27 +113,30 @@
     function sameDay(other) {
       return other.day === at.day && other.month === at.month && other.year === at.year;
     }
-    if (sameDay(timeParts(new Date(), zone))) return 'today ' + time;
-    if (sameDay(timeParts(new Date(Date.now() - 864e5), zone))) return 'yesterday ' + time;
-    return at.weekday + ' ' + at.day + ' ' + at.month + ' ' + time;
+    if (sameDay(timeParts(new Date(), zone))) {
+      return t('Offline — showing the copy from today %(time)s', { time: time });
+    }
+    if (sameDay(timeParts(new Date(Date.now() - 864e5), zone))) {
+      return t('Offline — showing the copy from yesterday %(time)s', { time: time });
+    }
+    return t('Offline — showing the copy from %(day)s %(time)s', { day: dayText(when, zone), time: time });
   }
 
   function showOffline() {
     if (document.querySelector('[data-fk-offline-page]')) return; // it says so itself
-    var at = renderedAt();
-    notice('offline', 'warning', at ? 'Offline — showing the copy from ' + at : 'Offline');
+    notice('offline', 'warning', offlineCopyText() || t('Offline'));
   }
 
   function showOnline() {
     if (!document.querySelector('[data-notice="offline"]')) return;
-    notice('offline', 'info', 'Back online.', [['Refresh', function () { location.reload(); }, true]]);
+    notice('offline', 'info', t('Back online.'), [[t('Refresh'), function () { location.reload(); }, true]]);
   }
 
   // --- Updates: offer the waiting worker, activate it only when the user agrees. ---
   function watchUpdates(registration) {
     function offer() {
       if (!registration.waiting || !sw.controller) return; // first install: nothing to replace
-      notice('update', 'info', 'New version available', [['Reload', function () {
+      notice('update', 'info', t('New version available'), [[t('Reload'), function () {
         reloading = true;
         registration.waiting.postMessage({ type: 'SKIP_WAITING' });
       }, true]]);
@@ -182,7 +201,7 @@
     if ((form.hasAttribute('data-outbox') || form.hasAttribute('data-photo-upload')) &&
         window.fieldkit && window.fieldkit.outbox) return;
     event.preventDefault();
-    notice('not-sent', 'error', 'You are offline: nothing was sent. Your text is kept on this device; send it again when you have signal.');
+    notice('not-sent', 'error', t('You are offline: nothing was sent. Your text is kept on this device; send it again when you have signal.'));
   }, true); // capture: runs before form-draft.js marks the form as submitted
 
   // --- Install ---
@@ -195,9 +214,9 @@
       slot.hidden = false;
       slot.onclick = install;
     } else if (!remembered('install')) {
-      notice('install', 'info', 'Keep Fieldkit on your home screen, ready offline.', [
-        ['Install Fieldkit', install, true],
-        ['Not now', function () { remember('install', 30); dismiss('install'); }],
+      notice('install', 'info', t('Keep Fieldkit on your home screen, ready offline.'), [
+        [t('Install Fieldkit'), install, true],
+        [t('Not now'), function () { remember('install', 30); dismiss('install'); }],
       ]);
     }
   });
@@ -220,8 +239,8 @@
     var ios = /iPad|iPhone|iPod/.test(ua) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
     var safari = /Safari/.test(ua) && !/CriOS|FxiOS|EdgiOS/.test(ua);
     if (!ios || !safari || navigator.standalone || remembered('ios-hint')) return;
-    notice('ios-hint', 'info', 'Install Fieldkit: tap Share, then “Add to Home Screen”.', [
-      ['OK', function () { remember('ios-hint', 90); dismiss('ios-hint'); }],
+    notice('ios-hint', 'info', t('Install Fieldkit: tap Share, then “Add to Home Screen”.'), [
+      [t('OK'), function () { remember('ios-hint', 90); dismiss('ios-hint'); }],
     ]);
   }
 

@@ -1,0 +1,62 @@
+"""The service report and its e-mail speak the customer's language (partner.lang), not the
+technician's (issue 29)."""
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from app.platform import i18n
+from app.services import report
+
+JOB = {"name": "FO-7", "customer": "Brasserie De Kroon", "technician": "Théo Technicien",
+       "date_start": "2026-12-04 13:05:00", "date_end": "2026-12-04 14:35:00",
+       "tz": "Europe/Brussels", "signer": "Dana", "resolution_text": "Œuvre faite",
+       "messages": [{"text": "Payment received: 1\u202f234,50\u00a0€ (Cash) for invoice INV/1."}]}
+
+
+@pytest.fixture
+def odoo_url():
+    return "http://odoo.invalid"   # build_pdf calls no Odoo
+
+
+def text_of(pdf):
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def languages_while_writing(monkeypatch, job):
+    """The page language in force each time the report writes a line."""
+    seen = []
+    latin = report._latin
+
+    def spy(text):
+        seen.append(str(i18n.get_locale()))
+        return latin(text)
+    monkeypatch.setattr(report, "_latin", spy)
+    return report.build_pdf(job, compress=False), set(seen)
+
+
+def test_a_dutch_speaking_customer_gets_the_report_in_dutch(app, monkeypatch):
+    with app.test_request_context():
+        i18n.session["lang"] = "fr_FR"     # the technician works in French
+        i18n.refresh()
+        pdf, seen = languages_while_writing(monkeypatch, {**JOB, "lang": "nl_BE"})
+        assert seen == {"nl"}
+        assert str(i18n.get_locale()) == "fr"   # the technician's pages stay French
+    text = text_of(pdf)
+    assert "vrijdag 4 december 2026, 14:05" in text   # Brussels time, Dutch names
+    assert "1 u 30" in text or "1 h 30" in text        # (the catalogue's word for hours)
+    assert "décembre" not in text
+
+
+def test_a_customer_without_a_language_fieldkit_has_gets_english(app, monkeypatch):
+    with app.test_request_context():
+        i18n.session["lang"] = "de_DE"
+        i18n.refresh()
+        pdf, seen = languages_while_writing(monkeypatch, {**JOB, "lang": "it_IT"})
+    assert seen == {"en"}
+    text = text_of(pdf)
+    assert "Friday 4 December 2026, 14:05" in text and "Service report" in text
+
+
+def test_what_latin_1_fonts_cannot_draw_is_spelt_out():
+    assert report._latin("1\u202f234,50\u00a0€ œuvre") == "1\u00a0234,50\u00a0EUR oeuvre"
