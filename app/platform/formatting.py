@@ -34,7 +34,7 @@ from babel import Locale, UnknownLocaleError
 from babel import dates as bdates
 from babel import numbers as bnumbers
 from babel import units as bunits
-from flask import has_request_context, session
+from flask import g, has_request_context, session
 
 from app.platform import i18n
 from app.platform import timezone as tzs
@@ -54,9 +54,29 @@ def current_locale() -> str:
     """The reader's locale: the page's language (the user's Odoo language, a forced one such as
     the customer's for a report, else the browser's), with the Odoo language's country when it
     is the same language (``fr_BE`` rather than ``fr``); English outside a request."""
-    language = str(i18n.get_locale() or DEFAULT_LOCALE)
+    babel_locale = i18n.get_locale()
+    memo = _request_memo()
+    # Asked for every date and time of a page: worked out once per request and language (a
+    # forced language is another Babel locale object, so it is worked out again).
+    if memo is not None and babel_locale is not None and memo.get("locale", (None,))[0] \
+            is babel_locale:
+        return memo["locale"][1]
+    language = str(babel_locale or DEFAULT_LOCALE)
     odoo_lang = session.get("lang") if has_request_context() else None
-    return odoo_lang if odoo_lang and i18n.closest(odoo_lang) == language else language
+    code = odoo_lang if odoo_lang and i18n.closest(odoo_lang) == language else language
+    if memo is not None:
+        memo["locale"] = (babel_locale, code)
+    return code
+
+
+def _request_memo():
+    """This request's memo of what its pages write again and again (flask.g), or None."""
+    if not has_request_context():
+        return None
+    memo = g.get("_fk_formatting")
+    if memo is None:
+        memo = g._fk_formatting = {}
+    return memo
 
 
 @lru_cache(maxsize=64)
@@ -197,12 +217,20 @@ def relative_day(value, tz_name=None, now=None, locale=None, *, today=None) -> s
     if offset not in (-1, 0, 1):
         return format_datetime(moment, tz_name, locale, today=today)
     time = format_time(moment, tz_name, locale)
+    memo = _request_memo() if locale is None else None
+    key = ("relative", offset, time, current_locale()) if memo is not None else None
+    if key in (memo or {}):
+        return memo[key]  # a list's cards share a few days and times
     with _in_language(locale):
         if offset == 0:
-            return _("Today %(time)s", time=time)
-        if offset == 1:
-            return _("Tomorrow %(time)s", time=time)
-        return _("Yesterday %(time)s", time=time)
+            text = _("Today %(time)s", time=time)
+        elif offset == 1:
+            text = _("Tomorrow %(time)s", time=time)
+        else:
+            text = _("Yesterday %(time)s", time=time)
+    if memo is not None:
+        memo[key] = text
+    return text
 
 
 def format_time_range(start, end, tz_name=None, locale=None) -> str:

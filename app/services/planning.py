@@ -28,7 +28,7 @@ from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.i18n import _, ngettext
 from app.platform.ttl_cache import TTLCache, server_key
-from app.services import checklists, dispatch, jobs, report
+from app.services import checklists, dispatch, jobs
 from app.services.jobs import JobActionError, _m2o_id
 from app.services.viewer import Viewer
 from app.validation import InvalidInput
@@ -538,49 +538,3 @@ def publish_draft(odoo, viewer: Viewer, store) -> tuple[int, list[dict]]:
             published += 1
     _save_draft(store, key, failed)
     return published, failed
-
-
-# --------------------------------------------------------------------------- jobs board
-
-
-def load_board(odoo, viewer: Viewer, *, now: datetime | None = None) -> dict:
-    """Open jobs (and those closed today) as columns by stage, in stage order. ≤ 2 RPCs."""
-    now = now or tzs.now_utc()
-    today = tzs.today(viewer.tz, now)
-    orders = odoo.search_read(
-        "fsm.order", jobs.active_domain(viewer, tzs.day_range_utc(today, viewer.tz)[0]),
-        jobs.list_fields(viewer.version) + jobs.company_fields(viewer), limit=jobs.LIST_LIMIT,
-        order="scheduled_date_start, id")
-    stage_map = jobs.get_stage_map(odoo, viewer)
-    rows = [jobs.summarize_order(o, stage_map, viewer.tz, now, today=today) for o in orders]
-    for row in rows:  # flagged as on the jobs table
-        row["overdue"] = not row["is_closed"] and row["local_day"] is not None \
-            and row["local_day"] < today
-    columns = []
-    for stage in stage_map.stages:
-        cards = [r for r in rows if r["stage"]["id"] == stage.id]
-        kind = ("completed" if stage == stage_map.completed else
-                "cancelled" if stage == stage_map.cancelled else "open")
-        columns.append({"id": stage.id, "name": stage.name, "kind": kind, "cards": cards,
-                        "closed": stage.is_closed})
-    return {"columns": columns, "count": len(rows),
-            "capped": jobs.LIST_LIMIT if len(orders) >= jobs.LIST_LIMIT else None,
-            "stages": [{"id": c["id"], "name": c["name"], "kind": c["kind"]} for c in columns],
-            "tz": str(tzs.get_tz(viewer.tz))}
-
-
-def move_on_board(odoo, viewer: Viewer, job_id: int, stage_id, resolution="") -> str:
-    """Move a job to a board column with the job page's own rules: the completed column runs
-    the finish action (a resolution is required), the cancelled one cancels."""
-    stage_map = jobs.get_stage_map(odoo, viewer)
-    try:
-        target = stage_map.get(int(stage_id))
-    except (TypeError, ValueError):
-        target = None
-    if target is None:
-        raise DispatchError(_("That column does not exist any more. Refresh the board."))
-    if stage_map.completed and target.id == stage_map.completed.id:
-        return report.finish_job(odoo, viewer, job_id, resolution or "")
-    if stage_map.cancelled and target.id == stage_map.cancelled.id:
-        return jobs.cancel_job(odoo, viewer, job_id)
-    return jobs.set_job_stage(odoo, viewer, job_id, target.id)
