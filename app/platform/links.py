@@ -48,8 +48,8 @@ class LinkExpired(Gone):
 
 
 class LinkRevoked(Gone):
-    description = lazy_gettext("This link was withdrawn by the office. Ask them if you still "
-                               "need it.")
+    description = lazy_gettext(
+        "This link was withdrawn by the office. Ask them if you still need it.")
 
 
 class LinkEnded(Gone):
@@ -67,8 +67,8 @@ class LinkReadOnly(Gone):
 
 
 class LinkWrongTarget(Forbidden):
-    description = lazy_gettext("This link is for another job: it only opens the job it was made "
-                               "for.")
+    description = lazy_gettext(
+        "This link is for another job: it only opens the job it was made for.")
 
 
 def _load(raw):
