@@ -33,6 +33,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel import dates as bdates
 from babel import numbers as bnumbers
+from babel import units as bunits
 from flask import g, has_request_context, session
 
 from app.platform import i18n
@@ -308,8 +309,20 @@ def format_money(amount, symbol="", position="before", digits=2, locale=None) ->
     return f"{symbol}{NBSP}{number}" if position == "before" else f"{number}{NBSP}{symbol}"
 
 
+def format_size(num_bytes, locale=None) -> str:
+    """A file's size as people read it: ``38 kB``, ``1.2 MB`` (CLDR units: ``1,2 Mo`` in
+    French); under a kilobyte ``1 kB``."""
+    size = float(num_bytes or 0)
+    if size < 1000 * 1000:
+        return bunits.format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short",
+                           locale=_locale(locale), format="#,##0")
+    return bunits.format_unit(size / 1000 / 1000, "digital-megabyte", length="short",
+                       locale=_locale(locale), format="#,##0.#")
+
+
 def init_app(app):
     app.jinja_env.filters.update(
+        file_size=format_size,
         local_time=format_time,
         local_date=format_date,
         local_datetime=format_datetime,

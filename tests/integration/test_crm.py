@@ -282,6 +282,11 @@ def test_missing_lead_is_a_404(client, login):
 
 def test_create_from_scratch_keeps_what_was_typed_on_refusal(client, login, admin):
     login(client, "tech1")
+    # Technicians choose in plain words, not Odoo's "opportunity" / "lead".
+    form = client.get("/crm/new").get_data(as_text=True)
+    assert "What did the customer ask for?" in form and "Nothing yet: someone to contact later" \
+        in form
+    assert "an opportunity" not in form and "a lead<" not in form
     bad = client.post("/crm/new", data={"type": "opportunity", "name": "Boiler swap",
                                         "expected_revenue": "lots"})
     assert bad.status_code == 422
@@ -304,6 +309,7 @@ def test_create_from_a_customer_is_prefilled(client, login, admin):
     login(client, "office")
     html = client.get(f"/crm/new?partner_id={partner['id']}").get_data(as_text=True)
     assert partner["name"] in html and partner["email"] in html
+    assert "an opportunity" in html  # the office keeps Odoo's terms
     assert f'name="partner_id" value="{partner["id"]}"' in html
 
 
