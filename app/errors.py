@@ -47,7 +47,9 @@ MESSAGES = {
 AUTH_KEYS = ("odoo_sid", "user_id", "username", "user_name", "partner_id", "tz", "lang",
              "role", "odoo_version", "company_id", "companies", "company_ids")
 # Odoo's refusal of an allowed_company_ids the user no longer belongs to (odoo.api
-# Environment.companies): a company was taken from the user after the login.
+# Environment.companies): a company was taken from the user after the login. Odoo writes the
+# message in the user's language (`_()` under the context's lang); its traceback (`debug`)
+# quotes the raising source line, which holds the English text in every language.
 UNAUTHORIZED_COMPANIES = "Access to unauthorized or invalid companies."
 COMPANIES_CHANGED = lazy_gettext("Your companies changed in Odoo. Log in again to see them.")
 STORE_OUT = lazy_gettext("Fieldkit's shared store can't be reached right now. Nothing was "
@@ -106,7 +108,8 @@ def _retry_url():
 def handle_access_error(error):
     log.info("odoo access error for %s on %s: %s", session.get("username"), request.path,
              error.message)
-    if UNAUTHORIZED_COMPANIES in (error.message or ""):
+    if UNAUTHORIZED_COMPANIES in (error.message or "") or \
+            UNAUTHORIZED_COMPANIES in (error.debug or ""):
         # Every call of this session would be refused the same way: a new login reads the
         # user's companies again.
         return _log_in_again(COMPANIES_CHANGED)

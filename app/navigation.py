@@ -13,6 +13,9 @@ from flask import current_app, request, session, url_for
 
 from app.platform.i18n import lazy_gettext
 
+# The product's name, in every language (a name, not a word: never translated).
+PRODUCT_NAME = "Fieldkit"
+
 # Roles that see what the office sees (an administrator sees what a manager sees).
 OFFICE_ROLES = ("office", "manager", "admin")
 # Roles that see the technicians' scorecard.
@@ -166,4 +169,5 @@ def init_app(app):
     app.jinja_env.globals["nav_sections"] = nav_sections
     app.jinja_env.globals["nav_menu"] = nav_menu
     app.jinja_env.globals["link_if"] = link_if
+    app.jinja_env.globals["product_name"] = PRODUCT_NAME
     app.jinja_env.filters["role_label"] = role_label

@@ -119,6 +119,30 @@ def offline():
     return response
 
 
+@bp.route("/i18n/<lang>.js")
+def script_catalogue(lang):
+    """The scripts' words in a language (window.FK_I18N, app/platform/i18n.py): the same for
+    everyone, cached for a year at its fingerprinted URL (?v=<hash>), by the worker too."""
+    if lang not in i18n.LANGUAGES or lang == i18n.DEFAULT:
+        return "", 404
+    body, version = i18n.script_catalogue(lang)
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    response.headers["Cache-Control"] = IMMUTABLE if request.args.get("v") == version \
+        else "no-cache"
+    response.set_etag(version)
+    return response.make_conditional(request)
+
+
+def script_catalogue_url() -> str | None:
+    """Where a page not in English finds its scripts' words (None in English: nothing to
+    load)."""
+    lang = i18n.language()
+    if lang == i18n.DEFAULT or lang not in i18n.LANGUAGES:
+        return None
+    return url_for("pwa.script_catalogue", lang=lang, v=i18n.script_catalogue(lang)[1])
+
+
 def rendered_at() -> dict:
     """`fk_rendered_at` for <meta name="fk-rendered-at">: when this copy of the page was made."""
     now = datetime.now(UTC).replace(microsecond=0)
@@ -268,6 +292,7 @@ def compress(response):
 def init_app(app):
     """Register asset_url, the pwa blueprint, the render-time value and the caching/gzip hooks."""
     app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["script_catalogue_url"] = script_catalogue_url
     app.register_blueprint(bp)
     app.context_processor(rendered_at)
     # after_request hooks run in reverse order: set cache headers and validators first, then

@@ -12,6 +12,7 @@ import re
 
 from . import domain as domain_lib
 from .exceptions import AccessError, MissingError, ValidationError, no_such_method
+from .odoo_texts import selection_labels
 
 DATE_FMT = "%Y-%m-%d"
 DATETIME_FMT = "%Y-%m-%d %H:%M:%S"
@@ -777,7 +778,8 @@ class BaseModel:
             if f.inverse_name:
                 desc["relation_field"] = f.inverse_name
             if f.type == "selection":
-                desc["selection"] = f.get_selection(self.version, self)
+                desc["selection"] = selection_labels(self.env, self._name, fn,
+                                                     f.get_selection(self.version, self))
             if f.type in ("char", "text", "html"):
                 desc["translate"] = bool(f.translate)
             if attributes:

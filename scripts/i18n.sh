@@ -6,8 +6,7 @@
 #                                           (its path printed; POT=... to choose it)
 #   bash scripts/i18n.sh update [lang...]   extract, then add new strings to the catalogues and
 #                                           drop the ones gone (all languages by default)
-#   bash scripts/i18n.sh compile            every .po into its .mo (fuzzy entries left out), and
-#                                           the scripts' catalogues app/static/js/i18n/<lang>.js
+#   bash scripts/i18n.sh compile            every .po into its .mo (fuzzy entries left out)
 #   bash scripts/i18n.sh init <lang>        start a new language's catalogue
 #   bash scripts/i18n.sh check              what tests/unit/test_i18n_catalogues.py checks,
 #                                           strictly (missing, untranslated, fuzzy, stale .mo)
@@ -37,8 +36,7 @@ case "${1:-}" in
     done
     rm -f "$POT" ;;
   compile)
-    "$PYBABEL" compile -d "$DIR" --statistics
-    "$PYTHON" scripts/i18n_check.py scripts ;;
+    "$PYBABEL" compile -d "$DIR" --statistics ;;
   init)
     [ -n "${2:-}" ] || { echo "usage: $0 init <lang>" >&2; exit 2; }
     extract >/dev/null

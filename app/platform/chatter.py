@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from markupsafe import Markup
 
 from app.odoo import versions
-from app.odoo.client import OdooCall, UserError
+from app.odoo.client import OdooCall, OdooError, UserError
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
@@ -287,6 +287,20 @@ def post_note(odoo, version: int, model: str, res_id: int, html: Markup) -> int:
         return odoo.message_post(model, res_id, body, **kwargs)
     except UserError as exc:
         message = str(getattr(exc, "user_message", "") or exc)
-        if "email" in message.lower():
+        if "email" in message.lower() or not _has_email(odoo):
             raise ActionRefused(str(NO_EMAIL_MESSAGE)) from exc
         raise
+
+
+def _has_email(odoo) -> bool:
+    """Whether the user has an e-mail address. Odoo words its refusal in the user's language
+    ("No se puede enviar el mensaje, configure la dirección de correo electrónico del
+    remitente."), so the words cannot tell: one read, on a refusal only."""
+    uid = (getattr(odoo, "context", None) or {}).get("uid")
+    if not uid:
+        return True
+    try:
+        rows = odoo.read("res.users", [uid], ["email"])
+    except OdooError:
+        return True
+    return bool(rows and rows[0].get("email"))

@@ -33,7 +33,8 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel import dates as bdates
 from babel import numbers as bnumbers
-from flask import has_request_context, session
+from babel import units as bunits
+from flask import g, has_request_context, session
 
 from app.platform import i18n
 from app.platform import timezone as tzs
@@ -53,9 +54,29 @@ def current_locale() -> str:
     """The reader's locale: the page's language (the user's Odoo language, a forced one such as
     the customer's for a report, else the browser's), with the Odoo language's country when it
     is the same language (``fr_BE`` rather than ``fr``); English outside a request."""
-    language = str(i18n.get_locale() or DEFAULT_LOCALE)
+    babel_locale = i18n.get_locale()
+    memo = _request_memo()
+    # Asked for every date and time of a page: worked out once per request and language (a
+    # forced language is another Babel locale object, so it is worked out again).
+    if memo is not None and babel_locale is not None and memo.get("locale", (None,))[0] \
+            is babel_locale:
+        return memo["locale"][1]
+    language = str(babel_locale or DEFAULT_LOCALE)
     odoo_lang = session.get("lang") if has_request_context() else None
-    return odoo_lang if odoo_lang and i18n.closest(odoo_lang) == language else language
+    code = odoo_lang if odoo_lang and i18n.closest(odoo_lang) == language else language
+    if memo is not None:
+        memo["locale"] = (babel_locale, code)
+    return code
+
+
+def _request_memo():
+    """This request's memo of what its pages write again and again (flask.g), or None."""
+    if not has_request_context():
+        return None
+    memo = g.get("_fk_formatting")
+    if memo is None:
+        memo = g._fk_formatting = {}
+    return memo
 
 
 @lru_cache(maxsize=64)
@@ -103,6 +124,26 @@ def html_lang(locale=None) -> str:
     so the scripts' Intl formats (fieldkit.formatNumber) write numbers as the server does."""
     loc = _locale(locale)
     return "-".join(part for part in (loc.language, loc.territory) if part)
+
+
+def zone_label(name=None, locale=None) -> str:
+    """A time zone for people: ``America/New_York`` -> "New York time" (CLDR's name of the
+    zone's city in the reader's language: "Bruxelles" in French); the user's zone when `name`
+    is None."""
+    zone = tzs.get_tz(name).zone
+    if zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    loc = _locale(locale)
+    with _in_language(locale):
+        return _("%(city)s time", city=_city(zone, loc))
+
+
+@lru_cache(maxsize=256)
+def _city(zone: str, loc: Locale) -> str:
+    try:
+        return bdates.get_timezone_location(bdates.get_timezone(zone), loc, return_city=True)
+    except (LookupError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def first_weekday(locale=None) -> int:
@@ -196,12 +237,20 @@ def relative_day(value, tz_name=None, now=None, locale=None, *, today=None) -> s
     if offset not in (-1, 0, 1):
         return format_datetime(moment, tz_name, locale, today=today)
     time = format_time(moment, tz_name, locale)
+    memo = _request_memo() if locale is None else None
+    key = ("relative", offset, time, current_locale()) if memo is not None else None
+    if key in (memo or {}):
+        return memo[key]  # a list's cards share a few days and times
     with _in_language(locale):
         if offset == 0:
-            return _("Today %(time)s", time=time)
-        if offset == 1:
-            return _("Tomorrow %(time)s", time=time)
-        return _("Yesterday %(time)s", time=time)
+            text = _("Today %(time)s", time=time)
+        elif offset == 1:
+            text = _("Tomorrow %(time)s", time=time)
+        else:
+            text = _("Yesterday %(time)s", time=time)
+    if memo is not None:
+        memo[key] = text
+    return text
 
 
 def format_time_range(start, end, tz_name=None, locale=None) -> str:
@@ -280,8 +329,20 @@ def format_money(amount, symbol="", position="before", digits=2, locale=None) ->
     return f"{symbol}{NBSP}{number}" if position == "before" else f"{number}{NBSP}{symbol}"
 
 
+def format_size(num_bytes, locale=None) -> str:
+    """A file's size as people read it: ``38 kB``, ``1.2 MB`` (CLDR units: ``1,2 Mo`` in
+    French); under a kilobyte ``1 kB``."""
+    size = float(num_bytes or 0)
+    if size < 1000 * 1000:
+        return bunits.format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short",
+                           locale=_locale(locale), format="#,##0")
+    return bunits.format_unit(size / 1000 / 1000, "digital-megabyte", length="short",
+                       locale=_locale(locale), format="#,##0.#")
+
+
 def init_app(app):
     app.jinja_env.filters.update(
+        file_size=format_size,
         local_time=format_time,
         local_date=format_date,
         local_datetime=format_datetime,
@@ -290,6 +351,6 @@ def init_app(app):
         relative_day=relative_day,
         number=format_number,
         duration=format_duration,
-        zone_label=tzs.zone_label,   # "New York time", not "America/New_York"
+        zone_label=zone_label,   # "New York time", not "America/New_York"
     )
     app.jinja_env.globals["html_lang"] = html_lang

@@ -12,12 +12,19 @@ language Fieldkit has (``fr_BE`` -> ``fr``), else English.
 """
 from __future__ import annotations
 
-from flask import has_request_context, request, session
+import hashlib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from babel.support import Translations
+from flask import current_app, has_request_context, request, session
 from flask_babel import Babel, force_locale, get_locale, lazy_gettext, ngettext, refresh
 from flask_babel import gettext as _
 
 __all__ = ["_", "ngettext", "lazy_gettext", "force_locale", "get_locale", "LANGUAGES",
-           "closest", "select_locale", "language", "refresh", "init_app"]
+           "closest", "select_locale", "language", "refresh", "script_catalogue", "init_app"]
 
 # The languages Fieldkit has catalogues for; English is the source language.
 LANGUAGES = ("en", "fr", "es", "de", "nl")
@@ -51,8 +58,71 @@ def language() -> str:
     return str(get_locale() or DEFAULT)
 
 
+# --- the scripts' catalogue ---------------------------------------------------------------------
+
+# fieldkit.t('…') / fieldkit.nt('…', …) in app/static/js: their first argument is the msgid.
+SCRIPT_CALL = re.compile(r"""\bn?t\(\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")""")
+JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
+PLURAL_EXPR = re.compile(r"plural\s*=\s*([n0-9\s()?:=!<>%&|]+);?\s*$")
+
+
+def _unescape(text: str) -> str:
+    def one(match):
+        code = match.group(1)
+        if code[0] == "u" and len(code) == 5:
+            return chr(int(code[1:], 16))
+        return {"n": "\n", "t": "\t"}.get(code, code)
+    return JS_ESCAPE.sub(one, text)
+
+
+def script_msgids(js_dir) -> frozenset:
+    """The msgids the scripts pass to fieldkit.t / nt (read from their sources)."""
+    found = set()
+    for path in sorted(Path(js_dir).rglob("*.js")):
+        for match in SCRIPT_CALL.finditer(path.read_text(encoding="utf-8")):
+            raw = match.group(1) if match.group(1) is not None else match.group(2)
+            found.add(_unescape(raw))
+    return frozenset(found)
+
+
+def build_script_catalogue(translations_dir, lang: str, msgids) -> str:
+    """``window.FK_I18N`` ({msgid: msgstr or [forms]}: the scripts' translated strings only)
+    and ``window.FK_I18N_PLURAL`` (the catalogue's own Plural-Forms expression: gettext's C
+    expression is JavaScript too) from the compiled catalogue of `lang`."""
+    translations = Translations.load(str(translations_dir), [lang])
+    catalog = getattr(translations, "_catalog", {})
+    entries = {}
+    for msgid in sorted(msgids):
+        if (msgid, 0) in catalog:   # a plural: every form (Babel fills untranslated ones)
+            forms, n = [], 0
+            while (msgid, n) in catalog:
+                forms.append(catalog[(msgid, n)])
+                n += 1
+            entries[msgid] = forms
+        elif catalog.get(msgid) and catalog[msgid] != msgid:
+            entries[msgid] = catalog[msgid]
+    header = getattr(translations, "_info", {}).get("plural-forms", "")
+    found = PLURAL_EXPR.search(header)
+    plural = found.group(1).strip() if found else "(n != 1)"
+    return (f"window.FK_I18N = {json.dumps(entries, ensure_ascii=False, sort_keys=True)};\n"
+            f"window.FK_I18N_PLURAL = function (n) {{ return Number({plural}); }};\n")
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _script_catalogue(root: str, lang: str) -> tuple[str, str]:
+    app_dir = Path(root)
+    body = build_script_catalogue(app_dir / "translations", lang,
+                                  script_msgids(app_dir / "static" / "js"))
+    return body, hashlib.sha256(body.encode()).hexdigest()[:10]
+
+
+def script_catalogue(lang: str) -> tuple[str, str]:
+    """(the script, its content hash) of a language: built once per process from the compiled
+    catalogue and the scripts' sources, served at a fingerprinted URL (app/pwa.py)."""
+    return _script_catalogue(current_app.root_path, lang)
+
+
 def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals["fk_language"] = language

@@ -29,6 +29,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import Forbidden, Gone, NotFound
 
 from app.platform import formatting as fmt
+from app.platform.i18n import lazy_gettext
 
 log = logging.getLogger(__name__)
 
@@ -39,33 +40,35 @@ USES_KEPT = 20
 
 
 class LinkInvalid(NotFound):
-    description = "This link is not valid. Ask the office for a new one."
+    description = lazy_gettext("This link is not valid. Ask the office for a new one.")
 
 
 class LinkExpired(Gone):
-    description = "This link has expired. Ask the office for a new one."
+    description = lazy_gettext("This link has expired. Ask the office for a new one.")
 
 
 class LinkRevoked(Gone):
-    description = "This link was withdrawn by the office. Ask them if you still need it."
+    description = lazy_gettext(
+        "This link was withdrawn by the office. Ask them if you still need it.")
 
 
 class LinkEnded(Gone):
     """The target left what the link was bound to; `description` is the kind's reason."""
 
-    description = "This link ended. Ask the office for a new one."
+    description = lazy_gettext("This link ended. Ask the office for a new one.")
 
     def __init__(self, reason=None):
         super().__init__(reason)
 
 
 class LinkReadOnly(Gone):
-    description = ("This job is done: the link only shows it now. Ask the office if something "
-                   "is missing.")
+    description = lazy_gettext("This job is done: the link only shows it now. Ask the office if "
+                               "something is missing.")
 
 
 class LinkWrongTarget(Forbidden):
-    description = "This link is for another job: it only opens the job it was made for."
+    description = lazy_gettext(
+        "This link is for another job: it only opens the job it was made for.")
 
 
 def _load(raw):

@@ -140,3 +140,64 @@ def search_domain(q: str, fields) -> list:
         return []
     terms = [(f, "ilike", q) for f in fields]
     return ["|"] * (len(terms) - 1) + terms
+
+
+# --------------------------------------------------------------------------- boards
+
+BOARD_WINDOW = 100  # cards of all the columns together, when no column is chosen
+COLUMN_PAGE = 50    # cards of a chosen column, a page at a time
+
+
+@dataclass(frozen=True)
+class BoardWindow:
+    """Which cards a board of columns (one per stage) shows, so that it never grows with the
+    data: the first ``window`` cards of all the columns together, or, with ``?stage=`` (a
+    phone's tab, a column's "show all" link), one column a page at a time (``?page=``, the
+    list query's paging). Each column's count comes from a ``read_group`` sent with the cards'
+    read (:func:`column` says how many of them are shown).
+
+        board = BoardWindow.from_args(request.args)
+        groups, rows = odoo.parallel([
+            OdooCall("read_group", model, domain, ["stage_id"], ["stage_id"]),
+            OdooCall("search_read", model, domain + board.domain(), fields, order=...,
+                     **board.read_kwargs())])
+    """
+
+    query: ListQuery
+    stage: int | None = None
+    window: int = BOARD_WINDOW
+
+    @classmethod
+    def from_args(cls, args, *, window=BOARD_WINDOW, page_size=COLUMN_PAGE) -> BoardWindow:
+        query = parse_list_args({"page": args.get("page")}, ListSpec(page_size=page_size))
+        raw = (args.get("stage") or "").strip()
+        stage = int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+        if raw and stage is None:
+            query = ListQuery(query.spec, page=query.page,
+                              errors=(*query.errors,
+                                      _("That stage does not exist; showing the whole board.")))
+        return cls(query, stage, window)
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        return self.query.errors
+
+    def domain(self, field: str = "stage_id") -> list:
+        """What narrows the cards' read to the chosen column ([] for the whole board)."""
+        return [(field, "=", self.stage)] if self.stage else []
+
+    def read_kwargs(self) -> dict:
+        """The cards' read's ``limit`` and ``offset``."""
+        if self.stage:
+            return {"limit": self.query.limit, "offset": self.query.offset}
+        return {"limit": self.window}
+
+    def column(self, stage_id, count: int, shown: int) -> dict:
+        """What a column says under its cards: ``count`` (all of them, from the read_group),
+        ``shown``, ``hidden`` (the others: a link shows them), and for the chosen column its
+        ``pages`` (:func:`page_info`) when they don't all fit on one."""
+        chosen = bool(self.stage) and stage_id == self.stage
+        info = page_info(self.query, count, shown) if chosen else None
+        return {"count": count, "shown": shown, "chosen": chosen,
+                "hidden": 0 if chosen else max(count - shown, 0),
+                "pages": info if info and info["pages"] > 1 else None}

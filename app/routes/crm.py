@@ -23,6 +23,7 @@ from flask import (
 
 from app.odoo.client import AccessError, MissingError, get_odoo
 from app.platform.i18n import _
+from app.platform.listing import BoardWindow
 from app.routes.helpers import REFUSALS, act
 from app.security import login_required, safe_next, wants_json
 from app.services import crm, crm_new
@@ -71,9 +72,10 @@ def _needs_crm_access():
 @login_required
 def index():
     flt = crm.PipelineFilter.from_args(request.args, session.get("crm_access") or "own")
-    board = crm.pipeline(get_odoo(), _viewer(), flt)
-    return render_template("crm/pipeline.html", board=board,
-                           current_stage=request.args.get("stage", type=int))
+    window = BoardWindow.from_args(request.args)
+    board = crm.pipeline(get_odoo(), _viewer(), flt, window)
+    return render_template("crm/pipeline.html", board=board, current_stage=window.stage), \
+        400 if window.errors else 200
 
 
 @bp.get("/crm/<int:id>")

@@ -22,8 +22,10 @@ from flask import (
 from app.errors import error_response
 from app.odoo.client import get_odoo
 from app.platform.i18n import _, ngettext
+from app.platform.listing import BoardWindow
 from app.platform.store import StoreError, get_store
 from app.security import is_safe_redirect, login_required, role_required, wants_json
+from app.services import board as board_service
 from app.services import live, planning
 from app.services.viewer import Viewer
 
@@ -170,9 +172,10 @@ def publish():
 @bp.get("/jobs/board")
 @role_required("office")
 def board():
-    data = planning.load_board(get_odoo(), _viewer())
-    return render_template("dispatch/board.html", current_stage=request.args.get("stage", type=int),
-                           **data)
+    window = BoardWindow.from_args(request.args)
+    data = board_service.load_board(get_odoo(), _viewer(), window)
+    return render_template("dispatch/board.html", current_stage=window.stage, **data), \
+        400 if window.errors else 200
 
 
 @bp.post("/jobs/board/move")
@@ -188,8 +191,8 @@ def board_move():
     if not job_id:
         return error_response(400, _("Choose a job to move."))
     try:
-        message = planning.move_on_board(get_odoo(), _viewer(), job_id,
-                                         request.form.get("stage_id"), resolution)
+        message = board_service.move_on_board(get_odoo(), _viewer(), job_id,
+                                              request.form.get("stage_id"), resolution)
     except planning.REFUSALS as exc:
         return _refused(exc.user_message, render)
     return _done(message, url_for("dispatch.board"))

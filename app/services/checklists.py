@@ -532,9 +532,10 @@ def parse_ticks(raw) -> list[int] | None:
 
 
 DONE, LEFT = "✓", "✗"
-# The checklist note in any language the writer used: a heading ending in ":", then only
-# "✓ step" / "✗ step" items joined by "; " (the marks and separators are never translated).
-NOTE_STEPS = re.compile(r"[^✓✗]*:\s((?:[✓✗] [^;]*)(?:; [✓✗] [^;]*)*)")
+# The checklist note in any language the writer used: a heading with its counts, ending in
+# ":", then only "✓ step" / "✗ step" items joined by "; " (marks and separators are never
+# translated).
+NOTE_STEPS = re.compile(r"[^✓✗\d]*\d[^✓✗]*:\s((?:[✓✗] [^;]*)(?:; [✓✗] [^;]*)*)")
 
 
 def checklist_note(steps: list[str], ticks: list[int]) -> str:

@@ -33,13 +33,19 @@ from app.platform import chatter, currency
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
 from app.platform.i18n import _, lazy_gettext
-from app.platform.listing import Filter, ListQuery, ListSpec, parse_list_args, search_domain
+from app.platform.listing import (
+    BoardWindow,
+    Filter,
+    ListQuery,
+    ListSpec,
+    parse_list_args,
+    search_domain,
+)
 from app.platform.sanitize import sanitize_html, text_to_html
 from app.platform.ttl_cache import TTLCache, translated_key
 from app.services import jobs
 from app.services.viewer import Viewer
 
-PIPELINE_LIMIT = 1000
 LOOKUP_CACHE_SECONDS = 300
 TEXT_LIMITS = {"name": 200, "contact_name": 120, "partner_name": 120, "email_from": 200,
                "phone": 40, "note": 5000, "summary": 200, "feedback": 2000}
@@ -241,15 +247,18 @@ def _card(row, tags_by_id, today: date, currencies=None) -> dict:
     }
 
 
-def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None = None) -> dict:
-    """The board: one column per stage with its count and expected revenue (2 RPCs sent
-    together; the tags with them when not cached)."""
+def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, window: BoardWindow | None = None, *,
+             now: datetime | None = None) -> dict:
+    """The board: one column per stage with its count and expected revenue, and the cards of
+    the window (listing.BoardWindow: the first of all the stages, or one stage a page at a
+    time). 2 RPCs sent together; the tags with them when not cached."""
+    window = window or BoardWindow.from_args({})
     domain = flt.domain(viewer)
     calls = [OdooCall("read_group", "crm.lead", domain, ["expected_revenue:sum", "stage_id"],
                       ["stage_id"], orderby="stage_id"),
-             OdooCall("search_read", "crm.lead", domain,
-                      CARD_FIELDS + jobs.company_fields(viewer), limit=PIPELINE_LIMIT,
-                      order="priority desc, id desc")]
+             OdooCall("search_read", "crm.lead", domain + window.domain(),
+                      CARD_FIELDS + jobs.company_fields(viewer),
+                      order="priority desc, id desc", **window.read_kwargs())]
     tags_key = translated_key(odoo, "tags")
     if not _lookups.has(tags_key):
         calls.append(_tags_call())
@@ -282,14 +291,16 @@ def pipeline(odoo, viewer: Viewer, flt: PipelineFilter, *, now: datetime | None 
         col = by_stage.get(card["stage_id"])
         if col is not None:
             col["cards"].append(card)
-    total = sum(c["count"] for c in columns)
+    for col in columns:
+        col.update(window.column(col["id"], col["count"], len(col["cards"])))
     return {
         "columns": columns,
         "stages": [{"id": c["id"], "name": c["name"]} for c in columns if c["id"]],
         "tags": tags,
         "filter": flt,
-        "total": total,
-        "truncated": total > len(rows),
+        "total": sum(c["count"] for c in columns),
+        "shown": len(rows),
+        "window": window,
     }
 
 

@@ -292,7 +292,7 @@ def _build_pdf(job, company, compress) -> bytes:
         pdf.multi_cell(width - 38, 5, _latin(value), new_x="LMARGIN", new_y="NEXT")
     if tz:
         pdf.set_font("helvetica", size=8)
-        para(_("Times are local to the site: %(zone)s", zone=tz))
+        para(_("Times are local to the site: %(zone)s", zone=formatting.zone_label(tz, lang)))
         pdf.set_font("helvetica", size=10)
 
     heading(_("The problem"))
@@ -480,7 +480,8 @@ def _reports_call(job_id) -> OdooCall:
     return OdooCall("search_read", "ir.attachment",
                     [("res_model", "=", MODEL), ("res_id", "=", job_id),
                      ("name", "=like", f"{NAME_PREFIX}%")],
-                    ["name", "create_date"], order="id desc", limit=10)
+                    ["name", "create_date", "file_size", "create_uid"], order="id desc",
+                    limit=10)
 
 
 def reports_page(odoo, viewer, job_id) -> dict:
@@ -491,7 +492,18 @@ def reports_page(odoo, viewer, job_id) -> dict:
                                            [_reports_call(job_id)])
     return {"job": {"id": job_id, "name": order.get("name") or f"#{job_id}",
                     "is_closed": bool(order.get("is_closed"))},
-            "reports": rows}
+            "reports": [_report_row(r, viewer) for r in rows]}
+
+
+def _report_row(row: dict, viewer) -> dict:
+    """What a reader needs of an attached report: when, by whom, how big (the file name is
+    kept, smaller, for who looks for it)."""
+    by = row.get("create_uid")
+    return {"id": row["id"], "name": row.get("name") or "",
+            "when": formatting.relative_day(row.get("create_date"), viewer.tz)
+            if row.get("create_date") else "",
+            "by": by[1] if isinstance(by, (list, tuple)) and len(by) > 1 else "",
+            "size": formatting.format_size(row.get("file_size")) if row.get("file_size") else ""}
 
 
 def download(odoo, viewer, job_id, attachment_id) -> tuple[bytes, str]:

@@ -107,6 +107,7 @@ class Target:
     id: int
     name: str
     numbers: tuple  # ((field, label, raw number, E.164 or ""), ...)
+    lang: str = ""  # a customer's Odoo language (res.partner.lang): texts written for them
 
 
 # --------------------------------------------------------------------------- text
@@ -217,7 +218,7 @@ def load_target(odoo, viewer, kind: str, record_id) -> Target:
         row = jobs.fetch_order(odoo, viewer, record_id, ["name", *fields])
         model = "fsm.order"
     elif kind == "customer":
-        rows = odoo.read("res.partner", [record_id], ["name", *fields])
+        rows = odoo.read("res.partner", [record_id], ["name", "lang", *fields])
         if not rows:
             raise SmsError(_("This customer does not exist (any more)."), status=404)
         row, model = rows[0], "res.partner"
@@ -228,7 +229,7 @@ def load_target(odoo, viewer, kind: str, record_id) -> Target:
         (f, str(NUMBER_LABELS[f]), row[f], e164_or_empty(row[f], region))
         for f in fields if row.get(f)
     )
-    return Target(model, record_id, row.get("name") or "", numbers)
+    return Target(model, record_id, row.get("name") or "", numbers, row.get("lang") or "")
 
 
 def sheet_numbers(target: Target) -> list[dict]:

@@ -5,7 +5,7 @@
  * worker with new caches, and static/js/pwa.js offers "Reload" instead of swapping the code
  * under a half-typed form.
  *
- *   /static/*          cache first, 30 days (their URLs carry the content hash)
+ *   /static/*, /i18n/* cache first, 30 days (their URLs carry the content hash)
  *   GET /api/*         network first; the cached copy, up to 1 hour old, when it fails
  *   pages (GET)        network first (navigation preload, 3 s timeout if a copy exists),
  *                      then the cached copy, then /offline
@@ -97,7 +97,7 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.mode === 'navigate') event.respondWith(navigation(event, url));
-  else if (url.pathname.startsWith('/static/')) event.respondWith(cacheFirst(request));
+  else if (url.pathname.startsWith('/static/') || url.pathname.startsWith('/i18n/')) event.respondWith(cacheFirst(request));
   else if (url.pathname.startsWith('/api/')) event.respondWith(networkFirst(request, CACHES.api));
 });
 

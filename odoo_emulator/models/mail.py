@@ -6,6 +6,7 @@ import html
 import re
 
 from ..exceptions import MissingError, UserError, ValidationError, no_such_method
+from ..odoo_texts import NO_SENDER_EMAIL, odoo_text
 from ..orm import (
     BaseModel,
     Boolean,
@@ -168,8 +169,7 @@ class MailThread(BaseModel):
         author = author_id or self.env.partner_id
         partner = self.env.store.data["res.partner"].get(author, {})
         if self.version <= 18 and not partner.get("email") and not email_from:
-            raise UserError("Unable to send message, please configure the sender's email "
-                            "address.")
+            raise UserError(odoo_text(self.env, NO_SENDER_EMAIL))
         if isinstance(body, str) and body and not body_is_html and self.version >= 16:
             body = plaintext2html(body) if not body.lstrip().startswith("<") else body
         elif isinstance(body, str) and body and not body.lstrip().startswith("<"):

@@ -133,3 +133,27 @@ def test_the_belgian_customer_and_tech5s_job(fresh, client_for):
     line = admin.ok("sale.order.line", "search_read", [["order_id", "=", order]],
                     fields=["name"])[0]
     assert line["name"] == "[SRV-DIAG] Diagnosebezoek"
+
+
+def test_odoo_refuses_in_the_users_language(emu, client_for):
+    """Odoo's own messages come in the context's language (tech6 has no email)."""
+    tech6 = client_for(emu, "tech6")
+    job = tech6.ok("fsm.order", "search", [["person_id.user_ids.login", "=", "tech6"]],
+                   limit=1)
+    spanish = tech6.call("fsm.order", "message_post", job, body="hola",
+                         message_type="comment", context=ES)
+    assert _error(spanish) == ("No se puede enviar el mensaje, configure la dirección de "
+                               "correo electrónico del remitente.")
+    english = tech6.call("fsm.order", "message_post", job, body="hi", message_type="comment")
+    assert _error(english) == \
+        "Unable to send message, please configure the sender's email address."
+
+
+def test_selection_labels_in_the_users_language(emu, client_for):
+    c = client_for(emu, "office")
+    states = dict(c.ok("sale.order", "fields_get", ["state"], attributes=["selection"],
+                       context=FR)["state"]["selection"])
+    assert states["draft"] == "Devis" and states["sale"] == "Bon de commande"
+    english = dict(c.ok("sale.order", "fields_get", ["state"],
+                        attributes=["selection"])["state"]["selection"])
+    assert english["draft"] == "Quotation"

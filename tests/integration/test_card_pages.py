@@ -1,6 +1,8 @@
 """The card pages (issue 26, goal 4): what every card needs is worked out once per page, not
 once per card: the user's "today" and time zone, the viewer's timers (one store read for the
 whole list, not one per card)."""
+import re
+
 import pytest
 import pytz
 
@@ -61,3 +63,54 @@ def test_the_job_list_reads_the_timers_of_all_its_cards_at_once(app, client, log
     assert "Timer running: 0:10:00" in page.text
     assert page.text.count('class="card job-card') > 5
     assert reads == {"get": 0, "get_many": 1}
+
+
+def test_the_jobs_board_shows_a_window_with_every_columns_count(app, client, login, fresh,
+                                                                admin):
+    """The board does not grow with the data (issue 26, goal 5): 100 cards at most, each
+    column's count from Odoo, the rest one column a page at a time; 2 calls warm."""
+    location = admin.search_read("fsm.location", [], ["id"], limit=1)[0]["id"]
+    admin.call("fsm.order", "create", [{"location_id": location, "name": f"Bulk {i}"}
+                                       for i in range(150)])
+    new = admin.search_read("fsm.order", [("name", "=", "Bulk 0")], ["stage_id"])[0]
+    stage = new["stage_id"][0]
+    in_stage = admin.search_count("fsm.order", [("stage_id", "=", stage),
+                                                ("is_closed", "=", False)])
+    login(client, "office")
+    client.get("/jobs/board")
+    board = client.get("/jobs/board")
+    html = board.get_data(as_text=True)
+    assert board.status_code == 200 and int(board.headers["X-Odoo-RPC"].split(";")[0]) <= 2
+    assert html.count('<li class="board-card') == 100
+    assert "Showing the first 100 jobs by date" in html
+    counts = dict(re.findall(r'id="col-(\d+)" class="board-column__title">[^<]*<span class="badge" '
+                             r'data-count>(\d+)<', html))
+    assert int(counts[str(stage)]) == in_stage >= 150
+    assert f'href="/jobs/board?stage={stage}">Show all {in_stage}</a>' in html
+    # The column alone, 50 cards a page, with its pages.
+    column = client.get(f"/jobs/board?stage={stage}").get_data(as_text=True)
+    assert column.count('<li class="board-card') == 50 and 'rel="next"' in column
+    last = -(-in_stage // 50)
+    column = client.get(f"/jobs/board?stage={stage}&page={last}").get_data(as_text=True)
+    assert column.count('<li class="board-card') == in_stage - 50 * (last - 1)
+    assert client.get("/jobs/board?stage=x").status_code == 400
+
+
+def test_dispatch_shows_a_window_and_says_what_each_lane_and_the_pool_hold(app, client, login,
+                                                                          fresh, admin):
+    location = admin.search_read("fsm.location", [], ["id"], limit=1)[0]["id"]
+    admin.call("fsm.order", "create", [{"location_id": location, "name": f"Pool {i}"}
+                                       for i in range(200)])
+    pool = admin.search_count("fsm.order", [("person_id", "=", False),
+                                            ("is_closed", "=", False)])
+    login(client, "office")
+    client.get("/dispatch")
+    page = client.get("/dispatch")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and int(page.headers["X-Odoo-RPC"].split(";")[0]) <= 2
+    assert html.count('<li class="plan-card') <= 150
+    assert f'Unassigned <span class="badge">{pool}</span>' in html
+    shown_in_pool = len(re.findall(r'<li class="plan-card', html.split('id="pool-title"')[1]
+                                   .split("</section>")[0]))
+    assert f'data-hidden="{pool - shown_in_pool}"' in html and pool - shown_in_pool > 0
+    assert "not shown (the first 150 by time are)" in html

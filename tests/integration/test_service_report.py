@@ -78,6 +78,12 @@ def test_report_attached_emailed_previewed_and_downloaded(client, login, emulato
     assert stored.status_code == 200 and stored.data == base64.b64decode(att["datas"])
     assert "attachment" in stored.headers["Content-Disposition"]
     assert client.get(f"/jobs/{job}/report.pdf?attachment=999999").status_code == 404
+    # The reports page says what each file is: the job, when, how big, who attached it.
+    listed = client.get(f"/jobs/{job}/reports").text
+    name = data["fsm.order"][job]["name"]
+    assert re.search(rf"Service report for {name}, Today \d\d:\d\d", listed)
+    assert re.search(r"PDF, \d+ kB, attached by \w+", listed)
+    assert att["name"] in listed  # the file name stays, smaller
 
 
 def test_the_report_is_a_document_the_customer_keeps(client, login, emulator):

@@ -35,6 +35,7 @@ PUBLIC = {
     "auth.logout": "ends whatever session there is (POST with CSRF)",
     "pwa.offline": "the offline page, cached for every user of the device",
     "pwa.service_worker": "the service worker script",
+    "pwa.script_catalogue": "the scripts' words in a language: the same for everyone",
     "static": "CSS, JS and icons",
     "files.serve_file": "stored files behind a signed, expiring URL "
                         "(signatures checked in tests/unit/test_files_route.py)",
@@ -70,6 +71,7 @@ PUBLIC = {
 # (blueprint, argument) or (endpoint, argument) -> a value for arguments that are not records
 ARG_VALUES = {
     ("static", "filename"): "css/app.css",
+    ("pwa.script_catalogue", "lang"): "fr",
     ("files", "key"): "jobs/1/photos/none.jpg",
     # A part on a job: whose it is follows the job (<job_id>), which RECORDS covers.
     ("inventory", "move_id"): 1,

@@ -1,6 +1,8 @@
 """The checklist's pure pieces (app/services/checklists.py): the to-do's steps, the ticks sent
 with "Finish job", the history note, the finish checks; Odoo's messages with the source's run
 of spaces read with one."""
+from types import SimpleNamespace
+
 from app.odoo.errors import UserError, ValidationError
 from app.platform.sanitize import list_items
 from app.services import checklists
@@ -24,6 +26,17 @@ def test_the_note_lists_done_steps_first():
     steps = ["A", "B", "C"]
     assert checklists.checklist_note(steps, [0, 2, 7]) == "Checklist: 2 of 3 done: ✓ A; ✓ C; ✗ B"
     assert checklists.checklist_note(steps, []) == "Checklist: 0 of 3 done: ✗ A; ✗ B; ✗ C"
+
+
+def test_the_report_reads_the_note_whatever_language_wrote_it():
+    # A French technician's note (issue 29): the ✓/✗ items are found without the English words.
+    job = {"todo": None, "extra": {}, "messages": [
+        {"text": "Une note : rien à signaler"},
+        {"text": "Liste de contrôle : 1 sur 2 faites : ✓ Purger; ✗ Nettoyer"},
+        {"text": "Checklist: 0 of 1 done: ✗ Older"}]}
+    viewer = SimpleNamespace(version=16, tz="Europe/Paris")  # 16: the activities come alongside
+    assert checklists.report_lines(None, viewer, job) == ["Purger: done", "Nettoyer: not done"]
+    assert checklists.report_lines(None, viewer, {"messages": [{"text": "Note: ✓ fine"}]}) == []
 
 
 def test_finish_checks_link_each_required_open_step():

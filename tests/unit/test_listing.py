@@ -3,7 +3,14 @@
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from app.platform.listing import Filter, ListSpec, page_info, parse_list_args, search_domain
+from app.platform.listing import (
+    BoardWindow,
+    Filter,
+    ListSpec,
+    page_info,
+    parse_list_args,
+    search_domain,
+)
 
 SPEC = ListSpec(
     filters=(Filter("mine", "Mine"), Filter("all", "All")),
@@ -52,3 +59,19 @@ def test_search_domain_ors_the_fields():
     assert search_domain("", ["name"]) == []
     assert search_domain("ac", ["name", "partner_id"]) == [
         "|", ("name", "ilike", "ac"), ("partner_id", "ilike", "ac")]
+
+
+def test_a_board_window_is_the_whole_board_or_one_column_a_page_at_a_time():
+    whole = BoardWindow.from_args({})
+    assert (whole.stage, whole.domain(), whole.read_kwargs()) == (None, [], {"limit": 100})
+    assert whole.column(4, 40, 12) == {"count": 40, "shown": 12, "chosen": False, "hidden": 28,
+                                       "pages": None}
+    column = BoardWindow.from_args({"stage": "4", "page": "3"})
+    assert column.domain() == [("stage_id", "=", 4)]
+    assert column.read_kwargs() == {"limit": 50, "offset": 100}
+    chosen = column.column(4, 120, 20)
+    assert (chosen["hidden"], chosen["pages"]["page"], chosen["pages"]["pages"]) == (0, 3, 3)
+    assert column.column(5, 7, 0)["hidden"] == 7          # another column: its link shows them
+    assert BoardWindow.from_args({"stage": "4"}).column(4, 30, 30)["pages"] is None  # fits
+    bad = BoardWindow.from_args({"stage": "x'--", "page": "0"})
+    assert bad.stage is None and len(bad.errors) == 2

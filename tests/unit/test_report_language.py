@@ -60,3 +60,32 @@ def test_a_customer_without_a_language_fieldkit_has_gets_english(app, monkeypatc
 
 def test_what_latin_1_fonts_cannot_draw_is_spelt_out():
     assert report._latin("1\u202f234,50\u00a0€ œuvre") == "1\u00a0234,50\u00a0EUR oeuvre"
+
+
+def test_the_payment_link_text_is_in_the_customers_language(app, monkeypatch):
+    from app.platform import currency
+    from app.services import sms
+    from app.services.invoices import sending
+
+    invoice = {"id": 9, "name": "INV/2026/0009", "state": "posted", "partner_id": [5, "Kroon"],
+               "currency_id": [1, "EUR"], "amount_residual": 1234.5, "move_type": "out_invoice",
+               "link": "https://pay.example/my/invoices/9?access_token=t"}
+    sent = {}
+
+    def fake_send(odoo, viewer, payload):
+        sent.update(payload, language=str(i18n.get_locale()))
+        return {"status": "sent", "message": "Text sent.", "to": "+32470000000"}
+    monkeypatch.setattr(sending, "_posted_with_link", lambda *a: dict(invoice))
+    monkeypatch.setattr(sms, "load_target", lambda *a: sms.Target(
+        "res.partner", 5, "Kroon", (("mobile", "Mobile", "0470", "+32470000000"),), "de_DE"))
+    monkeypatch.setattr(sms, "send", fake_send)
+    monkeypatch.setattr(currency, "lookup", lambda odoo, values: {
+        1: currency.Currency(symbol="€", position="after", digits=2)})
+    with app.test_request_context():
+        i18n.session["lang"] = "fr_FR"
+        i18n.refresh()
+        sending.text_link(object(), object(), 9, base_url="https://pay.example")
+        assert str(i18n.get_locale()) == "fr"
+    assert sent["language"] == "fr"      # sms.send answers the technician, in French
+    assert "1.234,50\u00a0€" in sent["message"]   # German separators for a German customer
+    assert "INV/2026/0009" in sent["message"] and sent["message"].endswith("access_token=t")

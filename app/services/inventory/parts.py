@@ -40,8 +40,12 @@ def van_stock(odoo, viewer) -> dict:
     rows = {}
     for q in quants:
         pid = _m2o_id(q.get("product_id"))
+        unit = _m2o_name(q.get("product_uom_id"))
         row = rows.setdefault(pid, {"product_id": pid, "product": _m2o_name(q.get("product_id")),
-                                    "quantity": 0.0, "unit": _m2o_name(q.get("product_uom_id"))})
+                                    "quantity": 0.0, "unit": unit,
+                                    # "3", not "3 Units": the plain count needs no unit. Odoo
+                                    # names it in the user's language, so only English hides it.
+                                    "unit_shown": "" if unit == "Units" else unit})
         row["quantity"] += float(q.get("quantity") or 0.0)
     items = sorted(rows.values(), key=lambda r: r["product"].lower())
     for row in items:

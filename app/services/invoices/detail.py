@@ -184,7 +184,8 @@ def parse_payment(form, journal_list: list[dict], due: float) -> dict:
     if not 0 < amount < MAX_AMOUNT or amount != amount:
         raise InvoiceRefused(_("The amount must be more than zero."))
     if due and amount > due + 0.005:
-        raise InvoiceRefused(_("The amount is more than what is due (%(due)s).", due=f"{due:.2f}"))
+        raise InvoiceRefused(_("The amount is more than what is due (%(due)s).",
+                               due=fmt.format_number(due, 2)))
     try:
         journal_id = int(form.get("journal_id") or 0)
     except ValueError:

@@ -19,7 +19,7 @@ import logging
 
 from app.odoo import versions
 from app.odoo.client import AccessError
-from app.platform import currency
+from app.platform import currency, i18n
 from app.platform.i18n import _
 from app.services import sms
 from app.services.invoices.common import (
@@ -64,12 +64,14 @@ def text_link(odoo, viewer: InvoiceViewer, invoice_id: int, *, base_url: str
         numbers = sms.sheet_numbers(target)
         if not numbers:
             raise InvoiceRefused(_("The customer has no mobile or phone number to text."))
-        total = money(amount_due(invoice), invoice,
-                      currency.lookup(odoo, [invoice.get("currency_id")]))
+        currencies = currency.lookup(odoo, [invoice.get("currency_id")])
+        with i18n.force_locale(i18n.closest(target.lang) or i18n.DEFAULT):  # the customer's
+            message = _("Invoice %(name)s: %(total)s. Pay online: %(link)s",
+                        name=invoice.get("name"), link=invoice["link"],
+                        total=money(amount_due(invoice), invoice, currencies))
         result = sms.send(odoo, viewer, {
             "target": "customer", "id": partner_id, "number": numbers[0]["number"],
-            "message": _("Invoice %(name)s: %(total)s. Pay online: %(link)s",
-                         name=invoice.get("name"), total=total, link=invoice["link"])})
+            "message": message})
     except sms.NotDelivered as exc:
         return exc.user_message, False
     except sms.SmsError as exc:

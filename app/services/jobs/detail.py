@@ -378,6 +378,9 @@ def shape_detail(odoo, viewer: Viewer, order: dict, messages: list[dict], stage_
         "extra": {name: order[name] for name in [*(nested or {}), "alongside"] if name in order},
         "actions": {
             "can_act": not closed,
+            # On my way / start / finish in the header are the technician's; the office gets
+            # its own next step there (assign or reschedule), the rest stays in the sections.
+            "field": viewer.is_technician,
             "start": not closed and not order.get("date_start"),
             "en_route": en_route if offer_en_route else None,
             "other_stages": [] if closed else other_stages,

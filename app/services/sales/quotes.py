@@ -54,8 +54,14 @@ def _number(value, label, *, minimum=0.0, maximum=1e6):
         raise QuoteRefused(_("%(label)s must be a number.", label=label)) from None
     if not minimum <= number <= maximum or number != number:
         raise QuoteRefused(_("%(label)s must be between %(minimum)s and %(maximum)s.",
-                             label=label, minimum=f"{minimum:g}", maximum=f"{maximum:g}"))
+                             label=label, minimum=_number_text(minimum),
+                             maximum=_number_text(maximum)))
     return number
+
+
+def _number_text(number) -> str:
+    """A limit as the user's language writes it (``100,000``; ``100 000`` in French)."""
+    return fmt.format_number(number, 0 if number == int(number) else 2)
 
 
 def _int(value):

@@ -48,7 +48,8 @@
   function templateText(key, mins) {
     var option = template.querySelector('option[value="' + key + '"]');
     var text = option ? option.getAttribute('data-text').replace('{minutes}', mins || minutes.value) : '';
-    return text && key === 'eta' && visitLink ? text + ' Follow your visit: ' + visitLink : text;
+    return text && key === 'eta' && visitLink
+      ? window.fieldkit.t('%(text)s Follow your visit: %(url)s', { text: text, url: visitLink }) : text;
   }
 
   function applyTemplate() {
