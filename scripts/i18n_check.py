@@ -174,6 +174,9 @@ STATEMENT_END = re.compile(r";|\n\s*\n|\)\s*\n")
 WORDS = re.compile(r"[A-Za-z]{2,}")
 COMMENTS = re.compile(r"/\*.*?\*/|(?<![:\\'\"])//[^\n]*", re.S)
 MARKED = re.compile(r"\bn?t\s*\(")
+# A literal compared with (s.encoding === 'UCS-2') is a value, not words shown.
+COMPARED = re.compile(r"[=!]==?\s*$")
+COMPARED_AFTER = re.compile(r"\s*[=!]==?")
 
 
 def _english(literal: str) -> bool:
@@ -198,7 +201,9 @@ def _unmarked_literals(statement: str):
         spans.append((m.start(), j))
         i = j
     for lit in STRING.finditer(statement):
-        if not any(a <= lit.start() < b for a, b in spans):
+        compared = COMPARED.search(statement, 0, lit.start()) or \
+            COMPARED_AFTER.match(statement, lit.end())
+        if not compared and not any(a <= lit.start() < b for a, b in spans):
             yield lit
 
 

@@ -2,9 +2,9 @@
 _() / fieldkit.t() (issue 29). The checkers live in scripts/i18n_check.py; here they are tested
 on small samples (each must be able to fail), then run over the whole app.
 
-The whole-app assertions need every string marked and translated: until the translators finish
-they run only with FIELDKIT_I18N_STRICT=1 (``bash scripts/i18n.sh check``); the .mo check always
-runs."""
+No template or script text outside _() / t() and every .mo compiled from its .po: always.
+Every catalogue complete (>= 99 % translated, no fuzzy entry, placeholders right): until the
+translators finish, only with FIELDKIT_I18N_STRICT=1 (``bash scripts/i18n.sh check``)."""
 import os
 import sys
 from pathlib import Path
@@ -96,6 +96,7 @@ def test_unmarked_script_text_is_caught():
       el.setAttribute('aria-label', fk.nt('%(num)d job', '%(num)d jobs', n));
       el.className = 'is-open'; el.textContent = count + ' / ' + total;
       throw new Error('Not moved: ' + reason);
+      label.textContent = kind === 'UCS-2' ? t('(special characters)') : '';
     """
     found = [literal for _line, literal in check.unmarked_script(source)]
     assert found == ["'Saved'", "'Hide password'", "'Discard this change?'", "'Not moved: '"]
@@ -123,13 +124,11 @@ def test_every_catalogue_is_complete():
         "\n".join(problems)
 
 
-@strict
 def test_no_template_text_outside_gettext():
     found = check.unmarked_templates()
     assert not found, "wrap in _() (scripts/i18n_unmarked.py):\n" + "\n".join(found)
 
 
-@strict
 def test_no_script_text_outside_t():
     found = check.unmarked_scripts()
     assert not found, "wrap in fieldkit.t() / nt():\n" + "\n".join(found)
