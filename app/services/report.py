@@ -292,7 +292,7 @@ def _build_pdf(job, company, compress) -> bytes:
         pdf.multi_cell(width - 38, 5, _latin(value), new_x="LMARGIN", new_y="NEXT")
     if tz:
         pdf.set_font("helvetica", size=8)
-        para(_("Times are local to the site: %(zone)s", zone=tz))
+        para(_("Times are local to the site: %(zone)s", zone=formatting.zone_label(tz, lang)))
         pdf.set_font("helvetica", size=10)
 
     heading(_("The problem"))
