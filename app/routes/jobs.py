@@ -19,6 +19,7 @@ from flask import (
 from app.odoo.client import get_odoo
 from app.platform import idempotency
 from app.platform.i18n import _
+from app.platform.listing import parse_list_args
 from app.platform.s3_service import get_storage
 from app.routes import customer
 from app.routes.helpers import act, signature_endpoint
@@ -138,13 +139,15 @@ def assign(id):
 @bp.get("/jobs/active")
 @login_required
 def active():
-    data = jobs.list_active_jobs(get_odoo(), _viewer(), technician=request.args.get("technician"))
+    query = parse_list_args(request.args, jobs.ACTIVE_SPEC)
+    data = jobs.list_active_jobs(get_odoo(), _viewer(), technician=request.args.get("technician"),
+                                 query=query)
     # The viewer's timers on the cards: one store read for the whole list (no RPC).
     cards = [job for group in data["groups"] for job in group["jobs"]]
     timers = timer.running(get_odoo(), _viewer(), [job["id"] for job in cards])
     for job in cards:
         job["timer"] = timers.get(job["id"])
-    return render_template("jobs/list.html", **data)
+    return render_template("jobs/list.html", **data), 400 if query.errors else 200
 
 
 @bp.get("/jobs/<int:id>")

@@ -36,7 +36,7 @@ from app.validation import InvalidInput
 ORDER_FIELDS = ["name", "stage_id", "priority", "scheduled_date_start", "scheduled_date_end",
                 "scheduled_duration", "location_id", "person_id", "is_closed", "city",
                 "template_id"]
-PLAN_LIMIT = 500
+PLAN_WINDOW = 150   # cards a plan shows at most; every lane says how many it has
 DEFAULT_HOURS = ((8.0, 12.0), (13.0, 17.0))   # when the company has no working calendar
 CALENDAR_CACHE_SECONDS = 300
 PLAN_TTL_SECONDS = 14 * 24 * 3600
@@ -196,17 +196,25 @@ def load_plan(odoo, viewer: Viewer, day: date, *, view="day", draft=None,
               now: datetime | None = None) -> dict:
     """The dispatch page: lanes of technicians and the unassigned pool for a day or a week.
 
-    RPCs: technicians, jobs, plus stages and working hours when their caches are cold.
+    RPCs: the window's jobs and the lanes' counts together (the stages and technicians with
+    them when their caches are cold), and the working hours when theirs is.
     `draft`: planning-mode changes shown in place of Odoo's values.
     """
     now = now or tzs.now_utc()
     first, days = (week_start(day), 7) if view == "week" else (day, 1)
     start_utc, end_utc = _range_utc(first, days, viewer.tz)
-    persons = dispatch.get_technicians(odoo, viewer)
-    orders = odoo.search_read("fsm.order", plan_domain(start_utc, end_utc),
-                              ORDER_FIELDS + jobs.company_fields(viewer), limit=PLAN_LIMIT,
-                              order="scheduled_date_start, id")
-    stage_map = jobs.get_stage_map(odoo, viewer)
+    domain = plan_domain(start_utc, end_utc)
+    # The cards of the window and every lane's count (and the pool's) in one round trip; the
+    # stages and technicians join it when their caches are cold.
+    extra = dispatch.config_calls(odoo, viewer)
+    orders, groups, *fetched = odoo.parallel([
+        OdooCall("search_read", "fsm.order", domain, ORDER_FIELDS + jobs.company_fields(viewer),
+                 limit=PLAN_WINDOW, order="scheduled_date_start, id"),
+        OdooCall("read_group", "fsm.order", domain, ["person_id"], ["person_id", "is_closed"],
+                 lazy=False),
+        *extra.values()])
+    stage_map, persons = dispatch.keep_config(odoo, viewer, dict(zip(extra, fetched,
+                                                                     strict=True)))
     hours = get_working_hours(odoo, viewer)
     steps = checklists.template_steps(odoo, viewer)
     today = tzs.today(viewer.tz, now)
@@ -218,6 +226,12 @@ def load_plan(odoo, viewer: Viewer, day: date, *, view="day", draft=None,
     lanes = build_lanes(persons, cards, day_list, hours)
     pool = sorted((c for c in cards if c["unassigned"] and not c["is_closed"]),
                   key=lambda c: (c["start_local"] is None, c["start_local"] or now, c["id"]))
+    counts = lane_counts(groups)
+    for lane in lanes:
+        shown = sum(len(cell["cards"]) for cell in lane["cells"])
+        lane["count"] = max(counts.get(lane["id"], 0), shown)
+        lane["hidden"] = lane["count"] - shown
+    pool_count = max(counts.get("pool", 0), len(pool))
     span = timeline_span(hours, day_list, cards)
     return {
         "view": view,
@@ -228,12 +242,29 @@ def load_plan(odoo, viewer: Viewer, day: date, *, view="day", draft=None,
         "today": today,
         "lanes": lanes,
         "pool": pool,
+        "pool_count": pool_count,
         "persons": [{"id": p["id"], "name": p.get("name") or ""} for p in persons],
         "span": span,
         "hour_marks": list(range(int(span[0]), int(span[1]) + 1)),
         "tz": str(tzs.get_tz(viewer.tz)),
-        "truncated": len(orders) >= PLAN_LIMIT,
+        # A window, never the whole range at once: what is not shown is counted.
+        "shown": len(orders),
+        "total": sum(counts.values()),
+        "hidden": sum(lane["hidden"] for lane in lanes) + pool_count - len(pool),
     }
+
+
+def lane_counts(groups) -> dict:
+    """Jobs per technician (fsm.person id) in the plan's range, and the open unassigned ones
+    ("pool"), from ``read_group(domain, ..., ["person_id", "is_closed"], lazy=False)``."""
+    counts: dict = {}
+    for group in groups:
+        person = _m2o_id(group.get("person_id"))
+        if person is None and group.get("is_closed"):
+            continue  # closed and unassigned: on no lane and not in the pool
+        key = person if person is not None else "pool"
+        counts[key] = counts.get(key, 0) + int(group.get("__count") or 0)
+    return counts
 
 
 def timeline_span(hours: WorkingHours, days, cards) -> tuple[float, float]:

@@ -94,3 +94,23 @@ def test_the_jobs_board_shows_a_window_with_every_columns_count(app, client, log
     column = client.get(f"/jobs/board?stage={stage}&page={last}").get_data(as_text=True)
     assert column.count('<li class="board-card') == in_stage - 50 * (last - 1)
     assert client.get("/jobs/board?stage=x").status_code == 400
+
+
+def test_dispatch_shows_a_window_and_says_what_each_lane_and_the_pool_hold(app, client, login,
+                                                                          fresh, admin):
+    location = admin.search_read("fsm.location", [], ["id"], limit=1)[0]["id"]
+    admin.call("fsm.order", "create", [{"location_id": location, "name": f"Pool {i}"}
+                                       for i in range(200)])
+    pool = admin.search_count("fsm.order", [("person_id", "=", False),
+                                            ("is_closed", "=", False)])
+    login(client, "office")
+    client.get("/dispatch")
+    page = client.get("/dispatch")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and int(page.headers["X-Odoo-RPC"].split(";")[0]) <= 2
+    assert html.count('<li class="plan-card') <= 150
+    assert f'Unassigned <span class="badge">{pool}</span>' in html
+    shown_in_pool = len(re.findall(r'<li class="plan-card', html.split('id="pool-title"')[1]
+                                   .split("</section>")[0]))
+    assert f'data-hidden="{pool - shown_in_pool}"' in html and pool - shown_in_pool > 0
+    assert "not shown (the first 150 by time are)" in html

@@ -59,6 +59,9 @@ class FakeOdoo:
 
     def search_read(self, model, domain, fields, **kwargs):
         self._log("search_read", model, domain)
+        return self._find(model, domain)
+
+    def _find(self, model, domain):
         if model == "fsm.stage":
             return self.stages
         if model == "stock.picking":
@@ -76,6 +79,10 @@ class FakeOdoo:
         if partner is not None:
             found = [o for o in found if o.get("_partner") == partner]
         return [dict(o) for o in found]
+
+    def search_count(self, model, domain):
+        self._log("search_count", model, domain)
+        return len(self._find(model, domain))
 
     def read(self, model, ids, fields):
         self._log("read", model, ids)
@@ -255,7 +262,11 @@ def test_closed_today_shows_under_today_and_today_tomorrow_are_precached():
 def test_list_is_two_rpcs_and_limits_technicians_to_their_own_orders():
     odoo = FakeOdoo(orders=[order(1, "2026-11-23 14:00:00")], stages=STAGES_18)
     jobs.list_active_jobs(odoo, tech(), now=datetime(2026, 11, 23, 12, tzinfo=UTC))
-    assert odoo.rpc_count == 2
+    # A page of orders and their count (the stages with them when not cached): one round trip.
+    assert odoo.round_trips == 1 and odoo.rpc_count <= 3
+    warm = FakeOdoo(orders=[order(1, "2026-11-23 14:00:00")], stages=STAGES_18)
+    jobs.list_active_jobs(warm, tech(), now=datetime(2026, 11, 23, 12, tzinfo=UTC))
+    assert warm.rpc_count == 2 and [c[0] for c in warm.calls] == ["search_read", "search_count"]
     domain = odoo.calls[0][2]
     assert domain[:3] == [
         "|",
@@ -276,14 +287,16 @@ def test_office_sees_everyone_with_a_technician_filter_and_unassigned():
     assert groups_by_key(everyone)["today"] == [1, 2, 3]
     assert [t["name"] for t in everyone["technicians"]] == ["Tech One", "Tech Two"]
     assert everyone["show_filter"]
-    unassigned = jobs.list_active_jobs(
-        FakeOdoo(orders=orders, stages=STAGES_18), office, technician="unassigned", now=now
-    )
-    assert groups_by_key(unassigned)["today"] == [3]
-    two = jobs.list_active_jobs(
-        FakeOdoo(orders=orders, stages=STAGES_18), office, technician="9", now=now
-    )
-    assert groups_by_key(two)["today"] == [2]
+    # The filter narrows Odoo's search (so that pages and counts follow it).
+    unassigned = FakeOdoo(orders=orders, stages=STAGES_18)
+    jobs.list_active_jobs(unassigned, office, technician="unassigned", now=now)
+    assert unassigned.calls[0][2][-2:] == [("person_id", "=", False), ("person_ids", "=", False)]
+    two = FakeOdoo(orders=orders, stages=STAGES_18)
+    jobs.list_active_jobs(two, office, technician="9", now=now)
+    assert two.calls[0][2][-3:] == ["|", ("person_id", "=", 9), ("person_ids", "in", [9])]
+    bad = FakeOdoo(orders=orders, stages=STAGES_18)
+    jobs.list_active_jobs(bad, office, technician="9 OR 1=1", now=now)
+    assert ("person_id", "=", 9) not in bad.calls[0][2]
 
 
 def test_links_for_call_text_navigate():

@@ -36,7 +36,6 @@ from app.services.jobs.common import (  # noqa: F401
     _STARTED,
     EQUIPMENT_CACHE_SECONDS,
     ETA_CHOICES,
-    LIST_LIMIT,
     MODEL,
     NO_EMAIL_MESSAGE,
     PRIORITY_LABELS,
@@ -90,10 +89,11 @@ from app.services.jobs.detail import (  # noqa: F401
     version_conflict,
 )
 from app.services.jobs.listing import (  # noqa: F401
-    filter_rows,
+    ACTIVE_SPEC,
     group_jobs,
     list_active_jobs,
     summarize_order,
+    technician_domain,
     technician_options,
 )
 from app.services.jobs.offline import OFFLINE_LIMIT, job_details  # noqa: F401

@@ -24,7 +24,6 @@ logger = logging.getLogger(__name__)
 
 PRIORITY_LABELS = {"0": lazy_gettext("Normal"), "1": lazy_gettext("Low"),
                    "2": lazy_gettext("High"), "3": lazy_gettext("Urgent")}
-LIST_LIMIT = 300
 MODEL = "fsm.order"
 STAGE_CACHE_SECONDS = 300
 EQUIPMENT_CACHE_SECONDS = 300

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from app.odoo.client import OdooCall
 from app.platform import timezone as tzs
 from app.platform.i18n import _
+from app.platform.listing import ListQuery, ListSpec, page_info, parse_list_args
 from app.services.jobs.common import (
-    LIST_LIMIT,
+    MODEL,
     PRIORITY_LABELS,
     StageMap,
     _m2o_id,
@@ -20,10 +22,16 @@ from app.services.jobs.common import (
     list_fields,
     local_day,
     maps_url,
+    remember_stage_map,
     sms_url,
+    stage_call,
+    stage_map_is_cached,
     tel_url,
 )
 from app.services.viewer import Viewer
+
+LIST_PAGE = 100  # jobs a page of the list shows (the demo's whole list fits on one)
+ACTIVE_SPEC = ListSpec(page_size=LIST_PAGE)
 
 # --------------------------------------------------------------------------- list
 
@@ -123,41 +131,47 @@ def technician_options(rows: list[dict]) -> list[dict]:
     ]
 
 
-def filter_rows(rows: list[dict], technician: str | None) -> list[dict]:
-    """Office filter: "unassigned", a person id as a string, or everything."""
-    if not technician:
-        return rows
+def technician_domain(technician: str | None) -> list:
+    """The office's filter as a domain: "unassigned", a person id as a string, or [] (everyone;
+    an id that is not a number too)."""
     if technician == "unassigned":
-        return [r for r in rows if r["unassigned"]]
-    try:
+        return [("person_id", "=", False), ("person_ids", "=", False)]
+    if technician and technician.isdigit() and int(technician) < 2**31:
         pid = int(technician)
-    except ValueError:
-        return rows
-    return [r for r in rows if r["person_id"] == pid or pid in r["person_ids"]]
+        return ["|", ("person_id", "=", pid), ("person_ids", "in", [pid])]
+    return []
 
 
-def list_active_jobs(odoo, viewer: Viewer, *, technician=None, now: datetime | None = None) -> dict:
-    """The jobs page: a technician's own jobs (office: everyone's, filterable), grouped. ≤2 RPCs."""
+def list_active_jobs(odoo, viewer: Viewer, *, technician=None, query: ListQuery | None = None,
+                     now: datetime | None = None) -> dict:
+    """The jobs page: a technician's own jobs (office: everyone's, filterable), grouped, a page
+    (``query``: ACTIVE_SPEC's paging) at a time with their count. 2 RPCs sent together (the
+    stages with them when their cache is cold)."""
     now = now or tzs.now_utc()
+    query = query or parse_list_args({}, ACTIVE_SPEC)
     today = tzs.today(viewer.tz, now)
-    orders = odoo.search_read(
-        "fsm.order",
-        active_domain(viewer, tzs.day_range_utc(today, viewer.tz)[0]),
-        list_fields(viewer.version) + company_fields(viewer),
-        limit=LIST_LIMIT,
-        order="scheduled_date_start, id",
-    )
-    stage_map = get_stage_map(odoo, viewer)
+    domain = active_domain(viewer, tzs.day_range_utc(today, viewer.tz)[0])
+    if not viewer.is_technician:
+        domain = domain + technician_domain(technician)
+    calls = [OdooCall("search_read", MODEL, domain,
+                      list_fields(viewer.version) + company_fields(viewer),
+                      limit=query.limit, offset=query.offset, order="scheduled_date_start, id"),
+             OdooCall("search_count", MODEL, domain)]
+    cold = not stage_map_is_cached(odoo, viewer)
+    if cold:
+        calls.append(stage_call())
+    orders, total, *stages = odoo.parallel(calls)
+    stage_map = remember_stage_map(odoo, viewer, stages[0]) if cold else \
+        get_stage_map(odoo, viewer)
     rows = [summarize_order(o, stage_map, viewer.tz, now, today=today) for o in orders]
-    options = [] if viewer.is_technician else technician_options(rows)
-    shown = rows if viewer.is_technician else filter_rows(rows, technician)
     return {
-        "groups": group_jobs(shown, today),
-        "count": len(shown),
-        # Read up to LIST_LIMIT: when that many came, more may exist, and the page says so.
-        "capped": LIST_LIMIT if len(orders) >= LIST_LIMIT else None,
+        "groups": group_jobs(rows, today),
+        "count": total,
+        # A page at a time (never capped silently): the count line and the pager say where.
+        "info": page_info(query, total, len(rows)),
+        "query": query,
         "today": today,
-        "technicians": options,
+        "technicians": [] if viewer.is_technician else technician_options(rows),
         "technician": technician or "",
         "show_filter": not viewer.is_technician,
         "tz": str(tzs.get_tz(viewer.tz)),
