@@ -29,7 +29,9 @@ DEMO_WEBHOOK_SECRET = "demo-webhook-secret"  # noqa: S105 (the local demo only)
 # Every demo login, what it is for (README "Demo logins" lists the same; a test compares them).
 DEMO_LOGINS = (
     ("tech1", "a technician: today's jobs, a job from start to signature, parts, texts"),
-    ("tech2 … tech6", "more technicians (tech5 in Los Angeles time, tech6 without an email)"),
+    ("tech2 … tech4", "more technicians"),
+    ("tech5", "a technician in French (Odoo fr_FR), Los Angeles time; a Dutch (nl_BE) customer"),
+    ("tech6", "a technician in Spanish (Odoo es_ES), without an email"),
     ("office", "office staff: dashboard, dispatch, every job, quotes, leads, stock"),
     ("manager", "a manager: the office's pages and the technicians' scorecard (Team)"),
     ("admin", "Odoo's administrator: what a manager sees"),

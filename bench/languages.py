@@ -2,9 +2,9 @@
 only the user's Odoo language changed (fr_FR, as Preferences would), measured in the same run.
 
 For each page: Odoo calls (must be equal), HTML bytes and gzip bytes (French within 5 %), and
-the app's own time (Server-Timing minus the emulator's time on the request's calls; --rounds
-pairs of requests, English and French back to back so both see the same machine: the median of
-the pairs' ratios, beside each language's median). Marks a
+the app's own time (the request's CPU time in the app's thread, as cards.py measures it: a busy
+machine does not stretch it as it stretches the wall clock; --rounds pairs of requests, English
+and French back to back in alternating order: the ratio of the two medians). Marks a
 page whose calls differ, whose bytes or own time are over 1.05 x English (exit 1 then):
 
     .venv/bin/python bench/languages.py [--rounds 21] [--lang fr_FR] [--path /jobs]
@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.odoo.client import OdooAPI  # noqa: E402
+from bench.cards import cpu_fetch  # noqa: E402
 from bench.routes import (  # noqa: E402
     Recorder,
     calls_of,
@@ -60,12 +61,12 @@ def measure(client_en, client_fr, recorder, path, rounds):
     for turn in range(rounds):
         pair = (("en", client_en), ("fr", client_fr))
         for key, client in pair if turn % 2 else pair[::-1]:
-            row[key]["own"].append(fetch(client, recorder, path)[2])
-    # the ratio of each pair taken back to back (a busy machine slows both), then the median
-    row["own_ratio"] = statistics.median(fr / en for en, fr in zip(
-        row["en"]["own"], row["fr"]["own"], strict=True) if en > 0)
+            row[key]["own"].append(cpu_fetch(client, recorder, path)[1])
+    # each pair back to back, its order alternating (the first of a pair may pay for the
+    # other's garbage): the languages' medians over the same moments of the machine
     for key in ("en", "fr"):
         row[key]["own"] = statistics.median(row[key]["own"])
+    row["own_ratio"] = row["fr"]["own"] / row["en"]["own"] if row["en"]["own"] > 0 else 1.0
     return row
 
 
@@ -115,7 +116,8 @@ def main():
         known = ids(emulator, setup)
         app = new_app(emulator, store_path)
         print(f"Odoo emulator 17, no latency; English against {args.lang} for the same user "
-              f"and data; own time: median of {args.rounds} back-to-back pairs")
+              f"and data; own time: CPU ms in the app's thread, medians of {args.rounds} "
+              "back-to-back pairs")
         print(f"{'login':<7} {'page':<24} {'calls en/xx':>11} {'KB en':>7} {'KB xx':>7} "
               f"{'bytes':>6} {'gzip':>6} {'own en':>7} {'own xx':>7} {'own':>6} {'lang':>5}"
               "  over")

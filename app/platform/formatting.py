@@ -126,6 +126,26 @@ def html_lang(locale=None) -> str:
     return "-".join(part for part in (loc.language, loc.territory) if part)
 
 
+def zone_label(name=None, locale=None) -> str:
+    """A time zone for people: ``America/New_York`` -> "New York time" (CLDR's name of the
+    zone's city in the reader's language: "Bruxelles" in French); the user's zone when `name`
+    is None."""
+    zone = tzs.get_tz(name).zone
+    if zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    loc = _locale(locale)
+    with _in_language(locale):
+        return _("%(city)s time", city=_city(zone, loc))
+
+
+@lru_cache(maxsize=256)
+def _city(zone: str, loc: Locale) -> str:
+    try:
+        return bdates.get_timezone_location(bdates.get_timezone(zone), loc, return_city=True)
+    except (LookupError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
 def first_weekday(locale=None) -> int:
     """The first day of the week where the reader lives (0 = Monday ... 6 = Sunday), for views
     that lay out weeks: Monday in Europe, Sunday in the US or Mexico (CLDR)."""
@@ -331,6 +351,6 @@ def init_app(app):
         relative_day=relative_day,
         number=format_number,
         duration=format_duration,
-        zone_label=tzs.zone_label,   # "New York time", not "America/New_York"
+        zone_label=zone_label,   # "New York time", not "America/New_York"
     )
     app.jinja_env.globals["html_lang"] = html_lang

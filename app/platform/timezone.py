@@ -105,12 +105,3 @@ def day_range_utc(day, tz_name=None):
     start = localize(datetime.combine(day, time.min), tz_name)
     end = localize(datetime.combine(day + timedelta(days=1), time.min), tz_name)
     return to_odoo_datetime(start), to_odoo_datetime(end)
-
-
-def zone_label(name=None) -> str:
-    """A zone for people: ``America/New_York`` -> "New York time" (the IANA id's city); the
-    user's zone when `name` is None."""
-    zone = get_tz(name).zone
-    if zone in ("UTC", "Etc/UTC"):
-        return "UTC"
-    return zone.rsplit("/", 1)[-1].replace("_", " ") + " time"

@@ -81,8 +81,9 @@ def index():
     draft = _read_draft(viewer)
     data = planning.load_plan(get_odoo(), viewer, day, view=view,
                               draft=draft if _planning() else None)
+    current = planning.current_lane(data["lanes"], request.args.get("lane", type=int))
     return render_template("dispatch/plan.html", planning=_planning(), draft_count=len(draft),
-                           **data)
+                           current_lane=current, **data)
 
 
 def _render_assign(job_id, error=None, form=None, status=200):

@@ -309,6 +309,16 @@ def build_lanes(persons, cards, days, hours: WorkingHours) -> list[dict]:
     return lanes
 
 
+def current_lane(lanes: list[dict], wanted: int | None):
+    """The technician a phone shows (one lane at a time): the one asked for, else the first
+    with jobs in the range, else the first."""
+    ids = [lane["id"] for lane in lanes]
+    if wanted in ids:
+        return wanted
+    busy = next((lane["id"] for lane in lanes if any(c["cards"] for c in lane["cells"])), None)
+    return busy if busy is not None else (ids[0] if ids else None)
+
+
 def flag_overlaps(day_cards: list[dict]) -> None:
     """Mark open cards whose window overlaps another open card of the same lane."""
     open_cards = [c for c in day_cards if not c["is_closed"]]

@@ -219,6 +219,7 @@ def _build_pdf(job, company, compress) -> bytes:
     pdf.compress = compress   # tests read the text of an uncompressed one
     pdf.set_auto_page_break(True, margin=15)
     pdf.set_title(_latin(f"{title} {job.get('name')}"))
+    pdf.set_lang(customer_language(job))   # the PDF's /Lang, for screen readers
     pdf.set_author(_latin(header.get("name") or ""))
     pdf.add_page()
     width = pdf.epw
@@ -292,7 +293,7 @@ def _build_pdf(job, company, compress) -> bytes:
         pdf.multi_cell(width - 38, 5, _latin(value), new_x="LMARGIN", new_y="NEXT")
     if tz:
         pdf.set_font("helvetica", size=8)
-        para(_("Times are local to the site: %(zone)s", zone=tz))
+        para(_("Times are local to the site: %(zone)s", zone=formatting.zone_label(tz, lang)))
         pdf.set_font("helvetica", size=10)
 
     heading(_("The problem"))

@@ -150,3 +150,11 @@ def test_relative_days_and_durations_speak_the_page_language(app):
             assert fmt.html_lang() == lang and fmt.format_number(1234.5, 2) == number
             with fmt.i18n.force_locale("nl"):   # a customer's report: their language
                 assert fmt.current_locale() == "nl" and fmt.html_lang() == "nl"
+
+
+def test_zones_are_named_by_their_city_in_the_readers_language():
+    assert fmt.zone_label("America/New_York") == "New York time"
+    assert fmt.zone_label("America/Los_Angeles", "en") == "Los Angeles time"
+    assert fmt.zone_label("UTC") == "UTC"
+    assert "Bruxelles" in fmt.zone_label("Europe/Brussels", "fr")
+    assert "Nueva York" in fmt.zone_label("America/New_York", "es")

@@ -42,6 +42,7 @@ def test_a_dutch_speaking_customer_gets_the_report_in_dutch(app, monkeypatch):
         pdf, seen = languages_while_writing(monkeypatch, {**JOB, "lang": "nl_BE"})
         assert seen == {"nl"}
         assert str(i18n.get_locale()) == "fr"   # the technician's pages stay French
+    assert b"/Lang (nl)" in pdf
     text = text_of(pdf)
     assert "vrijdag 4 december 2026, 14:05" in text   # Brussels time, Dutch names
     assert "1 u 30" in text or "1 h 30" in text        # (the catalogue's word for hours)
