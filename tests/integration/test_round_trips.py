@@ -41,6 +41,7 @@ PAGES = [
     ("office", "/crm", 1),
     ("office", "/dispatch/jobs/{job}", 1),
     ("office", "/crm/{lead}", 1),
+    ("office", "/crm/new?job_id={job}", 1),  # the job's customer nested in its read (17+)
     ("office", "/sales/{quote}", 1),
     ("office", "/customers/{customer}", 1),
     ("office", "/customers/{customer}/opportunities", 1),
