@@ -46,6 +46,7 @@ PAGES = [
     ("office", "/customers/{customer}", 1),
     ("office", "/customers/{customer}/opportunities", 1),
     ("office", "/customers/{customer}/equipment", 1),
+    ("office", "/customers/{customer}/assets", 1),  # the partner and the assets together
     ("office", "/assets/{asset}", 2),  # then the customer's tickets it may be linked to
     ("tech1", "/inventory/jobs/{job}/parts", 1),  # the job's reference known: its moves too
     ("tech1", "/customers", 1),  # the customers with their locations nested (17+)
