@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import brotli
 from flask import (
     Blueprint,
     current_app,
@@ -193,6 +194,8 @@ def cache_static(response):
         fresh = False
     response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"
     response.headers.pop("Content-Disposition", None)  # send_file's "inline; filename=..."
+    # The ETag alone validates (If-None-Match); Last-Modified was 46 bytes more on each file.
+    response.headers.pop("Last-Modified", None)
     return response
 
 
@@ -216,16 +219,48 @@ def _is_our_js(response):
                                                                            "pwa.service_worker")
 
 
+# Files of one version (static, the worker script) are Brotli-compressed once per process at
+# the best quality (tens of ms each), then served from here; pages at a quick quality.
+_compressed: dict[tuple, bytes] = {}
+_COMPRESSED_MAX = 256
+BROTLI_PAGE_QUALITY = 5
+
+
+def _encoding() -> str | None:
+    """br where the browser takes it (every current one, over HTTPS and on localhost), else
+    gzip, else none."""
+    if request.accept_encodings["br"] > 0:
+        return "br"
+    return "gzip" if request.accept_encodings["gzip"] > 0 else None
+
+
+def _encoded(body: bytes, encoding: str, version: str | None) -> bytes:
+    if encoding == "gzip":
+        return gzip.compress(body, compresslevel=6, mtime=0)
+    if version is None:
+        return brotli.compress(body, quality=BROTLI_PAGE_QUALITY)
+    key = (request.path, version)
+    found = _compressed.get(key)
+    if found is None:
+        found = brotli.compress(body, quality=11)
+        if len(_compressed) >= _COMPRESSED_MAX:
+            _compressed.clear()
+        _compressed[key] = found
+    return found
+
+
 def compress(response):
-    """Gzip text responses for clients that accept it, except small, encoded or streamed ones."""
+    """Brotli or gzip for text responses the client accepts it for, except small, encoded or
+    streamed ones (Brotli: about 15 % fewer bytes than gzip on our pages and files)."""
     if response.mimetype not in GZIP_TYPES:
         return response
     response.vary.add("Accept-Encoding")
+    encoding = _encoding()
     if (
         response.status_code < 200
         or response.status_code in (204, 206, 304)
         or "Content-Encoding" in response.headers
-        or request.accept_encodings["gzip"] <= 0
+        or encoding is None
     ):
         return response
     if response.direct_passthrough:
@@ -241,10 +276,11 @@ def compress(response):
     if len(body) < GZIP_MIN_BYTES:
         response.set_data(body)
         return response
-    response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
-    response.headers["Content-Encoding"] = "gzip"
-    response.headers.pop("Accept-Ranges", None)  # byte ranges of the file no longer apply
     etag, _ = response.get_etag()
+    one_version = request.endpoint in ("static", "pwa.service_worker") and etag
+    response.set_data(_encoded(body, encoding, etag if one_version else None))
+    response.headers["Content-Encoding"] = encoding
+    response.headers.pop("Accept-Ranges", None)  # byte ranges of the file no longer apply
     if etag:
         # Another representation of the same content: a weak validator (as nginx does), which
         # If-None-Match still matches, since the views compare before compressing. A "-gzip"

@@ -1,16 +1,25 @@
 """Bytes transferred for the first visit of the day (empty cache: the login page, logging in,
 landing on /jobs/active) and for a repeat visit of /jobs/active with the service worker and
-the HTTP cache warm, against the budgets of issue 5 (60 KB and 15 KB), in headless Chromium
-(the system one) at 390x844.
+the HTTP cache warm, against the budgets of issue 26 (45 KB and at most 5 Odoo calls for the
+first visit, the worker's offline copies included; at most 2 calls for the repeat) and issue 5
+(15 KB for the repeat), in headless Chromium (the system one) at 390x844.
 
     .venv/bin/python bench/page_weight.py [--login tech1] [--quiet] [--path /jobs/5 ...]
+                                          [--cold-server]
+
+The server is a running one: before the browser comes, another technician (tech2) has logged
+in and opened the day's list and a job, as people do all day, so the configuration every
+worker shares (stages, the names of the user groups, the checklist add-on) is known.
+--cold-server skips that: the first visit then also pays for learning it (3 calls more).
 
 Bytes are counted on the wire by a TCP relay in front of the app under gunicorn (production
-config, gzip as served): status lines, headers and bodies of every response, including what the
-service worker fetches itself. Each response is attributed to its request (HTTP/1.1 without
-pipelining: a connection's bytes belong to its latest request) and listed with its
-Sec-Fetch-Dest; the worker's script and what the worker fetches itself (Referer /sw.js) are
-marked "sw", the rest (the page, its assets, navigations the worker passes on) "page".
+config, Brotli or gzip as served; less the X-Odoo-RPC and Server-Timing headers this
+measurement turns on, which production does not send): status lines, headers and bodies of
+every response, including what the service worker fetches itself. Each response is attributed
+to its request (HTTP/1.1 without pipelining: a connection's bytes belong to its latest
+request) and listed with its Sec-Fetch-Dest; the worker's script and what the worker fetches
+itself (Referer /sw.js) are marked "sw", the rest (the page, its assets, navigations the
+worker passes on) "page".
 
 A step lasts until the network has been quiet for 1.5 s after the load event, so the worker's
 install (precaching the static files) and its offline copies of the day's job pages count too:
@@ -36,6 +45,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import requests
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,11 +58,13 @@ KINDS = {"css": "css", "js": "js", "woff2": "font", "woff": "font", "ttf": "font
          "png": "image", "svg": "image", "ico": "image", "webp": "image", "jpg": "image",
          "json": "manifest", "webmanifest": "manifest"}
 BUDGETED = ("html", "css", "js", "font")  # "HTML, CSS, JS, fonts" (issue 5)
-FIRST_BUDGET = 60 * 1024
+FIRST_BUDGET = 45 * 1024  # issue 26, goal 6 (issue 5 had 60 KB)
 REPEAT_BUDGET = 15 * 1024
+FIRST_RPC_BUDGET = 5  # login and first screen, the worker's offline copies included
 RPC_BUDGET = 2  # Odoo calls per page, the worker's background fetches included
 REQUEST_LINE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.[01]\r\n")
 STATUS_LINE = re.compile(rb"^HTTP/1\.[01] (\d{3})")
+MEASURING_HEADER = re.compile(rb"\r\n(?:X-Odoo-RPC|Server-Timing):[^\r\n]*", re.IGNORECASE)
 
 
 def header(head, name):
@@ -134,8 +146,12 @@ class CountingRelay:
                 match = STATUS_LINE.match(data)
                 if match and exchange.status == "---":
                     exchange.status = match.group(1).decode()
-                    rpc = header(data.split(b"\r\n\r\n", 1)[0], rb"X-Odoo-RPC")
+                    head = data.split(b"\r\n\r\n", 1)[0]
+                    rpc = header(head, rb"X-Odoo-RPC")
                     exchange.rpc = int(rpc.split(";")[0]) if rpc else 0
+                    # The headers this measurement turns on (ODOO_RPC_HEADER) are not sent in
+                    # production: not counted as the page's weight.
+                    exchange.down -= sum(len(line) for line in MEASURING_HEADER.findall(head))
                 exchange.down += len(data)
         self._pipe(source, sink, on_data)
 
@@ -214,6 +230,19 @@ def step(label, relay, page, action, quiet):
     return total, budgeted, own, rpc, rpc_worker
 
 
+def warm_up(url, login):
+    """Another technician's morning (not counted): log in, the list, one job."""
+    http = requests.Session()
+    token = re.search(r'name="csrf-token" content="([^"]+)"',
+                      http.get(f"{url}/login", timeout=30).text).group(1)
+    http.post(f"{url}/login", data={"login": login, "password": login},
+              headers={"X-CSRFToken": token}, timeout=30)
+    listed = http.get(f"{url}/jobs/active", timeout=30).text
+    job = re.search(r'href="(/jobs/\d+)"', listed)
+    if job:
+        http.get(url + job.group(1), timeout=30)
+
+
 def short(url):
     path = "/" + url.split("//", 1)[-1].split("/", 1)[-1]
     return path.split("?")[0]
@@ -225,6 +254,8 @@ def main():
     parser.add_argument("--quiet", action="store_true", help="totals only, no per-response list")
     parser.add_argument("--path", action="append", default=[],
                         help="a page to visit afterwards and count the Odoo calls of (repeat)")
+    parser.add_argument("--cold-server", action="store_true",
+                        help="no other user before: the configuration caches are empty")
     args = parser.parse_args()
 
     emulator = start_in_thread(port=0, quiet=True)
@@ -234,6 +265,8 @@ def main():
            # a store of its own: every run starts with empty configuration caches
            "STORE_PATH": os.path.join(tempfile.mkdtemp(prefix="page-weight-"), "store.sqlite3")}
     app, app_url = start_gunicorn("app:create_app()", env)
+    if not args.cold_server:
+        warm_up(app_url, "tech2" if args.login != "tech2" else "tech3")
     relay = CountingRelay(int(app_url.rsplit(":", 1)[1]))
     url = f"http://127.0.0.1:{relay.port}"
     try:
@@ -276,15 +309,19 @@ def main():
 
     first = [a + b for a, b in zip(login, jobs, strict=True)]
     results = [
-        ("first visit of the day (login + /jobs/active)", *first, FIRST_BUDGET),
-        ("repeat visit of /jobs/active", *repeat, REPEAT_BUDGET),
+        ("first visit of the day (login + /jobs/active)", *first, FIRST_BUDGET,
+         FIRST_RPC_BUDGET),
+        ("repeat visit of /jobs/active", *repeat, REPEAT_BUDGET, RPC_BUDGET),
     ]
     print()
     print(f"{'':<46} {'all':>8}  {'HTML/CSS/JS/fonts':>17}  {'page':>8}  {'budget':>8}  "
-          f"verdict  {'Odoo RPCs (worker)':>18}")
-    for label, total, budgeted, own, rpc, rpc_worker, budget in results:
+          f"verdict  {'Odoo RPCs (worker)':>18}  {'budget':>6}  verdict")
+    for label, total, budgeted, own, rpc, rpc_worker, budget, rpc_budget in results:
         print(f"{label:<46} {kb(total):>8}  {kb(budgeted):>17}  {kb(own):>8}  {kb(budget):>8}"
-              f"  {'ok  ' if budgeted < budget else 'OVER'}     {rpc:>10} ({rpc_worker})")
+              f"  {'ok  ' if budgeted <= budget else 'OVER'}     {rpc:>10} ({rpc_worker})"
+              f"  {rpc_budget:>6}  {'ok' if rpc <= rpc_budget else 'OVER'}")
+    print("(a running server; --cold-server for one that has seen nobody yet)"
+          if not args.cold_server else "(a server that had seen nobody: configuration read too)")
     if visits:
         print()
         print(f"{'page':<46} {'Odoo RPCs first (worker)':>26}  {'again (worker)':>16}")
@@ -292,7 +329,8 @@ def main():
             (*_, rpc1, worker1), (*_, rpc2, worker2) = counts
             mark = "" if max(rpc1, rpc2) <= RPC_BUDGET else f"  over {RPC_BUDGET}"
             print(f"{path:<46} {rpc1:>20} ({worker1:>3})  {rpc2:>10} ({worker2:>3}){mark}")
-    return 0 if all(budgeted < budget for _, _, budgeted, *_, budget in results) else 1
+    return 0 if all(budgeted <= budget and rpc <= rpc_budget
+                    for _, _, budgeted, _, rpc, _, budget, rpc_budget in results) else 1
 
 
 if __name__ == "__main__":

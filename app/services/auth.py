@@ -2,7 +2,8 @@
 import logging
 import time
 
-from flask import current_app, session
+from flask import current_app, g, session
+from flask_wtf.csrf import generate_csrf
 
 from app import sessions
 from app.odoo import versions
@@ -15,6 +16,7 @@ from app.odoo.client import (
     get_odoo,
 )
 from app.platform import currency, i18n, login_throttle
+from app.platform.ttl_cache import TTLCache, server_key
 from app.services import companies as company_choice
 from app.services import two_factor
 
@@ -57,9 +59,11 @@ ACCESS_DEFAULTS = {"role": "technician", "sales_access": "none", "crm_access": "
 DEFAULT_ROLE = ACCESS_DEFAULTS["role"]
 CACHE_SECONDS = 3600
 
-# (odoo url, db) -> (expires, {group id: "module.name" or ""}); a group's id never changes in a
-# database, so each login only asks for the xml ids of groups no earlier login has seen.
-_xmlid_cache = {}
+# {group id: "module.name" or ""} per server, in the shared store: a group's id never changes in
+# a database, so a login (in any worker) asks only for the xml ids of groups no earlier login has
+# seen.
+_xmlid_cache = TTLCache(CACHE_SECONDS, shared="group-xmlids",
+                        decode=lambda value: {int(gid): xmlid for gid, xmlid in value.items()})
 _database_cache = {}
 
 
@@ -69,17 +73,15 @@ def _group_xmlids(odoo, group_ids):
     ir.model.data is refused to everyone outside Administration / Access Rights, but
     ``get_external_id`` (public on every model, every version) reads it as superuser.
     """
-    key = (odoo.base_url, odoo.db)
-    cached = _xmlid_cache.get(key)
-    if not cached or cached[0] <= time.monotonic():
-        cached = _xmlid_cache[key] = (time.monotonic() + CACHE_SECONDS, {})
-    known = cached[1]
+    key = server_key(odoo, "group-xmlids")
+    known = dict(_xmlid_cache.peek(key) or {})
     unknown = sorted(set(group_ids) - set(known))
     if unknown:
         answer = odoo.call("res.groups", "get_external_id", unknown)
         # JSON object keys are strings: {"12": "base.group_user"}
         known.update({int(gid): xmlid or "" for gid, xmlid in answer.items()})
         known.update({gid: "" for gid in unknown if gid not in known})
+        _xmlid_cache.put(key, known)
     return {gid: known[gid] for gid in group_ids}
 
 
@@ -204,6 +206,11 @@ def start_session(user):
     session.clear()
     session.update(user, session_key=sessions.new_key())
     session.permanent = True
+    # A new CSRF token for the new session, in the login's own cookie: the first page after
+    # it would otherwise make one and send the whole cookie again (~1 KB of the first visit).
+    # (The login form's token, checked a moment ago, is the old session's: forgotten.)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
     i18n.refresh()   # this request's words follow the Odoo language just read, as later ones
 
 

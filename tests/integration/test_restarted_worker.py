@@ -76,3 +76,15 @@ def test_a_restarted_worker_costs_at_most_one_call_more(worker, login, ids, user
     response = restarted.get(path)
     assert response.status_code == 200
     assert calls(response) <= calls(warm) + 1, (path, calls(warm), calls(response))
+
+
+def test_a_login_in_a_restarted_worker_reuses_the_group_names(worker, login):
+    """The xml ids of the user groups are known per server in the shared store: a login in a
+    new worker is authenticate and the user's groups, no get_external_id."""
+    forget_process_caches()
+    first = worker().test_client()
+    login(first, "tech1")
+    forget_process_caches()
+    restarted = worker().test_client()
+    response = login(restarted, "tech2")
+    assert calls(response) == 2

@@ -48,8 +48,11 @@ def test_a_user_without_sales_rights_gets_none(versioned_app):
                       "stock_access": "none", "invoice_access": "none"}
 
 
-def test_later_logins_reuse_the_known_xml_ids(versioned_app):
+def test_later_logins_reuse_the_known_xml_ids(versioned_app, tmp_path):
+    """Known per server in the shared store: any worker's later logins reuse them."""
     auth_service._xmlid_cache.clear()
+    versioned_app.config["STORE_PATH"] = str(tmp_path / "store.sqlite3")  # nobody logged in yet
+    versioned_app.extensions.pop("fieldkit_store", None)
     first, second = versioned_app.test_client(), versioned_app.test_client()
     response = first.post("/login", data={"login": "tech1", "password": "tech1"})
     assert response.headers["X-Odoo-RPC"].startswith("3;")
