@@ -57,7 +57,7 @@ def list_fields(version: int) -> list[str]:
 
 def detail_fields(version: int) -> list[str]:
     return list_fields(version) + ["street", "street2", "zip", "state_id", "country_id",
-                                   "commercial_partner_id", "function", "type"]
+                                   "commercial_partner_id", "function", "type", "lang"]
 
 
 # --------------------------------------------------------------------------- search
@@ -297,6 +297,7 @@ def _customer(row, customer_id, commercial) -> dict:
         "company": {"id": commercial, "name": jobs._m2o_name(row.get("commercial_partner_id"))}
         if commercial != customer_id else None,
         "country": jobs._m2o_name(row.get("country_id")),
+        "lang": row.get("lang") or "",   # texts written for them (the SMS sheet's templates)
         "numbers": [{"field": f, "label": label, "number": row[f]}
                     for f, label in (("mobile", _("Mobile")), ("phone", _("Phone"))) if row.get(f)],
     })

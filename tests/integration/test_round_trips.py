@@ -36,6 +36,7 @@ PAGES = [
     # (login, page, round trips when warm)
     ("tech1", "/jobs/{job}", 1),
     ("tech1", "/jobs/{job}/reports", 1),
+    ("tech1", "/jobs/{job}/report.pdf", 2),  # the job page's reads, then site, customer, parts
     ("tech1", "/inventory/{transfer}", 2),  # then the moves' product codes
     ("office", "/crm", 1),
     ("office", "/dispatch/jobs/{job}", 1),

@@ -6,7 +6,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 from werkzeug.exceptions import Forbidden, NotFound
 
@@ -334,7 +334,7 @@ def address_line(order) -> str:
 def maps_url(address: str) -> str:
     if not address:
         return ""
-    return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": address})
+    return "https://www.google.com/maps/search/?api=1&query=" + quote_plus(address)
 
 
 def _dial(number) -> str:
