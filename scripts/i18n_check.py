@@ -172,7 +172,8 @@ STRING = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\"""")
 # (whose message a page shows). What follows, up to the end of the statement, is checked.
 SINKS = re.compile(
     r"\.(?:textContent|innerText|title|placeholder|ariaLabel)\s*\+?=(?!=)"
-    r"|\b(?:alert|confirm|prompt|toast|showToast|notify|announce|flash)\s*\("
+    r"|\b(?:alert|confirm|prompt|toast|showToast|notify|announce|flash|notice|showRefusal"
+    r"|showStatus|say|bannerText)\s*\("
     r"|setAttribute\(\s*['\"](?:aria-label|title|placeholder|alt)['\"]\s*,"
     r"|new\s+Error\(")
 STATEMENT_END = re.compile(r";|\n\s*\n|\)\s*\n")

@@ -100,9 +100,11 @@ def test_unmarked_script_text_is_caught():
       el.className = 'is-open'; el.textContent = count + ' / ' + total;
       throw new Error('Not moved: ' + reason);
       label.textContent = kind === 'UCS-2' ? t('(special characters)') : '';
+      notice('not-sent', 'error', 'You are offline.');
     """
     found = [literal for _line, literal in check.unmarked_script(source)]
-    assert found == ["'Saved'", "'Hide password'", "'Discard this change?'", "'Not moved: '"]
+    assert found == ["'Saved'", "'Hide password'", "'Discard this change?'", "'Not moved: '",
+                     "'You are offline.'"]
 
 
 def test_unmarked_template_text_is_caught(tmp_path):
