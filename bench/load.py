@@ -37,6 +37,7 @@ from odoo_emulator import start_in_thread  # noqa: E402
 
 TECHS = [f"tech{n}" for n in range(1, 7)]
 OFFICE = ["office", "manager"]
+OWN_TO_ODOO = 0.5  # the app's own time p95 at most half the Odoo wait's (issue 26)
 
 
 def free_port():
@@ -223,18 +224,26 @@ def main():
         print(f"  {kind:<28} {count:6d}")
     print(f"  {'5xx in all':<28} {results.server_errors:6d}")
     print("\nPer page: p95 own time (app - odoo) and p95 Odoo wait, ms; outage own time as a "
-          "ratio to normal")
+          "ratio to normal; 'over' when the own time's p95 exceeds half the Odoo wait's "
+          "(issue 26)")
     pages = sorted({page for page, _ in results.samples})
+    over = 0
     for page in pages:
         normal = results.samples.get((page, "before"), []) + \
             results.samples.get((page, "after"), [])
         out = results.samples.get((page, "outage"), [])
         own_n, own_o = p95([s[0] for s in normal]), p95([s[0] for s in out])
+        odoo_n = p95([s[1] for s in normal])
+        ratio = own_n / odoo_n if odoo_n else float("nan")
+        mark = "over" if not ratio <= OWN_TO_ODOO else ""
+        over += bool(mark)
         print(f"  {page:<14} n={len(normal) + len(out):5d}  own p95 {own_n:7.1f}  "
-              f"odoo p95 {p95([s[1] for s in normal]):7.1f}  | outage own p95 {own_o:7.1f} "
-              f"(x{own_o / own_n if own_n else float('nan'):4.1f})  "
+              f"odoo p95 {odoo_n:7.1f}  own/odoo {ratio:4.2f} {mark:<4} | outage own p95 "
+              f"{own_o:7.1f} (x{own_o / own_n if own_n else float('nan'):4.1f})  "
               f"odoo p95 {p95([s[1] for s in out]):7.1f}")
+    print(f"\n{over} page(s) over")
+    return 1 if over or results.server_errors else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

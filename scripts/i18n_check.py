@@ -68,10 +68,15 @@ def load(po_path) -> Catalog:
 
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdifr]")
+# str.format's fields, which a few texts carry for a script to fill ({minutes}: sms.js)
+FIELD = re.compile(r"\{(\w+)\}")
 
 
 def _names(text) -> set[str]:
-    return set(PLACEHOLDER.findall(text or ""))
+    """The placeholders of a text as written: ``%(num)d``, ``{minutes}``."""
+    text = text or ""
+    return {m.group(0) for m in PLACEHOLDER.finditer(text)} | \
+        {m.group(0) for m in FIELD.finditer(text)}
 
 
 def catalogue_problems(template: Catalog, catalogue: Catalog,
@@ -113,15 +118,15 @@ def _placeholder_errors(message) -> list[str]:
     if isinstance(message.id, (list, tuple)):
         wanted = _names(message.id[0]) | _names(message.id[1])
         forms = list(message.string)
-        errors = [f"placeholder %({n})s is not in the English" for form in forms
+        errors = [f"placeholder {n} is not in the English" for form in forms
                   for n in sorted(_names(form) - wanted)]
         # Singular forms may say "one" instead of %(num)d; the other forms keep them all.
         lacking = _names(message.id[1]) - _names(forms[-1])
-        errors += [f"the last plural form lacks %({n})s" for n in sorted(lacking)]
+        errors += [f"the last plural form lacks {n}" for n in sorted(lacking)]
         return errors
     wanted, got = _names(message.id), _names(message.string)
-    return ([f"placeholder %({n})s is not in the English" for n in sorted(got - wanted)] +
-            [f"the translation lacks %({n})s" for n in sorted(wanted - got)])
+    return ([f"placeholder {n} is not in the English" for n in sorted(got - wanted)] +
+            [f"the translation lacks {n}" for n in sorted(wanted - got)])
 
 
 def compiled(po_path) -> bytes:
@@ -167,7 +172,8 @@ STRING = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\"""")
 # (whose message a page shows). What follows, up to the end of the statement, is checked.
 SINKS = re.compile(
     r"\.(?:textContent|innerText|title|placeholder|ariaLabel)\s*\+?=(?!=)"
-    r"|\b(?:alert|confirm|prompt|toast|showToast|notify|announce|flash)\s*\("
+    r"|\b(?:alert|confirm|prompt|toast|showToast|notify|announce|flash|notice|showRefusal"
+    r"|showStatus|say|bannerText)\s*\("
     r"|setAttribute\(\s*['\"](?:aria-label|title|placeholder|alt)['\"]\s*,"
     r"|new\s+Error\(")
 STATEMENT_END = re.compile(r";|\n\s*\n|\)\s*\n")

@@ -3,10 +3,12 @@
 The sheet that calls it (`static/js/sms.js`, partial `sms/_sheet.html`) is included by the job
 and customer pages; without JavaScript their "Text" links open the phone's own SMS app.
 """
+from contextlib import nullcontext
+
 from flask import Blueprint, jsonify, session
 
 from app.odoo.client import UserError, get_odoo
-from app.platform import metrics
+from app.platform import i18n, metrics
 from app.platform.i18n import lazy_gettext
 from app.security import login_required
 from app.services import sms
@@ -45,9 +47,15 @@ def send():
     return jsonify(success=True, **result)
 
 
-def sheet_options():
-    """Templates and minutes for the SMS sheet partial."""
-    return {"templates": sms.TEMPLATES, "minutes": sms.ETA_MINUTES,
+def sheet_options(lang=""):
+    """Templates and minutes for the SMS sheet partial; the templates' texts in the customer's
+    language when the page knows it (`lang`: res.partner.lang), their labels in the user's."""
+    language = i18n.closest(lang)
+    with i18n.force_locale(language) if language else nullcontext():
+        texts = {t["key"]: str(t["text"]) for t in sms.TEMPLATES}
+    templates = [{"key": t["key"], "label": t["label"], "text": texts[t["key"]]}
+                 for t in sms.TEMPLATES]
+    return {"templates": templates, "minutes": sms.ETA_MINUTES,
             "max_segments": sms.MAX_SEGMENTS}
 
 

@@ -107,13 +107,17 @@ def company_header(odoo, company_id) -> dict:
     logo bytes (1 RPC, then cached for minutes per server and company)."""
     def load():
         rows = odoo.read("res.company", [company_id], COMPANY_FIELDS) if company_id else []
-        row = rows[0] if rows else {}
-        logo = row.get("logo")
-        return {"name": row.get("name") or "", "address": _address(row),
-                "phone": row.get("phone") or "", "email": row.get("email") or "",
-                "website": row.get("website") or "", "vat": row.get("vat") or "",
-                "logo": base64.b64decode(logo) if logo else None}
+        return _company_header(rows)
     return _companies.get(server_key(odoo, "report-company", company_id), load)
+
+
+def _company_header(rows) -> dict:
+    row = rows[0] if rows else {}
+    logo = row.get("logo")
+    return {"name": row.get("name") or "", "address": _address(row),
+            "phone": row.get("phone") or "", "email": row.get("email") or "",
+            "website": row.get("website") or "", "vat": row.get("vat") or "",
+            "logo": base64.b64decode(logo) if logo else None}
 
 
 def _address(row) -> str:
@@ -133,41 +137,69 @@ def _id(value):
     return value[0] if isinstance(value, list) else value or None
 
 
-def _site_and_customer(odoo, location) -> tuple[dict, dict]:
+def _site_and_customer_calls(location) -> list[OdooCall]:
+    """The reads of :func:`_site_and_customer`, sent together: the location, and the customer
+    found as the partner owning it (fsm.location's ``owner_id``, read the other way round)."""
+    return [OdooCall("read", "fsm.location", [_id(location)], ["owner_id", "partner_id", "tz"]),
+            OdooCall("search_read", "res.partner", [("owned_location_ids", "in", [_id(location)])],
+                     PARTNER_FIELDS, limit=1)]
+
+
+def _site_and_customer(odoo, location, answers=None) -> tuple[dict, dict]:
     """The job's location (its time zone) and the customer who owns it, with their address and
-    language (2 RPCs; fsm.location inherits res.partner, so `tz` reads through it)."""
+    language, from the answers of :func:`_site_and_customer_calls` (fsm.location inherits
+    res.partner, so `tz` reads through it); a location without an owner: its partner, read
+    after (1 RPC more)."""
     if not _id(location):
         return {}, {}
-    rows = odoo.read("fsm.location", [_id(location)], ["owner_id", "partner_id", "tz"])
+    rows, owners = answers or [call.run(odoo) for call in _site_and_customer_calls(location)]
     site = rows[0] if rows else {}
-    owner = _id(site.get("owner_id")) or _id(site.get("partner_id"))
+    if owners:
+        return site, owners[0]
+    owner = _id(site.get("partner_id"))
     found = odoo.read("res.partner", [owner], PARTNER_FIELDS) if owner else []
     return site, (found[0] if found else {})
 
 
 def report_data(odoo, viewer, job_id, storage) -> dict:
-    """Everything the report shows (job page data + parts + the files' bytes)."""
-    # The job page's reads (one round trip) give the location and signature refs too.
+    """Everything the report shows (job page data + parts + the files' bytes): 2 round trips,
+    the job page's reads, then the location, its customer, the parts and the company's header
+    (when not cached) together."""
     job = jobs.job_detail(odoo, viewer, job_id, storage=storage,
+                          more_fields=("company_id", "date_start", "date_end"),
                           **checklists.detail_reads(odoo, viewer, job_id))
     job["checklist_lines"] = checklists.report_lines(odoo, viewer, job)
-    order = jobs.fetch_order(odoo, viewer, job_id, ["x_signature_url", "location_id",
-                                                    "company_id", "date_start", "date_end"])
-    job["signature_ref"] = order.get("x_signature_url")
-    job["location_ref"] = order.get("location_id")
-    site, customer = _site_and_customer(odoo, order.get("location_id"))
+    order = job["extra"]
+    location = job.get("location_ref")
+    company_id = _id(order.get("company_id")) or viewer.company_id
+    company_key = server_key(odoo, "report-company", company_id)
+    has_site = bool(_id(location))
+    fetch_company = bool(company_id) and not _companies.has(company_key)
+    calls = [*(_site_and_customer_calls(location) if has_site else []),
+             inventory.moves_call(job["name"]),
+             *([OdooCall("read", "res.company", [company_id], COMPANY_FIELDS)]
+               if fetch_company else [])]
+    answers = odoo.parallel(calls, return_errors=True)
+    site_answers = answers[:2] if has_site else None
+    moves = answers[2 if has_site else 0]
+    for answer in [*(site_answers or []), *(answers[-1:] if fetch_company else [])]:
+        if isinstance(answer, OdooError):
+            raise answer
+    if fetch_company:
+        _companies.put(company_key, _company_header(answers[-1]))
+    site, customer = _site_and_customer(odoo, location, site_answers)
     job["customer_partner_id"] = customer.get("id")
     job["customer_name"] = customer.get("name") or job.get("customer") or ""
     job["customer_address"] = _address(customer)
     job["lang"] = customer.get("lang") or ""   # the customer's language: the report's
     job["tz"] = site.get("tz") or viewer.tz
     job["date_start"], job["date_end"] = order.get("date_start"), order.get("date_end")
-    job["company"] = company_header(odoo, _id(order.get("company_id")) or viewer.company_id)
-    try:
-        job["parts"] = inventory.job_parts(odoo, job).get("parts", [])
-    except OdooError as exc:  # no stock app, or no access: the report goes without parts
-        log.info("no parts for the report of job %s: %s", job_id, exc)
+    job["company"] = company_header(odoo, company_id)
+    if isinstance(moves, OdooError):  # no stock app, or no access: the report goes without parts
+        log.info("no parts for the report of job %s: %s", job_id, moves)
         job["parts"] = []
+    else:
+        job["parts"] = inventory.parts_of(moves).get("parts", [])
     (job["photo_bytes"], job["signature_bytes"], job["signer"],
      job["signed_at"]) = _files(job, media.record(MODEL, job_id), storage)
     return job

@@ -78,6 +78,15 @@ def test_quote_from_a_job_signed_on_a_phone(page, live_server, emulator):
     # The confirmed order says what happened, and no longer calls itself a quote.
     assert page.locator(".banner", has_text="Signed by Pat Customer: quote confirmed").count()
     assert page.locator("summary", has_text="Cancel this quote").count() == 0
+    # The signature Odoo now keeps is shown on the order, with who signed and when.
+    shown = page.locator(f'img[src="/sales/{order_id}/signature.png"]')
+    shown.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=shown.element_handle())
+    assert page.locator("[data-signature-caption]").inner_text().startswith(
+        "Signed by Pat Customer, Today ")
+    # Scheduling the work is the office's: a technician is not offered it.
+    assert page.get_by_role("button", name="Schedule the work").count() == 0
 
     admin = OdooAPI(emulator.url, "fieldkit")
     admin.authenticate("admin", "admin")

@@ -44,7 +44,10 @@ def test_missing_untranslated_fuzzy_and_wrong_placeholders_are_caught():
     assert "fuzzy entry 'Save'" in problems
     assert "%(nahme)s is not in the English" in problems
     assert "lacks %(name)s" in problems
-    assert "last plural form lacks %(num)s" in problems
+    assert "last plural form lacks %(num)d" in problems
+    braces = _catalog([("Arriving in {minutes} min", "Ankunft in {minuten} Min.")])
+    assert any("the translation lacks {minutes}" in p for p in
+               check.catalogue_problems(_catalog([("Arriving in {minutes} min", "")]), braces))
     missing = check.catalogue_problems(TEMPLATE, _catalog([("Save", "Speichern")]))
     assert "de: missing msgid 'Call %(name)s'" in missing
     assert "de: 1 of 3 strings translated (at least 99% wanted)" in missing
@@ -97,9 +100,11 @@ def test_unmarked_script_text_is_caught():
       el.className = 'is-open'; el.textContent = count + ' / ' + total;
       throw new Error('Not moved: ' + reason);
       label.textContent = kind === 'UCS-2' ? t('(special characters)') : '';
+      notice('not-sent', 'error', 'You are offline.');
     """
     found = [literal for _line, literal in check.unmarked_script(source)]
-    assert found == ["'Saved'", "'Hide password'", "'Discard this change?'", "'Not moved: '"]
+    assert found == ["'Saved'", "'Hide password'", "'Discard this change?'", "'Not moved: '",
+                     "'You are offline.'"]
 
 
 def test_unmarked_template_text_is_caught(tmp_path):

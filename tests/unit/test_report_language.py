@@ -90,3 +90,22 @@ def test_the_payment_link_text_is_in_the_customers_language(app, monkeypatch):
     assert sent["language"] == "fr"      # sms.send answers the technician, in French
     assert "1.234,50\u00a0€" in sent["message"]   # German separators for a German customer
     assert "INV/2026/0009" in sent["message"] and sent["message"].endswith("access_token=t")
+
+
+def test_the_sms_sheet_writes_its_texts_in_the_customers_language(app):
+    from app.routes.sms import sheet_options
+    from app.services import sms
+
+    with app.test_request_context():
+        i18n.session["lang"] = "en_US"          # the technician works in English
+        i18n.refresh()
+        with i18n.force_locale("fr"):
+            french = {t["key"]: str(t["text"]) for t in sms.TEMPLATES}
+        options = sheet_options("fr_BE")         # a customer who speaks French
+        english = sheet_options("")              # a page that does not know
+    eta = next(t for t in options["templates"] if t["key"] == "eta")
+    assert eta["text"] == french["eta"] != "On my way, arriving in about {minutes} minutes."
+    assert "{minutes}" in eta["text"]             # sms.js fills it in
+    assert str(eta["label"]) == "On my way"       # the sheet itself speaks the technician's
+    assert next(t for t in english["templates"] if t["key"] == "eta")["text"] == \
+        "On my way, arriving in about {minutes} minutes."

@@ -295,6 +295,7 @@ def job_detail(
     now: datetime | None = None,
     nested: dict | None = None,
     alongside: OdooCall | None = None,
+    more_fields: tuple = (),
 ) -> dict:
     """Everything needed on site for one job. 2 RPCs sent together: the order and its history
     (with the stages when they are not cached: 3, still one round trip).
@@ -304,15 +305,19 @@ def job_detail(
     reports attached earlier have their own pages (inventory.job_parts_page, jobs.reports).
     ``nested`` (see :func:`fetch_order`) is read with the order (no extra RPC) and returned
     under ``"extra"``, for the partials of other services (the timer's ``timesheet_ids``), as is
-    the result of ``alongside`` (see :func:`fetch_order`; under ``"alongside"``).
+    the result of ``alongside`` (see :func:`fetch_order`; under ``"alongside"``), and the
+    order's ``more_fields`` as Odoo gives them (e.g. the report's ``company_id``).
 
     :raises JobNotFound: / :raises JobForbidden: see :func:`fetch_order`.
     """
     now = now or tzs.now_utc()
-    order, messages, stage_map = _order_with_history(
-        odoo, viewer, job_id, detail_fields(viewer.version), nested, alongside)
-    return shape_detail(odoo, viewer, order, messages, stage_map, storage=storage, now=now,
-                        nested=nested)
+    fields = list(dict.fromkeys([*detail_fields(viewer.version), *more_fields]))
+    order, messages, stage_map = _order_with_history(odoo, viewer, job_id, fields, nested,
+                                                     alongside)
+    job = shape_detail(odoo, viewer, order, messages, stage_map, storage=storage, now=now,
+                       nested=nested)
+    job["extra"].update({name: order.get(name) for name in more_fields})
+    return job
 
 
 def shape_detail(odoo, viewer: Viewer, order: dict, messages: list[dict], stage_map, *,
