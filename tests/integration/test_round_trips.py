@@ -41,10 +41,12 @@ PAGES = [
     ("office", "/crm", 1),
     ("office", "/dispatch/jobs/{job}", 1),
     ("office", "/crm/{lead}", 1),
+    ("office", "/crm/new?job_id={job}", 1),  # the job's customer nested in its read (17+)
     ("office", "/sales/{quote}", 1),
     ("office", "/customers/{customer}", 1),
     ("office", "/customers/{customer}/opportunities", 1),
     ("office", "/customers/{customer}/equipment", 1),
+    ("office", "/customers/{customer}/assets", 1),  # the partner and the assets together
     ("office", "/assets/{asset}", 2),  # then the customer's tickets it may be linked to
     ("tech1", "/inventory/jobs/{job}/parts", 1),  # the job's reference known: its moves too
     ("tech1", "/customers", 1),  # the customers with their locations nested (17+)
