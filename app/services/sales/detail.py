@@ -188,8 +188,11 @@ def search_products(odoo, viewer: SalesViewer, q: str) -> list[dict]:
 def list_prices(odoo, product_ids) -> dict:
     """``{product id: {"price", "price_text", "detail", "currency"}}``: the sales price Odoo
     starts a line from (``product.product.lst_price``). Only an estimate: Odoo applies the
-    customer's price list and taxes when the line is written. A user Odoo does not let read
-    products gets no prices (1 RPC, none without ids)."""
+    customer's price list and taxes when the line is written. The price-list price itself is
+    not readable over RPC from 16 on: odoo/odoo#79605 (15.2) dropped the context-driven
+    ``price`` field of products for the private ``_get_contextual_price()`` and
+    ``product.pricelist._get_product_price()``. A user Odoo does not let read products gets no
+    prices (1 RPC, none without ids)."""
     if not product_ids:
         return {}
     try:
