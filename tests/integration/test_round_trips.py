@@ -37,7 +37,7 @@ PAGES = [
     ("tech1", "/jobs/{job}", 1),
     ("tech1", "/jobs/{job}/reports", 1),
     ("tech1", "/jobs/{job}/report.pdf", 2),  # the job page's reads, then site, customer, parts
-    ("tech1", "/inventory/{transfer}", 2),  # then the moves' product codes
+    ("tech1", "/inventory/{transfer}", 1),  # the products' codes nested in the moves (17+)
     ("office", "/crm", 1),
     ("office", "/dispatch/jobs/{job}", 1),
     ("office", "/crm/{lead}", 1),
