@@ -3,7 +3,8 @@ store filled) and in a brand-new one (empty store); round trips and the Odoo wai
 emulator's own timestamps at --latency-ms per call; the app's own time; HTML bytes and gzip
 bytes. Marks what is over issue 26's goals (exit 1 when anything is marked):
 
-  calls    more than 2 Odoo calls warm (the dashboard: 6, sent together)
+  calls    more than 2 Odoo calls warm (the dashboard: 8, sent together: issue 26's 6 parallel
+           reads and invoicing's 2 of issue 32, one round trip)
   rt       more than 1 round trip warm (or the page over 1.3 x one call at the latency)
   restart  a restarted worker makes more than 1 call more than a warm one
   first    a restarted worker's first request of the page takes over 30 ms more own time
@@ -40,7 +41,7 @@ from app.odoo.client import OdooAPI  # noqa: E402
 from app.platform.ttl_cache import TTLCache  # noqa: E402
 from odoo_emulator import start_in_thread  # noqa: E402
 
-GOAL_CALLS, DASHBOARD_CALLS, GOAL_FIRST_MS, GOAL_OWN_MS, GOAL_GZIP = 2, 6, 30, 40, 30 * 1024
+GOAL_CALLS, DASHBOARD_CALLS, GOAL_FIRST_MS, GOAL_OWN_MS, GOAL_GZIP = 2, 8, 30, 40, 30 * 1024
 
 
 class Recorder:

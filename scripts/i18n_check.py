@@ -10,6 +10,7 @@ tests/unit/test_i18n_catalogues.py runs these checks; scripts/i18n.sh uses ``pot
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
 from pathlib import Path
@@ -35,6 +36,13 @@ SCRIPT_KEYWORDS = {"t": None, "nt": (1, 2)}
 
 # --- (a) catalogues -------------------------------------------------------------------------
 
+def _searched(dirpath: str) -> bool:
+    """Every folder but hidden ones and caches. Babel's default also skips folders whose name
+    starts with "_", which would leave out app/templates/_macros/."""
+    name = os.path.basename(dirpath)
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extract(root: Path = ROOT) -> Catalog:
     """The strings babel.cfg's files mark, as ``pybabel extract -F babel.cfg -k lazy_gettext
     -k t -k nt:1,2`` finds them (``t``/``nt`` in scripts only)."""
@@ -45,7 +53,8 @@ def extract(root: Path = ROOT) -> Catalog:
         methods = [(pattern, method) for pattern, method in method_map
                    if (method == "javascript") == scripts]
         for _path, _line, message, comments, context in extract_from_dir(
-                str(root), methods, options_map, keywords=keywords):
+                str(root), methods, options_map, keywords=keywords,
+                directory_filter=_searched):
             if isinstance(message, (list, tuple)):
                 message = tuple(m for m in message if m is not None) or None
             if message:
@@ -68,10 +77,15 @@ def load(po_path) -> Catalog:
 
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdifr]")
+# str.format's fields, which a few texts carry for a script to fill ({minutes}: sms.js)
+FIELD = re.compile(r"\{(\w+)\}")
 
 
 def _names(text) -> set[str]:
-    return set(PLACEHOLDER.findall(text or ""))
+    """The placeholders of a text as written: ``%(num)d``, ``{minutes}``."""
+    text = text or ""
+    return {m.group(0) for m in PLACEHOLDER.finditer(text)} | \
+        {m.group(0) for m in FIELD.finditer(text)}
 
 
 def catalogue_problems(template: Catalog, catalogue: Catalog,
@@ -113,15 +127,15 @@ def _placeholder_errors(message) -> list[str]:
     if isinstance(message.id, (list, tuple)):
         wanted = _names(message.id[0]) | _names(message.id[1])
         forms = list(message.string)
-        errors = [f"placeholder %({n})s is not in the English" for form in forms
+        errors = [f"placeholder {n} is not in the English" for form in forms
                   for n in sorted(_names(form) - wanted)]
         # Singular forms may say "one" instead of %(num)d; the other forms keep them all.
         lacking = _names(message.id[1]) - _names(forms[-1])
-        errors += [f"the last plural form lacks %({n})s" for n in sorted(lacking)]
+        errors += [f"the last plural form lacks {n}" for n in sorted(lacking)]
         return errors
     wanted, got = _names(message.id), _names(message.string)
-    return ([f"placeholder %({n})s is not in the English" for n in sorted(got - wanted)] +
-            [f"the translation lacks %({n})s" for n in sorted(wanted - got)])
+    return ([f"placeholder {n} is not in the English" for n in sorted(got - wanted)] +
+            [f"the translation lacks {n}" for n in sorted(wanted - got)])
 
 
 def compiled(po_path) -> bytes:
@@ -167,7 +181,8 @@ STRING = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\"""")
 # (whose message a page shows). What follows, up to the end of the statement, is checked.
 SINKS = re.compile(
     r"\.(?:textContent|innerText|title|placeholder|ariaLabel)\s*\+?=(?!=)"
-    r"|\b(?:alert|confirm|prompt|toast|showToast|notify|announce|flash)\s*\("
+    r"|\b(?:alert|confirm|prompt|toast|showToast|notify|announce|flash|notice|showRefusal"
+    r"|showStatus|say|bannerText)\s*\("
     r"|setAttribute\(\s*['\"](?:aria-label|title|placeholder|alt)['\"]\s*,"
     r"|new\s+Error\(")
 STATEMENT_END = re.compile(r";|\n\s*\n|\)\s*\n")

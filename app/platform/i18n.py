@@ -3,8 +3,10 @@
 Everything user-visible that Fieldkit writes goes through these functions: templates use
 ``_()`` / ``ngettext()`` (Flask-Babel installs them in Jinja), Python code imports them from
 here (``from app.platform.i18n import _, ngettext, lazy_gettext``), and scripts use ``t()``
-(see ``app/static/js/app.js``). Catalogues live in ``app/translations/<lang>/LC_MESSAGES``;
-``babel.cfg`` says what ``pybabel extract`` reads.
+(see ``app/static/js/app.js``), whose words come from :func:`script_catalogue` (the compiled
+catalogue's entries for the msgids the scripts use, served by ``app/pwa.py``). Catalogues live
+in ``app/translations/<lang>/LC_MESSAGES``; ``babel.cfg`` says what ``pybabel extract`` reads,
+``scripts/i18n.sh`` extracts, updates and compiles them.
 
 The language is the user's Odoo language (``session["lang"]``, Odoo's ``user_context.lang``
 read at login), else the browser's ``Accept-Language`` (the login page), reduced to the closest
@@ -53,8 +55,8 @@ def select_locale() -> str:
 
 
 def language() -> str:
-    """The page's language (``fr``): its catalogue, its scripts' catalogue
-    (app/static/js/i18n/<language>.js, loaded by pages not in English)."""
+    """The page's language (``fr``): its catalogue, and its scripts' (``/i18n/<language>.js``,
+    loaded by pages not in English)."""
     return str(get_locale() or DEFAULT)
 
 

@@ -168,7 +168,8 @@ class BoardWindow:
     window: int = BOARD_WINDOW
 
     @classmethod
-    def from_args(cls, args, *, window=BOARD_WINDOW, page_size=COLUMN_PAGE) -> BoardWindow:
+    def from_args(cls, args, *, window=None, page_size=None) -> BoardWindow:
+        window, page_size = window or BOARD_WINDOW, page_size or COLUMN_PAGE
         query = parse_list_args({"page": args.get("page")}, ListSpec(page_size=page_size))
         raw = (args.get("stage") or "").strip()
         stage = int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None

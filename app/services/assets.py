@@ -230,12 +230,20 @@ def list_assets(odoo, query, location_id=None):
             "info": listing.page_info(query, total, len(records))}
 
 
-def customer_assets(odoo, partner_id, *, with_tickets=True):
-    """Every asset of a customer (and its contacts), active first (2 RPCs; 1 without the open
-    ticket counts, as on the customer page, which lists the open tickets itself)."""
+def customer_assets_call(partner_id) -> OdooCall:
+    """The read behind :func:`customer_assets`, to send with other reads."""
     m = get_mapping()
-    records = odoo.search_read(m.model, search_domain(m, customer_id=partner_id),
-                               m.read_fields(), limit=200, order=f"{m.name}, id")
+    return OdooCall("search_read", m.model, search_domain(m, customer_id=partner_id),
+                    m.read_fields(), limit=200, order=f"{m.name}, id")
+
+
+def customer_assets(odoo, partner_id, *, with_tickets=True, records=None):
+    """Every asset of a customer (and its contacts), active first (2 RPCs; 1 without the open
+    ticket counts, as on the customer page, which lists the open tickets itself; none more
+    with ``records``, :func:`customer_assets_call`'s answer)."""
+    m = get_mapping()
+    if records is None:
+        records = customer_assets_call(partner_id).run(odoo)
     counts = _open_ticket_counts(odoo, m, [r["id"] for r in records]) if with_tickets else None
     assets = _with_counts(m, records, counts)
     assets.sort(key=lambda a: a["status"] != "active")

@@ -26,7 +26,7 @@ from app.odoo.client import AccessError, OdooCall, OdooError, OdooUnavailable
 from app.platform import formatting as fmt
 from app.platform import partners
 from app.platform.i18n import _, lazy_gettext
-from app.services import jobs, sales
+from app.services import assets, jobs, sales
 
 log = logging.getLogger(__name__)
 
@@ -271,18 +271,29 @@ def customer_section(odoo, viewer, customer_id: int, key: str) -> dict:
         raise NotFound(_("No such section."))
     partner_call = OdooCall("read", "res.partner", [customer_id],
                             ["display_name", "commercial_partner_id"])
+    found_assets, rows_for = None, lambda commercial: None
     if key in _sections(customer_id, viewer):
         rows, rows_for = _with_section(odoo, viewer, customer_id, partner_call, key)
+    elif key == "assets":  # the partner and the customer's assets together
+        rows, found_assets = odoo.parallel(
+            [partner_call, assets.customer_assets_call(customer_id)], return_errors=True)
+        for outcome in (rows, found_assets):
+            if isinstance(outcome, Exception):
+                raise outcome
     else:
-        rows, rows_for = partner_call.run(odoo), lambda commercial: None
+        rows = partner_call.run(odoo)
     if not rows:
         raise NotFound(_("This customer does not exist (any more)."))
     commercial = jobs._m2o_id(rows[0].get("commercial_partner_id")) or customer_id
     found = rows_for(commercial)
     # Quotes say their state and total as the quotes list does ("Sales Order · $ 1,234.50").
     metas = sales.brief_lines(odoo, found) if key == "quotes" and found else None
-    return {"customer": {"id": customer_id, "name": rows[0].get("display_name") or ""},
-            "key": key, "title": MORE_SECTIONS[key], "rows": _rows(key, found, metas)}
+    out = {"customer": {"id": customer_id, "name": rows[0].get("display_name") or ""},
+           "key": key, "title": MORE_SECTIONS[key], "rows": _rows(key, found, metas)}
+    if found_assets is not None:  # for assets/_customer_assets.html
+        out["customer_asset_rows"] = assets.customer_assets(
+            odoo, customer_id, with_tickets=False, records=found_assets)
+    return out
 
 
 def _customer(row, customer_id, commercial) -> dict:

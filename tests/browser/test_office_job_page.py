@@ -3,7 +3,7 @@ instead of the technician's "On my way / Start job", no hole under the job's col
 assign form's date-time fields inside their card."""
 import pytest
 
-from tests.browser.test_dispatch import admin_api, log_in
+from tests.browser.test_dispatch import admin_api, log_in, office_page
 from tests.browser.test_office_desk import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -17,11 +17,7 @@ def open_job(url):
 
 def test_the_office_job_page_at_a_desk(fresh, live_server, browser):
     job_id = open_job(fresh.url)
-    context = browser.new_context(viewport=DESKTOP)
-    try:
-        page = context.new_page()
-        log_in(page, live_server, "office")
-        page.goto(f"{live_server}/jobs/{job_id}")
+    with office_page(browser, live_server, f"/jobs/{job_id}") as page:
         head = page.locator("[data-next-action]")
         assert head.get_by_role("link", name="Assign or reschedule").is_visible()
         assert head.get_by_role("link", name="Find a free slot").is_visible()
@@ -39,8 +35,6 @@ def test_the_office_job_page_at_a_desk(fresh, live_server, browser):
             assert box["x"] + box["width"] <= card["x"] + card["width"], field
         head.get_by_role("link", name="Assign or reschedule").click()
         page.locator("#assign-person").wait_for(state="visible")
-    finally:
-        context.close()
 
 
 def test_the_technician_keeps_on_my_way_and_start(fresh, live_server, browser):

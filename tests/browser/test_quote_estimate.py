@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.test_dispatch import log_in
+from tests.browser.test_dispatch import admin_api, log_in, office_page
 from tests.browser.test_office_desk import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -53,7 +53,6 @@ def test_new_quote_shows_line_prices_and_a_total_as_lines_are_built(fresh, live_
 
 
 def test_a_drafts_lines_estimate_from_odoos_prices(fresh, live_server, browser):
-    from tests.browser.test_dispatch import admin_api
     api = admin_api(fresh.url)
     partner = api.search_read("res.partner", [("is_company", "=", True)], ["id"], limit=1)[0]
     product = api.search_read("product.product", [("sale_ok", "=", True)], ["id"], limit=1)[0]
@@ -61,16 +60,10 @@ def test_a_drafts_lines_estimate_from_odoos_prices(fresh, live_server, browser):
         (0, 0, {"product_id": product["id"], "product_uom_qty": 1})]})
     line = api.search_read("sale.order.line", [("order_id", "=", order_id)],
                            ["price_subtotal"])[0]
-    context = browser.new_context(viewport=DESKTOP)
-    try:
-        page = context.new_page()
-        log_in(page, live_server, "office")
-        page.goto(f"{live_server}/sales/{order_id}")
+    with office_page(browser, live_server, f"/sales/{order_id}") as page:
         page.locator(".quote-edit > summary").click()
         page.locator('input[name="line-0-qty"]').fill("4")
         sum_line = page.locator("[data-quote-estimate]")
         expected = f"Estimate: {money(line['price_subtotal'] * 4)}"
         page.wait_for_function("([el, text]) => el.textContent === text",
                                arg=[sum_line.element_handle(), expected])
-    finally:
-        context.close()

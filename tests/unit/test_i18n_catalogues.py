@@ -44,7 +44,10 @@ def test_missing_untranslated_fuzzy_and_wrong_placeholders_are_caught():
     assert "fuzzy entry 'Save'" in problems
     assert "%(nahme)s is not in the English" in problems
     assert "lacks %(name)s" in problems
-    assert "last plural form lacks %(num)s" in problems
+    assert "last plural form lacks %(num)d" in problems
+    braces = _catalog([("Arriving in {minutes} min", "Ankunft in {minuten} Min.")])
+    assert any("the translation lacks {minutes}" in p for p in
+               check.catalogue_problems(_catalog([("Arriving in {minutes} min", "")]), braces))
     missing = check.catalogue_problems(TEMPLATE, _catalog([("Save", "Speichern")]))
     assert "de: missing msgid 'Call %(name)s'" in missing
     assert "de: 1 of 3 strings translated (at least 99% wanted)" in missing
@@ -59,8 +62,10 @@ def test_a_catalogue_below_99_percent_fails():
 
 
 def test_extraction_finds_templates_python_and_scripts(tmp_path):
-    (tmp_path / "app" / "templates").mkdir(parents=True)
+    (tmp_path / "app" / "templates" / "_macros").mkdir(parents=True)
     (tmp_path / "app" / "static" / "js").mkdir(parents=True)
+    # Babel's default skips folders named "_…": the shared macros live in one.
+    (tmp_path / "app" / "templates" / "_macros" / "m.html").write_text("{{ _('Macro') }}")
     (tmp_path / "babel.cfg").write_text((ROOT / "babel.cfg").read_text())
     (tmp_path / "app" / "templates" / "a.html").write_text(
         "<p>{{ _('Hello %(name)s', name=n) }} {{ ngettext('%(num)d job', '%(num)d jobs', 2) }}</p>")
@@ -71,7 +76,7 @@ def test_extraction_finds_templates_python_and_scripts(tmp_path):
         "el.textContent = fk.t('Script'); fk.nt('%(num)d part', '%(num)d parts', n);")
     ids = {m.id for m in check.extract(tmp_path) if m.id}
     assert ids == {"Hello %(name)s", ("%(num)d job", "%(num)d jobs"), "Lazy", "Python",
-                   "Script", ("%(num)d part", "%(num)d parts")}
+                   "Script", ("%(num)d part", "%(num)d parts"), "Macro"}
 
 
 def test_a_stale_mo_is_caught(tmp_path):
@@ -97,9 +102,11 @@ def test_unmarked_script_text_is_caught():
       el.className = 'is-open'; el.textContent = count + ' / ' + total;
       throw new Error('Not moved: ' + reason);
       label.textContent = kind === 'UCS-2' ? t('(special characters)') : '';
+      notice('not-sent', 'error', 'You are offline.');
     """
     found = [literal for _line, literal in check.unmarked_script(source)]
-    assert found == ["'Saved'", "'Hide password'", "'Discard this change?'", "'Not moved: '"]
+    assert found == ["'Saved'", "'Hide password'", "'Discard this change?'", "'Not moved: '",
+                     "'You are offline.'"]
 
 
 def test_unmarked_template_text_is_caught(tmp_path):

@@ -4,7 +4,7 @@
  * lines already on a draft carry Odoo's own net unit price (data-price). Everything is labelled
  * an estimate: Odoo applies the customer's price list and taxes when the lines are saved.
  *
- *   <div data-lines data-estimate-for="...">      the lines (templates/sales/_lines.html)
+ *   <div data-lines>                              the lines (templates/sales/_lines.html)
  *     <fieldset data-line data-price?>            one line: combobox, qty, [data-line-estimate]
  *   <strong data-quote-estimate data-symbol...>   the total, one short line over a fixed note
  *                                                 (its space is reserved: nothing shifts)
