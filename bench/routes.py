@@ -64,6 +64,18 @@ class Recorder:
         return spans
 
 
+def recorded_emulator(quiet=("fieldkit.request", "fieldkit.odoo")):
+    """What an in-process page bench starts with: the Odoo 17 emulator with a Recorder in front
+    of it, a new store file for the app, and the `quiet` loggers at WARNING."""
+    for name in quiet:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    emulator = start_in_thread(port=0, quiet=True, version=17)
+    recorder = Recorder(emulator._server.app)
+    emulator._server.app = recorder
+    store_path = os.path.join(tempfile.mkdtemp(prefix="fk-bench-store-"), "store.sqlite3")
+    return emulator, recorder, store_path
+
+
 def round_trips(spans):
     """(round trips, seconds waited): calls that overlap went out together."""
     trips, waited, end = 0, 0.0, None
@@ -239,12 +251,7 @@ def main():
     parser.add_argument("--role", action="append", choices=sorted(ROUTES))
     parser.add_argument("--path", action="append", help="only paths starting with this")
     args = parser.parse_args()
-    for name in ("fieldkit.request", "fieldkit.odoo"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    emulator = start_in_thread(port=0, quiet=True, version=17)
-    recorder = Recorder(emulator._server.app)
-    emulator._server.app = recorder
-    store_path = os.path.join(tempfile.mkdtemp(prefix="fk-bench-store-"), "store.sqlite3")
+    emulator, recorder, store_path = recorded_emulator()
     marked = 0
     try:
         setup = new_app(emulator, store_path, compiled=False)
