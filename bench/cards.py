@@ -23,20 +23,17 @@ import argparse
 import contextlib
 import dataclasses
 import gzip
-import logging
 import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.routes import Recorder, calls_of, client_as, fetch, login, new_app  # noqa: E402
-from odoo_emulator import start_in_thread  # noqa: E402
+from bench.routes import calls_of, client_as, fetch, login, new_app, recorded_emulator  # noqa: E402
 
 GOAL_OWN50_MS, GOAL_CARD_MS, GOAL_OWN_MS, GOAL_GZIP, GOAL_CALLS = 15, 0.15, 40, 30 * 1024, 2
 
@@ -135,12 +132,8 @@ def main():
     parser.add_argument("--wide", type=int, default=300, help="cards in the widened windows")
     parser.add_argument("--path", action="append", help="only paths starting with this")
     args = parser.parse_args()
-    for name in ("fieldkit.request", "fieldkit.odoo", "fieldkit.audit", "app"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    emulator = start_in_thread(port=0, quiet=True, version=17)
-    recorder = Recorder(emulator._server.app)
-    emulator._server.app = recorder
-    store_path = os.path.join(tempfile.mkdtemp(prefix="fk-bench-store-"), "store.sqlite3")
+    emulator, recorder, store_path = recorded_emulator(
+        ("fieldkit.request", "fieldkit.odoo", "fieldkit.audit", "app"))
     pages = [p for p in PAGES if not args.path or any(p[1].startswith(x) for x in args.path)]
     results = {}
     try:

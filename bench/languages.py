@@ -12,11 +12,8 @@ page whose calls differ, whose HTML bytes or own time are over 1.05 x English (e
 """
 import argparse
 import gzip
-import logging
-import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,17 +22,17 @@ sys.path.insert(0, str(ROOT))
 from app.odoo.client import OdooAPI  # noqa: E402
 from bench.cards import cpu_fetch  # noqa: E402
 from bench.routes import (  # noqa: E402
-    Recorder,
     calls_of,
     client_as,
     fetch,
     ids,
     login,
     new_app,
+    recorded_emulator,
 )
-from odoo_emulator import start_in_thread  # noqa: E402
 
 LIMIT = 1.05
+QUIET = ("fieldkit.request", "fieldkit.odoo", "fieldkit.audit", "app")
 PAGES = {
     "tech1": ["/jobs/active", "/jobs/{job}", "/inventory", "/customers",
               "/customers/{customer}"],
@@ -103,12 +100,7 @@ def main():
     parser.add_argument("--lang", default="fr_FR", help="the other language (Odoo code)")
     parser.add_argument("--path", action="append", help="only paths starting with this")
     args = parser.parse_args()
-    for name in ("fieldkit.request", "fieldkit.odoo"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    emulator = start_in_thread(port=0, quiet=True, version=17)
-    recorder = Recorder(emulator._server.app)
-    emulator._server.app = recorder
-    store_path = os.path.join(tempfile.mkdtemp(prefix="fk-bench-store-"), "store.sqlite3")
+    emulator, recorder, store_path = recorded_emulator(QUIET)
     marked = 0
     try:
         setup = new_app(emulator, store_path, compiled=False)

@@ -3,7 +3,8 @@ store filled) and in a brand-new one (empty store); round trips and the Odoo wai
 emulator's own timestamps at --latency-ms per call; the app's own time; HTML bytes and gzip
 bytes. Marks what is over issue 26's goals (exit 1 when anything is marked):
 
-  calls    more than 2 Odoo calls warm (the dashboard: 6, sent together)
+  calls    more than 2 Odoo calls warm (the dashboard: 8, sent together: issue 26's 6 parallel
+           reads and invoicing's 2 of issue 32, one round trip)
   rt       more than 1 round trip warm (or the page over 1.3 x one call at the latency)
   restart  a restarted worker makes more than 1 call more than a warm one
   first    a restarted worker's first request of the page takes over 30 ms more own time
@@ -40,7 +41,7 @@ from app.odoo.client import OdooAPI  # noqa: E402
 from app.platform.ttl_cache import TTLCache  # noqa: E402
 from odoo_emulator import start_in_thread  # noqa: E402
 
-GOAL_CALLS, DASHBOARD_CALLS, GOAL_FIRST_MS, GOAL_OWN_MS, GOAL_GZIP = 2, 6, 30, 40, 30 * 1024
+GOAL_CALLS, DASHBOARD_CALLS, GOAL_FIRST_MS, GOAL_OWN_MS, GOAL_GZIP = 2, 8, 30, 40, 30 * 1024
 
 
 class Recorder:
@@ -61,6 +62,18 @@ class Recorder:
         with self.lock:
             spans, self.spans = sorted(self.spans), []
         return spans
+
+
+def recorded_emulator(quiet=("fieldkit.request", "fieldkit.odoo")):
+    """What an in-process page bench starts with: the Odoo 17 emulator with a Recorder in front
+    of it, a new store file for the app, and the `quiet` loggers at WARNING."""
+    for name in quiet:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    emulator = start_in_thread(port=0, quiet=True, version=17)
+    recorder = Recorder(emulator._server.app)
+    emulator._server.app = recorder
+    store_path = os.path.join(tempfile.mkdtemp(prefix="fk-bench-store-"), "store.sqlite3")
+    return emulator, recorder, store_path
 
 
 def round_trips(spans):
@@ -238,12 +251,7 @@ def main():
     parser.add_argument("--role", action="append", choices=sorted(ROUTES))
     parser.add_argument("--path", action="append", help="only paths starting with this")
     args = parser.parse_args()
-    for name in ("fieldkit.request", "fieldkit.odoo"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    emulator = start_in_thread(port=0, quiet=True, version=17)
-    recorder = Recorder(emulator._server.app)
-    emulator._server.app = recorder
-    store_path = os.path.join(tempfile.mkdtemp(prefix="fk-bench-store-"), "store.sqlite3")
+    emulator, recorder, store_path = recorded_emulator()
     marked = 0
     try:
         setup = new_app(emulator, store_path, compiled=False)

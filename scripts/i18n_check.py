@@ -10,6 +10,7 @@ tests/unit/test_i18n_catalogues.py runs these checks; scripts/i18n.sh uses ``pot
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
 from pathlib import Path
@@ -35,6 +36,13 @@ SCRIPT_KEYWORDS = {"t": None, "nt": (1, 2)}
 
 # --- (a) catalogues -------------------------------------------------------------------------
 
+def _searched(dirpath: str) -> bool:
+    """Every folder but hidden ones and caches. Babel's default also skips folders whose name
+    starts with "_", which would leave out app/templates/_macros/."""
+    name = os.path.basename(dirpath)
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extract(root: Path = ROOT) -> Catalog:
     """The strings babel.cfg's files mark, as ``pybabel extract -F babel.cfg -k lazy_gettext
     -k t -k nt:1,2`` finds them (``t``/``nt`` in scripts only)."""
@@ -45,7 +53,8 @@ def extract(root: Path = ROOT) -> Catalog:
         methods = [(pattern, method) for pattern, method in method_map
                    if (method == "javascript") == scripts]
         for _path, _line, message, comments, context in extract_from_dir(
-                str(root), methods, options_map, keywords=keywords):
+                str(root), methods, options_map, keywords=keywords,
+                directory_filter=_searched):
             if isinstance(message, (list, tuple)):
                 message = tuple(m for m in message if m is not None) or None
             if message:

@@ -62,8 +62,10 @@ def test_a_catalogue_below_99_percent_fails():
 
 
 def test_extraction_finds_templates_python_and_scripts(tmp_path):
-    (tmp_path / "app" / "templates").mkdir(parents=True)
+    (tmp_path / "app" / "templates" / "_macros").mkdir(parents=True)
     (tmp_path / "app" / "static" / "js").mkdir(parents=True)
+    # Babel's default skips folders named "_…": the shared macros live in one.
+    (tmp_path / "app" / "templates" / "_macros" / "m.html").write_text("{{ _('Macro') }}")
     (tmp_path / "babel.cfg").write_text((ROOT / "babel.cfg").read_text())
     (tmp_path / "app" / "templates" / "a.html").write_text(
         "<p>{{ _('Hello %(name)s', name=n) }} {{ ngettext('%(num)d job', '%(num)d jobs', 2) }}</p>")
@@ -74,7 +76,7 @@ def test_extraction_finds_templates_python_and_scripts(tmp_path):
         "el.textContent = fk.t('Script'); fk.nt('%(num)d part', '%(num)d parts', n);")
     ids = {m.id for m in check.extract(tmp_path) if m.id}
     assert ids == {"Hello %(name)s", ("%(num)d job", "%(num)d jobs"), "Lazy", "Python",
-                   "Script", ("%(num)d part", "%(num)d parts")}
+                   "Script", ("%(num)d part", "%(num)d parts"), "Macro"}
 
 
 def test_a_stale_mo_is_caught(tmp_path):

@@ -7,6 +7,7 @@ import binascii
 
 from markupsafe import Markup
 
+from app.odoo import versions
 from app.odoo.client import AccessError, OdooCall
 from app.platform import chatter, currency, media
 from app.platform import formatting as fmt
@@ -14,6 +15,7 @@ from app.platform import timezone as tzs
 from app.platform.i18n import _
 from app.platform.sanitize import is_blank_html, sanitize_html
 from app.platform.uploads import sniff_image_type
+from app.services import jobs
 from app.services.sales.common import (
     LINE_MODEL,
     MODEL,
@@ -53,6 +55,19 @@ def fetch_order(odoo, viewer: SalesViewer, order_id: int, fields) -> dict:
 
 def _order_call(order_id: int, fields) -> OdooCall:
     return OdooCall("read", MODEL, [order_id], list(fields) or ["id"])
+
+
+def _named(fields) -> dict:
+    """A ``web_read`` specification giving each relational field's display name (a scalar
+    field ignores it): ``jobs._from_web`` turns the answer back into `read`'s shape."""
+    return {name: {"fields": {"display_name": {}}} for name in fields}
+
+
+def _order_with_lines_call(order_id: int, fields, line_fields) -> OdooCall:
+    """The order and its lines in one ``web_read`` (17+), the lines in their order's order."""
+    spec = _named(fields)
+    spec["order_line"] = {"fields": _named(line_fields), "order": "sequence, id"}
+    return OdooCall("call", MODEL, "web_read", [order_id], spec)
 
 
 def _lines(records, info: ModelInfo, order_currency, taxes=None) -> list[dict]:
@@ -101,11 +116,18 @@ def quote_detail(odoo, viewer: SalesViewer, order_id: int, *, storage=None, now=
     require_access(viewer)
     # The order, its lines (by their order, as order_line lists them) and its history go out
     # together: one round trip.
-    lines_call = OdooCall("search_read", LINE_MODEL, [("order_id", "=", order_id)],
-                          info.line_read_fields(), order="sequence, id")
-    found, messages, (lines,) = chatter.read_with_history(
-        odoo, viewer.version, MODEL, order_id, _order_call(order_id, fields),
-        others=(lines_call,))
+    if versions.has_web_read(viewer.version):  # the lines nested in the order's read
+        found, messages, _rest = chatter.read_with_history(
+            odoo, viewer.version, MODEL, order_id,
+            _order_with_lines_call(order_id, fields, info.line_read_fields()))
+        found = [jobs._from_web(row, {"order_line": None}) for row in found]
+        lines = [jobs._from_web(line, {}) for line in found[0]["order_line"]] if found else []
+    else:
+        lines_call = OdooCall("search_read", LINE_MODEL, [("order_id", "=", order_id)],
+                              info.line_read_fields(), order="sequence, id")
+        found, messages, (lines,) = chatter.read_with_history(
+            odoo, viewer.version, MODEL, order_id, _order_call(order_id, fields),
+            others=(lines_call,))
     if not found:
         raise QuoteNotFound()
     order = found[0]
