@@ -114,3 +114,24 @@ def test_dispatch_shows_a_window_and_says_what_each_lane_and_the_pool_hold(app, 
                                    .split("</section>")[0]))
     assert f'data-hidden="{pool - shown_in_pool}"' in html and pool - shown_in_pool > 0
     assert "not shown (the first 150 by time are)" in html
+
+
+@pytest.mark.parametrize("version", [15, 19])
+def test_the_jobs_list_reads_a_page_and_its_count_in_one_call_on_every_version(
+        app, client, login, make_emulator, monkeypatch, version):
+    """web_search_read gives the page and the count together: with fields up to 16, with a
+    specification (many2one as {id, display_name}) from 17."""
+    from app.platform.listing import ListSpec
+    from app.services import jobs as jobs_package
+
+    emulator = make_emulator(version=version)
+    app.config["ODOO_URL"] = emulator.url
+    jobs_package.clear_stage_cache()
+    login(client, "tech1")
+    whole = client.get("/jobs/active").get_data(as_text=True)
+    cards = whole.count('class="card job-card')
+    assert cards > 2 and "Not scheduled" not in whole.split('data-group="today"')[1][:400]
+    monkeypatch.setattr(jobs_package, "ACTIVE_SPEC", ListSpec(page_size=2))
+    page = client.get("/jobs/active")
+    assert int(page.headers["X-Odoo-RPC"].split(";")[0]) == 1
+    assert f"1–2 of {cards} jobs, by date" in page.get_data(as_text=True)

@@ -155,6 +155,34 @@ def _m2o_name(value):
     return value[1] if isinstance(value, (list, tuple)) and len(value) > 1 else ""
 
 
+# The order's x2many fields Fieldkit reads (their ids, as `read` gives them); see _web_spec.
+X2MANY_FIELDS = frozenset({"person_ids", "equipment_ids", "message_ids", "tag_ids"})
+
+
+def _web_spec(fields: list[str], nested: dict) -> dict:
+    """A ``web_read`` specification giving what ``read`` gives (many2one as ``[id, name]``
+    after :func:`_from_web`, x2many as ids), plus ``nested``: x2many -> fields of its records."""
+    spec = {
+        name: {} if name in X2MANY_FIELDS else {"fields": {"display_name": {}}} for name in fields
+    }
+    # subs: field names, or a web_read specification of the nested records' fields
+    spec.update({name: {"fields": subs if isinstance(subs, dict) else {sub: {} for sub in subs}}
+                 for name, subs in nested.items()})
+    return spec
+
+
+def _from_web(row: dict, nested: dict) -> dict:
+    """A ``web_read`` row as ``read`` gives it (``nested`` fields stay lists of dicts)."""
+    for name, value in row.items():
+        if name in nested:
+            continue
+        if isinstance(value, dict) and "id" in value:
+            row[name] = [value["id"], value.get("display_name") or ""]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            row[name] = [item["id"] for item in value]
+    return row
+
+
 # --------------------------------------------------------------------------- stages
 
 

@@ -15,13 +15,16 @@ from app.platform.i18n import _
 from app.platform.s3_service import get_storage
 from app.platform.sanitize import html_to_text, is_blank_html, sanitize_html, text_to_html
 from app.platform.ttl_cache import server_key
-from app.services.jobs.common import (
+from app.services.jobs.common import (  # noqa: F401 (X2MANY_FIELDS, _from_web, _web_spec: re-exported)
     ETA_CHOICES,
     MODEL,
+    X2MANY_FIELDS,
     JobForbidden,
     JobNotFound,
     _equipment_cache,
+    _from_web,
     _m2o_name,
+    _web_spec,
     detail_fields,
     eta_text,
     get_stage_map,
@@ -65,34 +68,6 @@ def version_conflict(odoo, viewer: Viewer, job_id: int, seen: str) -> dict | Non
         if order.get("scheduled_date_start") else _("not scheduled"),
         _("Closed"): _("yes") if order.get("is_closed") else _("no"),
     }
-
-
-# The order's x2many fields Fieldkit reads (their ids, as `read` gives them); see _web_spec.
-X2MANY_FIELDS = frozenset({"person_ids", "equipment_ids", "message_ids", "tag_ids"})
-
-
-def _web_spec(fields: list[str], nested: dict) -> dict:
-    """A ``web_read`` specification giving what ``read`` gives (many2one as ``[id, name]``
-    after :func:`_from_web`, x2many as ids), plus ``nested``: x2many -> fields of its records."""
-    spec = {
-        name: {} if name in X2MANY_FIELDS else {"fields": {"display_name": {}}} for name in fields
-    }
-    # subs: field names, or a web_read specification of the nested records' fields
-    spec.update({name: {"fields": subs if isinstance(subs, dict) else {sub: {} for sub in subs}}
-                 for name, subs in nested.items()})
-    return spec
-
-
-def _from_web(row: dict, nested: dict) -> dict:
-    """A ``web_read`` row as ``read`` gives it (``nested`` fields stay lists of dicts)."""
-    for name, value in row.items():
-        if name in nested:
-            continue
-        if isinstance(value, dict) and "id" in value:
-            row[name] = [value["id"], value.get("display_name") or ""]
-        elif isinstance(value, list) and value and isinstance(value[0], dict):
-            row[name] = [item["id"] for item in value]
-    return row
 
 
 def fetch_order(
