@@ -345,18 +345,36 @@ def _activity(row, today_iso: str) -> dict:
     }
 
 
+def _lead_with_activities_call(lead_id: int, fields: list[str]) -> OdooCall:
+    """:func:`_lead_call` with the lead's next steps nested (``web_search_read``, 17+)."""
+    named = {"fields": {"display_name": {}}}  # a relational field's name; a scalar ignores it
+    spec = dict.fromkeys(fields, named)
+    spec["activity_ids"] = {"fields": dict.fromkeys(ACTIVITY_FIELDS, named),
+                            "order": "date_deadline, id"}
+    return OdooCall("call", "crm.lead", "web_search_read", _lead_call(lead_id, fields).args[1],
+                    specification=spec)
+
+
 def lead_detail(odoo, viewer: Viewer, lead_id: int, *, now: datetime | None = None) -> dict:
-    """Everything on the lead page, its history included: the lead, its next steps and its
-    history are read together (3 RPCs, one round trip; 15 reads the history after)."""
+    """Everything on the lead page, its history included: the lead with its next steps (nested
+    on 17+; a read of their own before) and its history are read together (2 RPCs, one round
+    trip; 3 before 17; 15 reads the history after)."""
     fields = DETAIL_FIELDS + [lost_field(viewer.version)]
     if chatter.needs_message_ids(viewer.version):
         fields.append("message_ids")
-    activities = OdooCall("search_read", "mail.activity",
-                          [("res_model", "=", "crm.lead"), ("res_id", "=", lead_id)],
-                          ACTIVITY_FIELDS, order="date_deadline, id")
-    found, messages, (acts,) = chatter.read_with_history(
-        odoo, viewer.version, "crm.lead", lead_id, _lead_call(lead_id, fields),
-        others=(activities,))
+    if versions.has_web_read(viewer.version):  # the next steps nested in the lead's read
+        found, messages, _rest = chatter.read_with_history(
+            odoo, viewer.version, "crm.lead", lead_id, _lead_with_activities_call(lead_id, fields))
+        found = [jobs._from_web(row, {"activity_ids": None}) for row in found["records"]]
+        acts = sorted((jobs._from_web(a, {}) for a in found[0]["activity_ids"]),
+                      key=lambda a: (a.get("date_deadline") or "", a["id"])) if found else []
+    else:
+        activities = OdooCall("search_read", "mail.activity",
+                              [("res_model", "=", "crm.lead"), ("res_id", "=", lead_id)],
+                              ACTIVITY_FIELDS, order="date_deadline, id")
+        found, messages, (acts,) = chatter.read_with_history(
+            odoo, viewer.version, "crm.lead", lead_id, _lead_call(lead_id, fields),
+            others=(activities,))
     if not found:
         raise LeadNotFound()
     row = found[0]

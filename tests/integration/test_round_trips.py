@@ -84,6 +84,7 @@ def test_a_refused_page_shows_nothing_read_alongside(app, login, demo, round_tri
 
 @pytest.mark.parametrize("username, page", [
     ("office", "/sales/{quote}"),  # the lines nested in the order's read (17+)
+    ("office", "/crm/{lead}"),  # its next steps nested in its read (17+)
     ("office", "/crm/new?job_id={job}"),
     ("tech1", "/customers"),
 ])
