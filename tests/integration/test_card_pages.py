@@ -14,6 +14,22 @@ CARD_PAGES = [("tech1", "/jobs/active"), ("office", "/jobs/board"), ("office", "
               ("office", "/dispatch"), ("office", "/dispatch?view=week"), ("office", "/crm")]
 
 
+def add_jobs(admin, name, count):
+    """`count` new unassigned, unscheduled jobs named "<name> <n>" (in the first stage)."""
+    location = admin.search_read("fsm.location", [], ["id"], limit=1)[0]["id"]
+    admin.call("fsm.order", "create", [{"location_id": location, "name": f"{name} {i}"}
+                                       for i in range(count)])
+
+
+def warm_page(client, path):
+    """The page as a warm worker serves it (its caches filled by a first visit): its HTML and
+    its Odoo calls."""
+    client.get(path)
+    page = client.get(path)
+    assert page.status_code == 200
+    return page.get_data(as_text=True), int(page.headers["X-Odoo-RPC"].split(";")[0])
+
+
 @pytest.mark.parametrize(("user", "path"), CARD_PAGES)
 def test_a_card_page_works_out_today_and_the_zone_once(app, client, login, fresh, monkeypatch,
                                                        user, path):
@@ -69,18 +85,14 @@ def test_the_jobs_board_shows_a_window_with_every_columns_count(app, client, log
                                                                 admin):
     """The board does not grow with the data (issue 26, goal 5): 100 cards at most, each
     column's count from Odoo, the rest one column a page at a time; 2 calls warm."""
-    location = admin.search_read("fsm.location", [], ["id"], limit=1)[0]["id"]
-    admin.call("fsm.order", "create", [{"location_id": location, "name": f"Bulk {i}"}
-                                       for i in range(150)])
+    add_jobs(admin, "Bulk", 150)
     new = admin.search_read("fsm.order", [("name", "=", "Bulk 0")], ["stage_id"])[0]
     stage = new["stage_id"][0]
     in_stage = admin.search_count("fsm.order", [("stage_id", "=", stage),
                                                 ("is_closed", "=", False)])
     login(client, "office")
-    client.get("/jobs/board")
-    board = client.get("/jobs/board")
-    html = board.get_data(as_text=True)
-    assert board.status_code == 200 and int(board.headers["X-Odoo-RPC"].split(";")[0]) <= 2
+    html, calls = warm_page(client, "/jobs/board")
+    assert calls <= 2
     assert html.count('<li class="board-card') == 100
     assert "Showing the first 100 jobs by date" in html
     counts = dict(re.findall(r'id="col-(\d+)" class="board-column__title">[^<]*<span class="badge" '
@@ -98,16 +110,12 @@ def test_the_jobs_board_shows_a_window_with_every_columns_count(app, client, log
 
 def test_dispatch_shows_a_window_and_says_what_each_lane_and_the_pool_hold(app, client, login,
                                                                           fresh, admin):
-    location = admin.search_read("fsm.location", [], ["id"], limit=1)[0]["id"]
-    admin.call("fsm.order", "create", [{"location_id": location, "name": f"Pool {i}"}
-                                       for i in range(200)])
+    add_jobs(admin, "Pool", 200)
     pool = admin.search_count("fsm.order", [("person_id", "=", False),
                                             ("is_closed", "=", False)])
     login(client, "office")
-    client.get("/dispatch")
-    page = client.get("/dispatch")
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200 and int(page.headers["X-Odoo-RPC"].split(";")[0]) <= 2
+    html, calls = warm_page(client, "/dispatch")
+    assert calls <= 2
     assert html.count('<li class="plan-card') <= 150
     assert f'Unassigned <span class="badge">{pool}</span>' in html
     shown_in_pool = len(re.findall(r'<li class="plan-card', html.split('id="pool-title"')[1]
