@@ -6,12 +6,14 @@ read at test time: a missing or fuzzy entry fails with its msgid), and, so that 
 cannot pass, the English is gone and CLDR's own words and shapes (month names, separators, the
 24-hour clock) are checked against Babel directly.
 """
+import io
 import re
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from pypdf import PdfReader
 
 from app.odoo.client import OdooAPI
 from tests.conftest import PHONE
@@ -163,3 +165,19 @@ def test_the_office_in_german(english_page, live_server, fresh, admin_api):
     finally:
         api.write("res.users", [office], {"lang": "en_US"})
 
+
+def test_the_report_goes_in_the_customers_language(english_page, live_server, admin_api):
+    fr, nl = Catalogue("fr"), Catalogue("nl")
+    page = english_page
+    job = belgian_job(admin_api)
+    log_in(page, live_server, "tech5")
+    page.goto(f"{live_server}/jobs/{job}")
+    speaks(page, [fr("Start job")], "fr")        # the technician reads French
+    answer = page.request.get(f"{live_server}/jobs/{job}/report.pdf")
+    assert answer.ok and answer.headers["content-type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.body())).pages)
+    for msgid in ("Service report", "Customer", "Technician"):
+        assert nl(msgid) in text, f"{nl(msgid)!r} ({msgid}) not in the report"
+    assert fr("Service report") not in text and "Service report" not in text
+    # CLDR's Dutch name of the site's city (French: Bruxelles, English: Brussels)
+    assert re.search(r"\bBrussel\b", text), text
