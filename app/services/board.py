@@ -42,7 +42,8 @@ def load_board(odoo, viewer: Viewer, window: BoardWindow | None = None, *,
         jobs.get_stage_map(odoo, viewer)
     counts = {_m2o_id(g.get("stage_id")): int(g.get("stage_id_count") or g.get("__count") or 0)
               for g in groups}
-    rows = [jobs.summarize_order(o, stage_map, viewer.tz, now, today=today) for o in orders]
+    rows = [jobs.summarize_order(o, stage_map, viewer.tz, now, today=today, links=False)
+            for o in orders]
     for row in rows:  # flagged as on the jobs table
         row["overdue"] = not row["is_closed"] and row["local_day"] is not None \
             and row["local_day"] < today

@@ -275,7 +275,7 @@ def list_office_jobs(odoo, viewer, filters: JobFilters, *, now: datetime | None 
                                                             strict=True)))
     rows = []
     for order in orders:
-        row = jobs.summarize_order(order, stage_map, viewer.tz, now, today=today)
+        row = jobs.summarize_order(order, stage_map, viewer.tz, now, today=today, links=False)
         row["overdue"] = not row["is_closed"] and row["local_day"] is not None \
             and row["local_day"] < today
         row["scheduled"] = fmt.format_datetime(row["start_utc"], viewer.tz, today=today) \

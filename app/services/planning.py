@@ -150,7 +150,7 @@ def _hours(moment: datetime) -> float:
 def card_from_order(order, stage_map, viewer: Viewer, now, steps=None, today=None) -> dict:
     """A plan card: the list row of jobs plus what the timeline needs (`steps`: the templates'
     activities, checklists.template_steps; `today`: the user's date, computed once a page)."""
-    row = jobs.summarize_order(order, stage_map, viewer.tz, now, today=today)
+    row = jobs.summarize_order(order, stage_map, viewer.tz, now, today=today, links=False)
     row["template"] = checklists.template_summary(order, steps or {})
     duration = float(order.get("scheduled_duration") or 0) or 1.0
     row.update(city=order.get("city") or "", overlap=False, draft=False)

@@ -40,9 +40,10 @@ ACTIVE_SPEC = ListSpec(page_size=LIST_PAGE)
 
 
 def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: datetime, *,
-                    today: date | None = None) -> dict:
+                    today: date | None = None, links: bool = True) -> dict:
     """One order as a list row: names, window in the user's zone, badges and one-tap links.
-    ``today``: the user's date; a list computes it once and hands it to every row."""
+    ``today``: the user's date; a list computes it once and hands it to every row. ``links``:
+    False for a list that shows no Call, Text or Navigate buttons (their URLs are left empty)."""
     today = today or tzs.today(tz_name, now)
     start = tzs.parse_odoo_datetime(order.get("scheduled_date_start"))
     day = local_day(start, tz_name)
@@ -64,10 +65,10 @@ def summarize_order(order, stage_map: StageMap | None, tz_name: str, now: dateti
         "company_id": _m2o_id(order.get("company_id")),
         "location_id": _m2o_id(order.get("location_id")),
         "address": address,
-        "maps_url": maps_url(address),
+        "maps_url": maps_url(address) if links else "",
         "phone": phone,
-        "tel_url": tel_url(phone),
-        "sms_url": sms_url(phone),
+        "tel_url": tel_url(phone) if links else "",
+        "sms_url": sms_url(phone) if links else "",
         "stage": {"id": stage_id, "name": _m2o_name(order.get("stage_id")), "state": state},
         "is_closed": bool(order.get("is_closed")) or state in ("done", "cancelled"),
         "priority": order.get("priority") or "0",
