@@ -19,7 +19,9 @@ from dataclasses import dataclass, replace
 
 from flask import current_app
 
+from app.odoo import versions
 from app.odoo.client import AccessError, MissingError, OdooCall
+from app.odoo.errors import OdooUnavailable, SessionExpired
 from app.platform import listing
 from app.platform.actions import ActionRefused
 from app.platform.i18n import _, lazy_gettext
@@ -116,6 +118,13 @@ def _m2o(value):
     return None
 
 
+def _from_web(row):
+    """A ``web_search_read`` row as ``read`` gives it (17+ nest many2one as dicts)."""
+    return {name: [value["id"], value.get("display_name") or ""]
+            if isinstance(value, dict) and "id" in value else value
+            for name, value in row.items()}
+
+
 def _with_counts(m, records, counts):
     return [to_dict(m, r, None if counts is None else counts.get(r["id"], 0)) for r in records]
 
@@ -142,6 +151,17 @@ def open_ticket_domain(m):
     return [("stage_id.fold", "=", False)]
 
 
+def _ticket_counts(m, groups):
+    """{asset id: open tickets} from a ``read_group`` of tickets by asset."""
+    counts = {}
+    for group in groups:
+        key = group.get(m.ticket_link)
+        if key:
+            counts[key[0] if isinstance(key, (list, tuple)) else key] = (
+                group.get(f"{m.ticket_link}_count") or group.get("__count") or 0)
+    return counts
+
+
 def _open_ticket_counts(odoo, m, asset_ids):
     """{asset id: open tickets}; None when the viewer may not read tickets."""
     if not asset_ids:
@@ -152,13 +172,7 @@ def _open_ticket_counts(odoo, m, asset_ids):
             [m.ticket_link], [m.ticket_link])
     except AccessError:
         return None
-    counts = {}
-    for group in groups:
-        key = group.get(m.ticket_link)
-        if key:
-            counts[key[0] if isinstance(key, (list, tuple)) else key] = (
-                group.get(f"{m.ticket_link}_count") or group.get("__count") or 0)
-    return counts
+    return _ticket_counts(m, groups)
 
 
 LIST_SPEC = ListSpec(
@@ -209,9 +223,31 @@ def location_scope(odoo, m, location_id):
     return [(m.customer, "child_of", owner["id"] if owner else 0)], rows[0].get("name") or ""
 
 
+def _on_assets(m, domain):
+    """An asset domain as a helpdesk.ticket domain on the tickets' asset (a path per leaf)."""
+    return [(m.ticket_link, "!=", False)] + [
+        (f"{m.ticket_link}.{leaf[0]}", leaf[1], leaf[2])
+        if isinstance(leaf, (list, tuple)) and len(leaf) == 3 else leaf for leaf in domain]
+
+
+def _page_call(m, version, domain, query):
+    """A page of assets and how many there are, in one call (``web_search_read``: 17+ read
+    with a specification, 15/16 with fields; many2one come back as ``read`` gives them)."""
+    paging = {"offset": query.offset, "limit": query.limit, "order": _order(m, query)}
+    if versions.has_web_read(version):
+        relational = {m.customer, m.contact, m.location}
+        spec = {name: {"fields": {"display_name": {}}} if name in relational else {}
+                for name in m.read_fields()}
+        return OdooCall("call", m.model, "web_search_read", domain, specification=spec,
+                        **paging)
+    return OdooCall("call", m.model, "web_search_read", domain, fields=m.read_fields(),
+                    **paging)
+
+
 def list_assets(odoo, query, location_id=None):
     """One page of assets for a ListQuery (LIST_SPEC) with their open ticket counts, optionally
-    only those at a job's location (3-4 RPCs, 2-3 round trips)."""
+    only those at a job's location: the page with its count and the open tickets of every
+    asset the filter finds go out together (2 RPCs, one round trip; the location before)."""
     m = get_mapping()
     status = query.filter if query.filter in STATUSES else None
     domain = search_domain(m, query.q, status)
@@ -220,14 +256,25 @@ def list_assets(odoo, query, location_id=None):
         scope, name = location_scope(odoo, m, location_id)
         domain += scope
         location = {"id": int(location_id), "name": name}
-    # The page and the count together; the open tickets of the page's assets after.
-    records, total = odoo.parallel([
-        OdooCall("search_read", m.model, domain, m.read_fields(), limit=query.limit,
-                 offset=query.offset, order=_order(m, query)),
-        OdooCall("search_count", m.model, domain)])
-    counts = _open_ticket_counts(odoo, m, [r["id"] for r in records])
+    found, groups = odoo.parallel([
+        _page_call(m, odoo.version, domain, query),
+        OdooCall("read_group", TICKET_MODEL, _on_assets(m, domain) + open_ticket_domain(m),
+                 [m.ticket_link], [m.ticket_link])], return_errors=True)
+    if isinstance(found, Exception):
+        raise found
+    records = [_from_web(row) for row in found["records"]]
+    if isinstance(groups, AccessError):
+        counts = None
+    elif isinstance(groups, (OdooUnavailable, SessionExpired)):
+        raise groups
+    elif isinstance(groups, Exception):
+        # The tickets' link leads to another model than the assets' (ASSET_FIELDS): no path
+        # from tickets to the filter's assets, so the page's ids are counted after.
+        counts = _open_ticket_counts(odoo, m, [r["id"] for r in records])
+    else:
+        counts = _ticket_counts(m, groups)
     return {"assets": _with_counts(m, records, counts), "query": query, "location": location,
-            "info": listing.page_info(query, total, len(records))}
+            "info": listing.page_info(query, found["length"], len(records))}
 
 
 def customer_assets_call(partner_id) -> OdooCall:
