@@ -47,7 +47,7 @@ PAGES = [
     ("office", "/customers/{customer}/opportunities", 1),
     ("office", "/customers/{customer}/equipment", 1),
     ("office", "/customers/{customer}/assets", 1),  # the partner and the assets together
-    ("office", "/assets/{asset}", 2),  # then the customer's tickets it may be linked to
+    ("office", "/assets/{asset}", 1),  # its customer (as the first visit found it) known
     ("tech1", "/inventory/jobs/{job}/parts", 1),  # the job's reference known: its moves too
     ("tech1", "/customers", 1),  # the customers with their locations nested (17+)
     ("office", "/customers", 1),
