@@ -54,6 +54,12 @@ def current_locale() -> str:
     """The reader's locale: the page's language (the user's Odoo language, a forced one such as
     the customer's for a report, else the browser's), with the Odoo language's country when it
     is the same language (``fr_BE`` rather than ``fr``); English outside a request."""
+    try:  # the memo below, without Flask-Babel's lookups (a page asks hundreds of times)
+        known = g._fk_formatting["locale"]
+        if known[0] is g._flask_babel.babel_locale:
+            return known[1]
+    except (AttributeError, KeyError, RuntimeError):  # not worked out yet, or no app context
+        pass
     babel_locale = i18n.get_locale()
     memo = _request_memo()
     # Asked for every date and time of a page: worked out once per request and language (a
