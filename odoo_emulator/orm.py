@@ -647,7 +647,10 @@ class BaseModel:
                 for row in rows:
                     row[name] = data.get(row[name], {"id": row[name]}) if row[name] else False
             elif field.type in ("one2many", "many2many"):
-                linked = sorted({rid for row in rows for rid in row[name]})
+                # Odoo reads the first `limit` of each record's co-records; the others come
+                # back as bare ids (odoo/models.py web_read)
+                limit = spec.get("limit")
+                linked = sorted({rid for row in rows for rid in row[name][:limit]})
                 data = {vals["id"]: vals for vals in co_model._web_read(linked, sub)}
                 for row in rows:
                     row[name] = [data.get(rid) or {"id": rid} for rid in row[name]]

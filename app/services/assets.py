@@ -27,6 +27,7 @@ from app.platform.actions import ActionRefused
 from app.platform.i18n import _, lazy_gettext
 from app.platform.listing import Filter, ListSpec
 from app.platform.ttl_cache import TTLCache, server_key
+from app.services.jobs.common import _from_web
 
 TICKET_MODEL = "helpdesk.ticket"
 JOB_MODEL = "fsm.order"
@@ -120,13 +121,6 @@ def _m2o(value):
     if isinstance(value, (list, tuple)) and value:
         return {"id": value[0], "name": value[1] if len(value) > 1 else ""}
     return None
-
-
-def _from_web(row):
-    """A ``web_search_read`` row as ``read`` gives it (17+ nest many2one as dicts)."""
-    return {name: [value["id"], value.get("display_name") or ""]
-            if isinstance(value, dict) and "id" in value else value
-            for name, value in row.items()}
 
 
 def _with_counts(m, records, counts):
@@ -266,7 +260,7 @@ def list_assets(odoo, query, location_id=None):
                  [m.ticket_link], [m.ticket_link])], return_errors=True)
     if isinstance(found, Exception):
         raise found
-    records = [_from_web(row) for row in found["records"]]
+    records = [_from_web(row, {}) for row in found["records"]]
     if isinstance(groups, AccessError):
         counts = None
     elif isinstance(groups, (OdooUnavailable, SessionExpired)):
@@ -335,7 +329,7 @@ def _split_tickets(m, asset_id, rows, open_ids):
             is_open = isinstance(stage, dict) and not stage.get("fold")
         else:
             is_open = row["id"] in open_ids
-        tickets.append(_ticket(_from_web(row), is_open))
+        tickets.append(_ticket(_from_web(row, {}), is_open))
     tickets.sort(key=lambda t: not t["open"])
     return tickets[:50], _linkable(linkable[:50])
 

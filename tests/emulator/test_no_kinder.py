@@ -54,6 +54,19 @@ def test_web_read_takes_only_a_specification(emulators, client_for, version):
     assert name == "builtins.TypeError" and "'fields'" in message
 
 
+def test_web_read_reads_only_the_first_limit_of_an_x2many(emulators, client_for):
+    """odoo/models.py web_read: an x2many's ``limit`` reads that many co-records per record;
+    the others come back as bare ids."""
+    c = client_for(emulators(17), "admin")
+    picking = c.ok("stock.picking", "search_read", [["move_ids", "!=", False]], fields=["move_ids"],
+                   limit=1)[0]
+    assert len(picking["move_ids"]) >= 2
+    row = c.ok("stock.picking", "web_read", [picking["id"]],
+               specification={"move_ids": {"fields": {"state": {}}, "limit": 1}})[0]
+    assert "state" in row["move_ids"][0]
+    assert all(move == {"id": move["id"]} for move in row["move_ids"][1:])
+
+
 # ------------------------------------------------------------------- fields per version
 
 

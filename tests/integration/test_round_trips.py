@@ -38,6 +38,7 @@ PAGES = [
     ("tech1", "/jobs/{job}/reports", 1),
     ("tech1", "/jobs/{job}/report.pdf", 2),  # the job page's reads, then site, customer, parts
     ("tech1", "/inventory/{transfer}", 1),  # the products' codes nested in the moves (17+)
+    ("office", "/inventory/{transfer}", 1),
     ("office", "/crm", 1),
     ("office", "/dispatch/jobs/{job}", 1),
     ("office", "/crm/{lead}", 1),
@@ -91,6 +92,8 @@ def test_a_refused_page_shows_nothing_read_alongside(app, login, demo, round_tri
     ("tech1", "/customers"),
     ("office", "/assets"),
     ("office", "/assets?filter=all&q=a&sort=customer"),
+    ("tech1", "/inventory/{transfer}"),  # its moves and their products nested in its read
+    ("office", "/inventory/{transfer}"),
 ])
 def test_a_page_makes_at_most_two_calls_when_warm(app, login, demo, username, page):
     client = app.test_client()

@@ -129,3 +129,32 @@ def test_grouped_amounts_in_the_users_locale(app):
             assert quotes._number(text, "Price") == 1234.5, (lang, text)
             assert parse_payment({"amount": text, "journal_id": "1"}, [{"id": 1}],
                                  due=0)["amount"] == 1234.5
+
+
+def test_translations_are_looked_up_once_per_request_and_language(app, monkeypatch):
+    """Flask-Babel finds the translations per string (~7 us, thousands of times on a page of
+    cards): they are found once per request and language, and still follow force_locale and
+    refresh."""
+    import flask_babel
+
+    looked_up = []
+    real = flask_babel.get_translations
+
+    def counting():
+        looked_up.append(1)
+        return real()
+    monkeypatch.setattr(i18n, "get_translations", counting)
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        html = app.jinja_env.from_string(
+            "{% for i in range(50) %}{{ _('Save') }}"
+            "{{ ngettext('%(num)d job', '%(num)d jobs', i) }}{% endfor %}").render()
+        assert "Enregistrer" in html and "Save" not in html
+        assert i18n._("Save") == "Enregistrer"
+        assert len(looked_up) == 1
+        with i18n.force_locale("de"):
+            assert i18n._("Save") == "Speichern"
+        assert i18n._("Save") == "Enregistrer"
+        assert i18n.ngettext("%(num)d job", "%(num)d jobs", 2) == "2 interventions"
+        assert len(looked_up) == 3
+        i18n.refresh()
+        assert i18n._("Save") == "Enregistrer" and len(looked_up) == 4

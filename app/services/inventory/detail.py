@@ -20,6 +20,7 @@ from app.services.inventory.common import (
     quantity_fields,
 )
 from app.services.inventory.listing import summarize_picking
+from app.services.jobs.common import _from_web
 
 # --------------------------------------------------------------------------- detail
 
@@ -60,18 +61,41 @@ def _moves_call(picking_id: int, qf: QuantityFields) -> OdooCall:
 _MOVE_M2O = ("product_id", "product_uom", "location_id", "location_dest_id")
 
 
+def _moves_spec(qf: QuantityFields) -> dict:
+    """A ``web_read`` specification of the moves' fields, each product's codes nested."""
+    spec = {name: {"fields": {"display_name": {}}} if name in _MOVE_M2O else {}
+            for name in _moves_call(0, qf).args[2]}
+    spec["product_id"]["fields"].update(barcode={}, default_code={})
+    return spec
+
+
 def _moves_with_codes_call(picking_id: int, qf: QuantityFields, version: int) -> OdooCall:
     """:func:`_moves_call` with each product's barcode and reference nested in the same read
     on 17+ (``web_search_read``): no read of the product codes after."""
     call = _moves_call(picking_id, qf)
     if not versions.has_web_read(version):
         return call
-    domain, fields = call.args[1], call.args[2]
-    spec = {name: {"fields": {"display_name": {}}} if name in _MOVE_M2O else {}
-            for name in fields}
-    spec["product_id"]["fields"].update(barcode={}, default_code={})
-    return OdooCall("call", "stock.move", "web_search_read", domain, specification=spec,
-                    **call.kwargs)
+    return OdooCall("call", "stock.move", "web_search_read", call.args[1],
+                    specification=_moves_spec(qf), **call.kwargs)
+
+
+def _picking_with_moves_call(picking_id: int, fields, qf: QuantityFields) -> OdooCall:
+    """17+: the transfer with its moves (and their products' codes) nested in one ``web_read``
+    (the first MOVE_LIMIT moves read; Odoo gives the others as bare ids)."""
+    spec = {name: {"fields": {"display_name": {}}} for name in _picking_fields(fields)}
+    spec["move_ids"] = {"fields": {**_moves_spec(qf), "sequence": {}}, "limit": MOVE_LIMIT}
+    return OdooCall("call", "stock.picking", "web_read", [picking_id], specification=spec)
+
+
+def _split_picking(rows) -> tuple[list[dict], dict]:
+    """(the transfer's rows as ``read`` gives them, its moves' ``web_search_read`` answer) from
+    :func:`_picking_with_moves_call`'s answer; the moves in stock.move's order."""
+    moves = []
+    for row in rows:
+        moves = [m for m in row.pop("move_ids", None) or () if len(m) > 1]
+        _from_web(row, {})
+    moves.sort(key=lambda m: (m.pop("sequence", 0) or 0, m["id"]))
+    return rows, {"records": moves}
 
 
 def _web_moves(answer) -> tuple[list[dict], dict | None]:
@@ -133,19 +157,26 @@ def product_codes(odoo, product_ids) -> dict:
 
 
 def transfer_detail(odoo, viewer, picking_id: int, *, now=None) -> dict:
-    """A transfer with its moves and history: 3 RPCs in one round trip on 17+ (transfer, moves
-    with their products' codes nested, chatter), 4 in 2 before (the product codes after); one
-    more the first time a process sees this server (move fields)."""
+    """A transfer with its moves and history: 2 RPCs in one round trip on 17+ (the transfer
+    with its moves and their products' codes nested, chatter), 4 in 2 before (transfer, moves,
+    chatter, then the product codes); one more the first time a process sees this server (move
+    fields)."""
     now = now or tzs.now_utc()
     qf = quantity_fields(odoo)
     fields = PICKING_DETAIL_FIELDS + (["message_ids"] if chatter.needs_message_ids(viewer.version)
                                       else [])
     # The transfer, its moves and its history together (one round trip); the moves and the
     # history are shown only once the transfer is known to be the viewer's.
-    picking_rows, messages, (answer,) = chatter.read_with_history(
-        odoo, viewer.version, "stock.picking", picking_id,
-        OdooCall("read", "stock.picking", [picking_id], _picking_fields(fields)),
-        others=(_moves_with_codes_call(picking_id, qf, viewer.version),))
+    if versions.has_web_read(viewer.version):  # the moves nested in the transfer's read
+        picking_rows, messages, _ = chatter.read_with_history(
+            odoo, viewer.version, "stock.picking", picking_id,
+            _picking_with_moves_call(picking_id, fields, qf))
+        picking_rows, answer = _split_picking(picking_rows)
+    else:
+        picking_rows, messages, (answer,) = chatter.read_with_history(
+            odoo, viewer.version, "stock.picking", picking_id,
+            OdooCall("read", "stock.picking", [picking_id], _picking_fields(fields)),
+            others=(_moves_with_codes_call(picking_id, qf, viewer.version),))
     rec = _allowed(viewer, picking_rows)
     if messages is None:  # 15: by the transfer's message_ids
         messages = chatter.fetch_messages(odoo, viewer.version, "stock.picking", picking_id,
