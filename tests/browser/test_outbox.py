@@ -185,8 +185,9 @@ def test_a_change_whose_answer_was_lost_is_checked_before_it_is_sent_again(brows
         fresh.fail_next(1, "hang", hang_seconds=0, path="/message_post")  # not applied
         open_group(page, "work")
         page.fill("#note-text", "Sent while the gateway timed out")
-        with page.expect_response(lambda r: r.url.endswith("/notes") and r.status == 503):
-            page.get_by_role("button", name="Post note").click()
+        # The answer is a 503 (Odoo's 504); on a busy machine the outbox's own timeout may give
+        # up first, so the test waits for what the user sees, not for that response.
+        page.get_by_role("button", name="Post note").click()
         # Kept, waiting (or already sent again by the outbox's 15 s round and marked unknown).
         page.locator(".outbox__item--waiting, .outbox__item--unknown").first.wait_for()
         go_offline_and_back(page, context)  # the outbox sends what waits, same key
