@@ -103,3 +103,15 @@ def test_a_page_makes_at_most_two_calls_when_warm(app, login, demo, username, pa
     response = client.get(path)
     assert response.status_code == 200
     assert int(response.headers["X-Odoo-RPC"].split(";")[0]) <= 2, path
+
+
+def test_the_report_reads_the_site_and_its_customer_in_one_call(app, login, demo):
+    """17+: the location's read nests its owner (the customer: address, language), so the
+    report is the job page's 2 calls, then the site and the parts (4)."""
+    client = app.test_client()
+    login(client, "tech1")
+    path = f"/jobs/{demo['job']}/report.pdf"
+    assert client.get(path).status_code == 200
+    response = client.get(path)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert int(response.headers["X-Odoo-RPC"].split(";")[0]) <= 4
