@@ -41,11 +41,15 @@ class Admin:
                                     ["product_id", "product_uom_qty", "state", self.qty],
                                     order="id")
 
-    def ready(self, code, *, partner=True, count=1, exclude=()):
-        """Ready transfers of a kind nobody is responsible for (each test takes its own)."""
+    def ready(self, code, *, partner=True, count=1, exclude=(), first_qty=0):
+        """Ready transfers of a kind nobody is responsible for (each test takes its own); with
+        ``first_qty``, only those whose first move asks for at least that much (a test that
+        delivers one less needs two)."""
         domain = [("state", "=", "assigned"), ("picking_type_code", "=", code),
                   ("user_id", "=", False), ("id", "not in", list(exclude))]
         rows = [p for p in self.pickings(domain) if bool(p.get("partner_id", True)) or not partner]
+        if first_qty:
+            rows = [p for p in rows if self.moves(p["id"])[0]["product_uom_qty"] >= first_qty]
         taken = [p for p in rows if (self.api.base_url, p["id"]) not in _USED]
         assert len(taken) >= count, f"not enough ready {code} transfers in the demo data"
         _USED.update((self.api.base_url, p["id"]) for p in taken[:count])
@@ -211,7 +215,7 @@ def test_full_internal_transfer_validates_without_questions(tech1, admin):
 
 @WIRE
 def test_short_transfer_with_backorder(tech1, admin):
-    pick = admin.ready("internal", partner=False)
+    pick = admin.ready("internal", partner=False, first_qty=2)
     moves = admin.moves(pick["id"])
     short = {m["id"]: m["product_uom_qty"] for m in moves}
     first = moves[0]
