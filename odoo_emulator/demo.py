@@ -143,7 +143,8 @@ class Seeder:
         self.state = state
         self.version = state.version
         self.rng = random.Random(20240601)
-        self.env = state.env(1, su=True)
+        # as the web client sends it: records default to English (res.partner.lang)
+        self.env = state.env(1, {"lang": "en_US"}, su=True)
 
     def create(self, model, vals, xmlid=None):
         rid = self.env[model]._create_one(dict(vals))
@@ -989,7 +990,7 @@ class Seeder:
         person = self.create("fsm.person", {"partner_id": tech_partner, "company_id": False},
                              "fieldkit.person_tech2co")
         env = self.state.env(self.users["office2co"], su=True).with_context(
-            allowed_company_ids=[west])
+            allowed_company_ids=[west], lang="en_US")
         customers, locations = [], []
         for name, street in (("Aspen Ridge Lodge", "40 Aspen Way"),
                              ("Front Range Brewing", "2210 Blake St"),

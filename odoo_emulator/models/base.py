@@ -29,8 +29,9 @@ TZ_SELECTION = [["America/New_York", "America/New_York"], ["America/Chicago", "A
 
 
 def _default_lang(model):
+    """env.lang: the context's language when active, else none (a call without a context)."""
     lang = model.env.context.get("lang")
-    return lang if lang in model.env.state.active_langs() else "en_US"
+    return lang if lang in model.env.state.active_langs() else False
 
 
 def phone_format(number, country_code):

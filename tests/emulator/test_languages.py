@@ -157,3 +157,30 @@ def test_selection_labels_in_the_users_language(emu, client_for):
     english = dict(c.ok("sale.order", "fields_get", ["state"],
                         attributes=["selection"])["state"]["selection"])
     assert english["draft"] == "Quotation"
+
+
+@pytest.mark.parametrize("version", [15, 19])
+def test_translations_on_every_version(emulators, client_for, version):
+    """15 keeps translations in ir.translation, 16+ in JSONB: the wire is the same."""
+    c = client_for(emulators(version), "tech5")
+    stage = c.ok("crm.stage", "search_read", [["is_won", "=", True]], fields=["name"],
+                 context=FR)
+    assert stage[0]["name"] == "Gagné"
+    found = c.ok("product.product", "name_search", "Filtre à air", limit=5, context=FR)
+    assert {name for _, name in found} >= {"[HVAC-FLT-16] Filtre à air 16x25x1"}
+
+
+def test_a_contact_created_in_a_language_speaks_it(fresh, client_for):
+    """res.partner.lang defaults to the creator's language (env.lang), as in Odoo: none
+    without a context (call_kw replaces the session's context with the one sent)."""
+    office = client_for(fresh, "office")
+    french = office.ok("res.partner", "create", {"name": "Boulangerie Martin"}, context=FR)
+    english = office.ok("res.partner", "create", {"name": "Corner Bakery"},
+                        context={"lang": "en_US"})
+    bare = office.ok("res.partner", "create", {"name": "No Context Ltd"})
+    langs = {r["id"]: r["lang"] for r in office.ok("res.partner", "read",
+                                                   [french, english, bare], ["lang"])}
+    assert langs == {french: "fr_FR", english: "en_US", bare: False}
+    demo = office.ok("res.partner", "search_read", [["name", "=", "Maple Street Dental"]],
+                     fields=["lang"])
+    assert demo[0]["lang"] == "en_US"

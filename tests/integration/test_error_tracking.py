@@ -6,6 +6,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import brotli
 import pytest
 import sentry_sdk
 
@@ -28,6 +29,8 @@ class FakeSentry:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if self.headers.get("Content-Encoding") == "gzip":
                     body = gzip.decompress(body)
+                elif self.headers.get("Content-Encoding") == "br":  # sentry-sdk with brotli
+                    body = brotli.decompress(body)
                 received.append(body.decode("utf-8", "replace"))
                 self.send_response(200)
                 self.end_headers()

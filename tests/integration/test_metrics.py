@@ -94,7 +94,8 @@ def test_odoo_errors_are_counted_by_kind(metrics_app, fresh, login):
     client = metrics_app.test_client()
     login(client, "tech1")
     before = parsed(metrics_of(client))
-    fresh.fail_next(3, mode="502")
+    # Every attempt of the page's reads (sent together, each tried max_retries + 1 times) fails.
+    fresh.fail_next(6, mode="502")
     assert client.get("/jobs/active").status_code in (502, 503)
     after = parsed(metrics_of(client))
     assert total(after, "fieldkit_odoo_errors_total", kind="unavailable") - total(

@@ -297,7 +297,7 @@ def test_search_and_text_on_other_versions(make_emulator, tmp_path, login, versi
     digits = re.sub(r"\D", "", stored)[-10:]
     typed = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
     found = client.get("/customers", query_string={"q": typed})
-    assert "Bluewater Marina" in found.get_data(as_text=True) and rpc_count(found) == 2
+    assert "Bluewater Marina" in found.get_data(as_text=True) and rpc_count(found) <= 2
     job_id, number = tech1_job(emulator)
     response = send(client, target="job", id=job_id, number=number, message="On my way!")
     assert response.status_code == 502 and response.get_json()["logged"] is True
