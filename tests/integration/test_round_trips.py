@@ -47,10 +47,12 @@ PAGES = [
     ("office", "/customers/{customer}/opportunities", 1),
     ("office", "/customers/{customer}/equipment", 1),
     ("office", "/customers/{customer}/assets", 1),  # the partner and the assets together
-    ("office", "/assets/{asset}", 2),  # then the customer's tickets it may be linked to
+    ("office", "/assets/{asset}", 1),  # its customer (as the first visit found it) known
     ("tech1", "/inventory/jobs/{job}/parts", 1),  # the job's reference known: its moves too
     ("tech1", "/customers", 1),  # the customers with their locations nested (17+)
     ("office", "/customers", 1),
+    ("office", "/assets", 1),  # the page, its count and the open tickets of the filter's assets
+    ("tech1", "/assets?q=a", 1),  # tech1 may not read tickets: the page alone
 ]
 
 
@@ -87,6 +89,8 @@ def test_a_refused_page_shows_nothing_read_alongside(app, login, demo, round_tri
     ("office", "/crm/{lead}"),  # its next steps nested in its read (17+)
     ("office", "/crm/new?job_id={job}"),
     ("tech1", "/customers"),
+    ("office", "/assets"),
+    ("office", "/assets?filter=all&q=a&sort=customer"),
 ])
 def test_a_page_makes_at_most_two_calls_when_warm(app, login, demo, username, page):
     client = app.test_client()
