@@ -8,8 +8,8 @@
 #                                           drop the ones gone (all languages by default)
 #   bash scripts/i18n.sh compile            every .po into its .mo (fuzzy entries left out)
 #   bash scripts/i18n.sh init <lang>        start a new language's catalogue
-#   bash scripts/i18n.sh check              what tests/unit/test_i18n_catalogues.py checks,
-#                                           strictly (missing, untranslated, fuzzy, stale .mo)
+#   bash scripts/i18n.sh check              tests/unit/test_i18n_catalogues.py (missing,
+#                                           untranslated, fuzzy, stale .mo, unmarked text)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
@@ -43,7 +43,7 @@ case "${1:-}" in
     "$PYBABEL" init -i "$POT" -d "$DIR" -l "$2" --no-wrap
     rm -f "$POT" ;;
   check)
-    FIELDKIT_I18N_STRICT=1 "$PYTHON" -m pytest -q tests/unit/test_i18n_catalogues.py ;;
+    "$PYTHON" -m pytest -q tests/unit/test_i18n_catalogues.py ;;
   *)
     sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac
