@@ -292,6 +292,15 @@ def format_number(value, digits=0, locale=None) -> str:
     return text.translate(table) if table else text
 
 
+def format_quantity(value, max_digits=2, locale=None) -> str:
+    """A count of hours or units with only the decimals it has (``8``, ``6.5``, ``6.25``; ``6,5``
+    in German), rounded to ``max_digits``."""
+    text = format_number(value, max_digits, locale)
+    table = _number_symbols(_locale(locale))
+    point = "." if table is None else ".".translate(table)
+    return text.rstrip("0").rstrip(point) if point in text else text
+
+
 @lru_cache(maxsize=64)
 def _number_symbols(loc: Locale) -> dict | None:
     """Python's grouping comma, decimal point and minus as the locale writes them (None when
@@ -356,6 +365,7 @@ def init_app(app):
         day_short=format_day_short,
         relative_day=relative_day,
         number=format_number,
+        quantity=format_quantity,
         duration=format_duration,
         zone_label=zone_label,   # "New York time", not "America/New_York"
     )

@@ -299,7 +299,8 @@ def build_lanes(persons, cards, days, hours: WorkingHours) -> list[dict]:
             planned = sum(c["duration"] for c in day_cards if not c["is_closed"])
             capacity = hours.hours_on(day)
             cells.append({"day": day, "cards": day_cards, "planned": planned, "rows": rows,
-                          "planned_label": fmt.format_duration(planned) if planned else "0 h",
+                          "planned_label": (fmt.format_duration(planned) if planned
+                                            else _("%(hours)d h", hours=0)),
                           "capacity": capacity,
                           "overfull": planned > capacity + 1e-6,
                           "free": capacity - planned})

@@ -158,3 +158,11 @@ def test_zones_are_named_by_their_city_in_the_readers_language():
     assert fmt.zone_label("UTC") == "UTC"
     assert "Bruxelles" in fmt.zone_label("Europe/Brussels", "fr")
     assert "Nueva York" in fmt.zone_label("America/New_York", "es")
+
+
+def test_quantities_keep_only_their_decimals_in_the_readers_format():
+    assert [fmt.format_quantity(v, locale="en") for v in (8, 6.5, 6.25, 1234.5)] == \
+        ["8", "6.5", "6.25", "1,234.5"]
+    assert fmt.format_quantity(6.5, locale="de") == "6,5"
+    assert fmt.format_quantity(1234.5, locale="de") == "1.234,5"
+    assert fmt.format_quantity(6.25, 1, locale="fr") == "6,3"
