@@ -2,8 +2,8 @@
 
 A webhook caller (an RMM) has no session and no CSRF token; what proves it is the HMAC-SHA256
 of the raw body with a shared secret. CSRF protects a *browser's* session from other sites,
-so it does not apply to such a request, and the project does not use `csrf.exempt` (an
-exemption list separate from the view is easy to widen by mistake).
+so it does not apply to such a request. The project keeps no list of views exempt from CSRF
+(such a list, separate from the view, is easy to widen by mistake).
 
 Instead, CSRF runs from our own `before_request` hook (Flask-WTF's default hook is switched
 off with `WTF_CSRF_CHECK_DEFAULT = False`, its documented way to call `csrf.protect()`

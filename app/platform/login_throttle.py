@@ -243,9 +243,9 @@ def login_attempt(login, address):
             stack.close()
             store = _local_store
             slot = _enter(stack, store, keys, LOCAL_SLOTS)
-        try:
-            yield
-        except BaseException as exc:
+        def record(_type, exc, _traceback):
+            """Called on the way out with what the login raised (None: it went through),
+            before the account's one-at-a-time lock is let go; never swallows it."""
             outcome = _outcome(exc)
             if outcome == "failed":
                 slot.failed()
@@ -253,12 +253,14 @@ def login_attempt(login, address):
                     _count_failure(store, keys, login, address)
             elif outcome == "ok":
                 slot.succeeded()
+                if exc is None:
+                    _quietly(store.delete, keys[1])
             else:
                 slot.released()
-            raise
-        else:
-            slot.succeeded()
-            _quietly(store.delete, keys[1])
+            return False
+
+        stack.push(record)
+        yield
 
 
 def _count_failure(store, keys, login, address):

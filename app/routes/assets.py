@@ -7,7 +7,6 @@ its RPC budget and the technician is one tap from the devices on site.
 """
 from flask import Blueprint, render_template, request, url_for
 
-from app.config import ConfigError
 from app.odoo.client import get_odoo
 from app.platform.listing import parse_list_args
 from app.routes.helpers import act
@@ -46,10 +45,8 @@ def link_ticket(id):
 
 
 def init_app(app):
-    try:  # a wrong ASSET_MODEL / ASSET_FIELDS fails at start-up, not on the first page
-        assets.mapping_from_config(app.config)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+    # A wrong ASSET_MODEL / ASSET_FIELDS fails at start-up (ConfigError), not on the first page.
+    assets.mapping_from_config(app.config)
     app.register_blueprint(bp)
     app.jinja_env.globals["customer_assets"] = \
         lambda partner_id: assets.customer_assets(get_odoo(), partner_id, with_tickets=False)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from flask import current_app
 
+from app.config import ConfigError
 from app.odoo import versions
 from app.odoo.client import AccessError, MissingError, OdooCall
 from app.odoo.errors import OdooUnavailable, SessionExpired
@@ -92,22 +93,23 @@ class AssetError(ActionRefused):
 def mapping_from_config(config) -> AssetMapping:
     """The mapping named by ASSET_MODEL with the ASSET_FIELDS overrides.
 
-    :raises ValueError: for an unknown model or an override naming no attribute.
+    :raises ConfigError: for an unknown model or an override naming no attribute (checked
+        when the app starts).
     """
     name = config.get("ASSET_MODEL") or "x_client_asset"
     if name not in MAPPINGS:
-        raise ValueError(f"ASSET_MODEL must be one of {', '.join(MAPPINGS)}, not {name!r}")
+        raise ConfigError(f"ASSET_MODEL must be one of {', '.join(MAPPINGS)}, not {name!r}")
     overrides = config.get("ASSET_FIELDS") or {}
     if isinstance(overrides, str):
         try:
             overrides = json.loads(overrides)
         except ValueError:
-            raise ValueError(f"ASSET_FIELDS must be a JSON object, not {overrides!r}") from None
+            raise ConfigError(f"ASSET_FIELDS must be a JSON object, not {overrides!r}") from None
     if not isinstance(overrides, dict):
-        raise ValueError("ASSET_FIELDS must be a JSON object of attribute: field name")
+        raise ConfigError("ASSET_FIELDS must be a JSON object of attribute: field name")
     unknown = set(overrides) - set(AssetMapping.__dataclass_fields__)
     if unknown:
-        raise ValueError(f"ASSET_FIELDS names unknown attributes: {', '.join(sorted(unknown))}")
+        raise ConfigError(f"ASSET_FIELDS names unknown attributes: {', '.join(sorted(unknown))}")
     return replace(MAPPINGS[name], **overrides)
 
 
