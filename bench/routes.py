@@ -20,7 +20,6 @@ carried over (the session is a signed cookie). Own time = the app's time (Server
 the time the emulator spent on the request's calls (their union).
 """
 import argparse
-import gc
 import gzip
 import logging
 import os
@@ -37,9 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from app import compile_templates, create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
-from app.odoo.client import OdooAPI  # noqa: E402
-from app.platform.ttl_cache import TTLCache  # noqa: E402
 from odoo_emulator import start_in_thread  # noqa: E402
+from tests.pages import demo_records, forget_process_caches  # noqa: E402
 
 GOAL_CALLS, DASHBOARD_CALLS, GOAL_FIRST_MS, GOAL_OWN_MS, GOAL_GZIP = 2, 8, 30, 40, 30 * 1024
 
@@ -90,21 +88,6 @@ def round_trips(spans):
     return trips, waited
 
 
-def forget_process_caches():
-    """What a new worker process does not have: every TTLCache's values, the login and
-    integration caches (the shared store is left as it is)."""
-    from app.odoo import integration
-    from app.services import auth, sms
-
-    for obj in gc.get_objects():
-        if isinstance(obj, TTLCache):
-            obj.clear()
-    auth._xmlid_cache.clear()
-    auth._database_cache.clear()
-    integration._sessions.clear()
-    sms._region_cache.clear()
-
-
 def new_app(emulator, store_path, *, compiled=True):
     app = create_app(TestConfig)
     app.config.update(ODOO_URL=emulator.url, STORE_PATH=store_path, WTF_CSRF_ENABLED=False,
@@ -149,28 +132,9 @@ def fetch(client, recorder, path):
 
 
 def ids(emulator, app):
-    """Demo records the pages open: a job of tech1, its customer, a lead, a quote, a transfer,
-    an asset, and a subcontractor link to the job."""
-    from app.services import assets
-
-    admin = OdooAPI(emulator.url, "fieldkit")
-    admin.authenticate("admin", "admin")
-    tech = admin.search_read("res.users", [("login", "=", "tech1")], ["partner_id"])[0]
-    job = admin.search_read("fsm.order", [("person_id.partner_id", "=", tech["partner_id"][0]),
-                                          ("is_closed", "=", False)],
-                            ["location_id"], limit=1, order="id")[0]
-    owner = admin.read("fsm.location", [job["location_id"][0]], ["owner_id"])[0]["owner_id"]
-    with app.app_context():
-        asset_model = assets.get_mapping().model
-    out = {
-        "job": job["id"], "customer": owner[0],
-        "lead": admin.search_read("crm.lead", [], ["id"], limit=1, order="id")[0]["id"],
-        "quote": admin.search_read("sale.order", [], ["id"], limit=1, order="id")[0]["id"],
-        "transfer": admin.search_read("stock.picking", [("user_id", "=", tech["id"])], ["id"],
-                                      limit=1, order="id")[0]["id"],
-        "asset": (admin.search_read(asset_model, [], ["id"], limit=1, order="id")
-                  or [{"id": 0}])[0]["id"],
-    }
+    """Demo records the pages open (tests/pages.demo_records) and a subcontractor link to the
+    job."""
+    out = demo_records(emulator.url, app)
     office, _cookie = login(app, "office")
     made = office.post(f"/jobs/{out['job']}/links", data={"name": "Bench Plumbing", "days": "2"})
     page = office.get(made.location).get_data(as_text=True) if made.status_code == 302 else ""

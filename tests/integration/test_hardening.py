@@ -17,13 +17,6 @@ def fresh(emulator):
 
 
 @pytest.fixture
-def admin(fresh):
-    api = OdooAPI(fresh.url, "fieldkit")
-    api.authenticate("admin", "admin")
-    return api
-
-
-@pytest.fixture
 def tech1(client, login, fresh):
     login(client, "tech1")
     return client

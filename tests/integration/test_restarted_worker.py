@@ -2,28 +2,14 @@
 working hours, stages, vans, tax names) is kept in the shared store, so a restarted worker,
 which finds the store filled but its own caches empty, makes at most one call more than a warm
 one on any page."""
-import gc
 
 import pytest
 
 from app import create_app
 from app.config import TestConfig
 from app.odoo.client import OdooAPI
-from app.platform.ttl_cache import TTLCache
 from tests.conftest import CSRFClient
-
-
-def forget_process_caches():
-    """What a new worker process does not have: every per-process cache (the store stays)."""
-    from app.odoo import integration
-    from app.services import auth
-
-    for obj in gc.get_objects():
-        if isinstance(obj, TTLCache):
-            obj.clear()
-    auth._xmlid_cache.clear()
-    auth._database_cache.clear()
-    integration._sessions.clear()
+from tests.pages import forget_process_caches
 
 
 def calls(response):

@@ -6,30 +6,14 @@ import re
 import pytest
 
 from app.odoo.client import OdooAPI
+from tests.pages import demo_records
 
 
 @pytest.fixture
 def demo(fresh, app):
     """Demo records: tech1's first open job, its customer, a lead, a quote, a transfer and an
     asset (the asset model of the app's config)."""
-    from app.services import assets
-
-    admin = OdooAPI(fresh.url, "fieldkit")
-    admin.authenticate("admin", "admin")
-
-    def first(model, domain=()):
-        return admin.search_read(model, list(domain), ["id"], limit=1, order="id")[0]["id"]
-
-    tech = admin.search_read("res.users", [("login", "=", "tech1")], ["partner_id"])[0]
-    job = admin.search_read("fsm.order", [("person_id.partner_id", "=", tech["partner_id"][0]),
-                                          ("is_closed", "=", False)],
-                            ["location_id"], limit=1, order="id")[0]
-    owner = admin.read("fsm.location", [job["location_id"][0]], ["owner_id"])[0]["owner_id"]
-    with app.app_context():
-        asset_model = assets.get_mapping().model
-    return {"job": job["id"], "customer": owner[0], "lead": first("crm.lead"),
-            "quote": first("sale.order"), "asset": first(asset_model),
-            "transfer": first("stock.picking", [("user_id", "=", tech["id"])])}
+    return demo_records(fresh.url, app)
 
 
 PAGES = [
