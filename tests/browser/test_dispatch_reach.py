@@ -65,6 +65,9 @@ def test_a_drag_to_the_bottom_edge_scrolls_to_a_lane_below_the_fold(browser, fre
             " const r = cells[cells.length - 1].getBoundingClientRect();"
             " return r.top < window.innerHeight - 80; }")
         assert page.evaluate("window.scrollY") > 0
+        # Held at the edge, the page scrolls on to its end: measure the lane once it is still.
+        page.wait_for_function("() => Math.ceil(window.scrollY + window.innerHeight)"
+                               " >= document.documentElement.scrollHeight")
         goal = last.locator(".lane__cell").bounding_box()
         page.mouse.move(x + 3, goal["y"] + goal["height"] / 2, steps=6)
         page.mouse.up()
