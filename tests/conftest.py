@@ -17,6 +17,7 @@ from app import create_app
 from app.config import TestConfig
 from app.odoo.client import OdooAPI
 from app.services import auth as auth_service
+from tests.emulators import EmulatorPool
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
@@ -36,19 +37,19 @@ def _no_remembered_integration_session():
     _sessions.clear()
 
 
-def _start_emulator(**kwargs):
-    # The emulator is part of the repository: a failing import is an error, never a skip.
-    from odoo_emulator import start_in_thread
-
-    return start_in_thread(port=0, quiet=True, **kwargs)
+@pytest.fixture(scope="session")
+def emulator_pool():
+    """This worker's shared emulators (tests/emulators.py): `emulator_pool.take(version=16)`
+    / `.give_back(handle)`, or `with emulator_pool.lease(...) as handle:` in a module fixture."""
+    pool = EmulatorPool()
+    yield pool
+    pool.close()
 
 
 @pytest.fixture(scope="session")
-def emulator():
+def emulator(emulator_pool):
     """An Odoo 17 emulator for the whole session (call `emulator.reset()` for fresh data)."""
-    handle = _start_emulator(version=17)
-    yield handle
-    handle.stop()
+    return emulator_pool.take(version=17)
 
 
 def clear_config_caches():
@@ -72,18 +73,19 @@ def fresh(emulator):
 
 
 @pytest.fixture
-def make_emulator():
-    """Factory for emulators of other versions or dates: make_emulator(version=19, today=...)."""
-    handles = []
+def make_emulator(emulator_pool):
+    """An emulator of other options for this test, fresh: make_emulator(version=19,
+    today=..., addons=[...], latency_ms=...), from the worker's pool (given back after)."""
+    taken = []
 
-    def make(**kwargs):
-        handle = _start_emulator(**kwargs)
-        handles.append(handle)
+    def make(**options):
+        handle = emulator_pool.take(**options)
+        taken.append(handle)
         return handle
 
     yield make
-    for handle in handles:
-        handle.stop()
+    for handle in taken:
+        emulator_pool.give_back(handle)
 
 
 # --- App and client ---------------------------------------------------------------------------
