@@ -39,6 +39,11 @@ STATUSES = ("active", "decommissioned")
 # its tickets' or jobs' read (17+; then its own read is not sent). Guesses a visit checks
 # against Odoo's answers: a wrong one costs a second round, never stale data.
 _asset_visits = TTLCache(3600, shared="asset-visits")
+# 15/16, where a ticket's read cannot nest its stage: {helpdesk stage id: folded (closed)}, from
+# a read_group of the tickets by stage (`__fold`); a stage not in it is asked for when met
+_stage_folds = TTLCache(300, shared="helpdesk-stage-folds",
+                        encode=lambda folds: {str(sid): fold for sid, fold in folds.items()},
+                        decode=lambda folds: {int(sid): fold for sid, fold in folds.items()})
 
 
 @dataclass(frozen=True)
@@ -357,9 +362,32 @@ def _carried(m, asset_id, answers):
     return None
 
 
-def _split_tickets(m, asset_id, rows, open_ids):
+def _folds_call(domain):
+    """Helpdesk stages' fold from a lazy ``read_group`` of the tickets by stage (``__fold``,
+    present because both helpdesks expand their stages), without the stage model's name."""
+    return OdooCall("read_group", TICKET_MODEL, domain, ["stage_id"], ["stage_id"])
+
+
+def _folds(groups):
+    return {group["stage_id"][0]: bool(group.get("__fold")) for group in groups
+            if group.get("stage_id")}
+
+
+def _known_folds(odoo, m, asset_id, rows, folds):
+    """``folds`` with the stage of every one of the asset's ticket ``rows`` (15/16): a stage
+    not known yet (new since the cache was filled) is read now, and the cache kept."""
+    stages = {_m2o_id(row.get("stage_id")) for row in rows
+              if _m2o_id(row.get(m.ticket_link)) == asset_id} - {None}
+    if stages - folds.keys():
+        folds = {**folds, **_folds(_folds_call([(m.ticket_link, "=", asset_id)]).run(odoo))}
+        _stage_folds.put(server_key(odoo), folds)
+    return folds
+
+
+def _split_tickets(m, asset_id, rows, folds):
     """(the asset's tickets, open first; the customer's linkable ones) from
-    :func:`_tickets_call`'s rows; ``open_ids`` None when the stages' fold came nested."""
+    :func:`_tickets_call`'s rows; ``folds`` ({stage id: folded}) None when each stage's fold
+    came nested (17+)."""
     tickets, linkable = [], []
     for row in rows:
         link = row.get(m.ticket_link)
@@ -368,10 +396,10 @@ def _split_tickets(m, asset_id, rows, open_ids):
             linkable.append(row)
             continue
         stage = row.get("stage_id")
-        if open_ids is None:
+        if folds is None:
             is_open = isinstance(stage, dict) and not stage.get("fold")
-        else:
-            is_open = row["id"] in open_ids
+        else:  # no stage: not open, as Odoo's ("stage_id.fold", "=", False) has it
+            is_open = bool(stage) and folds.get(_m2o_id(stage)) is False
         tickets.append(_ticket(_from_web(row, {}), is_open))
     tickets.sort(key=lambda t: not t["open"])
     return tickets[:50], _linkable(linkable[:50])
@@ -386,7 +414,8 @@ def asset_detail(odoo, asset_id):
     be linked to, in one round trip of 2 calls on 17+ when the user's last visit found the
     asset nested in its tickets' or jobs' read: those two, each nesting the asset's record
     (read by Odoo as the user, as fresh as its own read). Otherwise the asset's own read goes
-    with them (3 calls; 4 on 15/16 where which tickets are open is a search of its own). The
+    with them (3 calls, as on 15/16 where `read` cannot nest: which tickets are open comes
+    from the stages' folds in the shared store, a ``read_group`` more when they expired). The
     customer's linkable tickets ride in the tickets' read with the customer the last visit
     found. A guess the answers do not confirm costs a second round: the asset's read when it
     came nested nowhere (its tickets and jobs unlinked), the linkable tickets for a new or
@@ -401,21 +430,21 @@ def asset_detail(odoo, asset_id):
     guess = seen.get("customer")
     nested = versions.has_web_read(odoo.version)
     own_read = not (nested and seen.get("carried"))
+    folds = None if nested else _stage_folds.peek(server_key(odoo))
     calls = [OdooCall("read", m.model, [asset_id], m.read_fields())] if own_read else []
     calls.append(_tickets_call(m, odoo.version, asset_id, guess))
-    if not nested:
-        calls.append(OdooCall("call", TICKET_MODEL, "search",
-                              [(m.ticket_link, "=", asset_id)] + open_ticket_domain(m)))
+    if not nested and folds is None:
+        calls.append(_folds_call([]))
     if m.job_link:
         calls.append(_jobs_call(m, odoo.version, asset_id))
     answers = odoo.parallel(calls, return_errors=True)
     records = answers.pop(0) if own_read else None
     ticket_rows = answers.pop(0)
-    open_ids = None if nested else answers.pop(0)
+    groups = answers.pop(0) if not nested and folds is None else None
     job_answer = answers.pop(0) if m.job_link else None
     if isinstance(records, Exception):
         raise records
-    for outcome in (ticket_rows, open_ids, job_answer):
+    for outcome in (ticket_rows, groups, job_answer):
         if isinstance(outcome, Exception) and (outcome is job_answer
                                                or not isinstance(outcome, AccessError)):
             raise outcome
@@ -425,9 +454,13 @@ def asset_detail(odoo, asset_id):
     if not records:
         raise MissingError(f"{m.model} {asset_id} not found")
     tickets, linkable = None, []
-    if not isinstance(ticket_rows, AccessError) and not isinstance(open_ids, AccessError):
-        tickets, linkable = _split_tickets(m, asset_id, ticket_rows["records"],
-                                           None if nested else set(open_ids))
+    if not isinstance(ticket_rows, AccessError) and not isinstance(groups, AccessError):
+        if groups is not None:
+            folds = _folds(groups)
+            _stage_folds.put(server_key(odoo), folds)
+        if folds is not None:
+            folds = _known_folds(odoo, m, asset_id, ticket_rows["records"], folds)
+        tickets, linkable = _split_tickets(m, asset_id, ticket_rows["records"], folds)
     asset = to_dict(m, records[0], sum(1 for t in tickets or () if t["open"]))
     customer_id = asset["customer"]["id"] if asset["customer"] else None
     if customer_id != guess:
