@@ -37,11 +37,24 @@ def _no_remembered_integration_session():
     _sessions.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def worker_store(tmp_path_factory):
+    """The shared store of apps a test makes itself (`create_app(TestConfig)` without a
+    STORE_PATH): this worker's file, not the repository's instance/ one that every worker and
+    every run would share. The `app` fixture gives each test a store of its own."""
+    path = tmp_path_factory.mktemp("store") / "store.sqlite3"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TestConfig, "STORE_PATH", str(path))
+        yield path
+
+
 @pytest.fixture(scope="session")
-def emulator_pool():
+def emulator_pool(worker_store):
     """This worker's shared emulators (tests/emulators.py): `emulator_pool.take(version=16)`
-    / `.give_back(handle)`, or `with emulator_pool.lease(...) as handle:` in a module fixture."""
-    pool = EmulatorPool()
+    / `.give_back(handle)`, or `with emulator_pool.lease(...) as handle:` in a module fixture.
+    An emulator taken again is reset, and what the apps cached from it is forgotten (in this
+    process and in the worker's store)."""
+    pool = EmulatorPool(store_path=worker_store)
     yield pool
     pool.close()
 

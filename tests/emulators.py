@@ -13,8 +13,9 @@ one that must fail) call `odoo_emulator.start_in_thread` and say why.
 """
 import contextlib
 import datetime as dt
+import sqlite3
 
-from app.platform.ttl_cache import forget_server
+from app.platform.ttl_cache import SHARED_PREFIX, forget_server
 
 OPTIONS = ("version", "today", "latency_ms", "addons", "fieldservice_project")
 DEFAULTS = {"version": 17, "today": None, "latency_ms": 0, "addons": (),
@@ -43,8 +44,22 @@ def pool_key(options):
             bool(values["fieldservice_project"]))
 
 
+def forget_shared_config(store_path):
+    """Drop the configuration apps keep in the SQLite store at `store_path` (ttl_cache's
+    shared values: their keys are hashed, so all of them, not only one server's)."""
+    if not store_path:
+        return
+    with contextlib.closing(sqlite3.connect(store_path, timeout=10)) as db, db:
+        exists = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'kv'").fetchone()
+        if exists:
+            db.execute("DELETE FROM kv WHERE key LIKE ?", (SHARED_PREFIX + "%",))
+
+
 class EmulatorPool:
-    def __init__(self):
+    def __init__(self, store_path=None):
+        """`store_path`: the SQLite store whose cached configuration a reused emulator
+        makes stale (the worker's, see tests/conftest.py `worker_store`)."""
+        self.store_path = store_path
         self._free = {}      # key -> [handles nobody holds]
         self._keys = {}      # id(handle) -> key, for every handle the pool started
         self._handles = []
@@ -62,6 +77,7 @@ class EmulatorPool:
                 handle = None
         if handle is not None:
             handle.reset()
+            forget_shared_config(self.store_path)
             self.reused += 1
         else:
             handle = start(**options)

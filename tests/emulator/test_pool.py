@@ -2,29 +2,39 @@
 again, two for two takes at once, never one a test stopped, and the app's caches forget it."""
 import pytest
 
+from app.platform.store import SQLiteStore
 from app.platform.ttl_cache import TTLCache
 from tests.emulators import EmulatorPool, pool_key
 
 
 @pytest.fixture
-def pool():
-    pool = EmulatorPool()
+def store_path(tmp_path):
+    return tmp_path / "store.sqlite3"
+
+
+@pytest.fixture
+def pool(store_path):
+    pool = EmulatorPool(store_path=store_path)
     yield pool
     pool.close()
 
 
-def test_taken_again_it_is_the_same_emulator_reset(pool):
+def test_taken_again_it_is_the_same_emulator_reset(pool, store_path):
+    store = SQLiteStore(str(store_path))
     first = pool.take(version=16, today="2026-03-10")
     first.state.storage.data["res.partner"][1]["name"] = "Changed"
     first.fail_next(5)
     pool.give_back(first)
     cache = TTLCache(300)
     cache.put((first.url, "fieldkit", "stages"), [1])
+    store.set("cfg:fsm-stages:abc", "[1]", 300)  # what an app keeps in the shared store
+    store.set("job-timer:7", "running", 300)
     again = pool.take(version=16, today="2026-03-10")
     assert again is first and pool.started == 1 and pool.reused == 1
     assert again.state.storage.data["res.partner"][1]["name"] != "Changed"
     assert again.state.faults["count"] == 0
     assert not cache.has((first.url, "fieldkit", "stages"))
+    assert store.get("cfg:fsm-stages:abc") is None and store.get("job-timer:7") == "running"
 
 
 def test_held_emulators_are_not_shared_and_options_tell_them_apart(pool):
