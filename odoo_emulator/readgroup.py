@@ -3,11 +3,7 @@
 
 import calendar
 import datetime as dt
-
-try:
-    from zoneinfo import ZoneInfo
-except ImportError:  # pragma: no cover
-    ZoneInfo = None
+from zoneinfo import ZoneInfo
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -31,7 +27,7 @@ def _tz(model):
     name = model.env.context.get("tz") or "UTC"
     try:
         return ZoneInfo(name)
-    except Exception:
+    except (KeyError, ValueError):  # an unknown or malformed zone name: UTC
         return ZoneInfo("UTC")
 
 

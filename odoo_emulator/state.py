@@ -9,17 +9,13 @@ import secrets
 import tempfile
 import threading
 import time
+from zoneinfo import ZoneInfo
 
 from . import security, signatures
 from .exceptions import AccessDenied, AccessError, NotFound, no_such_method
 from .models import all_models, oca_fieldservice
 from .orm import INTERNAL, Env, Field, Registry, domain_lib
 from .storage import Storage
-
-try:
-    from zoneinfo import ZoneInfo
-except ImportError:  # pragma: no cover
-    ZoneInfo = None
 
 log = logging.getLogger("odoo_emulator")
 
@@ -264,7 +260,7 @@ class EmulatorState:
             return self.today.isoformat()
         try:
             zone = ZoneInfo(self.user_tz(uid))
-        except Exception:
+        except (KeyError, ValueError, TypeError):  # unknown, malformed or no zone: UTC
             zone = dt.UTC
         return dt.datetime.now(zone).date().isoformat()
 

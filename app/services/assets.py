@@ -34,9 +34,16 @@ TICKET_MODEL = "helpdesk.ticket"
 JOB_MODEL = "fsm.order"
 PER_PAGE = 30
 STATUSES = ("active", "decommissioned")
-# asset -> its customer's id, a guess a later visit checks against the asset's read: with it,
-# the customer's linkable tickets go out with the asset's own (one round trip)
-_asset_customers = TTLCache(3600, shared="asset-customers")
+# (asset, user) -> what the user's last visit found: the asset's customer (with it, the
+# customer's linkable tickets go out with the asset's own) and whether the asset came nested in
+# its tickets' or jobs' read (17+; then its own read is not sent). Guesses a visit checks
+# against Odoo's answers: a wrong one costs a second round, never stale data.
+_asset_visits = TTLCache(3600, shared="asset-visits")
+# 15/16, where a ticket's read cannot nest its stage: {helpdesk stage id: folded (closed)}, from
+# a read_group of the tickets by stage (`__fold`); a stage not in it is asked for when met
+_stage_folds = TTLCache(300, shared="helpdesk-stage-folds",
+                        encode=lambda folds: {str(sid): fold for sid, fold in folds.items()},
+                        decode=lambda folds: {int(sid): fold for sid, fold in folds.items()})
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ class AssetMapping:
     location: str | None = None          # an fsm.location many2one on the asset
     ticket_link: str = "x_asset_id"      # helpdesk.ticket -> asset
     job_link: str | None = "x_asset_id"  # fsm.order -> asset (many2one or many2many)
+    # `ticket_link` leads to this model, so a ticket's read may nest the asset (17+)
+    tickets_carry_asset: bool = True
     active_value: str = "active"
     decommissioned_value: str = "decommissioned"
 
@@ -78,11 +87,13 @@ MAPPINGS = {
         os="x_os_info", last_audit="x_last_audit", status="x_status"),
     # OCA fieldservice: the owner is the customer, the location is on the record; archived
     # equipment counts as decommissioned. The webhook needs a custom field for the RMM id:
-    # ASSET_FIELDS={"rmm_id": "x_rmm_id"}.
+    # ASSET_FIELDS={"rmm_id": "x_rmm_id"}. The tickets' `x_asset_id` is a Studio field whose
+    # target the deployment chose: ASSET_FIELDS={"tickets_carry_asset": true} once it leads
+    # to fsm.equipment (the equipment then comes nested in its tickets too, not only its jobs).
     "fsm.equipment": AssetMapping(
         model="fsm.equipment", name="name", serial="serial", customer="owner_id",
         contact=None, rmm_id=None, os=None, last_audit=None, status=None,
-        location="location_id", job_link="equipment_ids"),
+        location="location_id", job_link="equipment_ids", tickets_carry_asset=False),
 }
 
 
@@ -230,15 +241,19 @@ def _on_assets(m, domain):
         if isinstance(leaf, (list, tuple)) and len(leaf) == 3 else leaf for leaf in domain]
 
 
+def _asset_spec(m):
+    """The specification (17+) reading what ``m.read_fields()`` reads."""
+    relational = {m.customer, m.contact, m.location}
+    return {name: {"fields": {"display_name": {}}} if name in relational else {}
+            for name in m.read_fields()}
+
+
 def _page_call(m, version, domain, query):
     """A page of assets and how many there are, in one call (``web_search_read``: 17+ read
     with a specification, 15/16 with fields; many2one come back as ``read`` gives them)."""
     paging = {"offset": query.offset, "limit": query.limit, "order": _order(m, query)}
     if versions.has_web_read(version):
-        relational = {m.customer, m.contact, m.location}
-        spec = {name: {"fields": {"display_name": {}}} if name in relational else {}
-                for name in m.read_fields()}
-        return OdooCall("call", m.model, "web_search_read", domain, specification=spec,
+        return OdooCall("call", m.model, "web_search_read", domain, specification=_asset_spec(m),
                         **paging)
     return OdooCall("call", m.model, "web_search_read", domain, fields=m.read_fields(),
                     **paging)
@@ -299,7 +314,8 @@ def customer_assets(odoo, partner_id, *, with_tickets=True, records=None):
 
 def _tickets_call(m, version, asset_id, customer_id):
     """The asset's tickets and, with the customer's id, that customer's open tickets without an
-    asset (the ones it may be linked to), in one read; 17+ nest each stage's ``fold`` (open)."""
+    asset (the ones it may be linked to), in one read; 17+ nest each stage's ``fold`` (open)
+    and the asset itself (its record, as fresh as its own read: see :func:`_carried`)."""
     domain = [(m.ticket_link, "=", asset_id)]
     if customer_id:
         linkable = [(m.ticket_link, "=", False), ("partner_id", "child_of", int(customer_id))]
@@ -310,15 +326,68 @@ def _tickets_call(m, version, asset_id, customer_id):
     if versions.has_web_read(version):
         spec = {name: {} for name in fields}
         spec["stage_id"] = {"fields": {"display_name": {}, "fold": {}}}
-        spec[m.ticket_link] = {"fields": {}}
+        spec[m.ticket_link] = {"fields": _asset_spec(m) if m.tickets_carry_asset else {}}
         return OdooCall("call", TICKET_MODEL, "web_search_read", domain, specification=spec,
                         **paging)
     return OdooCall("call", TICKET_MODEL, "web_search_read", domain, fields=fields, **paging)
 
 
-def _split_tickets(m, asset_id, rows, open_ids):
+def _jobs_call(m, version, asset_id):
+    """The asset's last 20 jobs; 17+ nest the asset (``job_link`` leads to the asset model)."""
+    domain = [(m.job_link, "in", [asset_id])]
+    fields = ["name", "stage_id", "scheduled_date_start", "is_closed"]
+    paging = {"limit": 20, "order": "id desc"}
+    if versions.has_web_read(version):
+        spec = {name: {} for name in fields}
+        spec["stage_id"] = {"fields": {"display_name": {}}}
+        spec[m.job_link] = {"fields": _asset_spec(m)}
+        return OdooCall("call", JOB_MODEL, "web_search_read", domain, specification=spec,
+                        **paging)
+    return OdooCall("search_read", JOB_MODEL, domain, fields, **paging)
+
+
+def _carried(m, asset_id, answers):
+    """The asset's record as its read gives it, from the first ticket or job row that nests it
+    (17+: Odoo read it as the user, in the same request as the row), else None."""
+    links = [(answer, m.ticket_link) for answer in answers[:1]]
+    links += [(answer, m.job_link) for answer in answers[1:]]
+    for answer, link in links:
+        if not isinstance(answer, dict):  # refused (AccessError) or not sent
+            continue
+        for row in answer["records"]:
+            value = row.get(link)
+            for nested in value if isinstance(value, list) else [value]:
+                if isinstance(nested, dict) and nested.get("id") == asset_id and len(nested) > 1:
+                    return _from_web(dict(nested), {})
+    return None
+
+
+def _folds_call(domain):
+    """Helpdesk stages' fold from a lazy ``read_group`` of the tickets by stage (``__fold``,
+    present because both helpdesks expand their stages), without the stage model's name."""
+    return OdooCall("read_group", TICKET_MODEL, domain, ["stage_id"], ["stage_id"])
+
+
+def _folds(groups):
+    return {group["stage_id"][0]: bool(group.get("__fold")) for group in groups
+            if group.get("stage_id")}
+
+
+def _known_folds(odoo, m, asset_id, rows, folds):
+    """``folds`` with the stage of every one of the asset's ticket ``rows`` (15/16): a stage
+    not known yet (new since the cache was filled) is read now, and the cache kept."""
+    stages = {_m2o_id(row.get("stage_id")) for row in rows
+              if _m2o_id(row.get(m.ticket_link)) == asset_id} - {None}
+    if stages - folds.keys():
+        folds = {**folds, **_folds(_folds_call([(m.ticket_link, "=", asset_id)]).run(odoo))}
+        _stage_folds.put(server_key(odoo), folds)
+    return folds
+
+
+def _split_tickets(m, asset_id, rows, folds):
     """(the asset's tickets, open first; the customer's linkable ones) from
-    :func:`_tickets_call`'s rows; ``open_ids`` None when the stages' fold came nested."""
+    :func:`_tickets_call`'s rows; ``folds`` ({stage id: folded}) None when each stage's fold
+    came nested (17+)."""
     tickets, linkable = [], []
     for row in rows:
         link = row.get(m.ticket_link)
@@ -327,10 +396,10 @@ def _split_tickets(m, asset_id, rows, open_ids):
             linkable.append(row)
             continue
         stage = row.get("stage_id")
-        if open_ids is None:
+        if folds is None:
             is_open = isinstance(stage, dict) and not stage.get("fold")
-        else:
-            is_open = row["id"] in open_ids
+        else:  # no stage: not open, as Odoo's ("stage_id.fold", "=", False) has it
+            is_open = bool(stage) and folds.get(_m2o_id(stage)) is False
         tickets.append(_ticket(_from_web(row, {}), is_open))
     tickets.sort(key=lambda t: not t["open"])
     return tickets[:50], _linkable(linkable[:50])
@@ -342,55 +411,75 @@ def _m2o_id(value):
 
 def asset_detail(odoo, asset_id):
     """One asset with its tickets (open first), linked jobs and the customer's tickets it may
-    be linked to, in one round trip: the asset, its tickets with the customer's linkable ones
-    (the customer as a previous visit found it, checked against the asset's read) and its jobs
-    go out together (3 RPCs on 17+, 4 on 15/16 where which tickets are open is a search of its
-    own); a customer not known yet or changed costs a second round for the linkable tickets.
+    be linked to, in one round trip of 2 calls on 17+ when the user's last visit found the
+    asset nested in its tickets' or jobs' read: those two, each nesting the asset's record
+    (read by Odoo as the user, as fresh as its own read). Otherwise the asset's own read goes
+    with them (3 calls, as on 15/16 where `read` cannot nest: which tickets are open comes
+    from the stages' folds in the shared store, a ``read_group`` more when they expired). The
+    customer's linkable tickets ride in the tickets' read with the customer the last visit
+    found. A guess the answers do not confirm costs a second round: the asset's read when it
+    came nested nowhere (its tickets and jobs unlinked), the linkable tickets for a new or
+    changed customer.
 
     :raises MissingError: (from Odoo) when it does not exist.
     """
     m = get_mapping()
     asset_id = int(asset_id)
-    key = server_key(odoo, m.model, asset_id)
-    guess = _asset_customers.peek(key)
+    key = server_key(odoo, m.model, asset_id, (odoo.context or {}).get("uid"))
+    seen = _asset_visits.peek(key) or {}
+    guess = seen.get("customer")
     nested = versions.has_web_read(odoo.version)
-    calls = [OdooCall("read", m.model, [asset_id], m.read_fields()),
-             _tickets_call(m, odoo.version, asset_id, guess)]
-    if not nested:
-        calls.append(OdooCall("call", TICKET_MODEL, "search",
-                              [(m.ticket_link, "=", asset_id)] + open_ticket_domain(m)))
+    own_read = not (nested and seen.get("carried"))
+    folds = None if nested else _stage_folds.peek(server_key(odoo))
+    calls = [OdooCall("read", m.model, [asset_id], m.read_fields())] if own_read else []
+    calls.append(_tickets_call(m, odoo.version, asset_id, guess))
+    if not nested and folds is None:
+        calls.append(_folds_call([]))
     if m.job_link:
-        calls.append(OdooCall("search_read", JOB_MODEL, [(m.job_link, "in", [asset_id])],
-                              ["name", "stage_id", "scheduled_date_start", "is_closed"],
-                              limit=20, order="id desc"))
-    records, ticket_rows, *rest = odoo.parallel(calls, return_errors=True)
-    open_ids = None if nested else rest.pop(0)
-    job_rows = rest
+        calls.append(_jobs_call(m, odoo.version, asset_id))
+    answers = odoo.parallel(calls, return_errors=True)
+    records = answers.pop(0) if own_read else None
+    ticket_rows = answers.pop(0)
+    groups = answers.pop(0) if not nested and folds is None else None
+    job_answer = answers.pop(0) if m.job_link else None
     if isinstance(records, Exception):
         raise records
+    for outcome in (ticket_rows, groups, job_answer):
+        if isinstance(outcome, Exception) and (outcome is job_answer
+                                               or not isinstance(outcome, AccessError)):
+            raise outcome
+    carried = _carried(m, asset_id, [ticket_rows, job_answer]) if nested else None
+    if records is None:
+        records = [carried] if carried else odoo.read(m.model, [asset_id], m.read_fields())
     if not records:
         raise MissingError(f"{m.model} {asset_id} not found")
     tickets, linkable = None, []
-    for outcome in (ticket_rows, open_ids, *job_rows):
-        if isinstance(outcome, Exception) and not isinstance(outcome, AccessError):
-            raise outcome
-    if not isinstance(ticket_rows, AccessError) and not isinstance(open_ids, AccessError):
-        tickets, linkable = _split_tickets(m, asset_id, ticket_rows["records"],
-                                           None if nested else set(open_ids))
+    if not isinstance(ticket_rows, AccessError) and not isinstance(groups, AccessError):
+        if groups is not None:
+            folds = _folds(groups)
+            _stage_folds.put(server_key(odoo), folds)
+        if folds is not None:
+            folds = _known_folds(odoo, m, asset_id, ticket_rows["records"], folds)
+        tickets, linkable = _split_tickets(m, asset_id, ticket_rows["records"], folds)
     asset = to_dict(m, records[0], sum(1 for t in tickets or () if t["open"]))
     customer_id = asset["customer"]["id"] if asset["customer"] else None
     if customer_id != guess:
-        _asset_customers.put(key, customer_id)
         linkable = []
         if tickets is not None and customer_id:
             linkable = unlinked_tickets(odoo, m, customer_id)
+    if (customer_id, carried is not None) != (guess, bool(seen.get("carried"))) or not seen:
+        _asset_visits.put(key, {"customer": customer_id, "carried": carried is not None})
     jobs = []
-    if job_rows:
-        jobs = [{"id": r["id"], "name": r.get("name") or "",
-                 "stage": (_m2o(r.get("stage_id")) or {}).get("name", ""),
-                 "scheduled": r.get("scheduled_date_start") or None,
-                 "open": not r.get("is_closed")} for r in job_rows[0]]
+    if job_answer is not None:
+        rows = job_answer["records"] if isinstance(job_answer, dict) else job_answer
+        jobs = [_job(_from_web(row, {})) for row in rows]
     return {"asset": asset, "tickets": tickets, "jobs": jobs, "linkable_tickets": linkable}
+
+
+def _job(r):
+    return {"id": r["id"], "name": r.get("name") or "",
+            "stage": (_m2o(r.get("stage_id")) or {}).get("name", ""),
+            "scheduled": r.get("scheduled_date_start") or None, "open": not r.get("is_closed")}
 
 
 def _ticket(r, is_open):

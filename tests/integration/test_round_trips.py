@@ -76,6 +76,8 @@ def test_a_refused_page_shows_nothing_read_alongside(app, login, demo, round_tri
     ("tech1", "/customers"),
     ("office", "/assets"),
     ("office", "/assets?filter=all&q=a&sort=customer"),
+    ("office", "/assets/{asset}"),  # the asset nested in its tickets' and jobs' reads (17+)
+    ("tech1", "/assets/{asset}"),  # tech1 may not read tickets: nested in its jobs' read
     ("tech1", "/inventory/{transfer}"),  # its moves and their products nested in its read
     ("office", "/inventory/{transfer}"),
 ])
