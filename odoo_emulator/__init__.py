@@ -7,8 +7,10 @@
     handle.set_sms_credit(True|False), handle.set_mail_server("sent"|"queue"|"refused")
 """
 
+import contextlib
 import datetime as dt
 import logging
+import socket
 import threading
 
 from .state import FAULT_MODES
@@ -23,6 +25,8 @@ class EmulatorHandle:
         self._thread = thread
         self.port = server.server_port
         self.url = f"http://{host}:{self.port}"
+        self._address = (host, self.port)
+        self._stopped = False
         self.version = state.version
         self.db = "fieldkit"
 
@@ -35,14 +39,29 @@ class EmulatorHandle:
         """{login: demo API key}."""
         return self.state.api_keys()
 
+    @property
+    def stopped(self):
+        return self._stopped
+
     def stop(self):
-        self._server.shutdown()
+        """Stop serving and close the data file (once; stopping again does nothing). The
+        server's loop looks for a shutdown every half second: a connection wakes it now."""
+        if self._stopped:
+            return
+        self._stopped = True
+        stopper = threading.Thread(target=self._server.shutdown, daemon=True)
+        stopper.start()
+        while stopper.is_alive():
+            with contextlib.suppress(OSError):
+                socket.create_connection(self._address, timeout=1).close()
+            stopper.join(timeout=0.05)
         self._server.server_close()
         self._thread.join(timeout=5)
         self.state.close()
 
     def reset(self):
-        """Wipe the data file and re-seed the demo data."""
+        """Back to the fresh demo data, with no sessions, no injected faults and every knob
+        (latency, "today", SMS credit, mail server, login cooldown, proxy mode) as started."""
         self.state.reset()
 
     def fail_next(self, count, mode="502", hang_seconds=30, path=""):

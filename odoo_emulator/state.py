@@ -100,8 +100,7 @@ class EmulatorState:
             raise ValueError(f"unsupported Odoo version {version}")
         self.version = version
         self.lock = threading.RLock()
-        self.latency_ms = latency_ms
-        self.today = today           # datetime.date or None (pinned "today" for demo data)
+        self._started_with = {"latency_ms": latency_ms, "today": today}
         self._tmpdir = None
         if data_path is None:
             self._tmpdir = tempfile.mkdtemp(prefix="odoo-emulator-")
@@ -116,19 +115,7 @@ class EmulatorState:
         oca_fieldservice.install(self.registry, self.addons)
         self.storage = Storage(data_path)
         self.sessions = SessionStore(self.storage, self.lock)
-        self.faults = {"count": 0, "mode": "502", "hang_seconds": 30, "path": ""}
-        self.sms_credit = False      # as recorded: no IAP credit, so every SMS fails
-        self.mail_server = "sent"    # see models/mail.py MAIL_SERVER_MODES
-        # Odoo's login cooldown (res.users._assert_can_auth): failures per source address since
-        # its last success, kept in memory. New databases get the system parameters
-        # base.login_cooldown_after = 10 and base.login_cooldown_duration = 60 (seconds);
-        # tests change these attributes (0 disables it, as in Odoo).
-        self.login_cooldown_after = 10
-        self.login_cooldown_duration = 60
-        self.login_failures = {}
-        # Odoo started with --proxy-mode: the source address is the last X-Forwarded-For entry,
-        # but only on requests that carry X-Forwarded-Host (odoo/http.py applies ProxyFix then).
-        self.proxy_mode = False
+        self._reset_knobs()
         self.seeded_now = False
         self._group_cache = {}
         with self.lock:
@@ -145,6 +132,25 @@ class EmulatorState:
                 self._seed()
                 self.sessions.clear()  # sessions of another version's data
             self._load_indexes()
+
+    def _reset_knobs(self):
+        """What tests turn (handle.fail_next, set_sms_credit, set_mail_server, these attributes)
+        and what the server keeps in memory beside the data, as when it started."""
+        self.latency_ms = self._started_with["latency_ms"]
+        self.today = self._started_with["today"]  # datetime.date or None (pinned demo "today")
+        self.faults = {"count": 0, "mode": "502", "hang_seconds": 30, "path": ""}
+        self.sms_credit = False      # as recorded: no IAP credit, so every SMS fails
+        self.mail_server = "sent"    # see models/mail.py MAIL_SERVER_MODES
+        # Odoo's login cooldown (res.users._assert_can_auth): failures per source address since
+        # its last success, kept in memory. New databases get the system parameters
+        # base.login_cooldown_after = 10 and base.login_cooldown_duration = 60 (seconds);
+        # tests change these attributes (0 disables it, as in Odoo).
+        self.login_cooldown_after = 10
+        self.login_cooldown_duration = 60
+        self.login_failures = {}
+        # Odoo started with --proxy-mode: the source address is the last X-Forwarded-For entry,
+        # but only on requests that carry X-Forwarded-Host (odoo/http.py applies ProxyFix then).
+        self.proxy_mode = False
 
     # -- seeding ----------------------------------------------------------------------------
     def _seed(self):
@@ -179,10 +185,11 @@ class EmulatorState:
         self.storage.commit()
 
     def reset(self):
-        """Back to the demo data (from the snapshot: a test's reset costs a copy, not a seed)."""
+        """Back to the demo data (from the snapshot: a test's reset costs a copy, not a seed),
+        with no sessions and every knob as the server started: as good as a new emulator."""
         with self.lock:
             self.sessions.clear()
-            self.login_failures.clear()
+            self._reset_knobs()
             self._seed()
             self._load_indexes()
 

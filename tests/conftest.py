@@ -17,6 +17,7 @@ from app import create_app
 from app.config import TestConfig
 from app.odoo.client import OdooAPI
 from app.services import auth as auth_service
+from tests.emulators import EmulatorPool
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
@@ -36,19 +37,32 @@ def _no_remembered_integration_session():
     _sessions.clear()
 
 
-def _start_emulator(**kwargs):
-    # The emulator is part of the repository: a failing import is an error, never a skip.
-    from odoo_emulator import start_in_thread
-
-    return start_in_thread(port=0, quiet=True, **kwargs)
+@pytest.fixture(scope="session", autouse=True)
+def worker_store(tmp_path_factory):
+    """The shared store of apps a test makes itself (`create_app(TestConfig)` without a
+    STORE_PATH): this worker's file, not the repository's instance/ one that every worker and
+    every run would share. The `app` fixture gives each test a store of its own."""
+    path = tmp_path_factory.mktemp("store") / "store.sqlite3"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TestConfig, "STORE_PATH", str(path))
+        yield path
 
 
 @pytest.fixture(scope="session")
-def emulator():
+def emulator_pool(worker_store):
+    """This worker's shared emulators (tests/emulators.py): `emulator_pool.take(version=16)`
+    / `.give_back(handle)`, or `with emulator_pool.lease(...) as handle:` in a module fixture.
+    An emulator taken again is reset, and what the apps cached from it is forgotten (in this
+    process and in the worker's store)."""
+    pool = EmulatorPool(store_path=worker_store)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def emulator(emulator_pool):
     """An Odoo 17 emulator for the whole session (call `emulator.reset()` for fresh data)."""
-    handle = _start_emulator(version=17)
-    yield handle
-    handle.stop()
+    return emulator_pool.take(version=17)
 
 
 def clear_config_caches():
@@ -72,18 +86,19 @@ def fresh(emulator):
 
 
 @pytest.fixture
-def make_emulator():
-    """Factory for emulators of other versions or dates: make_emulator(version=19, today=...)."""
-    handles = []
+def make_emulator(emulator_pool):
+    """An emulator of other options for this test, fresh: make_emulator(version=19,
+    today=..., addons=[...], latency_ms=...), from the worker's pool (given back after)."""
+    taken = []
 
-    def make(**kwargs):
-        handle = _start_emulator(**kwargs)
-        handles.append(handle)
+    def make(**options):
+        handle = emulator_pool.take(**options)
+        taken.append(handle)
         return handle
 
     yield make
-    for handle in handles:
-        handle.stop()
+    for handle in taken:
+        emulator_pool.give_back(handle)
 
 
 # --- App and client ---------------------------------------------------------------------------

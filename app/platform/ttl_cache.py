@@ -12,12 +12,14 @@ import json
 import logging
 import threading
 import time
+import weakref
 
 from flask import has_app_context
 
 log = logging.getLogger(__name__)
 
 SHARED_PREFIX = "cfg:"
+_instances = weakref.WeakSet()  # every TTLCache of the process, for forget_server
 
 
 class TTLCache:
@@ -33,6 +35,7 @@ class TTLCache:
         self._decode = decode or (lambda value: value)
         self._items = {}
         self._lock = threading.Lock()
+        _instances.add(self)
 
     def get(self, key, loader):
         found, value = self._lookup(key)
@@ -67,6 +70,13 @@ class TTLCache:
         """Forget this process's values (the shared store's expire on their own)."""
         with self._lock:
             self._items.clear()
+
+    def forget_server(self, base_url):
+        """Forget this process's values read from the server at `base_url` (keys made by
+        :func:`server_key`)."""
+        with self._lock:
+            for key in [k for k in self._items if isinstance(k, tuple) and k[:1] == (base_url,)]:
+                del self._items[key]
 
     def _lookup(self, key):
         now = time.monotonic()
@@ -116,3 +126,10 @@ def translated_key(odoo, *parts) -> tuple:
     tax names, selection labels): also per the client's context ``lang``, so a user reading in
     French never gets the names a user reading in German put in the cache."""
     return server_key(odoo, (getattr(odoo, "context", None) or {}).get("lang"), *parts)
+
+
+def forget_server(base_url):
+    """Every cache of this process forgets what it read from the server at `base_url`: another
+    server now answers there (the test suite's shared emulators, reset to their demo data)."""
+    for cache in list(_instances):
+        cache.forget_server(base_url)

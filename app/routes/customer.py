@@ -221,8 +221,7 @@ def _customer_link(job):
                                            company_id=session.get("company_id"),
                                            created_by=session.get("user_name") or "",
                                            created_uid=session.get("user_id"))
-        view = customer_links.office_view(store, _server(), job["id"],
-                                          session.get("tz") or _tz()) or {}
+        view = customer_links.office_view(link["record"], session.get("tz") or _tz())
     except StoreError:
         return None
     return {**view, "url": url_for("customer.page", token=link["token"], _external=True)}

@@ -99,11 +99,9 @@ def link_for_job(store, secret_key, server, job: dict, *, company_id=None, creat
     return {"record": record, "token": LINKS.token(secret_key, record)}
 
 
-def office_view(store, server, job_id, tz_name, *, now=None) -> dict | None:
-    """For the job page: the working link's state (opened when) and earlier links' count."""
-    record = LINKS.active(store, server, job_id, now=now)
-    if record is None:
-        return None
+def office_view(record, tz_name) -> dict:
+    """For the job page: a working link's state (opened when), from its record (the one
+    :func:`link_for_job` found or made: no second read of the store)."""
     opened = record.get("opened_at")
     return {"id": record["id"], "opened": bool(opened),
             "opened_at": fmt.format_datetime(datetime.fromtimestamp(opened, UTC), tz_name)

@@ -10,7 +10,6 @@ import pytest
 from app.odoo.client import OdooAPI
 from app.platform import chatter
 from app.services import checklists, odoo_check
-from odoo_emulator import start_in_thread
 from tests.browser.test_outbox import JPEG_SMALL, logged_in_page, phone_context
 from tests.integration.test_checklists import activities, boiler_job, uid_of
 
@@ -18,11 +17,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def activity_odoo():
-    handle = start_in_thread(port=0, quiet=True, version=18, addons=["fieldservice_activity"])
-    odoo_check.grant_activity_rights(handle.url, "fieldkit", "admin", "admin")
-    yield handle
-    handle.stop()
+def activity_odoo(emulator_pool):
+    with emulator_pool.lease(version=18, addons=["fieldservice_activity"]) as handle:
+        odoo_check.grant_activity_rights(handle.url, "fieldkit", "admin", "admin")
+        yield handle
 
 
 @pytest.fixture

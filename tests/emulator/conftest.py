@@ -3,8 +3,6 @@
 import pytest
 import requests
 
-from odoo_emulator import start_in_thread
-
 TODAY = "2026-03-10"
 
 
@@ -39,31 +37,27 @@ class Client:
 
 
 @pytest.fixture(scope="session")
-def emu():
-    handle = start_in_thread(version=17, today=TODAY)
-    yield handle
-    handle.stop()
+def emu(emulator_pool):
+    """An Odoo 17 emulator the whole session reads (tests that change data take `fresh`)."""
+    return emulator_pool.take(version=17, today=TODAY)
 
 
 @pytest.fixture(scope="session")
-def emulators():
-    started = {}
+def emulators(emulator_pool):
+    """emulators(version): one emulator per version for the session, read-only as `emu`."""
+    held = {}
 
     def get(version):
-        if version not in started:
-            started[version] = start_in_thread(version=version, today=TODAY)
-        return started[version]
-    yield get
-    for handle in started.values():
-        handle.stop()
+        if version not in held:
+            held[version] = emulator_pool.take(version=version, today=TODAY)
+        return held[version]
+    return get
 
 
 @pytest.fixture
-def fresh():
-    """A private Odoo 17 emulator for tests that change data."""
-    handle = start_in_thread(version=17, today=TODAY)
-    yield handle
-    handle.stop()
+def fresh(make_emulator):
+    """An Odoo 17 emulator of this test's own, with fresh data, for tests that change data."""
+    return make_emulator(version=17, today=TODAY)
 
 
 @pytest.fixture

@@ -7,12 +7,9 @@ VERSIONS = (16, 18, 19)
 
 
 @pytest.fixture(scope="module", params=VERSIONS)
-def crm_server(request):
-    from odoo_emulator import start_in_thread
-
-    handle = start_in_thread(version=request.param, today="2026-03-10")
-    yield handle
-    handle.stop()
+def crm_server(request, emulator_pool):
+    with emulator_pool.lease(version=request.param, today="2026-03-10") as handle:
+        yield handle
 
 
 @pytest.fixture
@@ -119,22 +116,16 @@ def test_read_group_sums_expected_revenue_per_stage(crm):
         assert set(g) >= {"__domain", "__fold"}
 
 
-def test_15_names_the_reason_lost_reason_and_has_no_closing_note(client_for):
-    from odoo_emulator import start_in_thread
-
-    handle = start_in_thread(version=15, today="2026-03-10")
-    try:
-        c = client_for(handle, "office")
-        lead = _new_lead(c)
-        refused = c.call("crm.lead.lost", "create", {"lost_reason_id": 1, "lost_feedback": "x"})
-        assert refused["error"]["data"]["name"] == "builtins.ValueError"
-        ctx = {"active_model": "crm.lead", "active_ids": [lead]}
-        wizard = c.ok("crm.lead.lost", "create", {"lost_reason_id": 1}, context=ctx)
-        c.call("crm.lead.lost", "action_lost_reason_apply", [wizard], context=ctx)
-        row = c.ok("crm.lead", "read", [lead], ["active", "lost_reason"],
-                   context={"active_test": False})[0]
-        assert row["active"] is False and row["lost_reason"][0] == 1
-        bad = c.call("crm.lead", "read", [lead], ["lost_reason_id"])
-        assert bad["error"]["data"]["name"] == "builtins.ValueError"
-    finally:
-        handle.stop()
+def test_15_names_the_reason_lost_reason_and_has_no_closing_note(client_for, make_emulator):
+    c = client_for(make_emulator(version=15, today="2026-03-10"), "office")
+    lead = _new_lead(c)
+    refused = c.call("crm.lead.lost", "create", {"lost_reason_id": 1, "lost_feedback": "x"})
+    assert refused["error"]["data"]["name"] == "builtins.ValueError"
+    ctx = {"active_model": "crm.lead", "active_ids": [lead]}
+    wizard = c.ok("crm.lead.lost", "create", {"lost_reason_id": 1}, context=ctx)
+    c.call("crm.lead.lost", "action_lost_reason_apply", [wizard], context=ctx)
+    row = c.ok("crm.lead", "read", [lead], ["active", "lost_reason"],
+               context={"active_test": False})[0]
+    assert row["active"] is False and row["lost_reason"][0] == 1
+    bad = c.call("crm.lead", "read", [lead], ["lost_reason_id"])
+    assert bad["error"]["data"]["name"] == "builtins.ValueError"

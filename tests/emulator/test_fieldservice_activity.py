@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from odoo_emulator import start_in_thread
 from odoo_emulator.models.oca_fieldservice_activity import required_open_message
 
 from .conftest import TODAY
@@ -23,16 +22,16 @@ def recorded(version, name):
 
 
 @pytest.fixture(scope="module")
-def servers():
-    started = {}
+def servers(emulator_pool):
+    taken = {}
 
     def get(version):
-        if version not in started:
-            started[version] = start_in_thread(version=version, today=TODAY, addons=ADDON)
-        return started[version]
+        if version not in taken:
+            taken[version] = emulator_pool.take(version=version, today=TODAY, addons=ADDON)
+        return taken[version]
     yield get
-    for handle in started.values():
-        handle.stop()
+    for handle in taken.values():
+        emulator_pool.give_back(handle)
 
 
 def _template(admin):
@@ -144,28 +143,25 @@ def test_technician_refused_as_recorded(servers, client_for, version):
     assert tech.ok("fsm.order", "read", [order], ["name"])
 
 
-def test_versions_15_and_19(client_for):
+def test_versions_15_and_19(client_for, make_emulator):
     for version in (15, 19):
-        handle = start_in_thread(version=version, today=TODAY, addons=ADDON)
-        try:
-            admin = client_for(handle, "admin")
-            first, second = _template(admin), admin.ok("fsm.template", "create", {
-                "name": "Other", "temp_activity_ids": [[0, 0, {"name": "Only step"}]]})
-            order = _order(admin, first)
-            before = admin.ok("fsm.order", "read", [order], ["order_activity_ids"])[0][
-                "order_activity_ids"]
-            assert len(before) == 3
-            admin.ok("fsm.order", "write", [order], {"template_id": second})
-            after = admin.ok("fsm.order", "read", [order], ["order_activity_ids"])[0][
-                "order_activity_ids"]
-            # 15: an onchange, run by create only; 19: the stored compute replaces them
-            assert after == before if version == 15 else len(after) == 1
-            admin.ok("fsm.order", "write", [order], {"template_id": first, "date_end":
-                                                     "2026-03-10 10:00:00"})
-            refused = admin.call("fsm.order", "action_complete", [order])["error"]["data"]
-            assert refused["message"] == required_open_message("Replace filter", version)
-        finally:
-            handle.stop()
+        handle = make_emulator(version=version, today=TODAY, addons=ADDON)
+        admin = client_for(handle, "admin")
+        first, second = _template(admin), admin.ok("fsm.template", "create", {
+            "name": "Other", "temp_activity_ids": [[0, 0, {"name": "Only step"}]]})
+        order = _order(admin, first)
+        before = admin.ok("fsm.order", "read", [order], ["order_activity_ids"])[0][
+            "order_activity_ids"]
+        assert len(before) == 3
+        admin.ok("fsm.order", "write", [order], {"template_id": second})
+        after = admin.ok("fsm.order", "read", [order], ["order_activity_ids"])[0][
+            "order_activity_ids"]
+        # 15: an onchange, run by create only; 19: the stored compute replaces them
+        assert after == before if version == 15 else len(after) == 1
+        admin.ok("fsm.order", "write", [order], {"template_id": first, "date_end":
+                                                 "2026-03-10 10:00:00"})
+        refused = admin.call("fsm.order", "action_complete", [order])["error"]["data"]
+        assert refused["message"] == required_open_message("Replace filter", version)
     assert required_open_message("X", 19) == \
         "You must complete activity 'X' before completing this order."
 

@@ -7,14 +7,14 @@ from odoo_emulator.models.oca_fieldservice import NO_LOCATION_ACCOUNT
 
 
 @pytest.fixture(scope="module")
-def analytic16():
-    handle = start_in_thread(version=16, addons=["fieldservice_account_analytic",
-                                                 "fieldservice_project"])
-    yield handle
-    handle.stop()
+def analytic16(emulator_pool):
+    with emulator_pool.lease(version=16, addons=["fieldservice_account_analytic",
+                                                 "fieldservice_project"]) as handle:
+        yield handle
 
 
 def test_addons_exist_only_for_their_versions():
+    # start_in_thread itself, not the pool: the start is what must fail
     with pytest.raises(ValueError, match="no fieldservice_timesheet for Odoo 17"):
         start_in_thread(version=17, addons=["fieldservice_timesheet"])
     with pytest.raises(ValueError, match="no fieldservice_account_analytic for Odoo 18"):

@@ -79,6 +79,7 @@ def test_sessions_survive_a_restart(tmp_path):
 
     from .conftest import Client
     data = str(tmp_path / "odoo.sqlite3")
+    # emulators of its own (not the pool's): stopped, then started again on the same data file
     first = start_in_thread(port=0, data_path=data, quiet=True)
     c = Client(first.url)
     uid = c.login("tech1")["uid"]

@@ -22,8 +22,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from odoo_emulator import start_in_thread
-
 REPO = Path(__file__).resolve().parents[2]
 RECORDINGS = REPO / "tests" / "fixtures" / "odoo-recordings"
 # The recordings are part of the repository: without them this module must fail, not skip.
@@ -480,12 +478,12 @@ def likeness(recorded, emulated):
 
 
 @pytest.fixture(scope="module")
-def replays():
-    started, outcomes = {}, {}
+def replays(emulator_pool):
+    taken, outcomes = {}, {}
 
     def replay(version):
         if version not in outcomes:
-            handle = started[version] = start_in_thread(port=0, version=version, today=TODAY)
+            handle = taken[version] = emulator_pool.take(version=version, today=TODAY)
             replayer, script, out = Replayer(handle, CASES[version]), None, {}
             for this_script, name, rec in CASES[version]:
                 if this_script != script:
@@ -501,8 +499,8 @@ def replays():
             outcomes[version] = (out, replayer.user_names)
         return outcomes[version]
     yield replay
-    for handle in started.values():
-        handle.stop()
+    for handle in taken.values():
+        emulator_pool.give_back(handle)
 
 
 # -- comparison ---------------------------------------------------------------------------

@@ -5,17 +5,15 @@ SMS questions can follow), and a van per technician as the user's Default Wareho
 import pytest
 
 from app.odoo.client import OdooAPI
-from odoo_emulator import start_in_thread
 
 
 @pytest.fixture(scope="module", params=(16,), ids=("odoo16",))  # 17: tests/integration
-def admin(request):
-    handle = start_in_thread(port=0, quiet=True, version=request.param)
-    api = OdooAPI(handle.url, "fieldkit")
-    api.authenticate("admin", "admin")
-    api.version = request.param
-    yield api
-    handle.stop()
+def admin(request, emulator_pool):
+    with emulator_pool.lease(version=request.param) as handle:
+        api = OdooAPI(handle.url, "fieldkit")
+        api.authenticate("admin", "admin")
+        api.version = request.param
+        yield api
 
 
 def van_of(api, login):

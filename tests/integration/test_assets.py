@@ -173,47 +173,43 @@ def test_fsm_equipment_mapping(app, office):
 
 
 @pytest.mark.parametrize("version", (15, 19))
-def test_the_list_and_the_detail_in_one_round_on_other_versions(version):
+def test_the_list_and_the_detail_in_one_round_on_other_versions(make_emulator, version):
     """15/16 page with fields, 17+ with a specification; the open tickets are counted for the
     filter's assets through the tickets' link, in the same round (2 calls)."""
     from app import create_app
     from app.config import TestConfig
-    from odoo_emulator import start_in_thread
     from tests.conftest import CSRFClient
 
-    handle = start_in_thread(port=0, quiet=True, version=version)
-    try:
-        app = create_app(TestConfig)
-        app.config.update(ODOO_URL=handle.url)
-        app.test_client_class = CSRFClient
-        client = app.test_client()
-        client.post("/login", data={"login": "office", "password": "office"})
-        client.get("/assets")
-        page = client.get("/assets")
-        assert page.status_code == 200 and rpc(page) <= 2
-        html = page.get_data(as_text=True)
-        assert "MSD-PC01" in html and "Maple Street Dental" in html
-        row = re.search(r'href="/assets/1">MSD-PC01</a>.*?"Open tickets"[^>]*>\s*(\d+)', html,
-                        re.S)
-        assert row and int(row.group(1)) >= 1  # the demo's disk alert on MSD-PC01
-        client.get("/assets/1")
-        detail = client.get("/assets/1")
-        assert detail.status_code == 200 and rpc(detail) <= (2 if version >= 17 else 3)
-        assert "Alert: Disk space low on C:" in detail.get_data(as_text=True)
-        # which tickets are open: 17+ nest each stage's fold, 15/16 know the stages' folds
-        # (cached) and ask for a stage met since, so a new stage's ticket is not misfiled
-        odoo = admin(handle.url)
-        ticket = odoo.search_read("helpdesk.ticket", [("x_asset_id", "=", 1)], ["id"],
-                                  limit=1)[0]["id"]
-        for fold, closed in ((False, False), (True, True)):
-            stage = odoo.create("helpdesk.ticket.stage", {"name": f"Waiting {fold}",
-                                                          "fold": fold, "sequence": 50})
-            odoo.write("helpdesk.ticket", [ticket], {"stage_id": stage})
-            html = client.get("/assets/1").get_data(as_text=True)
-            item = re.search(rf'<li class="asset-ticket([^"]*)" data-ticket-id="{ticket}"', html)
-            assert item and ("--closed" in item.group(1)) == closed, (fold, item)
-    finally:
-        handle.stop()
+    handle = make_emulator(version=version)
+    app = create_app(TestConfig)
+    app.config.update(ODOO_URL=handle.url)
+    app.test_client_class = CSRFClient
+    client = app.test_client()
+    client.post("/login", data={"login": "office", "password": "office"})
+    client.get("/assets")
+    page = client.get("/assets")
+    assert page.status_code == 200 and rpc(page) <= 2
+    html = page.get_data(as_text=True)
+    assert "MSD-PC01" in html and "Maple Street Dental" in html
+    row = re.search(r'href="/assets/1">MSD-PC01</a>.*?"Open tickets"[^>]*>\s*(\d+)', html,
+                    re.S)
+    assert row and int(row.group(1)) >= 1  # the demo's disk alert on MSD-PC01
+    client.get("/assets/1")
+    detail = client.get("/assets/1")
+    assert detail.status_code == 200 and rpc(detail) <= (2 if version >= 17 else 3)
+    assert "Alert: Disk space low on C:" in detail.get_data(as_text=True)
+    # which tickets are open: 17+ nest each stage's fold, 15/16 know the stages' folds
+    # (cached) and ask for a stage met since, so a new stage's ticket is not misfiled
+    odoo = admin(handle.url)
+    ticket = odoo.search_read("helpdesk.ticket", [("x_asset_id", "=", 1)], ["id"],
+                              limit=1)[0]["id"]
+    for fold, closed in ((False, False), (True, True)):
+        stage = odoo.create("helpdesk.ticket.stage", {"name": f"Waiting {fold}",
+                                                      "fold": fold, "sequence": 50})
+        odoo.write("helpdesk.ticket", [ticket], {"stage_id": stage})
+        html = client.get("/assets/1").get_data(as_text=True)
+        item = re.search(rf'<li class="asset-ticket([^"]*)" data-ticket-id="{ticket}"', html)
+        assert item and ("--closed" in item.group(1)) == closed, (fold, item)
 
 
 def test_fsm_equipment_tickets_are_not_linked(fresh, app, office):

@@ -10,7 +10,6 @@ import subprocess
 import pytest
 
 from app.services import checklists, odoo_check
-from odoo_emulator import start_in_thread
 from tests.integration.test_job_timer_oca import _use as use_addon_server
 from tests.integration.test_job_timer_oca import uid_of
 from tests.integration.test_jobs import make_png, rpc_count
@@ -19,17 +18,16 @@ ADDON = ["fieldservice_activity"]
 
 
 @pytest.fixture(scope="module")
-def servers():
-    started = {}
+def servers(emulator_pool):
+    taken = {}
 
     def get(version):
-        if version not in started:
-            started[version] = start_in_thread(port=0, quiet=True, version=version,
-                                               addons=ADDON)
-        return started[version]
+        if version not in taken:
+            taken[version] = emulator_pool.take(version=version, addons=ADDON)
+        return taken[version]
     yield get
-    for handle in started.values():
-        handle.stop()
+    for handle in taken.values():
+        emulator_pool.give_back(handle)
 
 
 def _use(app, handle):

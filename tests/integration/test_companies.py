@@ -8,16 +8,14 @@ import pytest
 import requests
 
 from app.services import crm, dispatch, jobs, planning
-from odoo_emulator import start_in_thread
 
 MAIN, WEST = "Fieldkit Services Inc.", "Fieldkit Services West"
 
 
 @pytest.fixture(scope="module", params=[16, 18])
-def odoo(request):
-    handle = start_in_thread(port=0, quiet=True, version=request.param)
-    yield handle
-    handle.stop()
+def odoo(request, emulator_pool):
+    with emulator_pool.lease(version=request.param) as handle:
+        yield handle
 
 
 @pytest.fixture
@@ -193,16 +191,12 @@ def test_a_one_company_user_sees_no_switcher(client, login):
     assert switch(client, main_id(client)).status_code == 302
 
 
-def test_session_info_of_19_lists_both_companies(app, login):
-    handle = start_in_thread(port=0, quiet=True, version=19)
-    try:
-        app.config["ODOO_URL"] = handle.url
-        client = app.test_client()
-        login(client, "office2co")
-        names, active = company_ids(client)
-        assert sorted(names.values()) == [MAIN, WEST] and active == [main_id(client)]
-        switch(client, west_id(client), next_url="/jobs")
-        page = client.get("/jobs?q=Aspen")
-        assert page.status_code == 200 and "Aspen Ridge Lodge" in page.text
-    finally:
-        handle.stop()
+def test_session_info_of_19_lists_both_companies(app, login, make_emulator):
+    app.config["ODOO_URL"] = make_emulator(version=19).url
+    client = app.test_client()
+    login(client, "office2co")
+    names, active = company_ids(client)
+    assert sorted(names.values()) == [MAIN, WEST] and active == [main_id(client)]
+    switch(client, west_id(client), next_url="/jobs")
+    page = client.get("/jobs?q=Aspen")
+    assert page.status_code == 200 and "Aspen Ridge Lodge" in page.text

@@ -8,14 +8,12 @@ import pytest
 
 from app.odoo.client import OdooAPI
 from app.services import crm as crm_service
-from odoo_emulator import start_in_thread
 
 
 @pytest.fixture(scope="module", params=[16, 18])
-def crm_odoo(request):
-    handle = start_in_thread(port=0, quiet=True, version=request.param, today="2026-03-10")
-    yield handle
-    handle.stop()
+def crm_odoo(request, emulator_pool):
+    with emulator_pool.lease(version=request.param, today="2026-03-10") as handle:
+        yield handle
 
 
 @pytest.fixture

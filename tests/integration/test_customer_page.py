@@ -10,6 +10,7 @@ import pytest
 
 from app.platform import chatter
 from app.platform import timezone as tzs
+from app.platform.store import get_store
 from app.services import customer_links
 
 
@@ -79,6 +80,23 @@ def test_the_customer_sees_when_who_and_the_status_and_nothing_private(linked_ap
     opened = [m for m in history(admin, job["id"]) if "opened their visit page" in m]
     assert len(opened) == 1
     assert "Opened by the customer" in office.get(f"/jobs/{job['id']}").get_data(as_text=True)
+
+
+def test_the_job_page_reads_the_customer_link_once(linked_app, login, job, monkeypatch):
+    """The link (made or found) and what the office sees of it (opened when) come from one read
+    of its index and its record: each read of the shared store is a round trip to Redis."""
+    customer_url(linked_app, login, job["id"])  # the link is made
+    staff = linked_app.test_client()
+    login(staff, "office")
+    with linked_app.app_context():
+        store_class = type(get_store())
+    reads = []
+    real_get = store_class.get
+    monkeypatch.setattr(store_class, "get",
+                        lambda self, key: reads.append(key) or real_get(self, key))
+    page = staff.get(f"/jobs/{job['id']}").get_data(as_text=True)
+    assert "data-clink-url" in page and "Not opened yet." in page
+    assert len([key for key in reads if key.startswith("customerlink")]) == 2, reads
 
 
 def test_the_status_follows_the_job_live(linked_app, login, admin, job):

@@ -14,17 +14,15 @@ from app.odoo.client import AccessError, OdooAPI
 from app.platform import timezone as tzs
 from app.services import auth as auth_service
 from app.services import jobs
-from odoo_emulator import start_in_thread
 from tests.conftest import CSRFClient
 
 NY = "America/New_York"
 
 
 @pytest.fixture(scope="module", params=(16, 18))
-def odoo(request):
-    handle = start_in_thread(port=0, quiet=True, version=request.param)
-    yield handle
-    handle.stop()
+def odoo(request, emulator_pool):
+    with emulator_pool.lease(version=request.param) as handle:
+        yield handle
 
 
 @pytest.fixture

@@ -6,16 +6,14 @@ takes `args` up to 18, `domain` from 19), and the customer search answers (res.p
 import pytest
 
 from app.odoo.client import OdooAPI
-from odoo_emulator import start_in_thread
 from tests.integration.test_sales import app, as_user  # noqa: F401 (fixture, helper)
 
 
 @pytest.fixture(scope="module", params=(15, 16, 17, 18, 19))
-def odoo(request):
+def odoo(request, emulator_pool):
     """An emulator of each supported version (test_sales' `app` talks to it)."""
-    handle = start_in_thread(port=0, quiet=True, version=request.param)
-    yield handle
-    handle.stop()
+    with emulator_pool.lease(version=request.param) as handle:
+        yield handle
 
 
 def test_a_quote_gets_products_through_the_picker_and_by_typing(app, odoo):  # noqa: F811

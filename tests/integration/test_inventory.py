@@ -74,12 +74,10 @@ _USED: set = set()  # (emulator url, picking id) already taken by a test
 
 
 @pytest.fixture(scope="module")
-def stock_emulator(request):
+def stock_emulator(request, emulator_pool):
     """One emulator per version for the module; tests take transfers nobody used yet."""
-    emulator = pytest.importorskip("odoo_emulator")
-    handle = emulator.start_in_thread(port=0, quiet=True, version=request.param)
-    yield handle
-    handle.stop()
+    with emulator_pool.lease(version=request.param) as handle:
+        yield handle
 
 
 # The wire-format flows run on 15, 16 and 17; the pages themselves once, on 17.

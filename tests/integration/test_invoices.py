@@ -13,7 +13,6 @@ from app.odoo.client import OdooAPI
 from app.services import invoices as invoices_service
 from app.services import jobs as jobs_service
 from app.services import sales as sales_service
-from odoo_emulator import start_in_thread
 from tests.conftest import CSRFClient
 from tests.integration.test_jobs import rpc_count
 from tests.integration.test_sales import as_user, new_quote, uid_of
@@ -22,10 +21,9 @@ PUBLIC = "https://odoo.example.com"
 
 
 @pytest.fixture(scope="module", params=(16, 18))
-def odoo(request):
-    handle = start_in_thread(port=0, quiet=True, version=request.param)
-    yield handle
-    handle.stop()
+def odoo(request, emulator_pool):
+    with emulator_pool.lease(version=request.param) as handle:
+        yield handle
 
 
 @pytest.fixture

@@ -9,12 +9,10 @@ from app.services import timer
 
 
 @pytest.fixture(scope="module")
-def project_emulator():
+def project_emulator(emulator_pool):
     """Odoo with OCA fieldservice_project: orders belong to a project."""
-    from odoo_emulator import start_in_thread
-    handle = start_in_thread(port=0, quiet=True, version=16, fieldservice_project=True)
-    yield handle
-    handle.stop()
+    with emulator_pool.lease(version=16, fieldservice_project=True) as handle:
+        yield handle
 
 
 @pytest.fixture

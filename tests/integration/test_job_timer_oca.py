@@ -8,7 +8,6 @@ import pytest
 
 from app.services import jobs as jobs_service
 from app.services import timer
-from odoo_emulator import start_in_thread
 from odoo_emulator.models.oca_fieldservice import NO_LOCATION_ACCOUNT
 from odoo_emulator.models.timesheet import NO_EMPLOYEE
 from tests.integration.test_job_timer import open_job, press
@@ -16,18 +15,15 @@ from tests.integration.test_jobs import data_url, make_png, rpc_count
 
 
 @pytest.fixture(scope="module")
-def analytic16():
-    handle = start_in_thread(port=0, quiet=True, version=16,
-                             addons=["fieldservice_account_analytic"])
-    yield handle
-    handle.stop()
+def analytic16(emulator_pool):
+    with emulator_pool.lease(version=16, addons=["fieldservice_account_analytic"]) as handle:
+        yield handle
 
 
 @pytest.fixture(scope="module")
-def timesheet18():
-    handle = start_in_thread(port=0, quiet=True, version=18, addons=["fieldservice_timesheet"])
-    yield handle
-    handle.stop()
+def timesheet18(emulator_pool):
+    with emulator_pool.lease(version=18, addons=["fieldservice_timesheet"]) as handle:
+        yield handle
 
 
 def _use(app, handle):

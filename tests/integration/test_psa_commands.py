@@ -5,13 +5,10 @@ from app.odoo.client import OdooAPI
 
 
 @pytest.fixture(scope="module")
-def seats_emulator():
+def seats_emulator(emulator_pool):
     """Odoo 17 for the seat tests, which run in file order: the dry run first, then the sync."""
-    from odoo_emulator import start_in_thread
-
-    handle = start_in_thread(port=0, version=17)
-    yield handle
-    handle.stop()
+    with emulator_pool.lease(version=17) as handle:
+        yield handle
 
 
 @pytest.fixture

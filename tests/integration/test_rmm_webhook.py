@@ -13,12 +13,9 @@ SECRET = "test-webhook-secret"  # noqa: S105 (tests only)
 
 
 @pytest.fixture(scope="module")
-def rmm_emulator():
-    from odoo_emulator import start_in_thread
-
-    handle = start_in_thread(port=0, version=17)
-    yield handle
-    handle.stop()
+def rmm_emulator(emulator_pool):
+    with emulator_pool.lease(version=17) as handle:
+        yield handle
 
 
 @pytest.fixture

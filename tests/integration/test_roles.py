@@ -7,7 +7,6 @@ import pytest
 from app import create_app
 from app.config import TestConfig
 from app.services import auth as auth_service
-from odoo_emulator import start_in_thread
 from tests.conftest import CSRFClient
 
 EXPECTED = {
@@ -20,14 +19,13 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module", params=(16, 18, 19))
-def versioned_app(request):
-    handle = start_in_thread(port=0, quiet=True, version=request.param)
-    auth_service._xmlid_cache.clear()
-    app = create_app(TestConfig)
-    app.config.update(ODOO_URL=handle.url)
-    app.test_client_class = CSRFClient
-    yield app
-    handle.stop()
+def versioned_app(request, emulator_pool):
+    with emulator_pool.lease(version=request.param) as handle:
+        auth_service._xmlid_cache.clear()
+        app = create_app(TestConfig)
+        app.config.update(ODOO_URL=handle.url)
+        app.test_client_class = CSRFClient
+        yield app
 
 
 @pytest.mark.parametrize("login", sorted(EXPECTED))

@@ -12,7 +12,6 @@ from app.config import TestConfig
 from app.odoo.client import OdooAPI
 from app.services import jobs as jobs_service
 from app.services import sales as sales_service
-from odoo_emulator import start_in_thread
 from tests.conftest import CSRFClient
 from tests.integration.test_jobs import JPEG, data_url, make_png, rpc_count
 
@@ -20,10 +19,9 @@ MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 4000
 
 
 @pytest.fixture(scope="module", params=(16, 17, 18, 19))
-def odoo(request):
-    handle = start_in_thread(port=0, quiet=True, version=request.param)
-    yield handle
-    handle.stop()
+def odoo(request, emulator_pool):
+    with emulator_pool.lease(version=request.param) as handle:
+        yield handle
 
 
 @pytest.fixture

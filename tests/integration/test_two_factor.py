@@ -15,11 +15,9 @@ BROWSER_UA = ("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like G
 
 
 @pytest.fixture(scope="module", params=[16, 18])
-def odoo(request):
-    from odoo_emulator import start_in_thread
-    handle = start_in_thread(port=0, quiet=True, version=request.param)
-    yield handle
-    handle.stop()
+def odoo(request, emulator_pool):
+    with emulator_pool.lease(version=request.param) as handle:
+        yield handle
 
 
 @pytest.fixture

@@ -486,12 +486,8 @@ def writes(monkeypatch):
 # --- an emulator of their own: the fuzzer writes garbage into it --------------------------------
 
 @pytest.fixture(scope="session")
-def security_emulator():
-    from odoo_emulator import start_in_thread
-
-    handle = start_in_thread(port=0, quiet=True, version=17)
-    yield handle
-    handle.stop()
+def security_emulator(emulator_pool):
+    return emulator_pool.take(version=17)  # never given back: only the fuzzer's
 
 
 @pytest.fixture

@@ -89,3 +89,16 @@ def test_what_odoo_translates_is_kept_per_language():
     cache = TTLCache(60)
     assert cache.get(ttl_cache.translated_key(french, "stages"), lambda: "Nouveau") == "Nouveau"
     assert cache.get(ttl_cache.translated_key(german, "stages"), lambda: "Neu") == "Neu"
+
+
+def test_forget_server_drops_one_servers_values_in_every_cache():
+    stages, vans = TTLCache(300), TTLCache(300)
+    stages.put(("http://a", "db", "stages"), [1])
+    stages.put(("http://b", "db", "stages"), [2])
+    vans.put(("http://a", "db", "van", 7), {"id": 3})
+    vans.put("http://a", "not a server key")
+    ttl_cache.forget_server("http://a")
+    assert not stages.has(("http://a", "db", "stages"))
+    assert not vans.has(("http://a", "db", "van", 7))
+    assert stages.peek(("http://b", "db", "stages")) == [2]
+    assert vans.has("http://a")
