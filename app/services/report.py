@@ -141,23 +141,17 @@ def _id(value):
     return value[0] if isinstance(value, list) else value or None
 
 
-def _partner_spec() -> dict:
-    return {"fields": {name: {"fields": {"display_name": {}}} if name in _PARTNER_M2O else {}
-                       for name in PARTNER_FIELDS}}
+def _spec(fields) -> dict:
+    """A ``web_read`` specification of these fields, state and country with their names."""
+    return {"fields": {"display_name": {}, **{name: {"fields": {"display_name": {}}}
+                                              if name in _PARTNER_M2O else {} for name in fields}}}
 
 
 def _site_spec() -> dict:
     """17+: the location as the order's ``web_read`` nests it: its name, time zone, and its
-    owner and partner with their address and language (the customer, see
-    :func:`_site_and_customer`)."""
-    return {"fields": {"display_name": {}, "tz": {}, "owner_id": _partner_spec(),
-                       "partner_id": _partner_spec()}}
-
-
-def _company_spec() -> dict:
-    return {"fields": {"display_name": {}, **{name: {"fields": {"display_name": {}}}
-                                              if name in _PARTNER_M2O else {}
-                                              for name in COMPANY_FIELDS}}}
+    owner and partner with their address and language (the customer: _site_and_customer)."""
+    return {"fields": {"display_name": {}, "tz": {}, "owner_id": _spec(PARTNER_FIELDS),
+                       "partner_id": _spec(PARTNER_FIELDS)}}
 
 
 def _site_and_customer_calls(location) -> list[OdooCall]:
@@ -190,15 +184,11 @@ def _site_and_customer(odoo, location, answers) -> tuple[dict, dict]:
 
 
 def report_data(odoo, viewer, job_id, storage) -> dict:
-    """Everything the report shows (job page data + parts + the files' bytes).
-
-    17+: one round trip of 2 calls once the job's reference is known on this server (the parts'
-    moves are found by it, see inventory.known_job_name): the order with its history, location,
-    customer and (when not cached) company nested in its ``web_read``, and the parts. A job
-    seen for the first time reads its parts after (2 round trips).
-    15/16: the job page's reads, then the location and its customer (2 calls), the parts and the
-    company's header (when not cached) together: 2 round trips (3 on 15, which reads the
-    history after the order)."""
+    """Everything the report shows (job page data + parts + the files' bytes). 17+: the order
+    with its history, site, customer and (not cached) company nested, and the parts once the
+    job's reference is known here (inventory.known_job_name; else after): 2 calls, one round
+    trip. 15/16: the job page's reads, then the site, its customer, the parts and the company
+    (not cached) together: 2 round trips (3 on 15: the history after the order)."""
     web = versions.has_web_read(viewer.version)
     reads = checklists.detail_reads(odoo, viewer, job_id)
     name = inventory.known_job_name(odoo, job_id)
@@ -206,7 +196,7 @@ def report_data(odoo, viewer, job_id, storage) -> dict:
     if web:
         reads["nested"].update(message_ids=chatter.nested_history(), location_id=_site_spec())
         if not _companies.has(server_key(odoo, "report-company", viewer.company_id)):
-            reads["nested"]["company_id"] = _company_spec()
+            reads["nested"]["company_id"] = _spec(COMPANY_FIELDS)
     job = jobs.job_detail(odoo, viewer, job_id, storage=storage,
                           more_fields=("company_id", "date_start", "date_end"), more=more,
                           **reads)
@@ -552,17 +542,26 @@ def preview(odoo, viewer, job_id, storage) -> tuple[bytes, str]:
     return build_pdf(job), file_name(job)
 
 
-def reports(odoo, viewer, job_id) -> list[dict]:
-    """The reports attached to the order (newest first), for downloading later."""
-    return _reports_call(job_id).run(odoo)
-
-
-def _reports_call(job_id) -> OdooCall:
+def _reports_call(job_id, fields=("name", "create_date", "file_size", "create_uid"),
+                  limit=10) -> OdooCall:
+    """The reports attached to the order, newest first."""
     return OdooCall("search_read", "ir.attachment",
                     [("res_model", "=", MODEL), ("res_id", "=", job_id),
-                     ("name", "=like", f"{NAME_PREFIX}%")],
-                    ["name", "create_date", "file_size", "create_uid"], order="id desc",
-                    limit=10)
+                     ("name", "=like", f"{NAME_PREFIX}%")], list(fields), order="id desc",
+                    limit=limit)
+
+
+def newest_call(job_id) -> OdooCall:
+    """The newest report attached to the order with its file: what the customer's link gives,
+    read with the job (see :func:`newest_file`)."""
+    return _reports_call(job_id, ("name", "datas"), limit=1)
+
+
+def newest_file(rows) -> tuple[bytes, str] | None:
+    """(PDF, file name) from :func:`newest_call`'s answer, or None when none is attached."""
+    if not rows or not rows[0].get("datas"):
+        return None
+    return base64.b64decode(rows[0]["datas"]), rows[0]["name"]
 
 
 def reports_page(odoo, viewer, job_id) -> dict:
@@ -593,6 +592,7 @@ def download(odoo, viewer, job_id, attachment_id) -> tuple[bytes, str]:
         "search_read", "ir.attachment",
         [("id", "=", attachment_id), ("res_model", "=", MODEL), ("res_id", "=", job_id)],
         ["name", "datas"], limit=1)])
-    if not rows or not rows[0].get("datas"):
+    found = newest_file(rows)
+    if found is None:
         raise jobs.JobNotFound()
-    return base64.b64decode(rows[0]["datas"]), rows[0]["name"]
+    return found

@@ -2,6 +2,7 @@
 page, opened without an account, showing the window, the technician's first name and the status
 (live), nothing private; the office sees it opened; after the visit the report and a rating that
 lands in the job's history; refused when forged, withdrawn, expired or moved."""
+import base64
 import re
 import time
 from datetime import timedelta
@@ -221,3 +222,28 @@ def test_without_an_integration_user_the_page_says_so(app, login, job):
     response = app.test_client().get(url)
     assert response.status_code == 503
     assert "integration user, which is not set up" in response.get_data(as_text=True)
+
+
+def test_the_customers_report_is_the_attached_one_read_with_the_job(linked_app, login, admin,
+                                                                     job, round_trips):
+    """The report attached last is read with the job (one round trip of 2 calls, the
+    integration user's); none attached: a fresh preview after it."""
+    office, url = customer_url(linked_app, login, job["id"])
+    customer = linked_app.test_client()
+    finish(admin, job["id"], ended=tzs.now_utc())
+    assert customer.get(url).status_code == 200  # the company and the stages are cached
+    round_trips["n"] = 0
+    preview = customer.get(f"{url}/report.pdf")
+    assert preview.status_code == 200 and preview.data.startswith(b"%PDF")
+    assert round_trips["n"] <= 3
+    assert office.post(f"/jobs/{job['id']}/report").status_code == 302  # attached
+    attached = admin.search_read("ir.attachment", [("res_model", "=", "fsm.order"),
+                                                   ("res_id", "=", job["id"])],
+                                 ["name", "datas"], order="id desc", limit=1)[0]
+    round_trips["n"] = 0
+    pdf = customer.get(f"{url}/report.pdf")
+    assert pdf.status_code == 200
+    assert base64.b64encode(pdf.data).decode() == attached["datas"]
+    assert attached["name"] in pdf.headers["Content-Disposition"]
+    assert round_trips["n"] == 1
+    assert pdf.headers["X-Odoo-RPC"].split(";")[2].strip() == "integration=2"
