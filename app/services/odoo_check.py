@@ -19,9 +19,9 @@ from app.odoo.client import (
 from app.odoo.integration import IntegrationAPI
 from app.services import auth
 from app.services import companies as company_choice
+from app.services.assets import TICKET_MODEL
 
 SIGNATURE_FIELD = "x_signature_url"
-TICKET_MODEL = "helpdesk.ticket"
 SIGNATURE_TYPES = ("char", "text")
 REQUIRED_MODULES = {"fieldservice": "Field Service (OCA): the jobs"}
 SECTION_MODULES = {
@@ -215,15 +215,12 @@ def _check_asset_link(odoo, report, m):
     asset model: one leading elsewhere would show another model's tickets on the asset pages
     (the tickets of the record of the same id), an absent one fails them."""
     subject = "asset tickets"
-    try:
-        odoo.call(m.model, "fields_get", [m.name], attributes=["type"])
-    except AccessError:
-        report.add("warning", subject, f"this user may not read {m.model} (ASSET_MODEL): "
-                   "the asset pages are refused to them")
-        return
-    except OdooError:
-        report.add("warning", subject, f"no {m.model} model (ASSET_MODEL) in this database: "
-                   "the asset pages fail until it is there")
+    asset = _field(odoo, m.model, m.name)
+    if asset in (REFUSED, NO_MODEL):
+        report.add("warning", subject, f"this user may not read {m.model} (ASSET_MODEL): the "
+                   "asset pages are refused to them" if asset is REFUSED else
+                   f"no {m.model} model (ASSET_MODEL) in this database: the asset pages fail "
+                   "until it is there")
         return
     if not m.ticket_link:
         report.add("info", subject, f"tickets are not linked to {m.model} (no ticket_link in "
@@ -233,19 +230,15 @@ def _check_asset_link(odoo, report, m):
     field = f"{TICKET_MODEL}.{m.ticket_link}"
     how = (f"add a Many2one to {m.model} on {TICKET_MODEL} and name it in ASSET_FIELDS "
            '("ticket_link"), or set "ticket_link": null there (no tickets on assets)')
-    try:
-        found = odoo.call(TICKET_MODEL, "fields_get", [m.ticket_link],
-                          attributes=["type", "relation"]).get(m.ticket_link)
-    except AccessError:
+    found = _field(odoo, TICKET_MODEL, m.ticket_link)
+    if found is REFUSED:
         report.add("info", subject, f"this user may not read {TICKET_MODEL}: the asset pages "
                    "show them no tickets")
-        return
-    except OdooError:
+    elif found is NO_MODEL:
         report.add("missing", subject, f"no {TICKET_MODEL} model (Helpdesk or OCA "
                    "helpdesk_mgmt) for the asset pages' tickets: install one, or set "
                    '"ticket_link": null in ASSET_FIELDS')
-        return
-    if not found:
+    elif not found:
         report.add("missing", subject, f"{field} is absent: the asset pages and RMM alerts "
                    f"fail; {how}")
     elif found.get("type") != "many2one" or found.get("relation") != m.model:
@@ -258,6 +251,20 @@ def _check_asset_link(odoo, report, m):
             ' (set "tickets_carry_asset": true in ASSET_FIELDS: on 17+ the asset page then '
             "reads the asset with its tickets)")
         report.add("ok", subject, f"{field}: many2one to {m.model}{carry}")
+
+
+REFUSED, NO_MODEL = object(), object()
+
+
+def _field(odoo, model, name):
+    """A field's type and relation ({} when absent), or REFUSED / NO_MODEL."""
+    try:
+        return odoo.call(model, "fields_get", [name],
+                         attributes=["type", "relation"]).get(name) or {}
+    except AccessError:
+        return REFUSED
+    except OdooError:
+        return NO_MODEL
 
 
 def _check_user(odoo, report, info, login):
