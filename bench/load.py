@@ -20,6 +20,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,10 +65,11 @@ def timings(response):
     header = response.headers.get("Server-Timing", "")
     app = re.search(r"app;dur=([\d.]+)", header)
     odoo = re.search(r"odoo;dur=([\d.]+)", header)
+    cpu = re.search(r"cpu;dur=([\d.]+)", header)
     if not app:
         return None
     odoo_ms = float(odoo.group(1)) if odoo else 0.0
-    return float(app.group(1)) - odoo_ms, odoo_ms
+    return float(app.group(1)) - odoo_ms, odoo_ms, float(cpu.group(1)) if cpu else 0.0
 
 
 def log_in(url, login):
@@ -88,21 +90,63 @@ class Results:
         self.lock = threading.Lock()
         self.kinds = collections.Counter()
         self.server_errors = 0
-        self.samples = collections.defaultdict(list)  # (page, phase) -> [(own, odoo)]
+        self.reasons = collections.Counter()  # (status, page, phase, reason) -> count
+        self.errors = []  # (monotonic time, page, phase, message) of the client-side errors
+        self.samples = collections.defaultdict(list)  # (page, phase) -> [(own, odoo, cpu)]
 
     def add(self, page, phase, response=None, error=None):
         with self.lock:
             if error is not None:
                 self.kinds[f"{type(error).__name__} on {page} ({phase})"] += 1
+                self.errors.append((time.monotonic(), page, phase, str(error)[:200]))
                 return
             status = response.status_code
-            kind = f"{status // 100}xx" if status < 400 else f"{status} on {page}"
+            kind = f"{status // 100}xx" if status < 400 else f"{status} on {page} ({phase})"
             self.kinds[kind] += 1
+            if 400 <= status < 500:
+                self.reasons[(status, page, phase, reason(response))] += 1
             if status >= 500:
                 self.server_errors += 1
             measured = timings(response)
             if measured:
                 self.samples[(page, phase)].append(measured)
+
+
+def reason(response):
+    """A 4xx's reason: its JSON error's first words (the load's users read English)."""
+    try:
+        text = response.json().get("error") or ""
+    except ValueError:
+        text = response.text
+    return " ".join(str(text).split()[:9])
+
+
+class Workers(threading.Thread):
+    """Watches gunicorn's workers (the master's children in /proc): when each one started, so a
+    client-side error can be set against a worker recycled by max_requests."""
+
+    def __init__(self, master_pid):
+        super().__init__(daemon=True)
+        self.path = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+        self.started = {}  # pid -> monotonic time first seen
+        self.gone = {}  # pid -> monotonic time last seen
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.wait(0.2):
+            try:
+                pids = set(self.path.read_text().split())
+            except OSError:
+                return
+            now = time.monotonic()
+            for pid in pids - set(self.started):
+                self.started[pid] = now
+            for pid in set(self.started) - pids - set(self.gone):
+                self.gone[pid] = now
+
+
+def p50(values):
+    return statistics.median(values) if values else float("nan")
 
 
 def p95(values):
@@ -124,9 +168,11 @@ def technician(url, http, job_paths, stop, phase, results, think):
             if time.monotonic() >= stop:
                 return
             try:
-                results.add(page, phase(), send())
+                answer = send()
             except requests.RequestException as exc:
                 results.add(page, phase(), error=exc)
+            else:  # the phase the answer came in (the request may have left before it)
+                results.add(page, phase(), answer)
             time.sleep(think)
 
 
@@ -137,9 +183,11 @@ def office(url, http, job_paths, stop, phase, results, think):
                 return
             path = secrets.choice(job_paths) if page == "/jobs/<id>" else page
             try:
-                results.add(page, phase(), http.get(url + path, timeout=30))
+                answer = http.get(url + path, timeout=30)
             except requests.RequestException as exc:
                 results.add(page, phase(), error=exc)
+            else:
+                results.add(page, phase(), answer)
             time.sleep(think)
 
 
@@ -163,6 +211,8 @@ def main():
            "ODOO_INTEGRATION_LOGIN": "integration",
            "ODOO_INTEGRATION_KEY": emulator.api_keys["integration"]}
     app, url = start_gunicorn("app:create_app()", env)
+    workers = Workers(app.pid)
+    workers.start()
     results = Results()
     try:
         users = [("tech", TECHS[n % len(TECHS)]) for n in range(args.technicians)] + \
@@ -205,6 +255,7 @@ def main():
             thread.join(timeout=args.seconds + 60)
         for http in sessions:
             http.close()
+        workers.stopping.set()
     finally:
         app.terminate()
         try:
@@ -223,6 +274,17 @@ def main():
     for kind, count in sorted(results.kinds.items()):
         print(f"  {kind:<28} {count:6d}")
     print(f"  {'5xx in all':<28} {results.server_errors:6d}")
+    print("\n4xx by phase and reason:")
+    for (status, page, when, why), count in sorted(results.reasons.items()):
+        print(f"  {status} {page:<12} {when:<7} {count:6d}  {why}")
+    first = min(workers.started.values(), default=started)
+    recycled = sorted((workers.gone[pid] - started, pid) for pid in workers.gone)
+    booted = sorted((at - started, pid) for pid, at in workers.started.items() if at > first + 1)
+    print(f"\nWorkers: {len(workers.started)} seen; recycled (max_requests) at "
+          f"{', '.join(f'{at:.1f} s' for at, _ in recycled) or 'none'}; new ones at "
+          f"{', '.join(f'{at:.1f} s' for at, _ in booted) or 'none'}")
+    for at, page, when, message in results.errors:
+        print(f"  client error at {at - started:.1f} s on {page} ({when}): {message}")
     print("\nPer page: p95 own time (app - odoo) and p95 Odoo wait, ms; outage own time as a "
           "ratio to normal; 'over' when the own time's p95 exceeds half the Odoo wait's "
           "(issue 26)")
@@ -241,6 +303,14 @@ def main():
               f"odoo p95 {odoo_n:7.1f}  own/odoo {ratio:4.2f} {mark:<4} | outage own p95 "
               f"{own_o:7.1f} (x{own_o / own_n if own_n else float('nan'):4.1f})  "
               f"odoo p95 {p95([s[1] for s in out]):7.1f}")
+    print("\nWith Redis up, ms: the request thread's CPU time (Server-Timing cpu) beside the own "
+          "time; the rest of the own time is waiting for a CPU or the interpreter lock")
+    for page in pages:
+        normal = results.samples.get((page, "before"), []) + \
+            results.samples.get((page, "after"), [])
+        own, cpu = [s[0] for s in normal], [s[2] for s in normal]
+        print(f"  {page:<14} cpu p50 {p50(cpu):6.1f} p95 {p95(cpu):6.1f}  own p50 {p50(own):6.1f} "
+              f"p95 {p95(own):6.1f}  cpu/own {sum(cpu) / sum(own) if sum(own) else 0:4.2f}")
     print(f"\n{over} page(s) over")
     return 1 if over or results.server_errors else 0
 

@@ -12,6 +12,7 @@ bytes. Marks what is over issue 26's goals (exit 1 when anything is marked):
   size     HTML over 30 KB gzipped
 
     .venv/bin/python bench/routes.py [--latency-ms 50] [--rounds 5] [--role office] [--path /crm]
+                                     [--odoo-version 16]
 
 In-process (Flask's test client, the app on TestConfig): a "restarted worker" is a new app
 object on the same store with every per-process cache emptied and the templates compiled as
@@ -62,12 +63,12 @@ class Recorder:
         return spans
 
 
-def recorded_emulator(quiet=("fieldkit.request", "fieldkit.odoo")):
-    """What an in-process page bench starts with: the Odoo 17 emulator with a Recorder in front
-    of it, a new store file for the app, and the `quiet` loggers at WARNING."""
+def recorded_emulator(quiet=("fieldkit.request", "fieldkit.odoo"), version=17):
+    """What an in-process page bench starts with: the Odoo emulator (17 unless told) with a
+    Recorder in front of it, a new store file for the app, and the `quiet` loggers at WARNING."""
     for name in quiet:
         logging.getLogger(name).setLevel(logging.WARNING)
-    emulator = start_in_thread(port=0, quiet=True, version=17)
+    emulator = start_in_thread(port=0, quiet=True, version=version)
     recorder = Recorder(emulator._server.app)
     emulator._server.app = recorder
     store_path = os.path.join(tempfile.mkdtemp(prefix="fk-bench-store-"), "store.sqlite3")
@@ -214,14 +215,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--role", action="append", choices=sorted(ROUTES))
     parser.add_argument("--path", action="append", help="only paths starting with this")
+    parser.add_argument("--odoo-version", type=int, default=17, choices=(15, 16, 17, 18, 19))
     args = parser.parse_args()
-    emulator, recorder, store_path = recorded_emulator()
+    emulator, recorder, store_path = recorded_emulator(version=args.odoo_version)
     marked = 0
     try:
         setup = new_app(emulator, store_path, compiled=False)
         known = ids(emulator, setup)
-        print(f"Odoo emulator 17, {args.latency_ms} ms per call for calls and round trips; "
-              f"own time at 0 ms (median of {args.rounds})")
+        print(f"Odoo emulator {args.odoo_version}, {args.latency_ms} ms per call for calls and "
+              f"round trips; own time at 0 ms (median of {args.rounds})")
         print(f"{'role':<13} {'page':<36} {'st':>3} {'warm':>4} {'rst':>4} {'cold':>4} "
               f"{'rt':>3} {'page ms':>8} {'own ms':>7} {'1st ms':>7} {'KB':>6} {'gz KB':>6}  over")
         for role in args.role or list(ROUTES):

@@ -480,8 +480,9 @@ class OdooAPI:
         so a page can show what it has; `SessionExpired` is raised all the same, since it
         concerns every call.
 
-        Runs in pool threads: no Flask request context there, which the client never needs
-        (it holds its session id, context and config itself).
+        The first call runs in the caller's thread, the others in pool threads: no Flask
+        request context there, which the client never needs (it holds its session id, context
+        and config itself).
 
         :raises ValueError: for a call that is not a read.
         """
@@ -496,9 +497,12 @@ class OdooAPI:
         else:
             started = time.perf_counter()
             workers = [self._worker() for _ in calls]
+            # The first call runs in this thread while the pool sends the others: one thread
+            # hand-off fewer per page (under load each one waits for the interpreter lock).
             futures = [parallel_pool().submit(self._run_one, worker, call)
-                       for worker, call in zip(workers, calls, strict=True)]
-            outcomes = [future.result() for future in futures]
+                       for worker, call in zip(workers[1:], calls[1:], strict=True)]
+            outcomes = [self._run_one(workers[0], calls[0])] + \
+                [future.result() for future in futures]
             self.rpc_count += sum(worker.rpc_count for worker in workers)
             self.rpc_seconds += time.perf_counter() - started
             rotated = {w.session_id for w in workers} - {self.session_id, None}

@@ -204,6 +204,25 @@ def history_call(model: str, res_ids, *, limit=MESSAGE_LIMIT) -> OdooCall:
         limit=limit, order="id desc")
 
 
+def nested_history(limit=MESSAGE_LIMIT) -> dict:
+    """17+: a record's newest messages as the ``web_read`` specification of its ``message_ids``
+    (Odoo gives them in mail.message's order, newest first, and reads the first ``limit``):
+    the history read with the record, for a reader that needs what the messages say (the
+    service report) and not the stage-change lines (their tracking: :func:`history_call`)."""
+    m2o = {"fields": {"display_name": {}}}
+    return {"fields": {"body": {}, "date": {}, "message_type": {}, "author_id": m2o,
+                       "subtype_id": m2o}, "limit": limit}
+
+
+def nested_messages(rows) -> list[dict]:
+    """:func:`normalize_messages` of the ``message_ids`` that :func:`nested_history` read (those
+    past its limit come back as bare ids and are left out)."""
+    def plain(value):
+        return [value["id"], value.get("display_name") or ""] if isinstance(value, dict) else value
+    return normalize_messages([{name: plain(value) for name, value in row.items()}
+                               for row in rows or [] if isinstance(row, dict) and "date" in row])
+
+
 def histories(rows, *, limit=MESSAGE_LIMIT) -> dict[int, list[dict]]:
     """{record id: its messages as :func:`normalize_messages` gives them, at most ``limit``}
     from :func:`history_call`'s rows; messages with nothing to show (no body: their tracking
@@ -230,7 +249,7 @@ def fetch_messages(
 
 
 def read_with_history(odoo, version: int, model: str, res_id: int, read, *, others=(),
-                      limit=MESSAGE_LIMIT, keep_errors=False):
+                      limit=MESSAGE_LIMIT, keep_errors=False, nested=False):
     """`read` (an ``OdooCall`` of the record), the record's history and ``others`` (more
     reads) sent together: one round trip where reading the record first took two.
 
@@ -239,8 +258,10 @@ def read_with_history(odoo, version: int, model: str, res_id: int, read, *, othe
     record's ``message_ids``). Errors: the read's first; the history's only when the read
     found the record (a record the user may not see has no history to show); the others'
     then, or (``keep_errors``) left in their places for the caller to judge.
+    ``nested``: `read` is a ``web_read`` (17+) nesting the history in the record's
+    ``message_ids`` (:func:`nested_history`): no call of its own, and no tracking.
     """
-    history = messages_call(odoo, version, model, res_id, limit=limit)
+    history = None if nested else messages_call(odoo, version, model, res_id, limit=limit)
     calls = [read, *([history] if history is not None else []), *others]
     outcomes = odoo.parallel(calls, return_errors=True)
     found, rest = outcomes[0], outcomes[1:]
@@ -253,6 +274,9 @@ def read_with_history(odoo, version: int, model: str, res_id: int, read, *, othe
             if isinstance(result, Exception):
                 raise result
             messages = normalize_messages(result)
+    elif nested:
+        rows = found.get("records") if isinstance(found, dict) else found
+        messages = nested_messages(rows[0].get("message_ids")) if rows else None
     for result in rest:
         if isinstance(result, Exception) and not keep_errors:
             raise result

@@ -142,16 +142,16 @@ def status(token, opened):
 @with_link
 def report_pdf(token, opened):
     store, record, odoo, viewer = opened
-    job, _company, stages = customer_links.read_job(odoo, viewer, record)
+    # the report attached last (at finish, or by the office) is read with the job: one round
+    # trip of 2 calls; none attached: a fresh preview (report.report_data) after it
+    job, _company, stages = customer_links.read_job(
+        odoo, viewer, record, alongside=report.newest_call(record["job_id"]))
     customer_links.check_job(store, record, job)
     if customer_links.status_of(job, stages) != "done":
         return _page(token, opened, error=_("The report is ready once the visit is done."),
                      status=409)
-    attached = report.reports(odoo, viewer, record["job_id"])
-    if attached:
-        data, name = report.download(odoo, viewer, record["job_id"], attached[0]["id"])
-    else:
-        data, name = report.preview(odoo, viewer, record["job_id"], get_storage())
+    data, name = (report.newest_file(job["alongside"])
+                  or report.preview(odoo, viewer, record["job_id"], get_storage()))
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return _private(response)
@@ -221,8 +221,7 @@ def _customer_link(job):
                                            company_id=session.get("company_id"),
                                            created_by=session.get("user_name") or "",
                                            created_uid=session.get("user_id"))
-        view = customer_links.office_view(store, _server(), job["id"],
-                                          session.get("tz") or _tz()) or {}
+        view = customer_links.office_view(link["record"], session.get("tz") or _tz())
     except StoreError:
         return None
     return {**view, "url": url_for("customer.page", token=link["token"], _external=True)}

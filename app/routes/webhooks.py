@@ -26,11 +26,14 @@ bp = Blueprint("webhooks", __name__)
     description="`SystemRegistered` updates the asset with that RMM id or creates it for the "
                 "company named by `group` (an unknown group is reported in `warning`, nothing "
                 "created); `Notification` opens a ticket \"Alert: <header>\" on the asset "
-                "(high priority when Critical) or adds to the open one of the same alert. "
+                "(high priority when Critical) or adds to the open one of the same alert; "
+                "where tickets are not linked to assets (no `ticket_link`) it is noted on the "
+                "asset (`asset_noted`, with a `warning`). "
                 "Each event id is acted on once (`duplicate: true` afterwards).",
     request=rmm.event_schema(),
     responses={200: {"action": {"enum": ["asset_created", "asset_updated", "ticket_opened",
-                                         "ticket_updated", "skipped", "duplicate"]},
+                                         "ticket_updated", "asset_noted", "skipped",
+                                         "duplicate"]},
                      "duplicate": {"type": "boolean"}, "asset_id": {"type": "integer"},
                      "ticket_id": {"type": "integer"}, "warning": {"type": "string"}}},
     errors=(400, 401, 422, 502, 503))

@@ -8,9 +8,11 @@ and returns plain dicts for templates:
     {"id", "name", "serial", "os", "customer": {"id", "name"}, "contact", "last_audit",
      "status": "active" | "decommissioned", "rmm_id", "open_tickets": int}
 
-Tickets link to an asset through `x_asset_id` on helpdesk.ticket (Odoo Helpdesk or OCA
-helpdesk_mgmt); jobs through the mapping's `job_link` on fsm.order. Who may not read tickets
-(technicians without a helpdesk group) sees the assets without them.
+Tickets link to an asset through the mapping's `ticket_link` on helpdesk.ticket (Odoo Helpdesk
+or OCA helpdesk_mgmt; the Studio field `x_asset_id` for x_client_asset, none for fsm.equipment:
+see MAPPINGS); jobs through the mapping's `job_link` on fsm.order. Who may not read tickets
+(technicians without a helpdesk group) sees the assets without them, and without a
+`ticket_link` nobody does: no ticket is read, counted or linked.
 """
 from __future__ import annotations
 
@@ -61,7 +63,7 @@ class AssetMapping:
     # A selection holding `active_value`/`decommissioned_value`, or None: the `active` flag.
     status: str | None
     location: str | None = None          # an fsm.location many2one on the asset
-    ticket_link: str = "x_asset_id"      # helpdesk.ticket -> asset
+    ticket_link: str | None = "x_asset_id"  # helpdesk.ticket -> asset; None: no link
     job_link: str | None = "x_asset_id"  # fsm.order -> asset (many2one or many2many)
     # `ticket_link` leads to this model, so a ticket's read may nest the asset (17+)
     tickets_carry_asset: bool = True
@@ -87,18 +89,26 @@ MAPPINGS = {
         os="x_os_info", last_audit="x_last_audit", status="x_status"),
     # OCA fieldservice: the owner is the customer, the location is on the record; archived
     # equipment counts as decommissioned. The webhook needs a custom field for the RMM id:
-    # ASSET_FIELDS={"rmm_id": "x_rmm_id"}. The tickets' `x_asset_id` is a Studio field whose
-    # target the deployment chose: ASSET_FIELDS={"tickets_carry_asset": true} once it leads
-    # to fsm.equipment (the equipment then comes nested in its tickets too, not only its jobs).
+    # ASSET_FIELDS={"rmm_id": "x_rmm_id"}. Neither Odoo nor OCA (fieldservice, helpdesk_mgmt,
+    # 15-19) links helpdesk.ticket to fsm.equipment, so no ticket is linked by default; a
+    # deployment that added a Studio many2one from tickets to fsm.equipment names it:
+    # ASSET_FIELDS={"ticket_link": "x_equipment_id", "tickets_carry_asset": true}.
     "fsm.equipment": AssetMapping(
         model="fsm.equipment", name="name", serial="serial", customer="owner_id",
         contact=None, rmm_id=None, os=None, last_audit=None, status=None,
-        location="location_id", job_link="equipment_ids", tickets_carry_asset=False),
+        location="location_id", ticket_link=None, job_link="equipment_ids",
+        tickets_carry_asset=False),
 }
 
 
 class AssetError(ActionRefused):
     """A refusal about assets, with a message for people."""
+
+
+def tickets_not_linked():
+    """Why an asset without a `ticket_link` has no tickets (its page and the link refusal)."""
+    return _("Tickets aren't linked to this kind of asset: an administrator can link them with "
+             "the ASSET_FIELDS setting.")
 
 
 def mapping_from_config(config) -> AssetMapping:
@@ -174,7 +184,10 @@ def _ticket_counts(m, groups):
 
 
 def _open_ticket_counts(odoo, m, asset_ids):
-    """{asset id: open tickets}; None when the viewer may not read tickets."""
+    """{asset id: open tickets}; None when the viewer may not read tickets or tickets are not
+    linked to assets."""
+    if not m.ticket_link:
+        return None
     if not asset_ids:
         return {}
     try:
@@ -262,7 +275,8 @@ def _page_call(m, version, domain, query):
 def list_assets(odoo, query, location_id=None):
     """One page of assets for a ListQuery (LIST_SPEC) with their open ticket counts, optionally
     only those at a job's location: the page with its count and the open tickets of every
-    asset the filter finds go out together (2 RPCs, one round trip; the location before)."""
+    asset the filter finds go out together (2 RPCs, one round trip; the location before; 1
+    without a `ticket_link`, ``tickets_linked`` False and no counts)."""
     m = get_mapping()
     status = query.filter if query.filter in STATUSES else None
     domain = search_domain(m, query.q, status)
@@ -271,14 +285,16 @@ def list_assets(odoo, query, location_id=None):
         scope, name = location_scope(odoo, m, location_id)
         domain += scope
         location = {"id": int(location_id), "name": name}
-    found, groups = odoo.parallel([
-        _page_call(m, odoo.version, domain, query),
-        OdooCall("read_group", TICKET_MODEL, _on_assets(m, domain) + open_ticket_domain(m),
-                 [m.ticket_link], [m.ticket_link])], return_errors=True)
+    calls = [_page_call(m, odoo.version, domain, query)]
+    if m.ticket_link:
+        calls.append(OdooCall("read_group", TICKET_MODEL,
+                              _on_assets(m, domain) + open_ticket_domain(m),
+                              [m.ticket_link], [m.ticket_link]))
+    found, groups = (odoo.parallel(calls, return_errors=True) + [None])[:2]
     if isinstance(found, Exception):
         raise found
     records = [_from_web(row, {}) for row in found["records"]]
-    if isinstance(groups, AccessError):
+    if groups is None or isinstance(groups, AccessError):
         counts = None
     elif isinstance(groups, (OdooUnavailable, SessionExpired)):
         raise groups
@@ -289,7 +305,8 @@ def list_assets(odoo, query, location_id=None):
     else:
         counts = _ticket_counts(m, groups)
     return {"assets": _with_counts(m, records, counts), "query": query, "location": location,
-            "info": listing.page_info(query, found["length"], len(records))}
+            "info": listing.page_info(query, found["length"], len(records)),
+            "tickets_linked": bool(m.ticket_link)}
 
 
 def customer_assets_call(partner_id) -> OdooCall:
@@ -419,7 +436,9 @@ def asset_detail(odoo, asset_id):
     customer's linkable tickets ride in the tickets' read with the customer the last visit
     found. A guess the answers do not confirm costs a second round: the asset's read when it
     came nested nowhere (its tickets and jobs unlinked), the linkable tickets for a new or
-    changed customer.
+    changed customer. Without a `ticket_link` no ticket is read (the asset's read and its
+    jobs', or the jobs' alone on a 17+ repeat visit), ``tickets`` None and ``tickets_note``
+    says why.
 
     :raises MissingError: (from Odoo) when it does not exist.
     """
@@ -430,17 +449,20 @@ def asset_detail(odoo, asset_id):
     guess = seen.get("customer")
     nested = versions.has_web_read(odoo.version)
     own_read = not (nested and seen.get("carried"))
-    folds = None if nested else _stage_folds.peek(server_key(odoo))
+    linked = bool(m.ticket_link)
+    folds = None if nested or not linked else _stage_folds.peek(server_key(odoo))
+    read_folds = linked and not nested and folds is None
     calls = [OdooCall("read", m.model, [asset_id], m.read_fields())] if own_read else []
-    calls.append(_tickets_call(m, odoo.version, asset_id, guess))
-    if not nested and folds is None:
+    if linked:
+        calls.append(_tickets_call(m, odoo.version, asset_id, guess))
+    if read_folds:
         calls.append(_folds_call([]))
     if m.job_link:
         calls.append(_jobs_call(m, odoo.version, asset_id))
     answers = odoo.parallel(calls, return_errors=True)
     records = answers.pop(0) if own_read else None
-    ticket_rows = answers.pop(0)
-    groups = answers.pop(0) if not nested and folds is None else None
+    ticket_rows = answers.pop(0) if linked else None
+    groups = answers.pop(0) if read_folds else None
     job_answer = answers.pop(0) if m.job_link else None
     if isinstance(records, Exception):
         raise records
@@ -454,7 +476,8 @@ def asset_detail(odoo, asset_id):
     if not records:
         raise MissingError(f"{m.model} {asset_id} not found")
     tickets, linkable = None, []
-    if not isinstance(ticket_rows, AccessError) and not isinstance(groups, AccessError):
+    refused = isinstance(ticket_rows, AccessError) or isinstance(groups, AccessError)
+    if linked and not refused:
         if groups is not None:
             folds = _folds(groups)
             _stage_folds.put(server_key(odoo), folds)
@@ -473,7 +496,8 @@ def asset_detail(odoo, asset_id):
     if job_answer is not None:
         rows = job_answer["records"] if isinstance(job_answer, dict) else job_answer
         jobs = [_job(_from_web(row, {})) for row in rows]
-    return {"asset": asset, "tickets": tickets, "jobs": jobs, "linkable_tickets": linkable}
+    return {"asset": asset, "tickets": tickets, "jobs": jobs, "linkable_tickets": linkable,
+            "tickets_note": None if linked else tickets_not_linked()}
 
 
 def _job(r):
@@ -506,11 +530,14 @@ def unlinked_tickets(odoo, m, partner_id):
 def link_ticket(odoo, asset_id, ticket_id):
     """Link a ticket to an asset, only among the ticket customer's own assets.
 
-    :raises AssetError: when the ticket or the asset belongs to another customer.
+    :raises AssetError: when the ticket or the asset belongs to another customer, or tickets
+        are not linked to assets (no `ticket_link`).
     """
+    m = get_mapping()
+    if not m.ticket_link:
+        raise AssetError(tickets_not_linked())
     if not ticket_id:
         raise AssetError(_("Choose the ticket to link."))
-    m = get_mapping()
     asset = odoo.read(m.model, [int(asset_id)], [m.customer])
     tickets = odoo.read(TICKET_MODEL, [int(ticket_id)], ["partner_id"])
     if not asset or not tickets:

@@ -99,11 +99,9 @@ def link_for_job(store, secret_key, server, job: dict, *, company_id=None, creat
     return {"record": record, "token": LINKS.token(secret_key, record)}
 
 
-def office_view(store, server, job_id, tz_name, *, now=None) -> dict | None:
-    """For the job page: the working link's state (opened when) and earlier links' count."""
-    record = LINKS.active(store, server, job_id, now=now)
-    if record is None:
-        return None
+def office_view(record, tz_name) -> dict:
+    """For the job page: a working link's state (opened when), from its record (the one
+    :func:`link_for_job` found or made: no second read of the store)."""
     opened = record.get("opened_at")
     return {"id": record["id"], "opened": bool(opened),
             "opened_at": fmt.format_datetime(datetime.fromtimestamp(opened, UTC), tz_name)
@@ -208,10 +206,11 @@ def quote_call(record) -> OdooCall | None:
                     ["name"], order="id desc", limit=1)
 
 
-def read_job(odoo, viewer, record, *, quote=False) -> tuple[dict, dict, object]:
+def read_job(odoo, viewer, record, *, quote=False, alongside=None) -> tuple[dict, dict, object]:
     """(the job, its company, the order stages), and with `quote` the job's open quotation
     under "quote" in the job: one round trip of 2 calls (the company and the stages are
-    cached; each adds a call to the same round while not)."""
+    cached; each adds a call to the same round while not). ``alongside``: one more read (an
+    ``OdooCall``) sent in the same round, its result under "alongside" in the job."""
     calls = {"job": OdooCall("read", jobs.MODEL, [record["job_id"]], JOB_FIELDS)}
     company_id = record.get("company_id")
     company = _company_cache.peek(_company_key(odoo, company_id)) if company_id else {}
@@ -221,6 +220,8 @@ def read_job(odoo, viewer, record, *, quote=False) -> tuple[dict, dict, object]:
         calls["stages"] = jobs.stage_call()
     if quote and quote_call(record):
         calls["quote"] = quote_call(record)
+    if alongside is not None:
+        calls["alongside"] = alongside
     answers = dict(zip(calls, odoo.parallel(list(calls.values()), return_errors=True),
                        strict=True))
     for name, value in answers.items():
@@ -235,7 +236,8 @@ def read_job(odoo, viewer, record, *, quote=False) -> tuple[dict, dict, object]:
         _company_cache.put(_company_key(odoo, company_id), company)
     stage_map = jobs.remember_stage_map(odoo, viewer, answers["stages"]) \
         if "stages" in answers else jobs.get_stage_map(odoo, viewer)
-    job = {**answers["job"][0], "quote": (answers.get("quote") or [None])[0]}
+    job = {**answers["job"][0], "quote": (answers.get("quote") or [None])[0],
+           "alongside": answers.get("alongside")}
     return job, company, stage_map
 
 

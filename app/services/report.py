@@ -28,7 +28,7 @@ from PIL import Image, UnidentifiedImageError
 
 from app.odoo import versions
 from app.odoo.client import OdooCall, OdooError, OdooUnavailable
-from app.platform import formatting, i18n, media
+from app.platform import chatter, formatting, i18n, media
 from app.platform import timezone as tzs
 from app.platform.i18n import _, lazy_gettext, ngettext
 from app.platform.s3_service import get_storage
@@ -136,18 +136,28 @@ def _name(value) -> str:
 
 
 def _id(value):
+    if isinstance(value, dict):  # nested by web_read
+        return value.get("id")
     return value[0] if isinstance(value, list) else value or None
 
 
-def _site_and_customer_calls(location, version) -> list[OdooCall]:
-    """The reads of :func:`_site_and_customer`, sent together: the location, and the customer
-    found as the partner owning it (fsm.location's ``owner_id``, read the other way round); on
-    17+ one ``web_read`` of the location with its owner and partner nested."""
-    if versions.has_web_read(version):
-        partner = {"fields": {name: {"fields": {"display_name": {}}} if name in _PARTNER_M2O
-                              else {} for name in PARTNER_FIELDS}}
-        return [OdooCall("call", "fsm.location", "web_read", [_id(location)],
-                         specification={"tz": {}, "owner_id": partner, "partner_id": partner})]
+def _spec(fields) -> dict:
+    """A ``web_read`` specification of these fields, state and country with their names."""
+    return {"fields": {"display_name": {}, **{name: {"fields": {"display_name": {}}}
+                                              if name in _PARTNER_M2O else {} for name in fields}}}
+
+
+def _site_spec() -> dict:
+    """17+: the location as the order's ``web_read`` nests it: its name, time zone, and its
+    owner and partner with their address and language (the customer: _site_and_customer)."""
+    return {"fields": {"display_name": {}, "tz": {}, "owner_id": _spec(PARTNER_FIELDS),
+                       "partner_id": _spec(PARTNER_FIELDS)}}
+
+
+def _site_and_customer_calls(location) -> list[OdooCall]:
+    """The reads of :func:`_site_and_customer` where the order's read did not nest them (15/16,
+    or the nest refused), sent together: the location, and the customer found as the partner
+    owning it (fsm.location's ``owner_id``, read the other way round)."""
     return [OdooCall("read", "fsm.location", [_id(location)], ["owner_id", "partner_id", "tz"]),
             OdooCall("search_read", "res.partner", [("owned_location_ids", "in", [_id(location)])],
                      PARTNER_FIELDS, limit=1)]
@@ -155,15 +165,15 @@ def _site_and_customer_calls(location, version) -> list[OdooCall]:
 
 def _site_and_customer(odoo, location, answers) -> tuple[dict, dict]:
     """The job's location (its time zone) and the customer who owns it, with their address and
-    language, from the answers of :func:`_site_and_customer_calls` (fsm.location inherits
-    res.partner, so `tz` reads through it); a location without an owner: its partner (15/16:
-    read after, 1 RPC more)."""
+    language: on 17+ from the location the order's read nested (:func:`_site_spec`), before
+    from the answers of :func:`_site_and_customer_calls` (fsm.location inherits res.partner, so
+    `tz` reads through it); a location without an owner: its partner (15/16: read after, 1 RPC
+    more)."""
     if not _id(location):
         return {}, {}
-    if len(answers) == 1:  # 17+: the owner and the partner nested in the location's read
-        site = answers[0][0] if answers[0] else {}
-        owner = site.get("owner_id") or site.get("partner_id")
-        return site, (jobs._from_web(dict(owner), {}) if isinstance(owner, dict) else {})
+    if isinstance(location, dict):  # 17+: the owner and the partner nested in the order's read
+        owner = location.get("owner_id") or location.get("partner_id")
+        return location, (jobs._from_web(dict(owner), {}) if isinstance(owner, dict) else {})
     rows, owners = answers
     site = rows[0] if rows else {}
     if owners:
@@ -174,26 +184,42 @@ def _site_and_customer(odoo, location, answers) -> tuple[dict, dict]:
 
 
 def report_data(odoo, viewer, job_id, storage) -> dict:
-    """Everything the report shows (job page data + parts + the files' bytes): 2 round trips,
-    the job page's reads, then the location with its customer (one call on 17+, 2 before), the
-    parts and the company's header (when not cached) together: 4 calls warm on 17+."""
+    """Everything the report shows (job page data + parts + the files' bytes). 17+: the order
+    with its history, site, customer and (not cached) company nested, and the parts once the
+    job's reference is known here (inventory.known_job_name; else after): 2 calls, one round
+    trip. 15/16: the job page's reads, then the site, its customer, the parts and the company
+    (not cached) together: 2 round trips (3 on 15: the history after the order)."""
+    web = versions.has_web_read(viewer.version)
+    reads = checklists.detail_reads(odoo, viewer, job_id)
+    name = inventory.known_job_name(odoo, job_id)
+    more = (inventory.moves_call(name),) if web and name else ()
+    if web:
+        reads["nested"].update(message_ids=chatter.nested_history(), location_id=_site_spec())
+        if not _companies.has(server_key(odoo, "report-company", viewer.company_id)):
+            reads["nested"]["company_id"] = _spec(COMPANY_FIELDS)
     job = jobs.job_detail(odoo, viewer, job_id, storage=storage,
-                          more_fields=("company_id", "date_start", "date_end"),
-                          **checklists.detail_reads(odoo, viewer, job_id))
+                          more_fields=("company_id", "date_start", "date_end"), more=more,
+                          **reads)
+    inventory.remember_job_name(odoo, job_id, job["name"])
     job["checklist_lines"] = checklists.report_lines(odoo, viewer, job)
-    order = job["extra"]
-    location = job.get("location_ref")
-    company_id = _id(order.get("company_id")) or viewer.company_id
+    order, location = job["extra"], job.get("location_ref")  # 17+: nested (a dict)
+    company = order.get("company_id")
+    company_id = _id(company) or viewer.company_id
     company_key = server_key(odoo, "report-company", company_id)
-    has_site = bool(_id(location))
+    if isinstance(company, dict) and "logo" in company:  # its header nested in the order's read
+        _companies.put(company_key, _company_header([jobs._from_web(dict(company), {})]))
+    moves = order["more"][0] if "more" in order and job["name"] == name else None
+    # a location read without its nest (15/16, or the nested read refused): read it now
+    site_calls = (_site_and_customer_calls(location)
+                  if _id(location) and not isinstance(location, dict) else [])
     fetch_company = bool(company_id) and not _companies.has(company_key)
-    site_calls = _site_and_customer_calls(location, viewer.version) if has_site else []
-    calls = [*site_calls, inventory.moves_call(job["name"]),
+    calls = [*site_calls, *([] if moves is not None else [inventory.moves_call(job["name"])]),
              *([OdooCall("read", "res.company", [company_id], COMPANY_FIELDS)]
                if fetch_company else [])]
-    answers = odoo.parallel(calls, return_errors=True)
+    answers = odoo.parallel(calls, return_errors=True) if calls else []
     site_answers = answers[:len(site_calls)]
-    moves = answers[len(site_calls)]
+    if moves is None:
+        moves = answers[len(site_calls)]
     for answer in [*site_answers, *(answers[-1:] if fetch_company else [])]:
         if isinstance(answer, OdooError):
             raise answer
@@ -516,17 +542,26 @@ def preview(odoo, viewer, job_id, storage) -> tuple[bytes, str]:
     return build_pdf(job), file_name(job)
 
 
-def reports(odoo, viewer, job_id) -> list[dict]:
-    """The reports attached to the order (newest first), for downloading later."""
-    return _reports_call(job_id).run(odoo)
-
-
-def _reports_call(job_id) -> OdooCall:
+def _reports_call(job_id, fields=("name", "create_date", "file_size", "create_uid"),
+                  limit=10) -> OdooCall:
+    """The reports attached to the order, newest first."""
     return OdooCall("search_read", "ir.attachment",
                     [("res_model", "=", MODEL), ("res_id", "=", job_id),
-                     ("name", "=like", f"{NAME_PREFIX}%")],
-                    ["name", "create_date", "file_size", "create_uid"], order="id desc",
-                    limit=10)
+                     ("name", "=like", f"{NAME_PREFIX}%")], list(fields), order="id desc",
+                    limit=limit)
+
+
+def newest_call(job_id) -> OdooCall:
+    """The newest report attached to the order with its file: what the customer's link gives,
+    read with the job (see :func:`newest_file`)."""
+    return _reports_call(job_id, ("name", "datas"), limit=1)
+
+
+def newest_file(rows) -> tuple[bytes, str] | None:
+    """(PDF, file name) from :func:`newest_call`'s answer, or None when none is attached."""
+    if not rows or not rows[0].get("datas"):
+        return None
+    return base64.b64decode(rows[0]["datas"]), rows[0]["name"]
 
 
 def reports_page(odoo, viewer, job_id) -> dict:
@@ -557,6 +592,7 @@ def download(odoo, viewer, job_id, attachment_id) -> tuple[bytes, str]:
         "search_read", "ir.attachment",
         [("id", "=", attachment_id), ("res_model", "=", MODEL), ("res_id", "=", job_id)],
         ["name", "datas"], limit=1)])
-    if not rows or not rows[0].get("datas"):
+    found = newest_file(rows)
+    if found is None:
         raise jobs.JobNotFound()
-    return base64.b64decode(rows[0]["datas"]), rows[0]["name"]
+    return found

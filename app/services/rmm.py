@@ -7,7 +7,11 @@ An event is a JSON object `{"id": "<unique>", "type": "<type>", "data": {...}}`:
   unknown group is logged and reported in the answer; no asset is created.
 - `Notification` `{"system_id", "header", "message"?, "priority"?}` (priority: Low, Normal,
   Elevated, Critical): opens a ticket "Alert: <header>" on the asset and its customer (priority
-  high when Critical), or adds the message to the open ticket of the same alert.
+  high when Critical), or adds the message to the open ticket of the same alert. Where tickets
+  are not linked to assets (the mapping has no `ticket_link`: fsm.equipment by default) the
+  alert is posted on the asset's own history instead (both asset models are mail threads) and
+  the answer's `warning` says no ticket was opened: an alert is never dropped, and refusing it
+  would only make the RMM send it again to the same refusal.
 
 Each event is handled once: its id is claimed in the shared store before acting (`idem:rmm:`)
 and released again when Odoo fails, so the RMM's retry is handled. Everything is checked
@@ -165,6 +169,12 @@ def notification(odoo, m, data):
         return {"action": "skipped", "warning": warning}
     title = f"Alert: {data['header']}"
     body = _paragraphs(data.get("message") or data["header"])
+    if not m.ticket_link:
+        odoo.message_post(m.model, asset["id"], f"<p>{escape(title)}</p>{body}")
+        warning = (f"Tickets are not linked to {m.model} (no ticket_link in ASSET_FIELDS): the "
+                   "alert was noted on the asset, no ticket was opened.")
+        log.warning("rmm Notification %s: %s", data["system_id"], warning)
+        return {"action": "asset_noted", "asset_id": asset["id"], "warning": warning}
     existing = odoo.search_read(
         assets_service.TICKET_MODEL,
         [(m.ticket_link, "=", asset["id"]), ("name", "=", title)]

@@ -69,9 +69,13 @@ class MailThread(BaseModel):
                                           compute=True)
 
     def _compute_message_ids(self, rid, rec):
+        """As Odoo reads the one2many (mail/models/mail_thread.py: domain message_type !=
+        user_notification): in mail.message's order, newest first, so a web_read `limit` of
+        message_ids gives the newest."""
         msgs = self.env.store.data.get("mail.message", {})
-        return [mid for mid, m in msgs.items() if m.get("res_id") == rid
-                and m.get("model") == self._name]
+        return sorted((mid for mid, m in msgs.items() if m.get("res_id") == rid
+                       and m.get("model") == self._name
+                       and m.get("message_type") != "user_notification"), reverse=True)
 
     _compute_website_message_ids = _compute_message_ids
 

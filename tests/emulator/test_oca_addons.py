@@ -63,3 +63,20 @@ def test_web_read_and_web_search_read(emulators, client_for):
     assert all(set(m) == {"id", "message_type"} for m in row["message_ids"])
     found = tech.ok("fsm.order", "web_search_read", [["id", "=", 1]], specification=spec)
     assert found["length"] == 1 and found["records"] == [row]
+
+
+def test_message_ids_come_newest_first_and_a_limit_reads_the_newest(emulators, client_for):
+    """A one2many is read in its comodel's order (fields.One2many.read searches it): mail.message
+    is ``id desc``, and message_ids leaves out user notifications (mail_thread.py's domain), so
+    a web_read ``limit`` nests the newest messages."""
+    handle = emulators(17)
+    admin = client_for(handle, "admin")
+    for text in ("older", "newer"):
+        admin.ok("fsm.order", "message_post", [1], body=text, message_type="comment",
+                 subtype_xmlid="mail.mt_note")
+    ids = admin.ok("fsm.order", "read", [1], ["message_ids"])[0]["message_ids"]
+    assert ids == sorted(ids, reverse=True) and len(ids) >= 2
+    (row,) = admin.ok("fsm.order", "web_read", [1],
+                      {"message_ids": {"fields": {"body": {}}, "limit": 1}})
+    assert "newer" in row["message_ids"][0]["body"]
+    assert all(set(m) == {"id"} for m in row["message_ids"][1:])

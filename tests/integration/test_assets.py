@@ -1,6 +1,7 @@
 """Assets pages against the emulator: list (search, status filter), one asset, linking a ticket,
 the job page's and the customer page's partials, RPC budgets and the fsm.equipment mapping."""
 import re
+from html import unescape
 
 import pytest
 from flask import render_template_string
@@ -209,3 +210,32 @@ def test_the_list_and_the_detail_in_one_round_on_other_versions(make_emulator, v
         html = client.get("/assets/1").get_data(as_text=True)
         item = re.search(rf'<li class="asset-ticket([^"]*)" data-ticket-id="{ticket}"', html)
         assert item and ("--closed" in item.group(1)) == closed, (fold, item)
+
+
+def test_fsm_equipment_tickets_are_not_linked(fresh, app, office):
+    """Neither Odoo nor OCA links tickets to fsm.equipment (helpdesk.ticket's x_asset_id is the
+    Studio link to x_client_asset): no ticket is read, counted, shown or linked for equipment,
+    so an equipment never shows the x_client_asset of the same id's tickets."""
+    app.config["ASSET_MODEL"] = "fsm.equipment"
+    odoo = admin(fresh.url)
+    equipment = odoo.read("fsm.equipment", [1], ["owner_id"])[0]
+    same_id = odoo.search_read("helpdesk.ticket", [("x_asset_id", "=", 1)], ["name"])
+    assert same_id  # x_client_asset 1's tickets: never this equipment's
+    own = odoo.create("helpdesk.ticket", {"name": "Freezer noise", "description": "<p>x</p>",
+                                          "partner_id": equipment["owner_id"][0]})
+    listed = office.get("/assets?filter=all")
+    html = listed.get_data(as_text=True)
+    assert listed.status_code == 200 and rpc(listed) == 1  # the page only, no ticket count
+    assert "Open tickets" not in html and "open ticket" not in html
+    page = office.get("/assets/1")
+    html = unescape(page.get_data(as_text=True))
+    assert page.status_code == 200 and rpc(page) <= 2  # its read and its jobs', no tickets
+    assert not any(ticket["name"] in html for ticket in same_id)
+    assert "Freezer noise" not in html and 'id="tickets"' not in html
+    assert "Tickets aren't linked to this kind of asset" in html and "ASSET_FIELDS" in html
+    refused = office.post("/assets/1/tickets", data={"ticket_id": own})
+    assert refused.status_code == 422
+    assert "Tickets aren't linked to this kind of asset" in unescape(refused.get_data(
+        as_text=True))
+    assert not odoo.read("helpdesk.ticket", [own], ["x_asset_id"])[0]["x_asset_id"]
+    fresh.reset()

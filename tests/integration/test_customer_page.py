@@ -2,6 +2,7 @@
 page, opened without an account, showing the window, the technician's first name and the status
 (live), nothing private; the office sees it opened; after the visit the report and a rating that
 lands in the job's history; refused when forged, withdrawn, expired or moved."""
+import base64
 import re
 import time
 from datetime import timedelta
@@ -10,6 +11,7 @@ import pytest
 
 from app.platform import chatter
 from app.platform import timezone as tzs
+from app.platform.store import get_store
 from app.services import customer_links
 
 
@@ -79,6 +81,23 @@ def test_the_customer_sees_when_who_and_the_status_and_nothing_private(linked_ap
     opened = [m for m in history(admin, job["id"]) if "opened their visit page" in m]
     assert len(opened) == 1
     assert "Opened by the customer" in office.get(f"/jobs/{job['id']}").get_data(as_text=True)
+
+
+def test_the_job_page_reads_the_customer_link_once(linked_app, login, job, monkeypatch):
+    """The link (made or found) and what the office sees of it (opened when) come from one read
+    of its index and its record: each read of the shared store is a round trip to Redis."""
+    customer_url(linked_app, login, job["id"])  # the link is made
+    staff = linked_app.test_client()
+    login(staff, "office")
+    with linked_app.app_context():
+        store_class = type(get_store())
+    reads = []
+    real_get = store_class.get
+    monkeypatch.setattr(store_class, "get",
+                        lambda self, key: reads.append(key) or real_get(self, key))
+    page = staff.get(f"/jobs/{job['id']}").get_data(as_text=True)
+    assert "data-clink-url" in page and "Not opened yet." in page
+    assert len([key for key in reads if key.startswith("customerlink")]) == 2, reads
 
 
 def test_the_status_follows_the_job_live(linked_app, login, admin, job):
@@ -203,3 +222,28 @@ def test_without_an_integration_user_the_page_says_so(app, login, job):
     response = app.test_client().get(url)
     assert response.status_code == 503
     assert "integration user, which is not set up" in response.get_data(as_text=True)
+
+
+def test_the_customers_report_is_the_attached_one_read_with_the_job(linked_app, login, admin,
+                                                                     job, round_trips):
+    """The report attached last is read with the job (one round trip of 2 calls, the
+    integration user's); none attached: a fresh preview after it."""
+    office, url = customer_url(linked_app, login, job["id"])
+    customer = linked_app.test_client()
+    finish(admin, job["id"], ended=tzs.now_utc())
+    assert customer.get(url).status_code == 200  # the company and the stages are cached
+    round_trips["n"] = 0
+    preview = customer.get(f"{url}/report.pdf")
+    assert preview.status_code == 200 and preview.data.startswith(b"%PDF")
+    assert round_trips["n"] <= 3
+    assert office.post(f"/jobs/{job['id']}/report").status_code == 302  # attached
+    attached = admin.search_read("ir.attachment", [("res_model", "=", "fsm.order"),
+                                                   ("res_id", "=", job["id"])],
+                                 ["name", "datas"], order="id desc", limit=1)[0]
+    round_trips["n"] = 0
+    pdf = customer.get(f"{url}/report.pdf")
+    assert pdf.status_code == 200
+    assert base64.b64encode(pdf.data).decode() == attached["datas"]
+    assert attached["name"] in pdf.headers["Content-Disposition"]
+    assert round_trips["n"] == 1
+    assert pdf.headers["X-Odoo-RPC"].split(";")[2].strip() == "integration=2"

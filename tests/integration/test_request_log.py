@@ -55,6 +55,16 @@ def test_parallel_reads_carry_the_request_id(client, login, caplog, fresh):
     assert all(r.fields["request_id"] == "page-view-000042" for r in odoo_lines)
 
 
+def test_server_timing_gives_the_request_threads_cpu_time(client, login, fresh):
+    """Server-Timing's cpu: the request thread's own CPU time, so that a load run can tell the
+    app's work from its wait for a CPU or the interpreter lock (app - odoo - cpu)."""
+    login(client, "tech1")
+    timing = client.get("/jobs/active").headers["Server-Timing"]
+    app_ms = float(re.search(r"app;dur=([\d.]+)", timing).group(1))
+    cpu_ms = float(re.search(r"cpu;dur=([\d.]+)", timing).group(1))
+    assert 0 < cpu_ms <= app_ms + 1  # thread time ticks coarser than the wall clock
+
+
 def test_json_lines_carry_the_fields(client, caplog, login, fresh):
     caplog.set_level(logging.INFO)
     login(client, "tech1")

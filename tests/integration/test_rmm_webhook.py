@@ -252,3 +252,36 @@ def test_signed_fuzz_never_half_writes_or_crashes(client, rmm_emulator):
         assert response.status_code in (200, 400, 422), (body, response.get_data(as_text=True))
         assert isinstance(response.get_json(), dict)
     check()
+
+
+def test_fsm_equipment_alert_is_noted_on_the_equipment(app, client, rmm_emulator):
+    """fsm.equipment has no ticket link (Odoo and OCA link no ticket to it): an alert is posted
+    on the equipment's history and answered with a warning, never a ticket on the x_client_asset
+    of the same id, never dropped. Registering still updates the equipment."""
+    odoo = odoo_as_admin(rmm_emulator.url)
+    model_id = odoo.call("ir.model", "search", [("model", "=", "fsm.equipment")])[0]
+    if not odoo.call("fsm.equipment", "fields_get", ["x_rmm_id"]):
+        odoo.create("ir.model.fields", {"name": "x_rmm_id", "model_id": model_id,
+                                        "ttype": "char", "field_description": "RMM id",
+                                        "state": "manual"})
+    equipment = odoo.search_read("fsm.equipment", [], ["name"], limit=1, order="id")[0]
+    odoo.write("fsm.equipment", [equipment["id"]], {"x_rmm_id": "pw-equipment-1"})
+    app.config.update(ASSET_MODEL="fsm.equipment", ASSET_FIELDS='{"rmm_id": "x_rmm_id"}')
+    tickets = odoo.search_count("helpdesk.ticket", [])
+    response = post_event(client, event("Notification", {
+        "system_id": "pw-equipment-1", "header": "Compressor fault",
+        "message": "Temperature rising", "priority": "Critical"}))
+    body = response.get_json()
+    assert response.status_code == 200 and body["success"], body
+    assert body["action"] == "asset_noted" and body["asset_id"] == equipment["id"]
+    assert "no ticket was opened" in body["warning"]
+    assert odoo.search_count("helpdesk.ticket", []) == tickets
+    notes = [m["body"] for m in odoo.search_read(
+        "mail.message", [("model", "=", "fsm.equipment"), ("res_id", "=", equipment["id"])],
+        ["body"])]
+    assert any("Alert: Compressor fault" in b and "Temperature rising" in b for b in notes)
+    renamed = post_event(client, event("SystemRegistered", {
+        "system_id": "pw-equipment-1", "name": "Walk-in freezer 2", "group": "anything"}))
+    assert renamed.get_json()["action"] == "asset_updated"
+    assert odoo.read("fsm.equipment", [equipment["id"]], ["name"])[0]["name"] == \
+        "Walk-in freezer 2"

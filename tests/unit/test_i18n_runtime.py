@@ -158,3 +158,31 @@ def test_translations_are_looked_up_once_per_request_and_language(app, monkeypat
         assert len(looked_up) == 3
         i18n.refresh()
         assert i18n._("Save") == "Enregistrer" and len(looked_up) == 4
+
+
+def test_a_template_string_is_looked_up_once_per_catalogue(app, monkeypatch):
+    """`_()` in templates: a string without variables is looked up and made Markup once per
+    catalogue (a job page has ~100 of them), escaped as Jinja's new-style gettext escapes:
+    variables escaped where the template escapes, not where it does not."""
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        catalogue = i18n.translations()
+        looked_up = []
+        real = type(catalogue).ugettext
+
+        def counting(self, string):
+            looked_up.append(string)
+            return real(self, string)
+        monkeypatch.setattr(type(catalogue), "ugettext", counting)
+        page = app.jinja_env.from_string("{% for i in range(20) %}{{ _('Save') }}{% endfor %}")
+        assert page.render() == "Enregistrer" * 20
+        assert page.render() == "Enregistrer" * 20
+        assert looked_up.count("Save") <= 1
+        with i18n.force_locale("de"):
+            assert page.render() == "Speichern" * 20
+    with app.test_request_context("/"):
+        times = "{{ _('Times in %(zone)s', zone=zone) }}"
+        assert app.jinja_env.from_string(times).render(zone="<b>") == "Times in &lt;b&gt;"
+        unescaped = "{% autoescape false %}" + times + "{% endautoescape %}"
+        assert app.jinja_env.from_string(unescaped).render(zone="<b>") == "Times in <b>"
+        for _round in range(2):  # always %-formatted, the kept string too
+            assert app.jinja_env.from_string("{{ _('100%% done') }}").render() == "100% done"

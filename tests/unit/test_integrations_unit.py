@@ -160,6 +160,18 @@ def test_asset_field_overrides():
     assert mapping.active_domain() == [("active", "=", True)]
 
 
+def test_only_x_client_asset_links_tickets_by_default():
+    """Neither Odoo nor OCA links helpdesk.ticket to fsm.equipment: no ticket link unless the
+    deployment names its own field; x_client_asset keeps the Studio x_asset_id."""
+    from app.services.assets import mapping_from_config
+
+    assert mapping_from_config({}).ticket_link == "x_asset_id"
+    assert mapping_from_config({"ASSET_MODEL": "fsm.equipment"}).ticket_link is None
+    linked = mapping_from_config({"ASSET_MODEL": "fsm.equipment", "ASSET_FIELDS": json.dumps(
+        {"ticket_link": "x_equipment_id", "tickets_carry_asset": True})})
+    assert (linked.ticket_link, linked.tickets_carry_asset) == ("x_equipment_id", True)
+
+
 def _jsonrpc_odoo(uids, refuse_uids=()):
     """A 17 server's /jsonrpc (version info, login answering `uids` in turn, execute_kw that
     refuses `refuse_uids` as Odoo does a stale uid) recorded in the returned list."""

@@ -144,3 +144,26 @@ def test_call_with_an_idempotent_method_is_allowed(api):
         OdooCall("call", "fsm.order", "fields_get", ["name"]),
         OdooCall("search_count", "fsm.order", []),
     ]) == [{"name": {}}, 0]
+
+
+@responses.activate
+def test_the_first_call_runs_in_the_callers_thread(api):
+    """One thread hand-off fewer per page: the first call is sent from the caller's own thread
+    while the pool sends the others (under load each hand-off waits for the interpreter
+    lock)."""
+    threads = {}
+
+    def answer(model):
+        def callback(request):
+            threads[model] = threading.get_ident()
+            return 200, {}, json.dumps(ok(1))
+        return callback
+
+    for model in ("fsm.order", "sale.order", "crm.lead"):
+        responses.add_callback("POST", f"{KW}/{model}/search_count", callback=answer(model))
+
+    assert api.parallel([OdooCall("search_count", m, []) for m in
+                         ("fsm.order", "sale.order", "crm.lead")]) == [1, 1, 1]
+    assert threads["fsm.order"] == threading.get_ident()
+    assert threading.get_ident() not in (threads["sale.order"], threads["crm.lead"])
+    assert api.rpc_count == 3

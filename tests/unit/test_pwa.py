@@ -71,6 +71,23 @@ def test_sw_version_follows_the_precached_hashes(app, monkeypatch):
         assert pwa.cache_version() != before
 
 
+def test_asset_urls_are_worked_out_once_per_process(app, monkeypatch):
+    """A page names ~20 static files: outside debug each one's URL (a stat of the file, its
+    hash, url_for) is worked out once per process; in debug every time (files change)."""
+    hashed = []
+    real = pwa.asset_hash
+    monkeypatch.setattr(pwa, "asset_hash", lambda name: hashed.append(name) or real(name))
+    monkeypatch.setattr(pwa, "_asset_urls", {}, raising=False)
+    with app.test_request_context():
+        first = pwa.asset_url("css/app.css")
+        assert [pwa.asset_url("css/app.css") for _ in range(3)] == [first] * 3
+    assert hashed == ["css/app.css"]
+    app.debug = True
+    with app.test_request_context():
+        assert pwa.asset_url("css/app.css") == first
+    assert hashed == ["css/app.css"] * 2
+
+
 def test_sw_revalidates_with_its_etag(client):
     etag = client.get("/sw.js").headers["ETag"]
     assert client.get("/sw.js", headers={"If-None-Match": etag}).status_code == 304

@@ -148,10 +148,15 @@ def active_domain(viewer: Viewer, today_start_utc: str) -> list:
 
 
 def _m2o_id(value):
+    """A many2one's id, as ``read`` gives it ([id, name]) or nested by ``web_read`` ({"id"})."""
+    if isinstance(value, dict):
+        return value.get("id")
     return value[0] if isinstance(value, (list, tuple)) and value else (value or None)
 
 
 def _m2o_name(value):
+    if isinstance(value, dict):  # nested by web_read (see _web_spec)
+        return value.get("display_name") or ""
     return value[1] if isinstance(value, (list, tuple)) and len(value) > 1 else ""
 
 
@@ -161,14 +166,22 @@ X2MANY_FIELDS = frozenset({"person_ids", "equipment_ids", "message_ids", "tag_id
 
 def _web_spec(fields: list[str], nested: dict) -> dict:
     """A ``web_read`` specification giving what ``read`` gives (many2one as ``[id, name]``
-    after :func:`_from_web`, x2many as ids), plus ``nested``: x2many -> fields of its records."""
+    after :func:`_from_web`, x2many as ids), plus ``nested``: relational field -> fields of its
+    records (many2one values then stay dicts with ``id`` and ``display_name``, which
+    :func:`_m2o_id` and :func:`_m2o_name` read)."""
     spec = {
         name: {} if name in X2MANY_FIELDS else {"fields": {"display_name": {}}} for name in fields
     }
-    # subs: field names, or a web_read specification of the nested records' fields
-    spec.update({name: {"fields": subs if isinstance(subs, dict) else {sub: {} for sub in subs}}
-                 for name, subs in nested.items()})
+    spec.update({name: _sub_spec(subs) for name, subs in nested.items()})
     return spec
+
+
+def _sub_spec(subs) -> dict:
+    """subs: field names, a web_read specification of the nested records' fields, or a whole
+    field specification (with ``fields`` and e.g. ``limit``)."""
+    if isinstance(subs, dict):
+        return subs if "fields" in subs else {"fields": subs}
+    return {"fields": {sub: {} for sub in subs}}
 
 
 def _from_web(row: dict, nested: dict) -> dict:

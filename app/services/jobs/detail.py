@@ -157,18 +157,20 @@ def _found_order(odoo, viewer: Viewer, job_id: int, result, nested: dict | None 
 
 
 def _order_with_history(odoo, viewer: Viewer, job_id: int, fields: list[str],
-                        nested: dict | None, alongside: OdooCall | None = None):
-    """The order, its history, the stage map (when not cached) and ``alongside`` (see
-    :func:`fetch_order`) for the job page, sent together: one round trip. 15 reads the
-    history after the order (its message_ids first)."""
+                        nested: dict | None, alongside: OdooCall | None = None, more=()):
+    """The order, its history, the stage map (when not cached), ``alongside`` (see
+    :func:`fetch_order`) and ``more`` for the job page, sent together: one round trip. 15
+    reads the history after the order (its message_ids first); a ``message_ids`` in
+    ``nested`` (17+, :func:`chatter.nested_history`) is the history read with the order."""
     fields = _probed(fields)
     nested = nested if nested and versions.has_web_read(viewer.version) else None
     stages_cached = stage_map_is_cached(odoo, viewer)
-    others = ([] if stages_cached else [stage_call()]) + ([alongside] if alongside else [])
+    others = [*([] if stages_cached else [stage_call()]), *([alongside] if alongside else []),
+              *more]
     try:
         result, messages, rest = chatter.read_with_history(
             odoo, viewer.version, MODEL, job_id, _order_call(viewer, job_id, fields, nested),
-            others=others, keep_errors=True)
+            others=others, keep_errors=True, nested=bool(nested and "message_ids" in nested))
     except AccessError:
         if not nested:
             raise
@@ -183,7 +185,9 @@ def _order_with_history(odoo, viewer: Viewer, job_id: int, fields: list[str],
             raise rest[0]
         stage_map = remember_stage_map(odoo, viewer, rest.pop(0))
     if alongside is not None:
-        order["alongside"] = rest[0]  # its result or its error: the caller decides
+        order["alongside"] = rest.pop(0)  # its result or its error: the caller decides
+    if more:
+        order["more"] = rest  # as alongside's
     if messages is None:
         messages = fetch_messages(odoo, viewer, order)
     return order, messages, stage_map
@@ -271,6 +275,7 @@ def job_detail(
     nested: dict | None = None,
     alongside: OdooCall | None = None,
     more_fields: tuple = (),
+    more: tuple = (),
 ) -> dict:
     """Everything needed on site for one job. 2 RPCs sent together: the order and its history
     (with the stages when they are not cached: 3, still one round trip).
@@ -281,14 +286,16 @@ def job_detail(
     ``nested`` (see :func:`fetch_order`) is read with the order (no extra RPC) and returned
     under ``"extra"``, for the partials of other services (the timer's ``timesheet_ids``), as is
     the result of ``alongside`` (see :func:`fetch_order`; under ``"alongside"``), and the
-    order's ``more_fields`` as Odoo gives them (e.g. the report's ``company_id``).
+    order's ``more_fields`` as Odoo gives them (e.g. the report's ``company_id``). ``more``:
+    other reads sent with the order, their results (or errors) under ``"extra"`` ``"more"``
+    (missing when the order had to be read again without ``nested``).
 
     :raises JobNotFound: / :raises JobForbidden: see :func:`fetch_order`.
     """
     now = now or tzs.now_utc()
     fields = list(dict.fromkeys([*detail_fields(viewer.version), *more_fields]))
     order, messages, stage_map = _order_with_history(odoo, viewer, job_id, fields, nested,
-                                                     alongside)
+                                                     alongside, more)
     job = shape_detail(odoo, viewer, order, messages, stage_map, storage=storage, now=now,
                        nested=nested)
     job["extra"].update({name: order.get(name) for name in more_fields})
@@ -355,7 +362,8 @@ def shape_detail(odoo, viewer: Viewer, order: dict, messages: list[dict], stage_
         "photos": files["photos"],
         "videos": files["videos"],
         "finish_checks": finish_checks(order, viewer, signed=signed),
-        "extra": {name: order[name] for name in [*(nested or {}), "alongside"] if name in order},
+        "extra": {name: order[name] for name in [*(nested or {}), "alongside", "more"]
+                  if name in order},
         "actions": {
             "can_act": not closed,
             # On my way / start / finish in the header are the technician's; the office gets
