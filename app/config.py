@@ -101,10 +101,11 @@ class Config:
     IDEMPOTENCY_TTL = int(_env("IDEMPOTENCY_TTL", 7 * 24 * 3600))
     IDEMPOTENCY_WAIT = _env_float("IDEMPOTENCY_WAIT", 10)
     STORE_PATH = _env("STORE_PATH")
-    # Seconds one store operation may take, and how long a process skips Redis after a
-    # failure (pages go on without it meanwhile; see app/platform/store.py).
+    # Seconds one store operation may take; after a failure a process skips Redis (pages go on
+    # without it meanwhile), letting one operation try it again every STORE_RETRY_AFTER
+    # seconds until one succeeds (see app/platform/store.py).
     STORE_TIMEOUT = _env_float("STORE_TIMEOUT", 0.5)
-    STORE_RETRY_AFTER = _env_float("STORE_RETRY_AFTER", 30)
+    STORE_RETRY_AFTER = _env_float("STORE_RETRY_AFTER", 2)
 
     # Live updates: seconds between two checks of Odoo for changed jobs, per company (however
     # many pages watch); pages poll about this often.

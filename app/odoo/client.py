@@ -123,6 +123,32 @@ def parallel_pool():
     return _pool
 
 
+class _OdooSession(requests.Session):
+    """A requests.Session that reads what the environment says about a server (proxies and
+    NO_PROXY, REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE) once per server instead of on every call:
+    requests scans os.environ and looks for ~/.netrc twice per call (~0.1 ms, and under load
+    each file look-up waits for the interpreter lock again). ~/.netrc is not read: Odoo knows
+    its users by their session cookie, never by Basic credentials."""
+
+    def __init__(self):
+        super().__init__()
+        self.trust_env = False
+        self._environment = {}  # (scheme, host) -> what requests would read from the env
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        origin = urlsplit(url)[:2]
+        found = self._environment.get(origin)
+        if found is None:
+            reader = requests.Session()  # trust_env: what requests reads for this server
+            found = reader.merge_environment_settings(url, {}, None, None, None)
+            reader.close()
+            self._environment[origin] = found
+        proxies = {**found["proxies"], **(proxies or {})}
+        if verify is True or verify is None:
+            verify = found["verify"]
+        return super().merge_environment_settings(url, proxies, stream, verify, cert)
+
+
 def http_session():
     """The process-wide requests.Session (connection pooling).
 
@@ -134,7 +160,7 @@ def http_session():
         if _http is None:
             from http.cookiejar import DefaultCookiePolicy
 
-            http = requests.Session()
+            http = _OdooSession()
             http.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
             adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32)
             http.mount("http://", adapter)

@@ -39,6 +39,7 @@ from flask import g, has_request_context, session
 from app.platform import i18n
 from app.platform import timezone as tzs
 from app.platform.i18n import _
+from app.platform.sanitize import blank_cell
 
 NBSP = "\N{NO-BREAK SPACE}"
 EN_DASH = "\N{EN DASH}"
@@ -370,3 +371,4 @@ def init_app(app):
         zone_label=zone_label,   # "New York time", not "America/New_York"
     )
     app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.tests["blank_cell"] = blank_cell

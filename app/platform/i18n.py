@@ -28,9 +28,9 @@ from flask_babel import (
     force_locale,
     get_locale,
     get_translations,
-    lazy_gettext,
     refresh,
 )
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -159,6 +159,12 @@ def _(string, **variables):
     """Flask-Babel's ``gettext``, with :func:`translations`."""
     text = translations().ugettext(string)
     return text % variables if variables else text
+
+
+def lazy_gettext(string, **variables):
+    """Flask-Babel's ``lazy_gettext``, translated by :func:`_` when used (Flask-Babel's own
+    looks the translations up each time: a page of jobs shows ~70 such labels)."""
+    return LazyString(_, string, **variables)
 
 
 def ngettext(singular, plural, num, **variables):

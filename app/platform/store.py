@@ -261,34 +261,48 @@ class MemoryStore(Store):
 
 class RedisStore(Store):
     """Redis (REDIS_URL), shared by every host. A slow or dead store must not hold pages: one
-    short attempt (`timeout`, STORE_TIMEOUT), and after a failure this process skips Redis
-    for `retry_after` seconds (STORE_RETRY_AFTER), raising StoreError at once, so a page
-    reading the store for each of its job cards waits one timeout, not one per card."""
+    short attempt (`timeout`, STORE_TIMEOUT), and after a failure this process skips Redis,
+    raising StoreError at once, so a page reading the store for each of its job cards waits
+    one timeout, not one per card. Every `retry_after` seconds (STORE_RETRY_AFTER) one
+    operation tries Redis again while the others go on skipping it; the first that succeeds
+    ends the skip, so writes are taken again within seconds of Redis coming back (a load run
+    with a 30-second skip refused ~300 outbox notes after Redis was back)."""
 
     # INCR, and start the window's clock only on the first increment (atomic in Redis).
     _INCR = ("local v = redis.call('INCR', KEYS[1]) "
              "if v == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return v")
 
-    def __init__(self, url, timeout=0.5, retry_after=30.0):
+    def __init__(self, url, timeout=0.5, retry_after=2.0):
         import redis  # imported here: only deployments with REDIS_URL need the package
 
         self._errors = (redis.RedisError,)
         self.retry_after = retry_after
         self._skip_until = 0.0
+        self._failing = False  # since a failure, until an operation succeeds
+        self._probe_lock = threading.Lock()
         self.client = redis.Redis.from_url(url, socket_timeout=timeout,
                                            socket_connect_timeout=timeout,
                                            decode_responses=True, health_check_interval=30)
         self._incr = self.client.register_script(self._INCR)
 
     def _run(self, operation, *args, **kwargs):
-        if time.monotonic() < self._skip_until:
-            raise StoreError("Redis store skipped for a while after a failure")
+        if self._failing:
+            with self._probe_lock:  # one operation probes; the others skip until it answers
+                now = time.monotonic()
+                if now < self._skip_until:
+                    raise StoreError("Redis store skipped for a while after a failure")
+                self._skip_until = now + self.retry_after
         try:
-            return operation(*args, **kwargs)
+            result = operation(*args, **kwargs)
         except self._errors as exc:
             self._skip_until = time.monotonic() + self.retry_after
+            self._failing = True
             log.warning("Redis store failed, skipped for %ss: %s", self.retry_after, exc)
             raise StoreError(f"Redis store operation failed: {exc}") from exc
+        if self._failing:
+            self._failing = False
+            log.warning("Redis store answers again")
+        return result
 
     def incr(self, key, ttl_seconds):
         return int(self._run(self._incr, keys=[key], args=[int(ttl_seconds)]))
@@ -319,7 +333,7 @@ def create_store(config, instance_path):
     """The store the configuration asks for: Redis when REDIS_URL is set, else SQLite."""
     if config.get("REDIS_URL"):
         return RedisStore(config["REDIS_URL"], timeout=config.get("STORE_TIMEOUT", 0.5),
-                          retry_after=config.get("STORE_RETRY_AFTER", 30.0))
+                          retry_after=config.get("STORE_RETRY_AFTER", 2.0))
     path = config.get("STORE_PATH") or os.path.join(instance_path, "fieldkit-store.sqlite3")
     return SQLiteStore(path, timeout=config.get("STORE_TIMEOUT", 2.0) + 3)
 

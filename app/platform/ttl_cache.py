@@ -19,6 +19,10 @@ from flask import has_app_context
 log = logging.getLogger(__name__)
 
 SHARED_PREFIX = "cfg:"
+# has() / peek() remember for this long that the shared store had nothing for a key: a page
+# that only asks whether something is known (the job page: the timer's fields) would otherwise
+# read Redis for it on every view until someone loads it. A put() forgets the miss at once.
+MISS_SECONDS = 30
 _instances = weakref.WeakSet()  # every TTLCache of the process, for forget_server
 
 
@@ -34,6 +38,7 @@ class TTLCache:
         self._encode = encode or (lambda value: value)
         self._decode = decode or (lambda value: value)
         self._items = {}
+        self._misses = {}  # key -> when the shared store had nothing for it (has / peek)
         self._lock = threading.Lock()
         _instances.add(self)
 
@@ -49,6 +54,7 @@ class TTLCache:
         """Keep `value` (read elsewhere, e.g. in a parallel batch) as fresh."""
         with self._lock:
             self._items[key] = (time.monotonic(), value)
+            self._misses.pop(key, None)
         if self._shared_ok():
             try:
                 from app.platform.store import get_store
@@ -60,31 +66,36 @@ class TTLCache:
 
     def has(self, key) -> bool:
         """True when `key` holds a value still fresh (no loading)."""
-        return self._lookup(key)[0]
+        return self._lookup(key, remember_miss=True)[0]
 
     def peek(self, key):
         """The fresh value of `key`, or None (no loading)."""
-        return self._lookup(key)[1]
+        return self._lookup(key, remember_miss=True)[1]
 
     def clear(self):
         """Forget this process's values (the shared store's expire on their own)."""
         with self._lock:
             self._items.clear()
+            self._misses.clear()
 
     def forget_server(self, base_url):
         """Forget this process's values read from the server at `base_url` (keys made by
         :func:`server_key`)."""
         with self._lock:
-            for key in [k for k in self._items if isinstance(k, tuple) and k[:1] == (base_url,)]:
-                del self._items[key]
+            for known in (self._items, self._misses):
+                for key in [k for k in known if isinstance(k, tuple) and k[:1] == (base_url,)]:
+                    del known[key]
 
-    def _lookup(self, key):
+    def _lookup(self, key, remember_miss=False):
         now = time.monotonic()
         with self._lock:
             hit = self._items.get(key)
+            missed = self._misses.get(key)
         if hit and now - hit[0] < self.seconds:
             return True, hit[1]
         if not self._shared_ok():
+            return False, None
+        if remember_miss and missed is not None and now - missed < MISS_SECONDS:
             return False, None
         try:
             from app.platform.store import get_store
@@ -95,6 +106,9 @@ class TTLCache:
             log.warning("shared cache %s not read: %s", self.shared, exc)
             return False, None
         if not isinstance(stored, dict) or "value" not in stored:
+            if remember_miss:
+                with self._lock:
+                    self._misses[key] = now
             return False, None
         age = max(0.0, time.time() - float(stored.get("at") or 0))
         if age >= self.seconds:

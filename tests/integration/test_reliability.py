@@ -112,6 +112,7 @@ def open_job_of(admin_api, login):
 
 def test_a_hung_store_is_tried_once_then_skipped_not_once_per_job_card(
         app, fresh, client, login, own_redis):
+    app.config.update(STORE_RETRY_AFTER=30)  # no second try however slow the machine
     login(client, "tech1")
     with app.app_context():
         store = get_store()

@@ -186,3 +186,19 @@ def test_a_template_string_is_looked_up_once_per_catalogue(app, monkeypatch):
         assert app.jinja_env.from_string(unescaped).render(zone="<b>") == "Times in <b>"
         for _round in range(2):  # always %-formatted, the kept string too
             assert app.jinja_env.from_string("{{ _('100%% done') }}").render() == "100% done"
+
+
+def test_lazy_strings_use_the_translations_found_for_the_request(app, monkeypatch):
+    """lazy_gettext labels (a page of jobs shows ~70) are translated through `_`: the
+    translations found once per request, not looked up again for each label."""
+    import flask_babel
+
+    looked_up = []
+    real = flask_babel.Domain.get_translations
+    monkeypatch.setattr(flask_babel.Domain, "get_translations",
+                        lambda self: looked_up.append(1) or real(self))
+    label = i18n.lazy_gettext("Save")
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert [str(label) for _ in range(50)] == ["Enregistrer"] * 50
+        assert len(looked_up) == 1
+        assert "UTC" in str(i18n.lazy_gettext("Times in %(zone)s", zone="UTC"))

@@ -439,3 +439,34 @@ def test_shared_http_session_never_stores_cookies():
         mocked.post(CALL_KW, json=ok([]), headers={"Set-Cookie": "session_id=other; Path=/"})
         OdooAPI(URL, "db", session_id="mine").search_read("fsm.order", [], ["name"])
     assert "other" not in http.cookies.values()
+
+
+def test_the_environment_is_read_once_per_server(monkeypatch):
+    """requests reads the environment (proxies, CA bundle) and looks for ~/.netrc on every
+    call: the shared session reads what the environment says about a server once, with the
+    same outcome, and never ~/.netrc (Odoo knows users by their session cookie)."""
+    import requests.sessions
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    reads, netrc = [], []
+    real_proxies, real_netrc = requests.sessions.get_environ_proxies, \
+        requests.sessions.get_netrc_auth
+    monkeypatch.setattr(requests.sessions, "get_environ_proxies",
+                        lambda *a, **k: reads.append(a[0]) or real_proxies(*a, **k))
+    monkeypatch.setattr(requests.sessions, "get_netrc_auth",
+                        lambda *a, **k: netrc.append(a[0]) or real_netrc(*a, **k))
+    monkeypatch.setattr(odoo_api, "_http", None)
+    http = odoo_api.http_session()
+    for url in ("https://odoo.example.com/web/dataset/call_kw/a",
+                "https://odoo.example.com/web/dataset/call_kw/b", "https://localhost/x"):
+        expected = requests.Session().merge_environment_settings(url, {}, None, None, None)
+        reads.clear()
+        for _ in range(3):
+            assert http.merge_environment_settings(url, {}, None, None, None) == expected
+        http.prepare_request(requests.Request("POST", url, json={}))
+        assert len(reads) <= 1
+    assert netrc == []
+    assert http.merge_environment_settings("https://odoo.example.com/", {}, None, None,
+                                           None)["proxies"]["https"] == "http://proxy.example:3128"

@@ -114,3 +114,69 @@ def test_get_store_picks_the_backend_from_the_config(app, redis_url):
     app.config["REDIS_URL"] = redis_url
     with app.app_context():
         assert isinstance(store_module.get_store(), RedisStore)
+
+
+class _Redis:
+    """In place of redis-py's client: down or up, and an operation can be held mid-way."""
+
+    def __init__(self):
+        import redis
+
+        self.error = redis.ConnectionError
+        self.down, self.calls, self.hold = True, 0, None
+
+    def get(self, key):
+        self.calls += 1
+        if self.hold is not None:
+            self.hold.wait(5)
+        if self.down:
+            raise self.error("Connection refused")
+        return "v"
+
+
+def test_redis_back_is_used_again_within_seconds_one_operation_trying_it(monkeypatch):
+    """After a failure the process skips Redis (StoreError at once), and every
+    STORE_RETRY_AFTER (2 s by default) one operation tries it again while the others go on
+    skipping it; the first that succeeds ends the skip. A 30-second skip refused ~300 outbox
+    notes in a load run after Redis was back."""
+    import threading
+    import types
+
+    clock = [1000.0]
+    monkeypatch.setattr(store_module, "time", types.SimpleNamespace(
+        monotonic=lambda: clock[0], time=time.time, sleep=time.sleep))
+    store = RedisStore("redis://127.0.0.1:9/0", timeout=0.1)
+    fake = store.client = _Redis()
+    with pytest.raises(StoreError):
+        store.get("k")
+    with pytest.raises(StoreError):
+        store.get("k")  # skipped: Redis not asked
+    assert fake.calls == 1
+    fake.down = False  # Redis is back
+    clock[0] += 2.0
+    assert store.get("k") == "v"  # the one that tries gets an answer...
+    assert store.get("k") == "v" and fake.calls == 3  # ...and the skip is over
+
+    fake.down = True
+    with pytest.raises(StoreError):
+        store.get("k")
+    clock[0] += 2.0
+    fake.hold = threading.Event()
+    outcome = []
+    trying = threading.Thread(target=lambda: outcome.append(
+        pytest.raises(StoreError, store.get, "k")))
+    trying.start()
+    for _ in range(500):
+        if fake.calls == 5:
+            break
+        time.sleep(0.01)
+    assert fake.calls == 5  # one operation is trying Redis...
+    with pytest.raises(StoreError):
+        store.get("k")  # ...the others skip it meanwhile
+    assert fake.calls == 5
+    fake.hold.set()
+    trying.join(5)
+    assert outcome  # it failed: skipped again until the next try
+    with pytest.raises(StoreError):
+        store.get("k")
+    assert fake.calls == 5

@@ -102,3 +102,28 @@ def test_forget_server_drops_one_servers_values_in_every_cache():
     assert not vans.has(("http://a", "db", "van", 7))
     assert stages.peek(("http://b", "db", "stages")) == [2]
     assert vans.has("http://a")
+
+
+def test_has_and_peek_remember_a_miss_in_the_shared_store_for_a_while(tmp_path, monkeypatch):
+    """The job page asks on every view whether the timer's fields are known: a miss in the
+    shared store is read once per MISS_SECONDS, not once per view (each read is a round trip
+    to Redis). This process's put() ends it at once; another's value is seen after it."""
+    app = make_app(tmp_path)
+    reads = []
+    with app.app_context():
+        store = store_module.get_store()
+        real_get = type(store).get
+        monkeypatch.setattr(type(store), "get",
+                            lambda self, key: reads.append(key) or real_get(self, key))
+        cache = TTLCache(300, shared="things")
+        assert not cache.has("k") and cache.peek("k") is None and not cache.has("k")
+        assert len(reads) == 1
+        TTLCache(300, shared="things").put("k", "v")  # another process reads it
+        assert not cache.has("k")
+        started = ttl_cache.time.monotonic()
+        monkeypatch.setattr(ttl_cache.time, "monotonic",
+                            lambda: started + ttl_cache.MISS_SECONDS)
+        assert cache.peek("k") == "v"
+        assert not cache.has("mine")
+        cache.put("mine", 1)
+        assert cache.has("mine") and cache.get("other", lambda: 2) == 2
