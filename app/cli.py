@@ -80,14 +80,16 @@ def odoo_check_command(login, fix, admin_login):
 
     Exit status 0 only when everything needed is there.
     """
-    from app.services import odoo_check
+    from app.services import assets, odoo_check
 
     config = current_app.config
     url, db = config["ODOO_URL"], config.get("ODOO_DB")
     password = click.prompt(f"Password of {login}", hide_input=True) if login else None
     integration = (config.get("ODOO_INTEGRATION_LOGIN"), config.get("ODOO_INTEGRATION_KEY"))
+    mapping = assets.mapping_from_config(config)
     try:
-        report = odoo_check.check(url, db, login, password, integration=integration)
+        report = odoo_check.check(url, db, login, password, integration=integration,
+                                  assets=mapping)
     except odoo_check.CheckAborted as exc:
         _print_report(exc.report)
         raise SystemExit(1) from None
@@ -111,7 +113,8 @@ def odoo_check_command(login, fix, admin_login):
         if changes:  # what is there now, as the user sees it
             click.echo("")
             try:
-                report = odoo_check.check(url, db, login, password, integration=integration)
+                report = odoo_check.check(url, db, login, password,
+                                          integration=integration, assets=mapping)
             except odoo_check.CheckAborted as exc:
                 report = exc.report
             _print_report(report)

@@ -19,6 +19,7 @@ from app.odoo.client import (
 from app.odoo.integration import IntegrationAPI
 from app.services import auth
 from app.services import companies as company_choice
+from app.services.assets import TICKET_MODEL
 
 SIGNATURE_FIELD = "x_signature_url"
 SIGNATURE_TYPES = ("char", "text")
@@ -118,9 +119,11 @@ def connect(base_url, db, timeout=(5, 20)):
     return odoo
 
 
-def check(base_url, db, login=None, password=None, *, timeout=(5, 20), integration=None):
+def check(base_url, db, login=None, password=None, *, timeout=(5, 20), integration=None,
+          assets=None):
     """Check the server, and with a login the user Fieldkit would log in as; `integration`
-    is (ODOO_INTEGRATION_LOGIN, ODOO_INTEGRATION_KEY)."""
+    is (ODOO_INTEGRATION_LOGIN, ODOO_INTEGRATION_KEY), `assets` the AssetMapping
+    (ASSET_MODEL, ASSET_FIELDS) whose tickets' link is checked."""
     report = Report()
     try:
         odoo = connect(base_url, db, timeout)
@@ -143,6 +146,8 @@ def check(base_url, db, login=None, password=None, *, timeout=(5, 20), integrati
         raise CheckAborted(report) from exc
     _check_modules(odoo, report)
     _check_signature_field(odoo, report)
+    if assets is not None:
+        _check_asset_link(odoo, report, assets)
     _check_user(odoo, report, info, login)
     return report
 
@@ -203,6 +208,63 @@ def _check_signature_field(odoo, report):
         report.add("missing", f"field fsm.order.{SIGNATURE_FIELD}",
                    "absent (customer signatures cannot be saved); --fix creates it. Studio "
                    "names new fields x_studio_...: the name must be exactly x_signature_url")
+
+
+def _check_asset_link(odoo, report, m):
+    """Whether the mapping's `ticket_link` is a many2one on helpdesk.ticket leading to the
+    asset model: one leading elsewhere would show another model's tickets on the asset pages
+    (the tickets of the record of the same id), an absent one fails them."""
+    subject = "asset tickets"
+    asset = _field(odoo, m.model, m.name)
+    if asset in (REFUSED, NO_MODEL):
+        report.add("warning", subject, f"this user may not read {m.model} (ASSET_MODEL): the "
+                   "asset pages are refused to them" if asset is REFUSED else
+                   f"no {m.model} model (ASSET_MODEL) in this database: the asset pages fail "
+                   "until it is there")
+        return
+    if not m.ticket_link:
+        report.add("info", subject, f"tickets are not linked to {m.model} (no ticket_link in "
+                   "ASSET_FIELDS): the asset pages show no tickets and RMM alerts are noted "
+                   "on the asset")
+        return
+    field = f"{TICKET_MODEL}.{m.ticket_link}"
+    how = (f"add a Many2one to {m.model} on {TICKET_MODEL} and name it in ASSET_FIELDS "
+           '("ticket_link"), or set "ticket_link": null there (no tickets on assets)')
+    found = _field(odoo, TICKET_MODEL, m.ticket_link)
+    if found is REFUSED:
+        report.add("info", subject, f"this user may not read {TICKET_MODEL}: the asset pages "
+                   "show them no tickets")
+    elif found is NO_MODEL:
+        report.add("missing", subject, f"no {TICKET_MODEL} model (Helpdesk or OCA "
+                   "helpdesk_mgmt) for the asset pages' tickets: install one, or set "
+                   '"ticket_link": null in ASSET_FIELDS')
+    elif not found:
+        report.add("missing", subject, f"{field} is absent: the asset pages and RMM alerts "
+                   f"fail; {how}")
+    elif found.get("type") != "many2one" or found.get("relation") != m.model:
+        leads = found.get("relation") or "no model"
+        report.add("missing", subject, f"{field} is a {found.get('type')} to {leads}, not a "
+                   f"many2one to {m.model}: the asset pages would show the tickets of "
+                   f"another record; {how}")
+    else:
+        carry = "" if m.tickets_carry_asset else (
+            ' (set "tickets_carry_asset": true in ASSET_FIELDS: on 17+ the asset page then '
+            "reads the asset with its tickets)")
+        report.add("ok", subject, f"{field}: many2one to {m.model}{carry}")
+
+
+REFUSED, NO_MODEL = object(), object()
+
+
+def _field(odoo, model, name):
+    """A field's type and relation ({} when absent), or REFUSED / NO_MODEL."""
+    try:
+        return odoo.call(model, "fields_get", [name],
+                         attributes=["type", "relation"]).get(name) or {}
+    except AccessError:
+        return REFUSED
+    except OdooError:
+        return NO_MODEL
 
 
 def _check_user(odoo, report, info, login):

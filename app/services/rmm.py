@@ -9,9 +9,10 @@ An event is a JSON object `{"id": "<unique>", "type": "<type>", "data": {...}}`:
   Elevated, Critical): opens a ticket "Alert: <header>" on the asset and its customer (priority
   high when Critical), or adds the message to the open ticket of the same alert. Where tickets
   are not linked to assets (the mapping has no `ticket_link`: fsm.equipment by default) the
-  alert is posted on the asset's own history instead (both asset models are mail threads) and
-  the answer's `warning` says no ticket was opened: an alert is never dropped, and refusing it
-  would only make the RMM send it again to the same refusal.
+  alert is posted on the asset's own history instead (OCA's fsm.equipment is a mail thread,
+  as is a Studio model with its chatter) and the answer's `warning` says no ticket was opened:
+  an alert is never dropped, and refusing it would only make the RMM send it again to the
+  same refusal.
 
 Each event is handled once: its id is claimed in the shared store before acting (`idem:rmm:`)
 and released again when Odoo fails, so the RMM's retry is handled. Everything is checked

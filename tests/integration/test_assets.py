@@ -239,3 +239,40 @@ def test_fsm_equipment_tickets_are_not_linked(fresh, app, office):
         as_text=True))
     assert not odoo.read("helpdesk.ticket", [own], ["x_asset_id"])[0]["x_asset_id"]
     fresh.reset()
+
+
+def test_fsm_equipment_tickets_through_the_deployments_own_link(make_emulator, app, client,
+                                                                 login):
+    """A deployment that added a many2one from tickets to fsm.equipment names it in
+    ASSET_FIELDS: the equipment's tickets are counted, shown (the equipment nested in them on a
+    repeat visit) and linked through it, never through x_asset_id."""
+    handle = make_emulator(version=17)
+    odoo = admin(handle.url)
+    model_id = odoo.call("ir.model", "search", [("model", "=", "helpdesk.ticket")])[0]
+    odoo.create("ir.model.fields", {"name": "x_equipment_id", "model_id": model_id,
+                                    "ttype": "many2one", "relation": "fsm.equipment",
+                                    "field_description": "Equipment", "state": "manual"})
+    equipment = odoo.read("fsm.equipment", [1], ["name", "owner_id", "serial"])[0]
+    customer = equipment["owner_id"][0]
+    alert = odoo.create("helpdesk.ticket", {"name": "Compressor fault", "partner_id": customer,
+                                            "description": "<p>x</p>", "x_equipment_id": 1})
+    loose = odoo.create("helpdesk.ticket", {"name": "Door seal", "partner_id": customer,
+                                            "description": "<p>x</p>"})
+    app.config.update(ODOO_URL=handle.url, ASSET_MODEL="fsm.equipment", ASSET_FIELDS=(
+        '{"ticket_link": "x_equipment_id", "tickets_carry_asset": true}'))
+    login(client, "office")
+    listed = client.get(f"/assets?filter=all&q={equipment['serial']}")
+    html = listed.get_data(as_text=True)
+    assert rpc(listed) <= 2
+    row = re.search(r'href="/assets/1">[^<]*</a>.*?"Open tickets"[^>]*>\s*(\d+)', html, re.S)
+    assert row and int(row.group(1)) == 1
+    client.get("/assets/1")
+    page = client.get("/assets/1")
+    html = page.get_data(as_text=True)
+    assert rpc(page) <= 2 and equipment["name"] in html
+    shown = re.findall(r'<li class="asset-ticket[^"]*" data-ticket-id="(\d+)"', html)
+    assert shown == [str(alert)]  # its own ticket only, none of x_client_asset 1
+    assert re.search(rf'<option value="{loose}">', html)  # the customer's, linkable
+    assert client.post("/assets/1/tickets", data={"ticket_id": loose}).status_code == 302
+    linked = odoo.read("helpdesk.ticket", [loose], ["x_equipment_id", "x_asset_id"])[0]
+    assert linked["x_equipment_id"][0] == 1 and not linked["x_asset_id"]

@@ -189,3 +189,34 @@ def test_the_login_lockout_guard_is_reported(fresh_odoo):
     out = cli(fresh_odoo.url, ODOO_INTEGRATION_LOGIN="integration",
               ODOO_INTEGRATION_KEY="wrong").invoke(args=["odoo-check"]).output
     assert "login lockout guard: the integration user 'integration' can't log in" in out
+
+
+def test_the_tickets_link_to_the_assets_is_checked(fresh_odoo):
+    """The mapping's ticket_link must be a many2one on helpdesk.ticket to the asset model: one
+    leading to another model would show that model's tickets on the asset pages."""
+    def check(login="office", **config):
+        result = cli(fresh_odoo.url, **config).invoke(args=["odoo-check", "--login", login],
+                                                      input=f"{login}\n")
+        line = next(line for line in result.output.splitlines() if "asset tickets" in line)
+        return result.exit_code, line
+
+    assert check() == (0, "ok       asset tickets: helpdesk.ticket.x_asset_id: many2one to "
+                          "x_client_asset")
+    code, line = check("tech1")  # no helpdesk rights: the asset pages show them no tickets
+    assert code == 0 and "may not read helpdesk.ticket" in line
+    code, line = check(ASSET_MODEL="fsm.equipment")
+    assert code == 0 and "tickets are not linked to fsm.equipment" in line
+    code, line = check(ASSET_MODEL="fsm.equipment", ASSET_FIELDS='{"ticket_link": "x_asset_id"}')
+    assert code == 1 and line.startswith("MISSING")
+    assert "x_asset_id is a many2one to x_client_asset, not a many2one to fsm.equipment" in line
+    code, line = check(ASSET_MODEL="fsm.equipment",
+                       ASSET_FIELDS='{"ticket_link": "x_equipment_id"}')
+    assert code == 1 and "helpdesk.ticket.x_equipment_id is absent" in line
+    odoo = admin(fresh_odoo.url)
+    model_id = odoo.call("ir.model", "search", [("model", "=", "helpdesk.ticket")])[0]
+    odoo.create("ir.model.fields", {"name": "x_equipment_id", "model_id": model_id,
+                                    "ttype": "many2one", "relation": "fsm.equipment",
+                                    "field_description": "Equipment", "state": "manual"})
+    code, line = check(ASSET_MODEL="fsm.equipment",
+                       ASSET_FIELDS='{"ticket_link": "x_equipment_id"}')
+    assert code == 0 and "many2one to fsm.equipment" in line and "tickets_carry_asset" in line
