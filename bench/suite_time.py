@@ -5,6 +5,9 @@ and the wall time of the run against the 5-minute budget (issue 26).
     .venv/bin/python bench/suite_time.py [--workers 2] [-- pytest arguments]
     .venv/bin/python bench/suite_time.py --from run.txt   # the output of an earlier run made
                                                           # with --durations=0 --durations-min=0
+    .venv/bin/python bench/suite_time.py --from before.txt --from after.txt \
+        --files tests/integration/test_sales.py ...       # two runs side by side, and the
+                                                          # worker seconds of those files
 
 Runs `pytest -n <workers> --durations=0 --durations-min=0` (pytest prints every phase of
 every test) and sums what it prints. The load average at the start and end is printed beside
@@ -75,15 +78,42 @@ def report(text, wall=None, loads=None):
     return 0
 
 
+def files_report(texts, files):
+    """Worker seconds (setup, call, teardown) of the tests in `files`, one column per run:
+    on a busy machine the wall time swings, these say what a change did to those tests."""
+    print(f"\n{'file':<52}" + "".join(f"{f'run {i + 1} s':>10}" for i in range(len(texts))))
+    totals = [0.0] * len(texts)
+    for name in files:
+        row = []
+        for i, text in enumerate(texts):
+            seconds = sum(s for s, _phase, test in parse(text)[1]
+                          if test.split("::")[0] == name)
+            totals[i] += seconds
+            row.append(seconds)
+        print(f"{name:<52}" + "".join(f"{s:>10.1f}" for s in row))
+    print(f"{'all of them':<52}" + "".join(f"{s:>10.1f}" for s in totals))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", default="2")
-    parser.add_argument("--from", dest="from_file", help="parse an earlier run's output")
+    parser.add_argument("--from", dest="from_files", action="append", default=[],
+                        help="parse an earlier run's output (twice: two runs compared)")
+    parser.add_argument("--files", nargs="+", default=[],
+                        help="also print these test files' worker seconds")
     parser.add_argument("pytest_args", nargs="*")
     args = parser.parse_args()
-    if args.from_file:
-        with open(args.from_file, encoding="utf-8") as handle:
-            return report(handle.read())
+    if args.from_files:
+        texts = []
+        for number, path in enumerate(args.from_files, 1):
+            with open(path, encoding="utf-8") as handle:
+                texts.append(handle.read())
+            print(f"== run {number}: {path}")
+            code = report(texts[-1])
+            print()
+        if args.files:
+            files_report(texts, args.files)
+        return code
     env = dict(os.environ, CHROMIUM_PATH=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
     start_load = os.getloadavg()[0]
     started = time.monotonic()
@@ -97,6 +127,8 @@ def main():
     for line in failures:
         print(line)
     code = report(text, wall, (start_load, os.getloadavg()[0]))
+    if args.files:
+        files_report([text], args.files)
     return code or (1 if result.returncode else 0)
 
 
