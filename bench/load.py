@@ -223,6 +223,7 @@ def main():
     parser.add_argument("--latency-ms", type=int, default=50)
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]  # the machine's own load: the own time waits on it
     emulator = start_in_thread(port=0, quiet=True, latency_ms=args.latency_ms)
     workdir = tempfile.mkdtemp(prefix="fieldkit-load-")
     redis_port = free_port()
@@ -292,7 +293,8 @@ def main():
 
     print(f"\n{args.technicians} technicians + {args.office} office users, {args.seconds:.0f} s, "
           f"think {args.think} s, Odoo emulator at {args.latency_ms} ms per call, "
-          f"gunicorn.conf.py on {os.cpu_count()} CPUs; Redis out from 1/3 to 2/3 of the run")
+          f"gunicorn.conf.py on {os.cpu_count()} CPUs; Redis out from 1/3 to 2/3 of the run; "
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print("\nAnswers by kind:")
     for kind, count in sorted(results.kinds.items()):
         print(f"  {kind:<30} {count:6d}")
