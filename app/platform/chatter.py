@@ -26,7 +26,7 @@ from app.odoo.client import OdooCall, OdooError, UserError
 from app.platform import formatting as fmt
 from app.platform import timezone as tzs
 from app.platform.actions import ActionRefused
-from app.platform.i18n import lazy_gettext
+from app.platform.i18n import _, lazy_gettext
 from app.platform.sanitize import html_to_text, is_blank_html, sanitize_html
 
 MESSAGE_LIMIT = 40
@@ -328,3 +328,38 @@ def _has_email(odoo) -> bool:
     except OdooError:
         return True
     return bool(rows and rows[0].get("email"))
+
+
+# mail.notification failure types (mail/models/mail_notification.py) people can act on.
+MAIL_FAILURES = {
+    "mail_email_missing": lazy_gettext("the customer has no email address in Odoo"),
+    "mail_email_invalid": lazy_gettext("the customer's email address is not valid"),
+    "mail_smtp": lazy_gettext("Odoo's outgoing mail server refused it"),
+    "mail_bounce": lazy_gettext("it bounced"),
+}
+
+
+def email_outcome(odoo, message_id) -> str:
+    """What Odoo did with the email of a message posted to a customer (the service report's,
+    ``message_post`` with ``partner_ids``), in a sentence (1 RPC). Odoo sends it at once within
+    ``message_post``; its ``mail.mail`` is for administrators only (and deleted once sent), so
+    its state is read from the recipient's email ``mail.notification``, which Odoo keeps in
+    step: ``ready`` queued, ``sent`` sent, ``exception``/``bounce`` failed with a reason."""
+    rows = odoo.search_read("mail.notification", [("mail_message_id", "=", message_id),
+                                                  ("notification_type", "=", "email")],
+                            ["notification_status", "failure_type", "failure_reason"],
+                            limit=1, order="id desc")
+    if not rows:
+        return _("Odoo did not email it: the customer is an Odoo user and finds it in Odoo.")
+    row = rows[0]
+    status = row.get("notification_status")
+    if status == "sent":
+        return _("Odoo emailed it to the customer.")
+    if status in ("exception", "bounce"):
+        reason = " ".join(str(row.get("failure_reason") or "").split())
+        label = str(MAIL_FAILURES.get(row.get("failure_type") or "") or "")
+        why = "; ".join(p for p in (label, reason) if p) or _("no reason given")
+        return _("The email to the customer failed: %(reason)s.", reason=why)
+    if status == "canceled":
+        return _("The email to the customer was cancelled in Odoo.")
+    return _("The email to the customer is queued in Odoo: its mail server sends it shortly.")

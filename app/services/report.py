@@ -30,7 +30,7 @@ from app.odoo import versions
 from app.odoo.client import OdooCall, OdooError, OdooUnavailable
 from app.platform import chatter, formatting, i18n, media
 from app.platform import timezone as tzs
-from app.platform.i18n import _, lazy_gettext, ngettext
+from app.platform.i18n import _, ngettext
 from app.platform.s3_service import get_storage
 from app.platform.sanitize import html_to_text
 from app.platform.ttl_cache import TTLCache, server_key
@@ -48,6 +48,9 @@ COMPANY_FIELDS = ["name", "street", "street2", "zip", "city", "state_id", "count
 PARTNER_FIELDS = ["name", "street", "street2", "zip", "city", "state_id", "country_id", "lang"]
 _PARTNER_M2O = ("state_id", "country_id")
 _companies = TTLCache(600)   # a company's header (and logo) changes rarely
+# 15/16: a job's location id, so the report reads its site and customer with the order (a job
+# moved since is read again); 17+ nest them in the order's read.
+_job_sites = TTLCache(24 * 3600, shared="fsm-order-site")
 
 
 
@@ -187,19 +190,31 @@ def report_data(odoo, viewer, job_id, storage) -> dict:
     """Everything the report shows (job page data + parts + the files' bytes). 17+: the order
     with its history, site, customer and (not cached) company nested, and the parts once the
     job's reference is known here (inventory.known_job_name; else after): 2 calls, one round
-    trip. 15/16: the job page's reads, then the site, its customer, the parts and the company
-    (not cached) together: 2 round trips (3 on 15: the history after the order)."""
+    trip. 15/16: the job page's reads with the parts, the site and its customer (once known
+    here: :data:`_job_sites`) and the company (not cached): 5 calls in one round trip (2 on
+    15: the history after the order); what was not known goes in a second round."""
     web = versions.has_web_read(viewer.version)
     reads = checklists.detail_reads(odoo, viewer, job_id)
     name = inventory.known_job_name(odoo, job_id)
-    more = (inventory.moves_call(name),) if web and name else ()
+    site_key = server_key(odoo, "fsm.order-site", job_id)
+    site_id = None if web else _job_sites.peek(site_key)
+    header_cached = _companies.has(server_key(odoo, "report-company", viewer.company_id))
+    early = {"moves": inventory.moves_call(name)} if name else {}
     if web:
         reads["nested"].update(message_ids=chatter.nested_history(), location_id=_site_spec())
-        if not _companies.has(server_key(odoo, "report-company", viewer.company_id)):
+        if not header_cached:
             reads["nested"]["company_id"] = _spec(COMPANY_FIELDS)
+    else:
+        if site_id:
+            early["site"], early["owner"] = _site_and_customer_calls(site_id)
+        if not header_cached and viewer.company_id:
+            early["company"] = OdooCall("read", "res.company", [viewer.company_id],
+                                        COMPANY_FIELDS)
     job = jobs.job_detail(odoo, viewer, job_id, storage=storage,
-                          more_fields=("company_id", "date_start", "date_end"), more=more,
-                          **reads)
+                          more_fields=("company_id", "date_start", "date_end"),
+                          more=tuple(early.values()), **reads)
+    # (nothing "more" when the order was read again without its nest: all read below)
+    got = dict(zip(early, job["extra"]["more"], strict=True)) if "more" in job["extra"] else {}
     inventory.remember_job_name(odoo, job_id, job["name"])
     job["checklist_lines"] = checklists.report_lines(odoo, viewer, job)
     order, location = job["extra"], job.get("location_ref")  # 17+: nested (a dict)
@@ -208,16 +223,23 @@ def report_data(odoo, viewer, job_id, storage) -> dict:
     company_key = server_key(odoo, "report-company", company_id)
     if isinstance(company, dict) and "logo" in company:  # its header nested in the order's read
         _companies.put(company_key, _company_header([jobs._from_web(dict(company), {})]))
-    moves = order["more"][0] if "more" in order and job["name"] == name else None
-    # a location read without its nest (15/16, or the nested read refused): read it now
-    site_calls = (_site_and_customer_calls(location)
-                  if _id(location) and not isinstance(location, dict) else [])
+    if isinstance(got.get("company"), list):
+        _companies.put(server_key(odoo, "report-company", viewer.company_id),
+                       _company_header(got["company"]))
+    moves = got.get("moves") if job["name"] == name else None
+    site_answers = ([got["site"], got["owner"]] if "site" in got and _id(location) == site_id
+                    else [])
+    # a location read without its nest (15/16, or the nest refused), not read early: read now
+    site_calls = (_site_and_customer_calls(location) if _id(location) and not site_answers
+                  and not isinstance(location, dict) else [])
+    if site_calls:
+        _job_sites.put(site_key, _id(location))
     fetch_company = bool(company_id) and not _companies.has(company_key)
     calls = [*site_calls, *([] if moves is not None else [inventory.moves_call(job["name"])]),
              *([OdooCall("read", "res.company", [company_id], COMPANY_FIELDS)]
                if fetch_company else [])]
     answers = odoo.parallel(calls, return_errors=True) if calls else []
-    site_answers = answers[:len(site_calls)]
+    site_answers = site_answers or answers[:len(site_calls)]
     if moves is None:
         moves = answers[len(site_calls)]
     for answer in [*site_answers, *(answers[-1:] if fetch_company else [])]:
@@ -474,41 +496,7 @@ def _attach_and_send(odoo, job_id, job, email) -> str:
                        attachment_ids=[attachment])
     message_id = posted[0] if isinstance(posted, list) else posted  # 19 answers [id]
     return _("Report attached to the order. %(outcome)s",
-             outcome=email_outcome(odoo, message_id))
-
-
-# mail.notification failure types (mail/models/mail_notification.py) people can act on.
-MAIL_FAILURES = {
-    "mail_email_missing": lazy_gettext("the customer has no email address in Odoo"),
-    "mail_email_invalid": lazy_gettext("the customer's email address is not valid"),
-    "mail_smtp": lazy_gettext("Odoo's outgoing mail server refused it"),
-    "mail_bounce": lazy_gettext("it bounced"),
-}
-
-
-def email_outcome(odoo, message_id) -> str:
-    """What Odoo did with the email of a posted message (1 RPC). Odoo sends it at once within
-    ``message_post``; its ``mail.mail`` is for administrators only (and deleted once sent), so
-    its state is read from the recipient's email ``mail.notification``, which Odoo keeps in
-    step: ``ready`` queued, ``sent`` sent, ``exception``/``bounce`` failed with a reason."""
-    rows = odoo.search_read("mail.notification", [("mail_message_id", "=", message_id),
-                                                  ("notification_type", "=", "email")],
-                            ["notification_status", "failure_type", "failure_reason"],
-                            limit=1, order="id desc")
-    if not rows:
-        return _("Odoo did not email it: the customer is an Odoo user and finds it in Odoo.")
-    row = rows[0]
-    status = row.get("notification_status")
-    if status == "sent":
-        return _("Odoo emailed it to the customer.")
-    if status in ("exception", "bounce"):
-        reason = " ".join(str(row.get("failure_reason") or "").split())
-        label = str(MAIL_FAILURES.get(row.get("failure_type") or "") or "")
-        why = "; ".join(p for p in (label, reason) if p) or _("no reason given")
-        return _("The email to the customer failed: %(reason)s.", reason=why)
-    if status == "canceled":
-        return _("The email to the customer was cancelled in Odoo.")
-    return _("The email to the customer is queued in Odoo: its mail server sends it shortly.")
+             outcome=chatter.email_outcome(odoo, message_id))
 
 
 def finish_job(odoo, viewer, job_id, resolution, *, storage=None) -> str:

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from app.odoo.client import OdooAPI
+from tests.conftest import clear_config_caches
 from tests.pages import demo_records, forget_process_caches
 
 
@@ -110,3 +111,22 @@ def test_the_report_is_two_calls_in_one_round_trip(app, login, demo, round_trips
     response = client.get(path)
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert int(response.headers["X-Odoo-RPC"].split(";")[0]) <= 3
+
+
+@pytest.mark.parametrize("version, trips", [(16, 1), (15, 2)])
+def test_the_report_without_web_read_sends_what_it_knows_with_the_order(
+        make_emulator, app, login, round_trips, version, trips):
+    """15/16: the site, its customer, the parts and the company go with the order's reads once
+    this server knows the job's location and reference (from the first report): one round trip
+    on 16, two on 15 (its history after the order's message_ids)."""
+    handle = make_emulator(version=version)
+    app.config["ODOO_URL"] = handle.url
+    clear_config_caches()
+    client = app.test_client()
+    login(client, "tech1")
+    path = f"/jobs/{demo_records(handle.url, app)['job']}/report.pdf"
+    assert client.get(path).status_code == 200
+    round_trips["n"] = 0
+    response = client.get(path)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert round_trips["n"] == trips
