@@ -4,6 +4,7 @@ names the missing right; after `--fix`, ticks reach Odoo once through the outbox
 keys (each sent twice), a required step still open makes Odoo refuse "Finish job" with its own
 message, and a step's photo goes to the history named after it. Without the add-on, the to-do's
 ticks become one history note at finish."""
+import logging
 import re
 import subprocess
 
@@ -60,6 +61,20 @@ def grant(handle):
     """odoo-check --fix with the administrator's consent: what it did on fsm.activity."""
     changes = odoo_check.fix(handle.url, "fieldkit", "admin", "admin", grant_activity_rights=True)
     return [c for c in changes if "fsm.activity" in c]
+
+
+@pytest.mark.parametrize("version", [16, 18])
+def test_the_report_of_a_technician_refused_the_steps_is_made_without_them(
+        app, client, login, servers, version, caplog):
+    """18: the order's web_read that nests the steps (and the report's history, site and
+    customer) is refused; the order is read again without its nest and the rest after."""
+    handle = _use(app, servers(version))
+    job = boiler_job(handle)
+    login(client, "tech1")
+    caplog.set_level(logging.INFO, logger="app.services.jobs")
+    response = client.get(f"/jobs/{job}/report.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert ("read without" in caplog.text) == (version >= 17)
 
 
 @pytest.mark.parametrize("version", [16, 18])
