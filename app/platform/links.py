@@ -30,6 +30,7 @@ from werkzeug.exceptions import Forbidden, Gone, NotFound
 
 from app.platform import formatting as fmt
 from app.platform.i18n import lazy_gettext
+from app.platform.store import read
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,10 @@ class LinkKind:
     def _index_key(self, server, target_id):
         return f"{self.name}s:{server}:{target_id}"
 
+    def index_key(self, server, target_id) -> str:
+        """The store key listing the target's links (for :func:`store.prefetch`)."""
+        return self._index_key(server, target_id)
+
     def _save(self, store, record):
         ttl = max(1, int(record["expires_at"] - time.time()) + KEEP_AFTER_EXPIRY)
         store.set(self._record_key(record["id"]), json.dumps(record), ttl)
@@ -133,7 +138,7 @@ class LinkKind:
     def active(self, store, server, target_id, *, now=None) -> dict | None:
         """The target's newest link that still works (not revoked, ended or expired)."""
         now = time.time() if now is None else now
-        index = _load(store.get(self._index_key(server, target_id))) or {"ids": []}
+        index = _load(read(store, self._index_key(server, target_id))) or {"ids": []}
         for link_id in reversed(index["ids"]):
             record = _load(store.get(self._record_key(link_id)))
             if record and not record.get("revoked") and not record.get("ended") \
@@ -198,7 +203,7 @@ class LinkKind:
     def list_for(self, store, server, target_id, tz_name, *, now=None) -> list[dict]:
         """The target's links, newest first: state (active | expired | revoked | ended), uses."""
         now_ts = time.time() if now is None else now
-        index = _load(store.get(self._index_key(server, target_id))) or {"ids": []}
+        index = _load(read(store, self._index_key(server, target_id))) or {"ids": []}
         out = []
         for link_id in reversed(index["ids"]):
             record = _load(store.get(self._record_key(link_id)))

@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import time
 
-from flask import current_app
+from flask import current_app, g, has_app_context
 
 from app.platform.metrics import timed_store_operation
 
@@ -345,3 +345,27 @@ def get_store() -> Store:
     if store is None:
         store = app.extensions[_EXTENSION_KEY] = create_store(app.config, app.instance_path)
     return store
+
+
+def prefetch(store, keys):
+    """Read `keys`, which this request is about to read one by one, in one round trip (Redis
+    MGET): a page that reads four keys waits for one answer instead of four (under load each
+    answer also waits for the interpreter lock again). `read` then answers each key once from
+    what was read. A store that fails is left to the readers (they meet its error)."""
+    keys = list(keys)
+    try:
+        found = store.get_many(keys)
+    except StoreError:
+        return
+    prefetched = g.setdefault("store_prefetched", {})
+    prefetched.update({key: found.get(key) for key in keys})
+
+
+def read(store, key):
+    """`store.get(key)`, answered from this request's :func:`prefetch` when it read the key:
+    once, as it was then (a second read goes to the store). Prefetch only what the request
+    reads before it writes it."""
+    prefetched = g.get("store_prefetched") if has_app_context() else None
+    if prefetched and key in prefetched:
+        return prefetched.pop(key)
+    return store.get(key)

@@ -37,7 +37,8 @@ OFFICE = ("office", "manager")
 PER_MINUTE = 60  # requests per client address on /c/ routes
 
 
-def _server():
+def link_server():
+    """The server part of the links' store keys (the job page prefetches them)."""
     config = current_app.config
     return f"{config['ODOO_URL']}|{config['ODOO_DB']}"
 
@@ -217,7 +218,7 @@ def customer_link_for(job):
 def _customer_link(job):
     try:
         store = get_store()
-        link = customer_links.link_for_job(store, current_app.secret_key, _server(), job,
+        link = customer_links.link_for_job(store, current_app.secret_key, link_server(), job,
                                            company_id=session.get("company_id"),
                                            created_by=session.get("user_name") or "",
                                            created_uid=session.get("user_id"))
@@ -230,14 +231,14 @@ def _customer_link(job):
 def note_eta(job_id, minutes):
     """Called when a technician sets off: the customer's page shows when they arrive."""
     with contextlib.suppress(StoreError):
-        customer_links.note_eta(get_store(), _server(), job_id, minutes)
+        customer_links.note_eta(get_store(), link_server(), job_id, minutes)
 
 
 @bp.post("/jobs/<int:id>/customer-link/revoke")
 @role_required(*OFFICE)
 def revoke(id):
     try:
-        done = customer_links.revoke(get_store(), _server(), id)
+        done = customer_links.revoke(get_store(), link_server(), id)
     except StoreError:
         flash(_("The link can't be withdrawn right now (Fieldkit's shared store is out). Try "
                 "again in a minute."), "error")

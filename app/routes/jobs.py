@@ -17,14 +17,14 @@ from flask import (
 )
 
 from app.odoo.client import get_odoo
-from app.platform import idempotency
+from app.platform import idempotency, store
 from app.platform.i18n import _
 from app.platform.listing import parse_list_args
 from app.platform.s3_service import get_storage
 from app.routes import customer
 from app.routes.helpers import act, signature_endpoint
 from app.security import login_required, role_required
-from app.services import checklists, dispatch, jobs, report, timer
+from app.services import checklists, customer_links, dispatch, job_links, jobs, report, timer
 from app.services.viewer import Viewer
 
 bp = Blueprint("jobs", __name__)
@@ -35,9 +35,21 @@ def _viewer():
     return Viewer.from_session(session)
 
 
+def _prefetch_store(odoo, job_id):
+    """What the job page reads from the shared store (the viewer's timer, the index of the
+    job's customer link, the office's subcontractor links), in one round trip."""
+    server = customer.link_server()
+    keys = [timer.store_key(odoo, _viewer(), job_id),
+            customer_links.LINKS.index_key(server, job_id)]
+    if session.get("role") in ("office", "manager"):
+        keys.append(job_links.LINKS.index_key(server, job_id))
+    store.prefetch(store.get_store(), keys)
+
+
 def render_job_page(id, *, error=None, form=None, status=200):
     """The job page, with a refusal and what was typed (other blueprints' job actions too)."""
     odoo = get_odoo()
+    _prefetch_store(odoo, id)
     job = jobs.job_detail(odoo, _viewer(), id, storage=get_storage(),
                           **checklists.detail_reads(odoo, _viewer(), id))
     page = _job_page(odoo, job, error=error, form=form, eta=request.args.get("eta", type=int))

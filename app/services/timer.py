@@ -26,7 +26,7 @@ import time
 from app.odoo.client import OdooError, OdooUnavailable, UserError
 from app.platform import timezone as tzs
 from app.platform.i18n import _
-from app.platform.store import StoreError, get_store
+from app.platform.store import StoreError, get_store, read
 from app.platform.ttl_cache import TTLCache, server_key
 from app.services import jobs, report
 
@@ -48,8 +48,13 @@ def _key(odoo, viewer, job_id):
     return f"{PREFIX}{odoo.db or ''}:{job_id}:{viewer.user_id}"
 
 
+def store_key(odoo, viewer, job_id) -> str:
+    """The store key of the viewer's timer on a job (for :func:`store.prefetch`)."""
+    return _key(odoo, viewer, job_id)
+
+
 def _load(odoo, viewer, job_id):
-    raw = get_store().get(_key(odoo, viewer, job_id))
+    raw = read(get_store(), _key(odoo, viewer, job_id))
     return json.loads(raw) if raw else None
 
 

@@ -180,3 +180,29 @@ def test_redis_back_is_used_again_within_seconds_one_operation_trying_it(monkeyp
     with pytest.raises(StoreError):
         store.get("k")
     assert fake.calls == 5
+
+
+def test_prefetched_keys_are_read_once_from_one_round_trip(tmp_path):
+    """store.prefetch reads the keys a page is about to read in one round trip; store.read
+    answers each once from it (a second read, after the page may have changed the key, asks
+    the store again), and reads keys it did not fetch from the store."""
+    from flask import Flask
+
+    store = SQLiteStore(str(tmp_path / "store.sqlite3"))
+    store.set("a", "1", 60)
+    store.set("c", "3", 60)
+    asked = []
+    real_get = store.get
+    store.get = lambda key: asked.append(key) or real_get(key)
+    with Flask(__name__).app_context():
+        store_module.prefetch(store, ["a", "b"])
+        assert store_module.read(store, "a") == "1" and store_module.read(store, "b") is None
+        assert asked == []
+        store.set("a", "changed", 60)
+        assert store_module.read(store, "a") == "changed" and store_module.read(store, "c") == "3"
+        assert asked == ["a", "c"]
+    broken = MemoryStore()
+    broken.get_many = lambda keys: (_ for _ in ()).throw(StoreError("down"))
+    with Flask(__name__).app_context():
+        store_module.prefetch(broken, ["x"])  # the readers meet the store's error themselves
+        assert store_module.read(broken, "x") is None
