@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as config_module
+from app.templating import FieldkitEnvironment
 
 csrf = CSRFProtect()
 
@@ -28,6 +29,7 @@ def create_app(config=None):
     """Build the app. `config`: a config class or object, a mapping of overrides, or None to
     choose by FIELDKIT_ENV."""
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_environment = FieldkitEnvironment  # before anything makes app.jinja_env
     load_config(app, config)
     init_logging(app)
     init_operations(app)

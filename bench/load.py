@@ -149,6 +149,23 @@ class Workers(threading.Thread):
             for pid in set(self.started) - pids - set(self.gone):
                 self.gone[pid] = now
 
+    def cpu_seconds(self):
+        """CPU seconds (user + system) the live workers have used so far."""
+        total = 0.0
+        for pid in set(self.started) - set(self.gone):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
+
+def own_cpu_seconds():
+    """CPU seconds of this process: the emulator and the virtual users' threads."""
+    times = os.times()
+    return times.user + times.system
+
 
 def p50(values):
     return statistics.median(values) if values else float("nan")
@@ -252,6 +269,7 @@ def main():
                     or ["/jobs/active"]
         tech_jobs = sorted({p for login in TECHS for p in job_paths.get(login, [])})
         started = time.monotonic()
+        cpu_at_start = workers.cpu_seconds(), own_cpu_seconds()
         stop = started + args.seconds
         outage = (started + args.seconds / 3, started + 2 * args.seconds / 3)
 
@@ -279,6 +297,8 @@ def main():
             thread.join(timeout=args.seconds + 60)
         for http in sessions:
             http.close()
+        cpu_used = (workers.cpu_seconds() - cpu_at_start[0], own_cpu_seconds() - cpu_at_start[1],
+                    time.monotonic() - started)
         workers.stopping.set()
     finally:
         app.terminate()
@@ -295,6 +315,9 @@ def main():
           f"think {args.think} s, Odoo emulator at {args.latency_ms} ms per call, "
           f"gunicorn.conf.py on {os.cpu_count()} CPUs; Redis out from 1/3 to 2/3 of the run; "
           f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print(f"CPU used in the run's {cpu_used[2]:.0f} s: gunicorn's workers {cpu_used[0]:.0f} s, the "
+          f"emulator and the virtual users {cpu_used[1]:.0f} s, of the "
+          f"{os.cpu_count() * cpu_used[2]:.0f} s the machine's CPUs had for everything")
     print("\nAnswers by kind:")
     for kind, count in sorted(results.kinds.items()):
         print(f"  {kind:<30} {count:6d}")

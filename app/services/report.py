@@ -506,9 +506,11 @@ def finish_job(odoo, viewer, job_id, resolution, *, storage=None) -> str:
     storage = storage or get_storage()
     message = jobs.finish_job(odoo, viewer, job_id, resolution, storage=storage)
     try:
-        order = jobs.fetch_order(odoo, viewer, job_id, ["x_signature_url"])
+        order = jobs.fetch_order(odoo, viewer, job_id, ["x_signature_url", "name"])
         if not jobs.signature_on_file(job_id, order.get("x_signature_url"), storage):
             return message  # unsigned: no report (1 read, no photos fetched)
+        # the reference finds the parts: known now, they go out with the report's reads
+        inventory.remember_job_name(odoo, job_id, order.get("name"))
         job = report_data(odoo, viewer, job_id, storage)
         email = bool(current_app.config.get("EMAIL_REPORT_AT_FINISH", True))
         outcome = _attach_and_send(odoo, job_id, job, email)

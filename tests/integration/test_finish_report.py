@@ -117,3 +117,33 @@ def test_the_outbox_finish_attaches_too(on_version, app, login):
     finish(client, job, **{"Idempotency-Key": "finish-" + str(job)})
     [attachment] = reports_on(emulator, job)
     assert len(mails_with(emulator, attachment)) == 1
+
+
+def test_the_finish_sends_the_reports_parts_with_the_order(on_version, app, login, round_trips,
+                                                         monkeypatch):
+    """The finish's own read of the order takes its reference too: the signed report's parts
+    (found by it) then go out with the order's read, one round trip, for a job whose
+    reference nobody had seen on this server (the job page does not read the parts)."""
+    from app.platform.ttl_cache import TTLCache
+    from app.services import report
+    from app.services.inventory import parts
+
+    monkeypatch.setattr(parts, "_job_names", TTLCache(3600))  # no reference known yet
+    emulator = on_version(17)
+    client = app.test_client()
+    login(client, "tech1")
+    job = open_job(emulator, "tech1")
+    sign(client, job)
+    assert client.get(f"/jobs/{job}").status_code == 200  # what the page knows: cached
+    made, rounds = report.report_data, []
+
+    def counted(*args, **kwargs):
+        before = round_trips["n"]
+        job = made(*args, **kwargs)
+        rounds.append(round_trips["n"] - before)
+        return job
+
+    monkeypatch.setattr(report, "report_data", counted)
+    assert "Job finished" in finish(client, job)
+    assert rounds == [1]
+    assert reports_on(emulator, job)
