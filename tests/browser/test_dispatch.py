@@ -72,10 +72,8 @@ def test_assignment_reaches_the_technicians_list_without_reload(browser, fresh, 
             office.select_option("#person_id", label="Tom Technician")
             office.get_by_role("button", name="Save").click()
             office.locator(".banner", has_text="assigned to Tom Technician").wait_for()
-            assigned_at = time.monotonic()
-
+            # live updates bring it within the wait (a reload would lose __sameDocument)
             tech.locator(f'[data-job-id="{job["id"]}"]').wait_for(timeout=5000)
-            assert time.monotonic() - assigned_at < 5
             assert tech.evaluate("window.__sameDocument") is True  # no reload happened
         finally:
             office_ctx.close()

@@ -57,7 +57,7 @@ def test_reset_restores_every_knob_the_sessions_and_the_data():
 
 
 def test_stop_twice_is_harmless():
-    handle = start_in_thread(version=17)
+    handle = start_in_thread(version=17)  # its own: stopped
     handle.stop()
     assert handle.stopped
     handle.stop()  # again: nothing to do, no error
