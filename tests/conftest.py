@@ -206,7 +206,10 @@ def redis_url(tmp_path_factory):
 def serving(wsgi_app):
     """Serve a WSGI app over real HTTP in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to see its flag: every poll_interval (0.5 s by default,
+    # half a second of every browser test's teardown)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
