@@ -220,7 +220,7 @@ async function keep(cacheName, request, body, statusText, headers) {
 // page on its own. `count` says how many pages are ready offline, `fetched` how many requests
 // that cost this time.
 async function precachePages(pages, client) {
-  const queue = pages.map((p) => ({ url: new URL(p.url, self.location.origin), version: p.version || '' }))
+  const queue = pages.map((p) => ({ url: new URL(p.url, self.location.origin), version: p.version || '', own: Boolean(p.own) }))
     .filter(({ url }) => url.origin === self.location.origin && !NEVER_CACHED.includes(url.pathname))
     .slice(0, 40);
   const { signal } = userFetches;
@@ -247,8 +247,12 @@ async function precachePages(pages, client) {
   }
   for (const p of others) {
     waits.push(track(p.url.href, (async () => {
-      const response = await fetch(p.url.href, { cache: 'no-cache', signal }).catch(() => null);
-      if (response) fetched += 1;
+      // The page the browser just loaded without the worker: its copy in the HTTP cache, as
+      // served, costs no request (and no Odoo call); the network only when there is none.
+      const kept = p.own ? await fetch(p.url.href, { cache: 'only-if-cached', mode: 'same-origin', signal })
+        .then((r) => (r.ok ? r : null), () => null) : null;
+      const response = kept || await fetch(p.url.href, { cache: 'no-cache', signal }).catch(() => null);
+      if (response && !kept) fetched += 1;
       return Boolean(response) && save(CACHES.pages, p.url.href, response).catch(() => false);
     })()));
   }

@@ -98,3 +98,27 @@ def test_repeat_view_of_an_unchanged_list_costs_at_most_two_rpcs(app, browser, e
             ["/jobs/active", f"/jobs/offline?ids={job_id}"])
         assert fetched == 1
         context.close()
+
+
+def test_a_list_loaded_before_the_worker_is_kept_without_fetching_it_again(app, browser,
+                                                                           emulator):
+    """Logged in before the worker was installed (a fast login, or a login made elsewhere):
+    the list loads without the worker, which then keeps the browser's copy of it for offline
+    use instead of asking the server (and Odoo) for it a second time."""
+    emulator.reset()
+    counter = RpcCounter(app)
+    with serving(counter) as base:
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        login_page = context.request.get(f"{base}/login").text()
+        token = re.search(r'name="csrf-token" content="([^"]+)"', login_page).group(1)
+        context.request.post(f"{base}/login", form={"login": "tech1", "password": "tech1",
+                                                    "csrf_token": token}, max_redirects=0)
+        page = context.new_page()
+        page.goto(f"{base}/jobs/active")
+        page.wait_for_function("() => document.documentElement.dataset.fkPrecached !== undefined")
+        lists = [call for call in counter.take() if call[1] == "/jobs/active"]
+        assert len(lists) == 1, lists
+        page.context.set_offline(True)
+        page.reload()
+        assert page.locator("a[data-precache]").count() >= 2  # the kept copy, offline
+        context.close()

@@ -167,8 +167,9 @@
       pages = Array.prototype.map.call(document.querySelectorAll('a[href]'), function (a) { return { url: a.href, version: '' }; })
         .filter(function (p) { return /\/jobs\/\d+\/?$/.test(new URL(p.url).pathname); });
     }
-    // This page itself was not seen by the worker when it loaded without one.
-    if (!sw.controller && document.querySelector('meta[name="fk-rendered-at"]')) pages.unshift({ url: location.href, version: '' });
+    // This page itself was not seen by the worker when it loaded without one (a login faster
+    // than the worker's install): the worker keeps the browser's copy of it (own: true).
+    if (!sw.controller && document.querySelector('meta[name="fk-rendered-at"]')) pages.unshift({ url: location.href, version: '', own: true });
     if (!pages.length) return;
     var seen = {};
     pages = pages.filter(function (p) { return seen[p.url] ? false : (seen[p.url] = true); });
