@@ -457,7 +457,9 @@ def test_the_environment_is_read_once_per_server(monkeypatch):
                         lambda *a, **k: reads.append(a[0]) or real_proxies(*a, **k))
     monkeypatch.setattr(requests.sessions, "get_netrc_auth",
                         lambda *a, **k: netrc.append(a[0]) or real_netrc(*a, **k))
-    monkeypatch.setattr(odoo_api, "_http", None)
+    from app.odoo import transport
+
+    monkeypatch.setattr(transport, "_http", None)  # a new shared session, made below
     http = odoo_api.http_session()
     for url in ("https://odoo.example.com/web/dataset/call_kw/a",
                 "https://odoo.example.com/web/dataset/call_kw/b", "https://localhost/x"):
