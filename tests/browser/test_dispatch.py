@@ -16,6 +16,7 @@ from tests.conftest import serving
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 
@@ -136,16 +137,28 @@ def test_board_drag_by_mouse_and_keyboard_stays_after_reload(browser, fresh, app
 
 
 @contextlib.contextmanager
-def office_page(browser, base, path):
-    """A desktop page of `path`, logged in as the office user, closed afterwards."""
-    context = browser.new_context(viewport=DESKTOP)
+def logged_in_page(browser, base, path, login, **context_options):
+    """A page of `path` in a browser context of its own, logged in as `login`, closed
+    afterwards."""
+    context = browser.new_context(**context_options)
     try:
         page = context.new_page()
-        log_in(page, base, "office")
+        log_in(page, base, login)
         page.goto(f"{base}{path}")
         yield page
     finally:
         context.close()
+
+
+def office_page(browser, base, path):
+    """A desktop page of `path`, logged in as the office user, closed afterwards."""
+    return logged_in_page(browser, base, path, "office", viewport=DESKTOP)
+
+
+def phone_page(browser, base, path, login):
+    """A phone's page (390x844, touch) of `path`, logged in as `login`, closed afterwards."""
+    return logged_in_page(browser, base, path, login, viewport=PHONE, is_mobile=True,
+                          has_touch=True)
 
 
 def zone_of(page, job_id):

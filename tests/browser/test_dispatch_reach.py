@@ -3,18 +3,13 @@ of screens, one technician at a time from tabs; at a desk (1366x900) a card drag
 bottom edge scrolls the page until a lane below the fold can take it."""
 import pytest
 
-from tests.browser.test_dispatch import admin_api, log_in, office_page
-from tests.browser.test_office_desk import PHONE
+from tests.browser.test_dispatch import PHONE, admin_api, office_page, phone_page
 
 pytestmark = pytest.mark.browser
 
 
 def test_dispatch_on_a_phone_shows_one_technician_at_a_time(fresh, live_server, browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        log_in(page, live_server, "office")
-        page.goto(f"{live_server}/dispatch")
+    with phone_page(browser, live_server, "/dispatch", "office") as page:
         height = page.evaluate("document.documentElement.scrollHeight")
         assert height < 2.5 * PHONE["height"], f"/dispatch is {height} px on a phone"
         lanes = page.locator(".lane[data-lane]")
@@ -40,8 +35,6 @@ def test_dispatch_on_a_phone_shows_one_technician_at_a_time(fresh, live_server, 
         # Without script the tab is a link to the same view.
         page.goto(page.url)
         assert page.locator(f'.lane[data-lane="{person}"]').is_visible()
-    finally:
-        context.close()
 
 
 def test_a_drag_to_the_bottom_edge_scrolls_to_a_lane_below_the_fold(browser, fresh, live_server):

@@ -3,8 +3,7 @@ instead of the technician's "On my way / Start job", no hole under the job's col
 assign form's date-time fields inside their card."""
 import pytest
 
-from tests.browser.test_dispatch import admin_api, log_in, office_page
-from tests.browser.test_office_desk import DESKTOP, PHONE
+from tests.browser.test_dispatch import DESKTOP, admin_api, office_page, phone_page
 
 pytestmark = pytest.mark.browser
 
@@ -43,13 +42,7 @@ def test_the_technician_keeps_on_my_way_and_start(fresh, live_server, browser):
     job_id = api.search_read("fsm.order", [("is_closed", "=", False), ("date_start", "=", False),
                                            ("person_id.partner_id", "=", uid["partner_id"][0])],
                              ["id"], limit=1, order="id")[0]["id"]
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        log_in(page, live_server, "tech1")
-        page.goto(f"{live_server}/jobs/{job_id}")
+    with phone_page(browser, live_server, f"/jobs/{job_id}", "tech1") as page:
         head = page.locator("[data-next-action]")
         assert head.get_by_role("button", name="Start job").first.is_visible()
         assert head.get_by_role("link", name="Assign or reschedule").count() == 0
-    finally:
-        context.close()
